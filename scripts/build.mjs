@@ -1,0 +1,49 @@
+// Bundles the entry points to dist/ as ESM (the @actions/* packages are ESM-only).
+// `--check` builds to a temp folder and fails when dist/ differs from a fresh build.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const entryPoints = { main: 'src/main.ts', post: 'src/post.ts' };
+const check = process.argv.includes('--check');
+const outdir = check ? mkdtempSync(join(tmpdir(), 'dist-check-')) : 'dist';
+
+// Bundled CommonJS dependencies call require() for Node built-ins; give ESM a require.
+const banner =
+  "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
+
+await build({
+  entryPoints,
+  outdir,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  banner: { js: banner },
+  legalComments: 'none',
+  // main and post share @actions/cache and friends: one chunk instead of two copies.
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  logLevel: 'warning',
+});
+writeFileSync(join(outdir, 'package.json'), '{ "type": "module" }\n');
+
+if (check) {
+  const fresh = readdirSync(outdir).sort();
+  const committed = existsSync('dist') ? readdirSync('dist').sort() : [];
+  const differing = [...new Set([...fresh, ...committed])].filter(
+    (name) =>
+      !fresh.includes(name) ||
+      !committed.includes(name) ||
+      !readFileSync(join(outdir, name)).equals(readFileSync(join('dist', name))),
+  );
+  rmSync(outdir, { recursive: true, force: true });
+  if (differing.length > 0) {
+    console.error(
+      `dist/ differs from a fresh build: ${differing.join(', ')}. Run \`npm run build\` and commit dist/.`,
+    );
+    process.exit(1);
+  }
+  console.log('dist/ matches a fresh build.');
+}
