@@ -1,9 +1,120 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  INSTALLERS,
+  chooseBackend,
+  currentPlatform,
+  formatBytes,
   info,
-  isFeatureAvailable
-} from "./chunk-UOGJG2J7.js";
+  loadInputs,
+  loadMainState,
+  measureFolders,
+  summary,
+  warning
+} from "./chunk-IKZ5TBDM.js";
+
+// src/save.ts
+import { readFileSync } from "node:fs";
+
+// src/summary.ts
+async function writeJobSummary(state, save) {
+  const result = state.cacheHit ? "exact hit" : state.matchedKey ? "fallback hit" : "miss";
+  const restored = state.matchedKey ? `${formatBytes(state.restoredBytes)} in ${state.restoreMs} ms` : state.restoreProblem ?? "nothing";
+  const saved = save.bytes !== void 0 ? `${save.outcome}: ${formatBytes(save.bytes)} in ${save.ms} ms` : save.outcome;
+  const rows = [
+    ["Key", code(state.key)],
+    ["Result", result],
+    ["Matched key", state.matchedKey ? code(state.matchedKey) : "-"],
+    ["Restored", escapeHtml(restored)],
+    ["Saved", escapeHtml(saved)],
+    [
+      "Cached folders",
+      state.folders.map((folder) => `${folder.installer}: ${code(folder.path)}`).join("<br>")
+    ],
+    ["Backend", state.backend]
+  ];
+  await summary.addHeading("PyPI cache", 3).addTable([
+    [
+      { data: "Item", header: true },
+      { data: "Value", header: true }
+    ],
+    ...rows
+  ]).write();
+}
+function code(text) {
+  return `<code>${escapeHtml(text)}</code>`;
+}
+function escapeHtml(text) {
+  return text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+// src/save.ts
+async function run() {
+  try {
+    await saveStep();
+  } catch (error) {
+    warning(`Cache not saved: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+async function saveStep() {
+  const state = loadMainState();
+  if (!state) {
+    info("The main step did not finish; there is nothing to save.");
+    return;
+  }
+  const inputs = loadInputs();
+  const report = await saveIfWanted(state, inputs.save, inputs.prune);
+  info(`Cache ${state.key}: ${report.outcome}.`);
+  await writeJobSummary(state, report).catch(
+    (error) => info(`No job summary: ${String(error)}`)
+  );
+}
+async function saveIfWanted(state, policy, prune) {
+  if (state.cacheHit) return { outcome: "skipped: exact hit, the entry is unchanged" };
+  const skip = skipReason(policy, process.env);
+  if (skip) return { outcome: `skipped: ${skip}` };
+  if (prune === "on") await pruneFolders(state);
+  const paths = state.folders.map((folder) => folder.path);
+  const size = await measureFolders(paths);
+  if (size.files === 0) return { outcome: "skipped: the cache folders are empty" };
+  const backend = chooseBackend(state.backend, state.localCacheDir, currentPlatform());
+  const started = Date.now();
+  const outcome = await backend.save(paths, state.key);
+  const ms = Date.now() - started;
+  if (outcome.status === "saved") return { outcome: "saved", bytes: size.bytes, ms };
+  if (outcome.status === "failed") warning(`Cache not saved: ${outcome.message}.`);
+  return { outcome: `not saved: ${outcome.message}` };
+}
+function skipReason(policy, env) {
+  if (policy === "never") return "the 'save' input is false";
+  if (policy === "always") return void 0;
+  const defaultBranch = readDefaultBranch(env.GITHUB_EVENT_PATH);
+  if (!defaultBranch) return "'save: default-branch' but the event names no default branch";
+  if (env.GITHUB_REF !== `refs/heads/${defaultBranch}`) {
+    return `'save: default-branch' and ${env.GITHUB_REF ?? "this ref"} is not refs/heads/${defaultBranch}`;
+  }
+  return void 0;
+}
+function readDefaultBranch(eventPath) {
+  if (!eventPath) return void 0;
+  try {
+    const event = JSON.parse(readFileSync(eventPath, "utf8"));
+    return event.repository?.default_branch;
+  } catch {
+    return void 0;
+  }
+}
+async function pruneFolders(state) {
+  for (const folder of state.folders) {
+    const installer = INSTALLERS.find((candidate) => candidate.name === folder.installer);
+    if (!installer) continue;
+    try {
+      info(`Pruned the ${installer.name} cache: ${await installer.prune(folder.path, process.env)}.`);
+    } catch (error) {
+      warning(`Could not prune the ${installer.name} cache: ${String(error)}`);
+    }
+  }
+}
 
 // src/post.ts
-info(`cache available: ${isFeatureAvailable()}`);
+void run();

@@ -8,6 +8,8 @@ import { build } from 'esbuild';
 const entryPoints = { main: 'src/main.ts', post: 'src/post.ts' };
 const check = process.argv.includes('--check');
 const outdir = check ? mkdtempSync(join(tmpdir(), 'dist-check-')) : 'dist';
+// Start from an empty folder so chunks of an earlier build cannot linger.
+if (!check) rmSync(outdir, { recursive: true, force: true });
 
 // Bundled CommonJS dependencies call require() for Node built-ins; give ESM a require.
 const banner =

@@ -1,4 +1,3 @@
-import * as cache from '@actions/cache';
-import * as core from '@actions/core';
+import { run } from './restore.js';
 
-core.info(`cache available: ${cache.isFeatureAvailable()}`);
+void run();

@@ -1,0 +1,20 @@
+import type { BackendChoice } from '../inputs.js';
+import { joinPath, type Platform, userCacheDir } from '../platform.js';
+import { ActionsCacheBackend } from './actions.js';
+import type { CacheBackend } from './backend.js';
+import { LocalCacheBackend } from './local.js';
+
+/** `auto` is the Actions cache service when the runner provides one, a local folder otherwise. */
+export function chooseBackend(
+  choice: BackendChoice,
+  localCacheDir: string | undefined,
+  platform: Platform,
+): CacheBackend {
+  const useActions = choice === 'actions' || (choice === 'auto' && ActionsCacheBackend.isAvailable());
+  if (useActions) return new ActionsCacheBackend();
+  return new LocalCacheBackend(localCacheDir ?? defaultLocalCacheDir(platform));
+}
+
+export function defaultLocalCacheDir(platform: Platform): string {
+  return joinPath(platform.os)(userCacheDir(platform), 'pypi-cache-action');
+}

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tar from 'tar';
+import { type CacheBackend, errorMessage, type RestoreOutcome, type SaveOutcome } from './backend.js';
+
+// Archives in a folder: for self-hosted runners with a persistent disk, and for running the
+// action outside GitHub. The same matching rules as the cache service: the exact key, then
+// each restore key as a prefix, newest first; and the list of paths must be the same.
+//
+// Layout: <dir>/<id>.tar holds one top-level folder per path ("0/", "1/", ...) and
+// <dir>/<id>.json describes it. The .json is written last, so an entry without one is an
+// interrupted save and is never restored.
+
+interface EntryRecord {
+  key: string;
+  version: string;
+  createdAt: number;
+  size: number;
+}
+
+export class LocalCacheBackend implements CacheBackend {
+  readonly name = 'local';
+
+  constructor(readonly dir: string) {}
+
+  async restore(paths: string[], key: string, restoreKeys: string[]): Promise<RestoreOutcome> {
+    try {
+      const entry = this.findEntry(await this.entries(), pathsVersion(paths), key, restoreKeys);
+      if (!entry) return { matchedKey: undefined };
+      await extractArchive(this.archivePath(entry), paths);
+      return { matchedKey: entry.key };
+    } catch (error: unknown) {
+      return { matchedKey: undefined, problem: errorMessage(error) };
+    }
+  }
+
+  async save(paths: string[], key: string): Promise<SaveOutcome> {
+    const record: EntryRecord = { key, version: pathsVersion(paths), createdAt: Date.now(), size: 0 };
+    const id = entryId(record);
+    if (existsSync(join(this.dir, `${id}.json`))) {
+      return { status: 'exists', message: `an entry with key ${key} is already in ${this.dir}` };
+    }
+    const temporary = join(this.dir, `${id}.tar.${process.pid}.tmp`);
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await createArchive(temporary, paths);
+      record.size = (await stat(temporary)).size;
+      await rename(temporary, join(this.dir, `${id}.tar`));
+      await writeFile(join(this.dir, `${id}.json`), `${JSON.stringify(record)}\n`);
+      return { status: 'saved' };
+    } catch (error: unknown) {
+      await rm(temporary, { force: true });
+      return { status: 'failed', message: errorMessage(error) };
+    }
+  }
+
+  private findEntry(entries: EntryRecord[], version: string, key: string, restoreKeys: string[]) {
+    const candidates = entries
+      .filter((entry) => entry.version === version)
+      .sort((a, b) => b.createdAt - a.createdAt);
+    return (
+      candidates.find((entry) => entry.key === key) ??
+      restoreKeys.map((prefix) => candidates.find((entry) => entry.key.startsWith(prefix))).find(Boolean)
+    );
+  }
+
+  private async entries(): Promise<EntryRecord[]> {
+    if (!existsSync(this.dir)) return [];
+    const names = (await readdir(this.dir)).filter((name) => name.endsWith('.json'));
+    const records = await Promise.all(
+      names.map(async (name) => {
+        try {
+          return JSON.parse(await readFile(join(this.dir, name), 'utf8')) as EntryRecord;
+        } catch {
+          return undefined; // a damaged record is skipped, not fatal
+        }
+      }),
+    );
+    return records.filter((record): record is EntryRecord => record !== undefined);
+  }
+
+  private archivePath(entry: EntryRecord): string {
+    return join(this.dir, `${entryId(entry)}.tar`);
+  }
+}
+
+/** Entries are only restored onto the same list of paths, like the service's `version`. */
+function pathsVersion(paths: string[]): string {
+  return createHash('sha256').update(paths.join('\n')).digest('hex');
+}
+
+function entryId(entry: Pick<EntryRecord, 'key' | 'version'>): string {
+  return createHash('sha256').update(`${entry.key}\n${entry.version}`).digest('hex').slice(0, 32);
+}
+
+async function createArchive(file: string, paths: string[]): Promise<void> {
+  // Uncompressed: the bulk is wheels, which are zip files already. `replace` appends, and
+  // creates the file on the first call.
+  const present = [...paths.entries()].filter(([, path]) => existsSync(path));
+  if (present.length === 0) throw new Error('none of the cached folders exists');
+  for (const [index, path] of present) {
+    await tar.replace({ file, cwd: path, prefix: String(index), portable: true }, ['.']);
+  }
+}
+
+async function extractArchive(file: string, paths: string[]): Promise<void> {
+  for (const [index, path] of paths.entries()) {
+    await mkdir(path, { recursive: true });
+    await tar.extract({
+      file,
+      cwd: path,
+      strip: 1,
+      filter: (entryPath) => entryPath.split('/')[0] === String(index),
+    });
+  }
+}
