@@ -1,0 +1,127 @@
+// Writes one reply to the socket: streamed from disk or memory, bandwidth-capped, and broken on
+// purpose when a fault applies. Counts the body bytes really handed to the socket.
+import { createReadStream } from 'node:fs';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FaultRule } from './fake-pypi-faults.js';
+
+export type BodySource = { buffer: Buffer } | { file: string; start: number; end: number };
+
+export interface Reply {
+  status: number;
+  headers: OutgoingHttpHeaders;
+  /** Omitted for replies without a body (301, 304, 404 ...). */
+  body?: BodySource;
+}
+
+export interface DeliveryOptions {
+  head: boolean;
+  fault: FaultRule | null;
+  slowFaultMs: number;
+  bytesPerSecond?: number;
+  /** Aborted when the server stops, so no timer keeps jest alive. */
+  signal: AbortSignal;
+  /** Called with the status once headers go out and with each body chunk written. */
+  onStatus(status: number): void;
+  onBytes(bytes: number): void;
+}
+
+const CHUNK = 64 * 1024;
+
+function bodyLength(body: BodySource): number {
+  return 'buffer' in body ? body.buffer.length : body.end - body.start + 1;
+}
+
+async function* chunks(body: BodySource, chunkSize: number): AsyncIterable<Buffer> {
+  if ('buffer' in body) {
+    for (let i = 0; i < body.buffer.length; i += chunkSize) yield body.buffer.subarray(i, i + chunkSize);
+    return;
+  }
+  yield* createReadStream(body.file, { start: body.start, end: body.end, highWaterMark: chunkSize });
+}
+
+function write(res: ServerResponse, chunk: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (res.destroyed) return reject(new Error('client went away'));
+    const ok = res.write(chunk);
+    if (ok) return resolve();
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      if (res.destroyed) reject(new Error('client went away'));
+      else resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/** Streams `limit` bytes of the body, throttled, flipping one byte when asked. */
+async function pump(
+  res: ServerResponse,
+  body: BodySource,
+  limit: number,
+  corruptAt: number,
+  opts: DeliveryOptions,
+): Promise<void> {
+  const bps = opts.bytesPerSecond;
+  const chunkSize = bps ? Math.max(1024, Math.min(CHUNK, Math.floor(bps / 10))) : CHUNK;
+  const started = Date.now();
+  let sent = 0;
+  for await (const piece of chunks(body, chunkSize)) {
+    let chunk = piece.subarray(0, Math.max(0, limit - sent));
+    if (corruptAt >= sent && corruptAt < sent + chunk.length) {
+      chunk = Buffer.from(chunk);
+      chunk[corruptAt - sent] ^= 0xff;
+    }
+    if (chunk.length > 0) {
+      await write(res, chunk);
+      opts.onBytes(chunk.length);
+    }
+    sent += chunk.length;
+    if (sent >= limit) break;
+    if (bps) {
+      const wait = (sent / bps) * 1000 - (Date.now() - started);
+      if (wait > 0) await sleep(wait, undefined, { signal: opts.signal });
+    }
+  }
+}
+
+export async function deliver(res: ServerResponse, reply: Reply, opts: DeliveryOptions): Promise<void> {
+  res.on('error', () => {}); // a client hanging up mid-body is expected, not a test failure
+  const kind = opts.fault?.fault;
+  if (kind === 'status-503') {
+    const text = Buffer.from('503 Service Unavailable (injected)\n');
+    res.writeHead(503, { 'content-type': 'text/plain', 'content-length': text.length, 'retry-after': '1' });
+    opts.onStatus(503);
+    res.end(text);
+    opts.onBytes(text.length);
+    return;
+  }
+  const headers = { ...reply.headers };
+  // Without `Connection: close` a keep-alive client would wait forever for the missing bytes.
+  if (kind === 'truncated-body') headers.connection = 'close';
+  res.writeHead(reply.status, headers);
+  opts.onStatus(reply.status);
+  const length = reply.body ? bodyLength(reply.body) : 0;
+  if (kind === 'slow') {
+    res.flushHeaders();
+    await sleep(opts.fault?.delayMs ?? opts.slowFaultMs, undefined, { signal: opts.signal });
+  }
+  if (opts.head || !reply.body || length === 0) {
+    if (kind === 'reset-mid-body') res.socket?.resetAndDestroy();
+    else res.end();
+    return;
+  }
+  const broken = kind === 'reset-mid-body' || kind === 'truncated-body';
+  const limit = broken ? Math.floor(length / 2) : length;
+  const corruptAt = kind === 'wrong-bytes' ? Math.floor(length / 2) : -1;
+  await pump(res, reply.body, limit, corruptAt, opts);
+  if (kind === 'reset-mid-body') {
+    // Let the partial body reach the client before the RST, or the kernel may drop it unread.
+    await sleep(25, undefined, { signal: opts.signal });
+    res.socket?.resetAndDestroy();
+  } else {
+    res.end();
+  }
+}

@@ -1,0 +1,92 @@
+// Runs the real pip against a fresh venv, blind to this machine's pip configuration.
+// Without this, PIP_FIND_LINKS and the user/global pip.conf (extra-index-url, find-links) make pip
+// quietly install from local folders, and a test "passes" without touching the fake PyPI.
+import { spawn } from 'node:child_process';
+import { devNull } from 'node:os';
+import { join } from 'node:path';
+import { normalizeProjectName } from './wheels.js';
+
+/** The interpreter that owns the base pip; override with PYTHON for another one. */
+const BASE_PYTHON = process.env.PYTHON ?? 'python3';
+
+/**
+ * process.env without any PIP_* variable, with config files switched off (pip skips every config
+ * file when PIP_CONFIG_FILE is os.devnull), then `extra` on top — the way a later job step gets
+ * PIP_INDEX_URL and friends from GITHUB_ENV.
+ */
+export function isolatedPipEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.toUpperCase().startsWith('PIP_')) env[key] = value;
+  }
+  return {
+    ...env,
+    PIP_CONFIG_FILE: devNull,
+    PIP_DISABLE_PIP_VERSION_CHECK: '1',
+    PIP_NO_INPUT: '1',
+    ...extra,
+  };
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+  });
+}
+
+/**
+ * A venv without pip (fast: no ensurepip); the base pip installs into it through
+ * `pip --python` (pip >= 22.3). Returns the venv's python.
+ */
+export async function createVenv(dir: string): Promise<string> {
+  const result = await run(BASE_PYTHON, ['-m', 'venv', '--without-pip', dir], isolatedPipEnv());
+  if (result.code !== 0) throw new Error(`python -m venv ${dir} failed: ${result.stderr}`);
+  return join(dir, process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python');
+}
+
+function basePip(python: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+  return run(BASE_PYTHON, ['-m', 'pip', '--python', python, ...args], env);
+}
+
+/**
+ * `pip install <args>` into the venv of `python`. Without a cacheDir (and no PIP_CACHE_DIR in env)
+ * pip runs with --no-cache-dir, so no earlier test's cache can serve it.
+ */
+export function pipInstall(opts: {
+  python: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cacheDir?: string;
+}): Promise<RunResult> {
+  const env = opts.env ?? isolatedPipEnv();
+  const cacheArgs = opts.cacheDir
+    ? ['--cache-dir', opts.cacheDir]
+    : env.PIP_CACHE_DIR
+      ? []
+      : ['--no-cache-dir'];
+  return basePip(opts.python, ['install', ...cacheArgs, ...opts.args], env);
+}
+
+/** Normalized project name -> version, as pip sees the venv. */
+export async function installedPackages(python: string): Promise<Record<string, string>> {
+  const result = await basePip(python, ['list', '--format=json'], isolatedPipEnv());
+  if (result.code !== 0) throw new Error(`pip list failed: ${result.stderr}`);
+  const packages = JSON.parse(result.stdout) as { name: string; version: string }[];
+  return Object.fromEntries(packages.map((p) => [normalizeProjectName(p.name), p.version]));
+}
