@@ -3,6 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   InputError,
   LocalCacheBackend,
+  __name,
   chooseBackend,
   compileGlobs,
   currentPlatform,
@@ -20,7 +21,7 @@ import {
   setFailed,
   setOutput,
   warning
-} from "./chunk-IKZ5TBDM.js";
+} from "./chunk-XPUSCSAI.js";
 
 // src/restore.ts
 import { mkdir } from "node:fs/promises";
@@ -60,6 +61,7 @@ function findDependencyFiles(workspace, patterns) {
   }
   return found.sort();
 }
+__name(findDependencyFiles, "findDependencyFiles");
 function readFolder(path) {
   try {
     return readdirSync(path, { withFileTypes: true });
@@ -67,6 +69,7 @@ function readFolder(path) {
     return [];
   }
 }
+__name(readFolder, "readFolder");
 function isFile(workspace, path, entry) {
   if (entry.isFile()) return true;
   if (!entry.isSymbolicLink()) return false;
@@ -76,6 +79,7 @@ function isFile(workspace, path, entry) {
     return false;
   }
 }
+__name(isFile, "isFile");
 
 // src/key.ts
 import { createHash } from "node:crypto";
@@ -92,6 +96,7 @@ function hashDependencyFiles(workspace, files) {
   }
   return hash.digest("hex");
 }
+__name(hashDependencyFiles, "hashDependencyFiles");
 function deriveCacheKey(parts, hash) {
   const python = parts.pythonVersion === "none" ? "pynone" : `py${parts.pythonVersion}`;
   const restoreKey = [
@@ -112,6 +117,7 @@ function deriveCacheKey(parts, hash) {
   }
   return { key, restoreKey, hash };
 }
+__name(deriveCacheKey, "deriveCacheKey");
 
 // src/python-version.ts
 var PRINT_VERSION = 'import sys; print("%d.%d" % sys.version_info[:2])';
@@ -126,6 +132,7 @@ async function detectPythonVersion(env = process.env) {
   }
   return "none";
 }
+__name(detectPythonVersion, "detectPythonVersion");
 
 // src/restore.ts
 async function run() {
@@ -135,6 +142,7 @@ async function run() {
     setFailed(error instanceof InputError ? error.message : `pypi-cache-action: ${String(error)}`);
   }
 }
+__name(run, "run");
 async function restoreStep(inputs, platform) {
   const workspace = platform.env.GITHUB_WORKSPACE || process.cwd();
   const files = findDependencyFiles(workspace, inputs.dependencyFiles);
@@ -199,6 +207,7 @@ async function restoreStep(inputs, platform) {
   };
   saveMainState(state);
 }
+__name(restoreStep, "restoreStep");
 function logOutcome(matchedKey, cacheHit, bytes, ms) {
   if (cacheHit) {
     info(`Cache hit: restored ${formatBytes(bytes)} in ${ms} ms.`);
@@ -210,6 +219,7 @@ function logOutcome(matchedKey, cacheHit, bytes, ms) {
     info("Cache miss: nothing restored; a new entry is saved after the job.");
   }
 }
+__name(logOutcome, "logOutcome");
 
 // src/main.ts
 void run();

@@ -2,6 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   INSTALLERS,
+  __name,
   chooseBackend,
   currentPlatform,
   formatBytes,
@@ -11,7 +12,7 @@ import {
   measureFolders,
   summary,
   warning
-} from "./chunk-IKZ5TBDM.js";
+} from "./chunk-XPUSCSAI.js";
 
 // src/save.ts
 import { readFileSync } from "node:fs";
@@ -41,12 +42,15 @@ async function writeJobSummary(state, save) {
     ...rows
   ]).write();
 }
+__name(writeJobSummary, "writeJobSummary");
 function code(text) {
   return `<code>${escapeHtml(text)}</code>`;
 }
+__name(code, "code");
 function escapeHtml(text) {
   return text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
+__name(escapeHtml, "escapeHtml");
 
 // src/save.ts
 async function run() {
@@ -56,6 +60,7 @@ async function run() {
     warning(`Cache not saved: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+__name(run, "run");
 async function saveStep() {
   const state = loadMainState();
   if (!state) {
@@ -69,6 +74,7 @@ async function saveStep() {
     (error) => info(`No job summary: ${String(error)}`)
   );
 }
+__name(saveStep, "saveStep");
 async function saveIfWanted(state, policy, prune) {
   if (state.cacheHit) return { outcome: "skipped: exact hit, the entry is unchanged" };
   const skip = skipReason(policy, process.env);
@@ -85,6 +91,7 @@ async function saveIfWanted(state, policy, prune) {
   if (outcome.status === "failed") warning(`Cache not saved: ${outcome.message}.`);
   return { outcome: `not saved: ${outcome.message}` };
 }
+__name(saveIfWanted, "saveIfWanted");
 function skipReason(policy, env) {
   if (policy === "never") return "the 'save' input is false";
   if (policy === "always") return void 0;
@@ -95,6 +102,7 @@ function skipReason(policy, env) {
   }
   return void 0;
 }
+__name(skipReason, "skipReason");
 function readDefaultBranch(eventPath) {
   if (!eventPath) return void 0;
   try {
@@ -104,6 +112,7 @@ function readDefaultBranch(eventPath) {
     return void 0;
   }
 }
+__name(readDefaultBranch, "readDefaultBranch");
 async function pruneFolders(state) {
   for (const folder of state.folders) {
     const installer = INSTALLERS.find((candidate) => candidate.name === folder.installer);
@@ -115,6 +124,7 @@ async function pruneFolders(state) {
     }
   }
 }
+__name(pruneFolders, "pruneFolders");
 
 // src/post.ts
 void run();

@@ -24,6 +24,9 @@ await build({
   format: 'esm',
   banner: { js: banner },
   legalComments: 'none',
+  // @actions/cache tells a lost save race from a failure by `error.name === ReserveCacheError.name`;
+  // without keepNames esbuild may rename the class and the race becomes a warning.
+  keepNames: true,
   // main and post share @actions/cache and friends: one chunk instead of two copies.
   splitting: true,
   chunkNames: 'chunk-[hash]',
