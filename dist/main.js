@@ -3,7 +3,6 @@ const require = __createRequire(import.meta.url);
 import {
   InputError,
   LocalCacheBackend,
-  __name,
   chooseBackend,
   compileGlobs,
   currentPlatform,
@@ -21,7 +20,10 @@ import {
   setFailed,
   setOutput,
   warning
-} from "./chunk-XPUSCSAI.js";
+} from "./chunk-RTM4P4CY.js";
+import {
+  __name
+} from "./chunk-WTG47EWH.js";
 
 // src/restore.ts
 import { mkdir } from "node:fs/promises";

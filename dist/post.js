@@ -2,7 +2,6 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   INSTALLERS,
-  __name,
   chooseBackend,
   currentPlatform,
   formatBytes,
@@ -12,7 +11,10 @@ import {
   measureFolders,
   summary,
   warning
-} from "./chunk-XPUSCSAI.js";
+} from "./chunk-RTM4P4CY.js";
+import {
+  __name
+} from "./chunk-WTG47EWH.js";
 
 // src/save.ts
 import { readFileSync } from "node:fs";

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-const entryPoints = { main: 'src/main.ts', post: 'src/post.ts' };
+const entryPoints = { main: 'src/main.ts', post: 'src/post.ts', proxy: 'src/cli/proxy.ts' };
 const check = process.argv.includes('--check');
 const outdir = check ? mkdtempSync(join(tmpdir(), 'dist-check-')) : 'dist';
 // Start from an empty folder so chunks of an earlier build cannot linger.

@@ -1,0 +1,117 @@
+// Upstream faults: every client gets the right bytes or an error, never bad bytes, and the
+// store only ever holds files whose sha256 matched the index.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Fault } from '../support/fake-pypi.js';
+import { fileUrlFromPage, listTree, PIP_ACCEPT, request, type Stack, sha256, startStack } from './harness.js';
+
+let stack: Stack;
+
+const FAULTS: Fault[] = ['status-503', 'reset-mid-body', 'truncated-body', 'slow', 'wrong-bytes'];
+
+beforeAll(async () => {
+  stack = await startStack(
+    FAULTS.map((fault) => ({ name: `victim-${fault}`, version: '1.0', payloadBytes: 400_000 })),
+    { pypi: { slowFaultMs: 1500 }, proxy: { upstreamTimeoutMs: 400, upstreamRetries: 3 } },
+  );
+});
+afterAll(() => stack.stop());
+
+async function storedHashes(): Promise<string[]> {
+  return (await listTree(join(stack.storeDir, 'files'))).map((path) => path.split('/').pop() ?? '');
+}
+
+async function outcome(url: string): Promise<'ok' | 'error' | 'bad-bytes'> {
+  try {
+    const res = await request(url);
+    return res.status === 200 ? 'ok' : 'error';
+  } catch {
+    return 'error';
+  }
+}
+
+describe.each(FAULTS)('upstream fault %s on a cold file', (fault) => {
+  test('clients get an error or a retried success, never bad bytes; the store stays verified', async () => {
+    const wheel = stack.wheels.find((w) => w.name === `victim-${fault}`);
+    if (!wheel) throw new Error('fixture');
+    const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
+    stack.pypi.injectFault({ path: wheel.filename, fault, times: 1 });
+    stack.pypi.resetRequests();
+
+    const answers = await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        try {
+          const res = await request(url);
+          return res;
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    for (const res of answers) {
+      if (res?.status === 200) expect(sha256(res.body)).toBe(wheel.sha256);
+      else if (res) expect(res.status).toBeGreaterThanOrEqual(500);
+    }
+    // The store holds this file only if it verified, and never anything else.
+    for (const hash of await storedHashes()) expect(stack.wheels.map((w) => w.sha256)).toContain(hash);
+    expect(await readdir(join(stack.storeDir, 'tmp'))).toEqual([]);
+
+    const fileRequests = stack.pypi.requests.filter((r) => r.path.endsWith(wheel.filename));
+    if (fault === 'status-503') expect(fileRequests.map((r) => r.status)).toEqual([503, 200]);
+    if (fault === 'reset-mid-body' || fault === 'truncated-body' || fault === 'slow') {
+      // Cut short after part of the body: resumed from where it stopped, not fetched again.
+      expect(fileRequests).toHaveLength(2);
+      expect(fileRequests[1]?.headers.range).toMatch(/^bytes=\d+-$/);
+    }
+
+    // The fault was a one-off: the next request succeeds and the store holds the right file.
+    const after = await request(url);
+    expect(after.status).toBe(200);
+    expect(sha256(after.body)).toBe(wheel.sha256);
+    expect(await storedHashes()).toContain(wheel.sha256);
+    if (fault !== 'wrong-bytes') {
+      // Retries and resumes happen inside the proxy: the first clients already succeeded.
+      expect(answers.every((res) => res?.status === 200)).toBe(true);
+    } else {
+      expect(answers.every((res) => res === undefined)).toBe(true);
+    }
+  });
+});
+
+test('a file whose every download is corrupt never reaches the store', async () => {
+  const wheel = stack.wheels[0];
+  if (!wheel) throw new Error('fixture');
+  await stack.restartProxy({ storeDir: join(stack.dir, 'store-corrupt') });
+  const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
+  stack.pypi.injectFault({ path: wheel.filename, fault: 'wrong-bytes' });
+  expect(await outcome(url)).toBe('error');
+  expect(await outcome(url)).toBe('error');
+  stack.pypi.clearFaults();
+  expect(await listTree(join(stack.dir, 'store-corrupt', 'files'))).toEqual([]);
+  expect(stack.proxy.stats().errors).toBeGreaterThanOrEqual(2);
+});
+
+test('upstream down: stored pages still serve (with a warning), cold pages are 5xx', async () => {
+  const warnings: string[] = [];
+  const [first, second] = stack.wheels;
+  if (!first || !second) throw new Error('fixture');
+  await stack.restartProxy({ storeDir: join(stack.dir, 'store-outage'), onWarning: (m) => warnings.push(m) });
+  await request(`${stack.proxy.url}/simple/${first.project}/`, { headers: { accept: PIP_ACCEPT } });
+  await stack.restartProxy({ storeDir: join(stack.dir, 'store-outage'), onWarning: (m) => warnings.push(m) });
+  stack.pypi.setDown(true);
+  try {
+    const warm = await request(`${stack.proxy.url}/simple/${first.project}/`, {
+      headers: { accept: PIP_ACCEPT },
+    });
+    expect(warm.status).toBe(200);
+    expect(JSON.parse(warm.body.toString()).files[0].filename).toBe(first.filename);
+    expect(warnings.some((m) => m.includes('serving the stored page'))).toBe(true);
+    const cold = await request(`${stack.proxy.url}/simple/${second.project}/`, {
+      headers: { accept: PIP_ACCEPT },
+    });
+    expect(cold.status).toBe(502);
+    expect(stack.proxy.stats().staleServed).toBe(1);
+  } finally {
+    stack.pypi.setDown(false);
+  }
+});

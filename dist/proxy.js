@@ -1,0 +1,2069 @@
+#!/usr/bin/env node
+import { createRequire as __createRequire } from 'node:module';
+const require = __createRequire(import.meta.url);
+import {
+  __name
+} from "./chunk-WTG47EWH.js";
+
+// src/cli/proxy-command.ts
+import { rename as rename2, writeFile as writeFile3 } from "node:fs/promises";
+
+// src/proxy/index.ts
+import { join as join2 } from "node:path";
+
+// src/proxy/access-log.ts
+import { createWriteStream } from "node:fs";
+var ProxyLog = class {
+  constructor(path, onWarning = () => {
+  }) {
+    this.onWarning = onWarning;
+    if (path) this.stream = createWriteStream(path, { flags: "a" });
+  }
+  onWarning;
+  static {
+    __name(this, "ProxyLog");
+  }
+  stream;
+  access(entry) {
+    this.write({ time: (/* @__PURE__ */ new Date()).toISOString(), ...entry });
+  }
+  warn(message) {
+    this.onWarning(message);
+    this.write({ time: (/* @__PURE__ */ new Date()).toISOString(), level: "warn", message });
+  }
+  write(record) {
+    this.stream?.write(`${JSON.stringify(record)}
+`);
+  }
+  close() {
+    const stream = this.stream;
+    if (!stream) return Promise.resolve();
+    return new Promise((resolve2) => stream.end(resolve2));
+  }
+};
+
+// src/proxy/downloads.ts
+import { createHash } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { open, rm } from "node:fs/promises";
+import { pipeline as pipeline2, Readable, Transform } from "node:stream";
+
+// src/proxy/errors.ts
+var NotFoundError = class extends Error {
+  static {
+    __name(this, "NotFoundError");
+  }
+};
+var BadRequestError = class extends Error {
+  static {
+    __name(this, "BadRequestError");
+  }
+};
+var IntegrityError = class extends Error {
+  static {
+    __name(this, "IntegrityError");
+  }
+};
+
+// src/proxy/upstream.ts
+import http from "node:http";
+import https from "node:https";
+import { PassThrough, pipeline } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+
+// src/proxy/names.ts
+function normalizeProjectName(name) {
+  return name.replace(/[-_.]+/g, "-").toLowerCase();
+}
+__name(normalizeProjectName, "normalizeProjectName");
+var PROJECT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+var MAX_PROJECT_NAME = 200;
+function isValidProjectName(name) {
+  return name.length <= MAX_PROJECT_NAME && PROJECT_NAME.test(name);
+}
+__name(isValidProjectName, "isValidProjectName");
+function isNormalizedProjectName(name) {
+  return isValidProjectName(name) && normalizeProjectName(name) === name;
+}
+__name(isNormalizedProjectName, "isNormalizedProjectName");
+var FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+!~-]*$/;
+var MAX_FILE_NAME = 255;
+function isValidFileName(name) {
+  return name.length <= MAX_FILE_NAME && FILE_NAME.test(name) && !name.includes("..");
+}
+__name(isValidFileName, "isValidFileName");
+var SHA256_HEX = /^[0-9a-f]{64}$/;
+function isSha256Hex(value) {
+  return SHA256_HEX.test(value);
+}
+__name(isSha256Hex, "isSha256Hex");
+var UPSTREAM_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+var RESERVED_UPSTREAM_NAMES = /* @__PURE__ */ new Set(["simple", "files", "-"]);
+function isValidUpstreamName(name) {
+  return UPSTREAM_NAME.test(name) && !RESERVED_UPSTREAM_NAMES.has(name);
+}
+__name(isValidUpstreamName, "isValidUpstreamName");
+function credentialsEnvName(upstreamName) {
+  return `PYPI_CACHE_PROXY_AUTH_${upstreamName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+__name(credentialsEnvName, "credentialsEnvName");
+
+// src/proxy/upstream-config.ts
+var DEFAULT_UPSTREAM_URL = "https://pypi.org/simple/";
+var DEFAULT_UPSTREAM_NAME = "pypi";
+var UpstreamConfigError = class extends Error {
+  static {
+    __name(this, "UpstreamConfigError");
+  }
+};
+function basicAuthorization(user, password) {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+}
+__name(basicAuthorization, "basicAuthorization");
+function splitSpec(spec, position) {
+  const named = /^([^=:/]+)=(.+)$/.exec(spec);
+  if (named?.[1] && named[2]) return { name: named[1], rawUrl: named[2] };
+  return { name: position === 0 ? DEFAULT_UPSTREAM_NAME : `upstream${position + 1}`, rawUrl: spec };
+}
+__name(splitSpec, "splitSpec");
+function parseIndexUrl(rawUrl, name) {
+  let url;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new UpstreamConfigError(`--upstream ${name}: not a URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new UpstreamConfigError(`--upstream ${name}: only http and https URLs are supported`);
+  }
+  if (url.search || url.hash)
+    throw new UpstreamConfigError(`--upstream ${name}: no query or fragment, please`);
+  if (!url.pathname.endsWith("/")) url.pathname += "/";
+  return url;
+}
+__name(parseIndexUrl, "parseIndexUrl");
+function parseUpstream(spec, position, env = process.env) {
+  const { name, rawUrl } = splitSpec(spec.trim(), position);
+  if (!isValidUpstreamName(name)) {
+    throw new UpstreamConfigError(
+      `--upstream: invalid name ${JSON.stringify(name)} (lowercase letters, digits, - and _; not simple or files)`
+    );
+  }
+  const url = parseIndexUrl(rawUrl, name);
+  let authorization;
+  if (url.username || url.password) {
+    authorization = basicAuthorization(decodeURIComponent(url.username), decodeURIComponent(url.password));
+    url.username = "";
+    url.password = "";
+  }
+  const fromEnv = env[credentialsEnvName(name)];
+  if (fromEnv) {
+    const colon = fromEnv.indexOf(":");
+    authorization = colon < 0 ? basicAuthorization(fromEnv, "") : basicAuthorization(fromEnv.slice(0, colon), fromEnv.slice(colon + 1));
+  }
+  return authorization ? { name, indexUrl: url.toString(), authorization } : { name, indexUrl: url.toString() };
+}
+__name(parseUpstream, "parseUpstream");
+function parseUpstreams(specs, env = process.env) {
+  const upstreams = (specs.length > 0 ? specs : [DEFAULT_UPSTREAM_URL]).map(
+    (spec, i) => parseUpstream(spec, i, env)
+  );
+  const names = /* @__PURE__ */ new Set();
+  for (const upstream of upstreams) {
+    if (names.has(upstream.name))
+      throw new UpstreamConfigError(`--upstream: name ${upstream.name} used twice`);
+    names.add(upstream.name);
+  }
+  return upstreams;
+}
+__name(parseUpstreams, "parseUpstreams");
+function redactUrl(url) {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return "<invalid url>";
+  }
+}
+__name(redactUrl, "redactUrl");
+
+// src/proxy/upstream.ts
+var UpstreamError = class extends Error {
+  constructor(message, retryable, status) {
+    super(message);
+    this.retryable = retryable;
+    this.status = status;
+  }
+  retryable;
+  status;
+  static {
+    __name(this, "UpstreamError");
+  }
+};
+var RETRYABLE_STATUS = /* @__PURE__ */ __name((status) => status === 429 || status >= 500, "RETRYABLE_STATUS");
+var REDIRECT_STATUS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+function sleep(ms) {
+  return new Promise((done) => setTimeout(done, ms));
+}
+__name(sleep, "sleep");
+function decodedBody(response) {
+  const encoding = String(response.headers["content-encoding"] ?? "identity").toLowerCase().trim();
+  const decoder = encoding === "gzip" || encoding === "x-gzip" ? createGunzip() : encoding === "deflate" ? createInflate() : encoding === "br" ? createBrotliDecompress() : new PassThrough();
+  pipeline(response, decoder, () => {
+  });
+  return decoder;
+}
+__name(decodedBody, "decodedBody");
+function announcedLength(response) {
+  const encoding = response.headers["content-encoding"];
+  const length = Number(response.headers["content-length"]);
+  if (encoding && encoding !== "identity" || !Number.isSafeInteger(length) || length < 0) return void 0;
+  return length;
+}
+__name(announcedLength, "announcedLength");
+var UpstreamClient = class {
+  constructor(options = {}) {
+    this.options = options;
+    this.timeoutMs = options.timeoutMs ?? 3e4;
+    this.retries = options.retries ?? 3;
+    this.backoffMs = options.backoffMs ?? 250;
+    this.maxRedirects = options.maxRedirects ?? 5;
+  }
+  options;
+  static {
+    __name(this, "UpstreamClient");
+  }
+  httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
+  timeoutMs;
+  retries;
+  backoffMs;
+  maxRedirects;
+  /** Exponential backoff with jitter, so clients of a struggling upstream do not retry in step. */
+  backoffDelay(tries) {
+    return this.backoffMs * 2 ** tries * (0.75 + Math.random() / 2);
+  }
+  /** Runs `attempt` until it succeeds, fails for good, or the retries are used up. */
+  async withRetries(label, attempt) {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const retryable = !(error instanceof UpstreamError) || error.retryable;
+        if (!retryable || tries >= this.retries) throw error;
+        const delay = this.backoffDelay(tries);
+        this.options.onRetry?.(`${label}: ${error.message}; retrying in ${Math.round(delay)} ms`);
+        await sleep(delay);
+      }
+    }
+  }
+  /** One request with redirects and retries; a 429/5xx answer counts as a failed attempt. */
+  request(url, options) {
+    return this.withRetries(redactUrl(url), async () => {
+      const response = await this.requestOnce(url, options);
+      if (RETRYABLE_STATUS(response.status)) {
+        response.body.destroy();
+        throw new UpstreamError(
+          `${redactUrl(response.url)} answered ${response.status}`,
+          true,
+          response.status
+        );
+      }
+      return response;
+    });
+  }
+  /** A single attempt, following redirects. */
+  async requestOnce(url, options) {
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      const response = await this.send(current, options);
+      const location = response.headers.location;
+      if (!REDIRECT_STATUS.has(response.statusCode ?? 0) || !location) {
+        return {
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          url: current,
+          body: decodedBody(response),
+          contentLength: announcedLength(response)
+        };
+      }
+      response.resume();
+      if (hop >= this.maxRedirects)
+        throw new UpstreamError(`too many redirects from ${redactUrl(url)}`, false);
+      current = new URL(location, current).toString();
+      if (!/^https?:$/.test(new URL(current).protocol)) {
+        throw new UpstreamError(`redirect to an unsupported scheme from ${redactUrl(url)}`, false);
+      }
+    }
+  }
+  send(url, options) {
+    const target = new URL(url);
+    const headers = { "user-agent": "pypi-cache-proxy", ...options.headers };
+    if (options.upstream.authorization && target.origin === new URL(options.upstream.indexUrl).origin) {
+      headers.authorization = options.upstream.authorization;
+    }
+    const secure = target.protocol === "https:";
+    const request = (secure ? https : http).request;
+    return new Promise((resolve2, reject) => {
+      const req = request(target, {
+        method: options.method ?? "GET",
+        headers,
+        agent: secure ? this.httpsAgent : this.httpAgent
+      });
+      req.setTimeout(this.timeoutMs, () => {
+        req.destroy(new UpstreamError(`${redactUrl(url)}: no data for ${this.timeoutMs} ms`, true));
+      });
+      req.once("response", resolve2);
+      req.once("error", (error) => {
+        reject(
+          error instanceof UpstreamError ? error : new UpstreamError(`${redactUrl(url)}: ${error.message}`, true)
+        );
+      });
+      req.end();
+    });
+  }
+  close() {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+};
+async function readBody(body, maxBytes) {
+  const chunks = [];
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      body.destroy();
+      throw new UpstreamError(`upstream body larger than ${maxBytes} bytes`, false);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+__name(readBody, "readBody");
+
+// src/proxy/downloads.ts
+var Download = class extends EventEmitter {
+  constructor(target, run2) {
+    super();
+    this.target = target;
+    this.run = run2;
+    this.setMaxListeners(0);
+    let markStarted = /* @__PURE__ */ __name(() => {
+    }, "markStarted");
+    this.started = new Promise((resolve2) => {
+      markStarted = resolve2;
+    });
+    this.once("started", markStarted);
+    this.done = this.run(this);
+    this.started = Promise.race([this.started, this.done.then(() => void 0)]);
+    this.done.catch(() => {
+    });
+    this.started.catch(() => {
+    });
+  }
+  target;
+  run;
+  static {
+    __name(this, "Download");
+  }
+  state = "starting";
+  written = 0;
+  /** Bytes the file will have, when the upstream or the index said so. */
+  total;
+  sha256;
+  error;
+  /** Settles once the upstream answered 200 (readers may start) or failed. */
+  started;
+  /** Settles with the sha256 once the file is in the store. */
+  done;
+  /** Where the bytes are once committed: late readers open it there. */
+  committedPath;
+  readHandle;
+  readers = 0;
+  setReadHandle(handle2) {
+    this.readHandle = Promise.resolve(handle2);
+  }
+  /** Waits for the next write, commit or failure. */
+  changed() {
+    return new Promise((resolve2) => this.once("change", resolve2));
+  }
+  /** How far readers may go: one byte short of the writer until the hash checked out. */
+  readableLimit() {
+    return this.state === "committed" ? this.written : Math.max(0, this.written - 1);
+  }
+  async readAt(position, length) {
+    if (!this.readHandle && this.committedPath) this.readHandle = open(this.committedPath, "r");
+    if (!this.readHandle) throw new Error("download has no data yet");
+    const buffer = Buffer.allocUnsafe(length);
+    const { bytesRead } = await (await this.readHandle).read(buffer, 0, length, position);
+    return buffer.subarray(0, bytesRead);
+  }
+  acquire() {
+    this.readers++;
+  }
+  async release() {
+    this.readers--;
+    await this.closeIfIdle();
+  }
+  async closeIfIdle() {
+    if (this.readers > 0 || this.state !== "committed" && this.state !== "failed" || !this.readHandle)
+      return;
+    const handle2 = this.readHandle;
+    this.readHandle = void 0;
+    await (await handle2).close();
+  }
+};
+var TailReader = class extends Readable {
+  constructor(download, start = 0, end) {
+    super({ highWaterMark: 256 * 1024 });
+    this.download = download;
+    this.end = end;
+    this.position = start;
+  }
+  download;
+  end;
+  static {
+    __name(this, "TailReader");
+  }
+  position;
+  acquired = false;
+  _read(size) {
+    if (!this.acquired) {
+      this.download.acquire();
+      this.acquired = true;
+    }
+    this.pump(size).catch((error) => this.destroy(error));
+  }
+  async pump(size) {
+    for (; ; ) {
+      if (this.download.state === "failed")
+        throw this.download.error ?? new IntegrityError("download failed");
+      const limit = Math.min(this.download.readableLimit(), this.end ?? Number.POSITIVE_INFINITY);
+      if (this.position < limit) {
+        const chunk = await this.download.readAt(
+          this.position,
+          Math.min(size, limit - this.position, 256 * 1024)
+        );
+        this.position += chunk.length;
+        this.push(chunk);
+        return;
+      }
+      if (this.download.state === "committed") {
+        this.push(null);
+        return;
+      }
+      await this.download.changed();
+    }
+  }
+  _destroy(error, callback) {
+    if (!this.acquired) {
+      callback(error);
+      return;
+    }
+    this.acquired = false;
+    this.download.release().then(
+      () => callback(error),
+      () => callback(error)
+    );
+  }
+};
+var DownloadCoordinator = class {
+  constructor(store, client, events = {}) {
+    this.store = store;
+    this.client = client;
+    this.events = events;
+  }
+  store;
+  client;
+  events;
+  static {
+    __name(this, "DownloadCoordinator");
+  }
+  inFlight = /* @__PURE__ */ new Map();
+  /** The download under way for this target, or a new one. */
+  get(target) {
+    const existing = this.inFlight.get(target.key);
+    if (existing) return existing;
+    const download = new Download(target, (d) => this.fetchToStore(d));
+    this.inFlight.set(target.key, download);
+    download.done.finally(() => {
+      this.inFlight.delete(target.key);
+      return download.closeIfIdle();
+    }).catch(() => {
+    });
+    return download;
+  }
+  get activeCount() {
+    return this.inFlight.size;
+  }
+  /** Lets every download under way finish (or fail): used on shutdown. */
+  async drain() {
+    await Promise.allSettled([...this.inFlight.values()].map((download) => download.done));
+  }
+  async fetchToStore(download) {
+    const { target } = download;
+    const tempPath = this.store.tempPath();
+    let writer;
+    try {
+      const response = await this.client.request(target.url, {
+        upstream: target.upstream,
+        // Files are stored byte for byte; ask for no transfer coding at all.
+        headers: { "accept-encoding": "identity" }
+      });
+      if (response.status === 404 || response.status === 410) {
+        response.body.destroy();
+        throw new NotFoundError(`${redactUrl(target.url)} is gone upstream`);
+      }
+      if (response.status !== 200) {
+        response.body.destroy();
+        throw new UpstreamError(
+          `${redactUrl(response.url)} answered ${response.status}`,
+          false,
+          response.status
+        );
+      }
+      download.total = response.contentLength ?? target.expectedSize;
+      writer = await open(tempPath, "wx");
+      download.setReadHandle(await open(tempPath, "r"));
+      download.state = "streaming";
+      download.emit("started");
+      this.events.onFetched?.(target);
+      const sha256 = await this.copyHashing(download, response.body, writer);
+      await writer.close();
+      writer = void 0;
+      await this.store.commitFile(tempPath, sha256);
+      download.committedPath = this.store.filePath(sha256);
+      await target.onCommitted?.(sha256);
+      download.sha256 = sha256;
+      download.state = "committed";
+      download.emit("change");
+      return sha256;
+    } catch (error) {
+      download.error = error;
+      download.state = "failed";
+      download.emit("change");
+      await writer?.close().catch(() => {
+      });
+      await rm(tempPath, { force: true });
+      throw error;
+    }
+  }
+  /**
+   * Copies the body to the temp file while hashing. A body cut short (reset, timeout, early
+   * close) is resumed with a Range request from the bytes already written: safe because the
+   * final sha256 covers the whole file, and readers are held back until it matched. Files
+   * without an expected hash are never stitched together; they fail instead.
+   */
+  async copyHashing(download, firstBody, writer) {
+    const { target } = download;
+    const hash = createHash("sha256");
+    let body = firstBody;
+    for (let resumes = 0; ; resumes++) {
+      try {
+        await this.appendBody(download, body, writer, hash);
+        break;
+      } catch (error) {
+        const resumable = !(error instanceof IntegrityError) && target.expectedSha256 !== void 0;
+        if (!resumable || resumes >= this.client.retries) throw error;
+        await sleep(this.client.backoffDelay(resumes));
+        body = await this.reopenAt(target, download.written);
+      }
+    }
+    if (download.total !== void 0 && download.written !== download.total) {
+      throw new IntegrityError(
+        `${redactUrl(target.url)}: got ${download.written} of ${download.total} bytes`
+      );
+    }
+    const sha256 = hash.digest("hex");
+    if (target.expectedSha256 !== void 0 && sha256 !== target.expectedSha256) {
+      throw new IntegrityError(`${redactUrl(target.url)}: sha256 ${sha256} does not match the index`);
+    }
+    return sha256;
+  }
+  async appendBody(download, body, writer, hash) {
+    for await (const chunk of body) {
+      if (download.total !== void 0 && download.written + chunk.length > download.total) {
+        body.destroy();
+        throw new IntegrityError(`${redactUrl(download.target.url)}: more bytes than announced`);
+      }
+      hash.update(chunk);
+      await writer.write(chunk);
+      download.written += chunk.length;
+      this.events.onUpstreamBytes?.(chunk.length);
+      download.emit("change");
+    }
+  }
+  /** The rest of the file from `offset`: a 206 as asked, or a 200 with the prefix skipped. */
+  async reopenAt(target, offset) {
+    const response = await this.client.request(target.url, {
+      upstream: target.upstream,
+      headers: { "accept-encoding": "identity", range: `bytes=${offset}-` }
+    });
+    const contentRange = String(response.headers["content-range"] ?? "");
+    if (response.status === 206 && contentRange.startsWith(`bytes ${offset}-`)) return response.body;
+    if (response.status === 200) {
+      const rest = skipBytes(offset);
+      pipeline2(response.body, rest, () => {
+      });
+      return rest;
+    }
+    response.body.destroy();
+    throw new UpstreamError(`${redactUrl(response.url)}: cannot resume (status ${response.status})`, true);
+  }
+};
+function skipBytes(count) {
+  let toSkip = count;
+  return new Transform({
+    transform(chunk, _encoding, callback) {
+      if (toSkip >= chunk.length) {
+        toSkip -= chunk.length;
+        return callback();
+      }
+      const rest = chunk.subarray(toSkip);
+      toSkip = 0;
+      callback(null, rest);
+    }
+  });
+}
+__name(skipBytes, "skipBytes");
+
+// src/proxy/routes.ts
+var MAX_TARGET_LENGTH = 4096;
+var NO_HASH = "nohash";
+function splitTarget(target) {
+  if (target.length > MAX_TARGET_LENGTH) throw new BadRequestError("request target too long");
+  if (!target.startsWith("/")) throw new BadRequestError("request target must be a path");
+  const path = target.split(/[?#]/, 1)[0] ?? "/";
+  return path.slice(1).split("/").map((raw) => {
+    let segment;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      throw new BadRequestError("malformed percent-encoding");
+    }
+    if (segment === "." || segment === ".." || /[/\\\0]/.test(segment)) {
+      throw new BadRequestError("path segment not allowed");
+    }
+    return segment;
+  });
+}
+__name(splitTarget, "splitTarget");
+function fileHref(upstream, project, hash, filename) {
+  return `/files/${upstream}/${project}/${hash ?? NO_HASH}/${encodeURIComponent(filename)}`;
+}
+__name(fileHref, "fileHref");
+function simpleRoute(segments, upstream, prefix) {
+  const [project, ...rest] = segments;
+  if (project === void 0) return { kind: "redirect", location: prefix };
+  if (project === "" && rest.length === 0) return { kind: "project-list", upstream, prefix };
+  if (!isValidProjectName(project) || rest.length > 1 || rest.length === 1 && rest[0] !== "") {
+    throw new NotFoundError("no such page");
+  }
+  if (!isNormalizedProjectName(project) || rest.length === 0) {
+    return { kind: "redirect", location: `${prefix}${normalizeProjectName(project)}/` };
+  }
+  return { kind: "project", upstream, project };
+}
+__name(simpleRoute, "simpleRoute");
+function fileRoute(segments, upstreams) {
+  const [upstream, project, hash, name, ...rest] = segments;
+  if (upstream === void 0 || project === void 0 || hash === void 0 || name === void 0) {
+    throw new NotFoundError("no such file");
+  }
+  if (rest.length > 0 || !upstreams.has(upstream) || !isNormalizedProjectName(project)) {
+    throw new NotFoundError("no such file");
+  }
+  if (hash !== NO_HASH && !isSha256Hex(hash)) throw new NotFoundError("no such file");
+  if (!isValidFileName(name)) throw new NotFoundError("no such file");
+  const metadata = name.endsWith(".metadata");
+  const filename = metadata ? name.slice(0, -".metadata".length) : name;
+  if (!isValidFileName(filename)) throw new NotFoundError("no such file");
+  return { kind: "file", upstream, project, hash, filename, metadata };
+}
+__name(fileRoute, "fileRoute");
+function matchRoute(target, upstreams) {
+  const segments = splitTarget(target);
+  const [first, second, ...rest] = segments;
+  const defaultUpstream = upstreams[0] ?? "";
+  if (first === "-" && rest.length === 0 && second === "health") return { kind: "health" };
+  if (first === "-" && rest.length === 0 && second === "stats") return { kind: "stats" };
+  if (first === "simple") return simpleRoute(segments.slice(1), defaultUpstream, "/simple/");
+  if (first === "files") return fileRoute(segments.slice(1), new Set(upstreams));
+  if (first !== void 0 && first !== defaultUpstream && upstreams.includes(first) && second === "simple") {
+    return simpleRoute(segments.slice(2), first, `/${first}/simple/`);
+  }
+  throw new NotFoundError("no such route");
+}
+__name(matchRoute, "matchRoute");
+
+// src/proxy/file-service.ts
+var FileService = class {
+  constructor(store, pages, downloads, manifest) {
+    this.store = store;
+    this.pages = pages;
+    this.downloads = downloads;
+    this.manifest = manifest;
+  }
+  store;
+  pages;
+  downloads;
+  manifest;
+  static {
+    __name(this, "FileService");
+  }
+  async resolve(upstream, route) {
+    if (route.hash !== NO_HASH && !route.metadata) {
+      const stored = await this.stored(route.hash);
+      if (stored) return stored;
+    }
+    const { value: page } = await this.pages.project(upstream, route.project);
+    const origin = originOf(
+      page.files.find((file) => file.filename === route.filename),
+      route
+    );
+    if (origin.expectedSha256) {
+      const stored = await this.stored(origin.expectedSha256);
+      if (stored) return stored;
+    } else {
+      const named = await this.store.readName(upstream.name, route.project, origin.recordName);
+      const stored = named && await this.stored(named);
+      if (stored) {
+        this.manifest.name(upstream.name, route.project, origin.recordName);
+        return stored;
+      }
+    }
+    return this.download(upstream, route, origin);
+  }
+  download(upstream, route, origin) {
+    const download = this.downloads.get({
+      key: origin.expectedSha256 ?? `name:${upstream.name}/${route.project}/${origin.recordName}`,
+      upstream,
+      url: origin.url,
+      expectedSha256: origin.expectedSha256,
+      expectedSize: origin.expectedSize,
+      onCommitted: /* @__PURE__ */ __name(async (sha256) => {
+        this.manifest.file(sha256);
+        if (origin.expectedSha256) return;
+        await this.store.writeName(upstream.name, route.project, origin.recordName, sha256);
+        this.manifest.name(upstream.name, route.project, origin.recordName);
+      }, "onCommitted")
+    });
+    return { kind: "download", download, expectedSha256: origin.expectedSha256 };
+  }
+  async stored(sha256) {
+    const size = await this.store.fileSize(sha256);
+    if (size === void 0) return void 0;
+    this.manifest.file(sha256);
+    return { kind: "stored", sha256, path: this.store.filePath(sha256), size };
+  }
+};
+function indexSha256(file) {
+  const sha256 = file.hashes.sha256;
+  return sha256 !== void 0 && isSha256Hex(sha256) ? sha256 : void 0;
+}
+__name(indexSha256, "indexSha256");
+function originOf(file, route) {
+  if (!file || (indexSha256(file) ?? NO_HASH) !== route.hash)
+    throw new NotFoundError("no such file on the page");
+  if (!route.metadata) {
+    return {
+      url: file.url,
+      expectedSha256: indexSha256(file),
+      expectedSize: file.size,
+      recordName: file.filename
+    };
+  }
+  if (file.coreMetadata === void 0) throw new NotFoundError("the index offers no metadata for this file");
+  return {
+    url: `${file.url}.metadata`,
+    expectedSha256: file.coreMetadata !== true && isSha256Hex(file.coreMetadata.sha256 ?? "") ? file.coreMetadata.sha256 : void 0,
+    recordName: `${file.filename}.metadata`
+  };
+}
+__name(originOf, "originOf");
+
+// src/proxy/manifest.ts
+import { readdir, readFile as readFile2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
+
+// src/proxy/store.ts
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm as rm2, stat, writeFile } from "node:fs/promises";
+import { join, resolve, sep } from "node:path";
+var STORE_LAYOUT_VERSION = 1;
+var StorePathError = class extends Error {
+  static {
+    __name(this, "StorePathError");
+  }
+};
+function pathInside(root, ...parts) {
+  const base = resolve(root);
+  const full = resolve(base, ...parts);
+  if (!full.startsWith(base + sep)) throw new StorePathError(`path escapes the store: ${parts.join("/")}`);
+  return full;
+}
+__name(pathInside, "pathInside");
+function checked(kind, value, valid) {
+  if (!valid(value)) throw new StorePathError(`invalid ${kind}: ${JSON.stringify(value.slice(0, 80))}`);
+  return value;
+}
+__name(checked, "checked");
+function fileRelativePath(sha256) {
+  checked("sha256", sha256, isSha256Hex);
+  return join("files", "sha256", sha256.slice(0, 2), sha256);
+}
+__name(fileRelativePath, "fileRelativePath");
+function pageRelativePath(upstream, project) {
+  checked("upstream", upstream, isValidUpstreamName);
+  checked("project", project, isNormalizedProjectName);
+  return join("pages", upstream, "projects", `${project}.json`);
+}
+__name(pageRelativePath, "pageRelativePath");
+function indexRelativePath(upstream) {
+  return join("pages", checked("upstream", upstream, isValidUpstreamName), "index.json");
+}
+__name(indexRelativePath, "indexRelativePath");
+function nameRelativePath(upstream, project, filename) {
+  checked("upstream", upstream, isValidUpstreamName);
+  checked("project", project, isNormalizedProjectName);
+  return join("names", upstream, project, checked("filename", filename, isValidFileName));
+}
+__name(nameRelativePath, "nameRelativePath");
+async function readJson(path) {
+  try {
+    return JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    if (error instanceof SyntaxError || error.code === "ENOENT") return void 0;
+    throw error;
+  }
+}
+__name(readJson, "readJson");
+var ContentStore = class _ContentStore {
+  constructor(root) {
+    this.root = root;
+  }
+  root;
+  static {
+    __name(this, "ContentStore");
+  }
+  static async open(root) {
+    const store = new _ContentStore(resolve(root));
+    await mkdir(store.root, { recursive: true });
+    await rm2(store.tempDir, { recursive: true, force: true });
+    await mkdir(store.tempDir, { recursive: true });
+    await writeFile(
+      pathInside(store.root, "layout.json"),
+      `${JSON.stringify({ layout: STORE_LAYOUT_VERSION })}
+`
+    );
+    return store;
+  }
+  get tempDir() {
+    return pathInside(this.root, "tmp");
+  }
+  /** A fresh path in tmp/ on the same file system as the store, so the commit is a rename. */
+  tempPath() {
+    return pathInside(this.tempDir, `${Date.now()}-${randomBytes(8).toString("hex")}`);
+  }
+  filePath(sha256) {
+    return pathInside(this.root, fileRelativePath(sha256));
+  }
+  async fileSize(sha256) {
+    try {
+      return (await stat(this.filePath(sha256))).size;
+    } catch (error) {
+      if (error.code === "ENOENT") return void 0;
+      throw error;
+    }
+  }
+  /** Moves a verified temp file to its content address. Callers check the hash first. */
+  async commitFile(tempPath, sha256) {
+    const target = this.filePath(sha256);
+    await mkdir(resolve(target, ".."), { recursive: true });
+    await rename(tempPath, target);
+  }
+  async readPage(upstream, project) {
+    return readJson(pathInside(this.root, pageRelativePath(upstream, project)));
+  }
+  async writePage(upstream, project, stored) {
+    return this.writeAtomically(pageRelativePath(upstream, project), JSON.stringify(stored));
+  }
+  async readProjectList(upstream) {
+    return readJson(pathInside(this.root, indexRelativePath(upstream)));
+  }
+  async writeProjectList(upstream, stored) {
+    return this.writeAtomically(indexRelativePath(upstream), JSON.stringify(stored));
+  }
+  async readName(upstream, project, filename) {
+    try {
+      const sha256 = (await readFile(pathInside(this.root, nameRelativePath(upstream, project, filename)), "utf8")).trim();
+      return isSha256Hex(sha256) ? sha256 : void 0;
+    } catch (error) {
+      if (error.code === "ENOENT") return void 0;
+      throw error;
+    }
+  }
+  async writeName(upstream, project, filename, sha256) {
+    return this.writeAtomically(
+      nameRelativePath(upstream, project, filename),
+      `${checked("sha256", sha256, isSha256Hex)}
+`
+    );
+  }
+  async writeAtomically(relativePath, content) {
+    const target = pathInside(this.root, relativePath);
+    const temp = this.tempPath();
+    await mkdir(resolve(target, ".."), { recursive: true });
+    await writeFile(temp, content);
+    await rename(temp, target);
+  }
+};
+
+// src/proxy/manifest.ts
+var ManifestRecorder = class {
+  static {
+    __name(this, "ManifestRecorder");
+  }
+  startedAt = (/* @__PURE__ */ new Date()).toISOString();
+  pages = /* @__PURE__ */ new Map();
+  indexes = /* @__PURE__ */ new Set();
+  files = /* @__PURE__ */ new Set();
+  names = /* @__PURE__ */ new Map();
+  page(upstream, project) {
+    this.pages.set(`${upstream}/${project}`, { upstream, project });
+  }
+  index(upstream) {
+    this.indexes.add(upstream);
+  }
+  file(sha256) {
+    this.files.add(sha256);
+  }
+  name(upstream, project, filename) {
+    this.names.set(`${upstream}/${project}/${filename}`, { upstream, project, filename });
+  }
+  build() {
+    const byKey = /* @__PURE__ */ __name((a, b) => `${a.upstream}/${a.project}`.localeCompare(`${b.upstream}/${b.project}`), "byKey");
+    return {
+      version: 1,
+      layout: STORE_LAYOUT_VERSION,
+      startedAt: this.startedAt,
+      finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      pages: [...this.pages.values()].sort(byKey),
+      indexes: [...this.indexes].sort(),
+      files: [...this.files].sort(),
+      names: [...this.names.values()].sort(byKey)
+    };
+  }
+};
+async function writeManifest(path, manifest) {
+  await writeFile2(path, `${JSON.stringify(manifest, null, 2)}
+`);
+}
+__name(writeManifest, "writeManifest");
+
+// src/proxy/page-responses.ts
+import { createHash as createHash2 } from "node:crypto";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+
+// src/proxy/negotiation.ts
+var CONTENT_TYPES = {
+  json: "application/vnd.pypi.simple.v1+json",
+  "html-v1": "application/vnd.pypi.simple.v1+html",
+  html: "text/html; charset=utf-8"
+};
+var FORMAT_TYPES = {
+  json: ["application/vnd.pypi.simple.v1+json", "application/vnd.pypi.simple.latest+json"],
+  "html-v1": ["application/vnd.pypi.simple.v1+html", "application/vnd.pypi.simple.latest+html"],
+  html: ["text/html"]
+};
+function parseAccept(header) {
+  const ranges = [];
+  header.split(",").forEach((part, order) => {
+    const [mediaType = "", ...params] = part.split(";").map((piece) => piece.trim());
+    const [type, subtype] = mediaType.toLowerCase().split("/");
+    if (!type || !subtype) return;
+    let q = 1;
+    for (const param of params) {
+      const [key, value] = param.split("=").map((piece) => piece.trim());
+      if (key?.toLowerCase() === "q" && value !== void 0) {
+        const parsed = Number(value);
+        q = Number.isFinite(parsed) ? Math.min(Math.max(parsed, 0), 1) : 0;
+      }
+    }
+    ranges.push({ type, subtype, q, order });
+  });
+  return ranges;
+}
+__name(parseAccept, "parseAccept");
+function bestMatch(mediaType, ranges) {
+  const [type, subtype] = mediaType.split("/");
+  let best;
+  for (const range of ranges) {
+    let specificity = -1;
+    if (range.type === type && range.subtype === subtype) specificity = 2;
+    else if (range.type === type && range.subtype === "*") specificity = 1;
+    else if (range.type === "*" && range.subtype === "*") specificity = 0;
+    if (specificity < 0 || best && best.specificity >= specificity) continue;
+    best = { q: range.q, specificity, order: range.order };
+  }
+  return best;
+}
+__name(bestMatch, "bestMatch");
+function formatMatch(format, ranges) {
+  let best;
+  for (const mediaType of FORMAT_TYPES[format]) {
+    const match = bestMatch(mediaType, ranges);
+    if (match && match.q > 0 && (!best || isBetter(match, best))) best = match;
+  }
+  return best;
+}
+__name(formatMatch, "formatMatch");
+function isBetter(a, b) {
+  if (a.q !== b.q) return a.q > b.q;
+  if (a.specificity !== b.specificity) return a.specificity > b.specificity;
+  return a.order < b.order;
+}
+__name(isBetter, "isBetter");
+function negotiatePageFormat(accept) {
+  const ranges = parseAccept(accept ?? "");
+  let chosen = "html";
+  let chosenMatch;
+  for (const format of ["html", "html-v1", "json"]) {
+    const match = formatMatch(format, ranges);
+    if (!match) continue;
+    if (format !== "html" && match.specificity < 2) continue;
+    if (!chosenMatch || isBetter(match, chosenMatch)) {
+      chosen = format;
+      chosenMatch = match;
+    }
+  }
+  return chosen;
+}
+__name(negotiatePageFormat, "negotiatePageFormat");
+
+// src/proxy/page-responses.ts
+var gzipAsync = promisify(gzip);
+var GZIP_MIN_BYTES = 200;
+function acceptsGzip(header) {
+  if (!header) return false;
+  return header.split(",").some((part) => {
+    const [coding = "", ...params] = part.split(";").map((piece) => piece.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith("q="));
+    return (coding === "gzip" || coding === "x-gzip") && (q === void 0 || Number(q.slice(2)) > 0);
+  });
+}
+__name(acceptsGzip, "acceptsGzip");
+var PageRenderer = class {
+  static {
+    __name(this, "PageRenderer");
+  }
+  rendered = /* @__PURE__ */ new Map();
+  /** The rendered bytes for `key` in `format`, produced on first use. */
+  get(key, format, produce) {
+    const cacheKey = `${format}:${key}`;
+    let rendered = this.rendered.get(cacheKey);
+    if (!rendered) {
+      const body = Buffer.from(produce());
+      const digest = createHash2("sha256").update(body).digest("base64url").slice(0, 32);
+      rendered = { body, etag: `"${digest}-${format}"` };
+      this.rendered.set(cacheKey, rendered);
+    }
+    return rendered;
+  }
+  async send(req, res, rendered, format) {
+    const useGzip = rendered.body.length >= GZIP_MIN_BYTES && acceptsGzip(req.headers["accept-encoding"]);
+    const etag = useGzip ? `${rendered.etag.slice(0, -1)}-gzip"` : rendered.etag;
+    const headers = {
+      "content-type": CONTENT_TYPES[format],
+      vary: "Accept, Accept-Encoding",
+      etag,
+      // As PyPI: clients may reuse a page for ten minutes; pip revalidates anyway.
+      "cache-control": "max-age=600, public"
+    };
+    const ifNoneMatch = req.headers["if-none-match"];
+    if (ifNoneMatch?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) {
+      res.writeHead(304, headers).end();
+      return;
+    }
+    let body = rendered.body;
+    if (useGzip) {
+      rendered.gzipped ??= gzipAsync(rendered.body);
+      body = await rendered.gzipped;
+      headers["content-encoding"] = "gzip";
+    }
+    headers["content-length"] = body.length;
+    res.writeHead(200, headers);
+    res.end(req.method === "HEAD" ? void 0 : body);
+  }
+};
+
+// src/proxy/pages.ts
+var PageFormatError = class extends Error {
+  static {
+    __name(this, "PageFormatError");
+  }
+};
+var KNOWN_FILE_KEYS = /* @__PURE__ */ new Set([
+  "filename",
+  "url",
+  "hashes",
+  "requires-python",
+  "core-metadata",
+  "dist-info-metadata",
+  "data-dist-info-metadata",
+  "yanked",
+  "size",
+  "upload-time",
+  "gpg-sig"
+]);
+var KNOWN_PAGE_KEYS = /* @__PURE__ */ new Set(["meta", "name", "files", "versions"]);
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+__name(isRecord, "isRecord");
+function stringRecord(value) {
+  const out = {};
+  if (!isRecord(value)) return out;
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry === "string")
+      out[key.toLowerCase()] = key.toLowerCase() === "sha256" ? entry.toLowerCase() : entry;
+  }
+  return out;
+}
+__name(stringRecord, "stringRecord");
+function absoluteFileUrl(href, pageUrl) {
+  const url = new URL(href, pageUrl);
+  url.hash = "";
+  url.username = "";
+  url.password = "";
+  return url.toString();
+}
+__name(absoluteFileUrl, "absoluteFileUrl");
+function parseCoreMetadata(value) {
+  if (value === true) return true;
+  if (isRecord(value)) {
+    const hashes = stringRecord(value);
+    return Object.keys(hashes).length > 0 ? hashes : true;
+  }
+  return void 0;
+}
+__name(parseCoreMetadata, "parseCoreMetadata");
+function parseJsonFile(raw, pageUrl) {
+  if (!isRecord(raw) || typeof raw.filename !== "string" || typeof raw.url !== "string") return void 0;
+  const extra = {};
+  for (const [key, value] of Object.entries(raw)) if (!KNOWN_FILE_KEYS.has(key)) extra[key] = value;
+  const coreMetadata = parseCoreMetadata(raw["core-metadata"] ?? raw["dist-info-metadata"]);
+  const file = {
+    filename: raw.filename,
+    url: absoluteFileUrl(raw.url, pageUrl),
+    hashes: stringRecord(raw.hashes),
+    extra
+  };
+  if (typeof raw["requires-python"] === "string") file.requiresPython = raw["requires-python"];
+  if (coreMetadata) file.coreMetadata = coreMetadata;
+  if (raw.yanked === true || typeof raw.yanked === "string" && raw.yanked !== "") file.yanked = raw.yanked;
+  else if (typeof raw.yanked === "string") file.yanked = true;
+  if (typeof raw.size === "number" && Number.isSafeInteger(raw.size) && raw.size >= 0) file.size = raw.size;
+  if (typeof raw["upload-time"] === "string") file.uploadTime = raw["upload-time"];
+  if (typeof raw["gpg-sig"] === "boolean") file.gpgSig = raw["gpg-sig"];
+  return file;
+}
+__name(parseJsonFile, "parseJsonFile");
+function parseJsonPage(body, pageUrl, fallbackName) {
+  let raw;
+  try {
+    raw = JSON.parse(body);
+  } catch (error) {
+    throw new PageFormatError(`upstream page is not valid JSON: ${error.message}`);
+  }
+  if (!isRecord(raw) || !Array.isArray(raw.files))
+    throw new PageFormatError("upstream JSON page has no files list");
+  const extra = {};
+  for (const [key, value] of Object.entries(raw)) if (!KNOWN_PAGE_KEYS.has(key)) extra[key] = value;
+  const page = {
+    name: typeof raw.name === "string" ? raw.name : fallbackName,
+    meta: isRecord(raw.meta) ? raw.meta : { "api-version": "1.0" },
+    files: raw.files.flatMap((file) => parseJsonFile(file, pageUrl) ?? []),
+    extra
+  };
+  if (Array.isArray(raw.versions))
+    page.versions = raw.versions.filter((v) => typeof v === "string");
+  return page;
+}
+__name(parseJsonPage, "parseJsonPage");
+function parseJsonProjectList(body) {
+  let raw;
+  try {
+    raw = JSON.parse(body);
+  } catch (error) {
+    throw new PageFormatError(`upstream index is not valid JSON: ${error.message}`);
+  }
+  if (!isRecord(raw) || !Array.isArray(raw.projects))
+    throw new PageFormatError("upstream JSON index has no projects");
+  const projects = raw.projects.flatMap(
+    (entry) => isRecord(entry) && typeof entry.name === "string" ? [entry.name] : []
+  );
+  return { meta: isRecord(raw.meta) ? raw.meta : { "api-version": "1.0" }, projects };
+}
+__name(parseJsonProjectList, "parseJsonProjectList");
+function renderJsonFile(file, href) {
+  const out = { filename: file.filename, url: href(file), hashes: file.hashes };
+  if (file.requiresPython !== void 0) out["requires-python"] = file.requiresPython;
+  if (file.coreMetadata !== void 0) out["core-metadata"] = file.coreMetadata;
+  if (file.gpgSig !== void 0) out["gpg-sig"] = file.gpgSig;
+  if (file.yanked !== void 0) out.yanked = file.yanked;
+  if (file.size !== void 0) out.size = file.size;
+  if (file.uploadTime !== void 0) out["upload-time"] = file.uploadTime;
+  return { ...file.extra, ...out };
+}
+__name(renderJsonFile, "renderJsonFile");
+function renderJsonPage(page, href) {
+  const out = {
+    ...page.extra,
+    meta: page.meta,
+    name: page.name,
+    files: page.files.map((file) => renderJsonFile(file, href))
+  };
+  if (page.versions !== void 0) out.versions = page.versions;
+  return JSON.stringify(out);
+}
+__name(renderJsonPage, "renderJsonPage");
+function renderJsonProjectList(list) {
+  return JSON.stringify({ meta: list.meta, projects: list.projects.map((name) => ({ name })) });
+}
+__name(renderJsonProjectList, "renderJsonProjectList");
+function hashFragment(hashes) {
+  const name = hashes.sha256 !== void 0 ? "sha256" : Object.keys(hashes)[0];
+  return name === void 0 ? "" : `#${name}=${hashes[name]}`;
+}
+__name(hashFragment, "hashFragment");
+function apiVersion(meta) {
+  return typeof meta["api-version"] === "string" ? meta["api-version"] : "1.0";
+}
+__name(apiVersion, "apiVersion");
+
+// src/proxy/html-page.ts
+var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\xA0" };
+function decodeEntities(text) {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, body) => {
+    if (body[0] === "#") {
+      const code = body[1] === "x" || body[1] === "X" ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
+      return code > 0 && code <= 1114111 ? String.fromCodePoint(code) : whole;
+    }
+    return ENTITIES[body.toLowerCase()] ?? whole;
+  });
+}
+__name(decodeEntities, "decodeEntities");
+function escapeHtml(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+__name(escapeHtml, "escapeHtml");
+var ATTRIBUTE = /([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+function parseAttributes(tagBody) {
+  const attributes = /* @__PURE__ */ new Map();
+  for (const match of tagBody.matchAll(ATTRIBUTE)) {
+    const name = (match[1] ?? "").toLowerCase();
+    if (!attributes.has(name)) attributes.set(name, decodeEntities(match[2] ?? match[3] ?? match[4] ?? ""));
+  }
+  return attributes;
+}
+__name(parseAttributes, "parseAttributes");
+function scanHtml(html) {
+  const scanned = { anchors: [] };
+  const withoutComments = html.replace(/<!--[\s\S]*?-->/g, "");
+  for (const match of withoutComments.matchAll(/<a(\s[^>]*)?>([\s\S]*?)<\/a\s*>/gi)) {
+    const text = decodeEntities((match[2] ?? "").replace(/<[^>]*>/g, "")).trim();
+    scanned.anchors.push({ attributes: parseAttributes(match[1] ?? ""), text });
+  }
+  for (const match of withoutComments.matchAll(/<(base|meta)(\s[^>]*)?>/gi)) {
+    const attributes = parseAttributes(match[2] ?? "");
+    if (match[1]?.toLowerCase() === "base") {
+      if (scanned.baseHref === void 0 && attributes.has("href")) scanned.baseHref = attributes.get("href");
+    } else if (attributes.get("name") === "pypi:repository-version") {
+      scanned.repositoryVersion = attributes.get("content");
+    }
+  }
+  return scanned;
+}
+__name(scanHtml, "scanHtml");
+function hashesFromFragment(href) {
+  const fragment = href.split("#")[1];
+  if (!fragment) return {};
+  const [name, value] = fragment.split("=");
+  if (!name || !value) return {};
+  return { [name.toLowerCase()]: name.toLowerCase() === "sha256" ? value.toLowerCase() : value };
+}
+__name(hashesFromFragment, "hashesFromFragment");
+function metadataFromAttribute(value) {
+  if (value === void 0) return void 0;
+  const [name, digest] = value.split("=");
+  if (name && digest)
+    return { [name.toLowerCase()]: name.toLowerCase() === "sha256" ? digest.toLowerCase() : digest };
+  return true;
+}
+__name(metadataFromAttribute, "metadataFromAttribute");
+function fileFromAnchor(anchor, baseUrl) {
+  const href = anchor.attributes.get("href");
+  if (!href) return void 0;
+  const url = absoluteFileUrl(href, baseUrl);
+  const filename = anchor.text || decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+  if (!filename) return void 0;
+  const file = { filename, url, hashes: hashesFromFragment(href), extra: {} };
+  const requiresPython = anchor.attributes.get("data-requires-python");
+  if (requiresPython) file.requiresPython = requiresPython;
+  const coreMetadata = metadataFromAttribute(
+    anchor.attributes.get("data-core-metadata") ?? anchor.attributes.get("data-dist-info-metadata")
+  );
+  if (coreMetadata) file.coreMetadata = coreMetadata;
+  const yanked = anchor.attributes.get("data-yanked");
+  if (yanked !== void 0) file.yanked = yanked === "" ? true : yanked;
+  if (anchor.attributes.has("data-gpg-sig")) file.gpgSig = anchor.attributes.get("data-gpg-sig") === "true";
+  return file;
+}
+__name(fileFromAnchor, "fileFromAnchor");
+function parseHtmlPage(html, pageUrl, name) {
+  const scanned = scanHtml(html);
+  const baseUrl = scanned.baseHref ? new URL(scanned.baseHref, pageUrl).toString() : pageUrl;
+  return {
+    name,
+    meta: { "api-version": scanned.repositoryVersion ?? "1.0" },
+    files: scanned.anchors.flatMap((anchor) => fileFromAnchor(anchor, baseUrl) ?? []),
+    extra: {}
+  };
+}
+__name(parseHtmlPage, "parseHtmlPage");
+function parseHtmlProjectList(html) {
+  const scanned = scanHtml(html);
+  return {
+    meta: { "api-version": scanned.repositoryVersion ?? "1.0" },
+    projects: scanned.anchors.map((anchor) => anchor.text).filter((text) => text !== "")
+  };
+}
+__name(parseHtmlProjectList, "parseHtmlProjectList");
+function metadataAttribute(coreMetadata) {
+  if (coreMetadata === void 0) return "";
+  const fragment = coreMetadata === true ? "" : hashFragment(coreMetadata).slice(1);
+  return ` data-core-metadata="${escapeHtml(fragment || "true")}"`;
+}
+__name(metadataAttribute, "metadataAttribute");
+function renderAnchor(file, href) {
+  let attributes = ` href="${escapeHtml(href(file) + hashFragment(file.hashes))}"`;
+  if (file.requiresPython !== void 0)
+    attributes += ` data-requires-python="${escapeHtml(file.requiresPython)}"`;
+  attributes += metadataAttribute(file.coreMetadata);
+  if (file.gpgSig !== void 0) attributes += ` data-gpg-sig="${file.gpgSig}"`;
+  if (file.yanked !== void 0)
+    attributes += ` data-yanked="${file.yanked === true ? "" : escapeHtml(file.yanked)}"`;
+  return `    <a${attributes}>${escapeHtml(file.filename)}</a><br />`;
+}
+__name(renderAnchor, "renderAnchor");
+function htmlDocument(title, version, body) {
+  return [
+    "<!DOCTYPE html>",
+    "<html>",
+    "  <head>",
+    `    <meta name="pypi:repository-version" content="${escapeHtml(version)}">`,
+    `    <title>${escapeHtml(title)}</title>`,
+    "  </head>",
+    "  <body>",
+    `    <h1>${escapeHtml(title)}</h1>`,
+    ...body,
+    "  </body>",
+    "</html>",
+    ""
+  ].join("\n");
+}
+__name(htmlDocument, "htmlDocument");
+function renderHtmlPage(page, href) {
+  return htmlDocument(
+    `Links for ${page.name}`,
+    apiVersion(page.meta),
+    page.files.map((file) => renderAnchor(file, href))
+  );
+}
+__name(renderHtmlPage, "renderHtmlPage");
+function renderHtmlProjectList(list, prefix, normalize) {
+  return htmlDocument(
+    "Simple index",
+    apiVersion(list.meta),
+    list.projects.map(
+      (name) => `    <a href="${escapeHtml(`${prefix}${normalize(name)}/`)}">${escapeHtml(name)}</a><br />`
+    )
+  );
+}
+__name(renderHtmlProjectList, "renderHtmlProjectList");
+
+// src/proxy/page-service.ts
+var UPSTREAM_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
+var MAX_PAGE_BYTES = 256 * 1024 * 1024;
+var PageService = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  static {
+    __name(this, "PageService");
+  }
+  loaded = /* @__PURE__ */ new Map();
+  async project(upstream, project) {
+    const result = await this.once(
+      `${upstream.name}/${project}`,
+      () => this.load({
+        upstream,
+        url: new URL(`${encodeURIComponent(project)}/`, upstream.indexUrl).toString(),
+        read: /* @__PURE__ */ __name(() => this.options.store.readPage(upstream.name, project).then((s) => s && { ...s, value: s.page }), "read"),
+        write: /* @__PURE__ */ __name((value, validators) => this.options.store.writePage(upstream.name, project, {
+          ...validators,
+          fetchedAt: (/* @__PURE__ */ new Date()).toISOString(),
+          page: value
+        }), "write"),
+        parse: /* @__PURE__ */ __name((body, contentType, url) => isJson(contentType) ? parseJsonPage(body, url, project) : parseHtmlPage(body, url, project), "parse")
+      })
+    );
+    this.options.manifest.page(upstream.name, project);
+    return result;
+  }
+  async projectList(upstream) {
+    const result = await this.once(
+      `${upstream.name}/`,
+      () => this.load({
+        upstream,
+        url: upstream.indexUrl,
+        read: /* @__PURE__ */ __name(() => this.options.store.readProjectList(upstream.name).then((s) => s && { ...s, value: s.list }), "read"),
+        write: /* @__PURE__ */ __name((value, validators) => this.options.store.writeProjectList(upstream.name, {
+          ...validators,
+          fetchedAt: (/* @__PURE__ */ new Date()).toISOString(),
+          list: value
+        }), "write"),
+        parse: /* @__PURE__ */ __name((body, contentType) => isJson(contentType) ? parseJsonProjectList(body) : parseHtmlProjectList(body), "parse")
+      })
+    );
+    this.options.manifest.index(upstream.name);
+    return result;
+  }
+  /** First caller loads; later callers in this run get the same answer from memory. */
+  async once(key, load) {
+    const pending = this.loaded.get(key);
+    if (pending) {
+      const { value } = await pending;
+      return { value, source: "memory" };
+    }
+    const loading = load();
+    this.loaded.set(key, loading);
+    try {
+      return await loading;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) this.loaded.delete(key);
+      throw error;
+    }
+  }
+  async load(spec) {
+    const stored = await spec.read();
+    if (stored && this.options.policy === "frozen") return { value: stored.value, source: "store" };
+    let fetched;
+    try {
+      fetched = await this.fetch(spec.upstream, spec.url, stored, spec.parse);
+    } catch (error) {
+      if (!stored || error instanceof NotFoundError) throw error;
+      this.options.stats.staleServed++;
+      this.options.warn(
+        `upstream failed for ${redactUrl(spec.url)}, serving the stored page: ${error.message}`
+      );
+      return { value: stored.value, source: "store" };
+    }
+    if (fetched.status === "not-found") throw new NotFoundError(`${redactUrl(spec.url)}: not on this index`);
+    if (fetched.status === "not-modified" && stored) return { value: stored.value, source: "upstream" };
+    const value = fetched.value;
+    await spec.write(value, { etag: fetched.etag, lastModified: fetched.lastModified });
+    return { value, source: "upstream" };
+  }
+  fetch(upstream, url, stored, parse) {
+    const { client, stats } = this.options;
+    const headers = { accept: UPSTREAM_ACCEPT, "accept-encoding": "gzip, deflate" };
+    if (stored?.etag) headers["if-none-match"] = stored.etag;
+    if (stored?.lastModified) headers["if-modified-since"] = stored.lastModified;
+    return client.withRetries(redactUrl(url), async () => {
+      const response = await client.requestOnce(url, { upstream, headers });
+      stats.fetchedUpstream++;
+      if (response.status === 304 || response.status === 404 || response.status === 410) {
+        response.body.resume();
+        return { status: response.status === 304 ? "not-modified" : "not-found" };
+      }
+      if (response.status !== 200) {
+        response.body.resume();
+        const retryable = response.status === 429 || response.status >= 500;
+        throw new UpstreamError(
+          `${redactUrl(response.url)} answered ${response.status}`,
+          retryable,
+          response.status
+        );
+      }
+      const body = await readBody(response.body, MAX_PAGE_BYTES);
+      stats.upstreamBytes += body.length;
+      const contentType = String(response.headers["content-type"] ?? "").toLowerCase();
+      if (!isJson(contentType) && !isHtml(contentType)) {
+        throw new UpstreamError(`${redactUrl(response.url)}: unexpected Content-Type ${contentType}`, false);
+      }
+      const value = parseOrFail(parse, body.toString("utf8"), contentType, response.url);
+      return {
+        status: "ok",
+        value,
+        etag: headerString(response.headers.etag),
+        lastModified: headerString(response.headers["last-modified"])
+      };
+    });
+  }
+};
+function parseOrFail(parse, body, contentType, url) {
+  try {
+    return parse(body, contentType, url);
+  } catch (error) {
+    if (error instanceof PageFormatError)
+      throw new UpstreamError(`${redactUrl(url)}: ${error.message}`, false);
+    throw error;
+  }
+}
+__name(parseOrFail, "parseOrFail");
+function headerString(value) {
+  return typeof value === "string" ? value : void 0;
+}
+__name(headerString, "headerString");
+function isJson(contentType) {
+  return contentType.startsWith("application/vnd.pypi.simple.v1+json") || contentType.startsWith("application/json");
+}
+__name(isJson, "isJson");
+function isHtml(contentType) {
+  return contentType.startsWith("text/html") || contentType.startsWith("application/vnd.pypi.simple.v1+html");
+}
+__name(isHtml, "isHtml");
+
+// src/proxy/server.ts
+import http2 from "node:http";
+
+// src/proxy/file-responses.ts
+import { createReadStream } from "node:fs";
+import { pipeline as pipeline3 } from "node:stream/promises";
+
+// src/proxy/byte-ranges.ts
+function decideRange(rangeHeader, ifRange, etag, size) {
+  if (!rangeHeader) return { kind: "full" };
+  if (ifRange !== void 0 && ifRange.trim() !== etag) return { kind: "full" };
+  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(rangeHeader);
+  if (!match) return { kind: "full" };
+  const [, first = "", last = ""] = match;
+  if (first === "" && last === "") return { kind: "full" };
+  if (first === "") {
+    const suffix = Number(last);
+    if (suffix === 0 || size === 0) return { kind: "unsatisfiable" };
+    return { kind: "partial", range: { start: Math.max(0, size - suffix), end: size - 1 } };
+  }
+  const start = Number(first);
+  const end = last === "" ? size - 1 : Math.min(Number(last), size - 1);
+  if (!Number.isSafeInteger(start) || start >= size || end < start) return { kind: "unsatisfiable" };
+  return { kind: "partial", range: { start, end } };
+}
+__name(decideRange, "decideRange");
+
+// src/proxy/file-responses.ts
+var IMMUTABLE = "public, max-age=31536000, immutable";
+function fileHeaders(etag) {
+  const headers = {
+    "content-type": "application/octet-stream",
+    "accept-ranges": "bytes",
+    "cache-control": IMMUTABLE
+  };
+  if (etag) headers.etag = etag;
+  return headers;
+}
+__name(fileHeaders, "fileHeaders");
+function etagFor(sha256) {
+  return `"${sha256}"`;
+}
+__name(etagFor, "etagFor");
+function matchesIfNoneMatch(header, etag) {
+  if (!header) return false;
+  return header.split(",").some((candidate) => {
+    const value = candidate.trim().replace(/^W\//, "");
+    return value === "*" || value === etag;
+  });
+}
+__name(matchesIfNoneMatch, "matchesIfNoneMatch");
+async function sendStoredFile(req, res, file) {
+  const etag = etagFor(file.sha256);
+  const headers = fileHeaders(etag);
+  if (matchesIfNoneMatch(req.headers["if-none-match"], etag)) {
+    res.writeHead(304, headers).end();
+    return;
+  }
+  const ifRange = req.headers["if-range"];
+  const decision = decideRange(
+    req.headers.range,
+    typeof ifRange === "string" ? ifRange : void 0,
+    etag,
+    file.size
+  );
+  if (decision.kind === "unsatisfiable") {
+    res.writeHead(416, { ...headers, "content-range": `bytes */${file.size}` }).end();
+    return;
+  }
+  const { start, end } = decision.kind === "partial" ? decision.range : { start: 0, end: file.size - 1 };
+  const length = end - start + 1;
+  if (decision.kind === "partial") headers["content-range"] = `bytes ${start}-${end}/${file.size}`;
+  res.writeHead(decision.kind === "partial" ? 206 : 200, {
+    ...headers,
+    "content-length": Math.max(0, length)
+  });
+  if (req.method === "HEAD" || length <= 0) {
+    res.end();
+    return;
+  }
+  await pipeline3(createReadStream(file.path, { start, end }), res);
+}
+__name(sendStoredFile, "sendStoredFile");
+async function sendDownloading(res, download, etag) {
+  const headers = fileHeaders(etag);
+  if (download.total !== void 0) headers["content-length"] = download.total;
+  res.writeHead(200, headers);
+  await pipeline3(new TailReader(download), res);
+}
+__name(sendDownloading, "sendDownloading");
+async function sendFile(req, res, file) {
+  if (file.kind === "stored") {
+    await sendStoredFile(req, res, file);
+    return "store";
+  }
+  const { download } = file;
+  const waitForCommit = req.method === "HEAD" || req.headers.range !== void 0;
+  if (waitForCommit) {
+    const sha256 = await download.done;
+    await sendStoredFile(req, res, { sha256, path: download.committedPath ?? "", size: download.written });
+    return "upstream";
+  }
+  await download.started;
+  await sendDownloading(res, download, file.expectedSha256 && etagFor(file.expectedSha256));
+  return "upstream";
+}
+__name(sendFile, "sendFile");
+
+// src/proxy/server.ts
+function statusFor(error) {
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof BadRequestError) return 400;
+  if (error instanceof UpstreamError && error.status === void 0 && /no data for/.test(error.message))
+    return 504;
+  if (error instanceof UpstreamError || error instanceof IntegrityError) return 502;
+  return 500;
+}
+__name(statusFor, "statusFor");
+function sendText(res, status, text, headers = {}) {
+  const body = Buffer.from(`${text}
+`);
+  res.writeHead(status, {
+    "content-type": "text/plain; charset=utf-8",
+    "content-length": body.length,
+    "cache-control": "no-store",
+    ...headers
+  });
+  res.end(res.req.method === "HEAD" ? void 0 : body);
+}
+__name(sendText, "sendText");
+function sendJson(res, value) {
+  const body = Buffer.from(JSON.stringify(value));
+  res.writeHead(200, {
+    "content-type": "application/json",
+    "content-length": body.length,
+    "cache-control": "no-store"
+  });
+  res.end(res.req.method === "HEAD" ? void 0 : body);
+}
+__name(sendJson, "sendJson");
+function upstreamNamed(ctx, name) {
+  const upstream = ctx.upstreams.find((candidate) => candidate.name === name);
+  if (!upstream) throw new NotFoundError(`no upstream ${name}`);
+  return upstream;
+}
+__name(upstreamNamed, "upstreamNamed");
+async function answer(ctx, route, req, res) {
+  switch (route.kind) {
+    case "health":
+      sendJson(res, { status: "ok" });
+      return "proxy";
+    case "stats":
+      sendJson(res, ctx.stats.snapshot());
+      return "proxy";
+    case "redirect":
+      sendText(res, 301, `moved to ${route.location}`, { location: route.location });
+      return "proxy";
+    case "project-list": {
+      ctx.stats.pageRequests++;
+      const { value: list, source } = await ctx.pages.projectList(upstreamNamed(ctx, route.upstream));
+      const format = negotiatePageFormat(req.headers.accept);
+      const rendered = ctx.renderer.get(
+        `${route.upstream}/`,
+        format,
+        () => format === "json" ? renderJsonProjectList(list) : renderHtmlProjectList(list, route.prefix, normalizeProjectName)
+      );
+      await ctx.renderer.send(req, res, rendered, format);
+      return source;
+    }
+    case "project": {
+      ctx.stats.pageRequests++;
+      const { value: page, source } = await ctx.pages.project(
+        upstreamNamed(ctx, route.upstream),
+        route.project
+      );
+      const format = negotiatePageFormat(req.headers.accept);
+      const href = /* @__PURE__ */ __name((file) => fileHref(route.upstream, route.project, indexSha256(file), file.filename), "href");
+      const rendered = ctx.renderer.get(
+        `${route.upstream}/${route.project}`,
+        format,
+        () => format === "json" ? renderJsonPage(page, href) : renderHtmlPage(page, href)
+      );
+      await ctx.renderer.send(req, res, rendered, format);
+      return source;
+    }
+    case "file": {
+      ctx.stats.fileRequests++;
+      const resolved = await ctx.files.resolve(upstreamNamed(ctx, route.upstream), route);
+      return sendFile(req, res, resolved);
+    }
+  }
+}
+__name(answer, "answer");
+function hasBody(req) {
+  return req.headers["transfer-encoding"] !== void 0 || Number(req.headers["content-length"] ?? 0) > 0;
+}
+__name(hasBody, "hasBody");
+async function handle(ctx, req, res) {
+  const started = Date.now();
+  ctx.stats.requests++;
+  let source = "proxy";
+  try {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      sendText(res, 405, "only GET and HEAD", { allow: "GET, HEAD" });
+    } else if (hasBody(req)) {
+      sendText(res, 413, "requests carry no body here", { connection: "close" });
+    } else {
+      source = await answer(
+        ctx,
+        matchRoute(
+          req.url ?? "/",
+          ctx.upstreams.map((u) => u.name)
+        ),
+        req,
+        res
+      );
+      if (source === "store" || source === "memory") ctx.stats.servedFromStore++;
+    }
+  } catch (error) {
+    const status = statusFor(error);
+    const clientLeft = error.code === "ERR_STREAM_PREMATURE_CLOSE";
+    if (status === 404) ctx.stats.notFound++;
+    if (!clientLeft && (status >= 500 || res.headersSent)) {
+      ctx.stats.errors++;
+      ctx.log.warn(`${req.method} ${req.url?.slice(0, 200)}: ${error.message}`);
+    }
+    if (res.headersSent) res.destroy();
+    else sendText(res, status, status === 404 ? "not found" : error.message);
+  } finally {
+    ctx.log.access({
+      method: req.method ?? "",
+      path: (req.url ?? "").slice(0, 300),
+      status: res.statusCode,
+      bytes: Number(res.getHeader("content-length") ?? 0),
+      ms: Date.now() - started,
+      source
+    });
+  }
+}
+__name(handle, "handle");
+function createProxyServer(ctx) {
+  const server = http2.createServer(
+    { maxHeaderSize: 16 * 1024, requestTimeout: 12e4, headersTimeout: 3e4 },
+    (req, res) => {
+      handle(ctx, req, res).catch((error) => {
+        ctx.log.warn(`unexpected: ${error.message}`);
+        res.destroy();
+      });
+    }
+  );
+  return server;
+}
+__name(createProxyServer, "createProxyServer");
+
+// src/proxy/stats.ts
+var ProxyStats = class {
+  static {
+    __name(this, "ProxyStats");
+  }
+  startedAt = Date.now();
+  requests = 0;
+  servedFromStore = 0;
+  fetchedUpstream = 0;
+  upstreamBytes = 0;
+  errors = 0;
+  pageRequests = 0;
+  fileRequests = 0;
+  notFound = 0;
+  staleServed = 0;
+  snapshot() {
+    return {
+      requests: this.requests,
+      servedFromStore: this.servedFromStore,
+      fetchedUpstream: this.fetchedUpstream,
+      upstreamBytes: this.upstreamBytes,
+      errors: this.errors,
+      pageRequests: this.pageRequests,
+      fileRequests: this.fileRequests,
+      notFound: this.notFound,
+      staleServed: this.staleServed,
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1e3)
+    };
+  }
+};
+
+// src/proxy/index.ts
+function withTimeout(promise, ms) {
+  let timer;
+  return Promise.race([
+    promise.then(() => void 0),
+    new Promise((resolve2) => {
+      timer = setTimeout(resolve2, ms);
+    })
+  ]).finally(() => clearTimeout(timer));
+}
+__name(withTimeout, "withTimeout");
+async function startProxy(options) {
+  const upstreams = parseUpstreams(options.upstreams ?? [], options.env ?? process.env);
+  const store = await ContentStore.open(options.storeDir);
+  const stats = new ProxyStats();
+  const log = new ProxyLog(options.logFile, options.onWarning);
+  const manifest = new ManifestRecorder();
+  const client = new UpstreamClient({
+    timeoutMs: options.upstreamTimeoutMs,
+    retries: options.upstreamRetries,
+    backoffMs: options.retryBackoffMs,
+    onRetry: /* @__PURE__ */ __name((message) => log.warn(message), "onRetry")
+  });
+  const pages = new PageService({
+    store,
+    client,
+    policy: options.indexPolicy ?? "revalidate",
+    stats,
+    manifest,
+    warn: /* @__PURE__ */ __name((message) => log.warn(message), "warn")
+  });
+  const downloads = new DownloadCoordinator(store, client, {
+    onFetched: /* @__PURE__ */ __name(() => stats.fetchedUpstream++, "onFetched"),
+    onUpstreamBytes: /* @__PURE__ */ __name((bytes) => {
+      stats.upstreamBytes += bytes;
+    }, "onUpstreamBytes")
+  });
+  const files = new FileService(store, pages, downloads, manifest);
+  const server = createProxyServer({ upstreams, pages, files, renderer: new PageRenderer(), stats, log });
+  await new Promise((resolve2, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve2();
+    });
+  });
+  const address = server.address();
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const manifestPath = options.manifestPath ?? join2(store.root, "manifest.json");
+  const grace = options.shutdownGraceMs ?? 6e4;
+  let closing;
+  const close = /* @__PURE__ */ __name(async () => {
+    const closed = new Promise((resolve2) => server.close(() => resolve2()));
+    server.closeIdleConnections();
+    await withTimeout(downloads.drain(), grace);
+    await withTimeout(closed, grace);
+    server.closeAllConnections();
+    client.close();
+    const used = manifest.build();
+    if (manifestPath !== false) await writeManifest(manifestPath, used);
+    await log.close();
+    return used;
+  }, "close");
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    upstreams: upstreams.map(({ name, indexUrl }) => ({ name, indexUrl })),
+    stats: /* @__PURE__ */ __name(() => stats.snapshot(), "stats"),
+    manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest"),
+    close: /* @__PURE__ */ __name(() => {
+      closing ??= close();
+      return closing;
+    }, "close")
+  };
+}
+__name(startProxy, "startProxy");
+
+// src/cli/proxy-args.ts
+import { homedir } from "node:os";
+import { join as join3 } from "node:path";
+var UsageError = class extends Error {
+  static {
+    __name(this, "UsageError");
+  }
+};
+var HELP = `Usage: pypi-cache-proxy [options]
+
+A local caching proxy for the Python simple repository API (PEP 503/691). Point pip or uv at
+<url>/simple/ (extra upstreams at <url>/<name>/simple/).
+
+Options:
+  --store DIR             store directory (default: ~/.cache/pypi-cache-proxy)
+  --upstream [NAME=]URL   upstream index, repeatable; the first (default name "pypi") serves
+                          /simple/, others /<NAME>/simple/. Default: https://pypi.org/simple/
+                          Credentials: URL userinfo or PYPI_CACHE_PROXY_AUTH_<NAME>=user:password
+  --host HOST             address to bind (default: 127.0.0.1)
+  --port N                port, 0 picks a free one (default: 0)
+  --index-policy POLICY   revalidate: ask upstream once per run for each page (default)
+                          frozen: serve pages in the store without asking upstream
+  --ready-file FILE       write the proxy URL to FILE once listening
+  --log FILE              append an access log (JSON lines) to FILE
+  --manifest FILE         where to write the manifest of used entries on shutdown
+                          (default: <store>/manifest.json)
+  -h, --help              show this help
+
+SIGTERM or SIGINT: finish downloads under way, write the manifest, exit 0.
+Exit codes: 0 success, 1 runtime failure, 2 bad usage.
+`;
+var VALUE_FLAGS = /* @__PURE__ */ new Set([
+  "--store",
+  "--upstream",
+  "--host",
+  "--port",
+  "--index-policy",
+  "--ready-file",
+  "--log",
+  "--manifest"
+]);
+function parsePort(value) {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535)
+    throw new UsageError(`--port: expected 0-65535, got ${JSON.stringify(value)}`);
+  return port;
+}
+__name(parsePort, "parsePort");
+function parsePolicy(value) {
+  if (value !== "revalidate" && value !== "frozen") {
+    throw new UsageError(`--index-policy: expected revalidate or frozen, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+__name(parsePolicy, "parsePolicy");
+function defaultStore(env) {
+  return join3(env.XDG_CACHE_HOME || join3(homedir(), ".cache"), "pypi-cache-proxy");
+}
+__name(defaultStore, "defaultStore");
+function* flagValues(argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    const eq = arg.indexOf("=");
+    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
+    if (flag === "--help" || flag === "-h") {
+      yield ["--help", void 0];
+      continue;
+    }
+    if (!VALUE_FLAGS.has(flag)) throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+    const value = flag !== arg ? arg.slice(eq + 1) : argv[++i];
+    if (value === void 0 || value === "") throw new UsageError(`${flag} needs a value`);
+    yield [flag, value];
+  }
+}
+__name(flagValues, "flagValues");
+function parseProxyArgs(argv, env = process.env) {
+  const args = {
+    help: false,
+    store: defaultStore(env),
+    upstreams: [],
+    host: "127.0.0.1",
+    port: 0,
+    indexPolicy: "revalidate"
+  };
+  for (const [flag, value = ""] of flagValues(argv)) {
+    if (flag === "--help") args.help = true;
+    else if (flag === "--store") args.store = value;
+    else if (flag === "--upstream") args.upstreams.push(value);
+    else if (flag === "--host") args.host = value;
+    else if (flag === "--port") args.port = parsePort(value);
+    else if (flag === "--index-policy") args.indexPolicy = parsePolicy(value);
+    else if (flag === "--ready-file") args.readyFile = value;
+    else if (flag === "--log") args.log = value;
+    else if (flag === "--manifest") args.manifest = value;
+  }
+  return args;
+}
+__name(parseProxyArgs, "parseProxyArgs");
+
+// src/cli/proxy-command.ts
+async function writeReadyFile(path, url) {
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile3(temp, url);
+  await rename2(temp, path);
+}
+__name(writeReadyFile, "writeReadyFile");
+function parseOrExit(argv) {
+  try {
+    return parseProxyArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`pypi-cache-proxy: ${error.message}
+Try --help.
+`);
+    process.exit(2);
+  }
+}
+__name(parseOrExit, "parseOrExit");
+async function run(argv = process.argv.slice(2)) {
+  const args = parseOrExit(argv);
+  if (args.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  try {
+    const proxy = await startProxy({
+      storeDir: args.store,
+      upstreams: args.upstreams,
+      host: args.host,
+      port: args.port,
+      indexPolicy: args.indexPolicy,
+      logFile: args.log,
+      manifestPath: args.manifest,
+      onWarning: /* @__PURE__ */ __name((message) => process.stderr.write(`warning: ${message}
+`), "onWarning")
+    });
+    let stopping = false;
+    const stop = /* @__PURE__ */ __name((signal) => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`pypi-cache-proxy: ${signal}, finishing downloads under way
+`);
+      proxy.close().then(
+        () => process.exit(0),
+        (error) => {
+          process.stderr.write(`pypi-cache-proxy: shutdown failed: ${error.message}
+`);
+          process.exit(1);
+        }
+      );
+    }, "stop");
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+    if (args.readyFile) await writeReadyFile(args.readyFile, proxy.url);
+    process.stdout.write(`pypi-cache-proxy listening on ${proxy.url} (index ${proxy.url}/simple/)
+`);
+  } catch (error) {
+    const code = error instanceof UpstreamConfigError ? 2 : 1;
+    process.stderr.write(`pypi-cache-proxy: ${error.message}
+`);
+    process.exit(code);
+  }
+}
+__name(run, "run");
+
+// src/cli/proxy.ts
+run();

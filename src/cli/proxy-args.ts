@@ -1,0 +1,110 @@
+// Command-line flags for `pypi-cache-proxy`. Strict: an unknown flag, a missing value or a bad
+// value is a UsageError (exit code 2), never silently ignored.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ProxyArgs {
+  help: boolean;
+  store: string;
+  upstreams: string[];
+  host: string;
+  port: number;
+  indexPolicy: 'revalidate' | 'frozen';
+  readyFile?: string;
+  log?: string;
+  manifest?: string;
+}
+
+export class UsageError extends Error {}
+
+export const HELP = `Usage: pypi-cache-proxy [options]
+
+A local caching proxy for the Python simple repository API (PEP 503/691). Point pip or uv at
+<url>/simple/ (extra upstreams at <url>/<name>/simple/).
+
+Options:
+  --store DIR             store directory (default: ~/.cache/pypi-cache-proxy)
+  --upstream [NAME=]URL   upstream index, repeatable; the first (default name "pypi") serves
+                          /simple/, others /<NAME>/simple/. Default: https://pypi.org/simple/
+                          Credentials: URL userinfo or PYPI_CACHE_PROXY_AUTH_<NAME>=user:password
+  --host HOST             address to bind (default: 127.0.0.1)
+  --port N                port, 0 picks a free one (default: 0)
+  --index-policy POLICY   revalidate: ask upstream once per run for each page (default)
+                          frozen: serve pages in the store without asking upstream
+  --ready-file FILE       write the proxy URL to FILE once listening
+  --log FILE              append an access log (JSON lines) to FILE
+  --manifest FILE         where to write the manifest of used entries on shutdown
+                          (default: <store>/manifest.json)
+  -h, --help              show this help
+
+SIGTERM or SIGINT: finish downloads under way, write the manifest, exit 0.
+Exit codes: 0 success, 1 runtime failure, 2 bad usage.
+`;
+
+const VALUE_FLAGS = new Set([
+  '--store',
+  '--upstream',
+  '--host',
+  '--port',
+  '--index-policy',
+  '--ready-file',
+  '--log',
+  '--manifest',
+]);
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535)
+    throw new UsageError(`--port: expected 0-65535, got ${JSON.stringify(value)}`);
+  return port;
+}
+
+function parsePolicy(value: string): ProxyArgs['indexPolicy'] {
+  if (value !== 'revalidate' && value !== 'frozen') {
+    throw new UsageError(`--index-policy: expected revalidate or frozen, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function defaultStore(env: NodeJS.ProcessEnv): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'pypi-cache-proxy');
+}
+
+function* flagValues(argv: string[]): Generator<[string, string | undefined]> {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    if (flag === '--help' || flag === '-h') {
+      yield ['--help', undefined];
+      continue;
+    }
+    if (!VALUE_FLAGS.has(flag)) throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+    const value = flag !== arg ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
+    yield [flag, value];
+  }
+}
+
+export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ProxyArgs {
+  const args: ProxyArgs = {
+    help: false,
+    store: defaultStore(env),
+    upstreams: [],
+    host: '127.0.0.1',
+    port: 0,
+    indexPolicy: 'revalidate',
+  };
+  for (const [flag, value = ''] of flagValues(argv)) {
+    if (flag === '--help') args.help = true;
+    else if (flag === '--store') args.store = value;
+    else if (flag === '--upstream') args.upstreams.push(value);
+    else if (flag === '--host') args.host = value;
+    else if (flag === '--port') args.port = parsePort(value);
+    else if (flag === '--index-policy') args.indexPolicy = parsePolicy(value);
+    else if (flag === '--ready-file') args.readyFile = value;
+    else if (flag === '--log') args.log = value;
+    else if (flag === '--manifest') args.manifest = value;
+  }
+  return args;
+}

@@ -1,0 +1,138 @@
+// The proxy's public surface: startProxy() for the action's daemon, the CLI and tests, and
+// pruneStoreToManifest() for the action's post step. No @actions/* imports anywhere in here.
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ProxyLog } from './access-log.js';
+import { DownloadCoordinator } from './downloads.js';
+import { FileService } from './file-service.js';
+import { type Manifest, ManifestRecorder, writeManifest } from './manifest.js';
+import { PageRenderer } from './page-responses.js';
+import { type IndexPolicy, PageService } from './page-service.js';
+import { createProxyServer } from './server.js';
+import { ProxyStats, type ProxyStatsSnapshot } from './stats.js';
+import { ContentStore } from './store.js';
+import { UpstreamClient } from './upstream.js';
+import { parseUpstreams, type Upstream } from './upstream-config.js';
+
+export type { Manifest, NameRef, PageRef, PruneResult } from './manifest.js';
+export { pruneStoreToManifest, readManifest } from './manifest.js';
+export { credentialsEnvName } from './names.js';
+export type { IndexPolicy } from './page-service.js';
+export type { ProxyStatsSnapshot } from './stats.js';
+export { STORE_LAYOUT_VERSION } from './store.js';
+export { UpstreamConfigError } from './upstream-config.js';
+
+export interface ProxyOptions {
+  /** The store directory (created when missing). */
+  storeDir: string;
+  /** `[name=]URL` specs; the first serves `/simple/`. Default: PyPI. */
+  upstreams?: string[];
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  indexPolicy?: IndexPolicy;
+  /** Access log file (JSON lines); none when unset. */
+  logFile?: string;
+  /** Where close() writes the manifest; default `<storeDir>/manifest.json`, `false` for none. */
+  manifestPath?: string | false;
+  /** Warnings (upstream trouble, stale pages); the CLI prints them to stderr. */
+  onWarning?: (message: string) => void;
+  /** Where credentials are read from (PYPI_CACHE_PROXY_AUTH_<NAME>); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  upstreamTimeoutMs?: number;
+  upstreamRetries?: number;
+  retryBackoffMs?: number;
+  /** How long close() lets downloads and responses under way finish. Default 60 s. */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningProxy {
+  /** e.g. http://127.0.0.1:41234 (no trailing slash); the default index is `${url}/simple/`. */
+  url: string;
+  port: number;
+  upstreams: ReadonlyArray<Pick<Upstream, 'name' | 'indexUrl'>>;
+  stats(): ProxyStatsSnapshot;
+  /** What the run used so far. */
+  manifest(): Manifest;
+  /** Stops accepting, lets downloads finish, writes the manifest; resolves with it. */
+  close(): Promise<Manifest>;
+}
+
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.then(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
+  const upstreams = parseUpstreams(options.upstreams ?? [], options.env ?? process.env);
+  const store = await ContentStore.open(options.storeDir);
+  const stats = new ProxyStats();
+  const log = new ProxyLog(options.logFile, options.onWarning);
+  const manifest = new ManifestRecorder();
+  const client = new UpstreamClient({
+    timeoutMs: options.upstreamTimeoutMs,
+    retries: options.upstreamRetries,
+    backoffMs: options.retryBackoffMs,
+    onRetry: (message) => log.warn(message),
+  });
+  const pages = new PageService({
+    store,
+    client,
+    policy: options.indexPolicy ?? 'revalidate',
+    stats,
+    manifest,
+    warn: (message) => log.warn(message),
+  });
+  const downloads = new DownloadCoordinator(store, client, {
+    onFetched: () => stats.fetchedUpstream++,
+    onUpstreamBytes: (bytes) => {
+      stats.upstreamBytes += bytes;
+    },
+  });
+  const files = new FileService(store, pages, downloads, manifest);
+  const server = createProxyServer({ upstreams, pages, files, renderer: new PageRenderer(), stats, log });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const manifestPath = options.manifestPath ?? join(store.root, 'manifest.json');
+  const grace = options.shutdownGraceMs ?? 60_000;
+
+  let closing: Promise<Manifest> | undefined;
+  const close = async (): Promise<Manifest> => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await withTimeout(downloads.drain(), grace);
+    await withTimeout(closed, grace);
+    server.closeAllConnections();
+    client.close();
+    const used = manifest.build();
+    if (manifestPath !== false) await writeManifest(manifestPath, used);
+    await log.close();
+    return used;
+  };
+
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    upstreams: upstreams.map(({ name, indexUrl }) => ({ name, indexUrl })),
+    stats: () => stats.snapshot(),
+    manifest: () => manifest.build(),
+    close: () => {
+      closing ??= close();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// Counters behind `/-/stats`. Plain numbers only: no URLs, so nothing secret can leak here.
+
+export interface ProxyStatsSnapshot {
+  /** Requests received, all routes. */
+  requests: number;
+  /** Pages and files answered from the store or memory without an upstream request. */
+  servedFromStore: number;
+  /** Upstream requests that fetched a page or a file (304 answers included). */
+  fetchedUpstream: number;
+  /** Body bytes received from upstreams (decoded). */
+  upstreamBytes: number;
+  /** Answers with status 500 or more, and responses cut off mid-body. */
+  errors: number;
+  pageRequests: number;
+  fileRequests: number;
+  notFound: number;
+  /** Pages served from the store because the upstream failed. */
+  staleServed: number;
+  uptimeSeconds: number;
+}
+
+export class ProxyStats {
+  private readonly startedAt = Date.now();
+  requests = 0;
+  servedFromStore = 0;
+  fetchedUpstream = 0;
+  upstreamBytes = 0;
+  errors = 0;
+  pageRequests = 0;
+  fileRequests = 0;
+  notFound = 0;
+  staleServed = 0;
+
+  snapshot(): ProxyStatsSnapshot {
+    return {
+      requests: this.requests,
+      servedFromStore: this.servedFromStore,
+      fetchedUpstream: this.fetchedUpstream,
+      upstreamBytes: this.upstreamBytes,
+      errors: this.errors,
+      pageRequests: this.pageRequests,
+      fileRequests: this.fileRequests,
+      notFound: this.notFound,
+      staleServed: this.staleServed,
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+    };
+  }
+}

@@ -1,0 +1,203 @@
+// HTTP client for upstream indexes and file hosts: keep-alive agents, an idle timeout,
+// retries with exponential backoff on connection errors, 429 and 5xx, decoded gzip/deflate/br
+// bodies, and redirects resolved against the URL that answered (RFC 9110 10.2.2).
+// Credentials go only to the upstream's own origin, also after a redirect.
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { redactUrl, type Upstream } from './upstream-config.js';
+
+export interface UpstreamClientOptions {
+  /** Socket inactivity limit, before headers and between body chunks. */
+  timeoutMs?: number;
+  /** Attempts after the first one. */
+  retries?: number;
+  backoffMs?: number;
+  maxRedirects?: number;
+  onRetry?: (message: string) => void;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The URL that answered, after redirects. */
+  url: string;
+  /** Decoded body. Callers read it to the end or destroy it. */
+  body: Readable;
+  /** Byte count of `body` when the upstream announced it (only for unencoded bodies). */
+  contentLength?: number;
+}
+
+export class UpstreamError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+const RETRYABLE_STATUS = (status: number) => status === 429 || status >= 500;
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+function decodedBody(response: IncomingMessage): Readable {
+  const encoding = String(response.headers['content-encoding'] ?? 'identity')
+    .toLowerCase()
+    .trim();
+  const decoder =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : encoding === 'br'
+          ? createBrotliDecompress()
+          : new PassThrough();
+  // pipeline destroys the decoder with the socket's error: a reset mid-body reaches the reader.
+  pipeline(response, decoder, () => {});
+  return decoder;
+}
+
+function announcedLength(response: IncomingMessage): number | undefined {
+  const encoding = response.headers['content-encoding'];
+  const length = Number(response.headers['content-length']);
+  if ((encoding && encoding !== 'identity') || !Number.isSafeInteger(length) || length < 0) return undefined;
+  return length;
+}
+
+export interface RequestOptions {
+  upstream: Upstream;
+  method?: 'GET' | 'HEAD';
+  headers?: Record<string, string>;
+}
+
+export class UpstreamClient {
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
+  private readonly timeoutMs: number;
+  readonly retries: number;
+  private readonly backoffMs: number;
+  private readonly maxRedirects: number;
+
+  constructor(private readonly options: UpstreamClientOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.retries = options.retries ?? 3;
+    this.backoffMs = options.backoffMs ?? 250;
+    this.maxRedirects = options.maxRedirects ?? 5;
+  }
+
+  /** Exponential backoff with jitter, so clients of a struggling upstream do not retry in step. */
+  backoffDelay(tries: number): number {
+    return this.backoffMs * 2 ** tries * (0.75 + Math.random() / 2);
+  }
+
+  /** Runs `attempt` until it succeeds, fails for good, or the retries are used up. */
+  async withRetries<T>(label: string, attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await attempt();
+      } catch (error: unknown) {
+        const retryable = !(error instanceof UpstreamError) || error.retryable;
+        if (!retryable || tries >= this.retries) throw error;
+        const delay = this.backoffDelay(tries);
+        this.options.onRetry?.(`${label}: ${(error as Error).message}; retrying in ${Math.round(delay)} ms`);
+        await sleep(delay);
+      }
+    }
+  }
+
+  /** One request with redirects and retries; a 429/5xx answer counts as a failed attempt. */
+  request(url: string, options: RequestOptions): Promise<UpstreamResponse> {
+    return this.withRetries(redactUrl(url), async () => {
+      const response = await this.requestOnce(url, options);
+      if (RETRYABLE_STATUS(response.status)) {
+        response.body.destroy();
+        throw new UpstreamError(
+          `${redactUrl(response.url)} answered ${response.status}`,
+          true,
+          response.status,
+        );
+      }
+      return response;
+    });
+  }
+
+  /** A single attempt, following redirects. */
+  async requestOnce(url: string, options: RequestOptions): Promise<UpstreamResponse> {
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      const response = await this.send(current, options);
+      const location = response.headers.location;
+      if (!REDIRECT_STATUS.has(response.statusCode ?? 0) || !location) {
+        return {
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          url: current,
+          body: decodedBody(response),
+          contentLength: announcedLength(response),
+        };
+      }
+      response.resume();
+      if (hop >= this.maxRedirects)
+        throw new UpstreamError(`too many redirects from ${redactUrl(url)}`, false);
+      current = new URL(location, current).toString();
+      if (!/^https?:$/.test(new URL(current).protocol)) {
+        throw new UpstreamError(`redirect to an unsupported scheme from ${redactUrl(url)}`, false);
+      }
+    }
+  }
+
+  private send(url: string, options: RequestOptions): Promise<IncomingMessage> {
+    const target = new URL(url);
+    const headers: Record<string, string> = { 'user-agent': 'pypi-cache-proxy', ...options.headers };
+    if (options.upstream.authorization && target.origin === new URL(options.upstream.indexUrl).origin) {
+      headers.authorization = options.upstream.authorization;
+    }
+    const secure = target.protocol === 'https:';
+    const request = (secure ? https : http).request;
+    return new Promise((resolve, reject) => {
+      const req = request(target, {
+        method: options.method ?? 'GET',
+        headers,
+        agent: secure ? this.httpsAgent : this.httpAgent,
+      });
+      req.setTimeout(this.timeoutMs, () => {
+        req.destroy(new UpstreamError(`${redactUrl(url)}: no data for ${this.timeoutMs} ms`, true));
+      });
+      req.once('response', resolve);
+      req.once('error', (error: unknown) => {
+        reject(
+          error instanceof UpstreamError
+            ? error
+            : new UpstreamError(`${redactUrl(url)}: ${(error as Error).message}`, true),
+        );
+      });
+      req.end();
+    });
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}
+
+/** Reads a whole body, refusing more than `maxBytes` (upstream pages are bounded too). */
+export async function readBody(body: Readable, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    total += (chunk as Buffer).length;
+    if (total > maxBytes) {
+      body.destroy();
+      throw new UpstreamError(`upstream body larger than ${maxBytes} bytes`, false);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
