@@ -35,11 +35,14 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** A workspace with a requirements.txt, and an XDG cache home where `pip cache dir` points. */
+/**
+ * A workspace with a requirements.txt, and an XDG cache home where `pip cache dir` points.
+ * The file names the project, so no two tests share a key through the one cache service.
+ */
 function project(name: string, requirements: string): { workspace: string; xdg: string } {
   const workspace = join(root, name, 'workspace');
   mkdirSync(workspace, { recursive: true });
-  writeFileSync(join(workspace, 'requirements.txt'), requirements);
+  writeFileSync(join(workspace, 'requirements.txt'), `# ${name}\n${requirements}`);
   return { workspace, xdg: join(root, name, 'xdg-cache') };
 }
 
@@ -130,7 +133,7 @@ describe('three jobs: miss, exact hit, fallback after a lockfile edit', () => {
   });
 
   test('job 3 after a lockfile edit restores the fallback entry and saves a new key', async () => {
-    writeFileSync(join(shared.workspace, 'requirements.txt'), 'app==1.1.0\n');
+    writeFileSync(join(shared.workspace, 'requirements.txt'), '# three-jobs\napp==1.1.0\n');
     rmSync(shared.xdg, { recursive: true, force: true });
     const third = job(shared.workspace, { XDG_CACHE_HOME: shared.xdg });
     const main = await third.runMain();
@@ -217,6 +220,36 @@ test('the cache service erroring with 500: warnings, no long retries, the job st
     const post = await erroring.runPost();
     expect(post.exitCode).toBe(0);
     expect(post.warnings).toEqual([expect.stringMatching(/^Cache not saved: .*HTTP 500/)]);
+  } finally {
+    service.setMode('up');
+  }
+});
+
+test('a slow cache service still restores and saves; one that hangs is given up after the probe', async () => {
+  const { workspace, xdg } = project('service-slow', 'tiny-util==0.3.0\n');
+  const seeded = job(workspace, { XDG_CACHE_HOME: xdg });
+  await seeded.runMain();
+  writeFileSync(join(xdg, 'pip', 'marker'), 'cached');
+  expect((await seeded.runPost()).stdout).toContain(': saved.');
+  rmSync(xdg, { recursive: true, force: true });
+
+  try {
+    service.setMode('slow', { slowDelayMs: 500 });
+    const slow = job(workspace, { XDG_CACHE_HOME: xdg });
+    const main = await slow.runMain();
+    expect(main.warnings).toEqual([]);
+    expect(main.outputs['cache-hit']).toBe('true');
+
+    rmSync(xdg, { recursive: true, force: true });
+    service.setMode('slow', { slowDelayMs: 60_000 });
+    const hung = job(workspace, { XDG_CACHE_HOME: xdg });
+    const stuck = await hung.runMain();
+    expect(stuck.exitCode).toBe(0);
+    expect(stuck.outputs['cache-hit']).toBe('false');
+    expect(stuck.warnings).toEqual([
+      expect.stringMatching(/^Cache not restored: the cache service did not answer/),
+    ]);
+    expect(stuck.durationMs).toBeLessThan(30_000);
   } finally {
     service.setMode('up');
   }

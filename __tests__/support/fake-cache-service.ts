@@ -153,7 +153,8 @@ export class FakeCacheService {
       req.socket.destroy();
       return;
     }
-    if (this.mode === 'slow') await sleep(this.slowDelayMs);
+    // unref: a test that stops the service mid-delay must not keep jest alive for the rest of it.
+    if (this.mode === 'slow') await sleep(this.slowDelayMs, undefined, { ref: false });
     const twirpMethod = url.pathname.startsWith(TWIRP_PREFIX)
       ? url.pathname.slice(TWIRP_PREFIX.length)
       : undefined;
