@@ -15,6 +15,33 @@ describe('parseInputs', () => {
       prune: 'auto',
       cacheBackend: 'auto',
       localCacheDir: undefined,
+      proxy: false,
+      indexUrl: undefined,
+      extraIndexUrls: [],
+      proxyHost: '127.0.0.1',
+      proxyPort: 0,
+    });
+  });
+
+  test('proxy inputs: extra indexes get names, explicit names are kept', () => {
+    const inputs = parseInputs(
+      read({
+        proxy: 'true',
+        'index-url': 'https://user:pw@private.example/simple/',
+        'extra-index-urls': 'https://a.example/simple/\ninternal=https://b.example/simple\n',
+        'proxy-host': '0.0.0.0',
+        'proxy-port': '3141',
+      }),
+    );
+    expect(inputs).toMatchObject({
+      proxy: true,
+      indexUrl: 'https://user:pw@private.example/simple/',
+      extraIndexUrls: [
+        { name: 'extra1', url: 'https://a.example/simple/' },
+        { name: 'internal', url: 'https://b.example/simple' },
+      ],
+      proxyHost: '0.0.0.0',
+      proxyPort: 3141,
     });
   });
 
@@ -71,6 +98,14 @@ describe('parseInputs', () => {
     ['dependency-files', 'C:\\deps\\req.txt', /must be relative to the workspace/],
     ['dependency-files', '../other/requirements.txt', /must not leave the workspace/],
     ['dependency-files', '!', /it is empty/],
+    ['proxy', 'yes', /Input 'proxy': 'yes' is not one of: true, false/],
+    ['index-url', 'pypi.org/simple', /Input 'index-url': 'pypi.org\/simple' is not a URL/],
+    ['index-url', 'ftp://mirror/simple/', /Input 'index-url': 'ftp:\/\/mirror\/simple\/' must be an http/],
+    ['index-url', 'https://u:secret@x.example/simple/?a=1', /Input 'index-url': 'https:\/\/\*\*\*@x.example/],
+    ['extra-index-urls', 'Bad Name=https://x.example/simple/', /'Bad Name' is not a usable index name/],
+    ['extra-index-urls', 'a=https://x.example/\na=https://y.example/', /the name 'a' is used twice/],
+    ['proxy-port', '70000', /Input 'proxy-port': '70000' is not a port/],
+    ['proxy-host', 'local host', /Input 'proxy-host': 'local host' is not an address/],
   ])('invalid %s %j fails with a message naming the input', (name, value, message) => {
     expect(() => parseInputs(read({ [name]: value }))).toThrow(message);
   });

@@ -10,20 +10,24 @@ import {
   findOnPath,
   formatBytes,
   info,
+  installerEnvironment,
   loadInputs,
   measureFolders,
   osKeyName,
+  proxyStoreDir,
   resolveCacheDir,
+  resolveUpstreams,
   runCommand,
   saveMainState,
   selectInstallers,
   setFailed,
   setOutput,
+  startJobProxy,
   warning
-} from "./chunk-RTM4P4CY.js";
+} from "./chunk-TLXOY3RU.js";
 import {
   __name
-} from "./chunk-WTG47EWH.js";
+} from "./chunk-24GW6G4N.js";
 
 // src/restore.ts
 import { mkdir } from "node:fs/promises";
@@ -89,8 +93,9 @@ import { readFileSync } from "node:fs";
 import { join as join2 } from "node:path";
 var CACHE_LAYOUT_VERSION = "v1";
 var MAX_KEY_LENGTH = 512;
-function hashDependencyFiles(workspace, files) {
+function hashDependencyFiles(workspace, files, context = []) {
   const hash = createHash("sha256");
+  for (const line of context) hash.update(`${line}\0`);
   for (const file of [...files].sort()) {
     const content = readFileSync(join2(workspace, file));
     hash.update(`${file}\0${content.length}\0`);
@@ -121,6 +126,71 @@ function deriveCacheKey(parts, hash) {
 }
 __name(deriveCacheKey, "deriveCacheKey");
 
+// src/lockfile-pins.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+import { join as join3 } from "node:path";
+function readLockfilePins(workspace, files) {
+  const pins = {};
+  for (const file of files) {
+    let text;
+    try {
+      text = readFileSync2(join3(workspace, file), "utf8");
+    } catch {
+      continue;
+    }
+    for (const [name, version] of pinsIn(file, text)) {
+      const key = name.toLowerCase().replace(/[-_.]+/g, "-");
+      if (!pins[key]) pins[key] = /* @__PURE__ */ new Set();
+      pins[key].add(version);
+    }
+  }
+  return Object.fromEntries(Object.entries(pins).map(([name, versions]) => [name, [...versions].sort()]));
+}
+__name(readLockfilePins, "readLockfilePins");
+function pinsIn(file, text) {
+  const name = file.slice(file.lastIndexOf("/") + 1);
+  if (name.endsWith(".txt")) return requirementPins(text);
+  if (name === "Pipfile.lock") return pipfileLockPins(text);
+  if (name.endsWith(".lock") || /^pylock\..*toml$|^pylock\.toml$/.test(name)) return tomlPackagePins(text);
+  return [];
+}
+__name(pinsIn, "pinsIn");
+var REQUIREMENT_PIN = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([A-Za-z0-9.!+_-]+)/;
+function requirementPins(text) {
+  const pins = [];
+  for (const line of text.split(/\r?\n/)) {
+    const match = REQUIREMENT_PIN.exec(line);
+    if (match?.[1] && match[2] && !match[2].includes("*")) pins.push([match[1], match[2]]);
+  }
+  return pins;
+}
+__name(requirementPins, "requirementPins");
+function tomlPackagePins(text) {
+  const pins = [];
+  for (const table of text.split(/^\[\[packages?\]\]\s*$/m).slice(1)) {
+    const body = table.split(/^\[/m)[0] ?? "";
+    const name = /^name\s*=\s*"([^"]+)"/m.exec(body)?.[1];
+    const version = /^version\s*=\s*"([^"]+)"/m.exec(body)?.[1];
+    if (name && version) pins.push([name, version]);
+  }
+  return pins;
+}
+__name(tomlPackagePins, "tomlPackagePins");
+function pipfileLockPins(text) {
+  try {
+    const lock = JSON.parse(text);
+    return ["default", "develop"].flatMap(
+      (section) => Object.entries(lock[section] ?? {}).flatMap(([name, entry]) => {
+        const version = entry.version?.replace(/^===?/, "");
+        return version ? [[name, version]] : [];
+      })
+    );
+  } catch {
+    return [];
+  }
+}
+__name(pipfileLockPins, "pipfileLockPins");
+
 // src/python-version.ts
 var PRINT_VERSION = 'import sys; print("%d.%d" % sys.version_info[:2])';
 async function detectPythonVersion(env = process.env) {
@@ -141,11 +211,42 @@ async function run() {
   try {
     await restoreStep(loadInputs(), currentPlatform());
   } catch (error) {
-    setFailed(error instanceof InputError ? error.message : `pypi-cache-action: ${String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    setFailed(error instanceof InputError ? message : `pypi-cache-action: ${message}`);
   }
 }
 __name(run, "run");
 async function restoreStep(inputs, platform) {
+  const plan = await planCache(inputs, platform);
+  const paths = plan.folders.map((folder) => folder.path);
+  await Promise.all(paths.map((path) => mkdir(path, { recursive: true })));
+  const backend = chooseBackend(inputs.cacheBackend, inputs.localCacheDir, platform);
+  info(`Restoring ${paths.join(", ")} with key ${plan.key} from the ${backend.name} cache`);
+  const started = Date.now();
+  const restored = await backend.restore(paths, plan.key, plan.restoreKeys);
+  const restoreMs = Date.now() - started;
+  if (restored.problem) warning(`Cache not restored: ${restored.problem}. The job goes on without it.`);
+  const cacheHit = restored.matchedKey === plan.key;
+  const restoredBytes = restored.matchedKey ? (await measureFolders(paths)).bytes : 0;
+  logOutcome(restored.matchedKey, cacheHit, restoredBytes, restoreMs);
+  const proxy = plan.upstreams ? await startProxy(inputs, plan, cacheHit, platform) : void 0;
+  publish(plan, cacheHit, restored.matchedKey, proxy);
+  saveMainState({
+    key: plan.key,
+    restoreKeys: plan.restoreKeys,
+    matchedKey: restored.matchedKey,
+    cacheHit,
+    folders: plan.folders,
+    backend: backend.name,
+    localCacheDir: backend instanceof LocalCacheBackend ? backend.dir : void 0,
+    restoredBytes,
+    restoreMs,
+    restoreProblem: restored.problem,
+    proxy
+  });
+}
+__name(restoreStep, "restoreStep");
+async function planCache(inputs, platform) {
   const workspace = platform.env.GITHUB_WORKSPACE || process.cwd();
   const files = findDependencyFiles(workspace, inputs.dependencyFiles);
   if (files.length === 0) {
@@ -158,10 +259,12 @@ async function restoreStep(inputs, platform) {
   const installers = selectInstallers(inputs.installer, files, platform.env);
   const folders = await Promise.all(
     installers.map(async (installer) => ({
-      installer: installer.name,
+      owner: installer.name,
       path: await resolveCacheDir(installer, platform)
     }))
   );
+  const upstreams = inputs.proxy ? resolveUpstreams(inputs.indexUrl, inputs.extraIndexUrls, platform.env) : void 0;
+  if (upstreams) folders.push({ owner: "proxy", path: proxyStoreDir(platform) });
   const pythonVersion = inputs.pythonVersion ?? await detectPythonVersion(platform.env);
   const { key, restoreKey } = deriveCacheKey(
     {
@@ -172,44 +275,60 @@ async function restoreStep(inputs, platform) {
       installers: installers.map((installer) => installer.name),
       suffix: inputs.keySuffix
     },
-    hashDependencyFiles(workspace, files)
+    hashDependencyFiles(workspace, files, upstreams?.specs)
   );
-  const restoreKeys = inputs.restoreFallback ? [restoreKey] : [];
-  const paths = folders.map((folder) => folder.path);
-  await Promise.all(paths.map((path) => mkdir(path, { recursive: true })));
-  const backend = chooseBackend(inputs.cacheBackend, inputs.localCacheDir, platform);
-  info(`Restoring ${paths.join(", ")} with key ${key} from the ${backend.name} cache`);
-  const started = Date.now();
-  const restored = await backend.restore(paths, key, restoreKeys);
-  const restoreMs = Date.now() - started;
-  if (restored.problem) warning(`Cache not restored: ${restored.problem}. The job goes on without it.`);
-  const cacheHit = restored.matchedKey === key;
-  const restoredBytes = restored.matchedKey ? (await measureFolders(paths)).bytes : 0;
-  logOutcome(restored.matchedKey, cacheHit, restoredBytes, restoreMs);
-  for (const installer of installers) {
-    const folder = folders.find((candidate) => candidate.installer === installer.name);
+  return {
+    workspace,
+    files,
+    installers,
+    folders,
+    key,
+    restoreKeys: inputs.restoreFallback ? [restoreKey] : [],
+    upstreams
+  };
+}
+__name(planCache, "planCache");
+async function startProxy(inputs, plan, cacheHit, platform) {
+  const policy = cacheHit ? "frozen" : "revalidate";
+  const proxy = await startJobProxy({
+    upstreams: plan.upstreams,
+    storeDir: proxyStoreDir(platform),
+    host: inputs.proxyHost,
+    port: inputs.proxyPort,
+    policy,
+    pins: readLockfilePins(plan.workspace, plan.files),
+    env: platform.env
+  });
+  info(`PyPI proxy at ${proxy.url}/simple/ (${policy}), upstream ${plan.upstreams?.specs.join(", ")}`);
+  if (plan.files.some((file) => file === "uv.lock" || file.endsWith("/uv.lock"))) {
+    info(
+      "A uv.lock is present: `uv sync --frozen` downloads from the URLs in the lock, not from an index, so for those downloads the uv cache folder carries the job, not the proxy."
+    );
+  }
+  return proxy;
+}
+__name(startProxy, "startProxy");
+function publish(plan, cacheHit, matchedKey, proxy) {
+  for (const installer of plan.installers) {
+    const folder = plan.folders.find((candidate) => candidate.owner === installer.name);
     if (folder) exportVariable(installer.cacheDirVariable, folder.path);
   }
+  if (proxy && plan.upstreams) {
+    for (const [name, value] of Object.entries(
+      installerEnvironment(proxy.url, plan.upstreams.extras, process.env)
+    )) {
+      exportVariable(name, value);
+    }
+  }
+  const folderOf = /* @__PURE__ */ __name((owner) => plan.folders.find((folder) => folder.owner === owner)?.path ?? "", "folderOf");
   setOutput("cache-hit", String(cacheHit));
-  setOutput("cache-key", key);
-  setOutput("cache-matched-key", restored.matchedKey ?? "");
-  setOutput("pip-cache-dir", folders.find((folder) => folder.installer === "pip")?.path ?? "");
-  setOutput("uv-cache-dir", folders.find((folder) => folder.installer === "uv")?.path ?? "");
-  const state = {
-    key,
-    restoreKeys,
-    matchedKey: restored.matchedKey,
-    cacheHit,
-    folders,
-    backend: backend.name,
-    localCacheDir: backend instanceof LocalCacheBackend ? backend.dir : void 0,
-    restoredBytes,
-    restoreMs,
-    restoreProblem: restored.problem
-  };
-  saveMainState(state);
+  setOutput("cache-key", plan.key);
+  setOutput("cache-matched-key", matchedKey ?? "");
+  setOutput("pip-cache-dir", folderOf("pip"));
+  setOutput("uv-cache-dir", folderOf("uv"));
+  setOutput("proxy-url", proxy?.url ?? "");
 }
-__name(restoreStep, "restoreStep");
+__name(publish, "publish");
 function logOutcome(matchedKey, cacheHit, bytes, ms) {
   if (cacheHit) {
     info(`Cache hit: restored ${formatBytes(bytes)} in ${ms} ms.`);

@@ -9,18 +9,20 @@ import {
   loadInputs,
   loadMainState,
   measureFolders,
+  stopJobProxy,
   summary,
   warning
-} from "./chunk-RTM4P4CY.js";
+} from "./chunk-TLXOY3RU.js";
 import {
-  __name
-} from "./chunk-WTG47EWH.js";
+  __name,
+  pruneStoreToManifest
+} from "./chunk-24GW6G4N.js";
 
 // src/save.ts
 import { readFileSync } from "node:fs";
 
 // src/summary.ts
-async function writeJobSummary(state, save) {
+async function writeJobSummary(state, save, proxy) {
   const result = state.cacheHit ? "exact hit" : state.matchedKey ? "fallback hit" : "miss";
   const restored = state.matchedKey ? `${formatBytes(state.restoredBytes)} in ${state.restoreMs} ms` : state.restoreProblem ?? "nothing";
   const saved = save.bytes !== void 0 ? `${save.outcome}: ${formatBytes(save.bytes)} in ${save.ms} ms` : save.outcome;
@@ -30,11 +32,9 @@ async function writeJobSummary(state, save) {
     ["Matched key", state.matchedKey ? code(state.matchedKey) : "-"],
     ["Restored", escapeHtml(restored)],
     ["Saved", escapeHtml(saved)],
-    [
-      "Cached folders",
-      state.folders.map((folder) => `${folder.installer}: ${code(folder.path)}`).join("<br>")
-    ],
-    ["Backend", state.backend]
+    ["Cached folders", state.folders.map((folder) => `${folder.owner}: ${code(folder.path)}`).join("<br>")],
+    ["Backend", state.backend],
+    ...state.proxy ? proxyRows(state.proxy.url, state.proxy.policy, proxy) : []
   ];
   await summary.addHeading("PyPI cache", 3).addTable([
     [
@@ -45,6 +45,20 @@ async function writeJobSummary(state, save) {
   ]).write();
 }
 __name(writeJobSummary, "writeJobSummary");
+function proxyRows(url, policy, proxy) {
+  const stats = proxy?.stats;
+  const rows = [["Proxy", `${code(`${url}/simple/`)} (${policy})`]];
+  if (proxy?.problem) rows.push(["Proxy problem", escapeHtml(proxy.problem)]);
+  if (!stats) return rows;
+  return [
+    ...rows,
+    ["Requests served", String(stats.requests)],
+    ["From the store", String(stats.servedFromStore)],
+    ["From upstream", `${stats.fetchedUpstream} requests, ${formatBytes(stats.upstreamBytes)}`],
+    ["Bytes saved", formatBytes(stats.storeBytes)]
+  ];
+}
+__name(proxyRows, "proxyRows");
 function code(text) {
   return `<code>${escapeHtml(text)}</code>`;
 }
@@ -69,19 +83,23 @@ async function saveStep() {
     info("The main step did not finish; there is nothing to save.");
     return;
   }
+  const proxy = state.proxy ? await stopJobProxy(state.proxy) : void 0;
+  if (proxy?.problem) warning(`${proxy.problem}. Saving what the store holds.`);
+  if (proxy?.stats) info(proxyLogLine(proxy));
   const inputs = loadInputs();
-  const report = await saveIfWanted(state, inputs.save, inputs.prune);
+  const report = await saveIfWanted(state, inputs.save, inputs.prune, proxy);
   info(`Cache ${state.key}: ${report.outcome}.`);
-  await writeJobSummary(state, report).catch(
+  await writeJobSummary(state, report, proxy).catch(
     (error) => info(`No job summary: ${String(error)}`)
   );
 }
 __name(saveStep, "saveStep");
-async function saveIfWanted(state, policy, prune) {
+async function saveIfWanted(state, policy, prune, proxy) {
   if (state.cacheHit) return { outcome: "skipped: exact hit, the entry is unchanged" };
   const skip = skipReason(policy, process.env);
   if (skip) return { outcome: `skipped: ${skip}` };
-  if (prune === "on") await pruneFolders(state);
+  if (state.proxy) await pruneProxyStore(state.proxy.storeDir, proxy);
+  if (prune === "on" || prune === "auto" && state.proxy) await pruneInstallerCaches(state);
   const paths = state.folders.map((folder) => folder.path);
   const size = await measureFolders(paths);
   if (size.files === 0) return { outcome: "skipped: the cache folders are empty" };
@@ -115,9 +133,18 @@ function readDefaultBranch(eventPath) {
   }
 }
 __name(readDefaultBranch, "readDefaultBranch");
-async function pruneFolders(state) {
+async function pruneProxyStore(storeDir, proxy) {
+  if (!proxy?.manifest) {
+    warning("The proxy left no record of what the job used: its whole store is saved.");
+    return;
+  }
+  const { kept, removed } = await pruneStoreToManifest(storeDir, proxy.manifest);
+  info(`Proxy store: kept ${kept} entries this job used, removed ${removed} it did not.`);
+}
+__name(pruneProxyStore, "pruneProxyStore");
+async function pruneInstallerCaches(state) {
   for (const folder of state.folders) {
-    const installer = INSTALLERS.find((candidate) => candidate.name === folder.installer);
+    const installer = INSTALLERS.find((candidate) => candidate.name === folder.owner);
     if (!installer) continue;
     try {
       info(`Pruned the ${installer.name} cache: ${await installer.prune(folder.path, process.env)}.`);
@@ -126,7 +153,12 @@ async function pruneFolders(state) {
     }
   }
 }
-__name(pruneFolders, "pruneFolders");
+__name(pruneInstallerCaches, "pruneInstallerCaches");
+function proxyLogLine({ stats }) {
+  if (!stats) return "";
+  return `PyPI proxy: ${stats.requests} requests, ${stats.servedFromStore} from the store, ${stats.fetchedUpstream} from upstream (${formatBytes(stats.upstreamBytes)}), ${formatBytes(stats.storeBytes)} not downloaded again, ${stats.errors} errors.`;
+}
+__name(proxyLogLine, "proxyLogLine");
 
 // src/post.ts
 void run();

@@ -2,14 +2,24 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  __name
-} from "./chunk-WTG47EWH.js";
+  ContentStore,
+  ManifestRecorder,
+  __name,
+  credentialsEnvName,
+  isNormalizedProjectName,
+  isSha256Hex,
+  isValidFileName,
+  isValidProjectName,
+  isValidUpstreamName,
+  normalizeProjectName,
+  writeManifest
+} from "./chunk-24GW6G4N.js";
 
 // src/cli/proxy-command.ts
-import { rename as rename2, writeFile as writeFile3 } from "node:fs/promises";
+import { rename, writeFile } from "node:fs/promises";
 
 // src/proxy/index.ts
-import { join as join2 } from "node:path";
+import { join } from "node:path";
 
 // src/proxy/access-log.ts
 import { createWriteStream } from "node:fs";
@@ -38,7 +48,7 @@ var ProxyLog = class {
   close() {
     const stream = this.stream;
     if (!stream) return Promise.resolve();
-    return new Promise((resolve2) => stream.end(resolve2));
+    return new Promise((resolve) => stream.end(resolve));
   }
 };
 
@@ -70,43 +80,6 @@ import http from "node:http";
 import https from "node:https";
 import { PassThrough, pipeline } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
-
-// src/proxy/names.ts
-function normalizeProjectName(name) {
-  return name.replace(/[-_.]+/g, "-").toLowerCase();
-}
-__name(normalizeProjectName, "normalizeProjectName");
-var PROJECT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
-var MAX_PROJECT_NAME = 200;
-function isValidProjectName(name) {
-  return name.length <= MAX_PROJECT_NAME && PROJECT_NAME.test(name);
-}
-__name(isValidProjectName, "isValidProjectName");
-function isNormalizedProjectName(name) {
-  return isValidProjectName(name) && normalizeProjectName(name) === name;
-}
-__name(isNormalizedProjectName, "isNormalizedProjectName");
-var FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+!~-]*$/;
-var MAX_FILE_NAME = 255;
-function isValidFileName(name) {
-  return name.length <= MAX_FILE_NAME && FILE_NAME.test(name) && !name.includes("..");
-}
-__name(isValidFileName, "isValidFileName");
-var SHA256_HEX = /^[0-9a-f]{64}$/;
-function isSha256Hex(value) {
-  return SHA256_HEX.test(value);
-}
-__name(isSha256Hex, "isSha256Hex");
-var UPSTREAM_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
-var RESERVED_UPSTREAM_NAMES = /* @__PURE__ */ new Set(["simple", "files", "-"]);
-function isValidUpstreamName(name) {
-  return UPSTREAM_NAME.test(name) && !RESERVED_UPSTREAM_NAMES.has(name);
-}
-__name(isValidUpstreamName, "isValidUpstreamName");
-function credentialsEnvName(upstreamName) {
-  return `PYPI_CACHE_PROXY_AUTH_${upstreamName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
-}
-__name(credentialsEnvName, "credentialsEnvName");
 
 // src/proxy/upstream-config.ts
 var DEFAULT_UPSTREAM_URL = "https://pypi.org/simple/";
@@ -304,7 +277,7 @@ var UpstreamClient = class {
     }
     const secure = target.protocol === "https:";
     const request = (secure ? https : http).request;
-    return new Promise((resolve2, reject) => {
+    return new Promise((resolve, reject) => {
       const req = request(target, {
         method: options.method ?? "GET",
         headers,
@@ -313,7 +286,7 @@ var UpstreamClient = class {
       req.setTimeout(this.timeoutMs, () => {
         req.destroy(new UpstreamError(`${redactUrl(url)}: no data for ${this.timeoutMs} ms`, true));
       });
-      req.once("response", resolve2);
+      req.once("response", resolve);
       req.once("error", (error) => {
         reject(
           error instanceof UpstreamError ? error : new UpstreamError(`${redactUrl(url)}: ${error.message}`, true)
@@ -351,8 +324,8 @@ var Download = class extends EventEmitter {
     this.setMaxListeners(0);
     let markStarted = /* @__PURE__ */ __name(() => {
     }, "markStarted");
-    this.started = new Promise((resolve2) => {
-      markStarted = resolve2;
+    this.started = new Promise((resolve) => {
+      markStarted = resolve;
     });
     this.once("started", markStarted);
     this.done = this.run(this);
@@ -386,7 +359,7 @@ var Download = class extends EventEmitter {
   }
   /** Waits for the next write, commit or failure. */
   changed() {
-    return new Promise((resolve2) => this.once("change", resolve2));
+    return new Promise((resolve) => this.once("change", resolve));
   }
   /** How far readers may go: one byte short of the writer until the hash checked out. */
   readableLimit() {
@@ -688,6 +661,7 @@ function matchRoute(target, upstreams) {
   const defaultUpstream = upstreams[0] ?? "";
   if (first === "-" && rest.length === 0 && second === "health") return { kind: "health" };
   if (first === "-" && rest.length === 0 && second === "stats") return { kind: "stats" };
+  if (first === "-" && rest.length === 0 && second === "manifest") return { kind: "manifest" };
   if (first === "simple") return simpleRoute(segments.slice(1), defaultUpstream, "/simple/");
   if (first === "files") return fileRoute(segments.slice(1), new Set(upstreams));
   if (first !== void 0 && first !== defaultUpstream && upstreams.includes(first) && second === "simple") {
@@ -782,184 +756,6 @@ function originOf(file, route) {
   };
 }
 __name(originOf, "originOf");
-
-// src/proxy/manifest.ts
-import { readdir, readFile as readFile2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
-
-// src/proxy/store.ts
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm as rm2, stat, writeFile } from "node:fs/promises";
-import { join, resolve, sep } from "node:path";
-var STORE_LAYOUT_VERSION = 1;
-var StorePathError = class extends Error {
-  static {
-    __name(this, "StorePathError");
-  }
-};
-function pathInside(root, ...parts) {
-  const base = resolve(root);
-  const full = resolve(base, ...parts);
-  if (!full.startsWith(base + sep)) throw new StorePathError(`path escapes the store: ${parts.join("/")}`);
-  return full;
-}
-__name(pathInside, "pathInside");
-function checked(kind, value, valid) {
-  if (!valid(value)) throw new StorePathError(`invalid ${kind}: ${JSON.stringify(value.slice(0, 80))}`);
-  return value;
-}
-__name(checked, "checked");
-function fileRelativePath(sha256) {
-  checked("sha256", sha256, isSha256Hex);
-  return join("files", "sha256", sha256.slice(0, 2), sha256);
-}
-__name(fileRelativePath, "fileRelativePath");
-function pageRelativePath(upstream, project) {
-  checked("upstream", upstream, isValidUpstreamName);
-  checked("project", project, isNormalizedProjectName);
-  return join("pages", upstream, "projects", `${project}.json`);
-}
-__name(pageRelativePath, "pageRelativePath");
-function indexRelativePath(upstream) {
-  return join("pages", checked("upstream", upstream, isValidUpstreamName), "index.json");
-}
-__name(indexRelativePath, "indexRelativePath");
-function nameRelativePath(upstream, project, filename) {
-  checked("upstream", upstream, isValidUpstreamName);
-  checked("project", project, isNormalizedProjectName);
-  return join("names", upstream, project, checked("filename", filename, isValidFileName));
-}
-__name(nameRelativePath, "nameRelativePath");
-async function readJson(path) {
-  try {
-    return JSON.parse(await readFile(path, "utf8"));
-  } catch (error) {
-    if (error instanceof SyntaxError || error.code === "ENOENT") return void 0;
-    throw error;
-  }
-}
-__name(readJson, "readJson");
-var ContentStore = class _ContentStore {
-  constructor(root) {
-    this.root = root;
-  }
-  root;
-  static {
-    __name(this, "ContentStore");
-  }
-  static async open(root) {
-    const store = new _ContentStore(resolve(root));
-    await mkdir(store.root, { recursive: true });
-    await rm2(store.tempDir, { recursive: true, force: true });
-    await mkdir(store.tempDir, { recursive: true });
-    await writeFile(
-      pathInside(store.root, "layout.json"),
-      `${JSON.stringify({ layout: STORE_LAYOUT_VERSION })}
-`
-    );
-    return store;
-  }
-  get tempDir() {
-    return pathInside(this.root, "tmp");
-  }
-  /** A fresh path in tmp/ on the same file system as the store, so the commit is a rename. */
-  tempPath() {
-    return pathInside(this.tempDir, `${Date.now()}-${randomBytes(8).toString("hex")}`);
-  }
-  filePath(sha256) {
-    return pathInside(this.root, fileRelativePath(sha256));
-  }
-  async fileSize(sha256) {
-    try {
-      return (await stat(this.filePath(sha256))).size;
-    } catch (error) {
-      if (error.code === "ENOENT") return void 0;
-      throw error;
-    }
-  }
-  /** Moves a verified temp file to its content address. Callers check the hash first. */
-  async commitFile(tempPath, sha256) {
-    const target = this.filePath(sha256);
-    await mkdir(resolve(target, ".."), { recursive: true });
-    await rename(tempPath, target);
-  }
-  async readPage(upstream, project) {
-    return readJson(pathInside(this.root, pageRelativePath(upstream, project)));
-  }
-  async writePage(upstream, project, stored) {
-    return this.writeAtomically(pageRelativePath(upstream, project), JSON.stringify(stored));
-  }
-  async readProjectList(upstream) {
-    return readJson(pathInside(this.root, indexRelativePath(upstream)));
-  }
-  async writeProjectList(upstream, stored) {
-    return this.writeAtomically(indexRelativePath(upstream), JSON.stringify(stored));
-  }
-  async readName(upstream, project, filename) {
-    try {
-      const sha256 = (await readFile(pathInside(this.root, nameRelativePath(upstream, project, filename)), "utf8")).trim();
-      return isSha256Hex(sha256) ? sha256 : void 0;
-    } catch (error) {
-      if (error.code === "ENOENT") return void 0;
-      throw error;
-    }
-  }
-  async writeName(upstream, project, filename, sha256) {
-    return this.writeAtomically(
-      nameRelativePath(upstream, project, filename),
-      `${checked("sha256", sha256, isSha256Hex)}
-`
-    );
-  }
-  async writeAtomically(relativePath, content) {
-    const target = pathInside(this.root, relativePath);
-    const temp = this.tempPath();
-    await mkdir(resolve(target, ".."), { recursive: true });
-    await writeFile(temp, content);
-    await rename(temp, target);
-  }
-};
-
-// src/proxy/manifest.ts
-var ManifestRecorder = class {
-  static {
-    __name(this, "ManifestRecorder");
-  }
-  startedAt = (/* @__PURE__ */ new Date()).toISOString();
-  pages = /* @__PURE__ */ new Map();
-  indexes = /* @__PURE__ */ new Set();
-  files = /* @__PURE__ */ new Set();
-  names = /* @__PURE__ */ new Map();
-  page(upstream, project) {
-    this.pages.set(`${upstream}/${project}`, { upstream, project });
-  }
-  index(upstream) {
-    this.indexes.add(upstream);
-  }
-  file(sha256) {
-    this.files.add(sha256);
-  }
-  name(upstream, project, filename) {
-    this.names.set(`${upstream}/${project}/${filename}`, { upstream, project, filename });
-  }
-  build() {
-    const byKey = /* @__PURE__ */ __name((a, b) => `${a.upstream}/${a.project}`.localeCompare(`${b.upstream}/${b.project}`), "byKey");
-    return {
-      version: 1,
-      layout: STORE_LAYOUT_VERSION,
-      startedAt: this.startedAt,
-      finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      pages: [...this.pages.values()].sort(byKey),
-      indexes: [...this.indexes].sort(),
-      files: [...this.files].sort(),
-      names: [...this.names.values()].sort(byKey)
-    };
-  }
-};
-async function writeManifest(path, manifest) {
-  await writeFile2(path, `${JSON.stringify(manifest, null, 2)}
-`);
-}
-__name(writeManifest, "writeManifest");
 
 // src/proxy/page-responses.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -1394,6 +1190,46 @@ function renderHtmlProjectList(list, prefix, normalize) {
 }
 __name(renderHtmlProjectList, "renderHtmlProjectList");
 
+// src/proxy/pins.ts
+import { readFile } from "node:fs/promises";
+async function readPinsFile(path) {
+  const parsed = JSON.parse(await readFile(path, "utf8"));
+  const pins = /* @__PURE__ */ new Map();
+  for (const [project, versions] of Object.entries(parsed.projects ?? {})) {
+    if (!Array.isArray(versions)) continue;
+    pins.set(
+      normalizeProjectName(project),
+      versions.filter((v) => typeof v === "string")
+    );
+  }
+  return pins;
+}
+__name(readPinsFile, "readPinsFile");
+function pageHasPinnedVersions(page, pinned) {
+  if (!pinned || pinned.length === 0) return false;
+  const offered = new Set(page.files.map((file) => fileVersion(file.filename)).filter(Boolean));
+  return pinned.every((version) => offered.has(normalizeVersion(version)));
+}
+__name(pageHasPinnedVersions, "pageHasPinnedVersions");
+function fileVersion(filename) {
+  if (filename.endsWith(".whl")) {
+    const parts = filename.slice(0, -4).split("-");
+    return parts.length >= 5 ? normalizeVersion(parts[1] ?? "") : void 0;
+  }
+  const sdist = /^(.+)-([^-]+)\.(tar\.gz|zip|tar\.bz2|tar\.xz|tgz|tar)$/i.exec(filename);
+  return sdist ? normalizeVersion(sdist[2] ?? "") : void 0;
+}
+__name(fileVersion, "fileVersion");
+function normalizeVersion(version) {
+  const lower = version.trim().toLowerCase().replace(/^v/, "");
+  const match = /^(\d+(?:\.\d+)*)(.*)$/.exec(lower);
+  if (!match) return lower;
+  const release = (match[1] ?? "").split(".").map(Number);
+  while (release.length > 1 && release[release.length - 1] === 0) release.pop();
+  return `${release.join(".")}${match[2] ?? ""}`;
+}
+__name(normalizeVersion, "normalizeVersion");
+
 // src/proxy/page-service.ts
 var UPSTREAM_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
 var MAX_PAGE_BYTES = 256 * 1024 * 1024;
@@ -1418,7 +1254,8 @@ var PageService = class {
           fetchedAt: (/* @__PURE__ */ new Date()).toISOString(),
           page: value
         }), "write"),
-        parse: /* @__PURE__ */ __name((body, contentType, url) => isJson(contentType) ? parseJsonPage(body, url, project) : parseHtmlPage(body, url, project), "parse")
+        parse: /* @__PURE__ */ __name((body, contentType, url) => isJson(contentType) ? parseJsonPage(body, url, project) : parseHtmlPage(body, url, project), "parse"),
+        storeSuffices: /* @__PURE__ */ __name((page) => pageHasPinnedVersions(page, this.options.pins?.get(project)), "storeSuffices")
       })
     );
     this.options.manifest.page(upstream.name, project);
@@ -1460,7 +1297,9 @@ var PageService = class {
   }
   async load(spec) {
     const stored = await spec.read();
-    if (stored && this.options.policy === "frozen") return { value: stored.value, source: "store" };
+    if (stored && (this.options.policy === "frozen" || spec.storeSuffices?.(stored.value))) {
+      return { value: stored.value, source: "store" };
+    }
     let fetched;
     try {
       fetched = await this.fetch(spec.upstream, spec.url, stored, spec.parse);
@@ -1540,6 +1379,27 @@ __name(isHtml, "isHtml");
 
 // src/proxy/server.ts
 import http2 from "node:http";
+
+// src/proxy/body-counter.ts
+function countBodyBytes(res) {
+  let bytes = 0;
+  const count = /* @__PURE__ */ __name((chunk) => {
+    if (typeof chunk === "string") bytes += Buffer.byteLength(chunk);
+    else if (chunk instanceof Uint8Array) bytes += chunk.byteLength;
+  }, "count");
+  const write = res.write;
+  const end = res.end;
+  res.write = function(...args) {
+    count(args[0]);
+    return Reflect.apply(write, this, args);
+  };
+  res.end = function(...args) {
+    if (typeof args[0] !== "function") count(args[0]);
+    return Reflect.apply(end, this, args);
+  };
+  return () => bytes;
+}
+__name(countBodyBytes, "countBodyBytes");
 
 // src/proxy/file-responses.ts
 import { createReadStream } from "node:fs";
@@ -1692,6 +1552,9 @@ async function answer(ctx, route, req, res) {
     case "stats":
       sendJson(res, ctx.stats.snapshot());
       return "proxy";
+    case "manifest":
+      sendJson(res, ctx.manifest());
+      return "proxy";
     case "redirect":
       sendText(res, 301, `moved to ${route.location}`, { location: route.location });
       return "proxy";
@@ -1737,6 +1600,7 @@ function hasBody(req) {
 __name(hasBody, "hasBody");
 async function handle(ctx, req, res) {
   const started = Date.now();
+  const bodyBytes = countBodyBytes(res);
   ctx.stats.requests++;
   let source = "proxy";
   try {
@@ -1754,7 +1618,10 @@ async function handle(ctx, req, res) {
         req,
         res
       );
-      if (source === "store" || source === "memory") ctx.stats.servedFromStore++;
+      if (source === "store" || source === "memory") {
+        ctx.stats.servedFromStore++;
+        ctx.stats.storeBytes += bodyBytes();
+      }
     }
   } catch (error) {
     const status = statusFor(error);
@@ -1771,7 +1638,7 @@ async function handle(ctx, req, res) {
       method: req.method ?? "",
       path: (req.url ?? "").slice(0, 300),
       status: res.statusCode,
-      bytes: Number(res.getHeader("content-length") ?? 0),
+      bytes: bodyBytes(),
       ms: Date.now() - started,
       source
     });
@@ -1800,6 +1667,7 @@ var ProxyStats = class {
   startedAt = Date.now();
   requests = 0;
   servedFromStore = 0;
+  storeBytes = 0;
   fetchedUpstream = 0;
   upstreamBytes = 0;
   errors = 0;
@@ -1811,6 +1679,7 @@ var ProxyStats = class {
     return {
       requests: this.requests,
       servedFromStore: this.servedFromStore,
+      storeBytes: this.storeBytes,
       fetchedUpstream: this.fetchedUpstream,
       upstreamBytes: this.upstreamBytes,
       errors: this.errors,
@@ -1828,8 +1697,8 @@ function withTimeout(promise, ms) {
   let timer;
   return Promise.race([
     promise.then(() => void 0),
-    new Promise((resolve2) => {
-      timer = setTimeout(resolve2, ms);
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms);
     })
   ]).finally(() => clearTimeout(timer));
 }
@@ -1852,7 +1721,8 @@ async function startProxy(options) {
     policy: options.indexPolicy ?? "revalidate",
     stats,
     manifest,
-    warn: /* @__PURE__ */ __name((message) => log.warn(message), "warn")
+    warn: /* @__PURE__ */ __name((message) => log.warn(message), "warn"),
+    pins: options.pins
   });
   const downloads = new DownloadCoordinator(store, client, {
     onFetched: /* @__PURE__ */ __name(() => stats.fetchedUpstream++, "onFetched"),
@@ -1861,21 +1731,29 @@ async function startProxy(options) {
     }, "onUpstreamBytes")
   });
   const files = new FileService(store, pages, downloads, manifest);
-  const server = createProxyServer({ upstreams, pages, files, renderer: new PageRenderer(), stats, log });
-  await new Promise((resolve2, reject) => {
+  const server = createProxyServer({
+    upstreams,
+    pages,
+    files,
+    renderer: new PageRenderer(),
+    stats,
+    log,
+    manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest")
+  });
+  await new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
       server.off("error", reject);
-      resolve2();
+      resolve();
     });
   });
   const address = server.address();
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const manifestPath = options.manifestPath ?? join2(store.root, "manifest.json");
+  const manifestPath = options.manifestPath ?? join(store.root, "manifest.json");
   const grace = options.shutdownGraceMs ?? 6e4;
   let closing;
   const close = /* @__PURE__ */ __name(async () => {
-    const closed = new Promise((resolve2) => server.close(() => resolve2()));
+    const closed = new Promise((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     await withTimeout(downloads.drain(), grace);
     await withTimeout(closed, grace);
@@ -1902,7 +1780,7 @@ __name(startProxy, "startProxy");
 
 // src/cli/proxy-args.ts
 import { homedir } from "node:os";
-import { join as join3 } from "node:path";
+import { join as join2 } from "node:path";
 var UsageError = class extends Error {
   static {
     __name(this, "UsageError");
@@ -1926,6 +1804,9 @@ Options:
   --log FILE              append an access log (JSON lines) to FILE
   --manifest FILE         where to write the manifest of used entries on shutdown
                           (default: <store>/manifest.json)
+  --pins FILE             JSON {"projects": {"<name>": ["<version>", ...]}}: versions the
+                          lockfiles pin; under revalidate, a stored page that lists all of a
+                          project's pinned versions is served without asking upstream
   -h, --help              show this help
 
 SIGTERM or SIGINT: finish downloads under way, write the manifest, exit 0.
@@ -1939,7 +1820,8 @@ var VALUE_FLAGS = /* @__PURE__ */ new Set([
   "--index-policy",
   "--ready-file",
   "--log",
-  "--manifest"
+  "--manifest",
+  "--pins"
 ]);
 function parsePort(value) {
   const port = Number(value);
@@ -1956,7 +1838,7 @@ function parsePolicy(value) {
 }
 __name(parsePolicy, "parsePolicy");
 function defaultStore(env) {
-  return join3(env.XDG_CACHE_HOME || join3(homedir(), ".cache"), "pypi-cache-proxy");
+  return join2(env.XDG_CACHE_HOME || join2(homedir(), ".cache"), "pypi-cache-proxy");
 }
 __name(defaultStore, "defaultStore");
 function* flagValues(argv) {
@@ -1994,6 +1876,7 @@ function parseProxyArgs(argv, env = process.env) {
     else if (flag === "--ready-file") args.readyFile = value;
     else if (flag === "--log") args.log = value;
     else if (flag === "--manifest") args.manifest = value;
+    else if (flag === "--pins") args.pins = value;
   }
   return args;
 }
@@ -2002,8 +1885,8 @@ __name(parseProxyArgs, "parseProxyArgs");
 // src/cli/proxy-command.ts
 async function writeReadyFile(path, url) {
   const temp = `${path}.${process.pid}.tmp`;
-  await writeFile3(temp, url);
-  await rename2(temp, path);
+  await writeFile(temp, url);
+  await rename(temp, path);
 }
 __name(writeReadyFile, "writeReadyFile");
 function parseOrExit(argv) {
@@ -2033,6 +1916,7 @@ async function run(argv = process.argv.slice(2)) {
       indexPolicy: args.indexPolicy,
       logFile: args.log,
       manifestPath: args.manifest,
+      pins: args.pins ? await readPinsFile(args.pins) : void 0,
       onWarning: /* @__PURE__ */ __name((message) => process.stderr.write(`warning: ${message}
 `), "onWarning")
     });

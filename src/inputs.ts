@@ -21,6 +21,18 @@ export interface ActionInputs {
   prune: PruneChoice;
   cacheBackend: BackendChoice;
   localCacheDir: string | undefined;
+  proxy: boolean;
+  /** Empty: the job's PIP_INDEX_URL or UV_DEFAULT_INDEX, else PyPI. */
+  indexUrl: string | undefined;
+  extraIndexUrls: ExtraIndex[];
+  proxyHost: string;
+  proxyPort: number;
+}
+
+/** An extra upstream, `[name=]URL` in the input; each gets its own route in the proxy. */
+export interface ExtraIndex {
+  name: string;
+  url: string;
 }
 
 export const DEFAULT_DEPENDENCY_FILES = [
@@ -67,6 +79,11 @@ export function parseInputs(read: ReadInput): ActionInputs {
     prune: oneOf(read, 'prune', { auto: 'auto', true: 'on', false: 'off' }, 'auto'),
     cacheBackend: oneOf(read, 'cache-backend', { auto: 'auto', actions: 'actions', local: 'local' }, 'auto'),
     localCacheDir: read('local-cache-dir').trim() || undefined,
+    proxy: parseBoolean(read, 'proxy', false),
+    indexUrl: parseIndexUrl('index-url', read('index-url').trim()),
+    extraIndexUrls: parseExtraIndexUrls(read('extra-index-urls')),
+    proxyHost: parseProxyHost(read('proxy-host').trim() || '127.0.0.1'),
+    proxyPort: parseProxyPort(read('proxy-port').trim() || '0'),
   };
 }
 
@@ -128,4 +145,69 @@ function parseKeyPart(name: string, value: string): string {
     );
   }
   return value;
+}
+
+function parseIndexUrl(name: string, value: string): string | undefined {
+  if (value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(name, `'${redact(value)}' is not a URL; use e.g. https://pypi.org/simple/.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError(name, `'${redact(value)}' must be an http:// or https:// URL.`);
+  }
+  if (url.search || url.hash)
+    throw new InputError(name, `'${redact(value)}' must have no query or fragment.`);
+  return value;
+}
+
+// Upstream names become proxy routes (/<name>/simple/) and store folders: see src/proxy/names.ts.
+const UPSTREAM_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+function parseExtraIndexUrls(raw: string): ExtraIndex[] {
+  const lines = raw
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const extras = lines.map((line, i) => {
+    const named = /^([^=:/]+)=(.+)$/.exec(line);
+    const name = named?.[1] ?? `extra${i + 1}`;
+    if (!UPSTREAM_NAME.test(name) || ['simple', 'files', 'pypi'].includes(name)) {
+      throw new InputError(
+        'extra-index-urls',
+        `'${name}' is not a usable index name: lowercase letters, digits, - and _ (not simple, files or pypi).`,
+      );
+    }
+    return { name, url: parseIndexUrl('extra-index-urls', named?.[2] ?? line) ?? '' };
+  });
+  const names = extras.map((extra) => extra.name);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice) throw new InputError('extra-index-urls', `the name '${twice}' is used twice.`);
+  return extras;
+}
+
+function parseProxyHost(value: string): string {
+  // An address or a host name: what node's server.listen() takes.
+  if (!/^[A-Za-z0-9.:-]+$/.test(value)) {
+    throw new InputError(
+      'proxy-host',
+      `'${value}' is not an address; use 127.0.0.1 (default), 0.0.0.0 or an interface address.`,
+    );
+  }
+  return value;
+}
+
+function parseProxyPort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new InputError('proxy-port', `'${value}' is not a port; use 0 (any free port) to 65535.`);
+  }
+  return port;
+}
+
+/** URLs in error messages lose their credentials. */
+function redact(value: string): string {
+  return value.replace(/\/\/[^/@]*@/, '//***@');
 }

@@ -27,9 +27,13 @@ export interface CacheKey {
   hash: string;
 }
 
-/** sha256 over the sorted relative paths and contents of the files; the empty set has a hash too. */
-export function hashDependencyFiles(workspace: string, files: string[]): string {
+/**
+ * sha256 over the sorted relative paths and contents of the files; the empty set has a hash too.
+ * `context` (the proxy's upstream URLs) goes in first: another index means another entry.
+ */
+export function hashDependencyFiles(workspace: string, files: string[], context: string[] = []): string {
   const hash = createHash('sha256');
+  for (const line of context) hash.update(`${line}\0`);
   for (const file of [...files].sort()) {
     const content = readFileSync(join(workspace, file));
     // Length-prefixed so that no two different (path, content) lists hash alike.

@@ -5,24 +5,77 @@ import { LocalCacheBackend } from './backend/local.js';
 import { findDependencyFiles } from './dependency-files.js';
 import { formatBytes, measureFolders } from './folder-size.js';
 import { type ActionInputs, InputError, loadInputs } from './inputs.js';
-import { resolveCacheDir, selectInstallers } from './installers.js';
+import { type Installer, resolveCacheDir, selectInstallers } from './installers.js';
+import {
+  installerEnvironment,
+  type ProxyState,
+  proxyStoreDir,
+  resolveUpstreams,
+  startJobProxy,
+  type Upstreams,
+} from './job-proxy.js';
 import { deriveCacheKey, hashDependencyFiles } from './key.js';
+import { readLockfilePins } from './lockfile-pins.js';
 import { currentPlatform, osKeyName, type Platform } from './platform.js';
 import { detectPythonVersion } from './python-version.js';
-import { type CachedFolder, type MainState, saveMainState } from './state.js';
+import { type CachedFolder, saveMainState } from './state.js';
 
-// The main step: inputs -> key -> restore -> environment, outputs and state for the post step.
+// The main step: inputs -> key -> restore -> [start proxy] -> environment, outputs and state.
 
 export async function run(): Promise<void> {
   try {
     await restoreStep(loadInputs(), currentPlatform());
   } catch (error: unknown) {
-    // Only configuration errors fail the step; anything else is a bug worth a clear failure too.
-    core.setFailed(error instanceof InputError ? error.message : `pypi-cache-action: ${String(error)}`);
+    // Configuration errors name their input; anything else is reported as it is.
+    const message = error instanceof Error ? error.message : String(error);
+    core.setFailed(error instanceof InputError ? message : `pypi-cache-action: ${message}`);
   }
 }
 
+interface CachePlan {
+  workspace: string;
+  files: string[];
+  installers: Installer[];
+  folders: CachedFolder[];
+  key: string;
+  restoreKeys: string[];
+  upstreams: Upstreams | undefined;
+}
+
 async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<void> {
+  const plan = await planCache(inputs, platform);
+  const paths = plan.folders.map((folder) => folder.path);
+  await Promise.all(paths.map((path) => mkdir(path, { recursive: true })));
+
+  const backend = chooseBackend(inputs.cacheBackend, inputs.localCacheDir, platform);
+  core.info(`Restoring ${paths.join(', ')} with key ${plan.key} from the ${backend.name} cache`);
+  const started = Date.now();
+  const restored = await backend.restore(paths, plan.key, plan.restoreKeys);
+  const restoreMs = Date.now() - started;
+  if (restored.problem) core.warning(`Cache not restored: ${restored.problem}. The job goes on without it.`);
+  const cacheHit = restored.matchedKey === plan.key;
+  const restoredBytes = restored.matchedKey ? (await measureFolders(paths)).bytes : 0;
+  logOutcome(restored.matchedKey, cacheHit, restoredBytes, restoreMs);
+
+  const proxy = plan.upstreams ? await startProxy(inputs, plan, cacheHit, platform) : undefined;
+  publish(plan, cacheHit, restored.matchedKey, proxy);
+  saveMainState({
+    key: plan.key,
+    restoreKeys: plan.restoreKeys,
+    matchedKey: restored.matchedKey,
+    cacheHit,
+    folders: plan.folders,
+    backend: backend.name,
+    localCacheDir: backend instanceof LocalCacheBackend ? backend.dir : undefined,
+    restoredBytes,
+    restoreMs,
+    restoreProblem: restored.problem,
+    proxy,
+  });
+}
+
+/** Everything that decides what is cached and under which key. */
+async function planCache(inputs: ActionInputs, platform: Platform): Promise<CachePlan> {
   const workspace = platform.env.GITHUB_WORKSPACE || process.cwd();
   const files = findDependencyFiles(workspace, inputs.dependencyFiles);
   if (files.length === 0) {
@@ -32,14 +85,18 @@ async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<vo
   } else {
     core.info(`Key from ${files.length} dependency file(s): ${files.join(', ')}`);
   }
-
   const installers = selectInstallers(inputs.installer, files, platform.env);
   const folders: CachedFolder[] = await Promise.all(
     installers.map(async (installer) => ({
-      installer: installer.name,
+      owner: installer.name,
       path: await resolveCacheDir(installer, platform),
     })),
   );
+  const upstreams = inputs.proxy
+    ? resolveUpstreams(inputs.indexUrl, inputs.extraIndexUrls, platform.env)
+    : undefined;
+  if (upstreams) folders.push({ owner: 'proxy', path: proxyStoreDir(platform) });
+
   const pythonVersion = inputs.pythonVersion ?? (await detectPythonVersion(platform.env));
   const { key, restoreKey } = deriveCacheKey(
     {
@@ -50,45 +107,72 @@ async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<vo
       installers: installers.map((installer) => installer.name),
       suffix: inputs.keySuffix,
     },
-    hashDependencyFiles(workspace, files),
+    hashDependencyFiles(workspace, files, upstreams?.specs),
   );
-  const restoreKeys = inputs.restoreFallback ? [restoreKey] : [];
+  return {
+    workspace,
+    files,
+    installers,
+    folders,
+    key,
+    restoreKeys: inputs.restoreFallback ? [restoreKey] : [],
+    upstreams,
+  };
+}
 
-  const paths = folders.map((folder) => folder.path);
-  await Promise.all(paths.map((path) => mkdir(path, { recursive: true })));
-  const backend = chooseBackend(inputs.cacheBackend, inputs.localCacheDir, platform);
-  core.info(`Restoring ${paths.join(', ')} with key ${key} from the ${backend.name} cache`);
-  const started = Date.now();
-  const restored = await backend.restore(paths, key, restoreKeys);
-  const restoreMs = Date.now() - started;
-  if (restored.problem) core.warning(`Cache not restored: ${restored.problem}. The job goes on without it.`);
-  const cacheHit = restored.matchedKey === key;
-  const restoredBytes = restored.matchedKey ? (await measureFolders(paths)).bytes : 0;
-  logOutcome(restored.matchedKey, cacheHit, restoredBytes, restoreMs);
+async function startProxy(
+  inputs: ActionInputs,
+  plan: CachePlan,
+  cacheHit: boolean,
+  platform: Platform,
+): Promise<ProxyState> {
+  // An exact hit holds every page and file this lockfile needs: PyPI need not be asked at all.
+  const policy = cacheHit ? 'frozen' : 'revalidate';
+  const proxy = await startJobProxy({
+    upstreams: plan.upstreams as Upstreams,
+    storeDir: proxyStoreDir(platform),
+    host: inputs.proxyHost,
+    port: inputs.proxyPort,
+    policy,
+    pins: readLockfilePins(plan.workspace, plan.files),
+    env: platform.env,
+  });
+  core.info(`PyPI proxy at ${proxy.url}/simple/ (${policy}), upstream ${plan.upstreams?.specs.join(', ')}`);
+  if (plan.files.some((file) => file === 'uv.lock' || file.endsWith('/uv.lock'))) {
+    // https://github.com/astral-sh/uv/issues/19625
+    core.info(
+      'A uv.lock is present: `uv sync --frozen` downloads from the URLs in the lock, not from an index, so for those downloads the uv cache folder carries the job, not the proxy.',
+    );
+  }
+  return proxy;
+}
 
-  for (const installer of installers) {
-    const folder = folders.find((candidate) => candidate.installer === installer.name);
+/** Environment for later steps, and the outputs. */
+function publish(
+  plan: CachePlan,
+  cacheHit: boolean,
+  matchedKey: string | undefined,
+  proxy: ProxyState | undefined,
+) {
+  for (const installer of plan.installers) {
+    const folder = plan.folders.find((candidate) => candidate.owner === installer.name);
     if (folder) core.exportVariable(installer.cacheDirVariable, folder.path);
   }
+  if (proxy && plan.upstreams) {
+    for (const [name, value] of Object.entries(
+      installerEnvironment(proxy.url, plan.upstreams.extras, process.env),
+    )) {
+      core.exportVariable(name, value);
+    }
+  }
+  const folderOf = (owner: CachedFolder['owner']) =>
+    plan.folders.find((folder) => folder.owner === owner)?.path ?? '';
   core.setOutput('cache-hit', String(cacheHit));
-  core.setOutput('cache-key', key);
-  core.setOutput('cache-matched-key', restored.matchedKey ?? '');
-  core.setOutput('pip-cache-dir', folders.find((folder) => folder.installer === 'pip')?.path ?? '');
-  core.setOutput('uv-cache-dir', folders.find((folder) => folder.installer === 'uv')?.path ?? '');
-
-  const state: MainState = {
-    key,
-    restoreKeys,
-    matchedKey: restored.matchedKey,
-    cacheHit,
-    folders,
-    backend: backend.name,
-    localCacheDir: backend instanceof LocalCacheBackend ? backend.dir : undefined,
-    restoredBytes,
-    restoreMs,
-    restoreProblem: restored.problem,
-  };
-  saveMainState(state);
+  core.setOutput('cache-key', plan.key);
+  core.setOutput('cache-matched-key', matchedKey ?? '');
+  core.setOutput('pip-cache-dir', folderOf('pip'));
+  core.setOutput('uv-cache-dir', folderOf('uv'));
+  core.setOutput('proxy-url', proxy?.url ?? '');
 }
 
 function logOutcome(matchedKey: string | undefined, cacheHit: boolean, bytes: number, ms: number): void {

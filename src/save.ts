@@ -1,15 +1,17 @@
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { chooseBackend } from './backend/choose.js';
-import { measureFolders } from './folder-size.js';
+import { formatBytes, measureFolders } from './folder-size.js';
 import { loadInputs, type PruneChoice, type SavePolicy } from './inputs.js';
 import { INSTALLERS } from './installers.js';
+import { type StoppedProxy, stopJobProxy } from './job-proxy.js';
 import { currentPlatform } from './platform.js';
+import { pruneStoreToManifest } from './proxy/manifest.js';
 import { loadMainState, type MainState } from './state.js';
 import { type SaveReport, writeJobSummary } from './summary.js';
 
-// The post step: [prune] -> save unless exact hit -> summary. It never fails the job: every
-// problem becomes a warning, and the job's result stays what the job's own steps made it.
+// The post step: [stop proxy] -> prune -> save unless exact hit -> summary. It never fails the
+// job: every problem becomes a warning, and the job's result stays what its own steps made it.
 
 export async function run(): Promise<void> {
   try {
@@ -25,21 +27,33 @@ async function saveStep(): Promise<void> {
     core.info('The main step did not finish; there is nothing to save.');
     return;
   }
+  const proxy = state.proxy ? await stopJobProxy(state.proxy) : undefined;
+  if (proxy?.problem) core.warning(`${proxy.problem}. Saving what the store holds.`);
+  if (proxy?.stats) core.info(proxyLogLine(proxy));
+
   const inputs = loadInputs();
-  const report = await saveIfWanted(state, inputs.save, inputs.prune);
+  const report = await saveIfWanted(state, inputs.save, inputs.prune, proxy);
   core.info(`Cache ${state.key}: ${report.outcome}.`);
-  await writeJobSummary(state, report).catch((error: unknown) =>
+  await writeJobSummary(state, report, proxy).catch((error: unknown) =>
     core.info(`No job summary: ${String(error)}`),
   );
 }
 
-async function saveIfWanted(state: MainState, policy: SavePolicy, prune: PruneChoice): Promise<SaveReport> {
+async function saveIfWanted(
+  state: MainState,
+  policy: SavePolicy,
+  prune: PruneChoice,
+  proxy: StoppedProxy | undefined,
+): Promise<SaveReport> {
   if (state.cacheHit) return { outcome: 'skipped: exact hit, the entry is unchanged' };
   const skip = skipReason(policy, process.env);
   if (skip) return { outcome: `skipped: ${skip}` };
 
-  // Without the proxy, pruning would drop the downloads the next job needs again.
-  if (prune === 'on') await pruneFolders(state);
+  if (state.proxy) await pruneProxyStore(state.proxy.storeDir, proxy);
+  // With the proxy, its store keeps every wheel, so the installers' downloads are dead weight.
+  // Without it, pruning would drop what the next job needs to download again.
+  if (prune === 'on' || (prune === 'auto' && state.proxy)) await pruneInstallerCaches(state);
+
   const paths = state.folders.map((folder) => folder.path);
   const size = await measureFolders(paths);
   if (size.files === 0) return { outcome: 'skipped: the cache folders are empty' };
@@ -75,9 +89,19 @@ function readDefaultBranch(eventPath: string | undefined): string | undefined {
   }
 }
 
-async function pruneFolders(state: MainState): Promise<void> {
+/** Keeps only what this job used, so the entry never grows past one job's needs. */
+async function pruneProxyStore(storeDir: string, proxy: StoppedProxy | undefined): Promise<void> {
+  if (!proxy?.manifest) {
+    core.warning('The proxy left no record of what the job used: its whole store is saved.');
+    return;
+  }
+  const { kept, removed } = await pruneStoreToManifest(storeDir, proxy.manifest);
+  core.info(`Proxy store: kept ${kept} entries this job used, removed ${removed} it did not.`);
+}
+
+async function pruneInstallerCaches(state: MainState): Promise<void> {
   for (const folder of state.folders) {
-    const installer = INSTALLERS.find((candidate) => candidate.name === folder.installer);
+    const installer = INSTALLERS.find((candidate) => candidate.name === folder.owner);
     if (!installer) continue;
     try {
       core.info(`Pruned the ${installer.name} cache: ${await installer.prune(folder.path, process.env)}.`);
@@ -85,4 +109,13 @@ async function pruneFolders(state: MainState): Promise<void> {
       core.warning(`Could not prune the ${installer.name} cache: ${String(error)}`);
     }
   }
+}
+
+function proxyLogLine({ stats }: StoppedProxy): string {
+  if (!stats) return '';
+  return (
+    `PyPI proxy: ${stats.requests} requests, ${stats.servedFromStore} from the store, ` +
+    `${stats.fetchedUpstream} from upstream (${formatBytes(stats.upstreamBytes)}), ` +
+    `${formatBytes(stats.storeBytes)} not downloaded again, ${stats.errors} errors.`
+  );
 }

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { InstallerName } from './installers.js';
+import type { ProxyState } from './job-proxy.js';
 
 // The only place that names saved state: what the main step hands to the post step.
 // One JSON value, so a field added later cannot be forgotten on one side.
@@ -7,7 +8,8 @@ import type { InstallerName } from './installers.js';
 const MAIN_STATE = 'main';
 
 export interface CachedFolder {
-  installer: InstallerName;
+  /** Whose folder: an installer's cache, or the proxy's store. */
+  owner: InstallerName | 'proxy';
   path: string;
 }
 
@@ -22,6 +24,8 @@ export interface MainState {
   restoredBytes: number;
   restoreMs: number;
   restoreProblem: string | undefined;
+  /** The proxy daemon, when the `proxy` input is on and it started. */
+  proxy: ProxyState | undefined;
 }
 
 export function saveMainState(state: MainState): void {

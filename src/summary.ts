@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { formatBytes } from './folder-size.js';
+import type { StoppedProxy } from './job-proxy.js';
 import type { MainState } from './state.js';
 
 // The job summary: one small table a person can read at a glance.
@@ -11,7 +12,11 @@ export interface SaveReport {
   ms?: number;
 }
 
-export async function writeJobSummary(state: MainState, save: SaveReport): Promise<void> {
+export async function writeJobSummary(
+  state: MainState,
+  save: SaveReport,
+  proxy?: StoppedProxy,
+): Promise<void> {
   const result = state.cacheHit ? 'exact hit' : state.matchedKey ? 'fallback hit' : 'miss';
   const restored = state.matchedKey
     ? `${formatBytes(state.restoredBytes)} in ${state.restoreMs} ms`
@@ -24,11 +29,9 @@ export async function writeJobSummary(state: MainState, save: SaveReport): Promi
     ['Matched key', state.matchedKey ? code(state.matchedKey) : '-'],
     ['Restored', escapeHtml(restored)],
     ['Saved', escapeHtml(saved)],
-    [
-      'Cached folders',
-      state.folders.map((folder) => `${folder.installer}: ${code(folder.path)}`).join('<br>'),
-    ],
+    ['Cached folders', state.folders.map((folder) => `${folder.owner}: ${code(folder.path)}`).join('<br>')],
     ['Backend', state.backend],
+    ...(state.proxy ? proxyRows(state.proxy.url, state.proxy.policy, proxy) : []),
   ];
   await core.summary
     .addHeading('PyPI cache', 3)
@@ -40,6 +43,20 @@ export async function writeJobSummary(state: MainState, save: SaveReport): Promi
       ...rows,
     ])
     .write();
+}
+
+function proxyRows(url: string, policy: string, proxy: StoppedProxy | undefined): string[][] {
+  const stats = proxy?.stats;
+  const rows = [['Proxy', `${code(`${url}/simple/`)} (${policy})`]];
+  if (proxy?.problem) rows.push(['Proxy problem', escapeHtml(proxy.problem)]);
+  if (!stats) return rows;
+  return [
+    ...rows,
+    ['Requests served', String(stats.requests)],
+    ['From the store', String(stats.servedFromStore)],
+    ['From upstream', `${stats.fetchedUpstream} requests, ${formatBytes(stats.upstreamBytes)}`],
+    ['Bytes saved', formatBytes(stats.storeBytes)],
+  ];
 }
 
 function code(text: string): string {

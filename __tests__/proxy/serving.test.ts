@@ -176,7 +176,14 @@ describe('health and stats', () => {
     expect(stats.servedFromStore).toBeGreaterThan(0);
     expect(stats.fetchedUpstream).toBeGreaterThan(0);
     expect(stats.upstreamBytes).toBeGreaterThan(0);
+    expect(stats.storeBytes).toBeGreaterThan(0);
     expect(stats.errors).toBe(0);
+  });
+
+  test('/-/manifest lists what this run used so far', async () => {
+    const manifest = JSON.parse((await request(`${base}/-/manifest`)).body.toString());
+    expect(manifest.pages).toContainEqual({ upstream: 'pypi', project: 'demo-pkg' });
+    expect(manifest.files).toEqual(expect.arrayContaining([expect.stringMatching(/^[0-9a-f]{64}$/)]));
   });
 
   test('methods other than GET and HEAD: 405', async () => {

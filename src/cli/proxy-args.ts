@@ -13,6 +13,7 @@ export interface ProxyArgs {
   readyFile?: string;
   log?: string;
   manifest?: string;
+  pins?: string;
 }
 
 export class UsageError extends Error {}
@@ -35,6 +36,9 @@ Options:
   --log FILE              append an access log (JSON lines) to FILE
   --manifest FILE         where to write the manifest of used entries on shutdown
                           (default: <store>/manifest.json)
+  --pins FILE             JSON {"projects": {"<name>": ["<version>", ...]}}: versions the
+                          lockfiles pin; under revalidate, a stored page that lists all of a
+                          project's pinned versions is served without asking upstream
   -h, --help              show this help
 
 SIGTERM or SIGINT: finish downloads under way, write the manifest, exit 0.
@@ -50,6 +54,7 @@ const VALUE_FLAGS = new Set([
   '--ready-file',
   '--log',
   '--manifest',
+  '--pins',
 ]);
 
 function parsePort(value: string): number {
@@ -105,6 +110,7 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     else if (flag === '--ready-file') args.readyFile = value;
     else if (flag === '--log') args.log = value;
     else if (flag === '--manifest') args.manifest = value;
+    else if (flag === '--pins') args.pins = value;
   }
   return args;
 }

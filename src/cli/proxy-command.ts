@@ -1,7 +1,7 @@
 // `pypi-cache-proxy`: starts the proxy, reports readiness, and shuts down cleanly on SIGTERM or
 // SIGINT (downloads under way finish, the manifest is written) with exit code 0.
 import { rename, writeFile } from 'node:fs/promises';
-import { startProxy, UpstreamConfigError } from '../proxy/index.js';
+import { readPinsFile, startProxy, UpstreamConfigError } from '../proxy/index.js';
 import { HELP, type ProxyArgs, parseProxyArgs, UsageError } from './proxy-args.js';
 
 /** Written next to the target and renamed, so a poller never reads half a URL. */
@@ -36,6 +36,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
       indexPolicy: args.indexPolicy,
       logFile: args.log,
       manifestPath: args.manifest,
+      pins: args.pins ? await readPinsFile(args.pins) : undefined,
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     });
     let stopping = false;

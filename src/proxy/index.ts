@@ -8,6 +8,7 @@ import { FileService } from './file-service.js';
 import { type Manifest, ManifestRecorder, writeManifest } from './manifest.js';
 import { PageRenderer } from './page-responses.js';
 import { type IndexPolicy, PageService } from './page-service.js';
+import type { Pins } from './pins.js';
 import { createProxyServer } from './server.js';
 import { ProxyStats, type ProxyStatsSnapshot } from './stats.js';
 import { ContentStore } from './store.js';
@@ -18,6 +19,7 @@ export type { Manifest, NameRef, PageRef, PruneResult } from './manifest.js';
 export { pruneStoreToManifest, readManifest } from './manifest.js';
 export { credentialsEnvName } from './names.js';
 export type { IndexPolicy } from './page-service.js';
+export { type Pins, readPinsFile } from './pins.js';
 export type { ProxyStatsSnapshot } from './stats.js';
 export { STORE_LAYOUT_VERSION } from './store.js';
 export { UpstreamConfigError } from './upstream-config.js';
@@ -32,6 +34,8 @@ export interface ProxyOptions {
   /** Default 0: a free port. */
   port?: number;
   indexPolicy?: IndexPolicy;
+  /** Versions the lockfiles pin: stored pages listing them are not revalidated (pins.ts). */
+  pins?: Pins;
   /** Access log file (JSON lines); none when unset. */
   logFile?: string;
   /** Where close() writes the manifest; default `<storeDir>/manifest.json`, `false` for none. */
@@ -88,6 +92,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     stats,
     manifest,
     warn: (message) => log.warn(message),
+    pins: options.pins,
   });
   const downloads = new DownloadCoordinator(store, client, {
     onFetched: () => stats.fetchedUpstream++,
@@ -96,7 +101,15 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     },
   });
   const files = new FileService(store, pages, downloads, manifest);
-  const server = createProxyServer({ upstreams, pages, files, renderer: new PageRenderer(), stats, log });
+  const server = createProxyServer({
+    upstreams,
+    pages,
+    files,
+    renderer: new PageRenderer(),
+    stats,
+    log,
+    manifest: () => manifest.build(),
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -3,6 +3,8 @@
 //   later ones are answered from memory, whatever `Cache-Control: max-age=0` clients send
 //   (pip always sends it: pip/_internal/index/collector.py, pypa/pip#5670).
 // - frozen: a page in the store is served with no upstream request at all.
+// - pinned (under revalidate): a stored page that lists every version the lockfiles pin for its
+//   project is served from the store too; see pins.ts.
 // Either way, an upstream failure with the page in the store serves the stored page and warns.
 // Concurrent requests for one page share one upstream request.
 import { NotFoundError } from './errors.js';
@@ -15,6 +17,7 @@ import {
   parseJsonPage,
   parseJsonProjectList,
 } from './pages.js';
+import { type Pins, pageHasPinnedVersions } from './pins.js';
 import type { ProxyStats } from './stats.js';
 import type { ContentStore, UpstreamValidators } from './store.js';
 import { readBody, type UpstreamClient, UpstreamError } from './upstream.js';
@@ -47,6 +50,7 @@ export interface PageServiceOptions {
   stats: ProxyStats;
   manifest: ManifestRecorder;
   warn: (message: string) => void;
+  pins?: Pins;
 }
 
 export class PageService {
@@ -69,6 +73,7 @@ export class PageService {
           }),
         parse: (body, contentType, url) =>
           isJson(contentType) ? parseJsonPage(body, url, project) : parseHtmlPage(body, url, project),
+        storeSuffices: (page) => pageHasPinnedVersions(page, this.options.pins?.get(project)),
       }),
     );
     this.options.manifest.page(upstream.name, project);
@@ -120,9 +125,13 @@ export class PageService {
     read: () => Promise<(UpstreamValidators & { value: T }) | undefined>;
     write: (value: T, validators: UpstreamValidators) => Promise<void>;
     parse: Parse<T>;
+    /** Whether the stored value answers this run without asking upstream, under revalidate. */
+    storeSuffices?: (value: T) => boolean;
   }): Promise<PageSource<T>> {
     const stored = await spec.read();
-    if (stored && this.options.policy === 'frozen') return { value: stored.value, source: 'store' };
+    if (stored && (this.options.policy === 'frozen' || spec.storeSuffices?.(stored.value))) {
+      return { value: stored.value, source: 'store' };
+    }
     let fetched: Fetched<T>;
     try {
       fetched = await this.fetch(spec.upstream, spec.url, stored, spec.parse);

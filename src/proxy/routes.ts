@@ -18,6 +18,7 @@ export const NO_HASH = 'nohash';
 export type Route =
   | { kind: 'health' }
   | { kind: 'stats' }
+  | { kind: 'manifest' }
   | { kind: 'redirect'; location: string }
   | { kind: 'project-list'; upstream: string; prefix: string }
   | { kind: 'project'; upstream: string; project: string }
@@ -103,6 +104,7 @@ export function matchRoute(target: string, upstreams: readonly string[]): Route 
   const defaultUpstream = upstreams[0] ?? '';
   if (first === '-' && rest.length === 0 && second === 'health') return { kind: 'health' };
   if (first === '-' && rest.length === 0 && second === 'stats') return { kind: 'stats' };
+  if (first === '-' && rest.length === 0 && second === 'manifest') return { kind: 'manifest' };
   if (first === 'simple') return simpleRoute(segments.slice(1), defaultUpstream, '/simple/');
   if (first === 'files') return fileRoute(segments.slice(1), new Set(upstreams));
   if (first !== undefined && first !== defaultUpstream && upstreams.includes(first) && second === 'simple') {

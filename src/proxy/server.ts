@@ -3,10 +3,12 @@
 // BadRequestError 400, anything else 502/500. Every answer gets one access-log line.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ProxyLog } from './access-log.js';
+import { countBodyBytes } from './body-counter.js';
 import { BadRequestError, IntegrityError, NotFoundError } from './errors.js';
 import { sendFile } from './file-responses.js';
 import { type FileService, indexSha256 } from './file-service.js';
 import { renderHtmlPage, renderHtmlProjectList } from './html-page.js';
+import type { Manifest } from './manifest.js';
 import { normalizeProjectName } from './names.js';
 import { negotiatePageFormat } from './negotiation.js';
 import type { PageRenderer } from './page-responses.js';
@@ -24,6 +26,8 @@ export interface ProxyContext {
   renderer: PageRenderer;
   stats: ProxyStats;
   log: ProxyLog;
+  /** What this run used so far; the action reads it before stopping the proxy (Windows has no SIGTERM). */
+  manifest: () => Manifest;
 }
 
 type Source = 'store' | 'memory' | 'upstream' | 'proxy';
@@ -82,6 +86,9 @@ async function answer(
     case 'stats':
       sendJson(res, ctx.stats.snapshot());
       return 'proxy';
+    case 'manifest':
+      sendJson(res, ctx.manifest());
+      return 'proxy';
     case 'redirect':
       sendText(res, 301, `moved to ${route.location}`, { location: route.location });
       return 'proxy';
@@ -126,6 +133,7 @@ function hasBody(req: IncomingMessage): boolean {
 
 async function handle(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
+  const bodyBytes = countBodyBytes(res);
   ctx.stats.requests++;
   let source: Source = 'proxy';
   try {
@@ -143,7 +151,10 @@ async function handle(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
         req,
         res,
       );
-      if (source === 'store' || source === 'memory') ctx.stats.servedFromStore++;
+      if (source === 'store' || source === 'memory') {
+        ctx.stats.servedFromStore++;
+        ctx.stats.storeBytes += bodyBytes();
+      }
     }
   } catch (error: unknown) {
     const status = statusFor(error);
@@ -162,7 +173,7 @@ async function handle(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
       method: req.method ?? '',
       path: (req.url ?? '').slice(0, 300),
       status: res.statusCode,
-      bytes: Number(res.getHeader('content-length') ?? 0),
+      bytes: bodyBytes(),
       ms: Date.now() - started,
       source,
     });

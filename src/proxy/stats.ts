@@ -5,6 +5,8 @@ export interface ProxyStatsSnapshot {
   requests: number;
   /** Pages and files answered from the store or memory without an upstream request. */
   servedFromStore: number;
+  /** Body bytes answered from the store or memory: what upstream did not have to send. */
+  storeBytes: number;
   /** Upstream requests that fetched a page or a file (304 answers included). */
   fetchedUpstream: number;
   /** Body bytes received from upstreams (decoded). */
@@ -23,6 +25,7 @@ export class ProxyStats {
   private readonly startedAt = Date.now();
   requests = 0;
   servedFromStore = 0;
+  storeBytes = 0;
   fetchedUpstream = 0;
   upstreamBytes = 0;
   errors = 0;
@@ -35,6 +38,7 @@ export class ProxyStats {
     return {
       requests: this.requests,
       servedFromStore: this.servedFromStore,
+      storeBytes: this.storeBytes,
       fetchedUpstream: this.fetchedUpstream,
       upstreamBytes: this.upstreamBytes,
       errors: this.errors,

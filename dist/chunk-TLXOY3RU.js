@@ -5,8 +5,10 @@ import {
   __export,
   __name,
   __require,
-  __toESM
-} from "./chunk-WTG47EWH.js";
+  __toESM,
+  credentialsEnvName,
+  readManifest
+} from "./chunk-24GW6G4N.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -8475,10 +8477,10 @@ var require_fixed_queue = __commonJS({
         this.head.push(data);
       }
       shift() {
-        const tail = this.tail;
-        const next = tail.shift();
-        if (tail.isEmpty() && tail.next !== null) {
-          this.tail = tail.next;
+        const tail2 = this.tail;
+        const next = tail2.shift();
+        if (tail2.isEmpty() && tail2.next !== null) {
+          this.tail = tail2.next;
         }
         return next;
       }
@@ -14103,7 +14105,7 @@ var require_fetch = __commonJS({
       finalizeAndReportTiming(response, "fetch");
     }
     __name(handleFetchDone, "handleFetchDone");
-    function fetch(input, init = void 0) {
+    function fetch2(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p2 = createDeferredPromise();
       let requestObject;
@@ -14160,7 +14162,7 @@ var require_fetch = __commonJS({
       });
       return p2.promise;
     }
-    __name(fetch, "fetch");
+    __name(fetch2, "fetch");
     function finalizeAndReportTiming(response, initiatorType = "other") {
       if (response.type === "error" && response.aborted) {
         return;
@@ -15072,7 +15074,7 @@ var require_fetch = __commonJS({
     }
     __name(httpNetworkFetch, "httpNetworkFetch");
     module.exports = {
-      fetch,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -17926,7 +17928,7 @@ var require_permessage_deflate = __commonJS({
     var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __require("node:zlib");
     var { isValidClientWindowBits } = require_util7();
     var { MessageSizeExceededError } = require_errors();
-    var tail = Buffer.from([0, 0, 255, 255]);
+    var tail2 = Buffer.from([0, 0, 255, 255]);
     var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
     var kLength = /* @__PURE__ */ Symbol("kLength");
     var PerMessageDeflate = class {
@@ -17987,7 +17989,7 @@ var require_permessage_deflate = __commonJS({
         }
         this.#inflate.write(chunk);
         if (fin) {
-          this.#inflate.write(tail);
+          this.#inflate.write(tail2);
         }
         this.#inflate.flush(() => {
           if (!this.#inflate) {
@@ -19711,7 +19713,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = /* @__PURE__ */ __name(async function fetch(init, options = void 0) {
+    module.exports.fetch = /* @__PURE__ */ __name(async function fetch2(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -27671,36 +27673,36 @@ var require_rpc_interceptor = __commonJS({
     function stackIntercept(kind, transport, method, options, input) {
       var _a2, _b, _c, _d;
       if (kind == "unary") {
-        let tail = /* @__PURE__ */ __name((mtd, inp, opt) => transport.unary(mtd, inp, opt), "tail");
+        let tail2 = /* @__PURE__ */ __name((mtd, inp, opt) => transport.unary(mtd, inp, opt), "tail");
         for (const curr of ((_a2 = options.interceptors) !== null && _a2 !== void 0 ? _a2 : []).filter((i) => i.interceptUnary).reverse()) {
-          const next = tail;
-          tail = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptUnary(next, mtd, inp, opt), "tail");
+          const next = tail2;
+          tail2 = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptUnary(next, mtd, inp, opt), "tail");
         }
-        return tail(method, input, options);
+        return tail2(method, input, options);
       }
       if (kind == "serverStreaming") {
-        let tail = /* @__PURE__ */ __name((mtd, inp, opt) => transport.serverStreaming(mtd, inp, opt), "tail");
+        let tail2 = /* @__PURE__ */ __name((mtd, inp, opt) => transport.serverStreaming(mtd, inp, opt), "tail");
         for (const curr of ((_b = options.interceptors) !== null && _b !== void 0 ? _b : []).filter((i) => i.interceptServerStreaming).reverse()) {
-          const next = tail;
-          tail = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptServerStreaming(next, mtd, inp, opt), "tail");
+          const next = tail2;
+          tail2 = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptServerStreaming(next, mtd, inp, opt), "tail");
         }
-        return tail(method, input, options);
+        return tail2(method, input, options);
       }
       if (kind == "clientStreaming") {
-        let tail = /* @__PURE__ */ __name((mtd, opt) => transport.clientStreaming(mtd, opt), "tail");
+        let tail2 = /* @__PURE__ */ __name((mtd, opt) => transport.clientStreaming(mtd, opt), "tail");
         for (const curr of ((_c = options.interceptors) !== null && _c !== void 0 ? _c : []).filter((i) => i.interceptClientStreaming).reverse()) {
-          const next = tail;
-          tail = /* @__PURE__ */ __name((mtd, opt) => curr.interceptClientStreaming(next, mtd, opt), "tail");
+          const next = tail2;
+          tail2 = /* @__PURE__ */ __name((mtd, opt) => curr.interceptClientStreaming(next, mtd, opt), "tail");
         }
-        return tail(method, options);
+        return tail2(method, options);
       }
       if (kind == "duplex") {
-        let tail = /* @__PURE__ */ __name((mtd, opt) => transport.duplex(mtd, opt), "tail");
+        let tail2 = /* @__PURE__ */ __name((mtd, opt) => transport.duplex(mtd, opt), "tail");
         for (const curr of ((_d = options.interceptors) !== null && _d !== void 0 ? _d : []).filter((i) => i.interceptDuplex).reverse()) {
-          const next = tail;
-          tail = /* @__PURE__ */ __name((mtd, opt) => curr.interceptDuplex(next, mtd, opt), "tail");
+          const next = tail2;
+          tail2 = /* @__PURE__ */ __name((mtd, opt) => curr.interceptDuplex(next, mtd, opt), "tail");
         }
-        return tail(method, options);
+        return tail2(method, options);
       }
       runtime_1.assertNever(kind);
     }
@@ -31723,10 +31725,10 @@ function osKeyName(os9) {
 __name(osKeyName, "osKeyName");
 function userCacheDir(platform2) {
   const { os: os9, env, home } = platform2;
-  const join10 = joinPath(os9);
-  if (os9 === "win32") return env.LOCALAPPDATA || join10(home, "AppData", "Local");
-  if (os9 === "darwin") return join10(home, "Library", "Caches");
-  return env.XDG_CACHE_HOME || join10(home, ".cache");
+  const join12 = joinPath(os9);
+  if (os9 === "win32") return env.LOCALAPPDATA || join12(home, "AppData", "Local");
+  if (os9 === "darwin") return join12(home, "Library", "Caches");
+  return env.XDG_CACHE_HOME || join12(home, ".cache");
 }
 __name(userCacheDir, "userCacheDir");
 function joinPath(os9) {
@@ -35267,9 +35269,9 @@ function parseCommaParts(str, budget) {
       return void 0;
     }
     if (!m2) {
-      const tail = str.split(",");
-      tail[0] = carry + tail[0];
-      pushAll(parts, tail);
+      const tail2 = str.split(",");
+      tail2[0] = carry + tail2[0];
+      pushAll(parts, tail2);
       return parts;
     }
     const { pre, body: body2, post } = m2;
@@ -36831,7 +36833,7 @@ var Minimatch = class {
   #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
     const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
     const lastgs = pattern.lastIndexOf(GLOBSTAR);
-    const [head, body2, tail] = partial ? [
+    const [head, body2, tail2] = partial ? [
       pattern.slice(patternIndex, firstgs),
       pattern.slice(firstgs + 1),
       []
@@ -36849,21 +36851,21 @@ var Minimatch = class {
       patternIndex += head.length;
     }
     let fileTailMatch = 0;
-    if (tail.length) {
-      if (tail.length + fileIndex > file.length)
+    if (tail2.length) {
+      if (tail2.length + fileIndex > file.length)
         return false;
-      let tailStart = file.length - tail.length;
-      if (this.#matchOne(file, tail, partial, tailStart, 0)) {
-        fileTailMatch = tail.length;
+      let tailStart = file.length - tail2.length;
+      if (this.#matchOne(file, tail2, partial, tailStart, 0)) {
+        fileTailMatch = tail2.length;
       } else {
-        if (file[file.length - 1] !== "" || fileIndex + tail.length === file.length) {
+        if (file[file.length - 1] !== "" || fileIndex + tail2.length === file.length) {
           return false;
         }
         tailStart--;
-        if (!this.#matchOne(file, tail, partial, tailStart, 0)) {
+        if (!this.#matchOne(file, tail2, partial, tailStart, 0)) {
           return false;
         }
-        fileTailMatch = tail.length + 1;
+        fileTailMatch = tail2.length + 1;
       }
     }
     if (!body2.length) {
@@ -75901,7 +75903,12 @@ function parseInputs(read2) {
     ),
     prune: oneOf(read2, "prune", { auto: "auto", true: "on", false: "off" }, "auto"),
     cacheBackend: oneOf(read2, "cache-backend", { auto: "auto", actions: "actions", local: "local" }, "auto"),
-    localCacheDir: read2("local-cache-dir").trim() || void 0
+    localCacheDir: read2("local-cache-dir").trim() || void 0,
+    proxy: parseBoolean(read2, "proxy", false),
+    indexUrl: parseIndexUrl("index-url", read2("index-url").trim()),
+    extraIndexUrls: parseExtraIndexUrls(read2("extra-index-urls")),
+    proxyHost: parseProxyHost(read2("proxy-host").trim() || "127.0.0.1"),
+    proxyPort: parseProxyPort(read2("proxy-port").trim() || "0")
   };
 }
 __name(parseInputs, "parseInputs");
@@ -75957,6 +75964,64 @@ function parseKeyPart(name, value) {
   return value;
 }
 __name(parseKeyPart, "parseKeyPart");
+function parseIndexUrl(name, value) {
+  if (value === "") return void 0;
+  let url2;
+  try {
+    url2 = new URL(value);
+  } catch {
+    throw new InputError(name, `'${redact(value)}' is not a URL; use e.g. https://pypi.org/simple/.`);
+  }
+  if (url2.protocol !== "http:" && url2.protocol !== "https:") {
+    throw new InputError(name, `'${redact(value)}' must be an http:// or https:// URL.`);
+  }
+  if (url2.search || url2.hash)
+    throw new InputError(name, `'${redact(value)}' must have no query or fragment.`);
+  return value;
+}
+__name(parseIndexUrl, "parseIndexUrl");
+var UPSTREAM_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+function parseExtraIndexUrls(raw) {
+  const lines = raw.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+  const extras = lines.map((line, i) => {
+    const named = /^([^=:/]+)=(.+)$/.exec(line);
+    const name = named?.[1] ?? `extra${i + 1}`;
+    if (!UPSTREAM_NAME.test(name) || ["simple", "files", "pypi"].includes(name)) {
+      throw new InputError(
+        "extra-index-urls",
+        `'${name}' is not a usable index name: lowercase letters, digits, - and _ (not simple, files or pypi).`
+      );
+    }
+    return { name, url: parseIndexUrl("extra-index-urls", named?.[2] ?? line) ?? "" };
+  });
+  const names = extras.map((extra) => extra.name);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice) throw new InputError("extra-index-urls", `the name '${twice}' is used twice.`);
+  return extras;
+}
+__name(parseExtraIndexUrls, "parseExtraIndexUrls");
+function parseProxyHost(value) {
+  if (!/^[A-Za-z0-9.:-]+$/.test(value)) {
+    throw new InputError(
+      "proxy-host",
+      `'${value}' is not an address; use 127.0.0.1 (default), 0.0.0.0 or an interface address.`
+    );
+  }
+  return value;
+}
+__name(parseProxyHost, "parseProxyHost");
+function parseProxyPort(value) {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new InputError("proxy-port", `'${value}' is not a port; use 0 (any free port) to 65535.`);
+  }
+  return port;
+}
+__name(parseProxyPort, "parseProxyPort");
+function redact(value) {
+  return value.replace(/\/\/[^/@]*@/, "//***@");
+}
+__name(redact, "redact");
 
 // src/installers.ts
 import { rm as rm3 } from "node:fs/promises";
@@ -76008,9 +76073,9 @@ var PIP = {
   // pip's cache: http/ and http-v2/ hold downloaded files (refetchable), wheels/ holds wheels
   // pip built from sdists (expensive to redo). See pip's src/pip/_internal/cache.py.
   prune: /* @__PURE__ */ __name(async (cacheDir) => {
-    const join10 = joinPath(process.platform);
+    const join12 = joinPath(process.platform);
     await Promise.all(
-      ["http", "http-v2"].map((part) => rm3(join10(cacheDir, part), { recursive: true, force: true }))
+      ["http", "http-v2"].map((part) => rm3(join12(cacheDir, part), { recursive: true, force: true }))
     );
     return "removed the downloaded files (http, http-v2), kept locally built wheels";
   }, "prune")
@@ -76023,9 +76088,9 @@ var UV = {
   cacheDirArgs: ["cache", "dir"],
   // uv uses XDG folders on macOS too: https://docs.astral.sh/uv/concepts/cache/#cache-directory
   defaultCacheDir: /* @__PURE__ */ __name((platform2) => {
-    const join10 = joinPath(platform2.os);
-    if (platform2.os === "win32") return join10(userCacheDir(platform2), "uv", "cache");
-    return join10(platform2.env.XDG_CACHE_HOME || join10(platform2.home, ".cache"), "uv");
+    const join12 = joinPath(platform2.os);
+    if (platform2.os === "win32") return join12(userCacheDir(platform2), "uv", "cache");
+    return join12(platform2.env.XDG_CACHE_HOME || join12(platform2.home, ".cache"), "uv");
   }, "defaultCacheDir"),
   // `uv cache prune --ci` keeps wheels built from source and drops downloaded ones:
   // https://docs.astral.sh/uv/concepts/cache/#caching-in-continuous-integration
@@ -76073,6 +76138,207 @@ function findExecutable(installer, env) {
 }
 __name(findExecutable, "findExecutable");
 
+// src/job-proxy.ts
+import { existsSync as existsSync6 } from "node:fs";
+import { mkdir as mkdir4, writeFile as writeFile3 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname as dirname6, join as join11 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// src/proxy/launcher.ts
+import { spawn as spawn2 } from "node:child_process";
+import { existsSync as existsSync5, openSync as openSync3, readFileSync } from "node:fs";
+import { mkdir as mkdir3, readFile as readFile2 } from "node:fs/promises";
+import { join as join10 } from "node:path";
+async function launchProxy(options) {
+  await mkdir3(options.workDir, { recursive: true });
+  const files = {
+    ready: join10(options.workDir, `ready-${process.pid}`),
+    outputFile: join10(options.workDir, "proxy-output.log"),
+    accessLog: join10(options.workDir, "access-log.jsonl"),
+    manifestFile: join10(options.workDir, "manifest.json")
+  };
+  const args = [
+    options.script,
+    ["--store", options.storeDir],
+    options.upstreams.flatMap((upstream) => ["--upstream", upstream]),
+    ["--host", options.host, "--port", String(options.port), "--index-policy", options.indexPolicy],
+    ["--ready-file", files.ready, "--log", files.accessLog, "--manifest", files.manifestFile],
+    options.pinsFile ? ["--pins", options.pinsFile] : []
+  ].flat();
+  const output = openSync3(files.outputFile, "a");
+  const child2 = spawn2(process.execPath, args, {
+    detached: true,
+    stdio: ["ignore", output, output],
+    env: options.env,
+    windowsHide: true
+  });
+  let exited;
+  child2.once("exit", (code, signal) => {
+    exited = `exited with ${signal ?? `code ${code}`}`;
+  });
+  child2.once("error", (error2) => {
+    exited = error2.message;
+  });
+  child2.unref();
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 2e4);
+  while (!existsSync5(files.ready)) {
+    if (exited || Date.now() > deadline) {
+      if (!exited && child2.pid) killQuietly(child2.pid, "SIGKILL");
+      throw new Error(
+        `the proxy did not start (${exited ?? "no answer in time"}): ${tail(files.outputFile)}`
+      );
+    }
+    await sleep2(25);
+  }
+  const url2 = (await readFile2(files.ready, "utf8")).trim();
+  const health = await getJson(`${url2}/-/health`);
+  if (health?.status !== "ok") throw new Error(`the proxy at ${url2} does not answer its health check`);
+  return { pid: child2.pid ?? 0, url: url2, ...files };
+}
+__name(launchProxy, "launchProxy");
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error2) {
+    return error2.code === "EPERM";
+  }
+}
+__name(isRunning, "isRunning");
+async function stopProxy(pid, timeoutMs = 6e4) {
+  if (!isRunning(pid)) return "not-running";
+  killQuietly(pid, "SIGTERM");
+  const deadline = Date.now() + timeoutMs;
+  while (isRunning(pid)) {
+    if (Date.now() > deadline) {
+      killQuietly(pid, "SIGKILL");
+      return "killed";
+    }
+    await sleep2(50);
+  }
+  return "stopped";
+}
+__name(stopProxy, "stopProxy");
+function fetchProxyStats(url2) {
+  return getJson(`${url2}/-/stats`);
+}
+__name(fetchProxyStats, "fetchProxyStats");
+function fetchProxyManifest(url2) {
+  return getJson(`${url2}/-/manifest`);
+}
+__name(fetchProxyManifest, "fetchProxyManifest");
+async function getJson(url2) {
+  try {
+    const response = await fetch(url2, { signal: AbortSignal.timeout(1e4) });
+    return response.ok ? await response.json() : void 0;
+  } catch {
+    return void 0;
+  }
+}
+__name(getJson, "getJson");
+function killQuietly(pid, signal) {
+  try {
+    process.kill(pid, signal);
+  } catch {
+  }
+}
+__name(killQuietly, "killQuietly");
+function tail(file, lines = 10) {
+  try {
+    return readFileSync(file, "utf8").trim().split(/\r?\n/).slice(-lines).join("\n") || "(no output)";
+  } catch {
+    return "(no output)";
+  }
+}
+__name(tail, "tail");
+function sleep2(ms2) {
+  return new Promise((resolve3) => setTimeout(resolve3, ms2));
+}
+__name(sleep2, "sleep");
+
+// src/job-proxy.ts
+var DEFAULT_INDEX_URL = "https://pypi.org/simple/";
+function proxyStoreDir(platform2) {
+  return joinPath(platform2.os)(userCacheDir(platform2), "pypi-cache-proxy");
+}
+__name(proxyStoreDir, "proxyStoreDir");
+function resolveUpstreams(indexUrl, extras, env) {
+  const primary = indexUrl ?? env.PIP_INDEX_URL?.trim() ?? env.UV_DEFAULT_INDEX?.trim() ?? DEFAULT_INDEX_URL;
+  const credentials = {};
+  const specs = [{ name: "pypi", url: primary || DEFAULT_INDEX_URL }, ...extras].map(({ name, url: url2 }) => {
+    const parsed = new URL(url2);
+    if (parsed.username || parsed.password) {
+      const secret = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+      setSecret(secret);
+      if (parsed.password) setSecret(decodeURIComponent(parsed.password));
+      credentials[credentialsEnvName(name)] = secret;
+      parsed.username = "";
+      parsed.password = "";
+    }
+    return `${name}=${parsed.toString()}`;
+  });
+  return { specs, extras, credentials };
+}
+__name(resolveUpstreams, "resolveUpstreams");
+async function startJobProxy(options) {
+  const workDir = join11(options.env.RUNNER_TEMP || tmpdir(), "pypi-cache-proxy");
+  const pinsFile = join11(workDir, "pins.json");
+  const launched = await launchProxy({
+    script: fileURLToPath2(new URL("./proxy.js", import.meta.url)),
+    storeDir: options.storeDir,
+    upstreams: options.upstreams.specs,
+    host: options.host,
+    port: options.port,
+    indexPolicy: options.policy,
+    workDir,
+    env: { ...options.env, ...options.upstreams.credentials },
+    pinsFile: await writePins(pinsFile, options.pins)
+  });
+  const url2 = launched.url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:");
+  return {
+    pid: launched.pid,
+    url: url2,
+    storeDir: options.storeDir,
+    outputFile: launched.outputFile,
+    manifestFile: launched.manifestFile,
+    policy: options.policy
+  };
+}
+__name(startJobProxy, "startJobProxy");
+async function writePins(path12, pins) {
+  if (Object.keys(pins).length === 0) return void 0;
+  await mkdir4(dirname6(path12), { recursive: true });
+  await writeFile3(path12, JSON.stringify({ projects: pins }));
+  return path12;
+}
+__name(writePins, "writePins");
+function installerEnvironment(url2, extras, env) {
+  const host = new URL(url2).host;
+  const trusted = [env.PIP_TRUSTED_HOST, host].filter(Boolean).join(" ");
+  const exported = {
+    PIP_INDEX_URL: `${url2}/simple/`,
+    // pip caches HTTP responses only from https or trusted hosts (pip's network/session.py).
+    PIP_TRUSTED_HOST: trusted,
+    UV_DEFAULT_INDEX: `${url2}/simple/`
+  };
+  if (extras.length > 0) {
+    exported.PIP_EXTRA_INDEX_URL = extras.map((extra) => `${url2}/${extra.name}/simple/`).join(" ");
+    exported.UV_INDEX = extras.map((extra) => `${extra.name}=${url2}/${extra.name}/simple/`).join(" ");
+  }
+  return exported;
+}
+__name(installerEnvironment, "installerEnvironment");
+async function stopJobProxy(state3) {
+  const stats = await fetchProxyStats(state3.url);
+  const liveManifest = await fetchProxyManifest(state3.url);
+  const stopped = await stopProxy(state3.pid);
+  const problem = stopped === "not-running" || !stats ? `the proxy stopped during the job: ${tail(state3.outputFile, 5)}` : void 0;
+  const manifest = existsSync6(state3.manifestFile) ? await readManifest(state3.manifestFile).catch(() => liveManifest) : liveManifest;
+  return { stats, manifest, problem };
+}
+__name(stopJobProxy, "stopJobProxy");
+
 // src/state.ts
 var MAIN_STATE = "main";
 function saveMainState(state3) {
@@ -76106,6 +76372,11 @@ export {
   INSTALLERS,
   selectInstallers,
   resolveCacheDir,
+  proxyStoreDir,
+  resolveUpstreams,
+  startJobProxy,
+  installerEnvironment,
+  stopJobProxy,
   saveMainState,
   loadMainState
 };

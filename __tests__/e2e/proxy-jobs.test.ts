@@ -1,0 +1,259 @@
+// End to end with `proxy: true`: the bundled action under the runner emulation, the real
+// @actions/cache against the cache service stand-in, the proxy daemon it starts, and a real pip
+// that finds the proxy only through the environment the main step exported.
+
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jobEnv, pipInstallStep } from '../support/cache-job.js';
+import { FakeCacheService } from '../support/fake-cache-service.js';
+import { FakePypi } from '../support/fake-pypi.js';
+import { installedPackages } from '../support/pip.js';
+import { RunnerJob } from '../support/runner.js';
+import { type BuiltWheel, buildWheels } from '../support/wheels.js';
+
+let root: string;
+let pypi: FakePypi;
+let service: FakeCacheService;
+let wheels: BuiltWheel[];
+let bumped: BuiltWheel;
+const jobs: RunnerJob[] = [];
+
+// One runner image: the same cache paths in every job, emptied before each.
+let workspace: string;
+let xdg: string;
+const lockV1 = 'app==1.0.0\nlib-core==1.0.0\ntiny-util==0.3.0\n';
+const lockV2 = 'app==1.0.0\nlib-core==1.1.0\ntiny-util==0.3.0\n';
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'proxy-jobs-'));
+  wheels = await buildWheels(join(root, 'wheels'), [
+    { name: 'app', version: '1.0.0', dependencies: ['lib-core>=1.0', 'tiny-util'] },
+    { name: 'lib-core', version: '1.0.0', payloadBytes: 300_000 },
+    { name: 'tiny-util', version: '0.3.0' },
+  ]);
+  [bumped] = await buildWheels(join(root, 'wheels-later'), [
+    { name: 'lib-core', version: '1.1.0', payloadBytes: 300_000 },
+  ]);
+  pypi = new FakePypi({ wheels });
+  service = new FakeCacheService();
+  await Promise.all([pypi.start(), service.start()]);
+  workspace = join(root, 'workspace');
+  xdg = join(root, 'xdg-cache');
+  mkdirSync(workspace, { recursive: true });
+});
+
+afterAll(async () => {
+  await Promise.all(jobs.map((job) => job.cleanup()));
+  await Promise.all([pypi?.stop(), service?.stop()]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+function newJob(lockfile: string, inputs: Record<string, string> = {}, env: Record<string, string> = {}) {
+  writeFileSync(join(workspace, 'requirements.txt'), lockfile);
+  rmSync(xdg, { recursive: true, force: true });
+  const job = new RunnerJob({
+    workspace,
+    inputs: { installer: 'pip', proxy: 'true', 'index-url': pypi.indexUrl, ...inputs },
+    env: jobEnv(service, { XDG_CACHE_HOME: xdg, ...env }),
+  });
+  jobs.push(job);
+  return job;
+}
+
+const storeFiles = () => {
+  const dir = join(xdg, 'pypi-cache-proxy', 'files', 'sha256');
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name)
+    .sort();
+};
+const wheel = (filename: string) => [...wheels, bumped].find((w) => w.filename === filename) as BuiltWheel;
+const install = (job: RunnerJob, venv: string) =>
+  pipInstallStep(job, join(root, venv), ['-r', join(workspace, 'requirements.txt')]);
+
+describe('four jobs through the proxy', () => {
+  let firstKey = '';
+  let thirdKey = '';
+
+  test('job 1 (miss) installs through the proxy and saves its store', async () => {
+    const job = newJob(lockV1);
+    pypi.resetRequests();
+    const main = await job.runMain();
+    expect(main.exitCode).toBe(0);
+    expect(main.outputs['cache-hit']).toBe('false');
+    const url = main.outputs['proxy-url'];
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(main.exportedEnv).toMatchObject({
+      PIP_INDEX_URL: `${url}/simple/`,
+      UV_DEFAULT_INDEX: `${url}/simple/`,
+      PIP_TRUSTED_HOST: new URL(url).host,
+    });
+    firstKey = main.outputs['cache-key'];
+
+    const installed = await install(job, 'venv-1');
+    expect(installed.code).toBe(0);
+    expect(installed.stdout).toContain(`${url}/files/`);
+    // Cold: each page, metadata file and wheel exactly once.
+    expect(pypi.counts()).toMatchObject({ pages: 3, metadata: 3, files: 3 });
+
+    const post = await job.runPost();
+    expect(post.exitCode).toBe(0);
+    expect(post.warnings).toEqual([]);
+    expect(post.stdout).toMatch(/PyPI proxy: \d+ requests, \d+ from the store, 9 from upstream/);
+    expect(post.summary).toContain('Requests served');
+    expect(service.entries().map((entry) => entry.key)).toEqual([firstKey]);
+  });
+
+  test('job 2 (same lockfile, fresh folders) gets an exact hit and reaches PyPI not at all', async () => {
+    const job = newJob(lockV1);
+    pypi.resetRequests();
+    const main = await job.runMain();
+    expect(main.outputs['cache-hit']).toBe('true');
+    expect(main.stdout).toContain('(frozen)');
+    const installed = await install(job, 'venv-2');
+    expect(installed.code).toBe(0);
+    expect(await installedPackages(join(root, 'venv-2', 'bin', 'python'))).toMatchObject({
+      app: '1.0.0',
+      'lib-core': '1.0.0',
+      'tiny-util': '0.3.0',
+    });
+    expect(pypi.requests).toEqual([]);
+    const post = await job.runPost();
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout).toContain('skipped: exact hit');
+    expect(post.stdout).toMatch(/0 from upstream/);
+  });
+
+  test('job 3 (one package bumped) restores the fallback and fetches only that page and file', async () => {
+    pypi.addWheels([bumped]);
+    const job = newJob(lockV2);
+    pypi.resetRequests();
+    const main = await job.runMain();
+    expect(main.outputs['cache-hit']).toBe('false');
+    expect(main.outputs['cache-matched-key']).toBe(firstKey);
+    thirdKey = main.outputs['cache-key'];
+
+    expect((await install(job, 'venv-3')).code).toBe(0);
+    const paths = pypi.requests.map((request) => request.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/simple/lib-core/',
+        expect.stringMatching(/lib_core-1\.1\.0-py3-none-any\.whl\.metadata$/),
+        expect.stringMatching(/lib_core-1\.1\.0-py3-none-any\.whl$/),
+      ]),
+    );
+    expect(paths).toHaveLength(3);
+
+    const post = await job.runPost();
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout).toMatch(/Proxy store: kept \d+ entries this job used, removed [1-9]\d* it did not/);
+    expect(service.entries().map((entry) => entry.key)).toContain(thirdKey);
+  });
+
+  test("job 3's saved entry holds no file job 3 did not use", async () => {
+    // Restored on its own (exact hit on job 3's key), the store shows what was saved.
+    const job = newJob(lockV2);
+    const main = await job.runMain();
+    expect(main.outputs['cache-matched-key']).toBe(thirdKey);
+    const used = [
+      'app-1.0.0-py3-none-any.whl',
+      'lib_core-1.1.0-py3-none-any.whl',
+      'tiny_util-0.3.0-py3-none-any.whl',
+    ];
+    const stored = storeFiles();
+    for (const filename of used) expect(stored).toContain(wheel(filename).sha256);
+    expect(stored).not.toContain(wheel('lib_core-1.0.0-py3-none-any.whl').sha256);
+    // The three wheels and their three PEP 658 metadata files, nothing else.
+    expect(stored).toHaveLength(6);
+    await job.runPost();
+  });
+
+  test('job 4 (PyPI down, the lockfile of job 2) still installs', async () => {
+    const job = newJob(lockV1);
+    pypi.setDown(true);
+    try {
+      const main = await job.runMain();
+      expect(main.outputs['cache-hit']).toBe('true');
+      const installed = await install(job, 'venv-4');
+      expect(installed.code).toBe(0);
+      expect(await installedPackages(join(root, 'venv-4', 'bin', 'python'))).toMatchObject({
+        'lib-core': '1.0.0',
+      });
+      expect((await job.runPost()).exitCode).toBe(0);
+    } finally {
+      pypi.setDown(false);
+    }
+  });
+});
+
+test('a proxy that dies mid-job: pip shows the error, post says so and still saves', async () => {
+  const job = newJob('tiny-util==0.3.0\n', { 'key-suffix': 'dies' });
+  const main = await job.runMain();
+  const { pid } = JSON.parse(main.state.main).proxy as { pid: number };
+  process.kill(pid, 'SIGKILL');
+  const installed = await pipInstallStep(job, join(root, 'venv-dead'), [
+    // One retry: pip then prints why it retried, instead of only "no matching distribution".
+    '--retries',
+    '1',
+    '-r',
+    join(workspace, 'requirements.txt'),
+  ]);
+  expect(installed.code).not.toBe(0);
+  expect(installed.stderr + installed.stdout).toMatch(
+    /Connection refused|Failed to establish a new connection/,
+  );
+
+  // Something to save: the job's pip cache.
+  writeFileSync(join(xdg, 'pip', 'marker'), 'x');
+  const post = await job.runPost();
+  expect(post.exitCode).toBe(0);
+  expect(post.warnings).toEqual([
+    expect.stringMatching(/^the proxy stopped during the job/),
+    expect.stringMatching(/whole store is saved/),
+  ]);
+  expect(post.stdout).toContain(': saved.');
+});
+
+test('a uv.lock is noted: uv sync --frozen bypasses the index', async () => {
+  writeFileSync(join(workspace, 'uv.lock'), 'version = 1\n');
+  try {
+    const job = newJob('tiny-util==0.3.0\n', { installer: 'auto', 'key-suffix': 'uvlock' });
+    const main = await job.runMain();
+    expect(main.exitCode).toBe(0);
+    expect(main.stdout).toMatch(/uv sync --frozen.*the uv cache folder carries the job, not the proxy/);
+    expect(main.outputs['uv-cache-dir']).not.toBe('');
+    await job.runPost();
+  } finally {
+    rmSync(join(workspace, 'uv.lock'));
+  }
+});
+
+test('extra indexes get their own routes and variables', async () => {
+  const job = newJob('tiny-util==0.3.0\n', {
+    'key-suffix': 'extras',
+    'extra-index-urls': `internal=${pypi.indexUrl}`,
+  });
+  const main = await job.runMain();
+  const url = main.outputs['proxy-url'];
+  expect(main.exportedEnv.PIP_EXTRA_INDEX_URL).toBe(`${url}/internal/simple/`);
+  expect(main.exportedEnv.UV_INDEX).toBe(`internal=${url}/internal/simple/`);
+  const page = await fetch(`${url}/internal/simple/tiny-util/`);
+  expect(page.status).toBe(200);
+  await job.runPost();
+});
+
+test('a proxy that cannot start fails the main step with its reason', async () => {
+  const busy: Server = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  const port = (busy.address() as { port: number }).port;
+  try {
+    const job = newJob('tiny-util==0.3.0\n', { 'key-suffix': 'busy', 'proxy-port': String(port) });
+    const main = await job.runMain();
+    expect(main.exitCode).toBe(1);
+    expect(main.errors).toEqual([expect.stringMatching(/the proxy did not start .*EADDRINUSE/s)]);
+  } finally {
+    busy.close();
+  }
+});

@@ -1,0 +1,151 @@
+// Starting the proxy as the job's background daemon and stopping it again, from the action's
+// main and post steps. The daemon is detached, with its output in a file of its own: a child
+// that held the step's pipes would keep the runner waiting for the step to end.
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, readFileSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Manifest } from './manifest.js';
+import type { IndexPolicy } from './page-service.js';
+import type { ProxyStatsSnapshot } from './stats.js';
+
+export interface LaunchOptions {
+  /** dist/proxy.js */
+  script: string;
+  storeDir: string;
+  /** `[name=]URL` specs without credentials; those go in `env`. */
+  upstreams: string[];
+  host: string;
+  port: number;
+  indexPolicy: IndexPolicy;
+  pinsFile?: string;
+  /** Ready file, logs and manifest go here. */
+  workDir: string;
+  /** The daemon's environment (credentials as PYPI_CACHE_PROXY_AUTH_<NAME>). */
+  env: NodeJS.ProcessEnv;
+  readyTimeoutMs?: number;
+}
+
+export interface LaunchedProxy {
+  pid: number;
+  /** e.g. http://127.0.0.1:41234, as the proxy reports it. */
+  url: string;
+  /** The daemon's stdout and stderr: warnings, and why it stopped. */
+  outputFile: string;
+  accessLog: string;
+  manifestFile: string;
+}
+
+export async function launchProxy(options: LaunchOptions): Promise<LaunchedProxy> {
+  await mkdir(options.workDir, { recursive: true });
+  const files = {
+    ready: join(options.workDir, `ready-${process.pid}`),
+    outputFile: join(options.workDir, 'proxy-output.log'),
+    accessLog: join(options.workDir, 'access-log.jsonl'),
+    manifestFile: join(options.workDir, 'manifest.json'),
+  };
+  const args = [
+    options.script,
+    ['--store', options.storeDir],
+    options.upstreams.flatMap((upstream) => ['--upstream', upstream]),
+    ['--host', options.host, '--port', String(options.port), '--index-policy', options.indexPolicy],
+    ['--ready-file', files.ready, '--log', files.accessLog, '--manifest', files.manifestFile],
+    options.pinsFile ? ['--pins', options.pinsFile] : [],
+  ].flat();
+  const output = openSync(files.outputFile, 'a');
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', output, output],
+    env: options.env,
+    windowsHide: true,
+  });
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => {
+    exited = `exited with ${signal ?? `code ${code}`}`;
+  });
+  child.once('error', (error) => {
+    exited = error.message;
+  });
+  child.unref();
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+  while (!existsSync(files.ready)) {
+    if (exited || Date.now() > deadline) {
+      if (!exited && child.pid) killQuietly(child.pid, 'SIGKILL');
+      throw new Error(
+        `the proxy did not start (${exited ?? 'no answer in time'}): ${tail(files.outputFile)}`,
+      );
+    }
+    await sleep(25);
+  }
+  const url = (await readFile(files.ready, 'utf8')).trim();
+  const health = await getJson<{ status?: string }>(`${url}/-/health`);
+  if (health?.status !== 'ok') throw new Error(`the proxy at ${url} does not answer its health check`);
+  return { pid: child.pid ?? 0, url, ...files };
+}
+
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error: unknown) {
+    // EPERM: it exists but is not ours to signal, which still means running.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** SIGTERM, then waits for in-flight downloads to finish; SIGKILL after `timeoutMs`. */
+export async function stopProxy(
+  pid: number,
+  timeoutMs = 60_000,
+): Promise<'stopped' | 'killed' | 'not-running'> {
+  if (!isRunning(pid)) return 'not-running';
+  killQuietly(pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (isRunning(pid)) {
+    if (Date.now() > deadline) {
+      killQuietly(pid, 'SIGKILL');
+      return 'killed';
+    }
+    await sleep(50);
+  }
+  return 'stopped';
+}
+
+export function fetchProxyStats(url: string): Promise<ProxyStatsSnapshot | undefined> {
+  return getJson<ProxyStatsSnapshot>(`${url}/-/stats`);
+}
+
+export function fetchProxyManifest(url: string): Promise<Manifest | undefined> {
+  return getJson<Manifest>(`${url}/-/manifest`);
+}
+
+async function getJson<T>(url: string): Promise<T | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    return response.ok ? ((await response.json()) as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function killQuietly(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** The last lines of the daemon's output, for an error message. */
+export function tail(file: string, lines = 10): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split(/\r?\n/).slice(-lines).join('\n') || '(no output)';
+  } catch {
+    return '(no output)';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
