@@ -155,12 +155,12 @@ function pinsIn(file, text) {
   return [];
 }
 __name(pinsIn, "pinsIn");
-var REQUIREMENT_PIN = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([A-Za-z0-9.!+_-]+)/;
+var REQUIREMENT_PIN = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([A-Za-z0-9.!+_-]+)\s*(?:$|[;\\#])/;
 function requirementPins(text) {
   const pins = [];
   for (const line of text.split(/\r?\n/)) {
     const match = REQUIREMENT_PIN.exec(line);
-    if (match?.[1] && match[2] && !match[2].includes("*")) pins.push([match[1], match[2]]);
+    if (match?.[1] && match[2]) pins.push([match[1], match[2]]);
   }
   return pins;
 }

@@ -1601,7 +1601,7 @@ __name(hasBody, "hasBody");
 async function handle(ctx, req, res) {
   const started = Date.now();
   const bodyBytes = countBodyBytes(res);
-  ctx.stats.requests++;
+  if (!req.url?.startsWith("/-/")) ctx.stats.requests++;
   let source = "proxy";
   try {
     if (req.method !== "GET" && req.method !== "HEAD") {

@@ -35,13 +35,15 @@ function pinsIn(file: string, text: string): [string, string][] {
 }
 
 // `name==1.2.3`, `name[extra]==1.2.3 ; marker`, `name===1.2.3`, with `--hash` continuations.
-const REQUIREMENT_PIN = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([A-Za-z0-9.!+_-]+)/;
+// A wildcard (`==7.*`) or a second clause (`==1.0,!=1.0.1`) is no single version: not a pin.
+const REQUIREMENT_PIN =
+  /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([A-Za-z0-9.!+_-]+)\s*(?:$|[;\\#])/;
 
 function requirementPins(text: string): [string, string][] {
   const pins: [string, string][] = [];
   for (const line of text.split(/\r?\n/)) {
     const match = REQUIREMENT_PIN.exec(line);
-    if (match?.[1] && match[2] && !match[2].includes('*')) pins.push([match[1], match[2]]);
+    if (match?.[1] && match[2]) pins.push([match[1], match[2]]);
   }
   return pins;
 }

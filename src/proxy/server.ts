@@ -134,7 +134,8 @@ function hasBody(req: IncomingMessage): boolean {
 async function handle(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
   const bodyBytes = countBodyBytes(res);
-  ctx.stats.requests++;
+  // The proxy's own routes (/-/health, /-/stats, /-/manifest) are not installs' traffic.
+  if (!req.url?.startsWith('/-/')) ctx.stats.requests++;
   let source: Source = 'proxy';
   try {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
