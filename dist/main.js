@@ -24,7 +24,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-TLXOY3RU.js";
+} from "./chunk-H77DHSVW.js";
 import {
   __name
 } from "./chunk-24GW6G4N.js";

@@ -12,7 +12,7 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-TLXOY3RU.js";
+} from "./chunk-H77DHSVW.js";
 import {
   __name,
   pruneStoreToManifest

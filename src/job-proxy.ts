@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
-import type { ExtraIndex } from './inputs.js';
+import { type ExtraIndex, InputError } from './inputs.js';
 import type { LockfilePins } from './lockfile-pins.js';
 import { joinPath, type Platform, userCacheDir } from './platform.js';
 import { fetchProxyManifest, fetchProxyStats, launchProxy, stopProxy, tail } from './proxy/launcher.js';
@@ -47,9 +47,9 @@ export function resolveUpstreams(
   extras: ExtraIndex[],
   env: NodeJS.ProcessEnv,
 ): Upstreams {
-  const primary = indexUrl ?? env.PIP_INDEX_URL?.trim() ?? env.UV_DEFAULT_INDEX?.trim() ?? DEFAULT_INDEX_URL;
+  const primary = indexUrl ?? jobIndexUrl(env) ?? DEFAULT_INDEX_URL;
   const credentials: Record<string, string> = {};
-  const specs = [{ name: 'pypi', url: primary || DEFAULT_INDEX_URL }, ...extras].map(({ name, url }) => {
+  const specs = [{ name: 'pypi', url: primary }, ...extras].map(({ name, url }) => {
     const parsed = new URL(url);
     if (parsed.username || parsed.password) {
       const secret = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
@@ -62,6 +62,25 @@ export function resolveUpstreams(
     return `${name}=${parsed.toString()}`;
   });
   return { specs, extras, credentials };
+}
+
+/** The index the job already points pip or uv at; checked like the input it stands in for. */
+function jobIndexUrl(env: NodeJS.ProcessEnv): string | undefined {
+  for (const variable of ['PIP_INDEX_URL', 'UV_DEFAULT_INDEX']) {
+    const value = env[variable]?.trim();
+    if (!value) continue;
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+    } catch {
+      // reported below
+    }
+    throw new InputError(
+      'index-url',
+      `it is empty, so the job's ${variable} would be the upstream, but that is not an http(s) URL.`,
+    );
+  }
+  return undefined;
 }
 
 export async function startJobProxy(options: {

@@ -76264,9 +76264,9 @@ function proxyStoreDir(platform2) {
 }
 __name(proxyStoreDir, "proxyStoreDir");
 function resolveUpstreams(indexUrl, extras, env) {
-  const primary = indexUrl ?? env.PIP_INDEX_URL?.trim() ?? env.UV_DEFAULT_INDEX?.trim() ?? DEFAULT_INDEX_URL;
+  const primary = indexUrl ?? jobIndexUrl(env) ?? DEFAULT_INDEX_URL;
   const credentials = {};
-  const specs = [{ name: "pypi", url: primary || DEFAULT_INDEX_URL }, ...extras].map(({ name, url: url2 }) => {
+  const specs = [{ name: "pypi", url: primary }, ...extras].map(({ name, url: url2 }) => {
     const parsed = new URL(url2);
     if (parsed.username || parsed.password) {
       const secret = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
@@ -76281,6 +76281,23 @@ function resolveUpstreams(indexUrl, extras, env) {
   return { specs, extras, credentials };
 }
 __name(resolveUpstreams, "resolveUpstreams");
+function jobIndexUrl(env) {
+  for (const variable of ["PIP_INDEX_URL", "UV_DEFAULT_INDEX"]) {
+    const value = env[variable]?.trim();
+    if (!value) continue;
+    try {
+      const url2 = new URL(value);
+      if (url2.protocol === "http:" || url2.protocol === "https:") return value;
+    } catch {
+    }
+    throw new InputError(
+      "index-url",
+      `it is empty, so the job's ${variable} would be the upstream, but that is not an http(s) URL.`
+    );
+  }
+  return void 0;
+}
+__name(jobIndexUrl, "jobIndexUrl");
 async function startJobProxy(options) {
   const workDir = join11(options.env.RUNNER_TEMP || tmpdir(), "pypi-cache-proxy");
   const pinsFile = join11(workDir, "pins.json");
