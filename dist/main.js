@@ -24,7 +24,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-H77DHSVW.js";
+} from "./chunk-V6HI6GUN.js";
 import {
   __name
 } from "./chunk-24GW6G4N.js";

@@ -12,7 +12,7 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-H77DHSVW.js";
+} from "./chunk-V6HI6GUN.js";
 import {
   __name,
   pruneStoreToManifest

@@ -67,3 +67,27 @@ test('an interrupted save (archive without its record) is never restored', async
   for (const name of readdirSync(store).filter((n) => n.endsWith('.json'))) rmSync(join(store, name));
   expect((await backend.restore([pip, uv], 'k-1', ['k-'])).matchedKey).toBeUndefined();
 });
+
+test('past its size limit, the entries used least recently are evicted', async () => {
+  const store = join(root, 'bounded');
+  const probe = new LocalCacheBackend(join(root, 'probe'));
+  await probe.save([pip, uv], 'size-probe');
+  const probeRecord = readdirSync(join(root, 'probe')).find((name) => name.endsWith('.json')) as string;
+  const entrySize = JSON.parse(readFileSync(join(root, 'probe', probeRecord), 'utf8')).size as number;
+
+  // Room for two entries, not three.
+  const bounded = new LocalCacheBackend(store, Math.floor(entrySize * 2.5));
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+  await bounded.save([pip, uv], 'k-1');
+  await pause();
+  await bounded.save([pip, uv], 'k-2');
+  await pause();
+  expect((await bounded.restore([pip, uv], 'k-1', [])).matchedKey).toBe('k-1');
+  await pause();
+  await bounded.save([pip, uv], 'k-3');
+
+  expect((await bounded.restore([pip, uv], 'k-2', [])).matchedKey).toBeUndefined();
+  expect((await bounded.restore([pip, uv], 'k-1', [])).matchedKey).toBe('k-1');
+  expect((await bounded.restore([pip, uv], 'k-3', [])).matchedKey).toBe('k-3');
+  expect(readdirSync(store)).toHaveLength(4);
+});

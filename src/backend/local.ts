@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tar from 'tar';
 import { type CacheBackend, errorMessage, type RestoreOutcome, type SaveOutcome } from './backend.js';
@@ -12,6 +12,11 @@ import { type CacheBackend, errorMessage, type RestoreOutcome, type SaveOutcome 
 // Layout: <dir>/<id>.tar holds one top-level folder per path ("0/", "1/", ...) and
 // <dir>/<id>.json describes it. The .json is written last, so an entry without one is an
 // interrupted save and is never restored.
+//
+// Bounded like the Actions cache: past LOCAL_CACHE_LIMIT_BYTES, the entries used least recently
+// (restored or saved; the .json's mtime) are evicted after each save.
+
+export const LOCAL_CACHE_LIMIT_BYTES = 10 * 1024 ** 3;
 
 interface EntryRecord {
   key: string;
@@ -20,16 +25,25 @@ interface EntryRecord {
   size: number;
 }
 
+interface StoredEntry extends EntryRecord {
+  lastUsed: number;
+}
+
 export class LocalCacheBackend implements CacheBackend {
   readonly name = 'local';
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly limitBytes = LOCAL_CACHE_LIMIT_BYTES,
+  ) {}
 
   async restore(paths: string[], key: string, restoreKeys: string[]): Promise<RestoreOutcome> {
     try {
       const entry = this.findEntry(await this.entries(), pathsVersion(paths), key, restoreKeys);
       if (!entry) return { matchedKey: undefined };
-      await extractArchive(this.archivePath(entry), paths);
+      await extractArchive(join(this.dir, `${entryId(entry)}.tar`), paths);
+      const now = new Date();
+      await utimes(join(this.dir, `${entryId(entry)}.json`), now, now);
       return { matchedKey: entry.key };
     } catch (error: unknown) {
       return { matchedKey: undefined, problem: errorMessage(error) };
@@ -49,6 +63,7 @@ export class LocalCacheBackend implements CacheBackend {
       record.size = (await stat(temporary)).size;
       await rename(temporary, join(this.dir, `${id}.tar`));
       await writeFile(join(this.dir, `${id}.json`), `${JSON.stringify(record)}\n`);
+      await this.evictBeyondLimit();
       return { status: 'saved' };
     } catch (error: unknown) {
       await rm(temporary, { force: true });
@@ -66,23 +81,34 @@ export class LocalCacheBackend implements CacheBackend {
     );
   }
 
-  private async entries(): Promise<EntryRecord[]> {
+  private async entries(): Promise<StoredEntry[]> {
     if (!existsSync(this.dir)) return [];
     const names = (await readdir(this.dir)).filter((name) => name.endsWith('.json'));
     const records = await Promise.all(
       names.map(async (name) => {
         try {
-          return JSON.parse(await readFile(join(this.dir, name), 'utf8')) as EntryRecord;
+          const path = join(this.dir, name);
+          const record = JSON.parse(await readFile(path, 'utf8')) as EntryRecord;
+          return { ...record, lastUsed: (await stat(path)).mtimeMs };
         } catch {
           return undefined; // a damaged record is skipped, not fatal
         }
       }),
     );
-    return records.filter((record): record is EntryRecord => record !== undefined);
+    return records.filter((record): record is StoredEntry => record !== undefined);
   }
 
-  private archivePath(entry: EntryRecord): string {
-    return join(this.dir, `${entryId(entry)}.tar`);
+  private async evictBeyondLimit(): Promise<void> {
+    const entries = (await this.entries()).sort((a, b) => b.lastUsed - a.lastUsed);
+    let total = 0;
+    for (const entry of entries) {
+      total += entry.size;
+      // The newest entry stays, whatever its size: it is the one just saved.
+      if (total <= this.limitBytes || entry === entries[0]) continue;
+      const id = entryId(entry);
+      await rm(join(this.dir, `${id}.json`), { force: true });
+      await rm(join(this.dir, `${id}.tar`), { force: true });
+    }
   }
 }
 

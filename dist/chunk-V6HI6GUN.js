@@ -31739,7 +31739,7 @@ __name(joinPath, "joinPath");
 // src/backend/local.ts
 import { createHash } from "node:crypto";
 import { existsSync as existsSync2 } from "node:fs";
-import { mkdir as mkdir2, readdir as readdir2, readFile, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, readdir as readdir2, readFile, rename as rename2, rm as rm2, stat as stat2, utimes, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 
 // node_modules/tar/dist/esm/index.min.js
@@ -34826,11 +34826,14 @@ function errorMessage(error2) {
 __name(errorMessage, "errorMessage");
 
 // src/backend/local.ts
+var LOCAL_CACHE_LIMIT_BYTES = 10 * 1024 ** 3;
 var LocalCacheBackend = class {
-  constructor(dir) {
+  constructor(dir, limitBytes = LOCAL_CACHE_LIMIT_BYTES) {
     this.dir = dir;
+    this.limitBytes = limitBytes;
   }
   dir;
+  limitBytes;
   static {
     __name(this, "LocalCacheBackend");
   }
@@ -34839,7 +34842,9 @@ var LocalCacheBackend = class {
     try {
       const entry = this.findEntry(await this.entries(), pathsVersion(paths), key, restoreKeys);
       if (!entry) return { matchedKey: void 0 };
-      await extractArchive(this.archivePath(entry), paths);
+      await extractArchive(join3(this.dir, `${entryId(entry)}.tar`), paths);
+      const now = /* @__PURE__ */ new Date();
+      await utimes(join3(this.dir, `${entryId(entry)}.json`), now, now);
       return { matchedKey: entry.key };
     } catch (error2) {
       return { matchedKey: void 0, problem: errorMessage(error2) };
@@ -34859,6 +34864,7 @@ var LocalCacheBackend = class {
       await rename2(temporary, join3(this.dir, `${id}.tar`));
       await writeFile2(join3(this.dir, `${id}.json`), `${JSON.stringify(record)}
 `);
+      await this.evictBeyondLimit();
       return { status: "saved" };
     } catch (error2) {
       await rm2(temporary, { force: true });
@@ -34875,7 +34881,9 @@ var LocalCacheBackend = class {
     const records = await Promise.all(
       names.map(async (name) => {
         try {
-          return JSON.parse(await readFile(join3(this.dir, name), "utf8"));
+          const path12 = join3(this.dir, name);
+          const record = JSON.parse(await readFile(path12, "utf8"));
+          return { ...record, lastUsed: (await stat2(path12)).mtimeMs };
         } catch {
           return void 0;
         }
@@ -34883,8 +34891,16 @@ var LocalCacheBackend = class {
     );
     return records.filter((record) => record !== void 0);
   }
-  archivePath(entry) {
-    return join3(this.dir, `${entryId(entry)}.tar`);
+  async evictBeyondLimit() {
+    const entries = (await this.entries()).sort((a, b2) => b2.lastUsed - a.lastUsed);
+    let total = 0;
+    for (const entry of entries) {
+      total += entry.size;
+      if (total <= this.limitBytes || entry === entries[0]) continue;
+      const id = entryId(entry);
+      await rm2(join3(this.dir, `${id}.json`), { force: true });
+      await rm2(join3(this.dir, `${id}.tar`), { force: true });
+    }
   }
 };
 function pathsVersion(paths) {
