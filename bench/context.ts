@@ -1,0 +1,125 @@
+// What every run gets: the mode, the corpus, a fresh PyPI stand-in with the upstream's costs,
+// and real pip jobs in fresh venvs isolated from this machine's pip configuration.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FakePypi, type FakePypiOptions } from '../__tests__/support/fake-pypi.js';
+import { createVenv, isolatedPipEnv, pipInstall } from '../__tests__/support/pip.js';
+import type { Corpus } from './corpus.js';
+
+export interface UpstreamCost {
+  latencyMs: number;
+  bytesPerSecond: number;
+}
+
+export interface BenchContext {
+  quick: boolean;
+  /** Rounds per timed figure; the report gives medians. */
+  rounds: number;
+  root: string;
+  corpus: Corpus;
+  upstream: UpstreamCost;
+  log(line: string): void;
+  /** A started stand-in serving the corpus; the caller stops it. */
+  startPypi(options?: Partial<FakePypiOptions>): Promise<FakePypi>;
+  /** A fresh, unique folder under the bench root. */
+  tempDir(name: string): Promise<string>;
+}
+
+export function createContext(options: {
+  quick: boolean;
+  root: string;
+  corpus: Corpus;
+  upstream: UpstreamCost;
+  log(line: string): void;
+}): BenchContext {
+  let serial = 0;
+  return {
+    ...options,
+    rounds: options.quick ? 1 : 3,
+    async startPypi(extra = {}) {
+      const pypi = new FakePypi({
+        wheels: options.corpus.wheels,
+        latencyMs: options.upstream.latencyMs,
+        bytesPerSecond: options.upstream.bytesPerSecond,
+        ...extra,
+      });
+      await pypi.start();
+      return pypi;
+    },
+    async tempDir(name: string) {
+      serial += 1;
+      const dir = join(options.root, `${String(serial).padStart(3, '0')}-${name}`);
+      await mkdir(dir, { recursive: true });
+      return dir;
+    },
+  };
+}
+
+export interface PipJobResult {
+  code: number;
+  ms: number;
+  stderr: string;
+}
+
+/**
+ * `pip install -r <lockfile>` into a fresh venv (made before the clock starts, removed after).
+ * No cacheDir: pip runs with --no-cache-dir.
+ */
+export async function pipJob(
+  ctx: BenchContext,
+  options: {
+    lockIndex?: number;
+    indexUrl?: string;
+    findLinks?: string;
+    cacheDir?: string;
+    /** pip caches HTTP answers only from https or trusted hosts. */
+    trustHost?: boolean;
+    env?: Record<string, string>;
+    extraArgs?: string[];
+  },
+): Promise<PipJobResult> {
+  const dir = await ctx.tempDir('pip-job');
+  const lockfile = join(dir, 'requirements.txt');
+  await writeFile(lockfile, ctx.corpus.lockfiles[options.lockIndex ?? 0]);
+  const python = await createVenv(join(dir, 'venv'));
+  const source = options.findLinks
+    ? ['--no-index', '--find-links', options.findLinks]
+    : ['--index-url', options.indexUrl ?? ''];
+  const args = [
+    ...source,
+    ...(options.trustHost ? ['--trusted-host', '127.0.0.1'] : []),
+    ...(options.extraArgs ?? []),
+    '-r',
+    lockfile,
+  ];
+  const started = performance.now();
+  const result = await pipInstall({
+    python,
+    args,
+    cacheDir: options.cacheDir,
+    env: isolatedPipEnv(options.env),
+  });
+  const ms = performance.now() - started;
+  await rm(dir, { recursive: true, force: true });
+  if (result.code !== 0)
+    ctx.log(`pip failed (${result.code}): ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return { code: result.code, ms, stderr: result.stderr };
+}
+
+/** Upstream traffic recorded by the stand-in since its last reset. */
+export function upstreamTraffic(pypi: FakePypi): {
+  requests: number;
+  pages: number;
+  metadata: number;
+  files: number;
+  bytes: number;
+} {
+  const counts = pypi.counts();
+  return {
+    requests: counts.total,
+    pages: counts.pages,
+    metadata: counts.metadata,
+    files: counts.files,
+    bytes: pypi.requests.reduce((sum, r) => sum + r.bytes, 0),
+  };
+}

@@ -1,0 +1,96 @@
+// Run 6: what the main step costs when there is nothing to transfer: bundle load, inputs,
+// installer and Python discovery, key derivation, an empty local cache.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { jobEnv } from '../../__tests__/support/cache-job.js';
+import { RunnerJob } from '../../__tests__/support/runner.js';
+import type { BenchContext } from '../context.js';
+import type { RunReport } from '../report-model.js';
+import { runCommand } from '../support/processes.js';
+import { formatMs, median } from '../support/stats.js';
+
+async function mainStepTimes(
+  ctx: BenchContext,
+  rounds: number,
+  extraInputs: Record<string, string>,
+  extraEnv: Record<string, string>,
+): Promise<number[]> {
+  const dir = await ctx.tempDir('main-overhead');
+  const workspace = join(dir, 'workspace');
+  await mkdir(workspace, { recursive: true });
+  await writeFile(join(workspace, 'requirements.txt'), ctx.corpus.lockfiles[0]);
+  const times: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const localCache = join(dir, `local-cache-${round}`);
+    const job = new RunnerJob({
+      workspace,
+      inputs: { installer: 'pip', 'cache-backend': 'local', 'local-cache-dir': localCache, ...extraInputs },
+      env: jobEnv(undefined, { XDG_CACHE_HOME: join(dir, `xdg-${round}`), ...extraEnv }),
+    });
+    try {
+      const main = await job.runMain();
+      if (main.exitCode !== 0) throw new Error(`main step failed: ${main.stdout}`);
+      times.push(main.durationMs);
+    } finally {
+      await job.cleanup();
+    }
+  }
+  await rm(dir, { recursive: true, force: true });
+  return times;
+}
+
+export async function runMainOverhead(ctx: BenchContext): Promise<Omit<RunReport, 'durationMs'>> {
+  const rounds = ctx.quick ? 3 : 9;
+  const bare: number[] = [];
+  for (let round = 0; round < rounds; round++)
+    bare.push((await runCommand(process.execPath, ['-e', '0'])).ms);
+  const defaults = await mainStepTimes(ctx, rounds, {}, {});
+  const explicit = await mainStepTimes(
+    ctx,
+    rounds,
+    { 'python-version': '3.11' },
+    { PIP_CACHE_DIR: join(ctx.root, 'pip-cache-explicit') },
+  );
+  const overhead = median(defaults) - median(bare);
+  ctx.log(`run 6: main step ${formatMs(median(defaults))}, bare node ${formatMs(median(bare))}`);
+  return {
+    id: 'run6',
+    title: 'Run 6: main-step overhead without cache transfer',
+    method: [
+      `\`node dist/main.js\` spawned the way the runner does (runner emulation: INPUT_* and GITHUB_* variables, file commands), local backend with an empty cache folder (a miss: nothing restored), the corpus lockfile as requirements.txt; median of ${rounds} rounds, including process start and exit.`,
+      'Defaults: the action asks `python3` for its version and `pip cache dir` for the folder (two child processes). Explicit: `python-version: 3.11` and PIP_CACHE_DIR set, so neither child runs.',
+      'Bare node: `node -e 0`, the floor every JavaScript action pays.',
+    ],
+    tables: [
+      {
+        columns: ['what', 'median', 'min', 'max', 'above bare node'],
+        rows: [
+          [
+            'bare node (`node -e 0`)',
+            formatMs(median(bare)),
+            formatMs(Math.min(...bare)),
+            formatMs(Math.max(...bare)),
+            '—',
+          ],
+          [
+            'main step, defaults',
+            formatMs(median(defaults)),
+            formatMs(Math.min(...defaults)),
+            formatMs(Math.max(...defaults)),
+            formatMs(overhead),
+          ],
+          [
+            'main step, python-version and PIP_CACHE_DIR given',
+            formatMs(median(explicit)),
+            formatMs(Math.min(...explicit)),
+            formatMs(Math.max(...explicit)),
+            formatMs(median(explicit) - median(bare)),
+          ],
+        ],
+      },
+    ],
+    goals: [],
+    notes: [],
+    data: { bare, defaults, explicit },
+  };
+}
