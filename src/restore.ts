@@ -86,6 +86,8 @@ async function planCache(inputs: ActionInputs, platform: Platform): Promise<Cach
     core.info(`Key from ${files.length} dependency file(s): ${files.join(', ')}`);
   }
   const installers = selectInstallers(inputs.installer, files, platform.env);
+  // Both look-ups start a child process (python, `pip cache dir`); run them side by side.
+  const pythonVersion = inputs.pythonVersion ?? detectPythonVersion(platform.env);
   const folders: CachedFolder[] = await Promise.all(
     installers.map(async (installer) => ({
       owner: installer.name,
@@ -97,13 +99,12 @@ async function planCache(inputs: ActionInputs, platform: Platform): Promise<Cach
     : undefined;
   if (upstreams) folders.push({ owner: 'proxy', path: proxyStoreDir(platform) });
 
-  const pythonVersion = inputs.pythonVersion ?? (await detectPythonVersion(platform.env));
   const { key, restoreKey } = deriveCacheKey(
     {
       prefix: inputs.keyPrefix,
       os: osKeyName(platform.os),
       arch: platform.arch,
-      pythonVersion,
+      pythonVersion: await pythonVersion,
       installers: installers.map((installer) => installer.name),
       suffix: inputs.keySuffix,
     },

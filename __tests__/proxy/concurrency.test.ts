@@ -5,39 +5,51 @@ import { fileUrlFromPage, listTree, request, type Stack, sha256, startStack } fr
 let stack: Stack;
 
 beforeAll(async () => {
-  // ~3 MB at 6 MB/s: the download takes about half a second, long enough to overlap.
-  stack = await startStack([{ name: 'big', version: '1.0', payloadBytes: 3_000_000 }], {
-    pypi: { bytesPerSecond: 6_000_000 },
-  });
+  // Each takes about half a second upstream, long enough to overlap. The small one is answered
+  // once verified; the big one (over VERIFY_FIRST_MAX_BYTES) streams as it arrives.
+  stack = await startStack(
+    [
+      { name: 'small', version: '1.0', payloadBytes: 3_000_000 },
+      { name: 'big', version: '1.0', payloadBytes: 10_000_000 },
+    ],
+    { pypi: { bytesPerSecond: 20_000_000 } },
+  );
 });
 afterAll(() => stack.stop());
 
-test('50 concurrent clients for one cold file make exactly one upstream download', async () => {
-  const [wheel] = stack.wheels;
-  if (!wheel) throw new Error('fixture');
-  const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
-  stack.pypi.resetRequests();
-  const bytesBefore = stack.proxy.stats().upstreamBytes;
+function wheelNamed(name: string) {
+  const wheel = stack.wheels.find((candidate) => candidate.name === name);
+  if (!wheel) throw new Error(`fixture ${name}`);
+  return wheel;
+}
 
-  const results = await Promise.all(Array.from({ length: 50 }, () => request(url)));
+test.each(['small', 'big'])(
+  '50 concurrent clients for one cold %s file make exactly one upstream download',
+  async (name) => {
+    const wheel = wheelNamed(name);
+    const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
+    stack.pypi.resetRequests();
+    const bytesBefore = stack.proxy.stats().upstreamBytes;
 
-  for (const res of results) {
-    expect(res.status).toBe(200);
-    expect(res.body.length).toBe(wheel.size);
-    expect(sha256(res.body)).toBe(wheel.sha256);
-  }
-  const counts = stack.pypi.counts();
-  expect(counts.files).toBe(1);
-  expect(counts.pages).toBe(0);
-  expect(stack.proxy.stats().upstreamBytes - bytesBefore).toBe(wheel.size);
-  expect(await listTree(`${stack.storeDir}/files`)).toEqual([
-    `sha256/${wheel.sha256.slice(0, 2)}/${wheel.sha256}`,
-  ]);
-});
+    const results = await Promise.all(Array.from({ length: 50 }, () => request(url)));
 
-test('a client arriving mid-download gets bytes before the download ends', async () => {
-  const [wheel] = stack.wheels;
-  if (!wheel) throw new Error('fixture');
+    for (const res of results) {
+      expect(res.status).toBe(200);
+      expect(res.body.length).toBe(wheel.size);
+      expect(sha256(res.body)).toBe(wheel.sha256);
+    }
+    const counts = stack.pypi.counts();
+    expect(counts.files).toBe(1);
+    expect(counts.pages).toBe(0);
+    expect(stack.proxy.stats().upstreamBytes - bytesBefore).toBe(wheel.size);
+    expect(await listTree(`${stack.storeDir}/files`)).toContain(
+      `sha256/${wheel.sha256.slice(0, 2)}/${wheel.sha256}`,
+    );
+  },
+);
+
+test('a client arriving mid-download of a big file gets bytes before the download ends', async () => {
+  const wheel = wheelNamed('big');
   // Fresh proxy and store: the file is cold again.
   await stack.restartProxy({ storeDir: `${stack.dir}/store-tail` });
   const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
@@ -70,17 +82,21 @@ test('a client arriving mid-download gets bytes before the download ends', async
   expect(stack.pypi.counts().files).toBe(1);
 });
 
-test('close() during a download lets it finish: the client gets every byte and the store the file', async () => {
-  const [wheel] = stack.wheels;
-  if (!wheel) throw new Error('fixture');
-  const storeDir = `${stack.dir}/store-shutdown`;
-  await stack.restartProxy({ storeDir });
-  const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
-  const client = request(url);
-  await new Promise((resolve) => setTimeout(resolve, 150));
-  const manifest = await stack.proxy.close();
-  expect(sha256((await client).body)).toBe(wheel.sha256);
-  expect(manifest.files).toEqual([wheel.sha256]);
-  expect(await listTree(`${storeDir}/files`)).toEqual([`sha256/${wheel.sha256.slice(0, 2)}/${wheel.sha256}`]);
-  expect(await listTree(`${storeDir}/tmp`)).toEqual([]);
-});
+test.each(['small', 'big'])(
+  'close() during a download of a %s file lets it finish: the client gets every byte and the store the file',
+  async (name) => {
+    const wheel = wheelNamed(name);
+    const storeDir = `${stack.dir}/store-shutdown-${name}`;
+    await stack.restartProxy({ storeDir });
+    const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
+    const client = request(url);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const manifest = await stack.proxy.close();
+    expect(sha256((await client).body)).toBe(wheel.sha256);
+    expect(manifest.files).toEqual([wheel.sha256]);
+    expect(await listTree(`${storeDir}/files`)).toEqual([
+      `sha256/${wheel.sha256.slice(0, 2)}/${wheel.sha256}`,
+    ]);
+    expect(await listTree(`${storeDir}/tmp`)).toEqual([]);
+  },
+);

@@ -11,7 +11,11 @@ const FAULTS: Fault[] = ['status-503', 'reset-mid-body', 'truncated-body', 'slow
 
 beforeAll(async () => {
   stack = await startStack(
-    FAULTS.map((fault) => ({ name: `victim-${fault}`, version: '1.0', payloadBytes: 400_000 })),
+    [
+      ...FAULTS.map((fault) => ({ name: `victim-${fault}`, version: '1.0', payloadBytes: 400_000 })),
+      // Over VERIFY_FIRST_MAX_BYTES: streamed to clients as it arrives.
+      { name: 'large-victim', version: '1.0', payloadBytes: 9_000_000 },
+    ],
     { pypi: { slowFaultMs: 1500 }, proxy: { upstreamTimeoutMs: 400, upstreamRetries: 3 } },
   );
 });
@@ -63,19 +67,32 @@ describe.each(FAULTS)('upstream fault %s on a cold file', (fault) => {
       expect(fileRequests).toHaveLength(2);
       expect(fileRequests[1]?.headers.range).toMatch(/^bytes=\d+-$/);
     }
+    // Bad bytes are found when the whole file is hashed: it is downloaded again from the start.
+    if (fault === 'wrong-bytes')
+      expect(fileRequests.map((r) => r.headers.range)).toEqual([undefined, undefined]);
 
     // The fault was a one-off: the next request succeeds and the store holds the right file.
     const after = await request(url);
     expect(after.status).toBe(200);
     expect(sha256(after.body)).toBe(wheel.sha256);
     expect(await storedHashes()).toContain(wheel.sha256);
-    if (fault !== 'wrong-bytes') {
-      // Retries and resumes happen inside the proxy: the first clients already succeeded.
-      expect(answers.every((res) => res?.status === 200)).toBe(true);
-    } else {
-      expect(answers.every((res) => res === undefined)).toBe(true);
-    }
+    // Retries, resumes and fresh downloads happen inside the proxy: the first clients succeeded.
+    expect(answers.every((res) => res?.status === 200)).toBe(true);
   });
+});
+
+test('bad bytes in a large (streamed) file cut the clients off; the next request gets a good copy', async () => {
+  const wheel = stack.wheels.find((w) => w.name === 'large-victim');
+  if (!wheel) throw new Error('fixture');
+  const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
+  stack.pypi.injectFault({ path: wheel.filename, fault: 'wrong-bytes', times: 1 });
+  // Streamed bytes cannot be taken back: the only honest answer is a broken response.
+  expect(await outcome(url)).toBe('error');
+  expect(await storedHashes()).not.toContain(wheel.sha256);
+  const after = await request(url);
+  expect(after.status).toBe(200);
+  expect(sha256(after.body)).toBe(wheel.sha256);
+  expect(await storedHashes()).toContain(wheel.sha256);
 });
 
 test('a file whose every download is corrupt never reaches the store', async () => {
@@ -84,7 +101,10 @@ test('a file whose every download is corrupt never reaches the store', async () 
   await stack.restartProxy({ storeDir: join(stack.dir, 'store-corrupt') });
   const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
   stack.pypi.injectFault({ path: wheel.filename, fault: 'wrong-bytes' });
+  stack.pypi.resetRequests();
   expect(await outcome(url)).toBe('error');
+  // The first download and one more per retry (upstreamRetries: 3), then the client gets a 502.
+  expect(stack.pypi.requests.filter((r) => r.path.endsWith(wheel.filename))).toHaveLength(4);
   expect(await outcome(url)).toBe('error');
   stack.pypi.clearFaults();
   expect(await listTree(join(stack.dir, 'store-corrupt', 'files'))).toEqual([]);

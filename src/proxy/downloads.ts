@@ -4,6 +4,9 @@
 // is renamed into the store only when its size and sha256 match the index; until then readers
 // are held one byte short of what was written, so a client whose download fails verification
 // gets a cut-off response (an error) and never a complete body with bad bytes.
+// A download that fails verification before any client streamed from it (small files are
+// answered only once verified: file-responses.ts) starts over, so one bad answer from a CDN
+// costs a retry, not a failed install.
 import { createHash, type Hash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type FileHandle, open, rm } from 'node:fs/promises';
@@ -41,6 +44,8 @@ export class Download extends EventEmitter {
   committedPath?: string;
   private readHandle?: Promise<FileHandle>;
   private readers = 0;
+  /** Whether any client has read bytes of this download while it was under way. */
+  private streamed = false;
 
   constructor(
     readonly target: DownloadTarget,
@@ -84,6 +89,21 @@ export class Download extends EventEmitter {
 
   acquire(): void {
     this.readers++;
+    this.streamed = true;
+  }
+
+  /** A failed attempt may start over only when no client has seen its bytes. */
+  get restartable(): boolean {
+    return !this.streamed;
+  }
+
+  /** Forgets a failed attempt's bytes before the next one. */
+  async restart(): Promise<void> {
+    const handle = this.readHandle;
+    this.readHandle = undefined;
+    this.written = 0;
+    this.total = undefined;
+    await (await handle)?.close();
   }
 
   async release(): Promise<void> {
@@ -160,6 +180,8 @@ export class TailReader extends Readable {
 export interface DownloadEvents {
   onUpstreamBytes?: (bytes: number) => void;
   onFetched?: (target: DownloadTarget) => void;
+  /** A download failed verification and starts over. */
+  onRestart?: (message: string) => void;
 }
 
 export class DownloadCoordinator {
@@ -196,6 +218,27 @@ export class DownloadCoordinator {
   }
 
   private async fetchToStore(download: Download): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.fetchOnce(download);
+      } catch (error: unknown) {
+        const again =
+          error instanceof IntegrityError && download.restartable && attempt < this.client.retries;
+        if (!again) {
+          download.error = error as Error;
+          download.state = 'failed';
+          download.emit('change');
+          throw error;
+        }
+        this.events.onRestart?.(`${error.message}; downloading it again`);
+        await download.restart();
+        await sleep(this.client.backoffDelay(attempt));
+      }
+    }
+  }
+
+  /** One download attempt into a fresh temp file; the store only gets it verified. */
+  private async fetchOnce(download: Download): Promise<string> {
     const { target } = download;
     const tempPath = this.store.tempPath();
     let writer: FileHandle | undefined;
@@ -234,9 +277,6 @@ export class DownloadCoordinator {
       download.emit('change');
       return sha256;
     } catch (error: unknown) {
-      download.error = error as Error;
-      download.state = 'failed';
-      download.emit('change');
       await writer?.close().catch(() => {});
       await rm(tempPath, { force: true });
       throw error;

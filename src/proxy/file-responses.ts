@@ -3,7 +3,10 @@
 // received; a gzip-encoded .tar.gz would be decoded by the client and fail the hash).
 // HEAD and Range on a file that is not in the store wait for the whole (single-flight) download
 // and then answer from the store: the store warms either way, and a partial upstream answer
-// could not be verified.
+// could not be verified. So do GETs of small files (PEP 658 metadata, most wheels): answered
+// only once verified, they can be downloaded again when upstream sent bad bytes, where a
+// streamed answer could only be cut off. Large files stream, so that a slow upstream never
+// keeps a client waiting past its read timeout (pip: 15 s) for the first byte.
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
@@ -14,6 +17,9 @@ import type { ResolvedFile } from './file-service.js';
 export type Served = 'store' | 'upstream';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** Files up to this size are sent only once verified; larger ones stream as they arrive. */
+export const VERIFY_FIRST_MAX_BYTES = 8 * 1024 * 1024;
 
 function fileHeaders(etag: string | undefined): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {
@@ -91,13 +97,15 @@ export async function sendFile(
     return 'store';
   }
   const { download } = file;
-  const waitForCommit = req.method === 'HEAD' || req.headers.range !== undefined;
+  // The size is known once upstream answered (or from the index): wait for that first.
+  await download.started;
+  const small = download.total !== undefined && download.total <= VERIFY_FIRST_MAX_BYTES;
+  const waitForCommit = small || req.method === 'HEAD' || req.headers.range !== undefined;
   if (waitForCommit) {
     const sha256 = await download.done;
     await sendStoredFile(req, res, { sha256, path: download.committedPath ?? '', size: download.written });
     return 'upstream';
   }
-  await download.started;
   await sendDownloading(res, download, file.expectedSha256 && etagFor(file.expectedSha256));
   return 'upstream';
 }

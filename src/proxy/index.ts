@@ -96,6 +96,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   });
   const downloads = new DownloadCoordinator(store, client, {
     onFetched: () => stats.fetchedUpstream++,
+    onRestart: (message) => log.warn(message),
     onUpstreamBytes: (bytes) => {
       stats.upstreamBytes += bytes;
     },
