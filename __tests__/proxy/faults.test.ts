@@ -135,3 +135,30 @@ test('upstream down: stored pages still serve (with a warning), cold pages are 5
     stack.pypi.setDown(false);
   }
 });
+
+test('upstream down: after two pages fail for good, stored pages are served without asking it', async () => {
+  const warnings: string[] = [];
+  const storeDir = join(stack.dir, 'store-breaker');
+  const projects = stack.wheels.map((wheel) => wheel.project);
+  const page = (project: string) =>
+    request(`${stack.proxy.url}/simple/${project}/`, { headers: { accept: PIP_ACCEPT } });
+  await stack.restartProxy({ storeDir });
+  for (const project of projects) expect((await page(project)).status).toBe(200);
+  await stack.restartProxy({ storeDir, onWarning: (m) => warnings.push(m) });
+  stack.pypi.setDown(true);
+  stack.pypi.resetRequests();
+  try {
+    for (const project of projects) expect((await page(project)).status).toBe(200);
+    // Two pages spend their retries (1 + upstreamRetries attempts each); the rest ask nothing.
+    expect(stack.pypi.requests).toHaveLength(2 * 4);
+    expect(stack.proxy.stats().staleServed).toBe(projects.length);
+    expect(warnings.filter((m) => m.includes('failed several page requests in a row'))).toHaveLength(1);
+  } finally {
+    stack.pypi.setDown(false);
+  }
+  // Back up: a new run asks upstream again.
+  await stack.restartProxy({ storeDir });
+  stack.pypi.resetRequests();
+  expect((await page(projects[0] ?? '')).status).toBe(200);
+  expect(stack.pypi.requests).toHaveLength(1);
+});

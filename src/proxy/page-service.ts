@@ -5,7 +5,9 @@
 // - frozen: a page in the store is served with no upstream request at all.
 // - pinned (under revalidate): a stored page that lists every version the lockfiles pin for its
 //   project is served from the store too; see pins.ts.
-// Either way, an upstream failure with the page in the store serves the stored page and warns.
+// Either way, an upstream failure with the page in the store serves the stored page and warns;
+// once an upstream failed a few times in a row, stored pages skip it for a while
+// (upstream-health.ts).
 // Concurrent requests for one page share one upstream request.
 import { NotFoundError } from './errors.js';
 import { parseHtmlPage, parseHtmlProjectList } from './html-page.js';
@@ -22,6 +24,7 @@ import type { ProxyStats } from './stats.js';
 import type { ContentStore, UpstreamValidators } from './store.js';
 import { readBody, type UpstreamClient, UpstreamError } from './upstream.js';
 import { redactUrl, type Upstream } from './upstream-config.js';
+import { UpstreamHealth } from './upstream-health.js';
 
 export type IndexPolicy = 'revalidate' | 'frozen';
 
@@ -51,12 +54,16 @@ export interface PageServiceOptions {
   manifest: ManifestRecorder;
   warn: (message: string) => void;
   pins?: Pins;
+  health?: UpstreamHealth;
 }
 
 export class PageService {
   private readonly loaded = new Map<string, Promise<unknown>>();
+  private readonly health: UpstreamHealth;
 
-  constructor(private readonly options: PageServiceOptions) {}
+  constructor(private readonly options: PageServiceOptions) {
+    this.health = options.health ?? new UpstreamHealth();
+  }
 
   async project(upstream: Upstream, project: string): Promise<PageSource<ProjectPage>> {
     const result = await this.once(`${upstream.name}/${project}`, () =>
@@ -132,11 +139,25 @@ export class PageService {
     if (stored && (this.options.policy === 'frozen' || spec.storeSuffices?.(stored.value))) {
       return { value: stored.value, source: 'store' };
     }
+    const { name } = spec.upstream;
+    if (stored && this.health.isDown(name)) {
+      this.options.stats.staleServed++;
+      return { value: stored.value, source: 'store' };
+    }
     let fetched: Fetched<T>;
     try {
       fetched = await this.fetch(spec.upstream, spec.url, stored, spec.parse);
+      this.health.succeeded(name);
     } catch (error: unknown) {
-      if (!stored || error instanceof NotFoundError) throw error;
+      if (error instanceof NotFoundError) throw error;
+      // What withRetries would have retried: connection trouble, timeouts, 429 and 5xx.
+      const outage = !(error instanceof UpstreamError) || error.retryable;
+      if (outage && this.health.failed(name)) {
+        this.options.warn(
+          `upstream ${name} failed several page requests in a row: stored pages are served without asking it for a while`,
+        );
+      }
+      if (!stored) throw error;
       this.options.stats.staleServed++;
       this.options.warn(
         `upstream failed for ${redactUrl(spec.url)}, serving the stored page: ${(error as Error).message}`,
