@@ -257,6 +257,7 @@ async function planCache(inputs, platform) {
     info(`Key from ${files.length} dependency file(s): ${files.join(", ")}`);
   }
   const installers = selectInstallers(inputs.installer, files, platform.env);
+  const pythonVersion = inputs.pythonVersion ?? detectPythonVersion(platform.env);
   const folders = await Promise.all(
     installers.map(async (installer) => ({
       owner: installer.name,
@@ -265,13 +266,12 @@ async function planCache(inputs, platform) {
   );
   const upstreams = inputs.proxy ? resolveUpstreams(inputs.indexUrl, inputs.extraIndexUrls, platform.env) : void 0;
   if (upstreams) folders.push({ owner: "proxy", path: proxyStoreDir(platform) });
-  const pythonVersion = inputs.pythonVersion ?? await detectPythonVersion(platform.env);
   const { key, restoreKey } = deriveCacheKey(
     {
       prefix: inputs.keyPrefix,
       os: osKeyName(platform.os),
       arch: platform.arch,
-      pythonVersion,
+      pythonVersion: await pythonVersion,
       installers: installers.map((installer) => installer.name),
       suffix: inputs.keySuffix
     },

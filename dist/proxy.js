@@ -354,6 +354,8 @@ var Download = class extends EventEmitter {
   committedPath;
   readHandle;
   readers = 0;
+  /** Whether any client has read bytes of this download while it was under way. */
+  streamed = false;
   setReadHandle(handle2) {
     this.readHandle = Promise.resolve(handle2);
   }
@@ -374,6 +376,19 @@ var Download = class extends EventEmitter {
   }
   acquire() {
     this.readers++;
+    this.streamed = true;
+  }
+  /** A failed attempt may start over only when no client has seen its bytes. */
+  get restartable() {
+    return !this.streamed;
+  }
+  /** Forgets a failed attempt's bytes before the next one. */
+  async restart() {
+    const handle2 = this.readHandle;
+    this.readHandle = void 0;
+    this.written = 0;
+    this.total = void 0;
+    await (await handle2)?.close();
   }
   async release() {
     this.readers--;
@@ -475,6 +490,25 @@ var DownloadCoordinator = class {
     await Promise.allSettled([...this.inFlight.values()].map((download) => download.done));
   }
   async fetchToStore(download) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.fetchOnce(download);
+      } catch (error) {
+        const again = error instanceof IntegrityError && download.restartable && attempt < this.client.retries;
+        if (!again) {
+          download.error = error;
+          download.state = "failed";
+          download.emit("change");
+          throw error;
+        }
+        this.events.onRestart?.(`${error.message}; downloading it again`);
+        await download.restart();
+        await sleep(this.client.backoffDelay(attempt));
+      }
+    }
+  }
+  /** One download attempt into a fresh temp file; the store only gets it verified. */
+  async fetchOnce(download) {
     const { target } = download;
     const tempPath = this.store.tempPath();
     let writer;
@@ -513,9 +547,6 @@ var DownloadCoordinator = class {
       download.emit("change");
       return sha256;
     } catch (error) {
-      download.error = error;
-      download.state = "failed";
-      download.emit("change");
       await writer?.close().catch(() => {
       });
       await rm(tempPath, { force: true });
@@ -1230,18 +1261,54 @@ function normalizeVersion(version) {
 }
 __name(normalizeVersion, "normalizeVersion");
 
+// src/proxy/upstream-health.ts
+var UpstreamHealth = class {
+  static {
+    __name(this, "UpstreamHealth");
+  }
+  failuresInRow = /* @__PURE__ */ new Map();
+  openUntil = /* @__PURE__ */ new Map();
+  threshold;
+  openMs;
+  now;
+  constructor(options = {}) {
+    this.threshold = options.threshold ?? 2;
+    this.openMs = options.openMs ?? 3e4;
+    this.now = options.now ?? Date.now;
+  }
+  /** Whether stored pages of this upstream should be served without asking it. */
+  isDown(upstream) {
+    return (this.openUntil.get(upstream) ?? 0) > this.now();
+  }
+  succeeded(upstream) {
+    this.failuresInRow.delete(upstream);
+    this.openUntil.delete(upstream);
+  }
+  /** Records a failed fetch; true when this failure opened the breaker. */
+  failed(upstream) {
+    const failures = (this.failuresInRow.get(upstream) ?? 0) + 1;
+    this.failuresInRow.set(upstream, failures);
+    if (failures < this.threshold) return false;
+    const wasDown = this.isDown(upstream);
+    this.openUntil.set(upstream, this.now() + this.openMs);
+    return !wasDown;
+  }
+};
+
 // src/proxy/page-service.ts
 var UPSTREAM_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
 var MAX_PAGE_BYTES = 256 * 1024 * 1024;
 var PageService = class {
   constructor(options) {
     this.options = options;
+    this.health = options.health ?? new UpstreamHealth();
   }
   options;
   static {
     __name(this, "PageService");
   }
   loaded = /* @__PURE__ */ new Map();
+  health;
   async project(upstream, project) {
     const result = await this.once(
       `${upstream.name}/${project}`,
@@ -1300,11 +1367,24 @@ var PageService = class {
     if (stored && (this.options.policy === "frozen" || spec.storeSuffices?.(stored.value))) {
       return { value: stored.value, source: "store" };
     }
+    const { name } = spec.upstream;
+    if (stored && this.health.isDown(name)) {
+      this.options.stats.staleServed++;
+      return { value: stored.value, source: "store" };
+    }
     let fetched;
     try {
       fetched = await this.fetch(spec.upstream, spec.url, stored, spec.parse);
+      this.health.succeeded(name);
     } catch (error) {
-      if (!stored || error instanceof NotFoundError) throw error;
+      if (error instanceof NotFoundError) throw error;
+      const outage = !(error instanceof UpstreamError) || error.retryable;
+      if (outage && this.health.failed(name)) {
+        this.options.warn(
+          `upstream ${name} failed several page requests in a row: stored pages are served without asking it for a while`
+        );
+      }
+      if (!stored) throw error;
       this.options.stats.staleServed++;
       this.options.warn(
         `upstream failed for ${redactUrl(spec.url)}, serving the stored page: ${error.message}`
@@ -1427,6 +1507,7 @@ __name(decideRange, "decideRange");
 
 // src/proxy/file-responses.ts
 var IMMUTABLE = "public, max-age=31536000, immutable";
+var VERIFY_FIRST_MAX_BYTES = 8 * 1024 * 1024;
 function fileHeaders(etag) {
   const headers = {
     "content-type": "application/octet-stream",
@@ -1478,9 +1559,23 @@ async function sendStoredFile(req, res, file) {
     res.end();
     return;
   }
-  await pipeline3(createReadStream(file.path, { start, end }), res);
+  activeStoreReads++;
+  try {
+    await pipeline3(createReadStream(file.path, { start, end, highWaterMark: readChunkBytes() }), res);
+  } finally {
+    activeStoreReads--;
+  }
 }
 __name(sendStoredFile, "sendStoredFile");
+var READ_BUDGET_BYTES = 8 * 1024 * 1024;
+var MAX_READ_CHUNK_BYTES = 256 * 1024;
+var MIN_READ_CHUNK_BYTES = 64 * 1024;
+var activeStoreReads = 0;
+function readChunkBytes() {
+  const share = Math.floor(READ_BUDGET_BYTES / Math.max(1, activeStoreReads));
+  return Math.min(MAX_READ_CHUNK_BYTES, Math.max(MIN_READ_CHUNK_BYTES, share));
+}
+__name(readChunkBytes, "readChunkBytes");
 async function sendDownloading(res, download, etag) {
   const headers = fileHeaders(etag);
   if (download.total !== void 0) headers["content-length"] = download.total;
@@ -1494,13 +1589,14 @@ async function sendFile(req, res, file) {
     return "store";
   }
   const { download } = file;
-  const waitForCommit = req.method === "HEAD" || req.headers.range !== void 0;
+  await download.started;
+  const small = download.total !== void 0 && download.total <= VERIFY_FIRST_MAX_BYTES;
+  const waitForCommit = small || req.method === "HEAD" || req.headers.range !== void 0;
   if (waitForCommit) {
     const sha256 = await download.done;
     await sendStoredFile(req, res, { sha256, path: download.committedPath ?? "", size: download.written });
     return "upstream";
   }
-  await download.started;
   await sendDownloading(res, download, file.expectedSha256 && etagFor(file.expectedSha256));
   return "upstream";
 }
@@ -1726,6 +1822,7 @@ async function startProxy(options) {
   });
   const downloads = new DownloadCoordinator(store, client, {
     onFetched: /* @__PURE__ */ __name(() => stats.fetchedUpstream++, "onFetched"),
+    onRestart: /* @__PURE__ */ __name((message) => log.warn(message), "onRestart"),
     onUpstreamBytes: /* @__PURE__ */ __name((bytes) => {
       stats.upstreamBytes += bytes;
     }, "onUpstreamBytes")
