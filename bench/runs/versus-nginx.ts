@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import type { FakePypi } from '../../__tests__/support/fake-pypi.js';
 import { type BenchContext, pipJob, upstreamTraffic } from '../context.js';
 import type { RunReport } from '../report-model.js';
-import { type FileLink, listFiles, runClients, runQueue, shuffled } from '../support/http-load.js';
+import { ensureDebianCommand } from '../support/debian.js';
+import { type FileLink, listFiles, runClients, shuffled } from '../support/http-load.js';
 import { ensureNginx, nginxVersion, startNginx } from '../support/nginx.js';
 import { startProxyProcess } from '../support/proxy-process.js';
 import { formatBytes, formatMs, formatRate, formatRatio, median, ratio } from '../support/stats.js';
+import { runWrk, type WrkResult } from '../support/wrk.js';
 
 /** A server under test: started on empty caches, `indexUrl` is what pip and clients use. */
 interface Server {
@@ -28,12 +30,8 @@ interface ContenderResult {
   warm: number[];
   coldUpstream: number;
   warmUpstream: number;
-  largeMs: number[];
-  largeBytes: number;
-  smallMs: number[];
-  smallRequests: number;
-  smallBytes: number;
-  throughputErrors: number;
+  large: WrkResult[];
+  small: WrkResult[];
   duplicates: { files: number; upstreamGets: number; maxPerFile: number; errors: number };
 }
 
@@ -66,70 +64,93 @@ async function coldDuplicates(ctx: BenchContext, pypi: FakePypi, server: Server,
   };
 }
 
-async function throughput(ctx: BenchContext, links: FileLink[], result: ContenderResult): Promise<void> {
+/** One round of raw throughput with wrk: one large file, then every small file in turn. */
+async function throughput(
+  ctx: BenchContext,
+  wrk: string,
+  links: FileLink[],
+  result: ContenderResult,
+): Promise<void> {
   const largest = links.reduce((a, b) => (b.size > a.size ? b : a));
   const small = links.filter((l) => l.size < 1_000_000).map((l) => l.url);
-  const largeClients = ctx.quick ? 4 : 8;
-  const smallClients = 32;
-  for (let round = 0; round < ctx.rounds; round++) {
-    const large = await runQueue(Array(largeClients * 2).fill(largest.url), largeClients);
-    result.largeMs.push(large.ms);
-    result.largeBytes = large.bytes;
-    const many = await runQueue([...small, ...small, ...small, ...small, ...small], smallClients);
-    result.smallMs.push(many.ms);
-    result.smallRequests = many.requests;
-    result.smallBytes = many.bytes;
-    result.throughputErrors += large.errors + many.errors;
+  const seconds = ctx.quick ? 2 : 5;
+  result.large.push(await runWrk(wrk, ctx.root, { urls: [largest.url], connections: 8, seconds }));
+  result.small.push(await runWrk(wrk, ctx.root, { urls: small, connections: 32, seconds }));
+}
+
+/** One pip install through a server started for it; resolves with its wall time. */
+async function install(
+  ctx: BenchContext,
+  pypi: FakePypi,
+  contender: Contender,
+  fresh: boolean,
+): Promise<{ ms: number; upstream: number }> {
+  const server = await contender.start(fresh);
+  try {
+    pypi.resetRequests();
+    const { ms } = await pipJob(ctx, { indexUrl: server.indexUrl });
+    return { ms, upstream: upstreamTraffic(pypi).requests };
+  } finally {
+    await server.stop();
   }
 }
 
-async function measure(ctx: BenchContext, pypi: FakePypi, contender: Contender): Promise<ContenderResult> {
-  const result: ContenderResult = {
+/**
+ * Rounds are interleaved across the servers (proxy, nginx, nginx with lock, proxy, ...), so
+ * that drift on a shared machine touches every server alike.
+ */
+async function measureAll(
+  ctx: BenchContext,
+  pypi: FakePypi,
+  wrk: string,
+  contenders: Contender[],
+): Promise<ContenderResult[]> {
+  const results: ContenderResult[] = contenders.map((contender) => ({
     name: contender.name,
     cold: [],
     warm: [],
     coldUpstream: 0,
     warmUpstream: 0,
-    largeMs: [],
-    largeBytes: 0,
-    smallMs: [],
-    smallRequests: 0,
-    smallBytes: 0,
-    throughputErrors: 0,
+    large: [],
+    small: [],
     duplicates: { files: 0, upstreamGets: 0, maxPerFile: 0, errors: 0 },
-  };
+  }));
   for (let round = 0; round < ctx.rounds; round++) {
-    const server = await contender.start(true);
-    try {
-      pypi.resetRequests();
-      result.cold.push((await pipJob(ctx, { indexUrl: server.indexUrl })).ms);
-      result.coldUpstream = upstreamTraffic(pypi).requests;
-    } finally {
-      await server.stop();
+    for (const [i, contender] of contenders.entries()) {
+      const { ms, upstream } = await install(ctx, pypi, contender, true);
+      results[i].cold.push(ms);
+      results[i].coldUpstream = upstream;
     }
   }
-  for (let round = 0; round < ctx.rounds; round++) {
-    const server = await contender.start(false);
-    try {
-      pypi.resetRequests();
-      result.warm.push((await pipJob(ctx, { indexUrl: server.indexUrl })).ms);
-      result.warmUpstream = upstreamTraffic(pypi).requests;
-    } finally {
-      await server.stop();
+  for (let round = 0; round < ctx.rounds + 2; round++) {
+    for (const [i, contender] of contenders.entries()) {
+      const { ms, upstream } = await install(ctx, pypi, contender, false);
+      results[i].warm.push(ms);
+      results[i].warmUpstream = upstream;
     }
   }
-  const server = await contender.start(true);
+  const servers: Server[] = [];
   try {
-    const cold = await coldDuplicates(ctx, pypi, server, ctx.quick ? 8 : 20);
-    result.duplicates = cold.duplicates;
-    await throughput(ctx, cold.links, result);
+    const links: FileLink[][] = [];
+    for (const [i, contender] of contenders.entries()) {
+      const server = await contender.start(true);
+      servers.push(server);
+      const cold = await coldDuplicates(ctx, pypi, server, ctx.quick ? 8 : 20);
+      results[i].duplicates = cold.duplicates;
+      links.push(cold.links);
+    }
+    for (let round = 0; round < ctx.rounds; round++) {
+      for (const [i, result] of results.entries()) await throughput(ctx, wrk, links[i], result);
+    }
   } finally {
-    await server.stop();
+    for (const server of servers) await server.stop();
   }
-  ctx.log(
-    `run 3: ${contender.name}: cold ${formatMs(median(result.cold))}, warm ${formatMs(median(result.warm))}, dup max ${result.duplicates.maxPerFile}`,
-  );
-  return result;
+  for (const r of results) {
+    ctx.log(
+      `run 3: ${r.name}: cold ${formatMs(median(r.cold))}, warm ${formatMs(median(r.warm))}, dup max ${r.duplicates.maxPerFile}`,
+    );
+  }
+  return results;
 }
 
 function nginxContender(binary: string, pypi: FakePypi, dir: string, cacheLock: boolean): Contender {
@@ -171,23 +192,25 @@ export async function runVersusNginx(ctx: BenchContext): Promise<Omit<RunReport,
   const version = await nginxVersion(binary);
   const pypi = await ctx.startPypi();
   const dir = await ctx.tempDir('versus-nginx');
-  const results: ContenderResult[] = [];
+  const wrk = await ensureDebianCommand('wrk', 'wrk', ctx.log);
+  let results: ContenderResult[];
   try {
-    for (const contender of [
+    results = await measureAll(ctx, pypi, wrk, [
       proxyContender(ctx, pypi, dir),
       nginxContender(binary, pypi, dir, false),
       nginxContender(binary, pypi, dir, true),
-    ]) {
-      results.push(await measure(ctx, pypi, contender));
-    }
+    ]);
   } finally {
     await pypi.stop();
     await rm(dir, { recursive: true, force: true });
   }
   const [proxy, nginx, nginxLock] = results;
   const warmRatio = ratio(median(proxy.warm), Math.min(median(nginx.warm), median(nginxLock.warm)));
-  const largeRate = (r: ContenderResult) => r.largeBytes / median(r.largeMs);
-  const smallRate = (r: ContenderResult) => r.smallRequests / median(r.smallMs);
+  // Bytes per second on one large file; files per second on many small ones.
+  const largeRate = (r: ContenderResult) => median(r.large.map((w) => w.bytes / w.seconds));
+  const smallRate = (r: ContenderResult) => median(r.small.map((w) => w.requests / w.seconds));
+  const smallBytesRate = (r: ContenderResult) => median(r.small.map((w) => w.bytes / w.seconds));
+  const wrkErrors = (r: ContenderResult) => [...r.large, ...r.small].reduce((n, w) => n + w.errors, 0);
   const bestNginx = (f: (r: ContenderResult) => number) => Math.max(f(nginx), f(nginxLock));
   return {
     id: 'run3',
@@ -195,8 +218,8 @@ export async function runVersusNginx(ctx: BenchContext): Promise<Omit<RunReport,
     method: [
       `nginx ${version} (Debian package, installed by the bench when missing), run in the foreground with a generated config: 2 workers, \`proxy_cache\` on disk, keep-alive to the upstream, sendfile. Two server blocks front the stand-in's two origins; the index block rewrites the files origin in page bodies with \`sub_filter\` (pages fetched uncompressed for that, cached 10 min as PyPI's Cache-Control allows, keyed with the Accept header). Files are cached as long as they say (a year).`,
       'The proxy: dist/proxy.js as a child process. Cold: empty store, revalidate policy. Warm: a new process on the filled store with frozen pages (what the action runs on a restored store).',
-      `Install: \`pip install --no-cache-dir -r lockfile\` through each server, fresh venv, median of ${ctx.rounds} rounds; cold rounds start on an empty cache each.`,
-      `Throughput (warm, loopback, Node keep-alive clients in the bench process): one large file (${ctx.quick ? 4 : 8} clients, ${ctx.quick ? 8 : 16} downloads of the largest wheel) and many small files (32 clients, every wheel under 1 MB five times), median of ${ctx.rounds} rounds.`,
+      `Install: \`pip install --no-cache-dir -r lockfile\` through each server, fresh venv; cold: median of ${ctx.rounds} rounds, each on an empty cache; warm: median of ${ctx.rounds + 2} rounds. Rounds are interleaved across the servers (proxy, nginx, nginx with lock, proxy, ...), so drift on the shared machine touches all alike.`,
+      `Throughput (warm, loopback): wrk (Debian's package, a native client, installed by the bench when missing) on two threads for ${ctx.quick ? 2 : 5} s: one large file (the largest wheel, 8 connections) and many small files (every wheel under 1 MB in turn, 32 connections); the three servers run side by side and take turns, median of ${ctx.rounds} rounds.`,
       `Cold duplicates: on an empty cache, ${ctx.quick ? 8 : 20} clients at once each fetch the largest wheel then every small wheel in its own order; upstream GETs counted per file by the stand-in.`,
     ],
     tables: [
@@ -224,10 +247,10 @@ export async function runVersusNginx(ctx: BenchContext): Promise<Omit<RunReport,
         columns: ['server', 'one large file', 'many small files', 'small files per second', 'errors'],
         rows: results.map((r) => [
           r.name,
-          formatRate(r.largeBytes, median(r.largeMs)),
-          formatRate(r.smallBytes, median(r.smallMs)),
-          Math.round(smallRate(r) * 1000),
-          r.throughputErrors,
+          formatRate(largeRate(r), 1000),
+          formatRate(smallBytesRate(r), 1000),
+          Math.round(smallRate(r)),
+          wrkErrors(r),
         ]),
       },
       {
@@ -260,7 +283,7 @@ export async function runVersusNginx(ctx: BenchContext): Promise<Omit<RunReport,
       },
     ],
     notes: [
-      `Bytes moved per throughput round: large ${formatBytes(proxy.largeBytes)}, small ${formatBytes(proxy.smallBytes)} in ${proxy.smallRequests} requests.`,
+      `Bytes the proxy served per throughput round (median): large ${formatBytes(median(proxy.large.map((w) => w.bytes)))}, small ${formatBytes(median(proxy.small.map((w) => w.bytes)))} in ${median(proxy.small.map((w) => w.requests))} requests.`,
     ],
     data: { results },
   };

@@ -5,6 +5,7 @@ import type { FakePypi } from '../../__tests__/support/fake-pypi.js';
 import type { IndexPolicy } from '../../src/proxy/index.js';
 import { type BenchContext, pipJob, upstreamTraffic } from '../context.js';
 import type { RunReport } from '../report-model.js';
+import { ensureNginx, startNginx } from '../support/nginx.js';
 import { startProxyProcess } from '../support/proxy-process.js';
 import { formatMs, formatRatio, median, ratio } from '../support/stats.js';
 
@@ -50,7 +51,25 @@ function proxyJob(ctx: BenchContext, pypi: FakePypi, store: string, policy: Inde
   };
 }
 
+/** nginx proxy_cache on a warm cache, a new process per job: what any index costs pip. */
+function nginxJob(ctx: BenchContext, pypi: FakePypi, binary: string, dir: string) {
+  return async () => {
+    const nginx = await startNginx(binary, {
+      dir,
+      indexOrigin: new URL(pypi.indexUrl).origin,
+      filesOrigin: pypi.filesOrigin,
+      cacheLock: true,
+    });
+    try {
+      return await pipJob(ctx, { indexUrl: nginx.indexUrl });
+    } finally {
+      await nginx.stop();
+    }
+  };
+}
+
 export async function runWarmInstall(ctx: BenchContext): Promise<Omit<RunReport, 'durationMs'>> {
+  const nginxBinary = await ensureNginx(ctx.log);
   const pypi = await ctx.startPypi();
   const dir = await ctx.tempDir('warm-install');
   const store = join(dir, 'store');
@@ -60,6 +79,8 @@ export async function runWarmInstall(ctx: BenchContext): Promise<Omit<RunReport,
     // Warm up: fill the proxy store and pip's cache once (not timed).
     await proxyJob(ctx, pypi, store, 'revalidate')();
     await pipJob(ctx, { indexUrl: pypi.indexUrl, cacheDir: pipCache, trustHost: true });
+    const nginxDir = join(dir, 'nginx');
+    await nginxJob(ctx, pypi, nginxBinary, nginxDir)();
 
     variants.push(
       await roundsOf(ctx, pypi, 'local folder (--no-index --find-links)', () =>
@@ -68,6 +89,9 @@ export async function runWarmInstall(ctx: BenchContext): Promise<Omit<RunReport,
     );
     variants.push(
       await roundsOf(ctx, pypi, 'proxy, warm store, frozen pages', proxyJob(ctx, pypi, store, 'frozen')),
+    );
+    variants.push(
+      await roundsOf(ctx, pypi, 'nginx proxy_cache, warm cache', nginxJob(ctx, pypi, nginxBinary, nginxDir)),
     );
     variants.push(
       await roundsOf(
@@ -88,6 +112,7 @@ export async function runWarmInstall(ctx: BenchContext): Promise<Omit<RunReport,
   }
   const base = median(variants[0].times);
   const frozen = ratio(median(variants[1].times), base);
+  const nginxWarm = ratio(median(variants[2].times), base);
   return {
     id: 'run2',
     title: 'Run 2: warm install wall time against the physical limit',
@@ -96,6 +121,7 @@ export async function runWarmInstall(ctx: BenchContext): Promise<Omit<RunReport,
       'Physical limit: `pip install --no-index --find-links <the folder of the same wheels>`: no network, no index, nothing to verify.',
       'Proxy rows: a new dist/proxy.js process per job on a store filled by one earlier job, pip with `--no-cache-dir` pointed at it. Frozen: pages from the store, no upstream request (what the action runs on a restored store). Revalidated: each page is asked upstream once per proxy run (conditional request, 304).',
       "pip's own warm cache: pip's cache folder filled by an earlier job, pointed at the stand-in directly (what actions/setup-python `cache: pip` gives).",
+      'nginx proxy_cache, warm cache: the configuration of run 3 (with proxy_cache_lock) on a cache filled by one earlier job, a new nginx per job: what pip pays for going through any index server, measured in the same run.',
     ],
     tables: [
       {
@@ -123,7 +149,7 @@ export async function runWarmInstall(ctx: BenchContext): Promise<Omit<RunReport,
       {
         goal: 'warm install within 1.10x of the local folder',
         met: frozen <= 1.1,
-        detail: `proxy (frozen) ${formatRatio(frozen)}`,
+        detail: `proxy (frozen) ${formatRatio(frozen)}; nginx proxy_cache warm ${formatRatio(nginxWarm)}`,
       },
     ],
     notes: [],

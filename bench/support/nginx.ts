@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureDebianCommand } from './debian.js';
 import { freePort, runCommand } from './processes.js';
 
 export interface NginxOptions {
@@ -24,19 +25,8 @@ export interface NginxProcess {
 }
 
 /** The nginx binary, installing Debian's package first when there is none. */
-export async function ensureNginx(log: (line: string) => void): Promise<string> {
-  const found = await runCommand('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx']);
-  if (found.code === 0) return found.stdout.trim().split('\n')[0];
-  log('nginx not found: apt-get install nginx (Debian package)');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  // policy-rc.d 101 keeps the package's service from starting; the bench runs its own nginx.
-  const script =
-    'printf "#!/bin/sh\\nexit 101\\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d; ' +
-    '(apt-get install -y --no-install-recommends nginx || (apt-get update && apt-get install -y --no-install-recommends nginx)); ' +
-    'status=$?; rm -f /usr/sbin/policy-rc.d; exit $status';
-  const installed = await runCommand('sh', ['-c', script], { env, timeoutMs: 600_000 });
-  if (installed.code !== 0) throw new Error(`apt-get install nginx failed: ${installed.stderr.slice(-2000)}`);
-  return '/usr/sbin/nginx';
+export function ensureNginx(log: (line: string) => void): Promise<string> {
+  return ensureDebianCommand('nginx', 'nginx', log);
 }
 
 export async function nginxVersion(binary: string): Promise<string> {
