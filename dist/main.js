@@ -24,7 +24,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-V6HI6GUN.js";
+} from "./chunk-YUOLQU34.js";
 import {
   __name
 } from "./chunk-24GW6G4N.js";

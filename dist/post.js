@@ -12,7 +12,7 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-V6HI6GUN.js";
+} from "./chunk-YUOLQU34.js";
 import {
   __name,
   pruneStoreToManifest

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { findOnPath, runCommand } from './command.js';
 import type { InstallerChoice } from './inputs.js';
+import { pipConfigMayApply } from './pip-config.js';
 import { joinPath, type Platform, userCacheDir } from './platform.js';
 
 // pip and uv as data: how each is detected, where its cache lives, and how it is pruned.
@@ -18,6 +19,8 @@ export interface Installer {
   /** Arguments that make it print its cache folder: honours its config files too. */
   cacheDirArgs: string[];
   defaultCacheDir: (platform: Platform) => string;
+  /** True when nothing can have moved the folder from the default: the installer is not asked. */
+  surelyDefaultCacheDir?: (platform: Platform, executable: string) => boolean;
   /** Drops what can be fetched again cheaply; keeps what was built locally. */
   prune: (cacheDir: string, env: NodeJS.ProcessEnv) => Promise<string>;
 }
@@ -35,6 +38,7 @@ export const PIP: Installer = {
     platform.os === 'win32'
       ? joinPath(platform.os)(userCacheDir(platform), 'pip', 'Cache')
       : joinPath(platform.os)(userCacheDir(platform), 'pip'),
+  surelyDefaultCacheDir: (platform, executable) => !pipConfigMayApply(platform, executable),
   // pip's cache: http/ and http-v2/ hold downloaded files (refetchable), wheels/ holds wheels
   // pip built from sdists (expensive to redo). See pip's src/pip/_internal/cache.py.
   prune: async (cacheDir) => {
@@ -93,7 +97,7 @@ export async function resolveCacheDir(installer: Installer, platform: Platform):
   const fromEnv = platform.env[installer.cacheDirVariable]?.trim();
   if (fromEnv) return fromEnv;
   const executable = findExecutable(installer, platform.env);
-  if (executable) {
+  if (executable && !installer.surelyDefaultCacheDir?.(platform, executable)) {
     const result = await runCommand(executable, installer.cacheDirArgs, {
       env: platform.env,
       timeoutMs: 30_000,

@@ -28076,8 +28076,8 @@ var require_constants7 = __commonJS({
       /**
        * Create GLOB_CHARS
        */
-      globChars(win322) {
-        return win322 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      globChars(win323) {
+        return win323 === true ? WINDOWS_CHARS : POSIX_CHARS;
       }
     };
   }
@@ -29007,9 +29007,9 @@ var require_parse3 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
+                const posix3 = POSIX_REGEX_SOURCE[rest2];
+                if (posix3) {
+                  prev.value = pre + posix3;
                   state3.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -29526,7 +29526,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
+      const posix3 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state3 = regex.state;
       delete regex.state;
@@ -29536,8 +29536,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = /* @__PURE__ */ __name((input, returnObject = false) => {
-        const { isMatch, match: match3, output } = picomatch2.test(input, regex, options, { glob, posix: posix2 });
-        const result = { glob, state: state3, regex, posix: posix2, input, output, match: match3, isMatch };
+        const { isMatch, match: match3, output } = picomatch2.test(input, regex, options, { glob, posix: posix3 });
+        const result = { glob, state: state3, regex, posix: posix3, input, output, match: match3, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -29562,7 +29562,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     }, "picomatch");
-    picomatch2.test = (input, regex, options, { glob, posix: posix2 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -29570,7 +29570,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
       let match3 = input === glob;
       let output = match3 && format ? format(input) : input;
       if (match3 === false) {
@@ -29579,16 +29579,16 @@ var require_picomatch = __commonJS({
       }
       if (match3 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match3 = picomatch2.matchBase(input, regex, options, posix2);
+          match3 = picomatch2.matchBase(input, regex, options, posix3);
         } else {
           match3 = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match3), match: match3, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix2 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix3 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix2 }));
+      return regex.test(utils.basename(input, { windows: posix3 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -76077,6 +76077,66 @@ function runCommand(file, args, options = {}) {
 }
 __name(runCommand, "runCommand");
 
+// src/pip-config.ts
+import { closeSync as closeSync3, existsSync as existsSync5, openSync as openSync3, readSync } from "node:fs";
+import { posix as posix2, win32 as win322 } from "node:path";
+function pipConfigMayApply(platform2, pipExecutable, exists2 = existsSync5) {
+  if (platform2.env.PIP_CONFIG_FILE) return true;
+  const prefix2 = pythonPrefix(pipExecutable, platform2.os);
+  if (prefix2 === void 0) return true;
+  return pipConfigFiles(platform2, prefix2).some(exists2);
+}
+__name(pipConfigMayApply, "pipConfigMayApply");
+function pipConfigFiles(platform2, prefix2) {
+  const { os: os9, env, home } = platform2;
+  if (os9 === "win32") {
+    const join13 = win322.join;
+    return [
+      join13(env.ProgramData || "C:\\ProgramData", "pip", "pip.ini"),
+      join13(env.APPDATA || join13(home, "AppData", "Roaming"), "pip", "pip.ini"),
+      join13(home, "pip", "pip.ini"),
+      join13(prefix2, "pip.ini")
+    ];
+  }
+  const join12 = posix2.join;
+  const siteDirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
+  return [
+    ...siteDirs.map((dir) => join12(dir, "pip", "pip.conf")),
+    "/etc/pip.conf",
+    "/Library/Application Support/pip/pip.conf",
+    join12(env.XDG_CONFIG_HOME || join12(home, ".config"), "pip", "pip.conf"),
+    join12(home, "Library", "Application Support", "pip", "pip.conf"),
+    join12(home, ".pip", "pip.conf"),
+    join12(prefix2, "pip.conf")
+  ];
+}
+__name(pipConfigFiles, "pipConfigFiles");
+function pythonPrefix(pipExecutable, os9) {
+  if (os9 === "win32") return win322.dirname(win322.dirname(pipExecutable));
+  const firstLine = readFirstLine(pipExecutable);
+  if (firstLine === void 0) return void 0;
+  if (!firstLine.startsWith("#!")) return posix2.dirname(posix2.dirname(pipExecutable));
+  const interpreter = firstLine.slice(2).trim().split(/\s+/)[0] ?? "";
+  if (!interpreter.startsWith("/") || !/^python/.test(posix2.basename(interpreter))) return void 0;
+  return posix2.dirname(posix2.dirname(interpreter));
+}
+__name(pythonPrefix, "pythonPrefix");
+function readFirstLine(path12) {
+  try {
+    const fd = openSync3(path12, "r");
+    try {
+      const buffer3 = Buffer.alloc(512);
+      const length = readSync(fd, buffer3, 0, buffer3.length, 0);
+      return buffer3.subarray(0, length).toString("latin1").split("\n")[0];
+    } finally {
+      closeSync3(fd);
+    }
+  } catch {
+    return void 0;
+  }
+}
+__name(readFirstLine, "readFirstLine");
+
 // src/installers.ts
 var fileName = /* @__PURE__ */ __name((path12) => path12.slice(path12.lastIndexOf("/") + 1), "fileName");
 var PIP = {
@@ -76086,6 +76146,7 @@ var PIP = {
   executables: ["pip", "pip3"],
   cacheDirArgs: ["cache", "dir"],
   defaultCacheDir: /* @__PURE__ */ __name((platform2) => platform2.os === "win32" ? joinPath(platform2.os)(userCacheDir(platform2), "pip", "Cache") : joinPath(platform2.os)(userCacheDir(platform2), "pip"), "defaultCacheDir"),
+  surelyDefaultCacheDir: /* @__PURE__ */ __name((platform2, executable) => !pipConfigMayApply(platform2, executable), "surelyDefaultCacheDir"),
   // pip's cache: http/ and http-v2/ hold downloaded files (refetchable), wheels/ holds wheels
   // pip built from sdists (expensive to redo). See pip's src/pip/_internal/cache.py.
   prune: /* @__PURE__ */ __name(async (cacheDir) => {
@@ -76134,7 +76195,7 @@ async function resolveCacheDir(installer, platform2) {
   const fromEnv = platform2.env[installer.cacheDirVariable]?.trim();
   if (fromEnv) return fromEnv;
   const executable = findExecutable(installer, platform2.env);
-  if (executable) {
+  if (executable && !installer.surelyDefaultCacheDir?.(platform2, executable)) {
     const result = await runCommand(executable, installer.cacheDirArgs, {
       env: platform2.env,
       timeoutMs: 3e4
@@ -76155,7 +76216,7 @@ function findExecutable(installer, env) {
 __name(findExecutable, "findExecutable");
 
 // src/job-proxy.ts
-import { existsSync as existsSync6 } from "node:fs";
+import { existsSync as existsSync7 } from "node:fs";
 import { mkdir as mkdir4, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname as dirname6, join as join11 } from "node:path";
@@ -76163,7 +76224,7 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/proxy/launcher.ts
 import { spawn as spawn2 } from "node:child_process";
-import { existsSync as existsSync5, openSync as openSync3, readFileSync } from "node:fs";
+import { existsSync as existsSync6, openSync as openSync4, readFileSync } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile2 } from "node:fs/promises";
 import { join as join10 } from "node:path";
 async function launchProxy(options) {
@@ -76182,7 +76243,7 @@ async function launchProxy(options) {
     ["--ready-file", files.ready, "--log", files.accessLog, "--manifest", files.manifestFile],
     options.pinsFile ? ["--pins", options.pinsFile] : []
   ].flat();
-  const output = openSync3(files.outputFile, "a");
+  const output = openSync4(files.outputFile, "a");
   const child2 = spawn2(process.execPath, args, {
     detached: true,
     stdio: ["ignore", output, output],
@@ -76198,7 +76259,7 @@ async function launchProxy(options) {
   });
   child2.unref();
   const deadline = Date.now() + (options.readyTimeoutMs ?? 2e4);
-  while (!existsSync5(files.ready)) {
+  while (!existsSync6(files.ready)) {
     if (exited || Date.now() > deadline) {
       if (!exited && child2.pid) killQuietly(child2.pid, "SIGKILL");
       throw new Error(
@@ -76367,7 +76428,7 @@ async function stopJobProxy(state3) {
   const liveManifest = await fetchProxyManifest(state3.url);
   const stopped = await stopProxy(state3.pid);
   const problem = stopped === "not-running" || !stats ? `the proxy stopped during the job: ${tail(state3.outputFile, 5)}` : void 0;
-  const manifest = existsSync6(state3.manifestFile) ? await readManifest(state3.manifestFile).catch(() => liveManifest) : liveManifest;
+  const manifest = existsSync7(state3.manifestFile) ? await readManifest(state3.manifestFile).catch(() => liveManifest) : liveManifest;
   return { stats, manifest, problem };
 }
 __name(stopJobProxy, "stopJobProxy");
