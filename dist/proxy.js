@@ -386,6 +386,7 @@ var Download = class extends EventEmitter {
   async restart() {
     const handle2 = this.readHandle;
     this.readHandle = void 0;
+    this.state = "starting";
     this.written = 0;
     this.total = void 0;
     await (await handle2)?.close();
@@ -456,6 +457,7 @@ var TailReader = class extends Readable {
     );
   }
 };
+var MAX_RESUMES = 16;
 var DownloadCoordinator = class {
   constructor(store, client, events = {}) {
     this.store = store;
@@ -494,12 +496,13 @@ var DownloadCoordinator = class {
       try {
         return await this.fetchOnce(download);
       } catch (error) {
-        const again = error instanceof IntegrityError && download.restartable && attempt < this.client.retries;
+        const again = download.state === "streaming" && download.restartable && attempt < this.client.retries;
         if (!again) {
-          download.error = error;
+          const failure = typedFailure(error, download.target.url);
+          download.error = failure;
           download.state = "failed";
           download.emit("change");
-          throw error;
+          throw failure;
         }
         this.events.onRestart?.(`${error.message}; downloading it again`);
         await download.restart();
@@ -563,14 +566,17 @@ var DownloadCoordinator = class {
     const { target } = download;
     const hash = createHash("sha256");
     let body = firstBody;
+    let stalled = 0;
     for (let resumes = 0; ; resumes++) {
+      const before = download.written;
       try {
         await this.appendBody(download, body, writer, hash);
         break;
       } catch (error) {
         const resumable = !(error instanceof IntegrityError) && target.expectedSha256 !== void 0;
-        if (!resumable || resumes >= this.client.retries) throw error;
-        await sleep(this.client.backoffDelay(resumes));
+        stalled = download.written > before ? 0 : stalled + 1;
+        if (!resumable || stalled > this.client.retries || resumes >= MAX_RESUMES) throw error;
+        await sleep(this.client.backoffDelay(Math.max(0, stalled - 1)));
         body = await this.reopenAt(target, download.written);
       }
     }
@@ -616,6 +622,12 @@ var DownloadCoordinator = class {
     throw new UpstreamError(`${redactUrl(response.url)}: cannot resume (status ${response.status})`, true);
   }
 };
+function typedFailure(error, url) {
+  if (error instanceof IntegrityError || error instanceof UpstreamError || error instanceof NotFoundError)
+    return error;
+  return new UpstreamError(`${redactUrl(url)}: ${error.message}`, true);
+}
+__name(typedFailure, "typedFailure");
 function skipBytes(count) {
   let toSkip = count;
   return new Transform({
@@ -1301,14 +1313,13 @@ var MAX_PAGE_BYTES = 256 * 1024 * 1024;
 var PageService = class {
   constructor(options) {
     this.options = options;
-    this.health = options.health ?? new UpstreamHealth();
   }
   options;
   static {
     __name(this, "PageService");
   }
   loaded = /* @__PURE__ */ new Map();
-  health;
+  health = new UpstreamHealth();
   async project(upstream, project) {
     const result = await this.once(
       `${upstream.name}/${project}`,
@@ -1567,7 +1578,7 @@ async function sendStoredFile(req, res, file) {
   }
 }
 __name(sendStoredFile, "sendStoredFile");
-var READ_BUDGET_BYTES = 8 * 1024 * 1024;
+var READ_BUDGET_BYTES = 4 * 1024 * 1024;
 var MAX_READ_CHUNK_BYTES = 256 * 1024;
 var MIN_READ_CHUNK_BYTES = 64 * 1024;
 var activeStoreReads = 0;

@@ -162,3 +162,37 @@ test('upstream down: after two pages fail for good, stored pages are served with
   expect((await page(projects[0] ?? '')).status).toBe(200);
   expect(stack.pypi.requests).toHaveLength(1);
 });
+
+test('a body cut short again and again, with progress each time, is resumed to the end', async () => {
+  const wheel = stack.wheels.find((w) => w.name === 'victim-truncated-body');
+  if (!wheel) throw new Error('fixture');
+  await stack.restartProxy({ storeDir: join(stack.dir, 'store-cuts') });
+  const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
+  // More cuts than upstreamRetries (3): only cuts that bring no new bytes count against it.
+  stack.pypi.injectFault({ path: wheel.filename, fault: 'truncated-body', times: 6 });
+  stack.pypi.resetRequests();
+  const res = await request(url);
+  expect(res.status).toBe(200);
+  expect(sha256(res.body)).toBe(wheel.sha256);
+  const ranges = stack.pypi.requests
+    .filter((r) => r.path.endsWith(wheel.filename))
+    .map((r) => r.headers.range);
+  expect(ranges).toHaveLength(7);
+  expect(ranges.slice(1).every((range) => /^bytes=\d+-$/.test(String(range)))).toBe(true);
+});
+
+test('a body that fails for good answers 502 naming the upstream URL, not a bare 500', async () => {
+  const wheel = stack.wheels.find((w) => w.name === 'victim-reset-mid-body');
+  if (!wheel) throw new Error('fixture');
+  await stack.restartProxy({ storeDir: join(stack.dir, 'store-resets') });
+  const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
+  stack.pypi.injectFault({ path: wheel.filename, fault: 'reset-mid-body' });
+  try {
+    const res = await request(url);
+    expect(res.status).toBe(502);
+    expect(res.body.toString()).toContain(wheel.filename);
+  } finally {
+    stack.pypi.clearFaults();
+  }
+  expect(await listTree(join(stack.dir, 'store-resets', 'files'))).toEqual([]);
+});

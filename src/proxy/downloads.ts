@@ -101,6 +101,7 @@ export class Download extends EventEmitter {
   async restart(): Promise<void> {
     const handle = this.readHandle;
     this.readHandle = undefined;
+    this.state = 'starting';
     this.written = 0;
     this.total = undefined;
     await (await handle)?.close();
@@ -184,6 +185,9 @@ export interface DownloadEvents {
   onRestart?: (message: string) => void;
 }
 
+/** Resumes of one download attempt at most, however much each one brought. */
+const MAX_RESUMES = 16;
+
 export class DownloadCoordinator {
   private readonly inFlight = new Map<string, Download>();
 
@@ -222,15 +226,18 @@ export class DownloadCoordinator {
       try {
         return await this.fetchOnce(download);
       } catch (error: unknown) {
-        const again =
-          error instanceof IntegrityError && download.restartable && attempt < this.client.retries;
+        // Upstream answered 200 and then failed (bad bytes, a body cut short too often): worth a
+        // fresh download while no client has seen any byte. Failures before that (404, an
+        // upstream that is down) were retried by the client already.
+        const again = download.state === 'streaming' && download.restartable && attempt < this.client.retries;
         if (!again) {
-          download.error = error as Error;
+          const failure = typedFailure(error, download.target.url);
+          download.error = failure;
           download.state = 'failed';
           download.emit('change');
-          throw error;
+          throw failure;
         }
-        this.events.onRestart?.(`${error.message}; downloading it again`);
+        this.events.onRestart?.(`${(error as Error).message}; downloading it again`);
         await download.restart();
         await sleep(this.client.backoffDelay(attempt));
       }
@@ -293,14 +300,19 @@ export class DownloadCoordinator {
     const { target } = download;
     const hash = createHash('sha256');
     let body = firstBody;
+    // A cut that brought no new bytes counts against the retries; one after progress starts the
+    // count over (the upstream is alive), within a cap so that a trickle cannot loop for ever.
+    let stalled = 0;
     for (let resumes = 0; ; resumes++) {
+      const before = download.written;
       try {
         await this.appendBody(download, body, writer, hash);
         break;
       } catch (error: unknown) {
         const resumable = !(error instanceof IntegrityError) && target.expectedSha256 !== undefined;
-        if (!resumable || resumes >= this.client.retries) throw error;
-        await sleep(this.client.backoffDelay(resumes));
+        stalled = download.written > before ? 0 : stalled + 1;
+        if (!resumable || stalled > this.client.retries || resumes >= MAX_RESUMES) throw error;
+        await sleep(this.client.backoffDelay(Math.max(0, stalled - 1)));
         body = await this.reopenAt(target, download.written);
       }
     }
@@ -351,6 +363,13 @@ export class DownloadCoordinator {
     response.body.destroy();
     throw new UpstreamError(`${redactUrl(response.url)}: cannot resume (status ${response.status})`, true);
   }
+}
+
+/** Errors as the routes map them: a socket's own error (`aborted`) is an upstream failure, a 502. */
+function typedFailure(error: unknown, url: string): Error {
+  if (error instanceof IntegrityError || error instanceof UpstreamError || error instanceof NotFoundError)
+    return error;
+  return new UpstreamError(`${redactUrl(url)}: ${(error as Error).message}`, true);
 }
 
 function skipBytes(count: number): Transform {

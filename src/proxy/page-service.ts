@@ -54,16 +54,13 @@ export interface PageServiceOptions {
   manifest: ManifestRecorder;
   warn: (message: string) => void;
   pins?: Pins;
-  health?: UpstreamHealth;
 }
 
 export class PageService {
   private readonly loaded = new Map<string, Promise<unknown>>();
-  private readonly health: UpstreamHealth;
+  private readonly health = new UpstreamHealth();
 
-  constructor(private readonly options: PageServiceOptions) {
-    this.health = options.health ?? new UpstreamHealth();
-  }
+  constructor(private readonly options: PageServiceOptions) {}
 
   async project(upstream: Upstream, project: string): Promise<PageSource<ProjectPage>> {
     const result = await this.once(`${upstream.name}/${project}`, () =>
