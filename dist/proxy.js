@@ -382,13 +382,16 @@ var Download = class extends EventEmitter {
   get restartable() {
     return !this.streamed;
   }
-  /** Forgets a failed attempt's bytes before the next one. */
+  /**
+   * Forgets a failed attempt's bytes before the next one. `total` stays: a client arriving
+   * meanwhile must still see a small file as small and wait for the verified copy, or it would
+   * stream the next attempt and keep any later one from starting over.
+   */
   async restart() {
     const handle2 = this.readHandle;
     this.readHandle = void 0;
     this.state = "starting";
     this.written = 0;
-    this.total = void 0;
     await (await handle2)?.close();
   }
   async release() {
@@ -1578,7 +1581,7 @@ async function sendStoredFile(req, res, file) {
   }
 }
 __name(sendStoredFile, "sendStoredFile");
-var READ_BUDGET_BYTES = 4 * 1024 * 1024;
+var READ_BUDGET_BYTES = 2 * 1024 * 1024;
 var MAX_READ_CHUNK_BYTES = 256 * 1024;
 var MIN_READ_CHUNK_BYTES = 64 * 1024;
 var activeStoreReads = 0;

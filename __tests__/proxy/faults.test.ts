@@ -196,3 +196,25 @@ test('a body that fails for good answers 502 naming the upstream URL, not a bare
   }
   expect(await listTree(join(stack.dir, 'store-resets', 'files'))).toEqual([]);
 });
+
+test('a client arriving while a small file is downloaded again waits for the verified copy', async () => {
+  const wheel = stack.wheels.find((w) => w.name === 'victim-wrong-bytes');
+  if (!wheel) throw new Error('fixture');
+  const warnings: string[] = [];
+  // A long back-off keeps the window between two attempts open for the second client.
+  await stack.restartProxy({
+    storeDir: join(stack.dir, 'store-window'),
+    retryBackoffMs: 600,
+    onWarning: (m) => warnings.push(m),
+  });
+  const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
+  stack.pypi.injectFault({ path: wheel.filename, fault: 'wrong-bytes', times: 2 });
+  const first = request(url);
+  while (!warnings.some((m) => m.includes('downloading it again')))
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  const second = request(url);
+  for (const res of await Promise.all([first, second])) {
+    expect(res.status).toBe(200);
+    expect(sha256(res.body)).toBe(wheel.sha256);
+  }
+});

@@ -97,13 +97,16 @@ export class Download extends EventEmitter {
     return !this.streamed;
   }
 
-  /** Forgets a failed attempt's bytes before the next one. */
+  /**
+   * Forgets a failed attempt's bytes before the next one. `total` stays: a client arriving
+   * meanwhile must still see a small file as small and wait for the verified copy, or it would
+   * stream the next attempt and keep any later one from starting over.
+   */
   async restart(): Promise<void> {
     const handle = this.readHandle;
     this.readHandle = undefined;
     this.state = 'starting';
     this.written = 0;
-    this.total = undefined;
     await (await handle)?.close();
   }
 
