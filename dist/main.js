@@ -24,7 +24,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-YUOLQU34.js";
+} from "./chunk-GJKHGI2E.js";
 import {
   __name
 } from "./chunk-24GW6G4N.js";

@@ -12,7 +12,7 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-YUOLQU34.js";
+} from "./chunk-GJKHGI2E.js";
 import {
   __name,
   pruneStoreToManifest

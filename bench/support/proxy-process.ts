@@ -1,9 +1,11 @@
 // The proxy as the action runs it: dist/proxy.js in its own process, so its memory is its own.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IndexPolicy, ProxyStatsSnapshot } from '../../src/proxy/index.js';
+import { PROXY_NODE_FLAGS } from '../../src/proxy/launcher.js';
 import { memoryOf } from './processes.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,6 +41,8 @@ export async function startProxyProcess(options: {
   const child = spawn(
     process.execPath,
     [
+      // The flags the action's launcher gives its daemon, so the bench measures what jobs run.
+      ...PROXY_NODE_FLAGS,
       PROXY_SCRIPT,
       '--store',
       options.store,

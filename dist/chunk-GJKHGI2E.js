@@ -76227,6 +76227,7 @@ import { spawn as spawn2 } from "node:child_process";
 import { existsSync as existsSync6, openSync as openSync4, readFileSync } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile2 } from "node:fs/promises";
 import { join as join10 } from "node:path";
+var PROXY_NODE_FLAGS = ["--max-semi-space-size=1"];
 async function launchProxy(options) {
   await mkdir3(options.workDir, { recursive: true });
   const files = {
@@ -76236,6 +76237,7 @@ async function launchProxy(options) {
     manifestFile: join10(options.workDir, "manifest.json")
   };
   const args = [
+    PROXY_NODE_FLAGS,
     options.script,
     ["--store", options.storeDir],
     options.upstreams.flatMap((upstream) => ["--upstream", upstream]),
