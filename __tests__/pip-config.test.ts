@@ -48,7 +48,7 @@ test('Windows: the prefix is the folder above Scripts\\', () => {
 describe('whether a config file may move the cache folder', () => {
   const pip = () => script('venv/bin/pip', `#!${dir}/venv/bin/python3`);
 
-  test('no config file anywhere: the default folder, pip is not asked', () => {
+  test('no config file anywhere: none applies, so the default folder stands', () => {
     expect(pipConfigMayApply(linux(), pip(), () => false)).toBe(false);
   });
 
@@ -61,13 +61,13 @@ describe('whether a config file may move the cache folder', () => {
     expect(pipConfigMayApply(linux(), pip(), (path) => path === file)).toBe(true);
   });
 
-  test("the site config beside the venv's interpreter: pip is asked", () => {
+  test("the site config beside the venv's interpreter may apply", () => {
     const site = join(dir, 'venv', 'pip.conf');
     expect(pipConfigFiles(linux(), join(dir, 'venv'))).toContain(site);
     expect(pipConfigMayApply(linux(), pip(), (path) => path === site)).toBe(true);
   });
 
-  test('PIP_CONFIG_FILE set, or a pip behind a wrapper: pip is asked', () => {
+  test('PIP_CONFIG_FILE set, or a pip behind a wrapper: a config may apply', () => {
     expect(pipConfigMayApply(linux({ PIP_CONFIG_FILE: '/x/pip.conf' }), pip(), () => false)).toBe(true);
     expect(pipConfigMayApply(linux(), script('shims/pip', '#!/usr/bin/env bash'), () => false)).toBe(true);
   });

@@ -4,7 +4,9 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FakePypi, type FakePypiOptions } from '../__tests__/support/fake-pypi.js';
 import { createVenv, isolatedPipEnv, pipInstall } from '../__tests__/support/pip.js';
+import type { IndexPolicy } from '../src/proxy/index.js';
 import type { Corpus } from './corpus.js';
+import { startProxyProcess } from './support/proxy-process.js';
 
 export interface UpstreamCost {
   latencyMs: number;
@@ -104,6 +106,19 @@ export async function pipJob(
   if (result.code !== 0)
     ctx.log(`pip failed (${result.code}): ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return { code: result.code, ms, stderr: result.stderr };
+}
+
+/** pipJob through a new dist/proxy.js process on `store`, as each CI job starts its own proxy. */
+export async function pipJobThroughProxy(
+  ctx: BenchContext,
+  options: { store: string; upstreamIndexUrl: string; policy: IndexPolicy },
+): Promise<PipJobResult> {
+  const proxy = await startProxyProcess({ ...options, workDir: ctx.root });
+  try {
+    return await pipJob(ctx, { indexUrl: proxy.indexUrl });
+  } finally {
+    await proxy.stop();
+  }
 }
 
 /** Upstream traffic recorded by the stand-in since its last reset. */

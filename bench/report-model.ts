@@ -8,7 +8,7 @@ export interface Table {
 
 export interface Goal {
   goal: string;
-  /** null: not measured in this run (e.g. waiting for the proxy in the action). */
+  /** null: not measured in this run. */
   met: boolean | null;
   detail: string;
 }

@@ -49,8 +49,8 @@ function chartGroups(results: BenchResults): BarGroup[] | undefined {
   const setups = (run1?.data as { setups?: SetupCosts[] } | undefined)?.setups;
   return setups?.map((s) => ({
     label: s.setup,
-    cold: s.cold?.requests ?? null,
-    warm: s.warm?.requests ?? null,
+    cold: s.cold.requests,
+    warm: s.warm.requests,
   }));
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FakeCacheService } from '../../__tests__/support/fake-cache-service.js';
 import type { BenchContext } from '../context.js';
 import type { RunReport } from '../report-model.js';
-import { actionHasProxyInput, runActionJob } from '../support/action-job.js';
+import { runActionJob } from '../support/action-job.js';
 import { formatBytes, formatRatio, ratio } from '../support/stats.js';
 
 interface EntryStep {
@@ -63,14 +63,12 @@ async function bumpSeries(
 export async function runSavedEntry(ctx: BenchContext): Promise<Omit<RunReport, 'durationMs'>> {
   const steps = ctx.corpus.lockfiles.length - 1;
   const stamp = Date.now();
-  const withProxy = actionHasProxyInput()
-    ? await bumpSeries(
-        ctx,
-        steps,
-        (indexUrl) => ({ proxy: 'true', 'index-url': indexUrl, 'key-suffix': `run7-proxy-${stamp}` }),
-        [],
-      )
-    : [];
+  const withProxy = await bumpSeries(
+    ctx,
+    steps,
+    (indexUrl) => ({ proxy: 'true', 'index-url': indexUrl, 'key-suffix': `run7-proxy-${stamp}` }),
+    [],
+  );
   const withoutProxy = await bumpSeries(ctx, steps, () => ({ 'key-suffix': `run7-${stamp}` }));
   const last = withoutProxy[withoutProxy.length - 1];
   const entryRatios = withProxy.map((s) => ratio(s.entryBytes, s.wheelBytes));
@@ -84,9 +82,8 @@ export async function runSavedEntry(ctx: BenchContext): Promise<Omit<RunReport, 
       formatRatio(ratio(s.entryBytes, s.wheelBytes)),
     ]);
   const columns = ['lockfile', 'restored', 'wheels used', 'saved entry', 'entry / wheels'];
-  const measured = withProxy.length > 0;
   // Growth beyond the current set: the last entry's ratio against the first one's.
-  const growth = measured ? entryRatios[entryRatios.length - 1] - entryRatios[0] : Number.NaN;
+  const growth = entryRatios[entryRatios.length - 1] - entryRatios[0];
   return {
     id: 'run7',
     title: 'Run 7: saved entry size and growth over lockfile bumps',
@@ -95,15 +92,11 @@ export async function runSavedEntry(ctx: BenchContext): Promise<Omit<RunReport, 
       'Entry size: the archive the cache service stored. Wheels used: the bytes of the wheels that lockfile installs.',
     ],
     tables: [
-      ...(measured
-        ? [
-            {
-              caption: 'This action with the proxy (proxy store, pruned to what the job used)',
-              columns,
-              rows: rows(withProxy),
-            },
-          ]
-        : []),
+      {
+        caption: 'This action with the proxy (proxy store, pruned to what the job used)',
+        columns,
+        rows: rows(withProxy),
+      },
       {
         caption: 'This action without the proxy (pip cache folder), for comparison',
         columns,
@@ -113,17 +106,13 @@ export async function runSavedEntry(ctx: BenchContext): Promise<Omit<RunReport, 
     goals: [
       {
         goal: 'with proxy: entry at most 1.05x the wheels used',
-        met: measured ? maxRatio <= 1.05 && withProxy.every((s) => s.ok) : null,
-        detail: measured
-          ? `at most ${formatRatio(maxRatio)} over the ${withProxy.length} jobs`
-          : 'not measured: no `proxy` input in action.yml',
+        met: maxRatio <= 1.05 && withProxy.every((s) => s.ok),
+        detail: `at most ${formatRatio(maxRatio)} over the ${withProxy.length} jobs`,
       },
       {
         goal: 'with proxy: no growth beyond the current set over the bumps',
-        met: measured ? growth <= 0.01 : null,
-        detail: measured
-          ? `entry / wheels ${formatRatio(entryRatios[0])} at lockfile 0, ${formatRatio(entryRatios[entryRatios.length - 1])} after ${steps} bumps`
-          : 'not measured',
+        met: growth <= 0.01,
+        detail: `entry / wheels ${formatRatio(entryRatios[0])} at lockfile 0, ${formatRatio(entryRatios[entryRatios.length - 1])} after ${steps} bumps`,
       },
     ],
     notes: [

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { FakePypi, Fault } from '../../__tests__/support/fake-pypi.js';
 import type { IndexPolicy } from '../../src/proxy/index.js';
 import { fileHref } from '../../src/proxy/routes.js';
-import { type BenchContext, type PipJobResult, pipJob } from '../context.js';
+import { type BenchContext, type PipJobResult, pipJob, pipJobThroughProxy } from '../context.js';
 import type { RunReport, Table } from '../report-model.js';
 import { getOnce } from '../support/http-load.js';
 import { startProxyProcess } from '../support/proxy-process.js';
@@ -167,19 +167,8 @@ async function upstreamDown(
 ): Promise<{ policy: IndexPolicy; outcome: Outcome; error: string; ms: number }[]> {
   const pypi = await ctx.startPypi();
   const store = join(dir, 'down-store');
-  const withProxy = async (policy: IndexPolicy) => {
-    const proxy = await startProxyProcess({
-      store,
-      upstreamIndexUrl: pypi.indexUrl,
-      policy,
-      workDir: ctx.root,
-    });
-    try {
-      return await pipJob(ctx, { indexUrl: proxy.indexUrl });
-    } finally {
-      await proxy.stop();
-    }
-  };
+  const withProxy = (policy: IndexPolicy) =>
+    pipJobThroughProxy(ctx, { store, upstreamIndexUrl: pypi.indexUrl, policy });
   try {
     await withProxy('revalidate'); // fills the store
     pypi.setDown(true);

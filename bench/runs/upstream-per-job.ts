@@ -5,7 +5,7 @@ import { FakeCacheService } from '../../__tests__/support/fake-cache-service.js'
 import type { FakePypi } from '../../__tests__/support/fake-pypi.js';
 import { type BenchContext, pipJob, upstreamTraffic } from '../context.js';
 import type { RunReport } from '../report-model.js';
-import { actionHasProxyInput, runActionJob } from '../support/action-job.js';
+import { runActionJob } from '../support/action-job.js';
 import { formatBytes, formatMs } from '../support/stats.js';
 
 export interface JobCost {
@@ -20,9 +20,8 @@ export interface JobCost {
 
 export interface SetupCosts {
   setup: string;
-  cold: JobCost | null;
-  warm: JobCost | null;
-  note?: string;
+  cold: JobCost;
+  warm: JobCost;
 }
 
 type Job = () => Promise<{ code: number; ms: number }>;
@@ -51,54 +50,32 @@ async function pipCacheDir(ctx: BenchContext, pypi: FakePypi): Promise<SetupCost
   return result;
 }
 
-async function actionWithoutProxy(ctx: BenchContext, pypi: FakePypi): Promise<SetupCosts> {
+/**
+ * The action under the runner emulation. With the proxy, main starts it and exports
+ * PIP_INDEX_URL, so pip gets no index flag.
+ */
+async function actionJobs(ctx: BenchContext, pypi: FakePypi, proxy: boolean): Promise<SetupCosts> {
   const service = new FakeCacheService();
   await service.start();
   try {
-    const dir = await ctx.tempDir('action-no-proxy');
+    const dir = await ctx.tempDir(proxy ? 'action-proxy' : 'action-no-proxy');
+    const suffix = `run1-${proxy ? 'proxy-' : ''}${Date.now()}`;
+    const inputs: Record<string, string> = proxy
+      ? { proxy: 'true', 'index-url': pypi.indexUrl, 'key-suffix': suffix }
+      : { 'key-suffix': suffix };
     const options = {
       service,
       workspace: join(dir, 'workspace'),
       xdg: join(dir, 'xdg'),
       lockIndex: 0,
       indexUrl: pypi.indexUrl,
-      inputs: { 'key-suffix': `run1-${Date.now()}` },
-    };
-    await mkdir(options.workspace, { recursive: true });
-    const job = async () => (await runActionJob(ctx, options)).install;
-    return { setup: 'this action, no proxy', cold: await measure(pypi, job), warm: await measure(pypi, job) };
-  } finally {
-    await service.stop();
-  }
-}
-
-/** The action with `proxy: true`: main starts the proxy and exports PIP_INDEX_URL, so pip gets no index flag. */
-async function actionWithProxy(ctx: BenchContext, pypi: FakePypi): Promise<SetupCosts> {
-  if (!actionHasProxyInput()) {
-    return {
-      setup: 'this action, with proxy',
-      cold: null,
-      warm: null,
-      note: 'not measured: no `proxy` input in action.yml',
-    };
-  }
-  const service = new FakeCacheService();
-  await service.start();
-  try {
-    const dir = await ctx.tempDir('action-proxy');
-    const options = {
-      service,
-      workspace: join(dir, 'workspace'),
-      xdg: join(dir, 'xdg'),
-      lockIndex: 0,
-      indexUrl: pypi.indexUrl,
-      inputs: { proxy: 'true', 'index-url': pypi.indexUrl, 'key-suffix': `run1-proxy-${Date.now()}` },
-      installArgs: [],
+      inputs,
+      installArgs: proxy ? [] : undefined,
     };
     await mkdir(options.workspace, { recursive: true });
     const job = async () => (await runActionJob(ctx, options)).install;
     return {
-      setup: 'this action, with proxy',
+      setup: proxy ? 'this action, with proxy' : 'this action, no proxy',
       cold: await measure(pypi, job),
       warm: await measure(pypi, job),
     };
@@ -109,7 +86,6 @@ async function actionWithProxy(ctx: BenchContext, pypi: FakePypi): Promise<Setup
 
 function row(setup: SetupCosts, phase: 'cold' | 'warm'): (string | number)[] {
   const cost = setup[phase];
-  if (!cost) return [setup.setup, phase, '—', '—', '—', '—', '—', '—'];
   return [
     setup.setup,
     phase,
@@ -126,11 +102,15 @@ export async function runUpstreamPerJob(ctx: BenchContext): Promise<Omit<RunRepo
   const pypi = await ctx.startPypi();
   const setups: SetupCosts[] = [];
   try {
-    for (const measureSetup of [noCache, pipCacheDir, actionWithoutProxy, actionWithProxy]) {
+    const measureSetups = [
+      noCache,
+      pipCacheDir,
+      (c: BenchContext, p: FakePypi) => actionJobs(c, p, false),
+      (c: BenchContext, p: FakePypi) => actionJobs(c, p, true),
+    ];
+    for (const measureSetup of measureSetups) {
       const result = await measureSetup(ctx, pypi);
-      ctx.log(
-        `run 1: ${result.setup}: cold ${result.cold?.requests ?? '-'} req, warm ${result.warm?.requests ?? '-'} req`,
-      );
+      ctx.log(`run 1: ${result.setup}: cold ${result.cold.requests} req, warm ${result.warm.requests} req`);
       setups.push(result);
     }
   } finally {
@@ -165,13 +145,11 @@ export async function runUpstreamPerJob(ctx: BenchContext): Promise<Omit<RunRepo
     goals: [
       {
         goal: 'warm with proxy: 0 upstream requests, 0 bytes',
-        met: withProxy.warm ? withProxy.warm.requests === 0 && withProxy.warm.bytes === 0 : null,
-        detail: withProxy.warm
-          ? `${withProxy.warm.requests} requests, ${formatBytes(withProxy.warm.bytes)}`
-          : (withProxy.note ?? 'not measured'),
+        met: withProxy.warm.requests === 0 && withProxy.warm.bytes === 0,
+        detail: `${withProxy.warm.requests} requests, ${formatBytes(withProxy.warm.bytes)}`,
       },
     ],
-    notes: setups.filter((s) => s.note).map((s) => `${s.setup}: ${s.note}.`),
+    notes: [],
     data: { setups },
   };
 }

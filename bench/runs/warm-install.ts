@@ -3,10 +3,9 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FakePypi } from '../../__tests__/support/fake-pypi.js';
 import type { IndexPolicy } from '../../src/proxy/index.js';
-import { type BenchContext, pipJob, upstreamTraffic } from '../context.js';
+import { type BenchContext, pipJob, pipJobThroughProxy, upstreamTraffic } from '../context.js';
 import type { RunReport } from '../report-model.js';
 import { ensureNginx, startNginx } from '../support/nginx.js';
-import { startProxyProcess } from '../support/proxy-process.js';
 import { formatMs, formatRatio, median, ratio } from '../support/stats.js';
 
 interface Variant {
@@ -36,19 +35,7 @@ async function roundsOf(
 
 /** A new proxy process per job on the same warm store, as each CI job starts its own. */
 function proxyJob(ctx: BenchContext, pypi: FakePypi, store: string, policy: IndexPolicy) {
-  return async () => {
-    const proxy = await startProxyProcess({
-      store,
-      upstreamIndexUrl: pypi.indexUrl,
-      policy,
-      workDir: ctx.root,
-    });
-    try {
-      return await pipJob(ctx, { indexUrl: proxy.indexUrl });
-    } finally {
-      await proxy.stop();
-    }
-  };
+  return () => pipJobThroughProxy(ctx, { store, upstreamIndexUrl: pypi.indexUrl, policy });
 }
 
 /** nginx proxy_cache on a warm cache, a new process per job: what any index costs pip. */

@@ -1,6 +1,5 @@
 // One CI job of the action as the runner runs it: dist/main.js, a `pip install` step with the
 // env the job's steps see, dist/post.js; against the cache service stand-in.
-import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jobEnv } from '../../__tests__/support/cache-job.js';
@@ -8,17 +7,11 @@ import type { FakeCacheService } from '../../__tests__/support/fake-cache-servic
 import { createVenv, pipInstall } from '../../__tests__/support/pip.js';
 import { RunnerJob, type StepResult } from '../../__tests__/support/runner.js';
 import type { BenchContext } from '../context.js';
-import { REPO_ROOT } from './proxy-process.js';
 
 export interface ActionJobResult {
   main: StepResult;
   post: StepResult;
   install: { code: number; ms: number; stderr: string };
-}
-
-/** True once action.yml declares a `proxy` input (the proxy wired into the action). */
-export function actionHasProxyInput(): boolean {
-  return /^ {2}proxy:\s*$/m.test(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8'));
 }
 
 /**

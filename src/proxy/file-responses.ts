@@ -19,7 +19,7 @@ export type Served = 'store' | 'upstream';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** Files up to this size are sent only once verified; larger ones stream as they arrive. */
-export const VERIFY_FIRST_MAX_BYTES = 8 * 1024 * 1024;
+const VERIFY_FIRST_MAX_BYTES = 8 * 1024 * 1024;
 
 function fileHeaders(etag: string | undefined): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {
