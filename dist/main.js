@@ -24,15 +24,30 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-GJKHGI2E.js";
+} from "./chunk-YZBEUFYW.js";
 import {
   __name
-} from "./chunk-24GW6G4N.js";
+} from "./chunk-ID6FP7E3.js";
 
-// src/restore.ts
+// src/action/restore.ts
 import { mkdir } from "node:fs/promises";
 
-// src/dependency-files.ts
+// src/installers/python-version.ts
+var PRINT_VERSION = 'import sys; print("%d.%d" % sys.version_info[:2])';
+async function detectPythonVersion(env = process.env) {
+  const candidates = process.platform === "win32" ? ["python", "python3"] : ["python3", "python"];
+  for (const name of candidates) {
+    const python = findOnPath(name, env);
+    if (!python) continue;
+    const result = await runCommand(python, ["-c", PRINT_VERSION], { env, timeoutMs: 3e4 });
+    const version = result.stdout.trim();
+    if (result.code === 0 && /^\d+\.\d+$/.test(version)) return version;
+  }
+  return "none";
+}
+__name(detectPythonVersion, "detectPythonVersion");
+
+// src/key/dependency-files.ts
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 var SKIPPED_FOLDERS = /* @__PURE__ */ new Set([
@@ -87,7 +102,7 @@ function isFile(workspace, path, entry) {
 }
 __name(isFile, "isFile");
 
-// src/key.ts
+// src/key/key.ts
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join as join2 } from "node:path";
@@ -126,7 +141,7 @@ function deriveCacheKey(parts, hash) {
 }
 __name(deriveCacheKey, "deriveCacheKey");
 
-// src/lockfile-pins.ts
+// src/key/lockfile-pins.ts
 import { readFileSync as readFileSync2 } from "node:fs";
 import { join as join3 } from "node:path";
 function readLockfilePins(workspace, files) {
@@ -191,22 +206,7 @@ function pipfileLockPins(text) {
 }
 __name(pipfileLockPins, "pipfileLockPins");
 
-// src/python-version.ts
-var PRINT_VERSION = 'import sys; print("%d.%d" % sys.version_info[:2])';
-async function detectPythonVersion(env = process.env) {
-  const candidates = process.platform === "win32" ? ["python", "python3"] : ["python3", "python"];
-  for (const name of candidates) {
-    const python = findOnPath(name, env);
-    if (!python) continue;
-    const result = await runCommand(python, ["-c", PRINT_VERSION], { env, timeoutMs: 3e4 });
-    const version = result.stdout.trim();
-    if (result.code === 0 && /^\d+\.\d+$/.test(version)) return version;
-  }
-  return "none";
-}
-__name(detectPythonVersion, "detectPythonVersion");
-
-// src/restore.ts
+// src/action/restore.ts
 async function run() {
   try {
     await restoreStep(loadInputs(), currentPlatform());

@@ -12,16 +12,16 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-GJKHGI2E.js";
+} from "./chunk-YZBEUFYW.js";
 import {
   __name,
   pruneStoreToManifest
-} from "./chunk-24GW6G4N.js";
+} from "./chunk-ID6FP7E3.js";
 
-// src/save.ts
+// src/action/save.ts
 import { readFileSync } from "node:fs";
 
-// src/summary.ts
+// src/action/summary.ts
 async function writeJobSummary(state, save, proxy) {
   const result = state.cacheHit ? "exact hit" : state.matchedKey ? "fallback hit" : "miss";
   const restored = state.matchedKey ? `${formatBytes(state.restoredBytes)} in ${state.restoreMs} ms` : state.restoreProblem ?? "nothing";
@@ -68,7 +68,7 @@ function escapeHtml(text) {
 }
 __name(escapeHtml, "escapeHtml");
 
-// src/save.ts
+// src/action/save.ts
 async function run() {
   try {
     await saveStep();

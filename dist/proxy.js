@@ -13,7 +13,7 @@ import {
   isValidUpstreamName,
   normalizeProjectName,
   writeManifest
-} from "./chunk-24GW6G4N.js";
+} from "./chunk-ID6FP7E3.js";
 
 // src/cli/proxy-command.ts
 import { rename, writeFile } from "node:fs/promises";
@@ -21,38 +21,7 @@ import { rename, writeFile } from "node:fs/promises";
 // src/proxy/index.ts
 import { join } from "node:path";
 
-// src/proxy/access-log.ts
-import { createWriteStream } from "node:fs";
-var ProxyLog = class {
-  constructor(path, onWarning = () => {
-  }) {
-    this.onWarning = onWarning;
-    if (path) this.stream = createWriteStream(path, { flags: "a" });
-  }
-  onWarning;
-  static {
-    __name(this, "ProxyLog");
-  }
-  stream;
-  access(entry) {
-    this.write({ time: (/* @__PURE__ */ new Date()).toISOString(), ...entry });
-  }
-  warn(message) {
-    this.onWarning(message);
-    this.write({ time: (/* @__PURE__ */ new Date()).toISOString(), level: "warn", message });
-  }
-  write(record) {
-    this.stream?.write(`${JSON.stringify(record)}
-`);
-  }
-  close() {
-    const stream = this.stream;
-    if (!stream) return Promise.resolve();
-    return new Promise((resolve) => stream.end(resolve));
-  }
-};
-
-// src/proxy/downloads.ts
+// src/proxy/files/downloads.ts
 import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { open, rm } from "node:fs/promises";
@@ -75,13 +44,13 @@ var IntegrityError = class extends Error {
   }
 };
 
-// src/proxy/upstream.ts
+// src/proxy/upstream/upstream.ts
 import http from "node:http";
 import https from "node:https";
 import { PassThrough, pipeline } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 
-// src/proxy/upstream-config.ts
+// src/proxy/upstream/upstream-config.ts
 var DEFAULT_UPSTREAM_URL = "https://pypi.org/simple/";
 var DEFAULT_UPSTREAM_NAME = "pypi";
 var UpstreamConfigError = class extends Error {
@@ -160,7 +129,7 @@ function redactUrl(url) {
 }
 __name(redactUrl, "redactUrl");
 
-// src/proxy/upstream.ts
+// src/proxy/upstream/upstream.ts
 var UpstreamError = class extends Error {
   constructor(message, retryable, status) {
     super(message);
@@ -315,7 +284,7 @@ async function readBody(body, maxBytes) {
 }
 __name(readBody, "readBody");
 
-// src/proxy/downloads.ts
+// src/proxy/files/downloads.ts
 var Download = class extends EventEmitter {
   constructor(target, run2) {
     super();
@@ -647,7 +616,7 @@ function skipBytes(count) {
 }
 __name(skipBytes, "skipBytes");
 
-// src/proxy/routes.ts
+// src/proxy/http/routes.ts
 var MAX_TARGET_LENGTH = 4096;
 var NO_HASH = "nohash";
 function splitTarget(target) {
@@ -717,7 +686,7 @@ function matchRoute(target, upstreams) {
 }
 __name(matchRoute, "matchRoute");
 
-// src/proxy/file-service.ts
+// src/proxy/files/file-service.ts
 var FileService = class {
   constructor(store, pages, downloads, manifest) {
     this.store = store;
@@ -803,144 +772,162 @@ function originOf(file, route) {
 }
 __name(originOf, "originOf");
 
-// src/proxy/page-responses.ts
-import { createHash as createHash2 } from "node:crypto";
-import { promisify } from "node:util";
-import { gzip } from "node:zlib";
-
-// src/proxy/negotiation.ts
-var CONTENT_TYPES = {
-  json: "application/vnd.pypi.simple.v1+json",
-  "html-v1": "application/vnd.pypi.simple.v1+html",
-  html: "text/html; charset=utf-8"
-};
-var FORMAT_TYPES = {
-  json: ["application/vnd.pypi.simple.v1+json", "application/vnd.pypi.simple.latest+json"],
-  "html-v1": ["application/vnd.pypi.simple.v1+html", "application/vnd.pypi.simple.latest+html"],
-  html: ["text/html"]
-};
-function parseAccept(header) {
-  const ranges = [];
-  header.split(",").forEach((part, order) => {
-    const [mediaType = "", ...params] = part.split(";").map((piece) => piece.trim());
-    const [type, subtype] = mediaType.toLowerCase().split("/");
-    if (!type || !subtype) return;
-    let q = 1;
-    for (const param of params) {
-      const [key, value] = param.split("=").map((piece) => piece.trim());
-      if (key?.toLowerCase() === "q" && value !== void 0) {
-        const parsed = Number(value);
-        q = Number.isFinite(parsed) ? Math.min(Math.max(parsed, 0), 1) : 0;
-      }
-    }
-    ranges.push({ type, subtype, q, order });
-  });
-  return ranges;
-}
-__name(parseAccept, "parseAccept");
-function bestMatch(mediaType, ranges) {
-  const [type, subtype] = mediaType.split("/");
-  let best;
-  for (const range of ranges) {
-    let specificity = -1;
-    if (range.type === type && range.subtype === subtype) specificity = 2;
-    else if (range.type === type && range.subtype === "*") specificity = 1;
-    else if (range.type === "*" && range.subtype === "*") specificity = 0;
-    if (specificity < 0 || best && best.specificity >= specificity) continue;
-    best = { q: range.q, specificity, order: range.order };
+// src/proxy/http/access-log.ts
+import { createWriteStream } from "node:fs";
+var ProxyLog = class {
+  constructor(path, onWarning = () => {
+  }) {
+    this.onWarning = onWarning;
+    if (path) this.stream = createWriteStream(path, { flags: "a" });
   }
-  return best;
-}
-__name(bestMatch, "bestMatch");
-function formatMatch(format, ranges) {
-  let best;
-  for (const mediaType of FORMAT_TYPES[format]) {
-    const match = bestMatch(mediaType, ranges);
-    if (match && match.q > 0 && (!best || isBetter(match, best))) best = match;
-  }
-  return best;
-}
-__name(formatMatch, "formatMatch");
-function isBetter(a, b) {
-  if (a.q !== b.q) return a.q > b.q;
-  if (a.specificity !== b.specificity) return a.specificity > b.specificity;
-  return a.order < b.order;
-}
-__name(isBetter, "isBetter");
-function negotiatePageFormat(accept) {
-  const ranges = parseAccept(accept ?? "");
-  let chosen = "html";
-  let chosenMatch;
-  for (const format of ["html", "html-v1", "json"]) {
-    const match = formatMatch(format, ranges);
-    if (!match) continue;
-    if (format !== "html" && match.specificity < 2) continue;
-    if (!chosenMatch || isBetter(match, chosenMatch)) {
-      chosen = format;
-      chosenMatch = match;
-    }
-  }
-  return chosen;
-}
-__name(negotiatePageFormat, "negotiatePageFormat");
-
-// src/proxy/page-responses.ts
-var gzipAsync = promisify(gzip);
-var GZIP_MIN_BYTES = 200;
-function acceptsGzip(header) {
-  if (!header) return false;
-  return header.split(",").some((part) => {
-    const [coding = "", ...params] = part.split(";").map((piece) => piece.trim().toLowerCase());
-    const q = params.find((param) => param.startsWith("q="));
-    return (coding === "gzip" || coding === "x-gzip") && (q === void 0 || Number(q.slice(2)) > 0);
-  });
-}
-__name(acceptsGzip, "acceptsGzip");
-var PageRenderer = class {
+  onWarning;
   static {
-    __name(this, "PageRenderer");
+    __name(this, "ProxyLog");
   }
-  rendered = /* @__PURE__ */ new Map();
-  /** The rendered bytes for `key` in `format`, produced on first use. */
-  get(key, format, produce) {
-    const cacheKey = `${format}:${key}`;
-    let rendered = this.rendered.get(cacheKey);
-    if (!rendered) {
-      const body = Buffer.from(produce());
-      const digest = createHash2("sha256").update(body).digest("base64url").slice(0, 32);
-      rendered = { body, etag: `"${digest}-${format}"` };
-      this.rendered.set(cacheKey, rendered);
-    }
-    return rendered;
+  stream;
+  access(entry) {
+    this.write({ time: (/* @__PURE__ */ new Date()).toISOString(), ...entry });
   }
-  async send(req, res, rendered, format) {
-    const useGzip = rendered.body.length >= GZIP_MIN_BYTES && acceptsGzip(req.headers["accept-encoding"]);
-    const etag = useGzip ? `${rendered.etag.slice(0, -1)}-gzip"` : rendered.etag;
-    const headers = {
-      "content-type": CONTENT_TYPES[format],
-      vary: "Accept, Accept-Encoding",
-      etag,
-      // As PyPI: clients may reuse a page for ten minutes; pip revalidates anyway.
-      "cache-control": "max-age=600, public"
-    };
-    const ifNoneMatch = req.headers["if-none-match"];
-    if (ifNoneMatch?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) {
-      res.writeHead(304, headers).end();
-      return;
-    }
-    let body = rendered.body;
-    if (useGzip) {
-      rendered.gzipped ??= gzipAsync(rendered.body);
-      body = await rendered.gzipped;
-      headers["content-encoding"] = "gzip";
-    }
-    headers["content-length"] = body.length;
-    res.writeHead(200, headers);
-    res.end(req.method === "HEAD" ? void 0 : body);
+  warn(message) {
+    this.onWarning(message);
+    this.write({ time: (/* @__PURE__ */ new Date()).toISOString(), level: "warn", message });
+  }
+  write(record) {
+    this.stream?.write(`${JSON.stringify(record)}
+`);
+  }
+  close() {
+    const stream = this.stream;
+    if (!stream) return Promise.resolve();
+    return new Promise((resolve) => stream.end(resolve));
   }
 };
 
-// src/proxy/pages.ts
+// src/proxy/http/server.ts
+import http2 from "node:http";
+
+// src/proxy/files/file-responses.ts
+import { createReadStream } from "node:fs";
+import { pipeline as pipeline3 } from "node:stream/promises";
+
+// src/proxy/http/byte-ranges.ts
+function decideRange(rangeHeader, ifRange, etag, size) {
+  if (!rangeHeader) return { kind: "full" };
+  if (ifRange !== void 0 && ifRange.trim() !== etag) return { kind: "full" };
+  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(rangeHeader);
+  if (!match) return { kind: "full" };
+  const [, first = "", last = ""] = match;
+  if (first === "" && last === "") return { kind: "full" };
+  if (first === "") {
+    const suffix = Number(last);
+    if (suffix === 0 || size === 0) return { kind: "unsatisfiable" };
+    return { kind: "partial", range: { start: Math.max(0, size - suffix), end: size - 1 } };
+  }
+  const start = Number(first);
+  const end = last === "" ? size - 1 : Math.min(Number(last), size - 1);
+  if (!Number.isSafeInteger(start) || start >= size || end < start) return { kind: "unsatisfiable" };
+  return { kind: "partial", range: { start, end } };
+}
+__name(decideRange, "decideRange");
+
+// src/proxy/files/file-responses.ts
+var IMMUTABLE = "public, max-age=31536000, immutable";
+var VERIFY_FIRST_MAX_BYTES = 8 * 1024 * 1024;
+function fileHeaders(etag) {
+  const headers = {
+    "content-type": "application/octet-stream",
+    "accept-ranges": "bytes",
+    "cache-control": IMMUTABLE
+  };
+  if (etag) headers.etag = etag;
+  return headers;
+}
+__name(fileHeaders, "fileHeaders");
+function etagFor(sha256) {
+  return `"${sha256}"`;
+}
+__name(etagFor, "etagFor");
+function matchesIfNoneMatch(header, etag) {
+  if (!header) return false;
+  return header.split(",").some((candidate) => {
+    const value = candidate.trim().replace(/^W\//, "");
+    return value === "*" || value === etag;
+  });
+}
+__name(matchesIfNoneMatch, "matchesIfNoneMatch");
+async function sendStoredFile(req, res, file) {
+  const etag = etagFor(file.sha256);
+  const headers = fileHeaders(etag);
+  if (matchesIfNoneMatch(req.headers["if-none-match"], etag)) {
+    res.writeHead(304, headers).end();
+    return;
+  }
+  const ifRange = req.headers["if-range"];
+  const decision = decideRange(
+    req.headers.range,
+    typeof ifRange === "string" ? ifRange : void 0,
+    etag,
+    file.size
+  );
+  if (decision.kind === "unsatisfiable") {
+    res.writeHead(416, { ...headers, "content-range": `bytes */${file.size}` }).end();
+    return;
+  }
+  const { start, end } = decision.kind === "partial" ? decision.range : { start: 0, end: file.size - 1 };
+  const length = end - start + 1;
+  if (decision.kind === "partial") headers["content-range"] = `bytes ${start}-${end}/${file.size}`;
+  res.writeHead(decision.kind === "partial" ? 206 : 200, {
+    ...headers,
+    "content-length": Math.max(0, length)
+  });
+  if (req.method === "HEAD" || length <= 0) {
+    res.end();
+    return;
+  }
+  activeStoreReads++;
+  try {
+    await pipeline3(createReadStream(file.path, { start, end, highWaterMark: readChunkBytes() }), res);
+  } finally {
+    activeStoreReads--;
+  }
+}
+__name(sendStoredFile, "sendStoredFile");
+var READ_BUDGET_BYTES = 2 * 1024 * 1024;
+var MAX_READ_CHUNK_BYTES = 256 * 1024;
+var MIN_READ_CHUNK_BYTES = 64 * 1024;
+var activeStoreReads = 0;
+function readChunkBytes() {
+  const share = Math.floor(READ_BUDGET_BYTES / Math.max(1, activeStoreReads));
+  return Math.min(MAX_READ_CHUNK_BYTES, Math.max(MIN_READ_CHUNK_BYTES, share));
+}
+__name(readChunkBytes, "readChunkBytes");
+async function sendDownloading(res, download, etag) {
+  const headers = fileHeaders(etag);
+  if (download.total !== void 0) headers["content-length"] = download.total;
+  res.writeHead(200, headers);
+  await pipeline3(new TailReader(download), res);
+}
+__name(sendDownloading, "sendDownloading");
+async function sendFile(req, res, file) {
+  if (file.kind === "stored") {
+    await sendStoredFile(req, res, file);
+    return "store";
+  }
+  const { download } = file;
+  await download.started;
+  const small = download.total !== void 0 && download.total <= VERIFY_FIRST_MAX_BYTES;
+  const waitForCommit = small || req.method === "HEAD" || req.headers.range !== void 0;
+  if (waitForCommit) {
+    const sha256 = await download.done;
+    await sendStoredFile(req, res, { sha256, path: download.committedPath ?? "", size: download.written });
+    return "upstream";
+  }
+  await sendDownloading(res, download, file.expectedSha256 && etagFor(file.expectedSha256));
+  return "upstream";
+}
+__name(sendFile, "sendFile");
+
+// src/proxy/pages/pages.ts
 var PageFormatError = class extends Error {
   static {
     __name(this, "PageFormatError");
@@ -1085,7 +1072,7 @@ function apiVersion(meta) {
 }
 __name(apiVersion, "apiVersion");
 
-// src/proxy/html-page.ts
+// src/proxy/pages/html-page.ts
 var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\xA0" };
 function decodeEntities(text) {
   return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, body) => {
@@ -1236,7 +1223,350 @@ function renderHtmlProjectList(list, prefix, normalize) {
 }
 __name(renderHtmlProjectList, "renderHtmlProjectList");
 
-// src/proxy/pins.ts
+// src/proxy/http/body-counter.ts
+function countBodyBytes(res) {
+  let bytes = 0;
+  const count = /* @__PURE__ */ __name((chunk) => {
+    if (typeof chunk === "string") bytes += Buffer.byteLength(chunk);
+    else if (chunk instanceof Uint8Array) bytes += chunk.byteLength;
+  }, "count");
+  const write = res.write;
+  const end = res.end;
+  res.write = function(...args) {
+    count(args[0]);
+    return Reflect.apply(write, this, args);
+  };
+  res.end = function(...args) {
+    if (typeof args[0] !== "function") count(args[0]);
+    return Reflect.apply(end, this, args);
+  };
+  return () => bytes;
+}
+__name(countBodyBytes, "countBodyBytes");
+
+// src/proxy/http/negotiation.ts
+var CONTENT_TYPES = {
+  json: "application/vnd.pypi.simple.v1+json",
+  "html-v1": "application/vnd.pypi.simple.v1+html",
+  html: "text/html; charset=utf-8"
+};
+var FORMAT_TYPES = {
+  json: ["application/vnd.pypi.simple.v1+json", "application/vnd.pypi.simple.latest+json"],
+  "html-v1": ["application/vnd.pypi.simple.v1+html", "application/vnd.pypi.simple.latest+html"],
+  html: ["text/html"]
+};
+function parseAccept(header) {
+  const ranges = [];
+  header.split(",").forEach((part, order) => {
+    const [mediaType = "", ...params] = part.split(";").map((piece) => piece.trim());
+    const [type, subtype] = mediaType.toLowerCase().split("/");
+    if (!type || !subtype) return;
+    let q = 1;
+    for (const param of params) {
+      const [key, value] = param.split("=").map((piece) => piece.trim());
+      if (key?.toLowerCase() === "q" && value !== void 0) {
+        const parsed = Number(value);
+        q = Number.isFinite(parsed) ? Math.min(Math.max(parsed, 0), 1) : 0;
+      }
+    }
+    ranges.push({ type, subtype, q, order });
+  });
+  return ranges;
+}
+__name(parseAccept, "parseAccept");
+function bestMatch(mediaType, ranges) {
+  const [type, subtype] = mediaType.split("/");
+  let best;
+  for (const range of ranges) {
+    let specificity = -1;
+    if (range.type === type && range.subtype === subtype) specificity = 2;
+    else if (range.type === type && range.subtype === "*") specificity = 1;
+    else if (range.type === "*" && range.subtype === "*") specificity = 0;
+    if (specificity < 0 || best && best.specificity >= specificity) continue;
+    best = { q: range.q, specificity, order: range.order };
+  }
+  return best;
+}
+__name(bestMatch, "bestMatch");
+function formatMatch(format, ranges) {
+  let best;
+  for (const mediaType of FORMAT_TYPES[format]) {
+    const match = bestMatch(mediaType, ranges);
+    if (match && match.q > 0 && (!best || isBetter(match, best))) best = match;
+  }
+  return best;
+}
+__name(formatMatch, "formatMatch");
+function isBetter(a, b) {
+  if (a.q !== b.q) return a.q > b.q;
+  if (a.specificity !== b.specificity) return a.specificity > b.specificity;
+  return a.order < b.order;
+}
+__name(isBetter, "isBetter");
+function negotiatePageFormat(accept) {
+  const ranges = parseAccept(accept ?? "");
+  let chosen = "html";
+  let chosenMatch;
+  for (const format of ["html", "html-v1", "json"]) {
+    const match = formatMatch(format, ranges);
+    if (!match) continue;
+    if (format !== "html" && match.specificity < 2) continue;
+    if (!chosenMatch || isBetter(match, chosenMatch)) {
+      chosen = format;
+      chosenMatch = match;
+    }
+  }
+  return chosen;
+}
+__name(negotiatePageFormat, "negotiatePageFormat");
+
+// src/proxy/http/server.ts
+function statusFor(error) {
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof BadRequestError) return 400;
+  if (error instanceof UpstreamError && error.status === void 0 && /no data for/.test(error.message))
+    return 504;
+  if (error instanceof UpstreamError || error instanceof IntegrityError) return 502;
+  return 500;
+}
+__name(statusFor, "statusFor");
+function sendText(res, status, text, headers = {}) {
+  const body = Buffer.from(`${text}
+`);
+  res.writeHead(status, {
+    "content-type": "text/plain; charset=utf-8",
+    "content-length": body.length,
+    "cache-control": "no-store",
+    ...headers
+  });
+  res.end(res.req.method === "HEAD" ? void 0 : body);
+}
+__name(sendText, "sendText");
+function sendJson(res, value) {
+  const body = Buffer.from(JSON.stringify(value));
+  res.writeHead(200, {
+    "content-type": "application/json",
+    "content-length": body.length,
+    "cache-control": "no-store"
+  });
+  res.end(res.req.method === "HEAD" ? void 0 : body);
+}
+__name(sendJson, "sendJson");
+function upstreamNamed(ctx, name) {
+  const upstream = ctx.upstreams.find((candidate) => candidate.name === name);
+  if (!upstream) throw new NotFoundError(`no upstream ${name}`);
+  return upstream;
+}
+__name(upstreamNamed, "upstreamNamed");
+async function answer(ctx, route, req, res) {
+  switch (route.kind) {
+    case "health":
+      sendJson(res, { status: "ok" });
+      return "proxy";
+    case "stats":
+      sendJson(res, ctx.stats.snapshot());
+      return "proxy";
+    case "manifest":
+      sendJson(res, ctx.manifest());
+      return "proxy";
+    case "redirect":
+      sendText(res, 301, `moved to ${route.location}`, { location: route.location });
+      return "proxy";
+    case "project-list": {
+      ctx.stats.pageRequests++;
+      const { value: list, source } = await ctx.pages.projectList(upstreamNamed(ctx, route.upstream));
+      const format = negotiatePageFormat(req.headers.accept);
+      const rendered = ctx.renderer.get(
+        `${route.upstream}/`,
+        format,
+        () => format === "json" ? renderJsonProjectList(list) : renderHtmlProjectList(list, route.prefix, normalizeProjectName)
+      );
+      await ctx.renderer.send(req, res, rendered, format);
+      return source;
+    }
+    case "project": {
+      ctx.stats.pageRequests++;
+      const { value: page, source } = await ctx.pages.project(
+        upstreamNamed(ctx, route.upstream),
+        route.project
+      );
+      const format = negotiatePageFormat(req.headers.accept);
+      const href = /* @__PURE__ */ __name((file) => fileHref(route.upstream, route.project, indexSha256(file), file.filename), "href");
+      const rendered = ctx.renderer.get(
+        `${route.upstream}/${route.project}`,
+        format,
+        () => format === "json" ? renderJsonPage(page, href) : renderHtmlPage(page, href)
+      );
+      await ctx.renderer.send(req, res, rendered, format);
+      return source;
+    }
+    case "file": {
+      ctx.stats.fileRequests++;
+      const resolved = await ctx.files.resolve(upstreamNamed(ctx, route.upstream), route);
+      return sendFile(req, res, resolved);
+    }
+  }
+}
+__name(answer, "answer");
+function hasBody(req) {
+  return req.headers["transfer-encoding"] !== void 0 || Number(req.headers["content-length"] ?? 0) > 0;
+}
+__name(hasBody, "hasBody");
+async function handle(ctx, req, res) {
+  const started = Date.now();
+  const bodyBytes = countBodyBytes(res);
+  if (!req.url?.startsWith("/-/")) ctx.stats.requests++;
+  let source = "proxy";
+  try {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      sendText(res, 405, "only GET and HEAD", { allow: "GET, HEAD" });
+    } else if (hasBody(req)) {
+      sendText(res, 413, "requests carry no body here", { connection: "close" });
+    } else {
+      source = await answer(
+        ctx,
+        matchRoute(
+          req.url ?? "/",
+          ctx.upstreams.map((u) => u.name)
+        ),
+        req,
+        res
+      );
+      if (source === "store" || source === "memory") {
+        ctx.stats.servedFromStore++;
+        ctx.stats.storeBytes += bodyBytes();
+      }
+    }
+  } catch (error) {
+    const status = statusFor(error);
+    const clientLeft = error.code === "ERR_STREAM_PREMATURE_CLOSE";
+    if (status === 404) ctx.stats.notFound++;
+    if (!clientLeft && (status >= 500 || res.headersSent)) {
+      ctx.stats.errors++;
+      ctx.log.warn(`${req.method} ${req.url?.slice(0, 200)}: ${error.message}`);
+    }
+    if (res.headersSent) res.destroy();
+    else sendText(res, status, status === 404 ? "not found" : error.message);
+  } finally {
+    ctx.log.access({
+      method: req.method ?? "",
+      path: (req.url ?? "").slice(0, 300),
+      status: res.statusCode,
+      bytes: bodyBytes(),
+      ms: Date.now() - started,
+      source
+    });
+  }
+}
+__name(handle, "handle");
+function createProxyServer(ctx) {
+  const server = http2.createServer(
+    { maxHeaderSize: 16 * 1024, requestTimeout: 12e4, headersTimeout: 3e4 },
+    (req, res) => {
+      handle(ctx, req, res).catch((error) => {
+        ctx.log.warn(`unexpected: ${error.message}`);
+        res.destroy();
+      });
+    }
+  );
+  return server;
+}
+__name(createProxyServer, "createProxyServer");
+
+// src/proxy/pages/page-responses.ts
+import { createHash as createHash2 } from "node:crypto";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+var gzipAsync = promisify(gzip);
+var GZIP_MIN_BYTES = 200;
+function acceptsGzip(header) {
+  if (!header) return false;
+  return header.split(",").some((part) => {
+    const [coding = "", ...params] = part.split(";").map((piece) => piece.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith("q="));
+    return (coding === "gzip" || coding === "x-gzip") && (q === void 0 || Number(q.slice(2)) > 0);
+  });
+}
+__name(acceptsGzip, "acceptsGzip");
+var PageRenderer = class {
+  static {
+    __name(this, "PageRenderer");
+  }
+  rendered = /* @__PURE__ */ new Map();
+  /** The rendered bytes for `key` in `format`, produced on first use. */
+  get(key, format, produce) {
+    const cacheKey = `${format}:${key}`;
+    let rendered = this.rendered.get(cacheKey);
+    if (!rendered) {
+      const body = Buffer.from(produce());
+      const digest = createHash2("sha256").update(body).digest("base64url").slice(0, 32);
+      rendered = { body, etag: `"${digest}-${format}"` };
+      this.rendered.set(cacheKey, rendered);
+    }
+    return rendered;
+  }
+  async send(req, res, rendered, format) {
+    const useGzip = rendered.body.length >= GZIP_MIN_BYTES && acceptsGzip(req.headers["accept-encoding"]);
+    const etag = useGzip ? `${rendered.etag.slice(0, -1)}-gzip"` : rendered.etag;
+    const headers = {
+      "content-type": CONTENT_TYPES[format],
+      vary: "Accept, Accept-Encoding",
+      etag,
+      // As PyPI: clients may reuse a page for ten minutes; pip revalidates anyway.
+      "cache-control": "max-age=600, public"
+    };
+    const ifNoneMatch = req.headers["if-none-match"];
+    if (ifNoneMatch?.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) {
+      res.writeHead(304, headers).end();
+      return;
+    }
+    let body = rendered.body;
+    if (useGzip) {
+      rendered.gzipped ??= gzipAsync(rendered.body);
+      body = await rendered.gzipped;
+      headers["content-encoding"] = "gzip";
+    }
+    headers["content-length"] = body.length;
+    res.writeHead(200, headers);
+    res.end(req.method === "HEAD" ? void 0 : body);
+  }
+};
+
+// src/proxy/upstream/upstream-health.ts
+var UpstreamHealth = class {
+  static {
+    __name(this, "UpstreamHealth");
+  }
+  failuresInRow = /* @__PURE__ */ new Map();
+  openUntil = /* @__PURE__ */ new Map();
+  threshold;
+  openMs;
+  now;
+  constructor(options = {}) {
+    this.threshold = options.threshold ?? 2;
+    this.openMs = options.openMs ?? 3e4;
+    this.now = options.now ?? Date.now;
+  }
+  /** Whether stored pages of this upstream should be served without asking it. */
+  isDown(upstream) {
+    return (this.openUntil.get(upstream) ?? 0) > this.now();
+  }
+  succeeded(upstream) {
+    this.failuresInRow.delete(upstream);
+    this.openUntil.delete(upstream);
+  }
+  /** Records a failed fetch; true when this failure opened the breaker. */
+  failed(upstream) {
+    const failures = (this.failuresInRow.get(upstream) ?? 0) + 1;
+    this.failuresInRow.set(upstream, failures);
+    if (failures < this.threshold) return false;
+    const wasDown = this.isDown(upstream);
+    this.openUntil.set(upstream, this.now() + this.openMs);
+    return !wasDown;
+  }
+};
+
+// src/proxy/pages/pins.ts
 import { readFile } from "node:fs/promises";
 async function readPinsFile(path) {
   const parsed = JSON.parse(await readFile(path, "utf8"));
@@ -1276,41 +1606,7 @@ function normalizeVersion(version) {
 }
 __name(normalizeVersion, "normalizeVersion");
 
-// src/proxy/upstream-health.ts
-var UpstreamHealth = class {
-  static {
-    __name(this, "UpstreamHealth");
-  }
-  failuresInRow = /* @__PURE__ */ new Map();
-  openUntil = /* @__PURE__ */ new Map();
-  threshold;
-  openMs;
-  now;
-  constructor(options = {}) {
-    this.threshold = options.threshold ?? 2;
-    this.openMs = options.openMs ?? 3e4;
-    this.now = options.now ?? Date.now;
-  }
-  /** Whether stored pages of this upstream should be served without asking it. */
-  isDown(upstream) {
-    return (this.openUntil.get(upstream) ?? 0) > this.now();
-  }
-  succeeded(upstream) {
-    this.failuresInRow.delete(upstream);
-    this.openUntil.delete(upstream);
-  }
-  /** Records a failed fetch; true when this failure opened the breaker. */
-  failed(upstream) {
-    const failures = (this.failuresInRow.get(upstream) ?? 0) + 1;
-    this.failuresInRow.set(upstream, failures);
-    if (failures < this.threshold) return false;
-    const wasDown = this.isDown(upstream);
-    this.openUntil.set(upstream, this.now() + this.openMs);
-    return !wasDown;
-  }
-};
-
-// src/proxy/page-service.ts
+// src/proxy/pages/page-service.ts
 var UPSTREAM_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
 var MAX_PAGE_BYTES = 256 * 1024 * 1024;
 var PageService = class {
@@ -1470,304 +1766,6 @@ function isHtml(contentType) {
   return contentType.startsWith("text/html") || contentType.startsWith("application/vnd.pypi.simple.v1+html");
 }
 __name(isHtml, "isHtml");
-
-// src/proxy/server.ts
-import http2 from "node:http";
-
-// src/proxy/body-counter.ts
-function countBodyBytes(res) {
-  let bytes = 0;
-  const count = /* @__PURE__ */ __name((chunk) => {
-    if (typeof chunk === "string") bytes += Buffer.byteLength(chunk);
-    else if (chunk instanceof Uint8Array) bytes += chunk.byteLength;
-  }, "count");
-  const write = res.write;
-  const end = res.end;
-  res.write = function(...args) {
-    count(args[0]);
-    return Reflect.apply(write, this, args);
-  };
-  res.end = function(...args) {
-    if (typeof args[0] !== "function") count(args[0]);
-    return Reflect.apply(end, this, args);
-  };
-  return () => bytes;
-}
-__name(countBodyBytes, "countBodyBytes");
-
-// src/proxy/file-responses.ts
-import { createReadStream } from "node:fs";
-import { pipeline as pipeline3 } from "node:stream/promises";
-
-// src/proxy/byte-ranges.ts
-function decideRange(rangeHeader, ifRange, etag, size) {
-  if (!rangeHeader) return { kind: "full" };
-  if (ifRange !== void 0 && ifRange.trim() !== etag) return { kind: "full" };
-  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(rangeHeader);
-  if (!match) return { kind: "full" };
-  const [, first = "", last = ""] = match;
-  if (first === "" && last === "") return { kind: "full" };
-  if (first === "") {
-    const suffix = Number(last);
-    if (suffix === 0 || size === 0) return { kind: "unsatisfiable" };
-    return { kind: "partial", range: { start: Math.max(0, size - suffix), end: size - 1 } };
-  }
-  const start = Number(first);
-  const end = last === "" ? size - 1 : Math.min(Number(last), size - 1);
-  if (!Number.isSafeInteger(start) || start >= size || end < start) return { kind: "unsatisfiable" };
-  return { kind: "partial", range: { start, end } };
-}
-__name(decideRange, "decideRange");
-
-// src/proxy/file-responses.ts
-var IMMUTABLE = "public, max-age=31536000, immutable";
-var VERIFY_FIRST_MAX_BYTES = 8 * 1024 * 1024;
-function fileHeaders(etag) {
-  const headers = {
-    "content-type": "application/octet-stream",
-    "accept-ranges": "bytes",
-    "cache-control": IMMUTABLE
-  };
-  if (etag) headers.etag = etag;
-  return headers;
-}
-__name(fileHeaders, "fileHeaders");
-function etagFor(sha256) {
-  return `"${sha256}"`;
-}
-__name(etagFor, "etagFor");
-function matchesIfNoneMatch(header, etag) {
-  if (!header) return false;
-  return header.split(",").some((candidate) => {
-    const value = candidate.trim().replace(/^W\//, "");
-    return value === "*" || value === etag;
-  });
-}
-__name(matchesIfNoneMatch, "matchesIfNoneMatch");
-async function sendStoredFile(req, res, file) {
-  const etag = etagFor(file.sha256);
-  const headers = fileHeaders(etag);
-  if (matchesIfNoneMatch(req.headers["if-none-match"], etag)) {
-    res.writeHead(304, headers).end();
-    return;
-  }
-  const ifRange = req.headers["if-range"];
-  const decision = decideRange(
-    req.headers.range,
-    typeof ifRange === "string" ? ifRange : void 0,
-    etag,
-    file.size
-  );
-  if (decision.kind === "unsatisfiable") {
-    res.writeHead(416, { ...headers, "content-range": `bytes */${file.size}` }).end();
-    return;
-  }
-  const { start, end } = decision.kind === "partial" ? decision.range : { start: 0, end: file.size - 1 };
-  const length = end - start + 1;
-  if (decision.kind === "partial") headers["content-range"] = `bytes ${start}-${end}/${file.size}`;
-  res.writeHead(decision.kind === "partial" ? 206 : 200, {
-    ...headers,
-    "content-length": Math.max(0, length)
-  });
-  if (req.method === "HEAD" || length <= 0) {
-    res.end();
-    return;
-  }
-  activeStoreReads++;
-  try {
-    await pipeline3(createReadStream(file.path, { start, end, highWaterMark: readChunkBytes() }), res);
-  } finally {
-    activeStoreReads--;
-  }
-}
-__name(sendStoredFile, "sendStoredFile");
-var READ_BUDGET_BYTES = 2 * 1024 * 1024;
-var MAX_READ_CHUNK_BYTES = 256 * 1024;
-var MIN_READ_CHUNK_BYTES = 64 * 1024;
-var activeStoreReads = 0;
-function readChunkBytes() {
-  const share = Math.floor(READ_BUDGET_BYTES / Math.max(1, activeStoreReads));
-  return Math.min(MAX_READ_CHUNK_BYTES, Math.max(MIN_READ_CHUNK_BYTES, share));
-}
-__name(readChunkBytes, "readChunkBytes");
-async function sendDownloading(res, download, etag) {
-  const headers = fileHeaders(etag);
-  if (download.total !== void 0) headers["content-length"] = download.total;
-  res.writeHead(200, headers);
-  await pipeline3(new TailReader(download), res);
-}
-__name(sendDownloading, "sendDownloading");
-async function sendFile(req, res, file) {
-  if (file.kind === "stored") {
-    await sendStoredFile(req, res, file);
-    return "store";
-  }
-  const { download } = file;
-  await download.started;
-  const small = download.total !== void 0 && download.total <= VERIFY_FIRST_MAX_BYTES;
-  const waitForCommit = small || req.method === "HEAD" || req.headers.range !== void 0;
-  if (waitForCommit) {
-    const sha256 = await download.done;
-    await sendStoredFile(req, res, { sha256, path: download.committedPath ?? "", size: download.written });
-    return "upstream";
-  }
-  await sendDownloading(res, download, file.expectedSha256 && etagFor(file.expectedSha256));
-  return "upstream";
-}
-__name(sendFile, "sendFile");
-
-// src/proxy/server.ts
-function statusFor(error) {
-  if (error instanceof NotFoundError) return 404;
-  if (error instanceof BadRequestError) return 400;
-  if (error instanceof UpstreamError && error.status === void 0 && /no data for/.test(error.message))
-    return 504;
-  if (error instanceof UpstreamError || error instanceof IntegrityError) return 502;
-  return 500;
-}
-__name(statusFor, "statusFor");
-function sendText(res, status, text, headers = {}) {
-  const body = Buffer.from(`${text}
-`);
-  res.writeHead(status, {
-    "content-type": "text/plain; charset=utf-8",
-    "content-length": body.length,
-    "cache-control": "no-store",
-    ...headers
-  });
-  res.end(res.req.method === "HEAD" ? void 0 : body);
-}
-__name(sendText, "sendText");
-function sendJson(res, value) {
-  const body = Buffer.from(JSON.stringify(value));
-  res.writeHead(200, {
-    "content-type": "application/json",
-    "content-length": body.length,
-    "cache-control": "no-store"
-  });
-  res.end(res.req.method === "HEAD" ? void 0 : body);
-}
-__name(sendJson, "sendJson");
-function upstreamNamed(ctx, name) {
-  const upstream = ctx.upstreams.find((candidate) => candidate.name === name);
-  if (!upstream) throw new NotFoundError(`no upstream ${name}`);
-  return upstream;
-}
-__name(upstreamNamed, "upstreamNamed");
-async function answer(ctx, route, req, res) {
-  switch (route.kind) {
-    case "health":
-      sendJson(res, { status: "ok" });
-      return "proxy";
-    case "stats":
-      sendJson(res, ctx.stats.snapshot());
-      return "proxy";
-    case "manifest":
-      sendJson(res, ctx.manifest());
-      return "proxy";
-    case "redirect":
-      sendText(res, 301, `moved to ${route.location}`, { location: route.location });
-      return "proxy";
-    case "project-list": {
-      ctx.stats.pageRequests++;
-      const { value: list, source } = await ctx.pages.projectList(upstreamNamed(ctx, route.upstream));
-      const format = negotiatePageFormat(req.headers.accept);
-      const rendered = ctx.renderer.get(
-        `${route.upstream}/`,
-        format,
-        () => format === "json" ? renderJsonProjectList(list) : renderHtmlProjectList(list, route.prefix, normalizeProjectName)
-      );
-      await ctx.renderer.send(req, res, rendered, format);
-      return source;
-    }
-    case "project": {
-      ctx.stats.pageRequests++;
-      const { value: page, source } = await ctx.pages.project(
-        upstreamNamed(ctx, route.upstream),
-        route.project
-      );
-      const format = negotiatePageFormat(req.headers.accept);
-      const href = /* @__PURE__ */ __name((file) => fileHref(route.upstream, route.project, indexSha256(file), file.filename), "href");
-      const rendered = ctx.renderer.get(
-        `${route.upstream}/${route.project}`,
-        format,
-        () => format === "json" ? renderJsonPage(page, href) : renderHtmlPage(page, href)
-      );
-      await ctx.renderer.send(req, res, rendered, format);
-      return source;
-    }
-    case "file": {
-      ctx.stats.fileRequests++;
-      const resolved = await ctx.files.resolve(upstreamNamed(ctx, route.upstream), route);
-      return sendFile(req, res, resolved);
-    }
-  }
-}
-__name(answer, "answer");
-function hasBody(req) {
-  return req.headers["transfer-encoding"] !== void 0 || Number(req.headers["content-length"] ?? 0) > 0;
-}
-__name(hasBody, "hasBody");
-async function handle(ctx, req, res) {
-  const started = Date.now();
-  const bodyBytes = countBodyBytes(res);
-  if (!req.url?.startsWith("/-/")) ctx.stats.requests++;
-  let source = "proxy";
-  try {
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      sendText(res, 405, "only GET and HEAD", { allow: "GET, HEAD" });
-    } else if (hasBody(req)) {
-      sendText(res, 413, "requests carry no body here", { connection: "close" });
-    } else {
-      source = await answer(
-        ctx,
-        matchRoute(
-          req.url ?? "/",
-          ctx.upstreams.map((u) => u.name)
-        ),
-        req,
-        res
-      );
-      if (source === "store" || source === "memory") {
-        ctx.stats.servedFromStore++;
-        ctx.stats.storeBytes += bodyBytes();
-      }
-    }
-  } catch (error) {
-    const status = statusFor(error);
-    const clientLeft = error.code === "ERR_STREAM_PREMATURE_CLOSE";
-    if (status === 404) ctx.stats.notFound++;
-    if (!clientLeft && (status >= 500 || res.headersSent)) {
-      ctx.stats.errors++;
-      ctx.log.warn(`${req.method} ${req.url?.slice(0, 200)}: ${error.message}`);
-    }
-    if (res.headersSent) res.destroy();
-    else sendText(res, status, status === 404 ? "not found" : error.message);
-  } finally {
-    ctx.log.access({
-      method: req.method ?? "",
-      path: (req.url ?? "").slice(0, 300),
-      status: res.statusCode,
-      bytes: bodyBytes(),
-      ms: Date.now() - started,
-      source
-    });
-  }
-}
-__name(handle, "handle");
-function createProxyServer(ctx) {
-  const server = http2.createServer(
-    { maxHeaderSize: 16 * 1024, requestTimeout: 12e4, headersTimeout: 3e4 },
-    (req, res) => {
-      handle(ctx, req, res).catch((error) => {
-        ctx.log.warn(`unexpected: ${error.message}`);
-        res.destroy();
-      });
-    }
-  );
-  return server;
-}
-__name(createProxyServer, "createProxyServer");
 
 // src/proxy/stats.ts
 var ProxyStats = class {

@@ -1,3 +1,3 @@
-import { run } from './restore.js';
+import { run } from './action/restore.js';
 
 void run();

@@ -1,3 +1,3 @@
-import { run } from './save.js';
+import { run } from './action/save.js';
 
 void run();

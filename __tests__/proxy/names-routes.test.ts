@@ -1,4 +1,5 @@
 import { BadRequestError, NotFoundError } from '../../src/proxy/errors.js';
+import { fileHref, matchRoute } from '../../src/proxy/http/routes.js';
 import {
   credentialsEnvName,
   isValidFileName,
@@ -6,7 +7,6 @@ import {
   isValidUpstreamName,
   normalizeProjectName,
 } from '../../src/proxy/names.js';
-import { fileHref, matchRoute } from '../../src/proxy/routes.js';
 
 const SHA = 'a'.repeat(64);
 const upstreams = ['pypi', 'private'];

@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FakePypi } from '../../__tests__/support/fake-pypi.js';
 import type { BuiltWheel } from '../../__tests__/support/wheels.js';
-import { fileHref } from '../../src/proxy/routes.js';
+import { fileHref } from '../../src/proxy/http/routes.js';
 import { type BenchContext, upstreamTraffic } from '../context.js';
 import { buildHugeWheel } from '../corpus.js';
 import type { RunReport } from '../report-model.js';

@@ -70,7 +70,7 @@ export async function runMainOverhead(ctx: BenchContext): Promise<Omit<RunReport
     title: 'Run 6: main-step overhead without cache transfer',
     method: [
       `\`node dist/main.js\` spawned the way the runner does (runner emulation: INPUT_* and GITHUB_* variables, file commands), local backend with an empty cache folder (a miss: nothing restored), the corpus lockfile as requirements.txt; median of ${rounds} rounds, including process start and exit.`,
-      'Defaults: the action asks `python3` for its version and, because this machine has pip config files (/etc/pip.conf among them), `pip cache dir` for the folder: two child processes, started side by side. Where no pip config file exists (src/pip-config.ts checks the files pip reads), pip is not asked: the PIP_CACHE_DIR row shows that cost, with only `python3` asked. Explicit: `python-version: 3.11` and PIP_CACHE_DIR set, so no child runs.',
+      'Defaults: the action asks `python3` for its version and, because this machine has pip config files (/etc/pip.conf among them), `pip cache dir` for the folder: two child processes, started side by side. Where no pip config file exists (src/installers/pip-config.ts checks the files pip reads), pip is not asked: the PIP_CACHE_DIR row shows that cost, with only `python3` asked. Explicit: `python-version: 3.11` and PIP_CACHE_DIR set, so no child runs.',
       'Bare node: `node -e 0`, the floor every JavaScript action pays.',
     ],
     tables: [

@@ -1,5 +1,5 @@
-import type { BackendChoice } from '../inputs.js';
-import { joinPath, type Platform, userCacheDir } from '../platform.js';
+import type { BackendChoice } from '../action/inputs.js';
+import { joinPath, type Platform, userCacheDir } from '../system/platform.js';
 import { ActionsCacheBackend } from './actions.js';
 import type { CacheBackend } from './backend.js';
 import { LocalCacheBackend } from './local.js';

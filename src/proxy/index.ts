@@ -2,27 +2,27 @@
 // pruneStoreToManifest() for the action's post step. No @actions/* imports anywhere in here.
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { ProxyLog } from './access-log.js';
-import { DownloadCoordinator } from './downloads.js';
-import { FileService } from './file-service.js';
-import { type Manifest, ManifestRecorder, writeManifest } from './manifest.js';
-import { PageRenderer } from './page-responses.js';
-import { type IndexPolicy, PageService } from './page-service.js';
-import type { Pins } from './pins.js';
-import { createProxyServer } from './server.js';
+import { DownloadCoordinator } from './files/downloads.js';
+import { FileService } from './files/file-service.js';
+import { ProxyLog } from './http/access-log.js';
+import { createProxyServer } from './http/server.js';
+import { PageRenderer } from './pages/page-responses.js';
+import { type IndexPolicy, PageService } from './pages/page-service.js';
+import type { Pins } from './pages/pins.js';
 import { ProxyStats, type ProxyStatsSnapshot } from './stats.js';
-import { ContentStore } from './store.js';
-import { UpstreamClient } from './upstream.js';
-import { parseUpstreams, type Upstream } from './upstream-config.js';
+import { type Manifest, ManifestRecorder, writeManifest } from './store/manifest.js';
+import { ContentStore } from './store/store.js';
+import { UpstreamClient } from './upstream/upstream.js';
+import { parseUpstreams, type Upstream } from './upstream/upstream-config.js';
 
-export type { Manifest, NameRef, PageRef, PruneResult } from './manifest.js';
-export { pruneStoreToManifest, readManifest } from './manifest.js';
 export { credentialsEnvName } from './names.js';
-export type { IndexPolicy } from './page-service.js';
-export { type Pins, readPinsFile } from './pins.js';
+export type { IndexPolicy } from './pages/page-service.js';
+export { type Pins, readPinsFile } from './pages/pins.js';
 export type { ProxyStatsSnapshot } from './stats.js';
-export { STORE_LAYOUT_VERSION } from './store.js';
-export { UpstreamConfigError } from './upstream-config.js';
+export type { Manifest, NameRef, PageRef, PruneResult } from './store/manifest.js';
+export { pruneStoreToManifest, readManifest } from './store/manifest.js';
+export { STORE_LAYOUT_VERSION } from './store/store.js';
+export { UpstreamConfigError } from './upstream/upstream-config.js';
 
 export interface ProxyOptions {
   /** The store directory (created when missing). */

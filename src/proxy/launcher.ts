@@ -5,9 +5,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest } from './manifest.js';
-import type { IndexPolicy } from './page-service.js';
+import type { IndexPolicy } from './pages/page-service.js';
 import type { ProxyStatsSnapshot } from './stats.js';
+import type { Manifest } from './store/manifest.js';
 
 export interface LaunchOptions {
   /** dist/proxy.js */

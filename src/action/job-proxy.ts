@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as core from '@actions/core';
+import type { LockfilePins } from '../key/lockfile-pins.js';
+import { fetchProxyManifest, fetchProxyStats, launchProxy, stopProxy, tail } from '../proxy/launcher.js';
+import { credentialsEnvName } from '../proxy/names.js';
+import type { IndexPolicy } from '../proxy/pages/page-service.js';
+import type { ProxyStatsSnapshot } from '../proxy/stats.js';
+import { type Manifest, readManifest } from '../proxy/store/manifest.js';
+import { joinPath, type Platform, userCacheDir } from '../system/platform.js';
+import { type ExtraIndex, InputError } from './inputs.js';
+
+// The proxy as the job's daemon: which upstreams it fronts, starting it in the main step,
+// the environment that points pip and uv at it, and stopping it in the post step.
+
+export const DEFAULT_INDEX_URL = 'https://pypi.org/simple/';
+
+export interface ProxyState {
+  pid: number;
+  /** What later steps use, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  storeDir: string;
+  outputFile: string;
+  manifestFile: string;
+  policy: IndexPolicy;
+}
+
+export interface Upstreams {
+  /** `name=URL` without credentials, for --upstream. */
+  specs: string[];
+  extras: ExtraIndex[];
+  /** PYPI_CACHE_PROXY_AUTH_<NAME> for the daemon: credentials never go on its command line. */
+  credentials: Record<string, string>;
+}
+
+/** The proxy store lives beside the installers' caches and is saved with them. */
+export function proxyStoreDir(platform: Platform): string {
+  return joinPath(platform.os)(userCacheDir(platform), 'pypi-cache-proxy');
+}
+
+/** The upstream: the input, else what the job already points pip or uv at, else PyPI. */
+export function resolveUpstreams(
+  indexUrl: string | undefined,
+  extras: ExtraIndex[],
+  env: NodeJS.ProcessEnv,
+): Upstreams {
+  const primary = indexUrl ?? jobIndexUrl(env) ?? DEFAULT_INDEX_URL;
+  const credentials: Record<string, string> = {};
+  const specs = [{ name: 'pypi', url: primary }, ...extras].map(({ name, url }) => {
+    const parsed = new URL(url);
+    if (parsed.username || parsed.password) {
+      const secret = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+      core.setSecret(secret);
+      if (parsed.password) core.setSecret(decodeURIComponent(parsed.password));
+      credentials[credentialsEnvName(name)] = secret;
+      parsed.username = '';
+      parsed.password = '';
+    }
+    return `${name}=${parsed.toString()}`;
+  });
+  return { specs, extras, credentials };
+}
+
+/** The index the job already points pip or uv at; checked like the input it stands in for. */
+function jobIndexUrl(env: NodeJS.ProcessEnv): string | undefined {
+  for (const variable of ['PIP_INDEX_URL', 'UV_DEFAULT_INDEX']) {
+    const value = env[variable]?.trim();
+    if (!value) continue;
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+    } catch {
+      // reported below
+    }
+    throw new InputError(
+      'index-url',
+      `it is empty, so the job's ${variable} would be the upstream, but that is not an http(s) URL.`,
+    );
+  }
+  return undefined;
+}
+
+export async function startJobProxy(options: {
+  upstreams: Upstreams;
+  storeDir: string;
+  host: string;
+  port: number;
+  policy: IndexPolicy;
+  pins: LockfilePins;
+  env: NodeJS.ProcessEnv;
+}): Promise<ProxyState> {
+  const workDir = join(options.env.RUNNER_TEMP || tmpdir(), 'pypi-cache-proxy');
+  const pinsFile = join(workDir, 'pins.json');
+  const launched = await launchProxy({
+    script: fileURLToPath(new URL('./proxy.js', import.meta.url)),
+    storeDir: options.storeDir,
+    upstreams: options.upstreams.specs,
+    host: options.host,
+    port: options.port,
+    indexPolicy: options.policy,
+    workDir,
+    env: { ...options.env, ...options.upstreams.credentials },
+    pinsFile: await writePins(pinsFile, options.pins),
+  });
+  // Bound to every interface, the proxy is still reached on loopback from the job itself.
+  const url = launched.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
+  return {
+    pid: launched.pid,
+    url,
+    storeDir: options.storeDir,
+    outputFile: launched.outputFile,
+    manifestFile: launched.manifestFile,
+    policy: options.policy,
+  };
+}
+
+async function writePins(path: string, pins: LockfilePins): Promise<string | undefined> {
+  if (Object.keys(pins).length === 0) return undefined;
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, JSON.stringify({ projects: pins }));
+  return path;
+}
+
+/** What later steps need to install through the proxy. */
+export function installerEnvironment(
+  url: string,
+  extras: ExtraIndex[],
+  env: NodeJS.ProcessEnv,
+): Record<string, string> {
+  const host = new URL(url).host;
+  const trusted = [env.PIP_TRUSTED_HOST, host].filter(Boolean).join(' ');
+  const exported: Record<string, string> = {
+    PIP_INDEX_URL: `${url}/simple/`,
+    // pip caches HTTP responses only from https or trusted hosts (pip's network/session.py).
+    PIP_TRUSTED_HOST: trusted,
+    UV_DEFAULT_INDEX: `${url}/simple/`,
+  };
+  if (extras.length > 0) {
+    exported.PIP_EXTRA_INDEX_URL = extras.map((extra) => `${url}/${extra.name}/simple/`).join(' ');
+    exported.UV_INDEX = extras.map((extra) => `${extra.name}=${url}/${extra.name}/simple/`).join(' ');
+  }
+  return exported;
+}
+
+export interface StoppedProxy {
+  stats: ProxyStatsSnapshot | undefined;
+  /** What the job used; undefined when the proxy died before it could say. */
+  manifest: Manifest | undefined;
+  /** Set when the proxy was not running at the end of the job. */
+  problem: string | undefined;
+}
+
+export async function stopJobProxy(state: ProxyState): Promise<StoppedProxy> {
+  // Asked over HTTP first: stats die with the process, and Windows has no graceful SIGTERM.
+  const stats = await fetchProxyStats(state.url);
+  const liveManifest = await fetchProxyManifest(state.url);
+  const stopped = await stopProxy(state.pid);
+  const problem =
+    stopped === 'not-running' || !stats
+      ? `the proxy stopped during the job: ${tail(state.outputFile, 5)}`
+      : undefined;
+  // The manifest written on shutdown also holds downloads that finished while stopping.
+  const manifest = existsSync(state.manifestFile)
+    ? await readManifest(state.manifestFile).catch(() => liveManifest)
+    : liveManifest;
+  return { stats, manifest, problem };
+}

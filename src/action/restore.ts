@@ -1,0 +1,189 @@
+import { mkdir } from 'node:fs/promises';
+import * as core from '@actions/core';
+import { chooseBackend } from '../backend/choose.js';
+import { LocalCacheBackend } from '../backend/local.js';
+import { type Installer, resolveCacheDir, selectInstallers } from '../installers/installers.js';
+import { detectPythonVersion } from '../installers/python-version.js';
+import { findDependencyFiles } from '../key/dependency-files.js';
+import { deriveCacheKey, hashDependencyFiles } from '../key/key.js';
+import { readLockfilePins } from '../key/lockfile-pins.js';
+import { formatBytes, measureFolders } from '../system/folder-size.js';
+import { currentPlatform, osKeyName, type Platform } from '../system/platform.js';
+import { type ActionInputs, InputError, loadInputs } from './inputs.js';
+import {
+  installerEnvironment,
+  type ProxyState,
+  proxyStoreDir,
+  resolveUpstreams,
+  startJobProxy,
+  type Upstreams,
+} from './job-proxy.js';
+import { type CachedFolder, saveMainState } from './state.js';
+
+// The main step: inputs -> key -> restore -> [start proxy] -> environment, outputs and state.
+
+export async function run(): Promise<void> {
+  try {
+    await restoreStep(loadInputs(), currentPlatform());
+  } catch (error: unknown) {
+    // Configuration errors name their input; anything else is reported as it is.
+    const message = error instanceof Error ? error.message : String(error);
+    core.setFailed(error instanceof InputError ? message : `pypi-cache-action: ${message}`);
+  }
+}
+
+interface CachePlan {
+  workspace: string;
+  files: string[];
+  installers: Installer[];
+  folders: CachedFolder[];
+  key: string;
+  restoreKeys: string[];
+  upstreams: Upstreams | undefined;
+}
+
+async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<void> {
+  const plan = await planCache(inputs, platform);
+  const paths = plan.folders.map((folder) => folder.path);
+  await Promise.all(paths.map((path) => mkdir(path, { recursive: true })));
+
+  const backend = chooseBackend(inputs.cacheBackend, inputs.localCacheDir, platform);
+  core.info(`Restoring ${paths.join(', ')} with key ${plan.key} from the ${backend.name} cache`);
+  const started = Date.now();
+  const restored = await backend.restore(paths, plan.key, plan.restoreKeys);
+  const restoreMs = Date.now() - started;
+  if (restored.problem) core.warning(`Cache not restored: ${restored.problem}. The job goes on without it.`);
+  const cacheHit = restored.matchedKey === plan.key;
+  const restoredBytes = restored.matchedKey ? (await measureFolders(paths)).bytes : 0;
+  logOutcome(restored.matchedKey, cacheHit, restoredBytes, restoreMs);
+
+  const proxy = plan.upstreams ? await startProxy(inputs, plan, cacheHit, platform) : undefined;
+  publish(plan, cacheHit, restored.matchedKey, proxy);
+  saveMainState({
+    key: plan.key,
+    restoreKeys: plan.restoreKeys,
+    matchedKey: restored.matchedKey,
+    cacheHit,
+    folders: plan.folders,
+    backend: backend.name,
+    localCacheDir: backend instanceof LocalCacheBackend ? backend.dir : undefined,
+    restoredBytes,
+    restoreMs,
+    restoreProblem: restored.problem,
+    proxy,
+  });
+}
+
+/** Everything that decides what is cached and under which key. */
+async function planCache(inputs: ActionInputs, platform: Platform): Promise<CachePlan> {
+  const workspace = platform.env.GITHUB_WORKSPACE || process.cwd();
+  const files = findDependencyFiles(workspace, inputs.dependencyFiles);
+  if (files.length === 0) {
+    core.warning(
+      `No dependency files match 'dependency-files' (${inputs.dependencyFiles.join(', ')}): the cache key will never change.`,
+    );
+  } else {
+    core.info(`Key from ${files.length} dependency file(s): ${files.join(', ')}`);
+  }
+  const installers = selectInstallers(inputs.installer, files, platform.env);
+  // Both look-ups start a child process (python, `pip cache dir`); run them side by side.
+  const pythonVersion = inputs.pythonVersion ?? detectPythonVersion(platform.env);
+  const folders: CachedFolder[] = await Promise.all(
+    installers.map(async (installer) => ({
+      owner: installer.name,
+      path: await resolveCacheDir(installer, platform),
+    })),
+  );
+  const upstreams = inputs.proxy
+    ? resolveUpstreams(inputs.indexUrl, inputs.extraIndexUrls, platform.env)
+    : undefined;
+  if (upstreams) folders.push({ owner: 'proxy', path: proxyStoreDir(platform) });
+
+  const { key, restoreKey } = deriveCacheKey(
+    {
+      prefix: inputs.keyPrefix,
+      os: osKeyName(platform.os),
+      arch: platform.arch,
+      pythonVersion: await pythonVersion,
+      installers: installers.map((installer) => installer.name),
+      suffix: inputs.keySuffix,
+    },
+    hashDependencyFiles(workspace, files, upstreams?.specs),
+  );
+  return {
+    workspace,
+    files,
+    installers,
+    folders,
+    key,
+    restoreKeys: inputs.restoreFallback ? [restoreKey] : [],
+    upstreams,
+  };
+}
+
+async function startProxy(
+  inputs: ActionInputs,
+  plan: CachePlan,
+  cacheHit: boolean,
+  platform: Platform,
+): Promise<ProxyState> {
+  // An exact hit holds every page and file this lockfile needs: PyPI need not be asked at all.
+  const policy = cacheHit ? 'frozen' : 'revalidate';
+  const proxy = await startJobProxy({
+    upstreams: plan.upstreams as Upstreams,
+    storeDir: proxyStoreDir(platform),
+    host: inputs.proxyHost,
+    port: inputs.proxyPort,
+    policy,
+    pins: readLockfilePins(plan.workspace, plan.files),
+    env: platform.env,
+  });
+  core.info(`PyPI proxy at ${proxy.url}/simple/ (${policy}), upstream ${plan.upstreams?.specs.join(', ')}`);
+  if (plan.files.some((file) => file === 'uv.lock' || file.endsWith('/uv.lock'))) {
+    // https://github.com/astral-sh/uv/issues/19625
+    core.info(
+      'A uv.lock is present: `uv sync --frozen` downloads from the URLs in the lock, not from an index, so for those downloads the uv cache folder carries the job, not the proxy.',
+    );
+  }
+  return proxy;
+}
+
+/** Environment for later steps, and the outputs. */
+function publish(
+  plan: CachePlan,
+  cacheHit: boolean,
+  matchedKey: string | undefined,
+  proxy: ProxyState | undefined,
+) {
+  for (const installer of plan.installers) {
+    const folder = plan.folders.find((candidate) => candidate.owner === installer.name);
+    if (folder) core.exportVariable(installer.cacheDirVariable, folder.path);
+  }
+  if (proxy && plan.upstreams) {
+    for (const [name, value] of Object.entries(
+      installerEnvironment(proxy.url, plan.upstreams.extras, process.env),
+    )) {
+      core.exportVariable(name, value);
+    }
+  }
+  const folderOf = (owner: CachedFolder['owner']) =>
+    plan.folders.find((folder) => folder.owner === owner)?.path ?? '';
+  core.setOutput('cache-hit', String(cacheHit));
+  core.setOutput('cache-key', plan.key);
+  core.setOutput('cache-matched-key', matchedKey ?? '');
+  core.setOutput('pip-cache-dir', folderOf('pip'));
+  core.setOutput('uv-cache-dir', folderOf('uv'));
+  core.setOutput('proxy-url', proxy?.url ?? '');
+}
+
+function logOutcome(matchedKey: string | undefined, cacheHit: boolean, bytes: number, ms: number): void {
+  if (cacheHit) {
+    core.info(`Cache hit: restored ${formatBytes(bytes)} in ${ms} ms.`);
+  } else if (matchedKey) {
+    core.info(
+      `Restored the fallback entry ${matchedKey} (${formatBytes(bytes)} in ${ms} ms); a new entry is saved.`,
+    );
+  } else {
+    core.info('Cache miss: nothing restored; a new entry is saved after the job.');
+  }
+}

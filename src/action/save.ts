@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import * as core from '@actions/core';
+import { chooseBackend } from '../backend/choose.js';
+import { INSTALLERS } from '../installers/installers.js';
+import { pruneStoreToManifest } from '../proxy/store/manifest.js';
+import { formatBytes, measureFolders } from '../system/folder-size.js';
+import { currentPlatform } from '../system/platform.js';
+import { loadInputs, type PruneChoice, type SavePolicy } from './inputs.js';
+import { type StoppedProxy, stopJobProxy } from './job-proxy.js';
+import { loadMainState, type MainState } from './state.js';
+import { type SaveReport, writeJobSummary } from './summary.js';
+
+// The post step: [stop proxy] -> prune -> save unless exact hit -> summary. It never fails the
+// job: every problem becomes a warning, and the job's result stays what its own steps made it.
+
+export async function run(): Promise<void> {
+  try {
+    await saveStep();
+  } catch (error: unknown) {
+    core.warning(`Cache not saved: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function saveStep(): Promise<void> {
+  const state = loadMainState();
+  if (!state) {
+    core.info('The main step did not finish; there is nothing to save.');
+    return;
+  }
+  const proxy = state.proxy ? await stopJobProxy(state.proxy) : undefined;
+  if (proxy?.problem) core.warning(`${proxy.problem}. Saving what the store holds.`);
+  if (proxy?.stats) core.info(proxyLogLine(proxy));
+
+  const inputs = loadInputs();
+  const report = await saveIfWanted(state, inputs.save, inputs.prune, proxy);
+  core.info(`Cache ${state.key}: ${report.outcome}.`);
+  await writeJobSummary(state, report, proxy).catch((error: unknown) =>
+    core.info(`No job summary: ${String(error)}`),
+  );
+}
+
+async function saveIfWanted(
+  state: MainState,
+  policy: SavePolicy,
+  prune: PruneChoice,
+  proxy: StoppedProxy | undefined,
+): Promise<SaveReport> {
+  if (state.cacheHit) return { outcome: 'skipped: exact hit, the entry is unchanged' };
+  const skip = skipReason(policy, process.env);
+  if (skip) return { outcome: `skipped: ${skip}` };
+
+  if (state.proxy) await pruneProxyStore(state.proxy.storeDir, proxy);
+  // With the proxy, its store keeps every wheel, so the installers' downloads are dead weight.
+  // Without it, pruning would drop what the next job needs to download again.
+  if (prune === 'on' || (prune === 'auto' && state.proxy)) await pruneInstallerCaches(state);
+
+  const paths = state.folders.map((folder) => folder.path);
+  const size = await measureFolders(paths);
+  if (size.files === 0) return { outcome: 'skipped: the cache folders are empty' };
+
+  const backend = chooseBackend(state.backend, state.localCacheDir, currentPlatform());
+  const started = Date.now();
+  const outcome = await backend.save(paths, state.key);
+  const ms = Date.now() - started;
+  if (outcome.status === 'saved') return { outcome: 'saved', bytes: size.bytes, ms };
+  if (outcome.status === 'failed') core.warning(`Cache not saved: ${outcome.message}.`);
+  return { outcome: `not saved: ${outcome.message}` };
+}
+
+/** Why `save` says no on this run, or undefined to save. */
+export function skipReason(policy: SavePolicy, env: NodeJS.ProcessEnv): string | undefined {
+  if (policy === 'never') return "the 'save' input is false";
+  if (policy === 'always') return undefined;
+  const defaultBranch = readDefaultBranch(env.GITHUB_EVENT_PATH);
+  if (!defaultBranch) return "'save: default-branch' but the event names no default branch";
+  if (env.GITHUB_REF !== `refs/heads/${defaultBranch}`) {
+    return `'save: default-branch' and ${env.GITHUB_REF ?? 'this ref'} is not refs/heads/${defaultBranch}`;
+  }
+  return undefined;
+}
+
+function readDefaultBranch(eventPath: string | undefined): string | undefined {
+  if (!eventPath) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as { repository?: { default_branch?: string } };
+    return event.repository?.default_branch;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps only what this job used, so the entry never grows past one job's needs. */
+async function pruneProxyStore(storeDir: string, proxy: StoppedProxy | undefined): Promise<void> {
+  if (!proxy?.manifest) {
+    core.warning('The proxy left no record of what the job used: its whole store is saved.');
+    return;
+  }
+  const { kept, removed } = await pruneStoreToManifest(storeDir, proxy.manifest);
+  core.info(`Proxy store: kept ${kept} entries this job used, removed ${removed} it did not.`);
+}
+
+async function pruneInstallerCaches(state: MainState): Promise<void> {
+  for (const folder of state.folders) {
+    const installer = INSTALLERS.find((candidate) => candidate.name === folder.owner);
+    if (!installer) continue;
+    try {
+      core.info(`Pruned the ${installer.name} cache: ${await installer.prune(folder.path, process.env)}.`);
+    } catch (error: unknown) {
+      core.warning(`Could not prune the ${installer.name} cache: ${String(error)}`);
+    }
+  }
+}
+
+function proxyLogLine({ stats }: StoppedProxy): string {
+  if (!stats) return '';
+  return (
+    `PyPI proxy: ${stats.requests} requests, ${stats.servedFromStore} from the store, ` +
+    `${stats.fetchedUpstream} from upstream (${formatBytes(stats.upstreamBytes)}), ` +
+    `${formatBytes(stats.storeBytes)} not downloaded again, ${stats.errors} errors.`
+  );
+}

@@ -1,0 +1,39 @@
+import * as core from '@actions/core';
+import type { InstallerName } from '../installers/installers.js';
+import type { ProxyState } from './job-proxy.js';
+
+// The only place that names saved state: what the main step hands to the post step.
+// One JSON value, so a field added later cannot be forgotten on one side.
+
+const MAIN_STATE = 'main';
+
+export interface CachedFolder {
+  /** Whose folder: an installer's cache, or the proxy's store. */
+  owner: InstallerName | 'proxy';
+  path: string;
+}
+
+export interface MainState {
+  key: string;
+  restoreKeys: string[];
+  matchedKey: string | undefined;
+  cacheHit: boolean;
+  folders: CachedFolder[];
+  backend: 'actions' | 'local';
+  localCacheDir: string | undefined;
+  restoredBytes: number;
+  restoreMs: number;
+  restoreProblem: string | undefined;
+  /** The proxy daemon, when the `proxy` input is on and it started. */
+  proxy: ProxyState | undefined;
+}
+
+export function saveMainState(state: MainState): void {
+  core.saveState(MAIN_STATE, JSON.stringify(state));
+}
+
+/** The main step's state, or undefined when it did not get far enough to write it. */
+export function loadMainState(): MainState | undefined {
+  const raw = core.getState(MAIN_STATE);
+  return raw ? (JSON.parse(raw) as MainState) : undefined;
+}

@@ -1,0 +1,391 @@
+// Single-flight downloads that stream while hashing. The first request for a cold file starts
+// one upstream GET written to tmp/ and hashed on the way; every client, the first one included,
+// reads the temp file behind the writer (tailing), so fifty clients cost one download. The file
+// is renamed into the store only when its size and sha256 match the index; until then readers
+// are held one byte short of what was written, so a client whose download fails verification
+// gets a cut-off response (an error) and never a complete body with bad bytes.
+// A download that fails verification before any client streamed from it (small files are
+// answered only once verified: file-responses.ts) starts over, so one bad answer from a CDN
+// costs a retry, not a failed install.
+import { createHash, type Hash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { type FileHandle, open, rm } from 'node:fs/promises';
+import { pipeline, Readable, Transform } from 'node:stream';
+import { IntegrityError, NotFoundError } from '../errors.js';
+import type { ContentStore } from '../store/store.js';
+import { sleep, type UpstreamClient, UpstreamError } from '../upstream/upstream.js';
+import { redactUrl, type Upstream } from '../upstream/upstream-config.js';
+
+export interface DownloadTarget {
+  /** Single-flight key: the expected sha256, or a name when the index gave none. */
+  key: string;
+  upstream: Upstream;
+  url: string;
+  expectedSha256?: string;
+  expectedSize?: number;
+  /** Runs after the file is in the store, before readers see the end. */
+  onCommitted?: (sha256: string) => Promise<void>;
+}
+
+type DownloadState = 'starting' | 'streaming' | 'committed' | 'failed';
+
+export class Download extends EventEmitter {
+  state: DownloadState = 'starting';
+  written = 0;
+  /** Bytes the file will have, when the upstream or the index said so. */
+  total?: number;
+  sha256?: string;
+  error?: Error;
+  /** Settles once the upstream answered 200 (readers may start) or failed. */
+  readonly started: Promise<void>;
+  /** Settles with the sha256 once the file is in the store. */
+  readonly done: Promise<string>;
+  /** Where the bytes are once committed: late readers open it there. */
+  committedPath?: string;
+  private readHandle?: Promise<FileHandle>;
+  private readers = 0;
+  /** Whether any client has read bytes of this download while it was under way. */
+  private streamed = false;
+
+  constructor(
+    readonly target: DownloadTarget,
+    private readonly run: (download: Download) => Promise<string>,
+  ) {
+    super();
+    this.setMaxListeners(0);
+    let markStarted: () => void = () => {};
+    this.started = new Promise<void>((resolve) => {
+      markStarted = resolve;
+    });
+    this.once('started', markStarted);
+    this.done = this.run(this);
+    this.started = Promise.race([this.started, this.done.then(() => undefined)]);
+    // Failures are observed by whoever awaits these; this keeps Node quiet otherwise.
+    this.done.catch(() => {});
+    this.started.catch(() => {});
+  }
+
+  setReadHandle(handle: FileHandle): void {
+    this.readHandle = Promise.resolve(handle);
+  }
+
+  /** Waits for the next write, commit or failure. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.once('change', resolve));
+  }
+
+  /** How far readers may go: one byte short of the writer until the hash checked out. */
+  readableLimit(): number {
+    return this.state === 'committed' ? this.written : Math.max(0, this.written - 1);
+  }
+
+  async readAt(position: number, length: number): Promise<Buffer> {
+    if (!this.readHandle && this.committedPath) this.readHandle = open(this.committedPath, 'r');
+    if (!this.readHandle) throw new Error('download has no data yet');
+    const buffer = Buffer.allocUnsafe(length);
+    const { bytesRead } = await (await this.readHandle).read(buffer, 0, length, position);
+    return buffer.subarray(0, bytesRead);
+  }
+
+  acquire(): void {
+    this.readers++;
+    this.streamed = true;
+  }
+
+  /** A failed attempt may start over only when no client has seen its bytes. */
+  get restartable(): boolean {
+    return !this.streamed;
+  }
+
+  /**
+   * Forgets a failed attempt's bytes before the next one. `total` stays: a client arriving
+   * meanwhile must still see a small file as small and wait for the verified copy, or it would
+   * stream the next attempt and keep any later one from starting over.
+   */
+  async restart(): Promise<void> {
+    const handle = this.readHandle;
+    this.readHandle = undefined;
+    this.state = 'starting';
+    this.written = 0;
+    await (await handle)?.close();
+  }
+
+  async release(): Promise<void> {
+    this.readers--;
+    await this.closeIfIdle();
+  }
+
+  async closeIfIdle(): Promise<void> {
+    if (this.readers > 0 || (this.state !== 'committed' && this.state !== 'failed') || !this.readHandle)
+      return;
+    const handle = this.readHandle;
+    this.readHandle = undefined;
+    await (await handle).close();
+  }
+}
+
+/** Reads a download's bytes [start, end) as they arrive. */
+export class TailReader extends Readable {
+  private position: number;
+  private acquired = false;
+
+  constructor(
+    private readonly download: Download,
+    start = 0,
+    private readonly end?: number,
+  ) {
+    super({ highWaterMark: 256 * 1024 });
+    this.position = start;
+  }
+
+  override _read(size: number): void {
+    if (!this.acquired) {
+      this.download.acquire();
+      this.acquired = true;
+    }
+    this.pump(size).catch((error: unknown) => this.destroy(error as Error));
+  }
+
+  private async pump(size: number): Promise<void> {
+    for (;;) {
+      if (this.download.state === 'failed')
+        throw this.download.error ?? new IntegrityError('download failed');
+      const limit = Math.min(this.download.readableLimit(), this.end ?? Number.POSITIVE_INFINITY);
+      if (this.position < limit) {
+        const chunk = await this.download.readAt(
+          this.position,
+          Math.min(size, limit - this.position, 256 * 1024),
+        );
+        this.position += chunk.length;
+        this.push(chunk);
+        return;
+      }
+      if (this.download.state === 'committed') {
+        this.push(null);
+        return;
+      }
+      await this.download.changed();
+    }
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (!this.acquired) {
+      callback(error);
+      return;
+    }
+    this.acquired = false;
+    this.download.release().then(
+      () => callback(error),
+      () => callback(error),
+    );
+  }
+}
+
+export interface DownloadEvents {
+  onUpstreamBytes?: (bytes: number) => void;
+  onFetched?: (target: DownloadTarget) => void;
+  /** A download failed verification and starts over. */
+  onRestart?: (message: string) => void;
+}
+
+/** Resumes of one download attempt at most, however much each one brought. */
+const MAX_RESUMES = 16;
+
+export class DownloadCoordinator {
+  private readonly inFlight = new Map<string, Download>();
+
+  constructor(
+    private readonly store: ContentStore,
+    private readonly client: UpstreamClient,
+    private readonly events: DownloadEvents = {},
+  ) {}
+
+  /** The download under way for this target, or a new one. */
+  get(target: DownloadTarget): Download {
+    const existing = this.inFlight.get(target.key);
+    if (existing) return existing;
+    const download = new Download(target, (d) => this.fetchToStore(d));
+    this.inFlight.set(target.key, download);
+    download.done
+      .finally(() => {
+        this.inFlight.delete(target.key);
+        return download.closeIfIdle();
+      })
+      .catch(() => {});
+    return download;
+  }
+
+  get activeCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** Lets every download under way finish (or fail): used on shutdown. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight.values()].map((download) => download.done));
+  }
+
+  private async fetchToStore(download: Download): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.fetchOnce(download);
+      } catch (error: unknown) {
+        // Upstream answered 200 and then failed (bad bytes, a body cut short too often): worth a
+        // fresh download while no client has seen any byte. Failures before that (404, an
+        // upstream that is down) were retried by the client already.
+        const again = download.state === 'streaming' && download.restartable && attempt < this.client.retries;
+        if (!again) {
+          const failure = typedFailure(error, download.target.url);
+          download.error = failure;
+          download.state = 'failed';
+          download.emit('change');
+          throw failure;
+        }
+        this.events.onRestart?.(`${(error as Error).message}; downloading it again`);
+        await download.restart();
+        await sleep(this.client.backoffDelay(attempt));
+      }
+    }
+  }
+
+  /** One download attempt into a fresh temp file; the store only gets it verified. */
+  private async fetchOnce(download: Download): Promise<string> {
+    const { target } = download;
+    const tempPath = this.store.tempPath();
+    let writer: FileHandle | undefined;
+    try {
+      const response = await this.client.request(target.url, {
+        upstream: target.upstream,
+        // Files are stored byte for byte; ask for no transfer coding at all.
+        headers: { 'accept-encoding': 'identity' },
+      });
+      if (response.status === 404 || response.status === 410) {
+        response.body.destroy();
+        throw new NotFoundError(`${redactUrl(target.url)} is gone upstream`);
+      }
+      if (response.status !== 200) {
+        response.body.destroy();
+        throw new UpstreamError(
+          `${redactUrl(response.url)} answered ${response.status}`,
+          false,
+          response.status,
+        );
+      }
+      download.total = response.contentLength ?? target.expectedSize;
+      writer = await open(tempPath, 'wx');
+      download.setReadHandle(await open(tempPath, 'r'));
+      download.state = 'streaming';
+      download.emit('started');
+      this.events.onFetched?.(target);
+      const sha256 = await this.copyHashing(download, response.body, writer);
+      await writer.close();
+      writer = undefined;
+      await this.store.commitFile(tempPath, sha256);
+      download.committedPath = this.store.filePath(sha256);
+      await target.onCommitted?.(sha256);
+      download.sha256 = sha256;
+      download.state = 'committed';
+      download.emit('change');
+      return sha256;
+    } catch (error: unknown) {
+      await writer?.close().catch(() => {});
+      await rm(tempPath, { force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * Copies the body to the temp file while hashing. A body cut short (reset, timeout, early
+   * close) is resumed with a Range request from the bytes already written: safe because the
+   * final sha256 covers the whole file, and readers are held back until it matched. Files
+   * without an expected hash are never stitched together; they fail instead.
+   */
+  private async copyHashing(download: Download, firstBody: Readable, writer: FileHandle): Promise<string> {
+    const { target } = download;
+    const hash = createHash('sha256');
+    let body = firstBody;
+    // A cut that brought no new bytes counts against the retries; one after progress starts the
+    // count over (the upstream is alive), within a cap so that a trickle cannot loop for ever.
+    let stalled = 0;
+    for (let resumes = 0; ; resumes++) {
+      const before = download.written;
+      try {
+        await this.appendBody(download, body, writer, hash);
+        break;
+      } catch (error: unknown) {
+        const resumable = !(error instanceof IntegrityError) && target.expectedSha256 !== undefined;
+        stalled = download.written > before ? 0 : stalled + 1;
+        if (!resumable || stalled > this.client.retries || resumes >= MAX_RESUMES) throw error;
+        await sleep(this.client.backoffDelay(Math.max(0, stalled - 1)));
+        body = await this.reopenAt(target, download.written);
+      }
+    }
+    if (download.total !== undefined && download.written !== download.total) {
+      throw new IntegrityError(
+        `${redactUrl(target.url)}: got ${download.written} of ${download.total} bytes`,
+      );
+    }
+    const sha256 = hash.digest('hex');
+    if (target.expectedSha256 !== undefined && sha256 !== target.expectedSha256) {
+      throw new IntegrityError(`${redactUrl(target.url)}: sha256 ${sha256} does not match the index`);
+    }
+    return sha256;
+  }
+
+  private async appendBody(
+    download: Download,
+    body: Readable,
+    writer: FileHandle,
+    hash: Hash,
+  ): Promise<void> {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      if (download.total !== undefined && download.written + chunk.length > download.total) {
+        body.destroy();
+        throw new IntegrityError(`${redactUrl(download.target.url)}: more bytes than announced`);
+      }
+      hash.update(chunk);
+      await writer.write(chunk);
+      download.written += chunk.length;
+      this.events.onUpstreamBytes?.(chunk.length);
+      download.emit('change');
+    }
+  }
+
+  /** The rest of the file from `offset`: a 206 as asked, or a 200 with the prefix skipped. */
+  private async reopenAt(target: DownloadTarget, offset: number): Promise<Readable> {
+    const response = await this.client.request(target.url, {
+      upstream: target.upstream,
+      headers: { 'accept-encoding': 'identity', range: `bytes=${offset}-` },
+    });
+    const contentRange = String(response.headers['content-range'] ?? '');
+    if (response.status === 206 && contentRange.startsWith(`bytes ${offset}-`)) return response.body;
+    if (response.status === 200) {
+      const rest = skipBytes(offset);
+      pipeline(response.body, rest, () => {});
+      return rest;
+    }
+    response.body.destroy();
+    throw new UpstreamError(`${redactUrl(response.url)}: cannot resume (status ${response.status})`, true);
+  }
+}
+
+/** Errors as the routes map them: a socket's own error (`aborted`) is an upstream failure, a 502. */
+function typedFailure(error: unknown, url: string): Error {
+  if (error instanceof IntegrityError || error instanceof UpstreamError || error instanceof NotFoundError)
+    return error;
+  return new UpstreamError(`${redactUrl(url)}: ${(error as Error).message}`, true);
+}
+
+function skipBytes(count: number): Transform {
+  let toSkip = count;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (toSkip >= chunk.length) {
+        toSkip -= chunk.length;
+        return callback();
+      }
+      const rest = chunk.subarray(toSkip);
+      toSkip = 0;
+      callback(null, rest);
+    },
+  });
+}

@@ -1,0 +1,116 @@
+// Finds the bytes for a `/files/...` route: the store when it holds them, otherwise a
+// (single-flight) download from the upstream URL the project page recorded. Files the index
+// lists with a sha256 are addressed by it; files without one (some private indexes) are still
+// downloaded once and stored under their computed sha256, with a name record pointing at it.
+// Nothing can vouch for those bytes, so they are only as trustworthy as that upstream.
+
+import { NotFoundError } from '../errors.js';
+import { NO_HASH, type Route } from '../http/routes.js';
+import { isSha256Hex } from '../names.js';
+import type { PageService } from '../pages/page-service.js';
+import type { ProjectFile } from '../pages/pages.js';
+import type { ManifestRecorder } from '../store/manifest.js';
+import type { ContentStore } from '../store/store.js';
+import type { Upstream } from '../upstream/upstream-config.js';
+import type { Download, DownloadCoordinator } from './downloads.js';
+
+export type FileRoute = Extract<Route, { kind: 'file' }>;
+
+export type ResolvedFile =
+  | { kind: 'stored'; sha256: string; path: string; size: number }
+  | { kind: 'download'; download: Download; expectedSha256?: string };
+
+interface FileOrigin {
+  url: string;
+  expectedSha256?: string;
+  expectedSize?: number;
+  /** The name under names/ when there is no expected hash. */
+  recordName: string;
+}
+
+export class FileService {
+  constructor(
+    private readonly store: ContentStore,
+    private readonly pages: PageService,
+    private readonly downloads: DownloadCoordinator,
+    private readonly manifest: ManifestRecorder,
+  ) {}
+
+  async resolve(upstream: Upstream, route: FileRoute): Promise<ResolvedFile> {
+    if (route.hash !== NO_HASH && !route.metadata) {
+      const stored = await this.stored(route.hash);
+      if (stored) return stored;
+    }
+    const { value: page } = await this.pages.project(upstream, route.project);
+    const origin = originOf(
+      page.files.find((file) => file.filename === route.filename),
+      route,
+    );
+    if (origin.expectedSha256) {
+      const stored = await this.stored(origin.expectedSha256);
+      if (stored) return stored;
+    } else {
+      const named = await this.store.readName(upstream.name, route.project, origin.recordName);
+      const stored = named && (await this.stored(named));
+      if (stored) {
+        this.manifest.name(upstream.name, route.project, origin.recordName);
+        return stored;
+      }
+    }
+    return this.download(upstream, route, origin);
+  }
+
+  private download(upstream: Upstream, route: FileRoute, origin: FileOrigin): ResolvedFile {
+    const download = this.downloads.get({
+      key: origin.expectedSha256 ?? `name:${upstream.name}/${route.project}/${origin.recordName}`,
+      upstream,
+      url: origin.url,
+      expectedSha256: origin.expectedSha256,
+      expectedSize: origin.expectedSize,
+      onCommitted: async (sha256) => {
+        this.manifest.file(sha256);
+        if (origin.expectedSha256) return;
+        await this.store.writeName(upstream.name, route.project, origin.recordName, sha256);
+        this.manifest.name(upstream.name, route.project, origin.recordName);
+      },
+    });
+    return { kind: 'download', download, expectedSha256: origin.expectedSha256 };
+  }
+
+  private async stored(sha256: string): Promise<ResolvedFile | undefined> {
+    const size = await this.store.fileSize(sha256);
+    if (size === undefined) return undefined;
+    this.manifest.file(sha256);
+    return { kind: 'stored', sha256, path: this.store.filePath(sha256), size };
+  }
+}
+
+/** The sha256 the index gave, when it is one; anything else counts as no hash. */
+export function indexSha256(file: ProjectFile): string | undefined {
+  const sha256 = file.hashes.sha256;
+  return sha256 !== undefined && isSha256Hex(sha256) ? sha256 : undefined;
+}
+
+function originOf(file: ProjectFile | undefined, route: FileRoute): FileOrigin {
+  // The URL must name the file exactly as the page does, hash segment included.
+  if (!file || (indexSha256(file) ?? NO_HASH) !== route.hash)
+    throw new NotFoundError('no such file on the page');
+  if (!route.metadata) {
+    return {
+      url: file.url,
+      expectedSha256: indexSha256(file),
+      expectedSize: file.size,
+      recordName: file.filename,
+    };
+  }
+  if (file.coreMetadata === undefined) throw new NotFoundError('the index offers no metadata for this file');
+  // PEP 658: the metadata file lives at the distribution URL plus `.metadata`.
+  return {
+    url: `${file.url}.metadata`,
+    expectedSha256:
+      file.coreMetadata !== true && isSha256Hex(file.coreMetadata.sha256 ?? '')
+        ? file.coreMetadata.sha256
+        : undefined,
+    recordName: `${file.filename}.metadata`,
+  };
+}

@@ -1,0 +1,76 @@
+// Writes simple-API pages: the negotiated format (negotiation.ts) with its exact Content-Type,
+// `Vary: Accept, Accept-Encoding`, gzip when the client takes it, and a strong ETag per
+// representation so pip's conditional requests (it always sends max-age=0) get a cheap 304.
+// A page is rendered once per format and run; the model does not change within a run.
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { CONTENT_TYPES, type PageFormat } from '../http/negotiation.js';
+
+const gzipAsync = promisify(gzip);
+// Small pages are not worth a gzip round: the headers would outweigh the saving.
+const GZIP_MIN_BYTES = 200;
+
+interface Rendered {
+  body: Buffer;
+  etag: string;
+  gzipped?: Promise<Buffer>;
+}
+
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(',').some((part) => {
+    const [coding = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith('q='));
+    return (coding === 'gzip' || coding === 'x-gzip') && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+
+export class PageRenderer {
+  private readonly rendered = new Map<string, Rendered>();
+
+  /** The rendered bytes for `key` in `format`, produced on first use. */
+  get(key: string, format: PageFormat, produce: () => string): Rendered {
+    const cacheKey = `${format}:${key}`;
+    let rendered = this.rendered.get(cacheKey);
+    if (!rendered) {
+      const body = Buffer.from(produce());
+      const digest = createHash('sha256').update(body).digest('base64url').slice(0, 32);
+      rendered = { body, etag: `"${digest}-${format}"` };
+      this.rendered.set(cacheKey, rendered);
+    }
+    return rendered;
+  }
+
+  async send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rendered: Rendered,
+    format: PageFormat,
+  ): Promise<void> {
+    const useGzip = rendered.body.length >= GZIP_MIN_BYTES && acceptsGzip(req.headers['accept-encoding']);
+    const etag = useGzip ? `${rendered.etag.slice(0, -1)}-gzip"` : rendered.etag;
+    const headers: Record<string, string | number> = {
+      'content-type': CONTENT_TYPES[format],
+      vary: 'Accept, Accept-Encoding',
+      etag,
+      // As PyPI: clients may reuse a page for ten minutes; pip revalidates anyway.
+      'cache-control': 'max-age=600, public',
+    };
+    const ifNoneMatch = req.headers['if-none-match'];
+    if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+      res.writeHead(304, headers).end();
+      return;
+    }
+    let body = rendered.body;
+    if (useGzip) {
+      rendered.gzipped ??= gzipAsync(rendered.body);
+      body = await rendered.gzipped;
+      headers['content-encoding'] = 'gzip';
+    }
+    headers['content-length'] = body.length;
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+}

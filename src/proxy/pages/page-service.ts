@@ -1,0 +1,232 @@
+// Project pages and the project list under the index policy:
+// - revalidate: the first request in a run asks upstream (conditionally, with the stored ETag),
+//   later ones are answered from memory, whatever `Cache-Control: max-age=0` clients send
+//   (pip always sends it: pip/_internal/index/collector.py, pypa/pip#5670).
+// - frozen: a page in the store is served with no upstream request at all.
+// - pinned (under revalidate): a stored page that lists every version the lockfiles pin for its
+//   project is served from the store too; see pins.ts.
+// Either way, an upstream failure with the page in the store serves the stored page and warns;
+// once an upstream failed a few times in a row, stored pages skip it for a while
+// (upstream-health.ts).
+// Concurrent requests for one page share one upstream request.
+import { NotFoundError } from '../errors.js';
+import type { ProxyStats } from '../stats.js';
+import type { ManifestRecorder } from '../store/manifest.js';
+import type { ContentStore, UpstreamValidators } from '../store/store.js';
+import { readBody, type UpstreamClient, UpstreamError } from '../upstream/upstream.js';
+import { redactUrl, type Upstream } from '../upstream/upstream-config.js';
+import { UpstreamHealth } from '../upstream/upstream-health.js';
+import { parseHtmlPage, parseHtmlProjectList } from './html-page.js';
+import {
+  PageFormatError,
+  type ProjectList,
+  type ProjectPage,
+  parseJsonPage,
+  parseJsonProjectList,
+} from './pages.js';
+import { type Pins, pageHasPinnedVersions } from './pins.js';
+
+export type IndexPolicy = 'revalidate' | 'frozen';
+
+// uv's Accept header (crates/uv-client/src/registry_client.rs): JSON first, HTML as fallback.
+const UPSTREAM_ACCEPT =
+  'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01';
+const MAX_PAGE_BYTES = 256 * 1024 * 1024;
+
+export interface PageSource<T> {
+  value: T;
+  /** memory: already loaded this run; store: from disk; upstream: fetched (or 304) now. */
+  source: 'memory' | 'store' | 'upstream';
+}
+
+interface Fetched<T> extends UpstreamValidators {
+  status: 'ok' | 'not-modified' | 'not-found';
+  value?: T;
+}
+
+type Parse<T> = (body: string, contentType: string, url: string) => T;
+
+export interface PageServiceOptions {
+  store: ContentStore;
+  client: UpstreamClient;
+  policy: IndexPolicy;
+  stats: ProxyStats;
+  manifest: ManifestRecorder;
+  warn: (message: string) => void;
+  pins?: Pins;
+}
+
+export class PageService {
+  private readonly loaded = new Map<string, Promise<unknown>>();
+  private readonly health = new UpstreamHealth();
+
+  constructor(private readonly options: PageServiceOptions) {}
+
+  async project(upstream: Upstream, project: string): Promise<PageSource<ProjectPage>> {
+    const result = await this.once(`${upstream.name}/${project}`, () =>
+      this.load<ProjectPage>({
+        upstream,
+        url: new URL(`${encodeURIComponent(project)}/`, upstream.indexUrl).toString(),
+        read: () =>
+          this.options.store.readPage(upstream.name, project).then((s) => s && { ...s, value: s.page }),
+        write: (value, validators) =>
+          this.options.store.writePage(upstream.name, project, {
+            ...validators,
+            fetchedAt: new Date().toISOString(),
+            page: value,
+          }),
+        parse: (body, contentType, url) =>
+          isJson(contentType) ? parseJsonPage(body, url, project) : parseHtmlPage(body, url, project),
+        storeSuffices: (page) => pageHasPinnedVersions(page, this.options.pins?.get(project)),
+      }),
+    );
+    this.options.manifest.page(upstream.name, project);
+    return result as PageSource<ProjectPage>;
+  }
+
+  async projectList(upstream: Upstream): Promise<PageSource<ProjectList>> {
+    const result = await this.once(`${upstream.name}/`, () =>
+      this.load<ProjectList>({
+        upstream,
+        url: upstream.indexUrl,
+        read: () =>
+          this.options.store.readProjectList(upstream.name).then((s) => s && { ...s, value: s.list }),
+        write: (value, validators) =>
+          this.options.store.writeProjectList(upstream.name, {
+            ...validators,
+            fetchedAt: new Date().toISOString(),
+            list: value,
+          }),
+        parse: (body, contentType) =>
+          isJson(contentType) ? parseJsonProjectList(body) : parseHtmlProjectList(body),
+      }),
+    );
+    this.options.manifest.index(upstream.name);
+    return result as PageSource<ProjectList>;
+  }
+
+  /** First caller loads; later callers in this run get the same answer from memory. */
+  private async once<T>(key: string, load: () => Promise<PageSource<T>>): Promise<PageSource<T>> {
+    const pending = this.loaded.get(key) as Promise<PageSource<T>> | undefined;
+    if (pending) {
+      const { value } = await pending;
+      return { value, source: 'memory' };
+    }
+    const loading = load();
+    this.loaded.set(key, loading);
+    try {
+      return await loading;
+    } catch (error: unknown) {
+      // Not-found stays remembered for the run; other failures may succeed on the next request.
+      if (!(error instanceof NotFoundError)) this.loaded.delete(key);
+      throw error;
+    }
+  }
+
+  private async load<T>(spec: {
+    upstream: Upstream;
+    url: string;
+    read: () => Promise<(UpstreamValidators & { value: T }) | undefined>;
+    write: (value: T, validators: UpstreamValidators) => Promise<void>;
+    parse: Parse<T>;
+    /** Whether the stored value answers this run without asking upstream, under revalidate. */
+    storeSuffices?: (value: T) => boolean;
+  }): Promise<PageSource<T>> {
+    const stored = await spec.read();
+    if (stored && (this.options.policy === 'frozen' || spec.storeSuffices?.(stored.value))) {
+      return { value: stored.value, source: 'store' };
+    }
+    const { name } = spec.upstream;
+    if (stored && this.health.isDown(name)) {
+      this.options.stats.staleServed++;
+      return { value: stored.value, source: 'store' };
+    }
+    let fetched: Fetched<T>;
+    try {
+      fetched = await this.fetch(spec.upstream, spec.url, stored, spec.parse);
+      this.health.succeeded(name);
+    } catch (error: unknown) {
+      if (error instanceof NotFoundError) throw error;
+      // What withRetries would have retried: connection trouble, timeouts, 429 and 5xx.
+      const outage = !(error instanceof UpstreamError) || error.retryable;
+      if (outage && this.health.failed(name)) {
+        this.options.warn(
+          `upstream ${name} failed several page requests in a row: stored pages are served without asking it for a while`,
+        );
+      }
+      if (!stored) throw error;
+      this.options.stats.staleServed++;
+      this.options.warn(
+        `upstream failed for ${redactUrl(spec.url)}, serving the stored page: ${(error as Error).message}`,
+      );
+      return { value: stored.value, source: 'store' };
+    }
+    if (fetched.status === 'not-found') throw new NotFoundError(`${redactUrl(spec.url)}: not on this index`);
+    if (fetched.status === 'not-modified' && stored) return { value: stored.value, source: 'upstream' };
+    const value = fetched.value as T;
+    await spec.write(value, { etag: fetched.etag, lastModified: fetched.lastModified });
+    return { value, source: 'upstream' };
+  }
+
+  private fetch<T>(upstream: Upstream, url: string, stored: UpstreamValidators | undefined, parse: Parse<T>) {
+    const { client, stats } = this.options;
+    const headers: Record<string, string> = { accept: UPSTREAM_ACCEPT, 'accept-encoding': 'gzip, deflate' };
+    if (stored?.etag) headers['if-none-match'] = stored.etag;
+    if (stored?.lastModified) headers['if-modified-since'] = stored.lastModified;
+    return client.withRetries(redactUrl(url), async (): Promise<Fetched<T>> => {
+      const response = await client.requestOnce(url, { upstream, headers });
+      stats.fetchedUpstream++;
+      if (response.status === 304 || response.status === 404 || response.status === 410) {
+        response.body.resume();
+        return { status: response.status === 304 ? 'not-modified' : 'not-found' };
+      }
+      if (response.status !== 200) {
+        response.body.resume();
+        const retryable = response.status === 429 || response.status >= 500;
+        throw new UpstreamError(
+          `${redactUrl(response.url)} answered ${response.status}`,
+          retryable,
+          response.status,
+        );
+      }
+      const body = await readBody(response.body, MAX_PAGE_BYTES);
+      stats.upstreamBytes += body.length;
+      const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
+      if (!isJson(contentType) && !isHtml(contentType)) {
+        throw new UpstreamError(`${redactUrl(response.url)}: unexpected Content-Type ${contentType}`, false);
+      }
+      const value = parseOrFail(parse, body.toString('utf8'), contentType, response.url);
+      return {
+        status: 'ok',
+        value,
+        etag: headerString(response.headers.etag),
+        lastModified: headerString(response.headers['last-modified']),
+      };
+    });
+  }
+}
+
+function parseOrFail<T>(parse: Parse<T>, body: string, contentType: string, url: string): T {
+  try {
+    return parse(body, contentType, url);
+  } catch (error: unknown) {
+    if (error instanceof PageFormatError)
+      throw new UpstreamError(`${redactUrl(url)}: ${error.message}`, false);
+    throw error;
+  }
+}
+
+function headerString(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function isJson(contentType: string): boolean {
+  return (
+    contentType.startsWith('application/vnd.pypi.simple.v1+json') ||
+    contentType.startsWith('application/json')
+  );
+}
+
+function isHtml(contentType: string): boolean {
+  return contentType.startsWith('text/html') || contentType.startsWith('application/vnd.pypi.simple.v1+html');
+}

@@ -1,0 +1,177 @@
+// The on-disk store. The action saves this directory with @actions/cache and a later job
+// restores it and runs the proxy with `--index-policy frozen`, so the layout is a contract:
+// change it only together with STORE_LAYOUT_VERSION (and the action's cache-key prefix).
+//
+//   <store>/
+//     layout.json                                  {"layout": 1}
+//     files/sha256/<first 2 hex>/<sha256 hex>      distribution files and `.metadata` files,
+//                                                  named by the sha256 of their bytes (cacache style:
+//                                                  written to tmp/, hashed, renamed in place)
+//     pages/<upstream>/projects/<project>.json     StoredPage: the page model with upstream URLs,
+//                                                  plus the upstream ETag / Last-Modified
+//     pages/<upstream>/index.json                  StoredProjectList for `/simple/`
+//     names/<upstream>/<project>/<filename>        sha256 hex of a file whose index gave no sha256
+//                                                  (the only index from a URL to a hash; files with
+//                                                  a sha256 carry it in their proxy URL)
+//     tmp/                                         downloads in progress; emptied at start
+//     manifest.json                                what the last run used (default location)
+//
+// <upstream> is a validated upstream name, <project> a PEP 503 normalized name, <filename> a
+// validated file name: see names.ts. Every path is also checked to stay inside <store>.
+// One proxy process owns a store at a time.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { isNormalizedProjectName, isSha256Hex, isValidFileName, isValidUpstreamName } from '../names.js';
+import type { ProjectList, ProjectPage } from '../pages/pages.js';
+
+export const STORE_LAYOUT_VERSION = 1;
+
+export interface UpstreamValidators {
+  etag?: string;
+  lastModified?: string;
+}
+
+export interface StoredPage extends UpstreamValidators {
+  fetchedAt: string;
+  page: ProjectPage;
+}
+
+export interface StoredProjectList extends UpstreamValidators {
+  fetchedAt: string;
+  list: ProjectList;
+}
+
+export class StorePathError extends Error {}
+
+/** Joins below `root` and refuses anything that would leave it, whatever the parts hold. */
+export function pathInside(root: string, ...parts: string[]): string {
+  const base = resolve(root);
+  const full = resolve(base, ...parts);
+  if (!full.startsWith(base + sep)) throw new StorePathError(`path escapes the store: ${parts.join('/')}`);
+  return full;
+}
+
+function checked(kind: string, value: string, valid: (value: string) => boolean): string {
+  if (!valid(value)) throw new StorePathError(`invalid ${kind}: ${JSON.stringify(value.slice(0, 80))}`);
+  return value;
+}
+
+export function fileRelativePath(sha256: string): string {
+  checked('sha256', sha256, isSha256Hex);
+  return join('files', 'sha256', sha256.slice(0, 2), sha256);
+}
+
+export function pageRelativePath(upstream: string, project: string): string {
+  checked('upstream', upstream, isValidUpstreamName);
+  checked('project', project, isNormalizedProjectName);
+  return join('pages', upstream, 'projects', `${project}.json`);
+}
+
+export function indexRelativePath(upstream: string): string {
+  return join('pages', checked('upstream', upstream, isValidUpstreamName), 'index.json');
+}
+
+export function nameRelativePath(upstream: string, project: string, filename: string): string {
+  checked('upstream', upstream, isValidUpstreamName);
+  checked('project', project, isNormalizedProjectName);
+  return join('names', upstream, project, checked('filename', filename, isValidFileName));
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (error: unknown) {
+    // A missing or half-written entry is a miss, not a failure: the page is fetched again.
+    if (error instanceof SyntaxError || (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+export class ContentStore {
+  private constructor(readonly root: string) {}
+
+  static async open(root: string): Promise<ContentStore> {
+    const store = new ContentStore(resolve(root));
+    await mkdir(store.root, { recursive: true });
+    await rm(store.tempDir, { recursive: true, force: true });
+    await mkdir(store.tempDir, { recursive: true });
+    await writeFile(
+      pathInside(store.root, 'layout.json'),
+      `${JSON.stringify({ layout: STORE_LAYOUT_VERSION })}\n`,
+    );
+    return store;
+  }
+
+  get tempDir(): string {
+    return pathInside(this.root, 'tmp');
+  }
+
+  /** A fresh path in tmp/ on the same file system as the store, so the commit is a rename. */
+  tempPath(): string {
+    return pathInside(this.tempDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+  }
+
+  filePath(sha256: string): string {
+    return pathInside(this.root, fileRelativePath(sha256));
+  }
+
+  async fileSize(sha256: string): Promise<number | undefined> {
+    try {
+      return (await stat(this.filePath(sha256))).size;
+    } catch (error: unknown) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /** Moves a verified temp file to its content address. Callers check the hash first. */
+  async commitFile(tempPath: string, sha256: string): Promise<void> {
+    const target = this.filePath(sha256);
+    await mkdir(resolve(target, '..'), { recursive: true });
+    await rename(tempPath, target);
+  }
+
+  async readPage(upstream: string, project: string): Promise<StoredPage | undefined> {
+    return readJson<StoredPage>(pathInside(this.root, pageRelativePath(upstream, project)));
+  }
+
+  async writePage(upstream: string, project: string, stored: StoredPage): Promise<void> {
+    return this.writeAtomically(pageRelativePath(upstream, project), JSON.stringify(stored));
+  }
+
+  async readProjectList(upstream: string): Promise<StoredProjectList | undefined> {
+    return readJson<StoredProjectList>(pathInside(this.root, indexRelativePath(upstream)));
+  }
+
+  async writeProjectList(upstream: string, stored: StoredProjectList): Promise<void> {
+    return this.writeAtomically(indexRelativePath(upstream), JSON.stringify(stored));
+  }
+
+  async readName(upstream: string, project: string, filename: string): Promise<string | undefined> {
+    try {
+      const sha256 = (
+        await readFile(pathInside(this.root, nameRelativePath(upstream, project, filename)), 'utf8')
+      ).trim();
+      return isSha256Hex(sha256) ? sha256 : undefined;
+    } catch (error: unknown) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async writeName(upstream: string, project: string, filename: string, sha256: string): Promise<void> {
+    return this.writeAtomically(
+      nameRelativePath(upstream, project, filename),
+      `${checked('sha256', sha256, isSha256Hex)}\n`,
+    );
+  }
+
+  private async writeAtomically(relativePath: string, content: string): Promise<void> {
+    const target = pathInside(this.root, relativePath);
+    const temp = this.tempPath();
+    await mkdir(resolve(target, '..'), { recursive: true });
+    await writeFile(temp, content);
+    await rename(temp, target);
+  }
+}
