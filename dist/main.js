@@ -4,9 +4,9 @@ import {
   InputError,
   LocalCacheBackend,
   chooseBackend,
-  compileGlobs,
   currentPlatform,
   exportVariable,
+  findDependencyFiles,
   findOnPath,
   formatBytes,
   info,
@@ -24,7 +24,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-YZBEUFYW.js";
+} from "./chunk-CU4RTOYV.js";
 import {
   __name
 } from "./chunk-ID6FP7E3.js";
@@ -47,78 +47,36 @@ async function detectPythonVersion(env = process.env) {
 }
 __name(detectPythonVersion, "detectPythonVersion");
 
-// src/key/dependency-files.ts
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
-var SKIPPED_FOLDERS = /* @__PURE__ */ new Set([
-  ".git",
-  "node_modules",
-  ".venv",
-  "venv",
-  ".tox",
-  ".nox",
-  "__pycache__",
-  "__pypackages__",
-  "site-packages",
-  ".mypy_cache",
-  ".pytest_cache",
-  ".ruff_cache"
-]);
-function findDependencyFiles(workspace, patterns) {
-  const matches = compileGlobs(patterns);
-  const found = [];
-  const pending = [""];
-  for (let relative = pending.pop(); relative !== void 0; relative = pending.pop()) {
-    const entries = readFolder(join(workspace, relative));
-    if (relative !== "" && entries.some((entry) => entry.name === "pyvenv.cfg")) continue;
-    for (const entry of entries) {
-      const path = relative === "" ? entry.name : `${relative}/${entry.name}`;
-      if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) pending.push(path);
-      } else if (matches(path) && isFile(workspace, path, entry)) {
-        found.push(path);
-      }
-    }
-  }
-  return found.sort();
-}
-__name(findDependencyFiles, "findDependencyFiles");
-function readFolder(path) {
-  try {
-    return readdirSync(path, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-}
-__name(readFolder, "readFolder");
-function isFile(workspace, path, entry) {
-  if (entry.isFile()) return true;
-  if (!entry.isSymbolicLink()) return false;
-  try {
-    return statSync(join(workspace, path)).isFile();
-  } catch {
-    return false;
-  }
-}
-__name(isFile, "isFile");
-
 // src/key/key.ts
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { join as join2 } from "node:path";
+import { join } from "node:path";
 var CACHE_LAYOUT_VERSION = "v1";
 var MAX_KEY_LENGTH = 512;
 function hashDependencyFiles(workspace, files, context = []) {
   const hash = createHash("sha256");
   for (const line of context) hash.update(`${line}\0`);
   for (const file of [...files].sort()) {
-    const content = readFileSync(join2(workspace, file));
+    const content = readFileSync(join(workspace, file));
     hash.update(`${file}\0${content.length}\0`);
     hash.update(content);
   }
   return hash.digest("hex");
 }
 __name(hashDependencyFiles, "hashDependencyFiles");
+var KeyTooLongError = class extends Error {
+  constructor(length, limit) {
+    super(`the key would be ${length} characters; the limit is ${limit}.`);
+    this.length = length;
+    this.limit = limit;
+    this.name = "KeyTooLongError";
+  }
+  length;
+  limit;
+  static {
+    __name(this, "KeyTooLongError");
+  }
+};
 function deriveCacheKey(parts, hash) {
   const python = parts.pythonVersion === "none" ? "pynone" : `py${parts.pythonVersion}`;
   const restoreKey = [
@@ -132,10 +90,7 @@ function deriveCacheKey(parts, hash) {
   ].join("-");
   const key = parts.suffix ? `${restoreKey}${hash}-${parts.suffix}` : `${restoreKey}${hash}`;
   if (key.length > MAX_KEY_LENGTH) {
-    throw new InputError(
-      "key-prefix",
-      `the key would be ${key.length} characters; the limit is ${MAX_KEY_LENGTH}.`
-    );
+    throw new KeyTooLongError(key.length, MAX_KEY_LENGTH);
   }
   return { key, restoreKey, hash };
 }
@@ -143,13 +98,13 @@ __name(deriveCacheKey, "deriveCacheKey");
 
 // src/key/lockfile-pins.ts
 import { readFileSync as readFileSync2 } from "node:fs";
-import { join as join3 } from "node:path";
+import { join as join2 } from "node:path";
 function readLockfilePins(workspace, files) {
   const pins = {};
   for (const file of files) {
     let text;
     try {
-      text = readFileSync2(join3(workspace, file), "utf8");
+      text = readFileSync2(join2(workspace, file), "utf8");
     } catch {
       continue;
     }
@@ -266,7 +221,7 @@ async function planCache(inputs, platform) {
   );
   const upstreams = inputs.proxy ? resolveUpstreams(inputs.indexUrl, inputs.extraIndexUrls, platform.env) : void 0;
   if (upstreams) folders.push({ owner: "proxy", path: proxyStoreDir(platform) });
-  const { key, restoreKey } = deriveCacheKey(
+  const { key, restoreKey } = keyOrInputError(
     {
       prefix: inputs.keyPrefix,
       os: osKeyName(platform.os),
@@ -341,6 +296,15 @@ function logOutcome(matchedKey, cacheHit, bytes, ms) {
   }
 }
 __name(logOutcome, "logOutcome");
+function keyOrInputError(...args) {
+  try {
+    return deriveCacheKey(...args);
+  } catch (error) {
+    if (error instanceof KeyTooLongError) throw new InputError("key-prefix", error.message);
+    throw error;
+  }
+}
+__name(keyOrInputError, "keyOrInputError");
 
 // src/main.ts
 void run();

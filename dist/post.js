@@ -12,7 +12,7 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-YZBEUFYW.js";
+} from "./chunk-CU4RTOYV.js";
 import {
   __name,
   pruneStoreToManifest

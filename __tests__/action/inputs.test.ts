@@ -1,4 +1,5 @@
-import { DEFAULT_DEPENDENCY_FILES, parseInputs } from '../../src/action/inputs.js';
+import { parseInputs } from '../../src/action/inputs.js';
+import { DEFAULT_DEPENDENCY_FILES } from '../../src/key/dependency-files.js';
 
 const read = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 

@@ -1,8 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DEFAULT_DEPENDENCY_FILES } from '../../src/action/inputs.js';
-import { findDependencyFiles } from '../../src/key/dependency-files.js';
+import { DEFAULT_DEPENDENCY_FILES, findDependencyFiles } from '../../src/key/dependency-files.js';
 
 let workspace: string;
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deriveCacheKey, hashDependencyFiles, type KeyParts } from '../../src/key/key.js';
+import { deriveCacheKey, hashDependencyFiles, type KeyParts, KeyTooLongError } from '../../src/key/key.js';
 
 const parts: KeyParts = {
   prefix: 'pypi-cache',
@@ -52,4 +52,19 @@ test('moving content between files changes the hash', () => {
   writeFileSync(join(workspace, 'a.txt'), 'a');
   writeFileSync(join(workspace, 'b.txt'), 'b');
   expect(hashDependencyFiles(workspace, ['a.txt', 'b.txt'])).not.toBe(first);
+});
+
+test('a key over the service limit is refused with its length and the limit', () => {
+  const parts: KeyParts = {
+    prefix: 'p'.repeat(128),
+    os: 'linux',
+    arch: 'x64',
+    pythonVersion: '3.12',
+    installers: ['pip'],
+    suffix: 's'.repeat(400),
+  };
+  expect(() => deriveCacheKey(parts, 'a'.repeat(64))).toThrow(KeyTooLongError);
+  expect(() => deriveCacheKey(parts, 'a'.repeat(64))).toThrow(
+    /the key would be \d+ characters; the limit is 512/,
+  );
 });

@@ -2,8 +2,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as glob from '@actions/glob';
-import { DEFAULT_DEPENDENCY_FILES } from '../../src/action/inputs.js';
-import { findDependencyFiles } from '../../src/key/dependency-files.js';
+import { DEFAULT_DEPENDENCY_FILES, findDependencyFiles } from '../../src/key/dependency-files.js';
 import { hashDependencyFiles } from '../../src/key/key.js';
 import type { BenchContext } from '../context.js';
 import type { RunReport } from '../report-model.js';

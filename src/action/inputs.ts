@@ -1,13 +1,14 @@
 import * as core from '@actions/core';
+import type { BackendChoice } from '../backend/choose.js';
+import type { InstallerChoice } from '../installers/installers.js';
+import { DEFAULT_DEPENDENCY_FILES } from '../key/dependency-files.js';
 import { validateGlobPattern } from '../key/glob-pattern.js';
 
 // The only place that reads the action's inputs. Every value is validated here, so a typo
 // fails the main step with a message that names the input and the accepted values.
 
-export type InstallerChoice = 'auto' | 'pip' | 'uv';
 export type SavePolicy = 'always' | 'never' | 'default-branch';
 export type PruneChoice = 'auto' | 'on' | 'off';
-export type BackendChoice = 'auto' | 'actions' | 'local';
 
 export interface ActionInputs {
   installer: InstallerChoice;
@@ -34,20 +35,6 @@ export interface ExtraIndex {
   name: string;
   url: string;
 }
-
-export const DEFAULT_DEPENDENCY_FILES = [
-  '**/requirements*.txt',
-  '**/requirements/*.txt',
-  '**/constraints*.txt',
-  '**/uv.lock',
-  '**/pylock*.toml',
-  '**/poetry.lock',
-  '**/Pipfile.lock',
-  '**/pdm.lock',
-  '**/pyproject.toml',
-  '**/setup.cfg',
-  '**/setup.py',
-];
 
 export class InputError extends Error {
   constructor(input: string, message: string) {

@@ -5,11 +5,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
 import type { LockfilePins } from '../key/lockfile-pins.js';
-import { fetchProxyManifest, fetchProxyStats, launchProxy, stopProxy, tail } from '../proxy/launcher.js';
-import { credentialsEnvName } from '../proxy/names.js';
-import type { IndexPolicy } from '../proxy/pages/page-service.js';
-import type { ProxyStatsSnapshot } from '../proxy/stats.js';
-import { type Manifest, readManifest } from '../proxy/store/manifest.js';
+import type { IndexPolicy, Manifest, ProxyStatsSnapshot } from '../proxy/index.js';
+import {
+  credentialsEnvName,
+  fetchProxyManifest,
+  fetchProxyStats,
+  launchProxy,
+  readManifest,
+  stopProxy,
+  tail,
+} from '../proxy/launcher.js';
 import { joinPath, type Platform, userCacheDir } from '../system/platform.js';
 import { type ExtraIndex, InputError } from './inputs.js';
 

@@ -5,7 +5,7 @@ import { LocalCacheBackend } from '../backend/local.js';
 import { type Installer, resolveCacheDir, selectInstallers } from '../installers/installers.js';
 import { detectPythonVersion } from '../installers/python-version.js';
 import { findDependencyFiles } from '../key/dependency-files.js';
-import { deriveCacheKey, hashDependencyFiles } from '../key/key.js';
+import { deriveCacheKey, hashDependencyFiles, KeyTooLongError } from '../key/key.js';
 import { readLockfilePins } from '../key/lockfile-pins.js';
 import { formatBytes, measureFolders } from '../system/folder-size.js';
 import { currentPlatform, osKeyName, type Platform } from '../system/platform.js';
@@ -99,7 +99,7 @@ async function planCache(inputs: ActionInputs, platform: Platform): Promise<Cach
     : undefined;
   if (upstreams) folders.push({ owner: 'proxy', path: proxyStoreDir(platform) });
 
-  const { key, restoreKey } = deriveCacheKey(
+  const { key, restoreKey } = keyOrInputError(
     {
       prefix: inputs.keyPrefix,
       os: osKeyName(platform.os),
@@ -185,5 +185,15 @@ function logOutcome(matchedKey: string | undefined, cacheHit: boolean, bytes: nu
     );
   } else {
     core.info('Cache miss: nothing restored; a new entry is saved after the job.');
+  }
+}
+
+/** A key over the service's limit is the prefix's or suffix's fault: say so as an input error. */
+function keyOrInputError(...args: Parameters<typeof deriveCacheKey>): ReturnType<typeof deriveCacheKey> {
+  try {
+    return deriveCacheKey(...args);
+  } catch (error: unknown) {
+    if (error instanceof KeyTooLongError) throw new InputError('key-prefix', error.message);
+    throw error;
   }
 }

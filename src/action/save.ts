@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { chooseBackend } from '../backend/choose.js';
 import { INSTALLERS } from '../installers/installers.js';
-import { pruneStoreToManifest } from '../proxy/store/manifest.js';
+import { pruneStoreToManifest } from '../proxy/launcher.js';
 import { formatBytes, measureFolders } from '../system/folder-size.js';
 import { currentPlatform } from '../system/platform.js';
 import { loadInputs, type PruneChoice, type SavePolicy } from './inputs.js';

@@ -1,8 +1,9 @@
-import type { BackendChoice } from '../action/inputs.js';
 import { joinPath, type Platform, userCacheDir } from '../system/platform.js';
 import { ActionsCacheBackend } from './actions.js';
 import type { CacheBackend } from './backend.js';
 import { LocalCacheBackend } from './local.js';
+
+export type BackendChoice = 'auto' | 'actions' | 'local';
 
 /** `auto` is the Actions cache service when the runner provides one, a local folder otherwise. */
 export function chooseBackend(

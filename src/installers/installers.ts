@@ -1,5 +1,4 @@
 import { rm } from 'node:fs/promises';
-import type { InstallerChoice } from '../action/inputs.js';
 import { findOnPath, runCommand } from '../system/command.js';
 import { joinPath, type Platform, userCacheDir } from '../system/platform.js';
 import { pipConfigMayApply } from './pip-config.js';
@@ -7,6 +6,8 @@ import { pipConfigMayApply } from './pip-config.js';
 // pip and uv as data: how each is detected, where its cache lives, and how it is pruned.
 
 export type InstallerName = 'pip' | 'uv';
+/** What the `installer` input asks for: one installer, or each one found on PATH. */
+export type InstallerChoice = 'auto' | InstallerName;
 
 export interface Installer {
   name: InstallerName;

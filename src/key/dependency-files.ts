@@ -5,6 +5,21 @@ import { compileGlobs } from './glob-pattern.js';
 // Finds the files whose contents make the cache key. One synchronous walk of the workspace:
 // for a one-shot scan it beats @actions/glob, which walks once per pattern (see BENCHMARKS.md).
 
+/** The `dependency-files` input's default: the files that say what a job installs. */
+export const DEFAULT_DEPENDENCY_FILES = [
+  '**/requirements*.txt',
+  '**/requirements/*.txt',
+  '**/constraints*.txt',
+  '**/uv.lock',
+  '**/pylock*.toml',
+  '**/poetry.lock',
+  '**/Pipfile.lock',
+  '**/pdm.lock',
+  '**/pyproject.toml',
+  '**/setup.cfg',
+  '**/setup.py',
+];
+
 // Folders that never hold the project's own lockfiles, and can be huge.
 const SKIPPED_FOLDERS = new Set([
   '.git',

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../action/inputs.js';
 
 // The cache key: <prefix>-v1-<os>-<arch>-py<X.Y>-<installers>-<hash>[-<suffix>].
 // `v1` is the layout version of what we save: bump it when the saved folders change meaning,
@@ -43,6 +42,17 @@ export function hashDependencyFiles(workspace: string, files: string[], context:
   return hash.digest('hex');
 }
 
+/** The key's parts add up to more than the cache service takes. */
+export class KeyTooLongError extends Error {
+  constructor(
+    readonly length: number,
+    readonly limit: number,
+  ) {
+    super(`the key would be ${length} characters; the limit is ${limit}.`);
+    this.name = 'KeyTooLongError';
+  }
+}
+
 export function deriveCacheKey(parts: KeyParts, hash: string): CacheKey {
   const python = parts.pythonVersion === 'none' ? 'pynone' : `py${parts.pythonVersion}`;
   const restoreKey = [
@@ -56,10 +66,7 @@ export function deriveCacheKey(parts: KeyParts, hash: string): CacheKey {
   ].join('-');
   const key = parts.suffix ? `${restoreKey}${hash}-${parts.suffix}` : `${restoreKey}${hash}`;
   if (key.length > MAX_KEY_LENGTH) {
-    throw new InputError(
-      'key-prefix',
-      `the key would be ${key.length} characters; the limit is ${MAX_KEY_LENGTH}.`,
-    );
+    throw new KeyTooLongError(key.length, MAX_KEY_LENGTH);
   }
   return { key, restoreKey, hash };
 }

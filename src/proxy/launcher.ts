@@ -5,9 +5,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { IndexPolicy } from './pages/page-service.js';
-import type { ProxyStatsSnapshot } from './stats.js';
-import type { Manifest } from './store/manifest.js';
+import type { IndexPolicy, Manifest, ProxyStatsSnapshot } from './index.js';
+
+// The proxy's surface for the action (src/proxy/index.ts is the one for the daemon and the CLI):
+// it re-exports only small modules, so the action's bundle does not carry the server.
+export { credentialsEnvName } from './names.js';
+export { pruneStoreToManifest, readManifest } from './store/manifest.js';
 
 export interface LaunchOptions {
   /** dist/proxy.js */

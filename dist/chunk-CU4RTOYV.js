@@ -31725,10 +31725,10 @@ function osKeyName(os9) {
 __name(osKeyName, "osKeyName");
 function userCacheDir(platform2) {
   const { os: os9, env, home } = platform2;
-  const join12 = joinPath(os9);
-  if (os9 === "win32") return env.LOCALAPPDATA || join12(home, "AppData", "Local");
-  if (os9 === "darwin") return join12(home, "Library", "Caches");
-  return env.XDG_CACHE_HOME || join12(home, ".cache");
+  const join13 = joinPath(os9);
+  if (os9 === "win32") return env.LOCALAPPDATA || join13(home, "AppData", "Local");
+  if (os9 === "darwin") return join13(home, "Library", "Caches");
+  return env.XDG_CACHE_HOME || join13(home, ".cache");
 }
 __name(userCacheDir, "userCacheDir");
 function joinPath(os9) {
@@ -75841,24 +75841,24 @@ __name(pipConfigMayApply, "pipConfigMayApply");
 function pipConfigFiles(platform2, prefix2) {
   const { os: os9, env, home } = platform2;
   if (os9 === "win32") {
-    const join13 = win322.join;
+    const join14 = win322.join;
     return [
-      join13(env.ProgramData || "C:\\ProgramData", "pip", "pip.ini"),
-      join13(env.APPDATA || join13(home, "AppData", "Roaming"), "pip", "pip.ini"),
-      join13(home, "pip", "pip.ini"),
-      join13(prefix2, "pip.ini")
+      join14(env.ProgramData || "C:\\ProgramData", "pip", "pip.ini"),
+      join14(env.APPDATA || join14(home, "AppData", "Roaming"), "pip", "pip.ini"),
+      join14(home, "pip", "pip.ini"),
+      join14(prefix2, "pip.ini")
     ];
   }
-  const join12 = posix2.join;
+  const join13 = posix2.join;
   const siteDirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
   return [
-    ...siteDirs.map((dir) => join12(dir, "pip", "pip.conf")),
+    ...siteDirs.map((dir) => join13(dir, "pip", "pip.conf")),
     "/etc/pip.conf",
     "/Library/Application Support/pip/pip.conf",
-    join12(env.XDG_CONFIG_HOME || join12(home, ".config"), "pip", "pip.conf"),
-    join12(home, "Library", "Application Support", "pip", "pip.conf"),
-    join12(home, ".pip", "pip.conf"),
-    join12(prefix2, "pip.conf")
+    join13(env.XDG_CONFIG_HOME || join13(home, ".config"), "pip", "pip.conf"),
+    join13(home, "Library", "Application Support", "pip", "pip.conf"),
+    join13(home, ".pip", "pip.conf"),
+    join13(prefix2, "pip.conf")
   ];
 }
 __name(pipConfigFiles, "pipConfigFiles");
@@ -75901,9 +75901,9 @@ var PIP = {
   // pip's cache: http/ and http-v2/ hold downloaded files (refetchable), wheels/ holds wheels
   // pip built from sdists (expensive to redo). See pip's src/pip/_internal/cache.py.
   prune: /* @__PURE__ */ __name(async (cacheDir) => {
-    const join12 = joinPath(process.platform);
+    const join13 = joinPath(process.platform);
     await Promise.all(
-      ["http", "http-v2"].map((part) => rm3(join12(cacheDir, part), { recursive: true, force: true }))
+      ["http", "http-v2"].map((part) => rm3(join13(cacheDir, part), { recursive: true, force: true }))
     );
     return "removed the downloaded files (http, http-v2), kept locally built wheels";
   }, "prune")
@@ -75916,9 +75916,9 @@ var UV = {
   cacheDirArgs: ["cache", "dir"],
   // uv uses XDG folders on macOS too: https://docs.astral.sh/uv/concepts/cache/#cache-directory
   defaultCacheDir: /* @__PURE__ */ __name((platform2) => {
-    const join12 = joinPath(platform2.os);
-    if (platform2.os === "win32") return join12(userCacheDir(platform2), "uv", "cache");
-    return join12(platform2.env.XDG_CACHE_HOME || join12(platform2.home, ".cache"), "uv");
+    const join13 = joinPath(platform2.os);
+    if (platform2.os === "win32") return join13(userCacheDir(platform2), "uv", "cache");
+    return join13(platform2.env.XDG_CACHE_HOME || join13(platform2.home, ".cache"), "uv");
   }, "defaultCacheDir"),
   // `uv cache prune --ci` keeps wheels built from source and drops downloaded ones:
   // https://docs.astral.sh/uv/concepts/cache/#caching-in-continuous-integration
@@ -75966,6 +75966,10 @@ function findExecutable(installer, env) {
 }
 __name(findExecutable, "findExecutable");
 
+// src/key/dependency-files.ts
+import { readdirSync, statSync as statSync2 } from "node:fs";
+import { join as join9 } from "node:path";
+
 // src/key/glob-pattern.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 function validateGlobPattern(pattern) {
@@ -76007,7 +76011,7 @@ function toPosix(pattern) {
 }
 __name(toPosix, "toPosix");
 
-// src/action/inputs.ts
+// src/key/dependency-files.ts
 var DEFAULT_DEPENDENCY_FILES = [
   "**/requirements*.txt",
   "**/requirements/*.txt",
@@ -76021,6 +76025,104 @@ var DEFAULT_DEPENDENCY_FILES = [
   "**/setup.cfg",
   "**/setup.py"
 ];
+var SKIPPED_FOLDERS = /* @__PURE__ */ new Set([
+  ".git",
+  "node_modules",
+  ".venv",
+  "venv",
+  ".tox",
+  ".nox",
+  "__pycache__",
+  "__pypackages__",
+  "site-packages",
+  ".mypy_cache",
+  ".pytest_cache",
+  ".ruff_cache"
+]);
+function findDependencyFiles(workspace, patterns) {
+  const matches = compileGlobs(patterns);
+  const found = [];
+  const pending = [""];
+  for (let relative3 = pending.pop(); relative3 !== void 0; relative3 = pending.pop()) {
+    const entries = readFolder(join9(workspace, relative3));
+    if (relative3 !== "" && entries.some((entry) => entry.name === "pyvenv.cfg")) continue;
+    for (const entry of entries) {
+      const path12 = relative3 === "" ? entry.name : `${relative3}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(entry.name)) pending.push(path12);
+      } else if (matches(path12) && isFile(workspace, path12, entry)) {
+        found.push(path12);
+      }
+    }
+  }
+  return found.sort();
+}
+__name(findDependencyFiles, "findDependencyFiles");
+function readFolder(path12) {
+  try {
+    return readdirSync(path12, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+__name(readFolder, "readFolder");
+function isFile(workspace, path12, entry) {
+  if (entry.isFile()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  try {
+    return statSync2(join9(workspace, path12)).isFile();
+  } catch {
+    return false;
+  }
+}
+__name(isFile, "isFile");
+
+// src/system/folder-size.ts
+import { readdir as readdir3, stat as stat3 } from "node:fs/promises";
+import { join as join10 } from "node:path";
+async function measureFolder(folder) {
+  const total = { files: 0, bytes: 0 };
+  let entries;
+  try {
+    entries = await readdir3(folder, { withFileTypes: true });
+  } catch {
+    return total;
+  }
+  for (const entry of entries) {
+    const path12 = join10(folder, entry.name);
+    if (entry.isDirectory()) {
+      const inner = await measureFolder(path12);
+      total.files += inner.files;
+      total.bytes += inner.bytes;
+    } else if (entry.isFile()) {
+      total.files += 1;
+      total.bytes += (await stat3(path12)).size;
+    }
+  }
+  return total;
+}
+__name(measureFolder, "measureFolder");
+async function measureFolders(folders) {
+  const sizes = await Promise.all(folders.map(measureFolder));
+  return sizes.reduce((sum, size) => ({ files: sum.files + size.files, bytes: sum.bytes + size.bytes }), {
+    files: 0,
+    bytes: 0
+  });
+}
+__name(measureFolders, "measureFolders");
+function formatBytes(bytes) {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+__name(formatBytes, "formatBytes");
+
+// src/action/inputs.ts
 var InputError = class extends Error {
   static {
     __name(this, "InputError");
@@ -76170,71 +76272,19 @@ function redact(value) {
 }
 __name(redact, "redact");
 
-// src/system/folder-size.ts
-import { readdir as readdir3, stat as stat3 } from "node:fs/promises";
-import { join as join9 } from "node:path";
-async function measureFolder(folder) {
-  const total = { files: 0, bytes: 0 };
-  let entries;
-  try {
-    entries = await readdir3(folder, { withFileTypes: true });
-  } catch {
-    return total;
-  }
-  for (const entry of entries) {
-    const path12 = join9(folder, entry.name);
-    if (entry.isDirectory()) {
-      const inner = await measureFolder(path12);
-      total.files += inner.files;
-      total.bytes += inner.bytes;
-    } else if (entry.isFile()) {
-      total.files += 1;
-      total.bytes += (await stat3(path12)).size;
-    }
-  }
-  return total;
-}
-__name(measureFolder, "measureFolder");
-async function measureFolders(folders) {
-  const sizes = await Promise.all(folders.map(measureFolder));
-  return sizes.reduce((sum, size) => ({ files: sum.files + size.files, bytes: sum.bytes + size.bytes }), {
-    files: 0,
-    bytes: 0
-  });
-}
-__name(measureFolders, "measureFolders");
-function formatBytes(bytes) {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-__name(formatBytes, "formatBytes");
-
-// src/action/job-proxy.ts
-import { existsSync as existsSync7 } from "node:fs";
-import { mkdir as mkdir4, writeFile as writeFile3 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname as dirname6, join as join11 } from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-
 // src/proxy/launcher.ts
 import { spawn as spawn2 } from "node:child_process";
 import { existsSync as existsSync6, openSync as openSync4, readFileSync } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile2 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 var PROXY_NODE_FLAGS = ["--max-semi-space-size=1"];
 async function launchProxy(options) {
   await mkdir3(options.workDir, { recursive: true });
   const files = {
-    ready: join10(options.workDir, `ready-${process.pid}`),
-    outputFile: join10(options.workDir, "proxy-output.log"),
-    accessLog: join10(options.workDir, "access-log.jsonl"),
-    manifestFile: join10(options.workDir, "manifest.json")
+    ready: join11(options.workDir, `ready-${process.pid}`),
+    outputFile: join11(options.workDir, "proxy-output.log"),
+    accessLog: join11(options.workDir, "access-log.jsonl"),
+    manifestFile: join11(options.workDir, "manifest.json")
   };
   const args = [
     PROXY_NODE_FLAGS,
@@ -76337,6 +76387,11 @@ function sleep2(ms2) {
 __name(sleep2, "sleep");
 
 // src/action/job-proxy.ts
+import { existsSync as existsSync7 } from "node:fs";
+import { mkdir as mkdir4, writeFile as writeFile3 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname as dirname6, join as join12 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 var DEFAULT_INDEX_URL = "https://pypi.org/simple/";
 function proxyStoreDir(platform2) {
   return joinPath(platform2.os)(userCacheDir(platform2), "pypi-cache-proxy");
@@ -76378,8 +76433,8 @@ function jobIndexUrl(env) {
 }
 __name(jobIndexUrl, "jobIndexUrl");
 async function startJobProxy(options) {
-  const workDir = join11(options.env.RUNNER_TEMP || tmpdir(), "pypi-cache-proxy");
-  const pinsFile = join11(workDir, "pins.json");
+  const workDir = join12(options.env.RUNNER_TEMP || tmpdir(), "pypi-cache-proxy");
+  const pinsFile = join12(workDir, "pins.json");
   const launched = await launchProxy({
     script: fileURLToPath2(new URL("./proxy.js", import.meta.url)),
     storeDir: options.storeDir,
@@ -76463,11 +76518,11 @@ export {
   INSTALLERS,
   selectInstallers,
   resolveCacheDir,
-  compileGlobs,
-  InputError,
-  loadInputs,
+  findDependencyFiles,
   measureFolders,
   formatBytes,
+  InputError,
+  loadInputs,
   proxyStoreDir,
   resolveUpstreams,
   startJobProxy,
