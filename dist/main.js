@@ -24,7 +24,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-CU4RTOYV.js";
+} from "./chunk-JXCD2PKX.js";
 import {
   __name
 } from "./chunk-ID6FP7E3.js";
@@ -161,6 +161,67 @@ function pipfileLockPins(text) {
 }
 __name(pipfileLockPins, "pipfileLockPins");
 
+// src/action/docker-build.ts
+import { networkInterfaces } from "node:os";
+function dockerBuildSettings(host, port, extras, bridgeAddress = dockerBridgeAddress()) {
+  const everyInterface = host === "0.0.0.0" || host === "::";
+  const bridged = everyInterface ? bridgeAddress : isLoopback(host) ? void 0 : host;
+  const address = bridged ?? (isLoopback(host) ? host : "127.0.0.1");
+  const authority = `${address.includes(":") ? `[${address}]` : address}:${port}`;
+  const base = `http://${authority}`;
+  const buildArgs = [
+    `PIP_INDEX_URL=${base}/simple/`,
+    // pip refuses plain http from hosts it does not trust.
+    `PIP_TRUSTED_HOST=${authority}`,
+    `UV_DEFAULT_INDEX=${base}/simple/`,
+    // uv's --allow-insecure-host takes a host:port pair (docs.astral.sh/uv/reference/cli/).
+    `UV_INSECURE_HOST=${authority}`
+  ];
+  if (extras.length > 0) {
+    buildArgs.push(`PIP_EXTRA_INDEX_URL=${extras.map((extra) => `${base}/${extra.name}/simple/`).join(" ")}`);
+    buildArgs.push(
+      `UV_INDEX=${extras.map((extra) => `${extra.name}=${base}/${extra.name}/simple/`).join(" ")}`
+    );
+  }
+  return { buildArgs, network: bridged ? "" : "host" };
+}
+__name(dockerBuildSettings, "dockerBuildSettings");
+function isLoopback(host) {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
+}
+__name(isLoopback, "isLoopback");
+function dockerBridgeAddress() {
+  return networkInterfaces().docker0?.find((entry) => entry.family === "IPv4")?.address;
+}
+__name(dockerBridgeAddress, "dockerBridgeAddress");
+
+// src/action/proxy-port.ts
+import { createServer } from "node:net";
+var DEFAULT_PROXY_PORT = 31415;
+var TRIES = 20;
+async function chooseProxyPort(host, requested) {
+  if (requested !== void 0) return { port: requested, warning: void 0 };
+  for (let port = DEFAULT_PROXY_PORT; port < DEFAULT_PROXY_PORT + TRIES; port++) {
+    if (await isFree(host, port)) {
+      const warning2 = port === DEFAULT_PROXY_PORT ? void 0 : `Port ${DEFAULT_PROXY_PORT} on ${host} is taken: the proxy listens on ${port}. Its index URL differs from runs on the default port, so Docker layers built with docker-build-args run again and a Pipfile.lock recording the URL fails \`pipenv install --deploy\`. Set 'proxy-port' to a port that is free on this runner to keep it stable.`;
+      return { port, warning: warning2 };
+    }
+  }
+  return {
+    port: 0,
+    warning: `Ports ${DEFAULT_PROXY_PORT}-${DEFAULT_PROXY_PORT + TRIES - 1} on ${host} are all taken: the proxy listens on a random port, so Docker layers built with docker-build-args and a Pipfile.lock recording the URL do not stay valid between runs.`
+  };
+}
+__name(chooseProxyPort, "chooseProxyPort");
+function isFree(host, port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+__name(isFree, "isFree");
+
 // src/action/restore.ts
 async function run() {
   try {
@@ -185,7 +246,7 @@ async function restoreStep(inputs, platform) {
   const restoredBytes = restored.matchedKey ? (await measureFolders(paths)).bytes : 0;
   logOutcome(restored.matchedKey, cacheHit, restoredBytes, restoreMs);
   const proxy = plan.upstreams ? await startProxy(inputs, plan, cacheHit, platform) : void 0;
-  publish(plan, cacheHit, restored.matchedKey, proxy);
+  publish(plan, cacheHit, restored.matchedKey, proxy, inputs.proxyHost);
   saveMainState({
     key: plan.key,
     restoreKeys: plan.restoreKeys,
@@ -245,11 +306,13 @@ async function planCache(inputs, platform) {
 __name(planCache, "planCache");
 async function startProxy(inputs, plan, cacheHit, platform) {
   const policy = cacheHit ? "frozen" : "revalidate";
+  const port = await chooseProxyPort(inputs.proxyHost, inputs.proxyPort);
+  if (port.warning) warning(port.warning);
   const proxy = await startJobProxy({
     upstreams: plan.upstreams,
     storeDir: proxyStoreDir(platform),
     host: inputs.proxyHost,
-    port: inputs.proxyPort,
+    port: port.port,
     policy,
     pins: readLockfilePins(plan.workspace, plan.files),
     env: platform.env
@@ -263,7 +326,7 @@ async function startProxy(inputs, plan, cacheHit, platform) {
   return proxy;
 }
 __name(startProxy, "startProxy");
-function publish(plan, cacheHit, matchedKey, proxy) {
+function publish(plan, cacheHit, matchedKey, proxy, proxyHost) {
   for (const installer of plan.installers) {
     const folder = plan.folders.find((candidate) => candidate.owner === installer.name);
     if (folder) exportVariable(installer.cacheDirVariable, folder.path);
@@ -282,6 +345,9 @@ function publish(plan, cacheHit, matchedKey, proxy) {
   setOutput("pip-cache-dir", folderOf("pip"));
   setOutput("uv-cache-dir", folderOf("uv"));
   setOutput("proxy-url", proxy?.url ?? "");
+  const docker = proxy ? dockerBuildSettings(proxyHost, Number(new URL(proxy.url).port), plan.upstreams?.extras ?? []) : void 0;
+  setOutput("docker-build-args", docker?.buildArgs.join("\n") ?? "");
+  setOutput("docker-network", docker?.network ?? "");
 }
 __name(publish, "publish");
 function logOutcome(matchedKey, cacheHit, bytes, ms) {

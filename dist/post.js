@@ -12,7 +12,7 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-CU4RTOYV.js";
+} from "./chunk-JXCD2PKX.js";
 import {
   __name,
   pruneStoreToManifest

@@ -20,7 +20,7 @@ describe('parseInputs', () => {
       indexUrl: undefined,
       extraIndexUrls: [],
       proxyHost: '127.0.0.1',
-      proxyPort: 0,
+      proxyPort: undefined,
     });
   });
 

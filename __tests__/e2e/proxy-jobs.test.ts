@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_PROXY_PORT } from '../../src/action/proxy-port.js';
 import { jobEnv, pipInstallStep } from '../support/cache-job.js';
 import { FakeCacheService } from '../support/fake-cache-service.js';
 import { FakePypi } from '../support/fake-pypi.js';
@@ -255,5 +256,36 @@ test('a proxy that cannot start fails the main step with its reason', async () =
     expect(main.errors).toEqual([expect.stringMatching(/the proxy did not start .*EADDRINUSE/s)]);
   } finally {
     busy.close();
+  }
+});
+
+test('the default port taken: the next one, a warning, and docker build arguments for that port', async () => {
+  // Held here (or already held by another process on this machine: the same case).
+  const held: Server = createServer();
+  await new Promise<void>((resolve) => {
+    held.once('error', () => resolve());
+    held.listen({ host: '127.0.0.1', port: DEFAULT_PROXY_PORT, exclusive: true }, resolve);
+  });
+  try {
+    const job = newJob('tiny-util==0.3.0\n', { 'key-suffix': 'port', 'proxy-port': '' });
+    const main = await job.runMain();
+    expect(main.exitCode).toBe(0);
+    const port = Number(new URL(main.outputs['proxy-url']).port);
+    expect(port).toBeGreaterThan(DEFAULT_PROXY_PORT);
+    expect(main.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(`Port ${DEFAULT_PROXY_PORT} on 127.0.0.1 is taken: the proxy listens on ${port}`),
+      ),
+    ]);
+    expect(main.outputs['docker-build-args'].split('\n')).toEqual([
+      `PIP_INDEX_URL=http://127.0.0.1:${port}/simple/`,
+      `PIP_TRUSTED_HOST=127.0.0.1:${port}`,
+      `UV_DEFAULT_INDEX=http://127.0.0.1:${port}/simple/`,
+      `UV_INSECURE_HOST=127.0.0.1:${port}`,
+    ]);
+    expect(main.outputs['docker-network']).toBe('host');
+    await job.runPost();
+  } finally {
+    held.close();
   }
 });

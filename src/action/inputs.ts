@@ -27,7 +27,8 @@ export interface ActionInputs {
   indexUrl: string | undefined;
   extraIndexUrls: ExtraIndex[];
   proxyHost: string;
-  proxyPort: number;
+  /** `undefined`: the stable default port, or the next free one (see proxy-port.ts). */
+  proxyPort: number | undefined;
 }
 
 /** An extra upstream, `[name=]URL` in the input; each gets its own route in the proxy. */
@@ -70,7 +71,7 @@ export function parseInputs(read: ReadInput): ActionInputs {
     indexUrl: parseIndexUrl('index-url', read('index-url').trim()),
     extraIndexUrls: parseExtraIndexUrls(read('extra-index-urls')),
     proxyHost: parseProxyHost(read('proxy-host').trim() || '127.0.0.1'),
-    proxyPort: parseProxyPort(read('proxy-port').trim() || '0'),
+    proxyPort: parseProxyPort(read('proxy-port').trim()),
   };
 }
 
@@ -186,10 +187,14 @@ function parseProxyHost(value: string): string {
   return value;
 }
 
-function parseProxyPort(value: string): number {
+function parseProxyPort(value: string): number | undefined {
+  if (value === '') return undefined;
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) {
-    throw new InputError('proxy-port', `'${value}' is not a port; use 0 (any free port) to 65535.`);
+    throw new InputError(
+      'proxy-port',
+      `'${value}' is not a port; leave it empty (a stable default), or use 0 (any free port) to 65535.`,
+    );
   }
   return port;
 }

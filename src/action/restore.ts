@@ -9,6 +9,7 @@ import { deriveCacheKey, hashDependencyFiles, KeyTooLongError } from '../key/key
 import { readLockfilePins } from '../key/lockfile-pins.js';
 import { formatBytes, measureFolders } from '../system/folder-size.js';
 import { currentPlatform, osKeyName, type Platform } from '../system/platform.js';
+import { dockerBuildSettings } from './docker-build.js';
 import { type ActionInputs, InputError, loadInputs } from './inputs.js';
 import {
   installerEnvironment,
@@ -18,6 +19,7 @@ import {
   startJobProxy,
   type Upstreams,
 } from './job-proxy.js';
+import { chooseProxyPort } from './proxy-port.js';
 import { type CachedFolder, saveMainState } from './state.js';
 
 // The main step: inputs -> key -> restore -> [start proxy] -> environment, outputs and state.
@@ -58,7 +60,7 @@ async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<vo
   logOutcome(restored.matchedKey, cacheHit, restoredBytes, restoreMs);
 
   const proxy = plan.upstreams ? await startProxy(inputs, plan, cacheHit, platform) : undefined;
-  publish(plan, cacheHit, restored.matchedKey, proxy);
+  publish(plan, cacheHit, restored.matchedKey, proxy, inputs.proxyHost);
   saveMainState({
     key: plan.key,
     restoreKeys: plan.restoreKeys,
@@ -129,11 +131,13 @@ async function startProxy(
 ): Promise<ProxyState> {
   // An exact hit holds every page and file this lockfile needs: PyPI need not be asked at all.
   const policy = cacheHit ? 'frozen' : 'revalidate';
+  const port = await chooseProxyPort(inputs.proxyHost, inputs.proxyPort);
+  if (port.warning) core.warning(port.warning);
   const proxy = await startJobProxy({
     upstreams: plan.upstreams as Upstreams,
     storeDir: proxyStoreDir(platform),
     host: inputs.proxyHost,
-    port: inputs.proxyPort,
+    port: port.port,
     policy,
     pins: readLockfilePins(plan.workspace, plan.files),
     env: platform.env,
@@ -154,6 +158,7 @@ function publish(
   cacheHit: boolean,
   matchedKey: string | undefined,
   proxy: ProxyState | undefined,
+  proxyHost: string,
 ) {
   for (const installer of plan.installers) {
     const folder = plan.folders.find((candidate) => candidate.owner === installer.name);
@@ -174,6 +179,11 @@ function publish(
   core.setOutput('pip-cache-dir', folderOf('pip'));
   core.setOutput('uv-cache-dir', folderOf('uv'));
   core.setOutput('proxy-url', proxy?.url ?? '');
+  const docker = proxy
+    ? dockerBuildSettings(proxyHost, Number(new URL(proxy.url).port), plan.upstreams?.extras ?? [])
+    : undefined;
+  core.setOutput('docker-build-args', docker?.buildArgs.join('\n') ?? '');
+  core.setOutput('docker-network', docker?.network ?? '');
 }
 
 function logOutcome(matchedKey: string | undefined, cacheHit: boolean, bytes: number, ms: number): void {

@@ -76157,7 +76157,7 @@ function parseInputs(read2) {
     indexUrl: parseIndexUrl("index-url", read2("index-url").trim()),
     extraIndexUrls: parseExtraIndexUrls(read2("extra-index-urls")),
     proxyHost: parseProxyHost(read2("proxy-host").trim() || "127.0.0.1"),
-    proxyPort: parseProxyPort(read2("proxy-port").trim() || "0")
+    proxyPort: parseProxyPort(read2("proxy-port").trim())
   };
 }
 __name(parseInputs, "parseInputs");
@@ -76260,9 +76260,13 @@ function parseProxyHost(value) {
 }
 __name(parseProxyHost, "parseProxyHost");
 function parseProxyPort(value) {
+  if (value === "") return void 0;
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) {
-    throw new InputError("proxy-port", `'${value}' is not a port; use 0 (any free port) to 65535.`);
+    throw new InputError(
+      "proxy-port",
+      `'${value}' is not a port; leave it empty (a stable default), or use 0 (any free port) to 65535.`
+    );
   }
   return port;
 }
