@@ -87,6 +87,20 @@ async function pump(
   }
 }
 
+/** One byte at a time with a pause between: a connection that is never idle and never done. */
+async function trickle(res: ServerResponse, body: BodySource, pauseMs: number, opts: DeliveryOptions) {
+  res.flushHeaders();
+  for await (const piece of chunks(body, CHUNK)) {
+    for (let i = 0; i < piece.length; i++) {
+      if (res.destroyed) return;
+      await write(res, piece.subarray(i, i + 1));
+      opts.onBytes(1);
+      await sleep(pauseMs, undefined, { signal: opts.signal });
+    }
+  }
+  res.end();
+}
+
 export async function deliver(res: ServerResponse, reply: Reply, opts: DeliveryOptions): Promise<void> {
   res.on('error', () => {}); // a client hanging up mid-body is expected, not a test failure
   const kind = opts.fault?.fault;
@@ -96,6 +110,10 @@ export async function deliver(res: ServerResponse, reply: Reply, opts: DeliveryO
     opts.onStatus(503);
     res.end(text);
     opts.onBytes(text.length);
+    return;
+  }
+  if (kind === 'hang') {
+    await sleep(2 ** 31 - 1, undefined, { signal: opts.signal });
     return;
   }
   const headers = { ...reply.headers };
@@ -111,6 +129,10 @@ export async function deliver(res: ServerResponse, reply: Reply, opts: DeliveryO
   if (opts.head || !reply.body || length === 0) {
     if (kind === 'reset-mid-body') res.socket?.resetAndDestroy();
     else res.end();
+    return;
+  }
+  if (kind === 'trickle') {
+    await trickle(res, reply.body, opts.fault?.delayMs ?? 2000, opts);
     return;
   }
   const broken = kind === 'reset-mid-body' || kind === 'truncated-body';

@@ -1,6 +1,15 @@
 // Which requests the fake PyPI breaks, and how. Rates use a seeded PRNG so a failing run repeats.
 
-export type Fault = 'status-503' | 'reset-mid-body' | 'truncated-body' | 'slow' | 'wrong-bytes';
+export type Fault =
+  | 'status-503'
+  | 'reset-mid-body'
+  | 'truncated-body'
+  | 'slow'
+  | 'wrong-bytes'
+  // Accepts the request and never answers (until the client hangs up or the server stops).
+  | 'hang'
+  // Headers at once, then one body byte every `delayMs` (default 2000): never idle, never done.
+  | 'trickle';
 
 export interface FaultRule {
   /**
@@ -13,7 +22,10 @@ export interface FaultRule {
   times?: number;
   /** Probability that a matching request faults (0..1); default 1. */
   rate?: number;
-  /** For 'slow': how long headers wait for the body; default is the server's slowFaultMs. */
+  /**
+   * For 'slow': how long headers wait for the body; default is the server's slowFaultMs.
+   * For 'trickle': the pause between body bytes; default 2000.
+   */
   delayMs?: number;
 }
 

@@ -238,10 +238,18 @@ export class FakePypi {
         return;
       }
       const pathname = new URL(record.path, 'http://fake').pathname;
-      const reply = this.route(origin, method, pathname, req.headers);
+      const fault = this.faults.pick(origin, pathname);
+      // A trickle needs a body to trickle: it answers in full, never 304.
+      const { 'if-none-match': _etag, 'if-modified-since': _date, ...unconditional } = req.headers;
+      const reply = this.route(
+        origin,
+        method,
+        pathname,
+        fault?.fault === 'trickle' ? unconditional : req.headers,
+      );
       await deliver(res, reply, {
         head: method === 'HEAD',
-        fault: this.faults.pick(origin, pathname),
+        fault,
         slowFaultMs: this.options.slowFaultMs ?? 3000,
         bytesPerSecond: origin === 'files' ? this.options.bytesPerSecond : undefined,
         signal,

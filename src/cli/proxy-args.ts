@@ -14,6 +14,7 @@ export interface ProxyArgs {
   log?: string;
   manifest?: string;
   pins?: string;
+  pageDeadlineMs?: number;
 }
 
 export class UsageError extends Error {}
@@ -39,6 +40,8 @@ Options:
   --pins FILE             JSON {"projects": {"<name>": ["<version>", ...]}}: versions the
                           lockfiles pin; under revalidate, a stored page that lists all of a
                           project's pinned versions is served without asking upstream
+  --page-deadline-ms N    when the store holds a page, serve it if upstream has not answered
+                          in full after N ms (hung or trickling upstream; default 3000)
   -h, --help              show this help
 
 SIGTERM or SIGINT: finish downloads under way, write the manifest, exit 0.
@@ -55,6 +58,7 @@ const VALUE_FLAGS = new Set([
   '--log',
   '--manifest',
   '--pins',
+  '--page-deadline-ms',
 ]);
 
 function parsePort(value: string): number {
@@ -62,6 +66,13 @@ function parsePort(value: string): number {
   if (!/^\d+$/.test(value) || port > 65535)
     throw new UsageError(`--port: expected 0-65535, got ${JSON.stringify(value)}`);
   return port;
+}
+
+function parseMilliseconds(flag: string, value: string): number {
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms < 1 || ms > 600_000)
+    throw new UsageError(`${flag}: expected milliseconds, 1-600000, got ${JSON.stringify(value)}`);
+  return ms;
 }
 
 function parsePolicy(value: string): ProxyArgs['indexPolicy'] {
@@ -111,6 +122,7 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     else if (flag === '--log') args.log = value;
     else if (flag === '--manifest') args.manifest = value;
     else if (flag === '--pins') args.pins = value;
+    else if (flag === '--page-deadline-ms') args.pageDeadlineMs = parseMilliseconds(flag, value);
   }
   return args;
 }

@@ -37,6 +37,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
       logFile: args.log,
       manifestPath: args.manifest,
       pins: args.pins ? await readPinsFile(args.pins) : undefined,
+      pageDeadlineMs: args.pageDeadlineMs,
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     });
     let stopping = false;

@@ -45,6 +45,10 @@ export interface ProxyOptions {
   /** Where credentials are read from (PYPI_CACHE_PROXY_AUTH_<NAME>); default process.env. */
   env?: NodeJS.ProcessEnv;
   upstreamTimeoutMs?: number;
+  /** Overall limit on a page fetch when the store holds the page; default 3 s (page-service.ts). */
+  pageDeadlineMs?: number;
+  /** The same when it does not; default 12 s, inside pip's 15 s read timeout. */
+  coldPageDeadlineMs?: number;
   upstreamRetries?: number;
   retryBackoffMs?: number;
   /** How long close() lets downloads and responses under way finish. Default 60 s. */
@@ -93,6 +97,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     manifest,
     warn: (message) => log.warn(message),
     pins: options.pins,
+    pageDeadlineMs: options.pageDeadlineMs,
+    coldPageDeadlineMs: options.coldPageDeadlineMs,
   });
   const downloads = new DownloadCoordinator(store, client, {
     onFetched: () => stats.fetchedUpstream++,

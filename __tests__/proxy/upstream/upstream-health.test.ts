@@ -21,3 +21,10 @@ test('opens after the threshold, per upstream, closes on a success, and lapses a
   expect(health.isDown('pypi')).toBe(false);
   expect(health.failed('pypi')).toBe(false);
 });
+
+test('a fetch past its deadline opens the breaker at once, not after the threshold', () => {
+  const health = new UpstreamHealth({ threshold: 3, openMs: 500, now: () => 1_000 });
+  expect(health.tooSlow('pypi')).toBe(true);
+  expect(health.isDown('pypi')).toBe(true);
+  expect(health.tooSlow('pypi')).toBe(false);
+});

@@ -12,7 +12,7 @@ import type { PageService } from '../pages/page-service.js';
 import { renderJsonPage, renderJsonProjectList } from '../pages/pages.js';
 import type { ProxyStats } from '../stats.js';
 import type { Manifest } from '../store/manifest.js';
-import { UpstreamError } from '../upstream/upstream.js';
+import { UpstreamDeadlineError, UpstreamError } from '../upstream/upstream.js';
 import type { Upstream } from '../upstream/upstream-config.js';
 import type { ProxyLog } from './access-log.js';
 import { countBodyBytes } from './body-counter.js';
@@ -35,6 +35,7 @@ type Source = 'store' | 'memory' | 'upstream' | 'proxy';
 function statusFor(error: unknown): number {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof BadRequestError) return 400;
+  if (error instanceof UpstreamDeadlineError) return 504;
   if (error instanceof UpstreamError && error.status === undefined && /no data for/.test(error.message))
     return 504;
   if (error instanceof UpstreamError || error instanceof IntegrityError) return 502;

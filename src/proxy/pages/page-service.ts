@@ -8,12 +8,17 @@
 // Either way, an upstream failure with the page in the store serves the stored page and warns;
 // once an upstream failed a few times in a row, stored pages skip it for a while
 // (upstream-health.ts).
+// Every page fetch has an overall deadline, not only the socket's idle timeout: pip gives up on a
+// read after 15 s (pip/_internal/cli/cmdoptions.py, --timeout), and a trickling upstream never
+// goes idle. With a stored copy the deadline is short (the stored page is as good as any answer
+// that late) and passing it opens the breaker; without one it still ends before pip's timeout,
+// with a 504 naming the upstream.
 // Concurrent requests for one page share one upstream request.
 import { NotFoundError } from '../errors.js';
 import type { ProxyStats } from '../stats.js';
 import type { ManifestRecorder } from '../store/manifest.js';
 import type { ContentStore, UpstreamValidators } from '../store/store.js';
-import { readBody, type UpstreamClient, UpstreamError } from '../upstream/upstream.js';
+import { readBody, type UpstreamClient, UpstreamDeadlineError, UpstreamError } from '../upstream/upstream.js';
 import { redactUrl, type Upstream } from '../upstream/upstream-config.js';
 import { UpstreamHealth } from '../upstream/upstream-health.js';
 import { parseHtmlPage, parseHtmlProjectList } from './html-page.js';
@@ -54,13 +59,25 @@ export interface PageServiceOptions {
   manifest: ManifestRecorder;
   warn: (message: string) => void;
   pins?: Pins;
+  /** Overall limit on a page fetch when the store holds the page (default 3 s). */
+  pageDeadlineMs?: number;
+  /** Overall limit on a page fetch when it does not (default 12 s: inside pip's 15 s). */
+  coldPageDeadlineMs?: number;
 }
+
+export const DEFAULT_PAGE_DEADLINE_MS = 3_000;
+export const DEFAULT_COLD_PAGE_DEADLINE_MS = 12_000;
 
 export class PageService {
   private readonly loaded = new Map<string, Promise<unknown>>();
   private readonly health = new UpstreamHealth();
+  private readonly pageDeadlineMs: number;
+  private readonly coldPageDeadlineMs: number;
 
-  constructor(private readonly options: PageServiceOptions) {}
+  constructor(private readonly options: PageServiceOptions) {
+    this.pageDeadlineMs = options.pageDeadlineMs ?? DEFAULT_PAGE_DEADLINE_MS;
+    this.coldPageDeadlineMs = options.coldPageDeadlineMs ?? DEFAULT_COLD_PAGE_DEADLINE_MS;
+  }
 
   async project(upstream: Upstream, project: string): Promise<PageSource<ProjectPage>> {
     const result = await this.once(`${upstream.name}/${project}`, () =>
@@ -142,18 +159,24 @@ export class PageService {
       return { value: stored.value, source: 'store' };
     }
     let fetched: Fetched<T>;
+    const started = Date.now();
     try {
-      fetched = await this.fetch(spec.upstream, spec.url, stored, spec.parse);
-      this.health.succeeded(name);
+      fetched = await this.fetchWithin(
+        stored ? this.pageDeadlineMs : this.coldPageDeadlineMs,
+        spec.upstream,
+        spec.url,
+        stored,
+        spec.parse,
+      );
+      // A late answer is welcome, but it says the upstream is struggling: no all-clear.
+      if (Date.now() - started <= this.pageDeadlineMs) this.health.succeeded(name);
+      else this.noteOutage(name, this.health.failed(name));
     } catch (error: unknown) {
       if (error instanceof NotFoundError) throw error;
+      if (error instanceof UpstreamDeadlineError) this.noteOutage(name, this.health.tooSlow(name));
       // What withRetries would have retried: connection trouble, timeouts, 429 and 5xx.
-      const outage = !(error instanceof UpstreamError) || error.retryable;
-      if (outage && this.health.failed(name)) {
-        this.options.warn(
-          `upstream ${name} failed several page requests in a row: stored pages are served without asking it for a while`,
-        );
-      }
+      else if (!(error instanceof UpstreamError) || error.retryable)
+        this.noteOutage(name, this.health.failed(name));
       if (!stored) throw error;
       this.options.stats.staleServed++;
       this.options.warn(
@@ -168,41 +191,89 @@ export class PageService {
     return { value, source: 'upstream' };
   }
 
-  private fetch<T>(upstream: Upstream, url: string, stored: UpstreamValidators | undefined, parse: Parse<T>) {
+  private noteOutage(name: string, opened: boolean): void {
+    if (!opened) return;
+    this.options.warn(
+      `upstream ${name} failed several page requests in a row (errors or past the deadline): stored pages are served without asking it for a while`,
+    );
+  }
+
+  /** `fetch`, abandoned (request and body destroyed) once `ms` have passed. */
+  private async fetchWithin<T>(
+    ms: number,
+    upstream: Upstream,
+    url: string,
+    stored: UpstreamValidators | undefined,
+    parse: Parse<T>,
+  ): Promise<Fetched<T>> {
+    const deadline = new AbortController();
+    const expired = new Promise<never>((_, fail) => {
+      deadline.signal.addEventListener('abort', () => fail(deadline.signal.reason), { once: true });
+    });
+    expired.catch(() => {});
+    const timer = setTimeout(() => {
+      deadline.abort(
+        new UpstreamDeadlineError(
+          `upstream ${upstream.name} gave no complete answer for ${redactUrl(url)} within ${ms} ms`,
+        ),
+      );
+    }, ms);
+    try {
+      // The race is the guarantee; the signal is what tears the request down.
+      return await Promise.race([this.fetch(upstream, url, stored, parse, deadline.signal), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private fetch<T>(
+    upstream: Upstream,
+    url: string,
+    stored: UpstreamValidators | undefined,
+    parse: Parse<T>,
+    signal: AbortSignal,
+  ) {
     const { client, stats } = this.options;
     const headers: Record<string, string> = { accept: UPSTREAM_ACCEPT, 'accept-encoding': 'gzip, deflate' };
     if (stored?.etag) headers['if-none-match'] = stored.etag;
     if (stored?.lastModified) headers['if-modified-since'] = stored.lastModified;
-    return client.withRetries(redactUrl(url), async (): Promise<Fetched<T>> => {
-      const response = await client.requestOnce(url, { upstream, headers });
-      stats.fetchedUpstream++;
-      if (response.status === 304 || response.status === 404 || response.status === 410) {
-        response.body.resume();
-        return { status: response.status === 304 ? 'not-modified' : 'not-found' };
-      }
-      if (response.status !== 200) {
-        response.body.resume();
-        const retryable = response.status === 429 || response.status >= 500;
-        throw new UpstreamError(
-          `${redactUrl(response.url)} answered ${response.status}`,
-          retryable,
-          response.status,
-        );
-      }
-      const body = await readBody(response.body, MAX_PAGE_BYTES);
-      stats.upstreamBytes += body.length;
-      const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
-      if (!isJson(contentType) && !isHtml(contentType)) {
-        throw new UpstreamError(`${redactUrl(response.url)}: unexpected Content-Type ${contentType}`, false);
-      }
-      const value = parseOrFail(parse, body.toString('utf8'), contentType, response.url);
-      return {
-        status: 'ok',
-        value,
-        etag: headerString(response.headers.etag),
-        lastModified: headerString(response.headers['last-modified']),
-      };
-    });
+    return client.withRetries(
+      redactUrl(url),
+      async (): Promise<Fetched<T>> => {
+        const response = await client.requestOnce(url, { upstream, headers, signal });
+        stats.fetchedUpstream++;
+        if (response.status === 304 || response.status === 404 || response.status === 410) {
+          response.body.resume();
+          return { status: response.status === 304 ? 'not-modified' : 'not-found' };
+        }
+        if (response.status !== 200) {
+          response.body.resume();
+          const retryable = response.status === 429 || response.status >= 500;
+          throw new UpstreamError(
+            `${redactUrl(response.url)} answered ${response.status}`,
+            retryable,
+            response.status,
+          );
+        }
+        const body = await readBody(response.body, MAX_PAGE_BYTES);
+        stats.upstreamBytes += body.length;
+        const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
+        if (!isJson(contentType) && !isHtml(contentType)) {
+          throw new UpstreamError(
+            `${redactUrl(response.url)}: unexpected Content-Type ${contentType}`,
+            false,
+          );
+        }
+        const value = parseOrFail(parse, body.toString('utf8'), contentType, response.url);
+        return {
+          status: 'ok',
+          value,
+          etag: headerString(response.headers.etag),
+          lastModified: headerString(response.headers['last-modified']),
+        };
+      },
+      signal,
+    );
   }
 }
 

@@ -3,6 +3,9 @@
 // defaults): 115 pages cost minutes. After a few page fetches in a row failed for good, the
 // upstream counts as down for a while and stored pages are served at once; the first request
 // after that while asks upstream again, and one success closes the breaker.
+// Slow counts as failed: a hung or trickling upstream (accepts, then never finishes) stalls pip
+// as surely as a refused connection, so an answer past the page deadline opens the breaker at
+// once (`tooSlow`), and a late success does not close it (page-service.ts).
 
 export interface UpstreamHealthOptions {
   /** Failed fetches in a row that open the breaker. */
@@ -33,6 +36,14 @@ export class UpstreamHealth {
   succeeded(upstream: string): void {
     this.failuresInRow.delete(upstream);
     this.openUntil.delete(upstream);
+  }
+
+  /** Records a fetch that ran past its deadline: open at once; true when this opened it. */
+  tooSlow(upstream: string): boolean {
+    this.failuresInRow.set(upstream, Math.max(this.threshold, (this.failuresInRow.get(upstream) ?? 0) + 1));
+    const wasDown = this.isDown(upstream);
+    this.openUntil.set(upstream, this.now() + this.openMs);
+    return !wasDown;
   }
 
   /** Records a failed fetch; true when this failure opened the breaker. */

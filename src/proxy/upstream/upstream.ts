@@ -39,11 +39,33 @@ export class UpstreamError extends Error {
   }
 }
 
+/** The upstream gave no complete answer in the time allowed (hung, or trickling bytes). */
+export class UpstreamDeadlineError extends UpstreamError {
+  constructor(message: string) {
+    super(message, true);
+  }
+}
+
 const RETRYABLE_STATUS = (status: number) => status === 429 || status >= 500;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
+}
+
+function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return sleep(ms);
+  return new Promise((done, fail) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      fail(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      done();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function decodedBody(response: IncomingMessage): Readable {
@@ -74,6 +96,8 @@ export interface RequestOptions {
   upstream: Upstream;
   method?: 'GET' | 'HEAD';
   headers?: Record<string, string>;
+  /** Aborting it destroys the request and its body (an overall deadline). */
+  signal?: AbortSignal;
 }
 
 export class UpstreamClient {
@@ -96,17 +120,22 @@ export class UpstreamClient {
     return this.backoffMs * 2 ** tries * (0.75 + Math.random() / 2);
   }
 
-  /** Runs `attempt` until it succeeds, fails for good, or the retries are used up. */
-  async withRetries<T>(label: string, attempt: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `attempt` until it succeeds, fails for good, or the retries are used up. Once `signal`
+   * aborts, no further attempt starts and its reason is the error.
+   */
+  async withRetries<T>(label: string, attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     for (let tries = 0; ; tries++) {
+      signal?.throwIfAborted();
       try {
         return await attempt();
       } catch (error: unknown) {
+        if (signal?.aborted) throw signal.reason;
         const retryable = !(error instanceof UpstreamError) || error.retryable;
         if (!retryable || tries >= this.retries) throw error;
         const delay = this.backoffDelay(tries);
         this.options.onRetry?.(`${label}: ${(error as Error).message}; retrying in ${Math.round(delay)} ms`);
-        await sleep(delay);
+        await sleepUnlessAborted(delay, signal);
       }
     }
   }
@@ -165,6 +194,7 @@ export class UpstreamClient {
         method: options.method ?? 'GET',
         headers,
         agent: secure ? this.httpsAgent : this.httpAgent,
+        signal: options.signal,
       });
       req.setTimeout(this.timeoutMs, () => {
         req.destroy(new UpstreamError(`${redactUrl(url)}: no data for ${this.timeoutMs} ms`, true));
@@ -172,9 +202,11 @@ export class UpstreamClient {
       req.once('response', resolve);
       req.once('error', (error: unknown) => {
         reject(
-          error instanceof UpstreamError
-            ? error
-            : new UpstreamError(`${redactUrl(url)}: ${(error as Error).message}`, true),
+          options.signal?.aborted
+            ? options.signal.reason
+            : error instanceof UpstreamError
+              ? error
+              : new UpstreamError(`${redactUrl(url)}: ${(error as Error).message}`, true),
         );
       });
       req.end();

@@ -1,0 +1,64 @@
+// Issue 9, case 3: an upstream that accepts and then never answers, or sends a byte every two
+// seconds, must not fail an install the store can serve. Real pip (isolated) under revalidate,
+// against the PyPI stand-in's hang and trickle faults; pip keeps its own 15 s read timeout.
+import { join } from 'node:path';
+import type { Fault } from '../../support/fake-pypi.js';
+import { createVenv, installedPackages, isolatedPipEnv, pipInstall } from '../../support/pip.js';
+import { request, type Stack, startStack } from '../harness.js';
+
+let stack: Stack;
+const EXPECTED = { 'app-main': '1.0.0', 'lib-a': '1.2.0', 'lib-b': '2.0.0' };
+const ALL_PAGES = /^\/simple\//;
+
+beforeAll(async () => {
+  stack = await startStack([
+    { name: 'App_Main', version: '1.0.0', dependencies: ['lib-a>=1.1', 'lib-b'] },
+    { name: 'lib-a', version: '1.2.0' },
+    { name: 'lib-b', version: '2.0.0' },
+  ]);
+  // A normal first job fills the store with every page and file.
+  const result = await install('cold');
+  if (result.code !== 0) throw new Error(`cold install failed:\n${result.stdout}\n${result.stderr}`);
+}, 60_000);
+afterAll(() => stack.stop());
+afterEach(() => stack.pypi.clearFaults());
+
+async function install(name: string, project = 'app-main', extra: string[] = []) {
+  const python = await createVenv(join(stack.dir, `venv-${name}`));
+  return pipInstall({
+    python,
+    args: [...extra, '--retries', '0', '--index-url', `${stack.proxy.url}/simple/`, project],
+    env: isolatedPipEnv(),
+  });
+}
+
+test.each<Fault>(['hang', 'trickle'])(
+  'revalidate with a %s upstream: pip installs from the store, the upstream is marked down',
+  async (fault) => {
+    // A fresh proxy: a fresh breaker, and every page asks upstream once.
+    await stack.restartProxy({ indexPolicy: 'revalidate' });
+    stack.pypi.resetRequests();
+    stack.pypi.injectFault({ path: ALL_PAGES, fault });
+    const result = await install(fault);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+    expect(await installedPackages(join(stack.dir, `venv-${fault}`, 'bin/python'))).toEqual(EXPECTED);
+    const stats = stack.proxy.stats();
+    expect(stats.staleServed).toBe(3);
+    // The first page ran into the deadline and opened the breaker: the rest did not ask.
+    expect(stack.pypi.requests.filter((r) => ALL_PAGES.test(r.path))).toHaveLength(1);
+  },
+  60_000,
+);
+
+test('with no stored copy, a hung upstream is a clear 504 naming it, before pip times out', async () => {
+  await stack.restartProxy({ indexPolicy: 'revalidate' });
+  stack.pypi.injectFault({ path: ALL_PAGES, fault: 'hang' });
+  const direct = await request(`${stack.proxy.url}/simple/never-stored/`);
+  expect(direct.status).toBe(504);
+  expect(direct.body.toString()).toMatch(/upstream pypi gave no complete answer .*within \d+ ms/);
+  // pip sees the 504 (-vv: pip logs a failed page at debug level), not its own read timeout.
+  const result = await install('cold-hang', 'never-stored-either', ['-vv']);
+  expect(result.code).not.toBe(0);
+  expect(`${result.stdout}${result.stderr}`).toMatch(/504/);
+  expect(`${result.stdout}${result.stderr}`).not.toMatch(/Read timed out/i);
+}, 60_000);
