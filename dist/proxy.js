@@ -142,12 +142,35 @@ var UpstreamError = class extends Error {
     __name(this, "UpstreamError");
   }
 };
+var UpstreamDeadlineError = class extends UpstreamError {
+  static {
+    __name(this, "UpstreamDeadlineError");
+  }
+  constructor(message) {
+    super(message, true);
+  }
+};
 var RETRYABLE_STATUS = /* @__PURE__ */ __name((status) => status === 429 || status >= 500, "RETRYABLE_STATUS");
 var REDIRECT_STATUS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
 function sleep(ms) {
   return new Promise((done) => setTimeout(done, ms));
 }
 __name(sleep, "sleep");
+function sleepUnlessAborted(ms, signal) {
+  if (!signal) return sleep(ms);
+  return new Promise((done, fail) => {
+    const onAbort = /* @__PURE__ */ __name(() => {
+      clearTimeout(timer);
+      fail(signal.reason);
+    }, "onAbort");
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      done();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+__name(sleepUnlessAborted, "sleepUnlessAborted");
 function decodedBody(response) {
   const encoding = String(response.headers["content-encoding"] ?? "identity").toLowerCase().trim();
   const decoder = encoding === "gzip" || encoding === "x-gzip" ? createGunzip() : encoding === "deflate" ? createInflate() : encoding === "br" ? createBrotliDecompress() : new PassThrough();
@@ -185,17 +208,22 @@ var UpstreamClient = class {
   backoffDelay(tries) {
     return this.backoffMs * 2 ** tries * (0.75 + Math.random() / 2);
   }
-  /** Runs `attempt` until it succeeds, fails for good, or the retries are used up. */
-  async withRetries(label, attempt) {
+  /**
+   * Runs `attempt` until it succeeds, fails for good, or the retries are used up. Once `signal`
+   * aborts, no further attempt starts and its reason is the error.
+   */
+  async withRetries(label, attempt, signal) {
     for (let tries = 0; ; tries++) {
+      signal?.throwIfAborted();
       try {
         return await attempt();
       } catch (error) {
+        if (signal?.aborted) throw signal.reason;
         const retryable = !(error instanceof UpstreamError) || error.retryable;
         if (!retryable || tries >= this.retries) throw error;
         const delay = this.backoffDelay(tries);
         this.options.onRetry?.(`${label}: ${error.message}; retrying in ${Math.round(delay)} ms`);
-        await sleep(delay);
+        await sleepUnlessAborted(delay, signal);
       }
     }
   }
@@ -250,7 +278,8 @@ var UpstreamClient = class {
       const req = request(target, {
         method: options.method ?? "GET",
         headers,
-        agent: secure ? this.httpsAgent : this.httpAgent
+        agent: secure ? this.httpsAgent : this.httpAgent,
+        signal: options.signal
       });
       req.setTimeout(this.timeoutMs, () => {
         req.destroy(new UpstreamError(`${redactUrl(url)}: no data for ${this.timeoutMs} ms`, true));
@@ -258,7 +287,7 @@ var UpstreamClient = class {
       req.once("response", resolve);
       req.once("error", (error) => {
         reject(
-          error instanceof UpstreamError ? error : new UpstreamError(`${redactUrl(url)}: ${error.message}`, true)
+          options.signal?.aborted ? options.signal.reason : error instanceof UpstreamError ? error : new UpstreamError(`${redactUrl(url)}: ${error.message}`, true)
         );
       });
       req.end();
@@ -1324,6 +1353,7 @@ __name(negotiatePageFormat, "negotiatePageFormat");
 function statusFor(error) {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof BadRequestError) return 400;
+  if (error instanceof UpstreamDeadlineError) return 504;
   if (error instanceof UpstreamError && error.status === void 0 && /no data for/.test(error.message))
     return 504;
   if (error instanceof UpstreamError || error instanceof IntegrityError) return 502;
@@ -1555,6 +1585,13 @@ var UpstreamHealth = class {
     this.failuresInRow.delete(upstream);
     this.openUntil.delete(upstream);
   }
+  /** Records a fetch that ran past its deadline: open at once; true when this opened it. */
+  tooSlow(upstream) {
+    this.failuresInRow.set(upstream, Math.max(this.threshold, (this.failuresInRow.get(upstream) ?? 0) + 1));
+    const wasDown = this.isDown(upstream);
+    this.openUntil.set(upstream, this.now() + this.openMs);
+    return !wasDown;
+  }
   /** Records a failed fetch; true when this failure opened the breaker. */
   failed(upstream) {
     const failures = (this.failuresInRow.get(upstream) ?? 0) + 1;
@@ -1609,9 +1646,13 @@ __name(normalizeVersion, "normalizeVersion");
 // src/proxy/pages/page-service.ts
 var UPSTREAM_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
 var MAX_PAGE_BYTES = 256 * 1024 * 1024;
+var DEFAULT_PAGE_DEADLINE_MS = 3e3;
+var DEFAULT_COLD_PAGE_DEADLINE_MS = 12e3;
 var PageService = class {
   constructor(options) {
     this.options = options;
+    this.pageDeadlineMs = options.pageDeadlineMs ?? DEFAULT_PAGE_DEADLINE_MS;
+    this.coldPageDeadlineMs = options.coldPageDeadlineMs ?? DEFAULT_COLD_PAGE_DEADLINE_MS;
   }
   options;
   static {
@@ -1619,6 +1660,8 @@ var PageService = class {
   }
   loaded = /* @__PURE__ */ new Map();
   health = new UpstreamHealth();
+  pageDeadlineMs;
+  coldPageDeadlineMs;
   async project(upstream, project) {
     const result = await this.once(
       `${upstream.name}/${project}`,
@@ -1683,17 +1726,22 @@ var PageService = class {
       return { value: stored.value, source: "store" };
     }
     let fetched;
+    const started = Date.now();
     try {
-      fetched = await this.fetch(spec.upstream, spec.url, stored, spec.parse);
-      this.health.succeeded(name);
+      fetched = await this.fetchWithin(
+        stored ? this.pageDeadlineMs : this.coldPageDeadlineMs,
+        spec.upstream,
+        spec.url,
+        stored,
+        spec.parse
+      );
+      if (Date.now() - started <= this.pageDeadlineMs) this.health.succeeded(name);
+      else this.noteOutage(name, this.health.failed(name));
     } catch (error) {
       if (error instanceof NotFoundError) throw error;
-      const outage = !(error instanceof UpstreamError) || error.retryable;
-      if (outage && this.health.failed(name)) {
-        this.options.warn(
-          `upstream ${name} failed several page requests in a row: stored pages are served without asking it for a while`
-        );
-      }
+      if (error instanceof UpstreamDeadlineError) this.noteOutage(name, this.health.tooSlow(name));
+      else if (!(error instanceof UpstreamError) || error.retryable)
+        this.noteOutage(name, this.health.failed(name));
       if (!stored) throw error;
       this.options.stats.staleServed++;
       this.options.warn(
@@ -1707,41 +1755,75 @@ var PageService = class {
     await spec.write(value, { etag: fetched.etag, lastModified: fetched.lastModified });
     return { value, source: "upstream" };
   }
-  fetch(upstream, url, stored, parse) {
+  noteOutage(name, opened) {
+    if (!opened) return;
+    this.options.warn(
+      `upstream ${name} failed several page requests in a row (errors or past the deadline): stored pages are served without asking it for a while`
+    );
+  }
+  /** `fetch`, abandoned (request and body destroyed) once `ms` have passed. */
+  async fetchWithin(ms, upstream, url, stored, parse) {
+    const deadline = new AbortController();
+    const expired = new Promise((_, fail) => {
+      deadline.signal.addEventListener("abort", () => fail(deadline.signal.reason), { once: true });
+    });
+    expired.catch(() => {
+    });
+    const timer = setTimeout(() => {
+      deadline.abort(
+        new UpstreamDeadlineError(
+          `upstream ${upstream.name} gave no complete answer for ${redactUrl(url)} within ${ms} ms`
+        )
+      );
+    }, ms);
+    try {
+      return await Promise.race([this.fetch(upstream, url, stored, parse, deadline.signal), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  fetch(upstream, url, stored, parse, signal) {
     const { client, stats } = this.options;
     const headers = { accept: UPSTREAM_ACCEPT, "accept-encoding": "gzip, deflate" };
     if (stored?.etag) headers["if-none-match"] = stored.etag;
     if (stored?.lastModified) headers["if-modified-since"] = stored.lastModified;
-    return client.withRetries(redactUrl(url), async () => {
-      const response = await client.requestOnce(url, { upstream, headers });
-      stats.fetchedUpstream++;
-      if (response.status === 304 || response.status === 404 || response.status === 410) {
-        response.body.resume();
-        return { status: response.status === 304 ? "not-modified" : "not-found" };
-      }
-      if (response.status !== 200) {
-        response.body.resume();
-        const retryable = response.status === 429 || response.status >= 500;
-        throw new UpstreamError(
-          `${redactUrl(response.url)} answered ${response.status}`,
-          retryable,
-          response.status
-        );
-      }
-      const body = await readBody(response.body, MAX_PAGE_BYTES);
-      stats.upstreamBytes += body.length;
-      const contentType = String(response.headers["content-type"] ?? "").toLowerCase();
-      if (!isJson(contentType) && !isHtml(contentType)) {
-        throw new UpstreamError(`${redactUrl(response.url)}: unexpected Content-Type ${contentType}`, false);
-      }
-      const value = parseOrFail(parse, body.toString("utf8"), contentType, response.url);
-      return {
-        status: "ok",
-        value,
-        etag: headerString(response.headers.etag),
-        lastModified: headerString(response.headers["last-modified"])
-      };
-    });
+    return client.withRetries(
+      redactUrl(url),
+      async () => {
+        const response = await client.requestOnce(url, { upstream, headers, signal });
+        stats.fetchedUpstream++;
+        if (response.status === 304 || response.status === 404 || response.status === 410) {
+          response.body.resume();
+          return { status: response.status === 304 ? "not-modified" : "not-found" };
+        }
+        if (response.status !== 200) {
+          response.body.resume();
+          const retryable = response.status === 429 || response.status >= 500;
+          throw new UpstreamError(
+            `${redactUrl(response.url)} answered ${response.status}`,
+            retryable,
+            response.status
+          );
+        }
+        const body = await readBody(response.body, MAX_PAGE_BYTES);
+        stats.upstreamBytes += body.length;
+        const contentType = String(response.headers["content-type"] ?? "").toLowerCase();
+        if (!isJson(contentType) && !isHtml(contentType)) {
+          throw new UpstreamError(
+            `${redactUrl(response.url)}: unexpected Content-Type ${contentType}`,
+            false
+          );
+        }
+        const value = parseOrFail(parse, body.toString("utf8"), contentType, response.url);
+        return {
+          status: "ok",
+          value,
+          etag: headerString(response.headers.etag),
+          lastModified: headerString(response.headers["last-modified"])
+        };
+      },
+      signal
+    );
   }
 };
 function parseOrFail(parse, body, contentType, url) {
@@ -1830,7 +1912,9 @@ async function startProxy(options) {
     stats,
     manifest,
     warn: /* @__PURE__ */ __name((message) => log.warn(message), "warn"),
-    pins: options.pins
+    pins: options.pins,
+    pageDeadlineMs: options.pageDeadlineMs,
+    coldPageDeadlineMs: options.coldPageDeadlineMs
   });
   const downloads = new DownloadCoordinator(store, client, {
     onFetched: /* @__PURE__ */ __name(() => stats.fetchedUpstream++, "onFetched"),
@@ -1916,6 +2000,8 @@ Options:
   --pins FILE             JSON {"projects": {"<name>": ["<version>", ...]}}: versions the
                           lockfiles pin; under revalidate, a stored page that lists all of a
                           project's pinned versions is served without asking upstream
+  --page-deadline-ms N    when the store holds a page, serve it if upstream has not answered
+                          in full after N ms (hung or trickling upstream; default 3000)
   -h, --help              show this help
 
 SIGTERM or SIGINT: finish downloads under way, write the manifest, exit 0.
@@ -1930,7 +2016,8 @@ var VALUE_FLAGS = /* @__PURE__ */ new Set([
   "--ready-file",
   "--log",
   "--manifest",
-  "--pins"
+  "--pins",
+  "--page-deadline-ms"
 ]);
 function parsePort(value) {
   const port = Number(value);
@@ -1939,6 +2026,13 @@ function parsePort(value) {
   return port;
 }
 __name(parsePort, "parsePort");
+function parseMilliseconds(flag, value) {
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms < 1 || ms > 6e5)
+    throw new UsageError(`${flag}: expected milliseconds, 1-600000, got ${JSON.stringify(value)}`);
+  return ms;
+}
+__name(parseMilliseconds, "parseMilliseconds");
 function parsePolicy(value) {
   if (value !== "revalidate" && value !== "frozen") {
     throw new UsageError(`--index-policy: expected revalidate or frozen, got ${JSON.stringify(value)}`);
@@ -1986,6 +2080,7 @@ function parseProxyArgs(argv, env = process.env) {
     else if (flag === "--log") args.log = value;
     else if (flag === "--manifest") args.manifest = value;
     else if (flag === "--pins") args.pins = value;
+    else if (flag === "--page-deadline-ms") args.pageDeadlineMs = parseMilliseconds(flag, value);
   }
   return args;
 }
@@ -2026,6 +2121,7 @@ async function run(argv = process.argv.slice(2)) {
       logFile: args.log,
       manifestPath: args.manifest,
       pins: args.pins ? await readPinsFile(args.pins) : void 0,
+      pageDeadlineMs: args.pageDeadlineMs,
       onWarning: /* @__PURE__ */ __name((message) => process.stderr.write(`warning: ${message}
 `), "onWarning")
     });
