@@ -1,0 +1,149 @@
+// Image builds that pip-install through the action's proxy, as the README tells a workflow to:
+// job 1 (cache miss) runs the main step, builds cold, saves the proxy's store in its post step;
+// job 2 (exact hit, the store frozen) builds again with --no-cache and must reach the stand-in
+// PyPI not at all, then once more with the layer cache, which hits because the port is stable.
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { jobEnv } from '../support/cache-job.js';
+import { BASE_IMAGE, type CommandResult, run } from '../support/docker.js';
+import type { FakeCacheService } from '../support/fake-cache-service.js';
+import type { FakePypi } from '../support/fake-pypi.js';
+import { RunnerJob } from '../support/runner.js';
+
+export const PIP_DOCKERFILE = fileURLToPath(new URL('../../examples/docker/pip.Dockerfile', import.meta.url));
+export const BRIDGE_ADDRESS = '172.17.0.1';
+
+export interface BuildFigures {
+  ms: number;
+  upstreamRequests: number;
+}
+
+export interface ScenarioFigures {
+  mode: 'host' | 'bridge' | 'direct';
+  cold: BuildFigures;
+  /** --no-cache: every layer runs again, pip included. */
+  warm: BuildFigures;
+  /** With the layer cache: the pip layer is reused when the build arguments did not change. */
+  layerCached?: BuildFigures & { reused: boolean };
+  buildArgs: string[];
+  network: string;
+}
+
+/** The legacy builder: Debian bookworm packages no docker-buildx. */
+const dockerEnv = { ...process.env, DOCKER_BUILDKIT: '0' };
+
+export async function dockerBuild(
+  context: string,
+  tag: string,
+  buildArgs: string[],
+  network: string,
+  extra: string[] = [],
+): Promise<CommandResult> {
+  const args = ['build', '-f', PIP_DOCKERFILE, '-t', tag, '--build-arg', `BASE=${BASE_IMAGE}`];
+  for (const line of buildArgs) args.push('--build-arg', line);
+  if (network) args.push('--network', network);
+  const result = await run('docker', [...args, ...extra, context], dockerEnv);
+  if (result.code !== 0) throw new Error(`docker build failed:\n${result.output.slice(-3000)}`);
+  return result;
+}
+
+function buildContext(dir: string, requirements: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'requirements.txt'), requirements);
+  copyFileSync(PIP_DOCKERFILE, join(dir, 'Dockerfile'));
+  return dir;
+}
+
+async function measured(
+  pypi: FakePypi,
+  build: () => Promise<CommandResult>,
+): Promise<BuildFigures & { output: string }> {
+  pypi.resetRequests();
+  const result = await build();
+  return { ms: result.durationMs, upstreamRequests: pypi.counts().total, output: result.output };
+}
+
+/** The same requirements straight from the stand-in (host network): what the proxy saves. */
+export async function directScenario(
+  pypi: FakePypi,
+  root: string,
+  requirements: string,
+): Promise<ScenarioFigures> {
+  const context = buildContext(join(root, 'context-direct'), requirements);
+  const host = new URL(pypi.indexUrl).host;
+  const buildArgs = [
+    `PIP_INDEX_URL=${pypi.indexUrl}`,
+    `PIP_TRUSTED_HOST=${host} ${new URL(pypi.filesOrigin).host}`,
+  ];
+  const cold = await measured(pypi, () => dockerBuild(context, 'pypi-cache-e2e:direct', buildArgs, 'host'));
+  const warm = await measured(pypi, () =>
+    dockerBuild(context, 'pypi-cache-e2e:direct', buildArgs, 'host', ['--no-cache']),
+  );
+  return { mode: 'direct', cold: strip(cold), warm: strip(warm), buildArgs, network: 'host' };
+}
+
+export async function proxyScenario(options: {
+  mode: 'host' | 'bridge';
+  pypi: FakePypi;
+  service: FakeCacheService;
+  root: string;
+  requirements: string;
+}): Promise<ScenarioFigures> {
+  const { mode, pypi, service, root, requirements } = options;
+  const workspace = join(root, `workspace-${mode}`);
+  const context = buildContext(join(root, `context-${mode}`), requirements);
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(join(workspace, 'requirements.txt'), requirements);
+  const tag = `pypi-cache-e2e:${mode}`;
+  const newJob = () =>
+    new RunnerJob({
+      workspace,
+      inputs: {
+        installer: 'pip',
+        proxy: 'true',
+        'index-url': pypi.indexUrl,
+        'key-suffix': mode,
+        ...(mode === 'bridge' ? { 'proxy-host': BRIDGE_ADDRESS } : {}),
+      },
+      env: jobEnv(service, { XDG_CACHE_HOME: join(root, `xdg-${mode}`) }),
+    });
+
+  const first = newJob();
+  const main1 = await first.runMain();
+  if (main1.exitCode !== 0) throw new Error(`job 1 main step failed: ${main1.errors.join('; ')}`);
+  const buildArgs = main1.outputs['docker-build-args'].split('\n');
+  const network = main1.outputs['docker-network'];
+  const cold = await measured(pypi, () => dockerBuild(context, tag, buildArgs, network));
+  const post1 = await first.runPost();
+  await first.cleanup();
+  if (post1.exitCode !== 0) throw new Error(`job 1 post step failed: ${post1.errors.join('; ')}`);
+
+  const second = newJob();
+  const main2 = await second.runMain();
+  if (main2.outputs['cache-hit'] !== 'true') throw new Error('job 2 did not get an exact hit');
+  const buildArgs2 = main2.outputs['docker-build-args'].split('\n');
+  if (buildArgs2.join('\n') !== buildArgs.join('\n'))
+    throw new Error(`job 2's build arguments differ from job 1's: ${buildArgs2.join(' ')}`);
+  try {
+    const warm = await measured(pypi, () => dockerBuild(context, tag, buildArgs2, network, ['--no-cache']));
+    const cached = await measured(pypi, () => dockerBuild(context, tag, buildArgs2, network));
+    // Legacy builder: "Using cache" under the RUN pip install step.
+    const reused = /RUN pip install[^\n]*\n\s*---> Using cache/.test(cached.output);
+    return {
+      mode,
+      cold: strip(cold),
+      warm: strip(warm),
+      layerCached: { ...strip(cached), reused },
+      buildArgs,
+      network,
+    };
+  } finally {
+    await second.runPost();
+    await second.cleanup();
+  }
+}
+
+function strip({ ms, upstreamRequests }: BuildFigures): BuildFigures {
+  return { ms: Math.round(ms), upstreamRequests };
+}
