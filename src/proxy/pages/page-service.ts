@@ -59,6 +59,8 @@ export interface PageServiceOptions {
   manifest: ManifestRecorder;
   warn: (message: string) => void;
   pins?: Pins;
+  /** How long a stored "not on this index" answer keeps a frozen run from asking (default 24 h). */
+  absentLifetimeMs?: number;
   /** Overall limit on a page fetch when the store holds the page (default 3 s). */
   pageDeadlineMs?: number;
   /** Overall limit on a page fetch when it does not (default 12 s: inside pip's 15 s). */
@@ -73,21 +75,51 @@ export class PageService {
   private readonly health = new UpstreamHealth();
   private readonly pageDeadlineMs: number;
   private readonly coldPageDeadlineMs: number;
+  private readonly absentLifetimeMs: number;
 
   constructor(private readonly options: PageServiceOptions) {
     this.pageDeadlineMs = options.pageDeadlineMs ?? DEFAULT_PAGE_DEADLINE_MS;
     this.coldPageDeadlineMs = options.coldPageDeadlineMs ?? DEFAULT_COLD_PAGE_DEADLINE_MS;
+    this.absentLifetimeMs = options.absentLifetimeMs ?? 24 * 3600_000;
   }
 
   async project(upstream: Upstream, project: string): Promise<PageSource<ProjectPage>> {
-    const result = await this.once(`${upstream.name}/${project}`, () =>
-      this.load<ProjectPage>({
+    const frozen = this.options.policy === 'frozen';
+    try {
+      const result = await this.once(`${upstream.name}/${project}`, () =>
+        this.loadProject(upstream, project),
+      );
+      this.options.manifest.page(upstream.name, project);
+      return result;
+    } catch (error: unknown) {
+      // The "not on this index" record is kept with the store, like a page.
+      if (frozen && error instanceof NotFoundError) this.options.manifest.page(upstream.name, project);
+      throw error;
+    }
+  }
+
+  /**
+   * Under frozen, a 404 is stored as a "not on this index" record for a while (pip asks for
+   * /simple/pip/ on every run for its self-check), so a frozen job stays off the network.
+   * Revalidate ignores the record and asks.
+   */
+  private async loadProject(upstream: Upstream, project: string): Promise<PageSource<ProjectPage>> {
+    const { store, policy } = this.options;
+    const stored = await store.readPage(upstream.name, project);
+    const url = new URL(`${encodeURIComponent(project)}/`, upstream.indexUrl).toString();
+    if (
+      stored?.absent &&
+      policy === 'frozen' &&
+      Date.now() - Date.parse(stored.fetchedAt) < this.absentLifetimeMs
+    )
+      throw new NotFoundError(`${redactUrl(url)}: not on this index (stored answer)`);
+    try {
+      return await this.load<ProjectPage>({
         upstream,
-        url: new URL(`${encodeURIComponent(project)}/`, upstream.indexUrl).toString(),
-        read: () =>
-          this.options.store.readPage(upstream.name, project).then((s) => s && { ...s, value: s.page }),
+        url,
+        read: async () => (stored && !stored.absent ? { ...stored, value: stored.page } : undefined),
         write: (value, validators) =>
-          this.options.store.writePage(upstream.name, project, {
+          store.writePage(upstream.name, project, {
             ...validators,
             fetchedAt: new Date().toISOString(),
             page: value,
@@ -95,10 +127,17 @@ export class PageService {
         parse: (body, contentType, url) =>
           isJson(contentType) ? parseJsonPage(body, url, project) : parseHtmlPage(body, url, project),
         storeSuffices: (page) => pageHasPinnedVersions(page, this.options.pins?.get(project)),
-      }),
-    );
-    this.options.manifest.page(upstream.name, project);
-    return result as PageSource<ProjectPage>;
+      });
+    } catch (error: unknown) {
+      if (policy === 'frozen' && error instanceof NotFoundError) {
+        await store.writePage(upstream.name, project, {
+          fetchedAt: new Date().toISOString(),
+          absent: true,
+          page: { name: project, meta: {}, files: [], extra: {} },
+        });
+      }
+      throw error;
+    }
   }
 
   async projectList(upstream: Upstream): Promise<PageSource<ProjectList>> {

@@ -8,7 +8,8 @@
 //                                                  named by the sha256 of their bytes (cacache style:
 //                                                  written to tmp/, hashed, renamed in place)
 //     pages/<upstream>/projects/<project>.json     StoredPage: the page model with upstream URLs,
-//                                                  plus the upstream ETag / Last-Modified
+//                                                  plus the upstream ETag / Last-Modified, or
+//                                                  {"absent": true}: a frozen run's stored 404
 //     pages/<upstream>/index.json                  StoredProjectList for `/simple/`
 //     names/<upstream>/<project>/<filename>        sha256 hex of a file whose index gave no sha256
 //                                                  (the only index from a URL to a hash; files with
@@ -34,6 +35,8 @@ export interface UpstreamValidators {
 
 export interface StoredPage extends UpstreamValidators {
   fetchedAt: string;
+  /** A frozen run's "not on this index" (404) answer, kept for a while; `page` is empty. */
+  absent?: true;
   page: ProjectPage;
 }
 
