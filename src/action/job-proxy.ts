@@ -162,10 +162,10 @@ export async function stopJobProxy(state: ProxyState): Promise<StoppedProxy> {
   // Asked over HTTP first: stats die with the process, and Windows has no graceful SIGTERM.
   const stats = await fetchProxyStats(state.url);
   const liveManifest = await fetchProxyManifest(state.url);
-  const stopped = await stopProxy(state.pid);
+  const stopped = await stopProxy(state.pid, undefined, state.storeDir);
   const problem =
-    stopped === 'not-running' || !stats
-      ? `the proxy stopped during the job: ${tail(state.outputFile, 5)}`
+    stopped === 'not-running' || stopped === 'not-ours' || !stats
+      ? `the proxy stopped during the job${stopped === 'not-ours' ? ` (pid ${state.pid} is now another process, left alone)` : ''}: ${tail(state.outputFile, 5)}`
       : undefined;
   // The manifest written on shutdown also holds downloads that finished while stopping.
   const manifest = existsSync(state.manifestFile)

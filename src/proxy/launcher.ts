@@ -105,17 +105,38 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-/** SIGTERM, then waits for in-flight downloads to finish; SIGKILL after `timeoutMs`. */
+/**
+ * Whether `pid` is still the daemon started on `storeDir`. A pid recorded in the main step may
+ * belong to another process by the post step (the proxy died, the pid was reused): Linux tells
+ * by /proc/<pid>/cmdline. Where there is no /proc (macOS, Windows) the pid is taken on trust.
+ */
+export function isProxyProcess(pid: number, storeDir: string): boolean {
+  let argv: string[];
+  try {
+    argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return !existsSync('/proc/self/cmdline');
+  }
+  const store = argv.indexOf('--store');
+  return store > 0 && argv[store + 1] === storeDir && argv.some((arg) => /proxy\.[cm]?js$/.test(arg));
+}
+
+/**
+ * SIGTERM, then waits for in-flight downloads to finish; SIGKILL after `timeoutMs`. With
+ * `storeDir`, a pid that is not that proxy is left alone ('not-ours').
+ */
 export async function stopProxy(
   pid: number,
   timeoutMs = 60_000,
-): Promise<'stopped' | 'killed' | 'not-running'> {
+  storeDir?: string,
+): Promise<'stopped' | 'killed' | 'not-running' | 'not-ours'> {
   if (!isRunning(pid)) return 'not-running';
+  if (storeDir !== undefined && !isProxyProcess(pid, storeDir)) return 'not-ours';
   killQuietly(pid, 'SIGTERM');
   const deadline = Date.now() + timeoutMs;
   while (isRunning(pid)) {
     if (Date.now() > deadline) {
-      killQuietly(pid, 'SIGKILL');
+      if (storeDir === undefined || isProxyProcess(pid, storeDir)) killQuietly(pid, 'SIGKILL');
       return 'killed';
     }
     await sleep(50);

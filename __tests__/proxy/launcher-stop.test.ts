@@ -1,0 +1,48 @@
+// Issue 9, case 15: the post step signals the recorded pid only while it is still the proxy.
+// Real processes: a `sleep` holding a pid the state names, and the real daemon (dist/proxy.js,
+// so `npm run build` first).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { isRunning, launchProxy, stopProxy } from '../../src/proxy/launcher.js';
+import { removeDir, tempDir } from './harness.js';
+
+let dir: string;
+let sleeper: ChildProcess | undefined;
+
+beforeAll(async () => {
+  dir = await tempDir('launcher');
+});
+afterAll(async () => {
+  sleeper?.kill('SIGKILL');
+  await removeDir(dir);
+});
+
+const onLinux = process.platform === 'linux' ? test : test.skip;
+
+onLinux('a recorded pid that now belongs to another process is not signalled', async () => {
+  sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+  const pid = sleeper.pid ?? 0;
+  expect(await stopProxy(pid, 500, join(dir, 'store'))).toBe('not-ours');
+  expect(isRunning(pid)).toBe(true);
+});
+
+onLinux(
+  'the proxy itself, on its store, is stopped',
+  async () => {
+    const storeDir = join(dir, 'store');
+    const launched = await launchProxy({
+      script: join(process.cwd(), 'dist', 'proxy.js'),
+      storeDir,
+      upstreams: ['http://127.0.0.1:9/simple/'],
+      host: '127.0.0.1',
+      port: 0,
+      indexPolicy: 'frozen',
+      workDir: join(dir, 'work'),
+      env: process.env,
+    });
+    // Another store's proxy is not this one.
+    expect(await stopProxy(launched.pid, 5_000, join(dir, 'other-store'))).toBe('not-ours');
+    expect(await stopProxy(launched.pid, 10_000, storeDir)).toBe('stopped');
+  },
+  30_000,
+);
