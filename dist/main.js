@@ -24,7 +24,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-JXCD2PKX.js";
+} from "./chunk-CA7L2DRC.js";
 import {
   __name
 } from "./chunk-ID6FP7E3.js";

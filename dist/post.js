@@ -12,7 +12,7 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-JXCD2PKX.js";
+} from "./chunk-CA7L2DRC.js";
 import {
   __name,
   pruneStoreToManifest

@@ -1653,6 +1653,7 @@ var PageService = class {
     this.options = options;
     this.pageDeadlineMs = options.pageDeadlineMs ?? DEFAULT_PAGE_DEADLINE_MS;
     this.coldPageDeadlineMs = options.coldPageDeadlineMs ?? DEFAULT_COLD_PAGE_DEADLINE_MS;
+    this.absentLifetimeMs = options.absentLifetimeMs ?? 24 * 36e5;
   }
   options;
   static {
@@ -1662,24 +1663,55 @@ var PageService = class {
   health = new UpstreamHealth();
   pageDeadlineMs;
   coldPageDeadlineMs;
+  absentLifetimeMs;
   async project(upstream, project) {
-    const result = await this.once(
-      `${upstream.name}/${project}`,
-      () => this.load({
+    const frozen = this.options.policy === "frozen";
+    try {
+      const result = await this.once(
+        `${upstream.name}/${project}`,
+        () => this.loadProject(upstream, project)
+      );
+      this.options.manifest.page(upstream.name, project);
+      return result;
+    } catch (error) {
+      if (frozen && error instanceof NotFoundError) this.options.manifest.page(upstream.name, project);
+      throw error;
+    }
+  }
+  /**
+   * Under frozen, a 404 is stored as a "not on this index" record for a while (pip asks for
+   * /simple/pip/ on every run for its self-check), so a frozen job stays off the network.
+   * Revalidate ignores the record and asks.
+   */
+  async loadProject(upstream, project) {
+    const { store, policy } = this.options;
+    const stored = await store.readPage(upstream.name, project);
+    const url = new URL(`${encodeURIComponent(project)}/`, upstream.indexUrl).toString();
+    if (stored?.absent && policy === "frozen" && Date.now() - Date.parse(stored.fetchedAt) < this.absentLifetimeMs)
+      throw new NotFoundError(`${redactUrl(url)}: not on this index (stored answer)`);
+    try {
+      return await this.load({
         upstream,
-        url: new URL(`${encodeURIComponent(project)}/`, upstream.indexUrl).toString(),
-        read: /* @__PURE__ */ __name(() => this.options.store.readPage(upstream.name, project).then((s) => s && { ...s, value: s.page }), "read"),
-        write: /* @__PURE__ */ __name((value, validators) => this.options.store.writePage(upstream.name, project, {
+        url,
+        read: /* @__PURE__ */ __name(async () => stored && !stored.absent ? { ...stored, value: stored.page } : void 0, "read"),
+        write: /* @__PURE__ */ __name((value, validators) => store.writePage(upstream.name, project, {
           ...validators,
           fetchedAt: (/* @__PURE__ */ new Date()).toISOString(),
           page: value
         }), "write"),
-        parse: /* @__PURE__ */ __name((body, contentType, url) => isJson(contentType) ? parseJsonPage(body, url, project) : parseHtmlPage(body, url, project), "parse"),
+        parse: /* @__PURE__ */ __name((body, contentType, url2) => isJson(contentType) ? parseJsonPage(body, url2, project) : parseHtmlPage(body, url2, project), "parse"),
         storeSuffices: /* @__PURE__ */ __name((page) => pageHasPinnedVersions(page, this.options.pins?.get(project)), "storeSuffices")
-      })
-    );
-    this.options.manifest.page(upstream.name, project);
-    return result;
+      });
+    } catch (error) {
+      if (policy === "frozen" && error instanceof NotFoundError) {
+        await store.writePage(upstream.name, project, {
+          fetchedAt: (/* @__PURE__ */ new Date()).toISOString(),
+          absent: true,
+          page: { name: project, meta: {}, files: [], extra: {} }
+        });
+      }
+      throw error;
+    }
   }
   async projectList(upstream) {
     const result = await this.once(
