@@ -22,6 +22,7 @@ export type { ProxyStatsSnapshot } from './stats.js';
 export type { Manifest, NameRef, PageRef, PruneResult } from './store/manifest.js';
 export { pruneStoreToManifest, readManifest } from './store/manifest.js';
 export { STORE_LAYOUT_VERSION } from './store/store.js';
+export { StoreLockedError } from './store/store-lock.js';
 export { UpstreamConfigError } from './upstream/upstream-config.js';
 
 export interface ProxyOptions {
@@ -124,6 +125,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -141,6 +145,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const used = manifest.build();
     if (manifestPath !== false) await writeManifest(manifestPath, used);
     await log.close();
+    await store.close();
     return used;
   };
 

@@ -15,16 +15,18 @@
 //                                                  (the only index from a URL to a hash; files with
 //                                                  a sha256 carry it in their proxy URL)
 //     tmp/                                         downloads in progress; emptied at start
+//     lock                                         the owning proxy's pid (store-lock.ts)
 //     manifest.json                                what the last run used (default location)
 //
 // <upstream> is a validated upstream name, <project> a PEP 503 normalized name, <filename> a
 // validated file name: see names.ts. Every path is also checked to stay inside <store>.
-// One proxy process owns a store at a time.
+// One proxy process owns a store at a time: open() takes the lock before it touches tmp/.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { isNormalizedProjectName, isSha256Hex, isValidFileName, isValidUpstreamName } from '../names.js';
 import type { ProjectList, ProjectPage } from '../pages/pages.js';
+import { StoreLock } from './store-lock.js';
 
 export const STORE_LAYOUT_VERSION = 1;
 
@@ -92,11 +94,15 @@ async function readJson<T>(path: string): Promise<T | undefined> {
 }
 
 export class ContentStore {
+  private lock: StoreLock | undefined;
+
   private constructor(readonly root: string) {}
 
+  /** Takes the store's lock (StoreLockedError while another proxy holds it), then empties tmp/. */
   static async open(root: string): Promise<ContentStore> {
     const store = new ContentStore(resolve(root));
     await mkdir(store.root, { recursive: true });
+    store.lock = await StoreLock.acquire(store.root);
     await rm(store.tempDir, { recursive: true, force: true });
     await mkdir(store.tempDir, { recursive: true });
     await writeFile(
@@ -104,6 +110,12 @@ export class ContentStore {
       `${JSON.stringify({ layout: STORE_LAYOUT_VERSION })}\n`,
     );
     return store;
+  }
+
+  /** Gives the store up for the next owner. */
+  async close(): Promise<void> {
+    await this.lock?.release();
+    this.lock = undefined;
   }
 
   get tempDir(): string {

@@ -1,0 +1,411 @@
+import { createRequire as __createRequire } from 'node:module';
+const require = __createRequire(import.meta.url);
+var __create = Object.create;
+var __defProp = Object.defineProperty;
+var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getProtoOf = Object.getPrototypeOf;
+var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __name = (target, value) => __defProp(target, "name", { value, configurable: true });
+var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
+  get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
+}) : x)(function(x) {
+  if (typeof require !== "undefined") return require.apply(this, arguments);
+  throw Error('Dynamic require of "' + x + '" is not supported');
+});
+var __commonJS = (cb, mod) => function __require2() {
+  try {
+    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+  } catch (e) {
+    throw mod = 0, e;
+  }
+};
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
+};
+var __copyProps = (to, from, except, desc) => {
+  if (from && typeof from === "object" || typeof from === "function") {
+    for (let key of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+  }
+  return to;
+};
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+  // If the importer is in node compatibility mode or this is not an ESM
+  // file that has been converted to a CommonJS file using a Babel-
+  // compatible transform (i.e. "__esModule" has not been set), then set
+  // "default" to the CommonJS "module.exports" for node compatibility.
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  mod
+));
+
+// src/proxy/store/manifest.ts
+import { readdir, readFile as readFile3, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+
+// src/proxy/store/store.ts
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile as readFile2, rename, rm as rm2, stat, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join2, resolve, sep } from "node:path";
+
+// src/proxy/names.ts
+function normalizeProjectName(name) {
+  return name.replace(/[-_.]+/g, "-").toLowerCase();
+}
+__name(normalizeProjectName, "normalizeProjectName");
+var PROJECT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+var MAX_PROJECT_NAME = 200;
+function isValidProjectName(name) {
+  return name.length <= MAX_PROJECT_NAME && PROJECT_NAME.test(name);
+}
+__name(isValidProjectName, "isValidProjectName");
+function isNormalizedProjectName(name) {
+  return isValidProjectName(name) && normalizeProjectName(name) === name;
+}
+__name(isNormalizedProjectName, "isNormalizedProjectName");
+var FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+!~-]*$/;
+var MAX_FILE_NAME = 255;
+function isValidFileName(name) {
+  return name.length <= MAX_FILE_NAME && FILE_NAME.test(name) && !name.includes("..");
+}
+__name(isValidFileName, "isValidFileName");
+var SHA256_HEX = /^[0-9a-f]{64}$/;
+function isSha256Hex(value) {
+  return SHA256_HEX.test(value);
+}
+__name(isSha256Hex, "isSha256Hex");
+var UPSTREAM_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+var RESERVED_UPSTREAM_NAMES = /* @__PURE__ */ new Set(["simple", "files", "-"]);
+function isValidUpstreamName(name) {
+  return UPSTREAM_NAME.test(name) && !RESERVED_UPSTREAM_NAMES.has(name);
+}
+__name(isValidUpstreamName, "isValidUpstreamName");
+function credentialsEnvName(upstreamName) {
+  return `PYPI_CACHE_PROXY_AUTH_${upstreamName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+__name(credentialsEnvName, "credentialsEnvName");
+
+// src/proxy/store/store-lock.ts
+import { readFileSync } from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { join } from "node:path";
+var StoreLockedError = class extends Error {
+  static {
+    __name(this, "StoreLockedError");
+  }
+};
+function processStart(pid) {
+  try {
+    const stat2 = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return void 0;
+  }
+}
+__name(processStart, "processStart");
+function isAlive(holder) {
+  if (holder.host !== hostname()) return false;
+  try {
+    process.kill(holder.pid, 0);
+  } catch (error) {
+    if (error.code !== "EPERM") return false;
+  }
+  const start = processStart(holder.pid);
+  return holder.processStart === void 0 || start === void 0 || start === holder.processStart;
+}
+__name(isAlive, "isAlive");
+var StoreLock = class _StoreLock {
+  constructor(path) {
+    this.path = path;
+  }
+  path;
+  static {
+    __name(this, "StoreLock");
+  }
+  static async acquire(root) {
+    const path = join(root, "lock");
+    const mine = {
+      pid: process.pid,
+      host: hostname(),
+      processStart: processStart(process.pid),
+      since: (/* @__PURE__ */ new Date()).toISOString()
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await writeFile(path, `${JSON.stringify(mine)}
+`, { flag: "wx" });
+        return new _StoreLock(path);
+      } catch (error) {
+        if (error.code !== "EEXIST" || attempt > 0) throw error;
+      }
+      const holder = await readHolder(path);
+      if (holder && isAlive(holder)) {
+        throw new StoreLockedError(
+          `the store ${root} is in use by another proxy: ${path} is held by pid ${holder.pid} (since ${holder.since}); stop it or use another --store`
+        );
+      }
+      await rm(path, { force: true });
+    }
+  }
+  /** Removes the lock if it is still this process's. */
+  async release() {
+    const holder = await readHolder(this.path);
+    if (holder?.pid === process.pid && holder.host === hostname()) await rm(this.path, { force: true });
+  }
+};
+async function readHolder(path) {
+  try {
+    const holder = JSON.parse(await readFile(path, "utf8"));
+    return Number.isSafeInteger(holder.pid) ? holder : void 0;
+  } catch {
+    return void 0;
+  }
+}
+__name(readHolder, "readHolder");
+
+// src/proxy/store/store.ts
+var STORE_LAYOUT_VERSION = 1;
+var StorePathError = class extends Error {
+  static {
+    __name(this, "StorePathError");
+  }
+};
+function pathInside(root, ...parts) {
+  const base = resolve(root);
+  const full = resolve(base, ...parts);
+  if (!full.startsWith(base + sep)) throw new StorePathError(`path escapes the store: ${parts.join("/")}`);
+  return full;
+}
+__name(pathInside, "pathInside");
+function checked(kind, value, valid) {
+  if (!valid(value)) throw new StorePathError(`invalid ${kind}: ${JSON.stringify(value.slice(0, 80))}`);
+  return value;
+}
+__name(checked, "checked");
+function fileRelativePath(sha256) {
+  checked("sha256", sha256, isSha256Hex);
+  return join2("files", "sha256", sha256.slice(0, 2), sha256);
+}
+__name(fileRelativePath, "fileRelativePath");
+function pageRelativePath(upstream, project) {
+  checked("upstream", upstream, isValidUpstreamName);
+  checked("project", project, isNormalizedProjectName);
+  return join2("pages", upstream, "projects", `${project}.json`);
+}
+__name(pageRelativePath, "pageRelativePath");
+function indexRelativePath(upstream) {
+  return join2("pages", checked("upstream", upstream, isValidUpstreamName), "index.json");
+}
+__name(indexRelativePath, "indexRelativePath");
+function nameRelativePath(upstream, project, filename) {
+  checked("upstream", upstream, isValidUpstreamName);
+  checked("project", project, isNormalizedProjectName);
+  return join2("names", upstream, project, checked("filename", filename, isValidFileName));
+}
+__name(nameRelativePath, "nameRelativePath");
+async function readJson(path) {
+  try {
+    return JSON.parse(await readFile2(path, "utf8"));
+  } catch (error) {
+    if (error instanceof SyntaxError || error.code === "ENOENT") return void 0;
+    throw error;
+  }
+}
+__name(readJson, "readJson");
+var ContentStore = class _ContentStore {
+  constructor(root) {
+    this.root = root;
+  }
+  root;
+  static {
+    __name(this, "ContentStore");
+  }
+  lock;
+  /** Takes the store's lock (StoreLockedError while another proxy holds it), then empties tmp/. */
+  static async open(root) {
+    const store = new _ContentStore(resolve(root));
+    await mkdir(store.root, { recursive: true });
+    store.lock = await StoreLock.acquire(store.root);
+    await rm2(store.tempDir, { recursive: true, force: true });
+    await mkdir(store.tempDir, { recursive: true });
+    await writeFile2(
+      pathInside(store.root, "layout.json"),
+      `${JSON.stringify({ layout: STORE_LAYOUT_VERSION })}
+`
+    );
+    return store;
+  }
+  /** Gives the store up for the next owner. */
+  async close() {
+    await this.lock?.release();
+    this.lock = void 0;
+  }
+  get tempDir() {
+    return pathInside(this.root, "tmp");
+  }
+  /** A fresh path in tmp/ on the same file system as the store, so the commit is a rename. */
+  tempPath() {
+    return pathInside(this.tempDir, `${Date.now()}-${randomBytes(8).toString("hex")}`);
+  }
+  filePath(sha256) {
+    return pathInside(this.root, fileRelativePath(sha256));
+  }
+  async fileSize(sha256) {
+    try {
+      return (await stat(this.filePath(sha256))).size;
+    } catch (error) {
+      if (error.code === "ENOENT") return void 0;
+      throw error;
+    }
+  }
+  /** Moves a verified temp file to its content address. Callers check the hash first. */
+  async commitFile(tempPath, sha256) {
+    const target = this.filePath(sha256);
+    await mkdir(resolve(target, ".."), { recursive: true });
+    await rename(tempPath, target);
+  }
+  async readPage(upstream, project) {
+    return readJson(pathInside(this.root, pageRelativePath(upstream, project)));
+  }
+  async writePage(upstream, project, stored) {
+    return this.writeAtomically(pageRelativePath(upstream, project), JSON.stringify(stored));
+  }
+  async readProjectList(upstream) {
+    return readJson(pathInside(this.root, indexRelativePath(upstream)));
+  }
+  async writeProjectList(upstream, stored) {
+    return this.writeAtomically(indexRelativePath(upstream), JSON.stringify(stored));
+  }
+  async readName(upstream, project, filename) {
+    try {
+      const sha256 = (await readFile2(pathInside(this.root, nameRelativePath(upstream, project, filename)), "utf8")).trim();
+      return isSha256Hex(sha256) ? sha256 : void 0;
+    } catch (error) {
+      if (error.code === "ENOENT") return void 0;
+      throw error;
+    }
+  }
+  async writeName(upstream, project, filename, sha256) {
+    return this.writeAtomically(
+      nameRelativePath(upstream, project, filename),
+      `${checked("sha256", sha256, isSha256Hex)}
+`
+    );
+  }
+  async writeAtomically(relativePath, content) {
+    const target = pathInside(this.root, relativePath);
+    const temp = this.tempPath();
+    await mkdir(resolve(target, ".."), { recursive: true });
+    await writeFile2(temp, content);
+    await rename(temp, target);
+  }
+};
+
+// src/proxy/store/manifest.ts
+var ManifestRecorder = class {
+  static {
+    __name(this, "ManifestRecorder");
+  }
+  startedAt = (/* @__PURE__ */ new Date()).toISOString();
+  pages = /* @__PURE__ */ new Map();
+  indexes = /* @__PURE__ */ new Set();
+  files = /* @__PURE__ */ new Set();
+  names = /* @__PURE__ */ new Map();
+  page(upstream, project) {
+    this.pages.set(`${upstream}/${project}`, { upstream, project });
+  }
+  index(upstream) {
+    this.indexes.add(upstream);
+  }
+  file(sha256) {
+    this.files.add(sha256);
+  }
+  name(upstream, project, filename) {
+    this.names.set(`${upstream}/${project}/${filename}`, { upstream, project, filename });
+  }
+  build() {
+    const byKey = /* @__PURE__ */ __name((a, b) => `${a.upstream}/${a.project}`.localeCompare(`${b.upstream}/${b.project}`), "byKey");
+    return {
+      version: 1,
+      layout: STORE_LAYOUT_VERSION,
+      startedAt: this.startedAt,
+      finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      pages: [...this.pages.values()].sort(byKey),
+      indexes: [...this.indexes].sort(),
+      files: [...this.files].sort(),
+      names: [...this.names.values()].sort(byKey)
+    };
+  }
+};
+async function writeManifest(path, manifest) {
+  await writeFile3(path, `${JSON.stringify(manifest, null, 2)}
+`);
+}
+__name(writeManifest, "writeManifest");
+async function readManifest(path) {
+  const manifest = JSON.parse(await readFile3(path, "utf8"));
+  if (manifest.version !== 1)
+    throw new Error(`${path}: unsupported manifest version ${String(manifest.version)}`);
+  return manifest;
+}
+__name(readManifest, "readManifest");
+async function listFiles(dir) {
+  try {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries.filter((entry) => entry.isFile()).map((entry) => `${entry.parentPath}/${entry.name}`);
+  } catch (error) {
+    if (error.code === "ENOENT") return [];
+    throw error;
+  }
+}
+__name(listFiles, "listFiles");
+async function pruneStoreToManifest(storeDir, manifest) {
+  const keep = /* @__PURE__ */ new Set();
+  const tryKeep = /* @__PURE__ */ __name((relativePath) => {
+    try {
+      keep.add(pathInside(storeDir, relativePath()));
+    } catch {
+    }
+  }, "tryKeep");
+  for (const sha256 of manifest.files ?? []) tryKeep(() => fileRelativePath(sha256));
+  for (const page of manifest.pages ?? []) tryKeep(() => pageRelativePath(page.upstream, page.project));
+  for (const upstream of manifest.indexes ?? []) tryKeep(() => indexRelativePath(upstream));
+  for (const name of manifest.names ?? [])
+    tryKeep(() => nameRelativePath(name.upstream, name.project, name.filename));
+  const result = { kept: 0, removed: 0 };
+  for (const area of ["files", "pages", "names"]) {
+    for (const path of await listFiles(pathInside(storeDir, area))) {
+      if (keep.has(path)) {
+        result.kept++;
+      } else {
+        await rm3(path, { force: true });
+        result.removed++;
+      }
+    }
+  }
+  await rm3(pathInside(storeDir, "tmp"), { recursive: true, force: true });
+  return result;
+}
+__name(pruneStoreToManifest, "pruneStoreToManifest");
+
+export {
+  __name,
+  __require,
+  __commonJS,
+  __export,
+  __toESM,
+  normalizeProjectName,
+  isValidProjectName,
+  isNormalizedProjectName,
+  isValidFileName,
+  isSha256Hex,
+  isValidUpstreamName,
+  credentialsEnvName,
+  ContentStore,
+  ManifestRecorder,
+  writeManifest,
+  readManifest,
+  pruneStoreToManifest
+};
