@@ -24,10 +24,10 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-CA7L2DRC.js";
+} from "./chunk-MC253NEM.js";
 import {
   __name
-} from "./chunk-ID6FP7E3.js";
+} from "./chunk-Z2BAXGVM.js";
 
 // src/action/restore.ts
 import { mkdir } from "node:fs/promises";

@@ -12,11 +12,11 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-CA7L2DRC.js";
+} from "./chunk-MC253NEM.js";
 import {
   __name,
   pruneStoreToManifest
-} from "./chunk-ID6FP7E3.js";
+} from "./chunk-Z2BAXGVM.js";
 
 // src/action/save.ts
 import { readFileSync } from "node:fs";

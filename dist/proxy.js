@@ -13,7 +13,7 @@ import {
   isValidUpstreamName,
   normalizeProjectName,
   writeManifest
-} from "./chunk-ID6FP7E3.js";
+} from "./chunk-Z2BAXGVM.js";
 
 // src/cli/proxy-command.ts
 import { rename, writeFile } from "node:fs/promises";
@@ -1971,6 +1971,9 @@ async function startProxy(options) {
       server.off("error", reject);
       resolve();
     });
+  }).catch(async (error) => {
+    await store.close();
+    throw error;
   });
   const address = server.address();
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -1987,6 +1990,7 @@ async function startProxy(options) {
     const used = manifest.build();
     if (manifestPath !== false) await writeManifest(manifestPath, used);
     await log.close();
+    await store.close();
     return used;
   }, "close");
   return {
