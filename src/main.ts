@@ -1,3 +1,6 @@
 import { run } from './action/restore.js';
+import { isEntryModule } from './system/entry-module.js';
 
-void run();
+export { run };
+
+if (isEntryModule(import.meta.url)) void run();

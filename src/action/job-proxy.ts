@@ -100,7 +100,7 @@ export async function startJobProxy(options: {
   const workDir = join(options.env.RUNNER_TEMP || tmpdir(), 'pypi-cache-proxy');
   const pinsFile = join(workDir, 'pins.json');
   const launched = await launchProxy({
-    script: fileURLToPath(new URL('./proxy.js', import.meta.url)),
+    ...proxyDaemonScript(import.meta.url),
     storeDir: options.storeDir,
     upstreams: options.upstreams.specs,
     host: options.host,
@@ -119,6 +119,20 @@ export async function startJobProxy(options: {
     outputFile: launched.outputFile,
     manifestFile: launched.manifestFile,
     policy: options.policy,
+  };
+}
+
+/**
+ * The daemon's script. Bundled, it is dist/proxy.js beside this chunk. From the source tree
+ * (@github/local-action runs src/main.ts under tsx) it is src/cli/proxy.ts, run with the loader
+ * flags this process was started with, as Node cannot run TypeScript on its own.
+ */
+export function proxyDaemonScript(moduleUrl: string): { script: string; loaderFlags: string[] } {
+  const bundled = fileURLToPath(new URL('./proxy.js', moduleUrl));
+  if (!moduleUrl.endsWith('.ts') && existsSync(bundled)) return { script: bundled, loaderFlags: [] };
+  return {
+    script: fileURLToPath(new URL('../cli/proxy.ts', moduleUrl)),
+    loaderFlags: process.execArgv,
   };
 }
 

@@ -8,7 +8,8 @@ export class ActionsCacheBackend implements CacheBackend {
   readonly name = 'actions';
 
   static isAvailable(): boolean {
-    return cache.isFeatureAvailable();
+    // @github/local-action's stub of @actions/cache has no isFeatureAvailable: `auto` is local there.
+    return typeof cache.isFeatureAvailable === 'function' && cache.isFeatureAvailable();
   }
 
   async restore(paths: string[], key: string, restoreKeys: string[]): Promise<RestoreOutcome> {

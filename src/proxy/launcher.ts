@@ -13,8 +13,10 @@ export { credentialsEnvName } from './names.js';
 export { pruneStoreToManifest, readManifest } from './store/manifest.js';
 
 export interface LaunchOptions {
-  /** dist/proxy.js */
+  /** dist/proxy.js, or src/cli/proxy.ts when the action runs from source. */
   script: string;
+  /** Node flags the script needs, e.g. the TypeScript loader of a run from source. */
+  loaderFlags?: string[];
   storeDir: string;
   /** `[name=]URL` specs without credentials; those go in `env`. */
   upstreams: string[];
@@ -56,6 +58,7 @@ export async function launchProxy(options: LaunchOptions): Promise<LaunchedProxy
   };
   const args = [
     PROXY_NODE_FLAGS,
+    options.loaderFlags ?? [],
     options.script,
     ['--store', options.storeDir],
     options.upstreams.flatMap((upstream) => ['--upstream', upstream]),
