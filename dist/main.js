@@ -11,6 +11,7 @@ import {
   formatBytes,
   info,
   installerEnvironment,
+  isEntryModule,
   loadInputs,
   measureFolders,
   osKeyName,
@@ -24,7 +25,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-MC253NEM.js";
+} from "./chunk-M2FWVSFR.js";
 import {
   __name
 } from "./chunk-Z2BAXGVM.js";
@@ -373,4 +374,7 @@ function keyOrInputError(...args) {
 __name(keyOrInputError, "keyOrInputError");
 
 // src/main.ts
-void run();
+if (isEntryModule(import.meta.url)) void run();
+export {
+  run
+};

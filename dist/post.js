@@ -6,13 +6,14 @@ import {
   currentPlatform,
   formatBytes,
   info,
+  isEntryModule,
   loadInputs,
   loadMainState,
   measureFolders,
   stopJobProxy,
   summary,
   warning
-} from "./chunk-MC253NEM.js";
+} from "./chunk-M2FWVSFR.js";
 import {
   __name,
   pruneStoreToManifest
@@ -161,4 +162,7 @@ function proxyLogLine({ stats }) {
 __name(proxyLogLine, "proxyLogLine");
 
 // src/post.ts
-void run();
+if (isEntryModule(import.meta.url)) void run();
+export {
+  run
+};
