@@ -21,6 +21,7 @@ export interface BuildFigures {
 
 export interface ScenarioFigures {
   mode: 'host' | 'bridge' | 'direct';
+  builder: Builder;
   cold: BuildFigures;
   /** --no-cache: every layer runs again, pip included. */
   warm: BuildFigures;
@@ -30,8 +31,36 @@ export interface ScenarioFigures {
   network: string;
 }
 
-/** The legacy builder: Debian bookworm packages no docker-buildx. */
-const dockerEnv = { ...process.env, DOCKER_BUILDKIT: '0' };
+export type Builder = 'legacy' | 'buildkit';
+
+/** How `docker build` runs with each builder: the client, its arguments, its environment. */
+interface BuilderCommand {
+  client: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+const LEGACY: BuilderCommand = {
+  client: 'docker',
+  args: ['build'],
+  env: { ...process.env, DOCKER_BUILDKIT: '0' },
+};
+
+/**
+ * BuildKit where this machine has it: `docker buildx`, else a 20.10-22 client (Debian's
+ * docker.io), whose `docker build` drives the daemon's built-in BuildKit. Debian bookworm
+ * packages no docker-buildx, and newer clients need that plugin for BuildKit.
+ */
+export async function findBuildKit(): Promise<BuilderCommand | undefined> {
+  if ((await run('docker', ['buildx', 'version'])).code === 0)
+    return { client: 'docker', args: ['buildx', 'build', '--load', '--progress=plain'], env: process.env };
+  for (const client of ['docker', '/usr/bin/docker']) {
+    const version = await run(client, ['version', '--format', '{{.Client.Version}}']);
+    if (version.code === 0 && /^(20|21|22)\./.test(version.output.trim().split('\n')[0]))
+      return { client, args: ['build', '--progress=plain'], env: { ...process.env, DOCKER_BUILDKIT: '1' } };
+  }
+  return undefined;
+}
 
 export async function dockerBuild(
   context: string,
@@ -39,11 +68,12 @@ export async function dockerBuild(
   buildArgs: string[],
   network: string,
   extra: string[] = [],
+  builder: BuilderCommand = LEGACY,
 ): Promise<CommandResult> {
-  const args = ['build', '-f', PIP_DOCKERFILE, '-t', tag, '--build-arg', `BASE=${BASE_IMAGE}`];
+  const args = [...builder.args, '-f', PIP_DOCKERFILE, '-t', tag, '--build-arg', `BASE=${BASE_IMAGE}`];
   for (const line of buildArgs) args.push('--build-arg', line);
   if (network) args.push('--network', network);
-  const result = await run('docker', [...args, ...extra, context], dockerEnv);
+  const result = await run(builder.client, [...args, ...extra, context], builder.env);
   if (result.code !== 0) throw new Error(`docker build failed:\n${result.output.slice(-3000)}`);
   return result;
 }
@@ -80,7 +110,14 @@ export async function directScenario(
   const warm = await measured(pypi, () =>
     dockerBuild(context, 'pypi-cache-e2e:direct', buildArgs, 'host', ['--no-cache']),
   );
-  return { mode: 'direct', cold: strip(cold), warm: strip(warm), buildArgs, network: 'host' };
+  return {
+    mode: 'direct',
+    builder: 'legacy',
+    cold: strip(cold),
+    warm: strip(warm),
+    buildArgs,
+    network: 'host',
+  };
 }
 
 export async function proxyScenario(options: {
@@ -89,13 +126,19 @@ export async function proxyScenario(options: {
   service: FakeCacheService;
   root: string;
   requirements: string;
+  /** Default: the legacy builder. */
+  buildKit?: BuilderCommand;
 }): Promise<ScenarioFigures> {
-  const { mode, pypi, service, root, requirements } = options;
+  const { mode, pypi, service, requirements, buildKit } = options;
+  const builder: Builder = buildKit ? 'buildkit' : 'legacy';
+  const root = join(options.root, builder);
   const workspace = join(root, `workspace-${mode}`);
   const context = buildContext(join(root, `context-${mode}`), requirements);
   mkdirSync(workspace, { recursive: true });
   writeFileSync(join(workspace, 'requirements.txt'), requirements);
-  const tag = `pypi-cache-e2e:${mode}`;
+  const tag = `pypi-cache-e2e:${mode}-${builder}`;
+  const build = (args: string[], network: string, extra: string[] = []) =>
+    dockerBuild(context, tag, args, network, extra, buildKit);
   const newJob = () =>
     new RunnerJob({
       workspace,
@@ -103,7 +146,7 @@ export async function proxyScenario(options: {
         installer: 'pip',
         proxy: 'true',
         'index-url': pypi.indexUrl,
-        'key-suffix': mode,
+        'key-suffix': `${mode}-${builder}`,
         ...(mode === 'bridge' ? { 'proxy-host': BRIDGE_ADDRESS } : {}),
       },
       env: jobEnv(service, { XDG_CACHE_HOME: join(root, `xdg-${mode}`) }),
@@ -114,7 +157,8 @@ export async function proxyScenario(options: {
   if (main1.exitCode !== 0) throw new Error(`job 1 main step failed: ${main1.errors.join('; ')}`);
   const buildArgs = main1.outputs['docker-build-args'].split('\n');
   const network = main1.outputs['docker-network'];
-  const cold = await measured(pypi, () => dockerBuild(context, tag, buildArgs, network));
+  // --no-cache: the daemon keeps layers from earlier runs, and the same port gives the same layers.
+  const cold = await measured(pypi, () => build(buildArgs, network, ['--no-cache']));
   const post1 = await first.runPost();
   await first.cleanup();
   if (post1.exitCode !== 0) throw new Error(`job 1 post step failed: ${post1.errors.join('; ')}`);
@@ -126,12 +170,15 @@ export async function proxyScenario(options: {
   if (buildArgs2.join('\n') !== buildArgs.join('\n'))
     throw new Error(`job 2's build arguments differ from job 1's: ${buildArgs2.join(' ')}`);
   try {
-    const warm = await measured(pypi, () => dockerBuild(context, tag, buildArgs2, network, ['--no-cache']));
-    const cached = await measured(pypi, () => dockerBuild(context, tag, buildArgs2, network));
-    // Legacy builder: "Using cache" under the RUN pip install step.
-    const reused = /RUN pip install[^\n]*\n\s*---> Using cache/.test(cached.output);
+    const warm = await measured(pypi, () => build(buildArgs2, network, ['--no-cache']));
+    const cached = await measured(pypi, () => build(buildArgs2, network));
+    // Legacy builder: "Using cache" under the RUN pip install step; BuildKit: "CACHED" on it.
+    const reused = buildKit
+      ? /\] RUN pip install[^\n]*\n(?:#\d+ sha256:[^\n]*\n)?#\d+ CACHED/.test(cached.output)
+      : /RUN pip install[^\n]*\n\s*---> Using cache/.test(cached.output);
     return {
       mode,
+      builder,
       cold: strip(cold),
       warm: strip(warm),
       layerCached: { ...strip(cached), reused },

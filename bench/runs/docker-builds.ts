@@ -30,12 +30,14 @@ export async function runDockerBuilds(ctx: BenchContext): Promise<Omit<RunReport
         ]
       : []),
   ];
-  const proxied = [figures.host, figures.bridge];
+  const proxied = [figures.host, figures.bridge, figures.buildKit].filter(
+    (scenario) => scenario !== undefined,
+  );
   return {
     id: 'docker',
     title,
     method: [
-      'A pip.Dockerfile build (examples/docker/) of a 3-package requirements file on a Debian bookworm base image, Docker 20.10 legacy builder (Debian ships no docker-buildx for bookworm).',
+      'A pip.Dockerfile build (examples/docker/) of a 3-package requirements file on a Debian bookworm base image, Docker 20.10: the legacy builder, and BuildKit built into the daemon through the Debian 20.10 client where present (Debian ships no docker-buildx for bookworm). Every cold and warm build runs with --no-cache.',
       `Upstream: the PyPI stand-in with ${ctx.upstream.latencyMs} ms a request. Proxy builds take the main step's docker-build-args; job 1 misses, job 2 has an exact hit (frozen store).`,
       'Direct: the same build with PIP_INDEX_URL at the stand-in itself, twice (--no-cache the second time).',
     ],
@@ -45,6 +47,7 @@ export async function runDockerBuilds(ctx: BenchContext): Promise<Omit<RunReport
         rows: [
           ...rows(figures.host, 'proxy, host network'),
           ...rows(figures.bridge, 'proxy, bridge 172.17.0.1'),
+          ...(figures.buildKit ? rows(figures.buildKit, 'proxy, host network, BuildKit') : []),
           ...rows(figures.direct, 'direct'),
         ],
       },
@@ -53,12 +56,16 @@ export async function runDockerBuilds(ctx: BenchContext): Promise<Omit<RunReport
       {
         goal: 'a warm --no-cache build sends 0 requests upstream',
         met: proxied.every((scenario) => scenario.warm.upstreamRequests === 0),
-        detail: proxied.map((scenario) => `${scenario.mode}: ${scenario.warm.upstreamRequests}`).join(', '),
+        detail: proxied
+          .map((scenario) => `${scenario.mode} (${scenario.builder}): ${scenario.warm.upstreamRequests}`)
+          .join(', '),
       },
       {
         goal: "job 2's build reuses job 1's pip layer (stable port)",
         met: proxied.every((scenario) => scenario.layerCached?.reused === true),
-        detail: proxied.map((scenario) => `${scenario.mode}: ${scenario.layerCached?.reused}`).join(', '),
+        detail: proxied
+          .map((scenario) => `${scenario.mode} (${scenario.builder}): ${scenario.layerCached?.reused}`)
+          .join(', '),
       },
     ],
     notes: [],
