@@ -10,4 +10,5 @@ export default {
   testMatch: ['**/__tests__/**/*.test.ts'],
   testTimeout: 120000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/scripts/jest-count-reporter.cjs'],
 };

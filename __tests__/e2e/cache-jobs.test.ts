@@ -194,6 +194,8 @@ test('the cache service down: a warning in main and post, the job stays green', 
     expect(main.warnings).toEqual([
       expect.stringMatching(/^Cache not restored: the cache service did not answer/),
     ]);
+    expect(main.stdout).not.toContain('a new entry is saved after the job');
+    expect(main.stdout).toContain('the post step saves only if the cache service answers then');
     const install = await pipInstallStep(down, join(root, 'venv-down'), installArgs(workspace));
     expect(install.code).toBe(0);
     const post = await down.runPost();

@@ -57,7 +57,7 @@ async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<vo
   if (restored.problem) core.warning(`Cache not restored: ${restored.problem}. The job goes on without it.`);
   const cacheHit = restored.matchedKey === plan.key;
   const restoredBytes = restored.matchedKey ? (await measureFolders(paths)).bytes : 0;
-  logOutcome(restored.matchedKey, cacheHit, restoredBytes, restoreMs);
+  logOutcome(restored.matchedKey, cacheHit, restoredBytes, restoreMs, restored.problem);
 
   const proxy = plan.upstreams ? await startProxy(inputs, plan, cacheHit, platform) : undefined;
   publish(plan, cacheHit, restored.matchedKey, proxy, inputs.proxyHost);
@@ -186,13 +186,22 @@ function publish(
   core.setOutput('docker-network', docker?.network ?? '');
 }
 
-function logOutcome(matchedKey: string | undefined, cacheHit: boolean, bytes: number, ms: number): void {
+function logOutcome(
+  matchedKey: string | undefined,
+  cacheHit: boolean,
+  bytes: number,
+  ms: number,
+  problem: string | undefined,
+): void {
   if (cacheHit) {
     core.info(`Cache hit: restored ${formatBytes(bytes)} in ${ms} ms.`);
   } else if (matchedKey) {
     core.info(
       `Restored the fallback entry ${matchedKey} (${formatBytes(bytes)} in ${ms} ms); a new entry is saved.`,
     );
+  } else if (problem) {
+    // The post step asks the service again and saves only if it answers then.
+    core.info('Cache miss: nothing restored; the post step saves only if the cache service answers then.');
   } else {
     core.info('Cache miss: nothing restored; a new entry is saved after the job.');
   }

@@ -82,6 +82,34 @@ function parsePolicy(value: string): ProxyArgs['indexPolicy'] {
   return value;
 }
 
+/** `[NAME=]URL` with an http(s) URL; the upstream module checks names and duplicates. */
+function parseUpstream(value: string): string {
+  const url = /^[A-Za-z0-9_-]+=/.test(value) ? value.slice(value.indexOf('=') + 1) : value;
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new UsageError(
+      `--upstream: expected [NAME=]URL with an http(s) URL, e.g. https://pypi.org/simple/, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Dotted quads must be an IPv4 address; names are resolved when the proxy binds. */
+function parseHost(value: string): string {
+  const quad = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(value);
+  if (quad?.slice(1).some((octet) => Number(octet) > 255)) {
+    throw new UsageError(
+      `--host: expected an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1) or a host name, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
 function defaultStore(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'pypi-cache-proxy');
 }
@@ -98,6 +126,10 @@ function* flagValues(argv: string[]): Generator<[string, string | undefined]> {
     if (!VALUE_FLAGS.has(flag)) throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
     const value = flag !== arg ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
+    // `--store --port 0`: the next flag is not the store's value.
+    if (flag === arg && VALUE_FLAGS.has(value.split('=')[0] ?? '')) {
+      throw new UsageError(`${flag} needs a value, got the flag ${JSON.stringify(value)}`);
+    }
     yield [flag, value];
   }
 }
@@ -114,8 +146,8 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   for (const [flag, value = ''] of flagValues(argv)) {
     if (flag === '--help') args.help = true;
     else if (flag === '--store') args.store = value;
-    else if (flag === '--upstream') args.upstreams.push(value);
-    else if (flag === '--host') args.host = value;
+    else if (flag === '--upstream') args.upstreams.push(parseUpstream(value));
+    else if (flag === '--host') args.host = parseHost(value);
     else if (flag === '--port') args.port = parsePort(value);
     else if (flag === '--index-policy') args.indexPolicy = parsePolicy(value);
     else if (flag === '--ready-file') args.readyFile = value;

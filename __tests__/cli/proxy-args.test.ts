@@ -1,0 +1,35 @@
+import { parseProxyArgs, UsageError } from '../../src/cli/proxy-args.js';
+
+const usage = (argv: string[]) => {
+  try {
+    parseProxyArgs(argv, {});
+  } catch (error: unknown) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
+  }
+  return undefined;
+};
+
+describe('proxy flags: errors name the flag, the value and what is accepted', () => {
+  test('a flag after a value flag is not taken as its value', () => {
+    expect(usage(['--store', '--port', '0'])).toBe('--store needs a value, got the flag "--port"');
+    expect(usage(['--upstream', '--host=::1'])).toBe('--upstream needs a value, got the flag "--host=::1"');
+  });
+
+  test('--upstream must be [NAME=]URL with an http(s) URL', () => {
+    expect(usage(['--upstream', 'notaurl'])).toBe(
+      '--upstream: expected [NAME=]URL with an http(s) URL, e.g. https://pypi.org/simple/, got "notaurl"',
+    );
+    expect(usage(['--upstream', 'extra=ftp://x/simple/'])).toMatch(/^--upstream: expected .* got "extra=ftp/);
+    expect(parseProxyArgs(['--upstream', 'extra=http://127.0.0.1:1/simple/'], {}).upstreams).toEqual([
+      'extra=http://127.0.0.1:1/simple/',
+    ]);
+  });
+
+  test('--host: a dotted quad must be an IPv4 address', () => {
+    expect(usage(['--host', '999.1.1.1'])).toBe(
+      '--host: expected an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1) or a host name, got "999.1.1.1"',
+    );
+    expect(parseProxyArgs(['--host', '0.0.0.0'], {}).host).toBe('0.0.0.0');
+  });
+});
