@@ -25,7 +25,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-EIMK6IQK.js";
+} from "./chunk-M2FWVSFR.js";
 import {
   __name
 } from "./chunk-Z2BAXGVM.js";
@@ -245,7 +245,7 @@ async function restoreStep(inputs, platform) {
   if (restored.problem) warning(`Cache not restored: ${restored.problem}. The job goes on without it.`);
   const cacheHit = restored.matchedKey === plan.key;
   const restoredBytes = restored.matchedKey ? (await measureFolders(paths)).bytes : 0;
-  logOutcome(restored.matchedKey, cacheHit, restoredBytes, restoreMs);
+  logOutcome(restored.matchedKey, cacheHit, restoredBytes, restoreMs, restored.problem);
   const proxy = plan.upstreams ? await startProxy(inputs, plan, cacheHit, platform) : void 0;
   publish(plan, cacheHit, restored.matchedKey, proxy, inputs.proxyHost);
   saveMainState({
@@ -351,13 +351,15 @@ function publish(plan, cacheHit, matchedKey, proxy, proxyHost) {
   setOutput("docker-network", docker?.network ?? "");
 }
 __name(publish, "publish");
-function logOutcome(matchedKey, cacheHit, bytes, ms) {
+function logOutcome(matchedKey, cacheHit, bytes, ms, problem) {
   if (cacheHit) {
     info(`Cache hit: restored ${formatBytes(bytes)} in ${ms} ms.`);
   } else if (matchedKey) {
     info(
       `Restored the fallback entry ${matchedKey} (${formatBytes(bytes)} in ${ms} ms); a new entry is saved.`
     );
+  } else if (problem) {
+    info("Cache miss: nothing restored; the post step saves only if the cache service answers then.");
   } else {
     info("Cache miss: nothing restored; a new entry is saved after the job.");
   }

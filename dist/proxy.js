@@ -2076,6 +2076,31 @@ function parsePolicy(value) {
   return value;
 }
 __name(parsePolicy, "parsePolicy");
+function parseUpstream2(value) {
+  const url = /^[A-Za-z0-9_-]+=/.test(value) ? value.slice(value.indexOf("=") + 1) : value;
+  let protocol = "";
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+  }
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw new UsageError(
+      `--upstream: expected [NAME=]URL with an http(s) URL, e.g. https://pypi.org/simple/, got ${JSON.stringify(value)}`
+    );
+  }
+  return value;
+}
+__name(parseUpstream2, "parseUpstream");
+function parseHost(value) {
+  const quad = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(value);
+  if (quad?.slice(1).some((octet) => Number(octet) > 255)) {
+    throw new UsageError(
+      `--host: expected an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1) or a host name, got ${JSON.stringify(value)}`
+    );
+  }
+  return value;
+}
+__name(parseHost, "parseHost");
 function defaultStore(env) {
   return join2(env.XDG_CACHE_HOME || join2(homedir(), ".cache"), "pypi-cache-proxy");
 }
@@ -2092,6 +2117,9 @@ function* flagValues(argv) {
     if (!VALUE_FLAGS.has(flag)) throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
     const value = flag !== arg ? arg.slice(eq + 1) : argv[++i];
     if (value === void 0 || value === "") throw new UsageError(`${flag} needs a value`);
+    if (flag === arg && VALUE_FLAGS.has(value.split("=")[0] ?? "")) {
+      throw new UsageError(`${flag} needs a value, got the flag ${JSON.stringify(value)}`);
+    }
     yield [flag, value];
   }
 }
@@ -2108,8 +2136,8 @@ function parseProxyArgs(argv, env = process.env) {
   for (const [flag, value = ""] of flagValues(argv)) {
     if (flag === "--help") args.help = true;
     else if (flag === "--store") args.store = value;
-    else if (flag === "--upstream") args.upstreams.push(value);
-    else if (flag === "--host") args.host = value;
+    else if (flag === "--upstream") args.upstreams.push(parseUpstream2(value));
+    else if (flag === "--host") args.host = parseHost(value);
     else if (flag === "--port") args.port = parsePort(value);
     else if (flag === "--index-policy") args.indexPolicy = parsePolicy(value);
     else if (flag === "--ready-file") args.readyFile = value;
