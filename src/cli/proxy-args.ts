@@ -44,7 +44,8 @@ Options:
                           in full after N ms (hung or trickling upstream; default 3000)
   -h, --help              show this help
 
-SIGTERM or SIGINT: finish downloads under way, write the manifest, exit 0.
+SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
+manifest, exit 0. A second SIGTERM or SIGINT exits at once (code 1).
 Exit codes: 0 success, 1 runtime failure, 2 bad usage.
 `;
 

@@ -1,5 +1,6 @@
 // `pypi-cache-proxy`: starts the proxy, reports readiness, and shuts down cleanly on SIGTERM or
-// SIGINT (downloads under way finish, the manifest is written) with exit code 0.
+// SIGINT: what is under way gets a short grace period, the rest a 503, the manifest is
+// written, exit code 0. A second signal exits at once with code 1.
 import { rename, writeFile } from 'node:fs/promises';
 import { readPinsFile, startProxy, UpstreamConfigError } from '../proxy/index.js';
 import { HELP, type ProxyArgs, parseProxyArgs, UsageError } from './proxy-args.js';
@@ -42,9 +43,15 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
     });
     let stopping = false;
     const stop = (signal: string) => {
-      if (stopping) return;
+      if (stopping) {
+        // A second signal means now: no more waiting for anything.
+        process.stderr.write(`pypi-cache-proxy: ${signal} again, exiting at once\n`);
+        process.exit(1);
+      }
       stopping = true;
-      process.stderr.write(`pypi-cache-proxy: ${signal}, finishing downloads under way\n`);
+      process.stderr.write(
+        `pypi-cache-proxy: ${signal}, finishing what is under way (a few seconds at most; a second signal exits at once)\n`,
+      );
       proxy.close().then(
         () => process.exit(0),
         (error: unknown) => {

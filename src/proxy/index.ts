@@ -1,5 +1,6 @@
 // The proxy's public surface: startProxy() for the action's daemon, the CLI and tests, and
 // pruneStoreToManifest() for the action's post step. No @actions/* imports anywhere in here.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DownloadCoordinator } from './files/downloads.js';
@@ -52,7 +53,7 @@ export interface ProxyOptions {
   coldPageDeadlineMs?: number;
   upstreamRetries?: number;
   retryBackoffMs?: number;
-  /** How long close() lets downloads and responses under way finish. Default 60 s. */
+  /** How long close() lets downloads and responses under way finish; the rest get a 503. Default 5 s. */
   shutdownGraceMs?: number;
 }
 
@@ -76,6 +77,34 @@ function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
       timer = setTimeout(resolve, ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
+
+function trackUnfinished(server: Server): Set<ServerResponse> {
+  const unfinished = new Set<ServerResponse>();
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    unfinished.add(res);
+    res.once('close', () => unfinished.delete(res));
+  });
+  return unfinished;
+}
+
+function answerUnfinished(unfinished: Set<ServerResponse>): void {
+  for (const res of unfinished) {
+    if (res.headersSent) {
+      res.destroy();
+      continue;
+    }
+    const body = 'the proxy is shutting down; retry\n';
+    res.writeHead(503, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'retry-after': '1',
+      connection: 'close',
+    });
+    res.end(body);
+  }
 }
 
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
@@ -129,17 +158,21 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     await store.close();
     throw error;
   });
+  const unfinished = trackUnfinished(server);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const manifestPath = options.manifestPath ?? join(store.root, 'manifest.json');
-  const grace = options.shutdownGraceMs ?? 60_000;
+  const grace = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
 
   let closing: Promise<Manifest> | undefined;
   const close = async (): Promise<Manifest> => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await withTimeout(downloads.drain(), grace);
-    await withTimeout(closed, grace);
+    // One grace period for everything under way; what has not finished by then gets a 503
+    // (a client can retry that), never a connection left hanging until the process dies.
+    await withTimeout(Promise.all([downloads.drain(), closed]), grace);
+    answerUnfinished(unfinished);
+    await new Promise((resolve) => setImmediate(resolve));
     server.closeAllConnections();
     client.close();
     const used = manifest.build();
