@@ -25,7 +25,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-M2FWVSFR.js";
+} from "./chunk-EIMK6IQK.js";
 import {
   __name
 } from "./chunk-Z2BAXGVM.js";

@@ -13,7 +13,7 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-M2FWVSFR.js";
+} from "./chunk-EIMK6IQK.js";
 import {
   __name,
   pruneStoreToManifest

@@ -1925,6 +1925,33 @@ function withTimeout(promise, ms) {
   ]).finally(() => clearTimeout(timer));
 }
 __name(withTimeout, "withTimeout");
+var DEFAULT_SHUTDOWN_GRACE_MS = 5e3;
+function trackUnfinished(server) {
+  const unfinished = /* @__PURE__ */ new Set();
+  server.on("request", (_req, res) => {
+    unfinished.add(res);
+    res.once("close", () => unfinished.delete(res));
+  });
+  return unfinished;
+}
+__name(trackUnfinished, "trackUnfinished");
+function answerUnfinished(unfinished) {
+  for (const res of unfinished) {
+    if (res.headersSent) {
+      res.destroy();
+      continue;
+    }
+    const body = "the proxy is shutting down; retry\n";
+    res.writeHead(503, {
+      "content-type": "text/plain; charset=utf-8",
+      "content-length": Buffer.byteLength(body),
+      "retry-after": "1",
+      connection: "close"
+    });
+    res.end(body);
+  }
+}
+__name(answerUnfinished, "answerUnfinished");
 async function startProxy(options) {
   const upstreams = parseUpstreams(options.upstreams ?? [], options.env ?? process.env);
   const store = await ContentStore.open(options.storeDir);
@@ -1975,16 +2002,18 @@ async function startProxy(options) {
     await store.close();
     throw error;
   });
+  const unfinished = trackUnfinished(server);
   const address = server.address();
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const manifestPath = options.manifestPath ?? join(store.root, "manifest.json");
-  const grace = options.shutdownGraceMs ?? 6e4;
+  const grace = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   let closing;
   const close = /* @__PURE__ */ __name(async () => {
     const closed = new Promise((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    await withTimeout(downloads.drain(), grace);
-    await withTimeout(closed, grace);
+    await withTimeout(Promise.all([downloads.drain(), closed]), grace);
+    answerUnfinished(unfinished);
+    await new Promise((resolve) => setImmediate(resolve));
     server.closeAllConnections();
     client.close();
     const used = manifest.build();
@@ -2040,7 +2069,8 @@ Options:
                           in full after N ms (hung or trickling upstream; default 3000)
   -h, --help              show this help
 
-SIGTERM or SIGINT: finish downloads under way, write the manifest, exit 0.
+SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
+manifest, exit 0. A second SIGTERM or SIGINT exits at once (code 1).
 Exit codes: 0 success, 1 runtime failure, 2 bad usage.
 `;
 var VALUE_FLAGS = /* @__PURE__ */ new Set([
@@ -2191,10 +2221,16 @@ async function run(argv = process.argv.slice(2)) {
     });
     let stopping = false;
     const stop = /* @__PURE__ */ __name((signal) => {
-      if (stopping) return;
-      stopping = true;
-      process.stderr.write(`pypi-cache-proxy: ${signal}, finishing downloads under way
+      if (stopping) {
+        process.stderr.write(`pypi-cache-proxy: ${signal} again, exiting at once
 `);
+        process.exit(1);
+      }
+      stopping = true;
+      process.stderr.write(
+        `pypi-cache-proxy: ${signal}, finishing what is under way (a few seconds at most; a second signal exits at once)
+`
+      );
       proxy.close().then(
         () => process.exit(0),
         (error) => {
