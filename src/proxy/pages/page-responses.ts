@@ -1,18 +1,23 @@
 // Writes simple-API pages: the negotiated format (negotiation.ts) with its exact Content-Type,
 // `Vary: Accept, Accept-Encoding`, gzip when the client takes it, and a strong ETag per
 // representation so pip's conditional requests (it always sends max-age=0) get a cheap 304.
-// A page is rendered once per format and run; the model does not change within a run.
+// A page is rendered once per format and run (the model does not change within a run) and kept
+// while it fits the renderings' memory budget; an evicted one is rendered again when asked.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { CONTENT_TYPES, type PageFormat } from '../http/negotiation.js';
+import { ByteBudgetCache } from './byte-budget-cache.js';
 
 const gzipAsync = promisify(gzip);
 // Small pages are not worth a gzip round: the headers would outweigh the saving.
 const GZIP_MIN_BYTES = 200;
+export const DEFAULT_RENDER_BUDGET_BYTES = 64 * 1024 * 1024;
 
 interface Rendered {
+  /** Its key in the budget cache. */
+  key: string;
   body: Buffer;
   etag: string;
   gzipped?: Promise<Buffer>;
@@ -28,7 +33,16 @@ export function acceptsGzip(header: string | undefined): boolean {
 }
 
 export class PageRenderer {
-  private readonly rendered = new Map<string, Rendered>();
+  private readonly rendered: ByteBudgetCache<Rendered>;
+
+  constructor(budgetBytes = DEFAULT_RENDER_BUDGET_BYTES) {
+    this.rendered = new ByteBudgetCache(budgetBytes);
+  }
+
+  /** Bytes the kept renderings hold (a stat: stays under the budget). */
+  get heldBytes(): number {
+    return this.rendered.heldBytes;
+  }
 
   /** The rendered bytes for `key` in `format`, produced on first use. */
   get(key: string, format: PageFormat, produce: () => string): Rendered {
@@ -37,8 +51,8 @@ export class PageRenderer {
     if (!rendered) {
       const body = Buffer.from(produce());
       const digest = createHash('sha256').update(body).digest('base64url').slice(0, 32);
-      rendered = { body, etag: `"${digest}-${format}"` };
-      this.rendered.set(cacheKey, rendered);
+      rendered = { key: cacheKey, body, etag: `"${digest}-${format}"` };
+      this.rendered.set(cacheKey, rendered, body.length);
     }
     return rendered;
   }
@@ -67,6 +81,7 @@ export class PageRenderer {
     if (useGzip) {
       rendered.gzipped ??= gzipAsync(rendered.body);
       body = await rendered.gzipped;
+      this.rendered.resize(rendered.key, rendered.body.length + body.length);
       headers['content-encoding'] = 'gzip';
     }
     headers['content-length'] = body.length;
