@@ -1507,8 +1507,58 @@ __name(createProxyServer, "createProxyServer");
 import { createHash as createHash2 } from "node:crypto";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
+
+// src/proxy/pages/byte-budget-cache.ts
+var ByteBudgetCache = class {
+  constructor(budgetBytes) {
+    this.budgetBytes = budgetBytes;
+  }
+  budgetBytes;
+  static {
+    __name(this, "ByteBudgetCache");
+  }
+  entries = /* @__PURE__ */ new Map();
+  held = 0;
+  /** Bytes the values held now; at most the budget, except a single value larger than it. */
+  get heldBytes() {
+    return this.held;
+  }
+  get(key) {
+    const entry = this.entries.get(key);
+    if (!entry) return void 0;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+  /** Stores `value`; a value over the whole budget is not kept at all. */
+  set(key, value, bytes) {
+    this.delete(key);
+    if (bytes > this.budgetBytes) return;
+    this.entries.set(key, { value, bytes });
+    this.held += bytes;
+    for (const [oldest, entry] of this.entries) {
+      if (this.held <= this.budgetBytes) break;
+      this.entries.delete(oldest);
+      this.held -= entry.bytes;
+    }
+  }
+  /** Corrects the size of a value that grew after it was stored (a gzip added later). */
+  resize(key, bytes) {
+    const entry = this.entries.get(key);
+    if (entry) this.set(key, entry.value, bytes);
+  }
+  delete(key) {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.held -= entry.bytes;
+  }
+};
+
+// src/proxy/pages/page-responses.ts
 var gzipAsync = promisify(gzip);
 var GZIP_MIN_BYTES = 200;
+var DEFAULT_RENDER_BUDGET_BYTES = 64 * 1024 * 1024;
 function acceptsGzip(header) {
   if (!header) return false;
   return header.split(",").some((part) => {
@@ -1522,7 +1572,14 @@ var PageRenderer = class {
   static {
     __name(this, "PageRenderer");
   }
-  rendered = /* @__PURE__ */ new Map();
+  rendered;
+  constructor(budgetBytes = DEFAULT_RENDER_BUDGET_BYTES) {
+    this.rendered = new ByteBudgetCache(budgetBytes);
+  }
+  /** Bytes the kept renderings hold (a stat: stays under the budget). */
+  get heldBytes() {
+    return this.rendered.heldBytes;
+  }
   /** The rendered bytes for `key` in `format`, produced on first use. */
   get(key, format, produce) {
     const cacheKey = `${format}:${key}`;
@@ -1530,8 +1587,8 @@ var PageRenderer = class {
     if (!rendered) {
       const body = Buffer.from(produce());
       const digest = createHash2("sha256").update(body).digest("base64url").slice(0, 32);
-      rendered = { body, etag: `"${digest}-${format}"` };
-      this.rendered.set(cacheKey, rendered);
+      rendered = { key: cacheKey, body, etag: `"${digest}-${format}"` };
+      this.rendered.set(cacheKey, rendered, body.length);
     }
     return rendered;
   }
@@ -1554,6 +1611,7 @@ var PageRenderer = class {
     if (useGzip) {
       rendered.gzipped ??= gzipAsync(rendered.body);
       body = await rendered.gzipped;
+      this.rendered.resize(rendered.key, rendered.body.length + body.length);
       headers["content-encoding"] = "gzip";
     }
     headers["content-length"] = body.length;
