@@ -1,13 +1,27 @@
 // Runs the real pip against a fresh venv, blind to this machine's pip configuration.
 // Without this, PIP_FIND_LINKS and the user/global pip.conf (extra-index-url, find-links) make pip
 // quietly install from local folders, and a test "passes" without touching the fake PyPI.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { devNull } from 'node:os';
 import { join } from 'node:path';
 import { normalizeProjectName } from './wheels.js';
 
-/** The interpreter that owns the base pip; override with PYTHON for another one. */
-const BASE_PYTHON = process.env.PYTHON ?? 'python3';
+/**
+ * The interpreter that owns the base pip; override with PYTHON for another one. Resolved once to
+ * the real executable: a version manager's shim (pyenv's is a bash script) costs ~0.3 s of CPU on
+ * every venv and pip start-up otherwise.
+ */
+const BASE_PYTHON = process.env.PYTHON ?? realInterpreter('python3');
+
+function realInterpreter(name: string): string {
+  try {
+    return (
+      execFileSync(name, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim() || name
+    );
+  } catch {
+    return name;
+  }
+}
 
 /**
  * process.env without any PIP_* variable, with config files switched off (pip skips every config
