@@ -25,7 +25,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-EIMK6IQK.js";
+} from "./chunk-M2FWVSFR.js";
 import {
   __name
 } from "./chunk-Z2BAXGVM.js";

@@ -13,7 +13,7 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-EIMK6IQK.js";
+} from "./chunk-M2FWVSFR.js";
 import {
   __name,
   pruneStoreToManifest
