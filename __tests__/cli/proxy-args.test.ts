@@ -33,3 +33,25 @@ describe('proxy flags: errors name the flag, the value and what is accepted', ()
     expect(parseProxyArgs(['--host', '0.0.0.0'], {}).host).toBe('0.0.0.0');
   });
 });
+
+describe('size flags', () => {
+  test.each([
+    ['4096', 4096],
+    ['64M', 64 * 1024 ** 2],
+    ['2G', 2 * 1024 ** 3],
+    ['512KiB', 512 * 1024],
+    ['8mb', 8 * 1024 ** 2],
+  ])('--max-page-size %s', (value, bytes) => {
+    expect(parseProxyArgs(['--max-page-size', value], {}).maxPageBytes).toBe(bytes);
+  });
+
+  test.each(['0', '-1', 'lots', '1T', '1.5M', '9999999999999999G'])(
+    '--max-page-size %s is refused',
+    (value) => {
+      expect(() => parseProxyArgs(['--max-page-size', value], {})).toThrow(UsageError);
+      expect(() => parseProxyArgs(['--max-page-size', value], {})).toThrow(
+        /--max-page-size: expected a size/,
+      );
+    },
+  );
+});

@@ -111,6 +111,7 @@ export class FakePypi {
   private readonly published = new Map<string, Published>(); // by filename
   private readonly byFilePath = new Map<string, Published>();
   private readonly faults: FaultPlan;
+  private readonly rawPages = new Map<string, { contentType: string; body: Buffer }>();
   private servers: Record<Origin, Server> | null = null;
   private stopping = new AbortController();
   private down = false;
@@ -201,6 +202,11 @@ export class FakePypi {
     }
   }
 
+  /** Serves `/simple/<project>/` exactly as given from now on: hostile or broken pages. */
+  setRawPage(project: string, contentType: string, body: string | Buffer): void {
+    this.rawPages.set(project, { contentType, body: Buffer.from(body) });
+  }
+
   injectFault(rule: FaultRule): void {
     this.faults.add(rule);
   }
@@ -282,6 +288,14 @@ export class FakePypi {
     if (!m) return notFound();
     const project = normalizeProjectName(decodeURIComponent(m[1]));
     if (project !== m[1] || !m[2]) return redirect(`/simple/${project}/`);
+    const raw = this.rawPages.get(project);
+    if (raw) {
+      return {
+        status: 200,
+        headers: { 'content-type': raw.contentType, 'content-length': raw.body.length },
+        body: { buffer: raw.body },
+      };
+    }
     const files = this.projectFiles(project);
     if (files.length === 0) return notFound();
     return this.page(headers, (format) => renderProjectPage(project, files, format, this.serial));

@@ -15,6 +15,7 @@ export interface ProxyArgs {
   manifest?: string;
   pins?: string;
   pageDeadlineMs?: number;
+  maxPageBytes?: number;
 }
 
 export class UsageError extends Error {}
@@ -42,6 +43,8 @@ Options:
                           project's pinned versions is served without asking upstream
   --page-deadline-ms N    when the store holds a page, serve it if upstream has not answered
                           in full after N ms (hung or trickling upstream; default 3000)
+  --max-page-size SIZE    refuse upstream pages larger than SIZE (bytes, or with K, M, G:
+                          binary units; default 64M)
   -h, --help              show this help
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
@@ -60,6 +63,7 @@ const VALUE_FLAGS = new Set([
   '--manifest',
   '--pins',
   '--page-deadline-ms',
+  '--max-page-size',
 ]);
 
 function parsePort(value: string): number {
@@ -74,6 +78,17 @@ function parseMilliseconds(flag: string, value: string): number {
   if (!/^\d+$/.test(value) || ms < 1 || ms > 600_000)
     throw new UsageError(`${flag}: expected milliseconds, 1-600000, got ${JSON.stringify(value)}`);
   return ms;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** `4096`, `64M`, `2G` (binary units; `MiB`/`MB` spellings accepted alike). */
+export function parseByteSize(flag: string, value: string): number {
+  const match = /^(\d{1,15})\s*([kmg]?)(?:i?b)?$/i.exec(value.trim());
+  const bytes = match ? Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toLowerCase()] ?? 1) : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0)
+    throw new UsageError(`${flag}: expected a size such as 4096, 64M or 2G, got ${JSON.stringify(value)}`);
+  return bytes;
 }
 
 function parsePolicy(value: string): ProxyArgs['indexPolicy'] {
@@ -156,6 +171,7 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     else if (flag === '--manifest') args.manifest = value;
     else if (flag === '--pins') args.pins = value;
     else if (flag === '--page-deadline-ms') args.pageDeadlineMs = parseMilliseconds(flag, value);
+    else if (flag === '--max-page-size') args.maxPageBytes = parseByteSize(flag, value);
   }
   return args;
 }

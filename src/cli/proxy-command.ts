@@ -39,6 +39,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
       manifestPath: args.manifest,
       pins: args.pins ? await readPinsFile(args.pins) : undefined,
       pageDeadlineMs: args.pageDeadlineMs,
+      maxPageBytes: args.maxPageBytes,
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     });
     let stopping = false;

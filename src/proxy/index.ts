@@ -53,6 +53,8 @@ export interface ProxyOptions {
   coldPageDeadlineMs?: number;
   upstreamRetries?: number;
   retryBackoffMs?: number;
+  /** Bound on one upstream page's body; larger pages are refused. Default 64 MiB. */
+  maxPageBytes?: number;
   /** How long close() lets downloads and responses under way finish; the rest get a 503. Default 5 s. */
   shutdownGraceMs?: number;
 }
@@ -129,6 +131,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     pins: options.pins,
     pageDeadlineMs: options.pageDeadlineMs,
     coldPageDeadlineMs: options.coldPageDeadlineMs,
+    maxPageBytes: options.maxPageBytes,
   });
   const downloads = new DownloadCoordinator(store, client, {
     onFetched: () => stats.fetchedUpstream++,

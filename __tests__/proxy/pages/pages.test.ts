@@ -152,3 +152,42 @@ describe('HTML pages (PEP 503, 592, 714)', () => {
     expect(JSON.parse(renderJsonProjectList(list)).projects).toEqual([{ name: 'Foo_Bar' }, { name: 'baz' }]);
   });
 });
+
+describe('the HTML scanner on broken markup (linear, pip-like)', () => {
+  test('quoted > in attributes, first of repeated attributes, lone < in text, unquoted values', () => {
+    const page = parseHtmlPage(
+      `<a href="a.whl" data-requires-python=">=3.8" href="other.whl">a &lt; b < c</a>
+       <a href=b.whl data-yanked>b.whl</a>`,
+      PAGE_URL,
+      'demo',
+    );
+    expect(page.files.map((f) => [f.filename, f.url, f.requiresPython, f.yanked])).toEqual([
+      ['a < b < c', 'https://pypi.example/simple/demo/a.whl', '>=3.8', undefined],
+      ['b.whl', 'https://pypi.example/simple/demo/b.whl', undefined, true],
+    ]);
+  });
+
+  test('anchors never closed count, named by their URL; an unclosed comment hides the rest', () => {
+    const page = parseHtmlPage(
+      '<a href="x/one-1.0.tar.gz"><a href="two-2.0.tar.gz">two-2.0.tar.gz</a><!-- <a href="hidden.whl">',
+      PAGE_URL,
+      'demo',
+    );
+    expect(page.files.map((f) => f.filename)).toEqual(['one-1.0.tar.gz', 'two-2.0.tar.gz']);
+  });
+
+  test('the first <base href> wins, a bad one is ignored; links that are no URL are skipped', () => {
+    const first = parseHtmlPage(
+      '<base href="https://a.example/"><base href="https://b.example/"><a href="f.whl">f.whl</a>',
+      PAGE_URL,
+      'demo',
+    );
+    expect(first.files[0]?.url).toBe('https://a.example/f.whl');
+    const bad = parseHtmlPage(
+      '<base href="http://[::1"><a href="f.whl">f.whl</a><a href="http://[::1/g.whl">g.whl</a><a href="%zz"></a>',
+      PAGE_URL,
+      'demo',
+    );
+    expect(bad.files.map((f) => f.url)).toEqual(['https://pypi.example/simple/demo/f.whl']);
+  });
+});

@@ -2,7 +2,9 @@
 // prefer HTML. Attributes follow PEP 503 (hash fragment, data-requires-python), PEP 592
 // (data-yanked) and PEP 714 (data-core-metadata, read from data-dist-info-metadata when that is
 // all the page has). Parsing mirrors pip's: anchors plus the first <base href>
-// (pip/_internal/index/collector.py, HTMLLinkParser).
+// (pip/_internal/index/collector.py, HTMLLinkParser), in a linear-time scanner (html-scanner.ts).
+import { escapeHtml } from './html-entities.js';
+import { type ScannedAnchor, scanHtml } from './html-scanner.js';
 import {
   absoluteFileUrl,
   apiVersion,
@@ -12,63 +14,6 @@ import {
   type ProjectList,
   type ProjectPage,
 } from './pages.js';
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, body: string) => {
-    if (body[0] === '#') {
-      const code =
-        body[1] === 'x' || body[1] === 'X' ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return ENTITIES[body.toLowerCase()] ?? whole;
-  });
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-const ATTRIBUTE = /([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
-
-export function parseAttributes(tagBody: string): Map<string, string> {
-  const attributes = new Map<string, string>();
-  for (const match of tagBody.matchAll(ATTRIBUTE)) {
-    const name = (match[1] ?? '').toLowerCase();
-    if (!attributes.has(name)) attributes.set(name, decodeEntities(match[2] ?? match[3] ?? match[4] ?? ''));
-  }
-  return attributes;
-}
-
-interface Anchor {
-  attributes: Map<string, string>;
-  text: string;
-}
-
-interface ScannedHtml {
-  anchors: Anchor[];
-  baseHref?: string;
-  repositoryVersion?: string;
-}
-
-function scanHtml(html: string): ScannedHtml {
-  const scanned: ScannedHtml = { anchors: [] };
-  const withoutComments = html.replace(/<!--[\s\S]*?-->/g, '');
-  for (const match of withoutComments.matchAll(/<a(\s[^>]*)?>([\s\S]*?)<\/a\s*>/gi)) {
-    const text = decodeEntities((match[2] ?? '').replace(/<[^>]*>/g, '')).trim();
-    scanned.anchors.push({ attributes: parseAttributes(match[1] ?? ''), text });
-  }
-  for (const match of withoutComments.matchAll(/<(base|meta)(\s[^>]*)?>/gi)) {
-    const attributes = parseAttributes(match[2] ?? '');
-    if (match[1]?.toLowerCase() === 'base') {
-      if (scanned.baseHref === undefined && attributes.has('href')) scanned.baseHref = attributes.get('href');
-    } else if (attributes.get('name') === 'pypi:repository-version') {
-      scanned.repositoryVersion = attributes.get('content');
-    }
-  }
-  return scanned;
-}
 
 function hashesFromFragment(href: string): Record<string, string> {
   const fragment = href.split('#')[1];
@@ -87,11 +32,21 @@ function metadataFromAttribute(value: string | undefined): ProjectFile['coreMeta
   return true;
 }
 
-function fileFromAnchor(anchor: Anchor, baseUrl: string): ProjectFile | undefined {
+/** The last path segment, decoded; '' when its percent escapes are broken (the link is skipped). */
+function fileNameOfUrl(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+  } catch {
+    return '';
+  }
+}
+
+function fileFromAnchor(anchor: ScannedAnchor, baseUrl: string): ProjectFile | undefined {
   const href = anchor.attributes.get('href');
   if (!href) return undefined;
   const url = absoluteFileUrl(href, baseUrl);
-  const filename = anchor.text || decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+  if (url === undefined) return undefined;
+  const filename = anchor.text || fileNameOfUrl(url);
   if (!filename) return undefined;
   const file: ProjectFile = { filename, url, hashes: hashesFromFragment(href), extra: {} };
   const requiresPython = anchor.attributes.get('data-requires-python');
@@ -108,7 +63,8 @@ function fileFromAnchor(anchor: Anchor, baseUrl: string): ProjectFile | undefine
 
 export function parseHtmlPage(html: string, pageUrl: string, name: string): ProjectPage {
   const scanned = scanHtml(html);
-  const baseUrl = scanned.baseHref ? new URL(scanned.baseHref, pageUrl).toString() : pageUrl;
+  // A <base href> that is no URL is ignored, like a link that is none.
+  const baseUrl = (scanned.baseHref && absoluteFileUrl(scanned.baseHref, pageUrl)) || pageUrl;
   return {
     name,
     meta: { 'api-version': scanned.repositoryVersion ?? '1.0' },

@@ -14,11 +14,19 @@
 // that late) and passing it opens the breaker; without one it still ends before pip's timeout,
 // with a 504 naming the upstream.
 // Concurrent requests for one page share one upstream request.
+
+import type { Readable } from 'node:stream';
 import { NotFoundError } from '../errors.js';
 import type { ProxyStats } from '../stats.js';
 import type { ManifestRecorder } from '../store/manifest.js';
 import type { ContentStore, UpstreamValidators } from '../store/store.js';
-import { readBody, type UpstreamClient, UpstreamDeadlineError, UpstreamError } from '../upstream/upstream.js';
+import {
+  BodyTooLargeError,
+  readBody,
+  type UpstreamClient,
+  UpstreamDeadlineError,
+  UpstreamError,
+} from '../upstream/upstream.js';
 import { redactUrl, type Upstream } from '../upstream/upstream-config.js';
 import { UpstreamHealth } from '../upstream/upstream-health.js';
 import { parseHtmlPage, parseHtmlProjectList } from './html-page.js';
@@ -36,7 +44,12 @@ export type IndexPolicy = 'revalidate' | 'frozen';
 // uv's Accept header (crates/uv-client/src/registry_client.rs): JSON first, HTML as fallback.
 const UPSTREAM_ACCEPT =
   'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01';
-const MAX_PAGE_BYTES = 256 * 1024 * 1024;
+/**
+ * Default bound on one page's (decoded) body. PyPI's largest pages are a few MB; parsing is
+ * linear but a page still costs memory several times its size, so a page past the bound is
+ * refused rather than parsed (issue 9, case 4). ProxyOptions.maxPageBytes raises it.
+ */
+export const DEFAULT_MAX_PAGE_BYTES = 64 * 1024 * 1024;
 
 export interface PageSource<T> {
   value: T;
@@ -65,6 +78,8 @@ export interface PageServiceOptions {
   pageDeadlineMs?: number;
   /** Overall limit on a page fetch when it does not (default 12 s: inside pip's 15 s). */
   coldPageDeadlineMs?: number;
+  /** Default DEFAULT_MAX_PAGE_BYTES. */
+  maxPageBytes?: number;
 }
 
 export const DEFAULT_PAGE_DEADLINE_MS = 3_000;
@@ -294,7 +309,7 @@ export class PageService {
             response.status,
           );
         }
-        const body = await readBody(response.body, MAX_PAGE_BYTES);
+        const body = await readPageBody(response.body, response.url, this.options.maxPageBytes);
         stats.upstreamBytes += body.length;
         const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
         if (!isJson(contentType) && !isHtml(contentType)) {
@@ -316,13 +331,30 @@ export class PageService {
   }
 }
 
+async function readPageBody(body: Readable, url: string, maxBytes = DEFAULT_MAX_PAGE_BYTES): Promise<Buffer> {
+  try {
+    return await readBody(body, maxBytes);
+  } catch (error: unknown) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    throw new UpstreamError(
+      `${redactUrl(url)}: page larger than ${maxBytes} bytes, refused (raise the bound with --max-page-size)`,
+      false,
+    );
+  }
+}
+
+/**
+ * Whatever a parser throws on a page is that page's fault, not an outage: it is not retried and
+ * does not count against the upstream's health (a TypeError from one bad link used to do both:
+ * issue 9, case 13).
+ */
 function parseOrFail<T>(parse: Parse<T>, body: string, contentType: string, url: string): T {
   try {
     return parse(body, contentType, url);
   } catch (error: unknown) {
-    if (error instanceof PageFormatError)
-      throw new UpstreamError(`${redactUrl(url)}: ${error.message}`, false);
-    throw error;
+    const reason =
+      error instanceof PageFormatError ? error.message : `unreadable page: ${(error as Error).message}`;
+    throw new UpstreamError(`${redactUrl(url)}: ${reason}`, false);
   }
 }
 

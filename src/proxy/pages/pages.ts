@@ -63,9 +63,18 @@ function stringRecord(value: unknown): Record<string, string> {
   return out;
 }
 
-/** Resolves a link against the page it came from and drops fragment and userinfo. */
-export function absoluteFileUrl(href: string, pageUrl: string): string {
-  const url = new URL(href, pageUrl);
+/**
+ * Resolves a link against the page it came from and drops fragment and userinfo; undefined for
+ * a link that is no URL (`http://[::1`): the page skips it, as pip skips links it cannot parse,
+ * instead of failing whole (issue 9, case 13).
+ */
+export function absoluteFileUrl(href: string, pageUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(href, pageUrl);
+  } catch {
+    return undefined;
+  }
   url.hash = '';
   url.username = '';
   url.password = '';
@@ -87,9 +96,11 @@ function parseJsonFile(raw: unknown, pageUrl: string): ProjectFile | undefined {
   for (const [key, value] of Object.entries(raw)) if (!KNOWN_FILE_KEYS.has(key)) extra[key] = value;
   // PEP 714: read the old key when the new one is missing, never write it back.
   const coreMetadata = parseCoreMetadata(raw['core-metadata'] ?? raw['dist-info-metadata']);
+  const url = absoluteFileUrl(raw.url, pageUrl);
+  if (url === undefined) return undefined;
   const file: ProjectFile = {
     filename: raw.filename,
-    url: absoluteFileUrl(raw.url, pageUrl),
+    url,
     hashes: stringRecord(raw.hashes),
     extra,
   };

@@ -219,6 +219,12 @@ export class UpstreamClient {
   }
 }
 
+export class BodyTooLargeError extends UpstreamError {
+  constructor(readonly maxBytes: number) {
+    super(`upstream body larger than ${maxBytes} bytes`, false);
+  }
+}
+
 /** Reads a whole body, refusing more than `maxBytes` (upstream pages are bounded too). */
 export async function readBody(body: Readable, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -227,7 +233,7 @@ export async function readBody(body: Readable, maxBytes: number): Promise<Buffer
     total += (chunk as Buffer).length;
     if (total > maxBytes) {
       body.destroy();
-      throw new UpstreamError(`upstream body larger than ${maxBytes} bytes`, false);
+      throw new BodyTooLargeError(maxBytes);
     }
     chunks.push(chunk as Buffer);
   }
