@@ -298,6 +298,16 @@ var UpstreamClient = class {
     this.httpsAgent.destroy();
   }
 };
+var BodyTooLargeError = class extends UpstreamError {
+  constructor(maxBytes) {
+    super(`upstream body larger than ${maxBytes} bytes`, false);
+    this.maxBytes = maxBytes;
+  }
+  maxBytes;
+  static {
+    __name(this, "BodyTooLargeError");
+  }
+};
 async function readBody(body, maxBytes) {
   const chunks = [];
   let total = 0;
@@ -305,7 +315,7 @@ async function readBody(body, maxBytes) {
     total += chunk.length;
     if (total > maxBytes) {
       body.destroy();
-      throw new UpstreamError(`upstream body larger than ${maxBytes} bytes`, false);
+      throw new BodyTooLargeError(maxBytes);
     }
     chunks.push(chunk);
   }
@@ -843,10 +853,9 @@ import { pipeline as pipeline3 } from "node:stream/promises";
 function decideRange(rangeHeader, ifRange, etag, size) {
   if (!rangeHeader) return { kind: "full" };
   if (ifRange !== void 0 && ifRange.trim() !== etag) return { kind: "full" };
-  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(rangeHeader);
-  if (!match) return { kind: "full" };
-  const [, first = "", last = ""] = match;
-  if (first === "" && last === "") return { kind: "full" };
+  const spec = parseRangeSpec(rangeHeader);
+  if (!spec) return { kind: "full" };
+  const { first, last } = spec;
   if (first === "") {
     const suffix = Number(last);
     if (suffix === 0 || size === 0) return { kind: "unsatisfiable" };
@@ -858,6 +867,19 @@ function decideRange(rangeHeader, ifRange, etag, size) {
   return { kind: "partial", range: { start, end } };
 }
 __name(decideRange, "decideRange");
+var DIGITS = /^\d*$/;
+function parseRangeSpec(header) {
+  const equals = header.indexOf("=");
+  if (equals < 0 || header.slice(0, equals).trim().toLowerCase() !== "bytes") return void 0;
+  const set = header.slice(equals + 1);
+  const dash = set.indexOf("-");
+  if (dash < 0) return void 0;
+  const first = set.slice(0, dash).trim();
+  const last = set.slice(dash + 1).trim();
+  if (!DIGITS.test(first) || !DIGITS.test(last) || first === "" && last === "") return void 0;
+  return { first, last };
+}
+__name(parseRangeSpec, "parseRangeSpec");
 
 // src/proxy/files/file-responses.ts
 var IMMUTABLE = "public, max-age=31536000, immutable";
@@ -956,6 +978,133 @@ async function sendFile(req, res, file) {
 }
 __name(sendFile, "sendFile");
 
+// src/proxy/pages/html-entities.ts
+var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\xA0" };
+var REFERENCE = /&(#x[0-9a-f]{1,8}|#[0-9]{1,10}|[a-z]{1,32});/gi;
+function decodeEntities(text) {
+  if (!text.includes("&")) return text;
+  return text.replace(REFERENCE, (whole, body) => {
+    if (body[0] === "#") {
+      const code = body[1] === "x" || body[1] === "X" ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
+      return code > 0 && code <= 1114111 ? String.fromCodePoint(code) : whole;
+    }
+    return ENTITIES[body.toLowerCase()] ?? whole;
+  });
+}
+__name(decodeEntities, "decodeEntities");
+function escapeHtml(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+__name(escapeHtml, "escapeHtml");
+
+// src/proxy/pages/html-scanner.ts
+var SPACE = /* @__PURE__ */ new Set([" ", "	", "\n", "\r", "\f"]);
+function isNameChar(char) {
+  return char !== "" && !SPACE.has(char) && char !== ">" && char !== "/" && char !== "=" && char !== "<";
+}
+__name(isNameChar, "isNameChar");
+function isLetter(char) {
+  return char >= "a" && char <= "z" || char >= "A" && char <= "Z";
+}
+__name(isLetter, "isLetter");
+function readTag(html, start) {
+  let i = start + 1;
+  const closing = html[i] === "/";
+  if (closing) i++;
+  const nameStart = i;
+  while (i < html.length && isNameChar(html[i] ?? "")) i++;
+  const name = html.slice(nameStart, i).toLowerCase();
+  const attributes = /* @__PURE__ */ new Map();
+  while (i < html.length) {
+    const char = html[i] ?? "";
+    if (char === ">") return { name, closing, attributes, end: i + 1 };
+    if (SPACE.has(char) || char === "/" || char === "=" || char === "<") {
+      i++;
+      continue;
+    }
+    const attrStart = i;
+    while (i < html.length && isNameChar(html[i] ?? "")) i++;
+    const attrName = html.slice(attrStart, i).toLowerCase();
+    let j = i;
+    while (SPACE.has(html[j] ?? "")) j++;
+    let value = "";
+    if (html[j] === "=") {
+      j++;
+      while (SPACE.has(html[j] ?? "")) j++;
+      const quote = html[j];
+      if (quote === '"' || quote === "'") {
+        const close = html.indexOf(quote, j + 1);
+        if (close < 0) return void 0;
+        value = html.slice(j + 1, close);
+        i = close + 1;
+      } else {
+        const valueStart = j;
+        while (j < html.length && !SPACE.has(html[j] ?? "") && html[j] !== ">") j++;
+        value = html.slice(valueStart, j);
+        i = j;
+      }
+    }
+    if (attrName !== "" && !attributes.has(attrName)) attributes.set(attrName, decodeEntities(value));
+  }
+  return void 0;
+}
+__name(readTag, "readTag");
+function skipDeclaration(html, start) {
+  if (html.startsWith("<!--", start)) {
+    const close2 = html.indexOf("-->", start + 4);
+    return close2 < 0 ? html.length : close2 + 3;
+  }
+  const close = html.indexOf(">", start + 2);
+  return close < 0 ? html.length : close + 1;
+}
+__name(skipDeclaration, "skipDeclaration");
+function scanHtml(html) {
+  const scanned = { anchors: [] };
+  let open2;
+  const closeAnchor = /* @__PURE__ */ __name((closedProperly) => {
+    if (!open2) return;
+    const text = closedProperly ? decodeEntities(open2.text.join("")).trim() : "";
+    scanned.anchors.push({ attributes: open2.attributes, text });
+    open2 = void 0;
+  }, "closeAnchor");
+  let i = 0;
+  while (i < html.length) {
+    const lt = html.indexOf("<", i);
+    const textEnd = lt < 0 ? html.length : lt;
+    if (open2 && textEnd > i) open2.text.push(html.slice(i, textEnd));
+    if (lt < 0) break;
+    const next = html[lt + 1] ?? "";
+    if (next === "!" || next === "?") {
+      i = skipDeclaration(html, lt);
+      continue;
+    }
+    if (!isLetter(next) && next !== "/") {
+      if (open2) open2.text.push("<");
+      i = lt + 1;
+      continue;
+    }
+    const tag = readTag(html, lt);
+    if (!tag) break;
+    i = tag.end;
+    if (tag.name === "a") {
+      if (tag.closing) closeAnchor(true);
+      else {
+        closeAnchor(false);
+        open2 = { attributes: tag.attributes, text: [] };
+      }
+    } else if (!tag.closing && tag.name === "base") {
+      if (scanned.baseHref === void 0 && tag.attributes.has("href"))
+        scanned.baseHref = tag.attributes.get("href");
+    } else if (!tag.closing && tag.name === "meta") {
+      if (tag.attributes.get("name") === "pypi:repository-version")
+        scanned.repositoryVersion = tag.attributes.get("content");
+    }
+  }
+  closeAnchor(false);
+  return scanned;
+}
+__name(scanHtml, "scanHtml");
+
 // src/proxy/pages/pages.ts
 var PageFormatError = class extends Error {
   static {
@@ -991,7 +1140,12 @@ function stringRecord(value) {
 }
 __name(stringRecord, "stringRecord");
 function absoluteFileUrl(href, pageUrl) {
-  const url = new URL(href, pageUrl);
+  let url;
+  try {
+    url = new URL(href, pageUrl);
+  } catch {
+    return void 0;
+  }
   url.hash = "";
   url.username = "";
   url.password = "";
@@ -1012,9 +1166,11 @@ function parseJsonFile(raw, pageUrl) {
   const extra = {};
   for (const [key, value] of Object.entries(raw)) if (!KNOWN_FILE_KEYS.has(key)) extra[key] = value;
   const coreMetadata = parseCoreMetadata(raw["core-metadata"] ?? raw["dist-info-metadata"]);
+  const url = absoluteFileUrl(raw.url, pageUrl);
+  if (url === void 0) return void 0;
   const file = {
     filename: raw.filename,
-    url: absoluteFileUrl(raw.url, pageUrl),
+    url,
     hashes: stringRecord(raw.hashes),
     extra
   };
@@ -1102,49 +1258,6 @@ function apiVersion(meta) {
 __name(apiVersion, "apiVersion");
 
 // src/proxy/pages/html-page.ts
-var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\xA0" };
-function decodeEntities(text) {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, body) => {
-    if (body[0] === "#") {
-      const code = body[1] === "x" || body[1] === "X" ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
-      return code > 0 && code <= 1114111 ? String.fromCodePoint(code) : whole;
-    }
-    return ENTITIES[body.toLowerCase()] ?? whole;
-  });
-}
-__name(decodeEntities, "decodeEntities");
-function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-__name(escapeHtml, "escapeHtml");
-var ATTRIBUTE = /([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
-function parseAttributes(tagBody) {
-  const attributes = /* @__PURE__ */ new Map();
-  for (const match of tagBody.matchAll(ATTRIBUTE)) {
-    const name = (match[1] ?? "").toLowerCase();
-    if (!attributes.has(name)) attributes.set(name, decodeEntities(match[2] ?? match[3] ?? match[4] ?? ""));
-  }
-  return attributes;
-}
-__name(parseAttributes, "parseAttributes");
-function scanHtml(html) {
-  const scanned = { anchors: [] };
-  const withoutComments = html.replace(/<!--[\s\S]*?-->/g, "");
-  for (const match of withoutComments.matchAll(/<a(\s[^>]*)?>([\s\S]*?)<\/a\s*>/gi)) {
-    const text = decodeEntities((match[2] ?? "").replace(/<[^>]*>/g, "")).trim();
-    scanned.anchors.push({ attributes: parseAttributes(match[1] ?? ""), text });
-  }
-  for (const match of withoutComments.matchAll(/<(base|meta)(\s[^>]*)?>/gi)) {
-    const attributes = parseAttributes(match[2] ?? "");
-    if (match[1]?.toLowerCase() === "base") {
-      if (scanned.baseHref === void 0 && attributes.has("href")) scanned.baseHref = attributes.get("href");
-    } else if (attributes.get("name") === "pypi:repository-version") {
-      scanned.repositoryVersion = attributes.get("content");
-    }
-  }
-  return scanned;
-}
-__name(scanHtml, "scanHtml");
 function hashesFromFragment(href) {
   const fragment = href.split("#")[1];
   if (!fragment) return {};
@@ -1161,11 +1274,20 @@ function metadataFromAttribute(value) {
   return true;
 }
 __name(metadataFromAttribute, "metadataFromAttribute");
+function fileNameOfUrl(url) {
+  try {
+    return decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+  } catch {
+    return "";
+  }
+}
+__name(fileNameOfUrl, "fileNameOfUrl");
 function fileFromAnchor(anchor, baseUrl) {
   const href = anchor.attributes.get("href");
   if (!href) return void 0;
   const url = absoluteFileUrl(href, baseUrl);
-  const filename = anchor.text || decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+  if (url === void 0) return void 0;
+  const filename = anchor.text || fileNameOfUrl(url);
   if (!filename) return void 0;
   const file = { filename, url, hashes: hashesFromFragment(href), extra: {} };
   const requiresPython = anchor.attributes.get("data-requires-python");
@@ -1182,7 +1304,7 @@ function fileFromAnchor(anchor, baseUrl) {
 __name(fileFromAnchor, "fileFromAnchor");
 function parseHtmlPage(html, pageUrl, name) {
   const scanned = scanHtml(html);
-  const baseUrl = scanned.baseHref ? new URL(scanned.baseHref, pageUrl).toString() : pageUrl;
+  const baseUrl = scanned.baseHref && absoluteFileUrl(scanned.baseHref, pageUrl) || pageUrl;
   return {
     name,
     meta: { "api-version": scanned.repositoryVersion ?? "1.0" },
@@ -1703,7 +1825,7 @@ __name(normalizeVersion, "normalizeVersion");
 
 // src/proxy/pages/page-service.ts
 var UPSTREAM_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
-var MAX_PAGE_BYTES = 256 * 1024 * 1024;
+var DEFAULT_MAX_PAGE_BYTES = 64 * 1024 * 1024;
 var DEFAULT_PAGE_DEADLINE_MS = 3e3;
 var DEFAULT_COLD_PAGE_DEADLINE_MS = 12e3;
 var PageService = class {
@@ -1895,7 +2017,7 @@ var PageService = class {
             response.status
           );
         }
-        const body = await readBody(response.body, MAX_PAGE_BYTES);
+        const body = await readPageBody(response.body, response.url, this.options.maxPageBytes);
         stats.upstreamBytes += body.length;
         const contentType = String(response.headers["content-type"] ?? "").toLowerCase();
         if (!isJson(contentType) && !isHtml(contentType)) {
@@ -1916,13 +2038,24 @@ var PageService = class {
     );
   }
 };
+async function readPageBody(body, url, maxBytes = DEFAULT_MAX_PAGE_BYTES) {
+  try {
+    return await readBody(body, maxBytes);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    throw new UpstreamError(
+      `${redactUrl(url)}: page larger than ${maxBytes} bytes, refused (raise the bound with --max-page-size)`,
+      false
+    );
+  }
+}
+__name(readPageBody, "readPageBody");
 function parseOrFail(parse, body, contentType, url) {
   try {
     return parse(body, contentType, url);
   } catch (error) {
-    if (error instanceof PageFormatError)
-      throw new UpstreamError(`${redactUrl(url)}: ${error.message}`, false);
-    throw error;
+    const reason = error instanceof PageFormatError ? error.message : `unreadable page: ${error.message}`;
+    throw new UpstreamError(`${redactUrl(url)}: ${reason}`, false);
   }
 }
 __name(parseOrFail, "parseOrFail");
@@ -2031,7 +2164,8 @@ async function startProxy(options) {
     warn: /* @__PURE__ */ __name((message) => log.warn(message), "warn"),
     pins: options.pins,
     pageDeadlineMs: options.pageDeadlineMs,
-    coldPageDeadlineMs: options.coldPageDeadlineMs
+    coldPageDeadlineMs: options.coldPageDeadlineMs,
+    maxPageBytes: options.maxPageBytes
   });
   const downloads = new DownloadCoordinator(store, client, {
     onFetched: /* @__PURE__ */ __name(() => stats.fetchedUpstream++, "onFetched"),
@@ -2125,6 +2259,8 @@ Options:
                           project's pinned versions is served without asking upstream
   --page-deadline-ms N    when the store holds a page, serve it if upstream has not answered
                           in full after N ms (hung or trickling upstream; default 3000)
+  --max-page-size SIZE    refuse upstream pages larger than SIZE (bytes, or with K, M, G:
+                          binary units; default 64M)
   -h, --help              show this help
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
@@ -2141,7 +2277,8 @@ var VALUE_FLAGS = /* @__PURE__ */ new Set([
   "--log",
   "--manifest",
   "--pins",
-  "--page-deadline-ms"
+  "--page-deadline-ms",
+  "--max-page-size"
 ]);
 function parsePort(value) {
   const port = Number(value);
@@ -2157,6 +2294,15 @@ function parseMilliseconds(flag, value) {
   return ms;
 }
 __name(parseMilliseconds, "parseMilliseconds");
+var SIZE_UNITS = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+function parseByteSize(flag, value) {
+  const match = /^(\d{1,15})\s*([kmg]?)(?:i?b)?$/i.exec(value.trim());
+  const bytes = match ? Number(match[1]) * (SIZE_UNITS[(match[2] ?? "").toLowerCase()] ?? 1) : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes <= 0)
+    throw new UsageError(`${flag}: expected a size such as 4096, 64M or 2G, got ${JSON.stringify(value)}`);
+  return bytes;
+}
+__name(parseByteSize, "parseByteSize");
 function parsePolicy(value) {
   if (value !== "revalidate" && value !== "frozen") {
     throw new UsageError(`--index-policy: expected revalidate or frozen, got ${JSON.stringify(value)}`);
@@ -2233,6 +2379,7 @@ function parseProxyArgs(argv, env = process.env) {
     else if (flag === "--manifest") args.manifest = value;
     else if (flag === "--pins") args.pins = value;
     else if (flag === "--page-deadline-ms") args.pageDeadlineMs = parseMilliseconds(flag, value);
+    else if (flag === "--max-page-size") args.maxPageBytes = parseByteSize(flag, value);
   }
   return args;
 }
@@ -2274,6 +2421,7 @@ async function run(argv = process.argv.slice(2)) {
       manifestPath: args.manifest,
       pins: args.pins ? await readPinsFile(args.pins) : void 0,
       pageDeadlineMs: args.pageDeadlineMs,
+      maxPageBytes: args.maxPageBytes,
       onWarning: /* @__PURE__ */ __name((message) => process.stderr.write(`warning: ${message}
 `), "onWarning")
     });
