@@ -1,4 +1,4 @@
-import { parseInputs } from '../../src/action/inputs.js';
+import { parseInputs, redact } from '../../src/action/inputs.js';
 import { DEFAULT_DEPENDENCY_FILES } from '../../src/key/dependency-files.js';
 
 const read = (values: Record<string, string>) => (name: string) => values[name] ?? '';
@@ -101,7 +101,7 @@ describe('parseInputs', () => {
     ['dependency-files', '!', /it is empty/],
     ['proxy', 'yes', /Input 'proxy': 'yes' is not one of: true, false/],
     ['index-url', 'pypi.org/simple', /Input 'index-url': 'pypi.org\/simple' is not a URL/],
-    ['index-url', 'ftp://mirror/simple/', /Input 'index-url': 'ftp:\/\/mirror\/simple\/' must be an http/],
+    ['index-url', 'ftp://mirror/simple/', /Input 'index-url': 'ftp:\/\/mirror\/\*\*\*' must be an http/],
     ['index-url', 'https://u:secret@x.example/simple/?a=1', /Input 'index-url': 'https:\/\/\*\*\*@x.example/],
     ['extra-index-urls', 'Bad Name=https://x.example/simple/', /'Bad Name' is not a usable index name/],
     ['extra-index-urls', 'a=https://x.example/\na=https://y.example/', /the name 'a' is used twice/],
@@ -109,5 +109,30 @@ describe('parseInputs', () => {
     ['proxy-host', 'local host', /Input 'proxy-host': 'local host' is not an address/],
   ])('invalid %s %j fails with a message naming the input', (name, value, message) => {
     expect(() => parseInputs(read({ [name]: value }))).toThrow(message);
+  });
+});
+
+describe('index URLs in validation errors (issue 9, cases 10 and 11)', () => {
+  // An unescaped @ in the password: the userinfo runs to the last @ of the authority.
+  test.each([
+    ['index-url', 'https://user:p@ss@word@private.example/simple/?x=1'],
+    ['index-url', 'ftp://user:p@ss@word@private.example/simple/'],
+    ['extra-index-urls', 'corp=https://user:p@ss@word@private.example/simple/#frag'],
+  ])('%s: no part of a password holding @ is printed', (name, value) => {
+    let message = '';
+    try {
+      parseInputs(read({ [name]: value }));
+    } catch (error: unknown) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('***@private.example');
+    for (const part of ['user', 'p@ss', 'ss@word', 'word']) expect(message).not.toContain(part);
+  });
+
+  test('the path of a private index (where tokens live) is not printed either', () => {
+    expect(() =>
+      parseInputs(read({ 'index-url': 'https://dl.cloudsmith.io/T0KEN123/org/repo/python/simple/?a=1' })),
+    ).toThrow(/'https:\/\/dl\.cloudsmith\.io\/\*\*\*' must have no query/);
+    expect(redact('https://pypi.org/simple/?a')).toBe('https://pypi.org/simple/?a');
   });
 });
