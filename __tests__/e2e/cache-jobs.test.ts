@@ -36,25 +36,31 @@ afterAll(async () => {
 });
 
 /**
- * A workspace with a requirements.txt, and an XDG cache home where `pip cache dir` points.
+ * A workspace with a requirements.txt, and the RUNNER_TEMP its jobs share (one runner image):
+ * the action's pip cache folder is job-owned, under RUNNER_TEMP.
  * The file names the project, so no two tests share a key through the one cache service.
  */
-function project(name: string, requirements: string): { workspace: string; xdg: string } {
+function project(name: string, requirements: string): { workspace: string; temp: string } {
   const workspace = join(root, name, 'workspace');
   mkdirSync(workspace, { recursive: true });
   writeFileSync(join(workspace, 'requirements.txt'), `# ${name}\n${requirements}`);
-  return { workspace, xdg: join(root, name, 'xdg-cache') };
+  return { workspace, temp: join(root, name, 'runner-temp') };
 }
+
+/** The pip cache folder the action owns in a job with this RUNNER_TEMP. */
+const jobPipCache = (temp: string) => join(temp, 'pypi-cache-action', 'pip');
 
 function job(
   workspace: string,
   env: Record<string, string | undefined>,
   inputs: Record<string, string> = {},
+  runnerTemp?: string,
 ) {
   const created = new RunnerJob({
     workspace,
     inputs: { installer: 'pip', ...inputs },
     env: jobEnv(service, env),
+    runnerTemp,
   });
   jobs.push(created);
   return created;
@@ -72,15 +78,15 @@ const installArgs = (workspace: string) => [
 
 describe('three jobs: miss, exact hit, fallback after a lockfile edit', () => {
   // Jobs on one runner image share the cache path; each job starts with an empty folder.
-  const shared = { workspace: '', xdg: '' };
+  const shared = { workspace: '', temp: '' };
   let firstKey = '';
   let savedFiles: Record<string, string> = {};
 
   beforeAll(() => Object.assign(shared, project('three-jobs', 'app==1.0.0\n')));
-  const pipCache = () => join(shared.xdg, 'pip');
+  const pipCache = () => jobPipCache(shared.temp);
 
   test('job 1 misses, pip fills the cache, post saves it under the key', async () => {
-    const first = job(shared.workspace, { XDG_CACHE_HOME: shared.xdg });
+    const first = job(shared.workspace, {}, {}, shared.temp);
     const main = await first.runMain();
     expect(main.exitCode).toBe(0);
     expect(main.outputs['cache-hit']).toBe('false');
@@ -88,7 +94,7 @@ describe('three jobs: miss, exact hit, fallback after a lockfile edit', () => {
     expect(main.outputs['pip-cache-dir']).toBe(pipCache());
     expect(main.exportedEnv.PIP_CACHE_DIR).toBe(pipCache());
     firstKey = main.outputs['cache-key'];
-    expect(firstKey).toMatch(/^pypi-cache-v1-linux-x64-py\d+\.\d+-pip-[0-9a-f]{64}$/);
+    expect(firstKey).toMatch(/^pypi-cache-v1-linux-x64-py\d+\.\d+-pip-[0-9a-f]{64}~g1$/);
 
     const install = await pipInstallStep(first, join(root, 'venv-1'), installArgs(shared.workspace));
     expect(install.code).toBe(0);
@@ -106,8 +112,7 @@ describe('three jobs: miss, exact hit, fallback after a lockfile edit', () => {
   });
 
   test('job 2 on an emptied cache folder gets an exact hit, the same files, and saves nothing', async () => {
-    rmSync(shared.xdg, { recursive: true, force: true });
-    const second = job(shared.workspace, { XDG_CACHE_HOME: shared.xdg });
+    const second = job(shared.workspace, {}, {}, shared.temp);
     const main = await second.runMain();
     expect(main.exitCode).toBe(0);
     expect(main.outputs['cache-hit']).toBe('true');
@@ -134,8 +139,7 @@ describe('three jobs: miss, exact hit, fallback after a lockfile edit', () => {
 
   test('job 3 after a lockfile edit restores the fallback entry and saves a new key', async () => {
     writeFileSync(join(shared.workspace, 'requirements.txt'), '# three-jobs\napp==1.1.0\n');
-    rmSync(shared.xdg, { recursive: true, force: true });
-    const third = job(shared.workspace, { XDG_CACHE_HOME: shared.xdg });
+    const third = job(shared.workspace, {}, {}, shared.temp);
     const main = await third.runMain();
     expect(main.exitCode).toBe(0);
     expect(main.outputs['cache-hit']).toBe('false');
@@ -160,9 +164,9 @@ describe('three jobs: miss, exact hit, fallback after a lockfile edit', () => {
 });
 
 test('two jobs saving the same key at once: one saves, the other logs one info line, both green', async () => {
-  const { workspace, xdg } = project('race', 'tiny-util==0.3.0\n');
+  const { workspace } = project('race', 'tiny-util==0.3.0\n');
   // Matrix jobs on twin runners: the same cache path, so the same entry version.
-  const cacheDir = join(xdg, 'shared-pip');
+  const cacheDir = join(root, 'race', 'shared-pip');
   mkdirSync(cacheDir, { recursive: true });
   writeFileSync(join(cacheDir, 'marker'), 'x');
   const raced = [
@@ -184,10 +188,10 @@ test('two jobs saving the same key at once: one saves, the other logs one info l
 });
 
 test('the cache service down: a warning in main and post, the job stays green', async () => {
-  const { workspace, xdg } = project('service-down', 'tiny-util==0.3.0\n');
+  const { workspace, temp } = project('service-down', 'tiny-util==0.3.0\n');
   service.setMode('down');
   try {
-    const down = job(workspace, { XDG_CACHE_HOME: xdg });
+    const down = job(workspace, {}, {}, temp);
     const main = await down.runMain();
     expect(main.exitCode).toBe(0);
     expect(main.outputs['cache-hit']).toBe('false');
@@ -209,16 +213,16 @@ test('the cache service down: a warning in main and post, the job stays green', 
 });
 
 test('the cache service erroring with 500: warnings, no long retries, the job stays green', async () => {
-  const { workspace, xdg } = project('service-500', 'tiny-util==0.3.0\n');
+  const { workspace, temp } = project('service-500', 'tiny-util==0.3.0\n');
   service.setMode('error-500');
   try {
-    const erroring = job(workspace, { XDG_CACHE_HOME: xdg });
+    const erroring = job(workspace, {}, {}, temp);
     const main = await erroring.runMain();
     expect(main.exitCode).toBe(0);
     expect(main.warnings).toEqual([expect.stringMatching(/answered HTTP 500/)]);
     // Without the probe, @actions/cache retries 500s for ~28 s.
     expect(main.durationMs).toBeLessThan(20_000);
-    writeFileSync(join(xdg, 'pip', 'marker'), 'x');
+    writeFileSync(join(jobPipCache(temp), 'marker'), 'x');
     const post = await erroring.runPost();
     expect(post.exitCode).toBe(0);
     expect(post.warnings).toEqual([expect.stringMatching(/^Cache not saved: .*HTTP 500/)]);
@@ -228,23 +232,20 @@ test('the cache service erroring with 500: warnings, no long retries, the job st
 });
 
 test('a slow cache service still restores and saves; one that hangs is given up after the probe', async () => {
-  const { workspace, xdg } = project('service-slow', 'tiny-util==0.3.0\n');
-  const seeded = job(workspace, { XDG_CACHE_HOME: xdg });
+  const { workspace, temp } = project('service-slow', 'tiny-util==0.3.0\n');
+  const seeded = job(workspace, {}, {}, temp);
   await seeded.runMain();
-  writeFileSync(join(xdg, 'pip', 'marker'), 'cached');
+  writeFileSync(join(jobPipCache(temp), 'marker'), 'cached');
   expect((await seeded.runPost()).stdout).toContain(': saved.');
-  rmSync(xdg, { recursive: true, force: true });
 
   try {
     service.setMode('slow', { slowDelayMs: 500 });
-    const slow = job(workspace, { XDG_CACHE_HOME: xdg });
+    const slow = job(workspace, {}, {}, temp);
     const main = await slow.runMain();
     expect(main.warnings).toEqual([]);
     expect(main.outputs['cache-hit']).toBe('true');
-
-    rmSync(xdg, { recursive: true, force: true });
     service.setMode('slow', { slowDelayMs: 60_000 });
-    const hung = job(workspace, { XDG_CACHE_HOME: xdg });
+    const hung = job(workspace, {}, {}, temp);
     const stuck = await hung.runMain();
     expect(stuck.exitCode).toBe(0);
     expect(stuck.outputs['cache-hit']).toBe('false');
@@ -259,17 +260,18 @@ test('a slow cache service still restores and saves; one that hangs is given up 
 
 describe('save policies and backends', () => {
   test("save: default-branch does not save on a pull request's ref", async () => {
-    const { workspace, xdg } = project('pull-request', 'tiny-util==0.3.0\n');
+    const { workspace, temp } = project('pull-request', 'tiny-util==0.3.0\n');
     const pr = new RunnerJob({
       workspace,
       inputs: { installer: 'pip', save: 'default-branch' },
-      env: jobEnv(service, { XDG_CACHE_HOME: xdg }),
+      env: jobEnv(service),
+      runnerTemp: temp,
       ref: 'refs/pull/7/merge',
       eventName: 'pull_request',
     });
     jobs.push(pr);
     const main = await pr.runMain();
-    writeFileSync(join(xdg, 'pip', 'marker'), 'x');
+    writeFileSync(join(jobPipCache(temp), 'marker'), 'x');
     const post = await pr.runPost();
     expect(post.exitCode).toBe(0);
     expect(post.stdout).toContain(
@@ -279,8 +281,8 @@ describe('save policies and backends', () => {
   });
 
   test('an empty cache folder is not saved', async () => {
-    const { workspace, xdg } = project('empty', 'tiny-util==0.3.0\n');
-    const empty = job(workspace, { XDG_CACHE_HOME: xdg });
+    const { workspace, temp } = project('empty', 'tiny-util==0.3.0\n');
+    const empty = job(workspace, {}, {}, temp);
     const main = await empty.runMain();
     const post = await empty.runPost();
     expect(post.stdout).toContain('skipped: the cache folders are empty');
@@ -288,28 +290,36 @@ describe('save policies and backends', () => {
   });
 
   test('the local backend saves and restores without any cache service', async () => {
-    const { workspace, xdg } = project('local', 'tiny-util==0.3.0\n');
+    const { workspace, temp } = project('local', 'tiny-util==0.3.0\n');
     const localDir = join(root, 'local-backend');
     const inputs = { 'cache-backend': 'local', 'local-cache-dir': localDir };
-    const env = { ...jobEnv(undefined, { XDG_CACHE_HOME: xdg }) };
-    const first = new RunnerJob({ workspace, inputs: { installer: 'pip', ...inputs }, env });
+    const env = { ...jobEnv(undefined) };
+    const first = new RunnerJob({
+      workspace,
+      inputs: { installer: 'pip', ...inputs },
+      env,
+      runnerTemp: temp,
+    });
     jobs.push(first);
     expect((await first.runMain()).outputs['cache-hit']).toBe('false');
     expect((await pipInstallStep(first, join(root, 'venv-local'), installArgs(workspace))).code).toBe(0);
     expect((await first.runPost()).stdout).toContain(': saved.');
-    const saved = snapshotFolder(join(xdg, 'pip'));
-
-    rmSync(xdg, { recursive: true, force: true });
-    const second = new RunnerJob({ workspace, inputs: { installer: 'pip', ...inputs }, env });
+    const saved = snapshotFolder(jobPipCache(temp));
+    const second = new RunnerJob({
+      workspace,
+      inputs: { installer: 'pip', ...inputs },
+      env,
+      runnerTemp: temp,
+    });
     jobs.push(second);
     expect((await second.runMain()).outputs['cache-hit']).toBe('true');
-    expect(snapshotFolder(join(xdg, 'pip'))).toEqual(saved);
+    expect(snapshotFolder(jobPipCache(temp))).toEqual(saved);
   });
 
   test('no dependency file: a warning that the key never changes, not a failure', async () => {
     const workspace = join(root, 'no-lockfile');
     mkdirSync(workspace, { recursive: true });
-    const bare = job(workspace, { XDG_CACHE_HOME: join(root, 'no-lockfile-xdg') });
+    const bare = job(workspace, {});
     const main = await bare.runMain();
     expect(main.exitCode).toBe(0);
     expect(main.warnings).toEqual([

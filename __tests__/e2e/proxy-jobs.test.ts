@@ -21,9 +21,10 @@ let wheels: BuiltWheel[];
 let bumped: BuiltWheel;
 const jobs: RunnerJob[] = [];
 
-// One runner image: the same cache paths in every job, emptied before each.
+// One runner image: the same RUNNER_TEMP (where the action's folders live) in every job,
+// emptied before each.
 let workspace: string;
-let xdg: string;
+let temp: string;
 const lockV1 = 'app==1.0.0\nlib-core==1.0.0\ntiny-util==0.3.0\n';
 const lockV2 = 'app==1.0.0\nlib-core==1.1.0\ntiny-util==0.3.0\n';
 
@@ -41,7 +42,7 @@ beforeAll(async () => {
   service = new FakeCacheService();
   await Promise.all([pypi.start(), service.start()]);
   workspace = join(root, 'workspace');
-  xdg = join(root, 'xdg-cache');
+  temp = join(root, 'runner-temp');
   mkdirSync(workspace, { recursive: true });
 });
 
@@ -53,18 +54,18 @@ afterAll(async () => {
 
 function newJob(lockfile: string, inputs: Record<string, string> = {}, env: Record<string, string> = {}) {
   writeFileSync(join(workspace, 'requirements.txt'), lockfile);
-  rmSync(xdg, { recursive: true, force: true });
   const job = new RunnerJob({
     workspace,
     inputs: { installer: 'pip', proxy: 'true', 'index-url': pypi.indexUrl, ...inputs },
-    env: jobEnv(service, { XDG_CACHE_HOME: xdg, ...env }),
+    env: jobEnv(service, env),
+    runnerTemp: temp,
   });
   jobs.push(job);
   return job;
 }
 
 const storeFiles = () => {
-  const dir = join(xdg, 'pypi-cache-proxy', 'files', 'sha256');
+  const dir = join(temp, 'pypi-cache-action', 'proxy-store', 'files', 'sha256');
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => entry.name)
@@ -189,8 +190,8 @@ describe('four jobs through the proxy', () => {
   });
 });
 
-test('a proxy that dies mid-job: pip shows the error, post says so and still saves', async () => {
-  const job = newJob('tiny-util==0.3.0\n', { 'key-suffix': 'dies' });
+test('a proxy that dies mid-job: pip shows the error, post says so and saves no empty store', async () => {
+  const job = newJob('tiny-util==0.3.0\n', { 'key-suffix': 'dies', 'restore-fallback': 'false' });
   const main = await job.runMain();
   const { pid } = JSON.parse(main.state.main).proxy as { pid: number };
   process.kill(pid, 'SIGKILL');
@@ -206,15 +207,15 @@ test('a proxy that dies mid-job: pip shows the error, post says so and still sav
     /Connection refused|Failed to establish a new connection/,
   );
 
-  // Something to save: the job's pip cache.
-  writeFileSync(join(xdg, 'pip', 'marker'), 'x');
+  // Something in the job's pip cache, nothing in the store: an entry that could not serve a job.
+  writeFileSync(join(temp, 'pypi-cache-action', 'pip', 'marker'), 'x');
   const post = await job.runPost();
   expect(post.exitCode).toBe(0);
   expect(post.warnings).toEqual([
     expect.stringMatching(/^the proxy stopped during the job/),
     expect.stringMatching(/whole store is saved/),
   ]);
-  expect(post.stdout).toContain(': saved.');
+  expect(post.stdout).toContain('not saved: the proxy store holds no file');
 });
 
 test('a uv.lock is noted: uv sync --frozen bypasses the index', async () => {

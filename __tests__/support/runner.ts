@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -49,6 +49,11 @@ export interface JobOptions {
   actionYml?: string | false;
   /** A step that runs longer is killed and the call rejects; default 5 minutes. */
   stepTimeoutMs?: number;
+  /**
+   * RUNNER_TEMP: by default a new folder per job. Jobs on one runner image see the same path
+   * (/home/runner/work/_temp on hosted runners), emptied for each job: pass one path to them all.
+   */
+  runnerTemp?: string;
   /** How long to wait for stdout/stderr to close after the process exits; the runner waits 5 s. */
   outputGraceMs?: number;
 }
@@ -72,7 +77,11 @@ export class RunnerJob {
   private mainState: Record<string, string> = {};
 
   constructor(private readonly options: JobOptions) {
-    this.runnerTemp = mkdtempSync(join(tmpdir(), 'runner-temp-'));
+    if (options.runnerTemp) {
+      rmSync(options.runnerTemp, { recursive: true, force: true });
+      mkdirSync(options.runnerTemp, { recursive: true });
+    }
+    this.runnerTemp = options.runnerTemp ?? mkdtempSync(join(tmpdir(), 'runner-temp-'));
     mkdirSync(join(this.runnerTemp, '_runner_file_commands'));
     mkdirSync(join(this.runnerTemp, '_github_workflow'));
     this.eventPath = join(this.runnerTemp, '_github_workflow', 'event.json');

@@ -15,7 +15,6 @@ import {
   stopProxy,
   tail,
 } from '../proxy/launcher.js';
-import { joinPath, type Platform, userCacheDir } from '../system/platform.js';
 import { type ExtraIndex, InputError } from './inputs.js';
 
 // The proxy as the job's daemon: which upstreams it fronts, starting it in the main step,
@@ -39,11 +38,6 @@ export interface Upstreams {
   extras: ExtraIndex[];
   /** PYPI_CACHE_PROXY_AUTH_<NAME> for the daemon: credentials never go on its command line. */
   credentials: Record<string, string>;
-}
-
-/** The proxy store lives beside the installers' caches and is saved with them. */
-export function proxyStoreDir(platform: Platform): string {
-  return joinPath(platform.os)(userCacheDir(platform), 'pypi-cache-proxy');
 }
 
 /** The upstream: the input, else what the job already points pip or uv at, else PyPI. */

@@ -1,20 +1,22 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import * as core from '@actions/core';
+import { readCacheMode } from '../backend/cache-mode.js';
 import { chooseBackend } from '../backend/choose.js';
 import { LocalCacheBackend } from '../backend/local.js';
-import { type Installer, resolveCacheDir, selectInstallers } from '../installers/installers.js';
+import { type Installer, selectInstallers } from '../installers/installers.js';
 import { detectPythonVersion } from '../installers/python-version.js';
 import { findDependencyFiles } from '../key/dependency-files.js';
+import { generationKey, generationOf, generationPrefix } from '../key/generation.js';
 import { deriveCacheKey, hashDependencyFiles, KeyTooLongError } from '../key/key.js';
 import { readLockfilePins } from '../key/lockfile-pins.js';
 import { formatBytes, measureFolders } from '../system/folder-size.js';
 import { currentPlatform, osKeyName, type Platform } from '../system/platform.js';
 import { dockerBuildSettings } from './docker-build.js';
 import { type ActionInputs, InputError, loadInputs } from './inputs.js';
+import { installerFolder, proxyStoreFolder } from './job-folders.js';
 import {
   installerEnvironment,
   type ProxyState,
-  proxyStoreDir,
   resolveUpstreams,
   startJobProxy,
   type Upstreams,
@@ -47,22 +49,31 @@ interface CachePlan {
 async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<void> {
   const plan = await planCache(inputs, platform);
   const paths = plan.folders.map((folder) => folder.path);
+  // A job-owned folder starts empty, as on a fresh runner: what is in it after the restore is
+  // the entry, not leftovers of an earlier job on a persistent machine.
+  await Promise.all(
+    plan.folders
+      .filter((folder) => folder.owned)
+      .map((folder) => rm(folder.path, { recursive: true, force: true })),
+  );
   await Promise.all(paths.map((path) => mkdir(path, { recursive: true })));
 
   const backend = chooseBackend(inputs.cacheBackend, inputs.localCacheDir, platform);
-  core.info(`Restoring ${paths.join(', ')} with key ${plan.key} from the ${backend.name} cache`);
-  const started = Date.now();
-  const restored = await backend.restore(paths, plan.key, plan.restoreKeys);
-  const restoreMs = Date.now() - started;
-  if (restored.problem) core.warning(`Cache not restored: ${restored.problem}. The job goes on without it.`);
-  const cacheHit = restored.matchedKey === plan.key;
+  const restored = await restoreIfReadable(backend, paths, plan, platform.env);
+  const generation = generationOf(plan.key, restored.matchedKey);
+  const cacheHit = generation !== undefined;
   const restoredBytes = restored.matchedKey ? (await measureFolders(paths)).bytes : 0;
-  logOutcome(restored.matchedKey, cacheHit, restoredBytes, restoreMs, restored.problem);
+  if (restored.ms !== undefined) {
+    logOutcome(restored.matchedKey, cacheHit, restoredBytes, restored.ms, restored.problem);
+  }
 
   const proxy = plan.upstreams ? await startProxy(inputs, plan, cacheHit, platform) : undefined;
-  publish(plan, cacheHit, restored.matchedKey, proxy, inputs.proxyHost);
+  // The key a save of this job uses: the first generation, or the next one when a hit is repaired.
+  const saveKey = generationKey(plan.key, (generation ?? 0) + 1);
+  publish(plan, saveKey, cacheHit, restored.matchedKey, proxy, inputs.proxyHost);
   saveMainState({
     key: plan.key,
+    generation,
     restoreKeys: plan.restoreKeys,
     matchedKey: restored.matchedKey,
     cacheHit,
@@ -70,10 +81,31 @@ async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<vo
     backend: backend.name,
     localCacheDir: backend instanceof LocalCacheBackend ? backend.dir : undefined,
     restoredBytes,
-    restoreMs,
+    restoreMs: restored.ms ?? 0,
     restoreProblem: restored.problem,
     proxy,
   });
+}
+
+/** Restores unless ACTIONS_CACHE_MODE says this job may not read caches (`none`, `write-only`). */
+async function restoreIfReadable(
+  backend: ReturnType<typeof chooseBackend>,
+  paths: string[],
+  plan: CachePlan,
+  env: NodeJS.ProcessEnv,
+): Promise<{ matchedKey: string | undefined; problem?: string; ms?: number }> {
+  const mode = readCacheMode(env);
+  if (!mode.readable) {
+    core.info(`Not restoring: ACTIONS_CACHE_MODE is '${mode.name}', so this job may not read caches.`);
+    return { matchedKey: undefined };
+  }
+  core.info(`Restoring ${paths.join(', ')} with key ${plan.key} from the ${backend.name} cache`);
+  const started = Date.now();
+  // Every generation of the key first (newest wins), then the fallback prefix.
+  const lookup = generationPrefix(plan.key);
+  const restored = await backend.restore(paths, lookup, [lookup, ...plan.restoreKeys]);
+  if (restored.problem) core.warning(`Cache not restored: ${restored.problem}. The job goes on without it.`);
+  return { ...restored, ms: Date.now() - started };
 }
 
 /** Everything that decides what is cached and under which key. */
@@ -90,16 +122,11 @@ async function planCache(inputs: ActionInputs, platform: Platform): Promise<Cach
   const installers = selectInstallers(inputs.installer, files, platform.env);
   // Both look-ups start a child process (python, `pip cache dir`); run them side by side.
   const pythonVersion = inputs.pythonVersion ?? detectPythonVersion(platform.env);
-  const folders: CachedFolder[] = await Promise.all(
-    installers.map(async (installer) => ({
-      owner: installer.name,
-      path: await resolveCacheDir(installer, platform),
-    })),
-  );
+  const folders: CachedFolder[] = installers.map((installer) => installerFolder(installer, platform));
   const upstreams = inputs.proxy
     ? resolveUpstreams(inputs.indexUrl, inputs.extraIndexUrls, platform.env)
     : undefined;
-  if (upstreams) folders.push({ owner: 'proxy', path: proxyStoreDir(platform) });
+  if (upstreams) folders.push(proxyStoreFolder(platform));
 
   const { key, restoreKey } = keyOrInputError(
     {
@@ -135,7 +162,7 @@ async function startProxy(
   if (port.warning) core.warning(port.warning);
   const proxy = await startJobProxy({
     upstreams: plan.upstreams as Upstreams,
-    storeDir: proxyStoreDir(platform),
+    storeDir: proxyStoreFolder(platform).path,
     host: inputs.proxyHost,
     port: port.port,
     policy,
@@ -155,6 +182,7 @@ async function startProxy(
 /** Environment for later steps, and the outputs. */
 function publish(
   plan: CachePlan,
+  saveKey: string,
   cacheHit: boolean,
   matchedKey: string | undefined,
   proxy: ProxyState | undefined,
@@ -174,7 +202,7 @@ function publish(
   const folderOf = (owner: CachedFolder['owner']) =>
     plan.folders.find((folder) => folder.owner === owner)?.path ?? '';
   core.setOutput('cache-hit', String(cacheHit));
-  core.setOutput('cache-key', plan.key);
+  core.setOutput('cache-key', saveKey);
   core.setOutput('cache-matched-key', matchedKey ?? '');
   core.setOutput('pip-cache-dir', folderOf('pip'));
   core.setOutput('uv-cache-dir', folderOf('uv'));

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
+import { readCacheMode } from '../backend/cache-mode.js';
 import { chooseBackend } from '../backend/choose.js';
 import { INSTALLERS } from '../installers/installers.js';
-import { pruneStoreToManifest } from '../proxy/launcher.js';
+import { generationKey } from '../key/generation.js';
+import { countStoredFiles, pruneStoreToManifest } from '../proxy/launcher.js';
 import { formatBytes, measureFolders } from '../system/folder-size.js';
 import { currentPlatform } from '../system/platform.js';
 import { loadInputs, type PruneChoice, type SavePolicy } from './inputs.js';
@@ -45,26 +47,52 @@ async function saveIfWanted(
   prune: PruneChoice,
   proxy: StoppedProxy | undefined,
 ): Promise<SaveReport> {
-  if (state.cacheHit) return { outcome: 'skipped: exact hit, the entry is unchanged' };
+  const mode = readCacheMode(process.env);
+  if (!mode.writable) {
+    return { outcome: `skipped: ACTIONS_CACHE_MODE is '${mode.name}', so this job may not save caches` };
+  }
+  const repair = state.cacheHit ? repairReason(proxy) : undefined;
+  if (state.cacheHit && !repair) return { outcome: 'skipped: exact hit, the entry is unchanged' };
   const skip = skipReason(policy, process.env);
   if (skip) return { outcome: `skipped: ${skip}` };
+  const key = generationKey(state.key, (state.generation ?? 0) + 1);
+  if (repair) core.info(`${repair}: saving it again as ${key}, so the next job finds everything there.`);
 
   if (state.proxy) await pruneProxyStore(state.proxy.storeDir, proxy);
   // With the proxy, its store keeps every wheel, so the installers' downloads are dead weight.
   // Without it, pruning would drop what the next job needs to download again.
   if (prune === 'on' || (prune === 'auto' && state.proxy)) await pruneInstallerCaches(state);
 
+  // An entry is restored as an exact hit from then on (frozen, never saved again): one that
+  // cannot serve the job must not take the key. A store without a file serves nothing.
+  if (state.proxy && (await countStoredFiles(state.proxy.storeDir)) === 0) {
+    return {
+      outcome:
+        'not saved: the proxy store holds no file (nothing was installed through the proxy), so the entry could not serve the next job',
+    };
+  }
   const paths = state.folders.map((folder) => folder.path);
   const size = await measureFolders(paths);
   if (size.files === 0) return { outcome: 'skipped: the cache folders are empty' };
 
   const backend = chooseBackend(state.backend, state.localCacheDir, currentPlatform());
   const started = Date.now();
-  const outcome = await backend.save(paths, state.key);
+  const outcome = await backend.save(paths, key);
   const ms = Date.now() - started;
   if (outcome.status === 'saved') return { outcome: 'saved', bytes: size.bytes, ms };
   if (outcome.status === 'failed') core.warning(`Cache not saved: ${outcome.message}.`);
   return { outcome: `not saved: ${outcome.message}` };
+}
+
+/**
+ * Why an exact hit's entry needs saving again, or undefined. The proxy fetched bytes from
+ * upstream although the entry was restored for this very key: the entry lacks them. A 404
+ * (pip's self-check) fetches no bytes and adds nothing worth a new generation.
+ */
+function repairReason(proxy: StoppedProxy | undefined): string | undefined {
+  const stats = proxy?.stats;
+  if (!stats || stats.fetchedUpstream === 0 || stats.upstreamBytes === 0) return undefined;
+  return `The entry restored for this key lacked what the proxy then fetched from upstream (${stats.fetchedUpstream} requests, ${formatBytes(stats.upstreamBytes)})`;
 }
 
 /** Why `save` says no on this run, or undefined to save. */
@@ -100,7 +128,8 @@ async function pruneProxyStore(storeDir: string, proxy: StoppedProxy | undefined
 }
 
 async function pruneInstallerCaches(state: MainState): Promise<void> {
-  for (const folder of state.folders) {
+  // Only job-owned folders: a folder the user named (PIP_CACHE_DIR) holds more than this job's work.
+  for (const folder of state.folders.filter((candidate) => candidate.owned)) {
     const installer = INSTALLERS.find((candidate) => candidate.name === folder.owner);
     if (!installer) continue;
     try {

@@ -11,10 +11,15 @@ export interface CachedFolder {
   /** Whose folder: an installer's cache, or the proxy's store. */
   owner: InstallerName | 'proxy';
   path: string;
+  /** A job-owned folder (see job-folders.ts): emptied before restore, pruned before save. */
+  owned: boolean;
 }
 
 export interface MainState {
+  /** The lockfile's key; entries are saved under `<key>~g<generation>` (see key/generation.ts). */
   key: string;
+  /** The generation restored on an exact hit; a repair saves the next one. */
+  generation: number | undefined;
   restoreKeys: string[];
   matchedKey: string | undefined;
   cacheHit: boolean;

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { generationKey } from '../key/generation.js';
 import { formatBytes } from '../system/folder-size.js';
 import type { StoppedProxy } from './job-proxy.js';
 import type { MainState } from './state.js';
@@ -24,7 +25,7 @@ export async function writeJobSummary(
   const saved =
     save.bytes !== undefined ? `${save.outcome}: ${formatBytes(save.bytes)} in ${save.ms} ms` : save.outcome;
   const rows = [
-    ['Key', code(state.key)],
+    ['Key', code(generationKey(state.key, (state.generation ?? 0) + 1))],
     ['Result', result],
     ['Matched key', state.matchedKey ? code(state.matchedKey) : '-'],
     ['Restored', escapeHtml(restored)],

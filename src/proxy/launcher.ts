@@ -10,7 +10,7 @@ import type { IndexPolicy, Manifest, ProxyStatsSnapshot } from './index.js';
 // The proxy's surface for the action (src/proxy/index.ts is the one for the daemon and the CLI):
 // it re-exports only small modules, so the action's bundle does not carry the server.
 export { credentialsEnvName } from './names.js';
-export { pruneStoreToManifest, readManifest } from './store/manifest.js';
+export { countStoredFiles, pruneStoreToManifest, readManifest } from './store/manifest.js';
 
 export interface LaunchOptions {
   /** dist/proxy.js, or src/cli/proxy.ts when the action runs from source. */

@@ -134,3 +134,13 @@ export async function pruneStoreToManifest(storeDir: string, manifest: Manifest)
   await rm(pathInside(storeDir, 'tmp'), { recursive: true, force: true });
   return result;
 }
+
+/** How many distribution or metadata files the store holds: 0 means it can serve no install. */
+export async function countStoredFiles(storeDir: string): Promise<number> {
+  try {
+    const entries = await readdir(pathInside(storeDir, 'files'), { recursive: true, withFileTypes: true });
+    return entries.filter((entry) => entry.isFile()).length;
+  } catch {
+    return 0; // no files/ folder at all
+  }
+}

@@ -1,0 +1,30 @@
+import { tmpdir } from 'node:os';
+import type { Installer } from '../installers/installers.js';
+import { joinPath, type Platform } from '../system/platform.js';
+import type { CachedFolder } from './state.js';
+
+// Which folders the job caches, and which of them it owns. The action empties, prunes and
+// restores only folders it owns: job-owned folders under RUNNER_TEMP (the runner empties it per
+// job, and setup-uv keeps its cache there too). Never the user's ~/.cache/pip nor the CLI's
+// ~/.cache/pypi-cache-proxy: on a developer's machine or a self-hosted runner those hold work
+// the job did not make (issue 9, case 7). A folder the job's env names (PIP_CACHE_DIR,
+// UV_CACHE_DIR) is the user's choice: it is cached, never emptied or pruned.
+
+/** RUNNER_TEMP, else (outside Actions) a folder of the system's temp dir that only the action uses. */
+export function jobFolderRoot(platform: Platform): string {
+  return joinPath(platform.os)(platform.env.RUNNER_TEMP || tmpdir(), 'pypi-cache-action');
+}
+
+export function installerFolder(installer: Installer, platform: Platform): CachedFolder {
+  const named = platform.env[installer.cacheDirVariable]?.trim();
+  if (named) return { owner: installer.name, path: named, owned: false };
+  return {
+    owner: installer.name,
+    path: joinPath(platform.os)(jobFolderRoot(platform), installer.name),
+    owned: true,
+  };
+}
+
+export function proxyStoreFolder(platform: Platform): CachedFolder {
+  return { owner: 'proxy', path: joinPath(platform.os)(jobFolderRoot(platform), 'proxy-store'), owned: true };
+}
