@@ -9,14 +9,17 @@ import {
   findDependencyFiles,
   findOnPath,
   formatBytes,
+  generationKey,
+  generationOf,
+  generationPrefix,
   info,
   installerEnvironment,
   isEntryModule,
+  joinPath,
   loadInputs,
   measureFolders,
   osKeyName,
-  proxyStoreDir,
-  resolveCacheDir,
+  readCacheMode,
   resolveUpstreams,
   runCommand,
   saveMainState,
@@ -25,13 +28,13 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-M2FWVSFR.js";
+} from "./chunk-TL6XERDG.js";
 import {
   __name
-} from "./chunk-Z2BAXGVM.js";
+} from "./chunk-GCPM2RKJ.js";
 
 // src/action/restore.ts
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 
 // src/installers/python-version.ts
 var PRINT_VERSION = 'import sys; print("%d.%d" % sys.version_info[:2])';
@@ -196,6 +199,27 @@ function dockerBridgeAddress() {
 }
 __name(dockerBridgeAddress, "dockerBridgeAddress");
 
+// src/action/job-folders.ts
+import { tmpdir } from "node:os";
+function jobFolderRoot(platform) {
+  return joinPath(platform.os)(platform.env.RUNNER_TEMP || tmpdir(), "pypi-cache-action");
+}
+__name(jobFolderRoot, "jobFolderRoot");
+function installerFolder(installer, platform) {
+  const named = platform.env[installer.cacheDirVariable]?.trim();
+  if (named) return { owner: installer.name, path: named, owned: false };
+  return {
+    owner: installer.name,
+    path: joinPath(platform.os)(jobFolderRoot(platform), installer.name),
+    owned: true
+  };
+}
+__name(installerFolder, "installerFolder");
+function proxyStoreFolder(platform) {
+  return { owner: "proxy", path: joinPath(platform.os)(jobFolderRoot(platform), "proxy-store"), owned: true };
+}
+__name(proxyStoreFolder, "proxyStoreFolder");
+
 // src/action/proxy-port.ts
 import { createServer } from "node:net";
 var DEFAULT_PROXY_PORT = 31415;
@@ -236,20 +260,24 @@ __name(run, "run");
 async function restoreStep(inputs, platform) {
   const plan = await planCache(inputs, platform);
   const paths = plan.folders.map((folder) => folder.path);
+  await Promise.all(
+    plan.folders.filter((folder) => folder.owned).map((folder) => rm(folder.path, { recursive: true, force: true }))
+  );
   await Promise.all(paths.map((path) => mkdir(path, { recursive: true })));
   const backend = chooseBackend(inputs.cacheBackend, inputs.localCacheDir, platform);
-  info(`Restoring ${paths.join(", ")} with key ${plan.key} from the ${backend.name} cache`);
-  const started = Date.now();
-  const restored = await backend.restore(paths, plan.key, plan.restoreKeys);
-  const restoreMs = Date.now() - started;
-  if (restored.problem) warning(`Cache not restored: ${restored.problem}. The job goes on without it.`);
-  const cacheHit = restored.matchedKey === plan.key;
+  const restored = await restoreIfReadable(backend, paths, plan, platform.env);
+  const generation = generationOf(plan.key, restored.matchedKey);
+  const cacheHit = generation !== void 0;
   const restoredBytes = restored.matchedKey ? (await measureFolders(paths)).bytes : 0;
-  logOutcome(restored.matchedKey, cacheHit, restoredBytes, restoreMs, restored.problem);
+  if (restored.ms !== void 0) {
+    logOutcome(restored.matchedKey, cacheHit, restoredBytes, restored.ms, restored.problem);
+  }
   const proxy = plan.upstreams ? await startProxy(inputs, plan, cacheHit, platform) : void 0;
-  publish(plan, cacheHit, restored.matchedKey, proxy, inputs.proxyHost);
+  const saveKey = generationKey(plan.key, (generation ?? 0) + 1);
+  publish(plan, saveKey, cacheHit, restored.matchedKey, proxy, inputs.proxyHost);
   saveMainState({
     key: plan.key,
+    generation,
     restoreKeys: plan.restoreKeys,
     matchedKey: restored.matchedKey,
     cacheHit,
@@ -257,12 +285,26 @@ async function restoreStep(inputs, platform) {
     backend: backend.name,
     localCacheDir: backend instanceof LocalCacheBackend ? backend.dir : void 0,
     restoredBytes,
-    restoreMs,
+    restoreMs: restored.ms ?? 0,
     restoreProblem: restored.problem,
     proxy
   });
 }
 __name(restoreStep, "restoreStep");
+async function restoreIfReadable(backend, paths, plan, env) {
+  const mode = readCacheMode(env);
+  if (!mode.readable) {
+    info(`Not restoring: ACTIONS_CACHE_MODE is '${mode.name}', so this job may not read caches.`);
+    return { matchedKey: void 0 };
+  }
+  info(`Restoring ${paths.join(", ")} with key ${plan.key} from the ${backend.name} cache`);
+  const started = Date.now();
+  const lookup = generationPrefix(plan.key);
+  const restored = await backend.restore(paths, lookup, [lookup, ...plan.restoreKeys]);
+  if (restored.problem) warning(`Cache not restored: ${restored.problem}. The job goes on without it.`);
+  return { ...restored, ms: Date.now() - started };
+}
+__name(restoreIfReadable, "restoreIfReadable");
 async function planCache(inputs, platform) {
   const workspace = platform.env.GITHUB_WORKSPACE || process.cwd();
   const files = findDependencyFiles(workspace, inputs.dependencyFiles);
@@ -275,14 +317,9 @@ async function planCache(inputs, platform) {
   }
   const installers = selectInstallers(inputs.installer, files, platform.env);
   const pythonVersion = inputs.pythonVersion ?? detectPythonVersion(platform.env);
-  const folders = await Promise.all(
-    installers.map(async (installer) => ({
-      owner: installer.name,
-      path: await resolveCacheDir(installer, platform)
-    }))
-  );
+  const folders = installers.map((installer) => installerFolder(installer, platform));
   const upstreams = inputs.proxy ? resolveUpstreams(inputs.indexUrl, inputs.extraIndexUrls, platform.env) : void 0;
-  if (upstreams) folders.push({ owner: "proxy", path: proxyStoreDir(platform) });
+  if (upstreams) folders.push(proxyStoreFolder(platform));
   const { key, restoreKey } = keyOrInputError(
     {
       prefix: inputs.keyPrefix,
@@ -311,7 +348,7 @@ async function startProxy(inputs, plan, cacheHit, platform) {
   if (port.warning) warning(port.warning);
   const proxy = await startJobProxy({
     upstreams: plan.upstreams,
-    storeDir: proxyStoreDir(platform),
+    storeDir: proxyStoreFolder(platform).path,
     host: inputs.proxyHost,
     port: port.port,
     policy,
@@ -327,7 +364,7 @@ async function startProxy(inputs, plan, cacheHit, platform) {
   return proxy;
 }
 __name(startProxy, "startProxy");
-function publish(plan, cacheHit, matchedKey, proxy, proxyHost) {
+function publish(plan, saveKey, cacheHit, matchedKey, proxy, proxyHost) {
   for (const installer of plan.installers) {
     const folder = plan.folders.find((candidate) => candidate.owner === installer.name);
     if (folder) exportVariable(installer.cacheDirVariable, folder.path);
@@ -341,7 +378,7 @@ function publish(plan, cacheHit, matchedKey, proxy, proxyHost) {
   }
   const folderOf = /* @__PURE__ */ __name((owner) => plan.folders.find((folder) => folder.owner === owner)?.path ?? "", "folderOf");
   setOutput("cache-hit", String(cacheHit));
-  setOutput("cache-key", plan.key);
+  setOutput("cache-key", saveKey);
   setOutput("cache-matched-key", matchedKey ?? "");
   setOutput("pip-cache-dir", folderOf("pip"));
   setOutput("uv-cache-dir", folderOf("uv"));

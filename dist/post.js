@@ -5,19 +5,22 @@ import {
   chooseBackend,
   currentPlatform,
   formatBytes,
+  generationKey,
   info,
   isEntryModule,
   loadInputs,
   loadMainState,
   measureFolders,
+  readCacheMode,
   stopJobProxy,
   summary,
   warning
-} from "./chunk-M2FWVSFR.js";
+} from "./chunk-TL6XERDG.js";
 import {
   __name,
+  countStoredFiles,
   pruneStoreToManifest
-} from "./chunk-Z2BAXGVM.js";
+} from "./chunk-GCPM2RKJ.js";
 
 // src/action/save.ts
 import { readFileSync } from "node:fs";
@@ -28,7 +31,7 @@ async function writeJobSummary(state, save, proxy) {
   const restored = state.matchedKey ? `${formatBytes(state.restoredBytes)} in ${state.restoreMs} ms` : state.restoreProblem ?? "nothing";
   const saved = save.bytes !== void 0 ? `${save.outcome}: ${formatBytes(save.bytes)} in ${save.ms} ms` : save.outcome;
   const rows = [
-    ["Key", code(state.key)],
+    ["Key", code(generationKey(state.key, (state.generation ?? 0) + 1))],
     ["Result", result],
     ["Matched key", state.matchedKey ? code(state.matchedKey) : "-"],
     ["Restored", escapeHtml(restored)],
@@ -96,23 +99,41 @@ async function saveStep() {
 }
 __name(saveStep, "saveStep");
 async function saveIfWanted(state, policy, prune, proxy) {
-  if (state.cacheHit) return { outcome: "skipped: exact hit, the entry is unchanged" };
+  const mode = readCacheMode(process.env);
+  if (!mode.writable) {
+    return { outcome: `skipped: ACTIONS_CACHE_MODE is '${mode.name}', so this job may not save caches` };
+  }
+  const repair = state.cacheHit ? repairReason(proxy) : void 0;
+  if (state.cacheHit && !repair) return { outcome: "skipped: exact hit, the entry is unchanged" };
   const skip = skipReason(policy, process.env);
   if (skip) return { outcome: `skipped: ${skip}` };
+  const key = generationKey(state.key, (state.generation ?? 0) + 1);
+  if (repair) info(`${repair}: saving it again as ${key}, so the next job finds everything there.`);
   if (state.proxy) await pruneProxyStore(state.proxy.storeDir, proxy);
   if (prune === "on" || prune === "auto" && state.proxy) await pruneInstallerCaches(state);
+  if (state.proxy && await countStoredFiles(state.proxy.storeDir) === 0) {
+    return {
+      outcome: "not saved: the proxy store holds no file (nothing was installed through the proxy), so the entry could not serve the next job"
+    };
+  }
   const paths = state.folders.map((folder) => folder.path);
   const size = await measureFolders(paths);
   if (size.files === 0) return { outcome: "skipped: the cache folders are empty" };
   const backend = chooseBackend(state.backend, state.localCacheDir, currentPlatform());
   const started = Date.now();
-  const outcome = await backend.save(paths, state.key);
+  const outcome = await backend.save(paths, key);
   const ms = Date.now() - started;
   if (outcome.status === "saved") return { outcome: "saved", bytes: size.bytes, ms };
   if (outcome.status === "failed") warning(`Cache not saved: ${outcome.message}.`);
   return { outcome: `not saved: ${outcome.message}` };
 }
 __name(saveIfWanted, "saveIfWanted");
+function repairReason(proxy) {
+  const stats = proxy?.stats;
+  if (!stats || stats.fetchedUpstream === 0 || stats.upstreamBytes === 0) return void 0;
+  return `The entry restored for this key lacked what the proxy then fetched from upstream (${stats.fetchedUpstream} requests, ${formatBytes(stats.upstreamBytes)})`;
+}
+__name(repairReason, "repairReason");
 function skipReason(policy, env) {
   if (policy === "never") return "the 'save' input is false";
   if (policy === "always") return void 0;
@@ -144,7 +165,7 @@ async function pruneProxyStore(storeDir, proxy) {
 }
 __name(pruneProxyStore, "pruneProxyStore");
 async function pruneInstallerCaches(state) {
-  for (const folder of state.folders) {
+  for (const folder of state.folders.filter((candidate) => candidate.owned)) {
     const installer = INSTALLERS.find((candidate) => candidate.name === folder.owner);
     if (!installer) continue;
     try {

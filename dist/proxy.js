@@ -13,7 +13,7 @@ import {
   isValidUpstreamName,
   normalizeProjectName,
   writeManifest
-} from "./chunk-Z2BAXGVM.js";
+} from "./chunk-GCPM2RKJ.js";
 
 // src/cli/proxy-command.ts
 import { rename, writeFile } from "node:fs/promises";

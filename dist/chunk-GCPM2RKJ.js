@@ -389,6 +389,15 @@ async function pruneStoreToManifest(storeDir, manifest) {
   return result;
 }
 __name(pruneStoreToManifest, "pruneStoreToManifest");
+async function countStoredFiles(storeDir) {
+  try {
+    const entries = await readdir(pathInside(storeDir, "files"), { recursive: true, withFileTypes: true });
+    return entries.filter((entry) => entry.isFile()).length;
+  } catch {
+    return 0;
+  }
+}
+__name(countStoredFiles, "countStoredFiles");
 
 export {
   __name,
@@ -407,5 +416,6 @@ export {
   ManifestRecorder,
   writeManifest,
   readManifest,
-  pruneStoreToManifest
+  pruneStoreToManifest,
+  countStoredFiles
 };

@@ -8,7 +8,7 @@ import {
   __toESM,
   credentialsEnvName,
   readManifest
-} from "./chunk-Z2BAXGVM.js";
+} from "./chunk-GCPM2RKJ.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -31723,6 +31723,19 @@ function getState(name) {
   return process.env[`STATE_${name}`] || "";
 }
 __name(getState, "getState");
+
+// src/backend/cache-mode.ts
+var KNOWN_CACHE_MODES = ["none", "read", "write", "write-only"];
+function readCacheMode(env) {
+  const name = (env.ACTIONS_CACHE_MODE ?? "").trim().toLowerCase();
+  if (!KNOWN_CACHE_MODES.includes(name)) return { name, readable: true, writable: true };
+  return {
+    name,
+    readable: name === "read" || name === "write",
+    writable: name === "write" || name === "write-only"
+  };
+}
+__name(readCacheMode, "readCacheMode");
 
 // src/system/platform.ts
 import { homedir } from "node:os";
@@ -74334,19 +74347,19 @@ function getCacheServiceVersion() {
   return process.env["ACTIONS_CACHE_SERVICE_V2"] ? "v2" : "v1";
 }
 __name(getCacheServiceVersion, "getCacheServiceVersion");
-var KNOWN_CACHE_MODES = ["none", "read", "write", "write-only"];
+var KNOWN_CACHE_MODES2 = ["none", "read", "write", "write-only"];
 function getCacheMode() {
   return (process.env["ACTIONS_CACHE_MODE"] || "").trim().toLowerCase();
 }
 __name(getCacheMode, "getCacheMode");
 function isCacheReadable(mode) {
-  if (!KNOWN_CACHE_MODES.includes(mode))
+  if (!KNOWN_CACHE_MODES2.includes(mode))
     return true;
   return mode === "read" || mode === "write";
 }
 __name(isCacheReadable, "isCacheReadable");
 function isCacheWritable(mode) {
-  if (!KNOWN_CACHE_MODES.includes(mode))
+  if (!KNOWN_CACHE_MODES2.includes(mode))
     return true;
   return mode === "write" || mode === "write-only";
 }
@@ -74611,26 +74624,26 @@ __name(saveCache, "saveCache");
 
 // node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
 var import_runtime_rpc = __toESM(require_commonjs2(), 1);
-var import_runtime325 = __toESM(require_commonjs(), 1);
 var import_runtime326 = __toESM(require_commonjs(), 1);
 var import_runtime327 = __toESM(require_commonjs(), 1);
 var import_runtime328 = __toESM(require_commonjs(), 1);
 var import_runtime329 = __toESM(require_commonjs(), 1);
+var import_runtime330 = __toESM(require_commonjs(), 1);
 
 // node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
-var import_runtime319 = __toESM(require_commonjs(), 1);
 var import_runtime320 = __toESM(require_commonjs(), 1);
 var import_runtime321 = __toESM(require_commonjs(), 1);
 var import_runtime322 = __toESM(require_commonjs(), 1);
 var import_runtime323 = __toESM(require_commonjs(), 1);
+var import_runtime324 = __toESM(require_commonjs(), 1);
 
 // node_modules/@actions/cache/lib/generated/results/entities/v1/cachescope.js
-var import_runtime313 = __toESM(require_commonjs(), 1);
 var import_runtime314 = __toESM(require_commonjs(), 1);
 var import_runtime315 = __toESM(require_commonjs(), 1);
 var import_runtime316 = __toESM(require_commonjs(), 1);
 var import_runtime317 = __toESM(require_commonjs(), 1);
-var CacheScope$Type = class extends import_runtime317.MessageType {
+var import_runtime318 = __toESM(require_commonjs(), 1);
+var CacheScope$Type = class extends import_runtime318.MessageType {
   static {
     __name(this, "CacheScope$Type");
   }
@@ -74654,9 +74667,9 @@ var CacheScope$Type = class extends import_runtime317.MessageType {
   }
   create(value) {
     const message = { scope: "", permission: "0" };
-    globalThis.Object.defineProperty(message, import_runtime316.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime317.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime315.reflectionMergePartial)(this, message, value);
+      (0, import_runtime316.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -74678,26 +74691,26 @@ var CacheScope$Type = class extends import_runtime317.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime314.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime315.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.scope !== "")
-      writer.tag(1, import_runtime313.WireType.LengthDelimited).string(message.scope);
+      writer.tag(1, import_runtime314.WireType.LengthDelimited).string(message.scope);
     if (message.permission !== "0")
-      writer.tag(2, import_runtime313.WireType.Varint).int64(message.permission);
+      writer.tag(2, import_runtime314.WireType.Varint).int64(message.permission);
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime314.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime315.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
 var CacheScope = new CacheScope$Type();
 
 // node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
-var CacheMetadata$Type = class extends import_runtime323.MessageType {
+var CacheMetadata$Type = class extends import_runtime324.MessageType {
   static {
     __name(this, "CacheMetadata$Type");
   }
@@ -74715,9 +74728,9 @@ var CacheMetadata$Type = class extends import_runtime323.MessageType {
   }
   create(value) {
     const message = { repositoryId: "0", scope: [] };
-    globalThis.Object.defineProperty(message, import_runtime322.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime323.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime321.reflectionMergePartial)(this, message, value);
+      (0, import_runtime322.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -74739,26 +74752,26 @@ var CacheMetadata$Type = class extends import_runtime323.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime320.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime321.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.repositoryId !== "0")
-      writer.tag(1, import_runtime319.WireType.Varint).int64(message.repositoryId);
+      writer.tag(1, import_runtime320.WireType.Varint).int64(message.repositoryId);
     for (let i = 0; i < message.scope.length; i++)
-      CacheScope.internalBinaryWrite(message.scope[i], writer.tag(2, import_runtime319.WireType.LengthDelimited).fork(), options).join();
+      CacheScope.internalBinaryWrite(message.scope[i], writer.tag(2, import_runtime320.WireType.LengthDelimited).fork(), options).join();
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime320.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime321.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
 var CacheMetadata = new CacheMetadata$Type();
 
 // node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
-var CreateCacheEntryRequest$Type = class extends import_runtime329.MessageType {
+var CreateCacheEntryRequest$Type = class extends import_runtime330.MessageType {
   static {
     __name(this, "CreateCacheEntryRequest$Type");
   }
@@ -74783,9 +74796,9 @@ var CreateCacheEntryRequest$Type = class extends import_runtime329.MessageType {
   }
   create(value) {
     const message = { key: "", version: "" };
-    globalThis.Object.defineProperty(message, import_runtime328.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime329.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime327.reflectionMergePartial)(this, message, value);
+      (0, import_runtime328.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -74811,26 +74824,26 @@ var CreateCacheEntryRequest$Type = class extends import_runtime329.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime326.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime327.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime325.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime326.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime325.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime326.WireType.LengthDelimited).string(message.key);
     if (message.version !== "")
-      writer.tag(3, import_runtime325.WireType.LengthDelimited).string(message.version);
+      writer.tag(3, import_runtime326.WireType.LengthDelimited).string(message.version);
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime326.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime327.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
 var CreateCacheEntryRequest = new CreateCacheEntryRequest$Type();
-var CreateCacheEntryResponse$Type = class extends import_runtime329.MessageType {
+var CreateCacheEntryResponse$Type = class extends import_runtime330.MessageType {
   static {
     __name(this, "CreateCacheEntryResponse$Type");
   }
@@ -74861,9 +74874,9 @@ var CreateCacheEntryResponse$Type = class extends import_runtime329.MessageType 
   }
   create(value) {
     const message = { ok: false, signedUploadUrl: "", message: "" };
-    globalThis.Object.defineProperty(message, import_runtime328.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime329.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime327.reflectionMergePartial)(this, message, value);
+      (0, import_runtime328.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -74889,26 +74902,26 @@ var CreateCacheEntryResponse$Type = class extends import_runtime329.MessageType 
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime326.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime327.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime325.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime326.WireType.Varint).bool(message.ok);
     if (message.signedUploadUrl !== "")
-      writer.tag(2, import_runtime325.WireType.LengthDelimited).string(message.signedUploadUrl);
+      writer.tag(2, import_runtime326.WireType.LengthDelimited).string(message.signedUploadUrl);
     if (message.message !== "")
-      writer.tag(3, import_runtime325.WireType.LengthDelimited).string(message.message);
+      writer.tag(3, import_runtime326.WireType.LengthDelimited).string(message.message);
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime326.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime327.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
 var CreateCacheEntryResponse = new CreateCacheEntryResponse$Type();
-var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime329.MessageType {
+var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime330.MessageType {
   static {
     __name(this, "FinalizeCacheEntryUploadRequest$Type");
   }
@@ -74940,9 +74953,9 @@ var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime329.Messa
   }
   create(value) {
     const message = { key: "", sizeBytes: "0", version: "" };
-    globalThis.Object.defineProperty(message, import_runtime328.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime329.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime327.reflectionMergePartial)(this, message, value);
+      (0, import_runtime328.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -74972,28 +74985,28 @@ var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime329.Messa
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime326.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime327.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime325.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime326.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime325.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime326.WireType.LengthDelimited).string(message.key);
     if (message.sizeBytes !== "0")
-      writer.tag(3, import_runtime325.WireType.Varint).int64(message.sizeBytes);
+      writer.tag(3, import_runtime326.WireType.Varint).int64(message.sizeBytes);
     if (message.version !== "")
-      writer.tag(4, import_runtime325.WireType.LengthDelimited).string(message.version);
+      writer.tag(4, import_runtime326.WireType.LengthDelimited).string(message.version);
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime326.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime327.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
 var FinalizeCacheEntryUploadRequest = new FinalizeCacheEntryUploadRequest$Type();
-var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime329.MessageType {
+var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime330.MessageType {
   static {
     __name(this, "FinalizeCacheEntryUploadResponse$Type");
   }
@@ -75024,9 +75037,9 @@ var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime329.Mess
   }
   create(value) {
     const message = { ok: false, entryId: "0", message: "" };
-    globalThis.Object.defineProperty(message, import_runtime328.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime329.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime327.reflectionMergePartial)(this, message, value);
+      (0, import_runtime328.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -75052,26 +75065,26 @@ var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime329.Mess
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime326.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime327.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime325.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime326.WireType.Varint).bool(message.ok);
     if (message.entryId !== "0")
-      writer.tag(2, import_runtime325.WireType.Varint).int64(message.entryId);
+      writer.tag(2, import_runtime326.WireType.Varint).int64(message.entryId);
     if (message.message !== "")
-      writer.tag(3, import_runtime325.WireType.LengthDelimited).string(message.message);
+      writer.tag(3, import_runtime326.WireType.LengthDelimited).string(message.message);
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime326.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime327.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
 var FinalizeCacheEntryUploadResponse = new FinalizeCacheEntryUploadResponse$Type();
-var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime329.MessageType {
+var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime330.MessageType {
   static {
     __name(this, "GetCacheEntryDownloadURLRequest$Type");
   }
@@ -75104,9 +75117,9 @@ var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime329.Messa
   }
   create(value) {
     const message = { key: "", restoreKeys: [], version: "" };
-    globalThis.Object.defineProperty(message, import_runtime328.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime329.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime327.reflectionMergePartial)(this, message, value);
+      (0, import_runtime328.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -75136,28 +75149,28 @@ var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime329.Messa
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime326.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime327.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime325.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime326.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime325.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime326.WireType.LengthDelimited).string(message.key);
     for (let i = 0; i < message.restoreKeys.length; i++)
-      writer.tag(3, import_runtime325.WireType.LengthDelimited).string(message.restoreKeys[i]);
+      writer.tag(3, import_runtime326.WireType.LengthDelimited).string(message.restoreKeys[i]);
     if (message.version !== "")
-      writer.tag(4, import_runtime325.WireType.LengthDelimited).string(message.version);
+      writer.tag(4, import_runtime326.WireType.LengthDelimited).string(message.version);
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime326.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime327.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
 var GetCacheEntryDownloadURLRequest = new GetCacheEntryDownloadURLRequest$Type();
-var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime329.MessageType {
+var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime330.MessageType {
   static {
     __name(this, "GetCacheEntryDownloadURLResponse$Type");
   }
@@ -75188,9 +75201,9 @@ var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime329.Mess
   }
   create(value) {
     const message = { ok: false, signedDownloadUrl: "", matchedKey: "" };
-    globalThis.Object.defineProperty(message, import_runtime328.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime329.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime327.reflectionMergePartial)(this, message, value);
+      (0, import_runtime328.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -75216,21 +75229,21 @@ var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime329.Mess
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime326.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime327.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime325.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime326.WireType.Varint).bool(message.ok);
     if (message.signedDownloadUrl !== "")
-      writer.tag(2, import_runtime325.WireType.LengthDelimited).string(message.signedDownloadUrl);
+      writer.tag(2, import_runtime326.WireType.LengthDelimited).string(message.signedDownloadUrl);
     if (message.matchedKey !== "")
-      writer.tag(3, import_runtime325.WireType.LengthDelimited).string(message.matchedKey);
+      writer.tag(3, import_runtime326.WireType.LengthDelimited).string(message.matchedKey);
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime326.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime327.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
@@ -76422,21 +76435,6 @@ function selectInstallers(choice, dependencyFiles, env) {
   return selected.length > 0 ? selected : [PIP];
 }
 __name(selectInstallers, "selectInstallers");
-async function resolveCacheDir(installer, platform2) {
-  const fromEnv = platform2.env[installer.cacheDirVariable]?.trim();
-  if (fromEnv) return fromEnv;
-  const executable = findExecutable(installer, platform2.env);
-  if (executable && !installer.surelyDefaultCacheDir?.(platform2, executable)) {
-    const result = await runCommand(executable, installer.cacheDirArgs, {
-      env: platform2.env,
-      timeoutMs: 3e4
-    });
-    const reported = result.stdout.trim().split(/\r?\n/).pop()?.trim();
-    if (result.code === 0 && reported) return reported;
-  }
-  return installer.defaultCacheDir(platform2);
-}
-__name(resolveCacheDir, "resolveCacheDir");
 function findExecutable(installer, env) {
   for (const name of installer.executables) {
     const found = findOnPath(name, env);
@@ -76556,6 +76554,23 @@ function isFile(workspace, path12, entry) {
   }
 }
 __name(isFile, "isFile");
+
+// src/key/generation.ts
+function generationPrefix(key) {
+  return `${key}~g`;
+}
+__name(generationPrefix, "generationPrefix");
+function generationKey(key, generation) {
+  return `${generationPrefix(key)}${generation}`;
+}
+__name(generationKey, "generationKey");
+function generationOf(key, matchedKey) {
+  const prefix2 = generationPrefix(key);
+  if (!matchedKey?.startsWith(prefix2)) return void 0;
+  const rest = matchedKey.slice(prefix2.length);
+  return /^[1-9]\d{0,8}$/.test(rest) ? Number(rest) : void 0;
+}
+__name(generationOf, "generationOf");
 
 // src/system/folder-size.ts
 import { readdir as readdir3, stat as stat3 } from "node:fs/promises";
@@ -76752,9 +76767,24 @@ function parseProxyPort(value) {
 }
 __name(parseProxyPort, "parseProxyPort");
 function redact(value) {
-  return value.replace(/\/\/[^/@]*@/, "//***@");
+  const start = value.indexOf("//");
+  if (start < 0) return value;
+  const scheme = value.slice(0, start + 2);
+  let rest = value.slice(start + 2);
+  const at2 = rest.lastIndexOf("@");
+  const userinfo = at2 >= 0 ? "***@" : "";
+  rest = rest.slice(at2 + 1);
+  const slash = rest.search(/[/?#]/);
+  const host = slash < 0 ? rest : rest.slice(0, slash);
+  const path12 = slash < 0 ? "" : rest.slice(slash);
+  const shownPath = isPublicPypiHost(host) || path12 === "" || path12 === "/" ? path12 : "/***";
+  return `${scheme}${userinfo}${host}${shownPath}`;
 }
 __name(redact, "redact");
+function isPublicPypiHost(host) {
+  return ["pypi.org", "test.pypi.org", "files.pythonhosted.org"].includes(host.toLowerCase());
+}
+__name(isPublicPypiHost, "isPublicPypiHost");
 
 // src/proxy/launcher.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -76890,10 +76920,6 @@ import { tmpdir } from "node:os";
 import { dirname as dirname5, join as join12 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var DEFAULT_INDEX_URL = "https://pypi.org/simple/";
-function proxyStoreDir(platform2) {
-  return joinPath(platform2.os)(userCacheDir(platform2), "pypi-cache-proxy");
-}
-__name(proxyStoreDir, "proxyStoreDir");
 function resolveUpstreams(indexUrl, extras, env) {
   const primary = indexUrl ?? jobIndexUrl(env) ?? DEFAULT_INDEX_URL;
   const credentials = {};
@@ -77015,21 +77041,24 @@ export {
   setFailed,
   warning,
   info,
+  readCacheMode,
   currentPlatform,
   osKeyName,
+  joinPath,
   LocalCacheBackend,
   chooseBackend,
   findOnPath,
   runCommand,
   INSTALLERS,
   selectInstallers,
-  resolveCacheDir,
   findDependencyFiles,
+  generationPrefix,
+  generationKey,
+  generationOf,
   measureFolders,
   formatBytes,
   InputError,
   loadInputs,
-  proxyStoreDir,
   resolveUpstreams,
   startJobProxy,
   installerEnvironment,
