@@ -49,10 +49,10 @@ test('oversized headers and request bodies are refused', async () => {
   expect(withBody.status).toBe(413);
 });
 
-test('after all that, only the layout exists in the store and nothing new outside it', async () => {
+test('after all that, only the layout and the running proxy lock exist in the store and nothing new outside it', async () => {
   const tree = await listTree(stack.storeDir);
   for (const path of tree)
-    expect(path).toMatch(/^(layout\.json|pages\/pypi\/(index\.json|projects\/[a-z0-9-]+\.json))$/);
+    expect(path).toMatch(/^(layout\.json|lock|pages\/pypi\/(index\.json|projects\/[a-z0-9-]+\.json))$/);
   const outside = await listTree(stack.dir);
   expect(outside.filter((path) => !path.startsWith('store/') && !path.startsWith('wheels/'))).toEqual([
     'secret.txt',
