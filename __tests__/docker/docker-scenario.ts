@@ -150,6 +150,9 @@ export async function proxyScenario(options: {
         ...(mode === 'bridge' ? { 'proxy-host': BRIDGE_ADDRESS } : {}),
       },
       env: jobEnv(service, { XDG_CACHE_HOME: join(root, `xdg-${mode}`) }),
+      // One runner image: every job gets the same RUNNER_TEMP path, as on a hosted runner, so the
+      // job-owned cache folders (and with them the cache version) match from job to job.
+      runnerTemp: join(root, `runner-temp-${mode}`),
     });
 
   const first = newJob();
