@@ -12,6 +12,7 @@ import {
   fetchProxyStats,
   launchProxy,
   readManifest,
+  STOP_TIMEOUT_MS,
   stopProxy,
   tail,
 } from '../proxy/launcher.js';
@@ -166,18 +167,36 @@ export interface StoppedProxy {
   problem: string | undefined;
 }
 
+/**
+ * Bounded however the daemon behaves: two queries of QUERY_TIMEOUT_MS side by side, then
+ * STOP_TIMEOUT_MS for it to exit before it is killed (about 10 s in all for a stuck daemon).
+ */
 export async function stopJobProxy(state: ProxyState): Promise<StoppedProxy> {
   // Asked over HTTP first: stats die with the process, and Windows has no graceful SIGTERM.
-  const stats = await fetchProxyStats(state.url);
-  const liveManifest = await fetchProxyManifest(state.url);
+  const [stats, liveManifest] = await Promise.all([
+    fetchProxyStats(state.url),
+    fetchProxyManifest(state.url),
+  ]);
   const stopped = await stopProxy(state.pid, undefined, state.storeDir);
-  const problem =
-    stopped === 'not-running' || stopped === 'not-ours' || !stats
-      ? `the proxy stopped during the job${stopped === 'not-ours' ? ` (pid ${state.pid} is now another process, left alone)` : ''}: ${tail(state.outputFile, 5)}`
-      : undefined;
   // The manifest written on shutdown also holds downloads that finished while stopping.
   const manifest = existsSync(state.manifestFile)
     ? await readManifest(state.manifestFile).catch(() => liveManifest)
     : liveManifest;
-  return { stats, manifest, problem };
+  return { stats, manifest, problem: stopProblem(state, stopped, stats !== undefined) };
+}
+
+function stopProblem(
+  state: ProxyState,
+  stopped: Awaited<ReturnType<typeof stopProxy>>,
+  answered: boolean,
+): string | undefined {
+  const output = tail(state.outputFile, 5);
+  if (stopped === 'killed') {
+    return `the proxy did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM and was killed${answered ? '' : ' (it did not answer either)'}: ${output}`;
+  }
+  if (stopped === 'not-ours') {
+    return `the proxy stopped during the job (pid ${state.pid} is now another process, left alone): ${output}`;
+  }
+  if (stopped === 'not-running' || !answered) return `the proxy stopped during the job: ${output}`;
+  return undefined;
 }

@@ -10,6 +10,7 @@ import { createProxyServer } from './http/server.js';
 import { PageRenderer } from './pages/page-responses.js';
 import { type IndexPolicy, PageService } from './pages/page-service.js';
 import type { Pins } from './pages/pins.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from './shutdown-grace.js';
 import { ProxyStats, type ProxyStatsSnapshot } from './stats.js';
 import { type Manifest, ManifestRecorder, writeManifest } from './store/manifest.js';
 import { ContentStore } from './store/store.js';
@@ -19,6 +20,7 @@ import { parseUpstreams, type Upstream } from './upstream/upstream-config.js';
 export { credentialsEnvName } from './names.js';
 export type { IndexPolicy } from './pages/page-service.js';
 export { type Pins, readPinsFile } from './pages/pins.js';
+export { DEFAULT_SHUTDOWN_GRACE_MS } from './shutdown-grace.js';
 export type { ProxyStatsSnapshot } from './stats.js';
 export type { Manifest, NameRef, PageRef, PruneResult } from './store/manifest.js';
 export { pruneStoreToManifest, readManifest } from './store/manifest.js';
@@ -80,8 +82,6 @@ function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
     }),
   ]).finally(() => clearTimeout(timer));
 }
-
-export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
 function trackUnfinished(server: Server): Set<ServerResponse> {
   const unfinished = new Set<ServerResponse>();

@@ -6,6 +6,7 @@ import { existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IndexPolicy, Manifest, ProxyStatsSnapshot } from './index.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS } from './shutdown-grace.js';
 
 // The proxy's surface for the action (src/proxy/index.ts is the one for the daemon and the CLI):
 // it re-exports only small modules, so the action's bundle does not carry the server.
@@ -125,12 +126,19 @@ export function isProxyProcess(pid: number, storeDir: string): boolean {
 }
 
 /**
- * SIGTERM, then waits for in-flight downloads to finish; SIGKILL after `timeoutMs`. With
- * `storeDir`, a pid that is not that proxy is left alone ('not-ours').
+ * How long stopProxy waits after SIGTERM before SIGKILL: the daemon's grace period for what is
+ * under way, then the manifest, the access log and the store lock (issue 9, case 5), plus a
+ * margin for a loaded machine. Longer only keeps a job waiting on a daemon that is stuck.
+ */
+export const STOP_TIMEOUT_MS = DEFAULT_SHUTDOWN_GRACE_MS + 3_000;
+
+/**
+ * SIGTERM, then waits for the daemon to finish; SIGKILL after `timeoutMs`. With `storeDir`, a
+ * pid that is not that proxy is left alone ('not-ours').
  */
 export async function stopProxy(
   pid: number,
-  timeoutMs = 60_000,
+  timeoutMs = STOP_TIMEOUT_MS,
   storeDir?: string,
 ): Promise<'stopped' | 'killed' | 'not-running' | 'not-ours'> {
   if (!isRunning(pid)) return 'not-running';
@@ -147,17 +155,24 @@ export async function stopProxy(
   return 'stopped';
 }
 
+/**
+ * How long the post step waits for the daemon's stats and manifest. A live daemon answers in
+ * milliseconds; one that does not answer within this is stuck, and its numbers are not worth
+ * keeping the job waiting (the manifest it writes on exit is read from its file instead).
+ */
+export const QUERY_TIMEOUT_MS = 2_000;
+
 export function fetchProxyStats(url: string): Promise<ProxyStatsSnapshot | undefined> {
-  return getJson<ProxyStatsSnapshot>(`${url}/-/stats`);
+  return getJson<ProxyStatsSnapshot>(`${url}/-/stats`, QUERY_TIMEOUT_MS);
 }
 
 export function fetchProxyManifest(url: string): Promise<Manifest | undefined> {
-  return getJson<Manifest>(`${url}/-/manifest`);
+  return getJson<Manifest>(`${url}/-/manifest`, QUERY_TIMEOUT_MS);
 }
 
-async function getJson<T>(url: string): Promise<T | undefined> {
+async function getJson<T>(url: string, timeoutMs = 10_000): Promise<T | undefined> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     return response.ok ? ((await response.json()) as T) : undefined;
   } catch {
     return undefined;

@@ -1,0 +1,69 @@
+// Issue 9, case 5, the action's side: the post step with a daemon that is stuck. The stand-in is
+// a real process with the proxy's command-line shape (`node …/proxy.js --store DIR`, which is
+// what stopProxy checks in /proc/<pid>/cmdline) that ignores SIGTERM and accepts connections
+// without ever answering, so the stats and manifest queries hang too.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stopJobProxy } from '../../src/action/job-proxy.js';
+import { removeDir, tempDir } from '../proxy/harness.js';
+
+const STUCK_DAEMON = `
+import { createServer } from 'node:net';
+process.on('SIGTERM', () => {});
+const server = createServer(() => {});
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+`;
+
+let dir: string;
+let stuck: ChildProcess | undefined;
+
+beforeAll(async () => {
+  dir = await tempDir('stuck-daemon');
+});
+afterAll(async () => {
+  stuck?.kill('SIGKILL');
+  await removeDir(dir);
+});
+
+const onLinux = process.platform === 'linux' ? test : test.skip;
+
+onLinux(
+  'a daemon that ignores SIGTERM and answers nothing is killed, and the post step is not held past the bound',
+  async () => {
+    const script = join(dir, 'proxy.js');
+    const storeDir = join(dir, 'store');
+    await writeFile(script, STUCK_DAEMON);
+    const child = spawn(process.execPath, [script, '--store', storeDir], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    stuck = child;
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.once('exit', (_code, signal) => resolve(signal)),
+    );
+    const port = await new Promise<string>((resolve) =>
+      child.stdout?.once('data', (d: Buffer) => resolve(d.toString().trim())),
+    );
+
+    const started = Date.now();
+    const stopped = await stopJobProxy({
+      pid: child.pid ?? 0,
+      url: `http://127.0.0.1:${port}`,
+      storeDir,
+      outputFile: join(dir, 'proxy-output.log'),
+      manifestFile: join(dir, 'manifest.json'),
+      policy: 'revalidate',
+    });
+    const elapsed = Date.now() - started;
+
+    expect(await exited).toBe('SIGKILL');
+    expect(stopped.stats).toBeUndefined();
+    expect(stopped.problem).toMatch(
+      /^the proxy did not exit within 8 s of SIGTERM and was killed \(it did not answer either\)/,
+    );
+    // The bound is the design, not a speed measurement: 2 s for both queries side by side, 8 s
+    // for the stop, slack for a loaded machine. The old code waited 10 s + 10 s + 60 s here.
+    expect(elapsed).toBeLessThan(15_000);
+  },
+  30_000,
+);
