@@ -28,10 +28,10 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-TL6XERDG.js";
+} from "./chunk-GHHNINCV.js";
 import {
   __name
-} from "./chunk-GCPM2RKJ.js";
+} from "./chunk-ERAEHS2B.js";
 
 // src/action/restore.ts
 import { mkdir, rm } from "node:fs/promises";

@@ -15,12 +15,12 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-TL6XERDG.js";
+} from "./chunk-GHHNINCV.js";
 import {
   __name,
   countStoredFiles,
   pruneStoreToManifest
-} from "./chunk-GCPM2RKJ.js";
+} from "./chunk-ERAEHS2B.js";
 
 // src/action/save.ts
 import { readFileSync } from "node:fs";

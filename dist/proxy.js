@@ -3,6 +3,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   ContentStore,
+  DEFAULT_SHUTDOWN_GRACE_MS,
   ManifestRecorder,
   __name,
   credentialsEnvName,
@@ -13,7 +14,7 @@ import {
   isValidUpstreamName,
   normalizeProjectName,
   writeManifest
-} from "./chunk-GCPM2RKJ.js";
+} from "./chunk-ERAEHS2B.js";
 
 // src/cli/proxy-command.ts
 import { rename, writeFile } from "node:fs/promises";
@@ -2116,7 +2117,6 @@ function withTimeout(promise, ms) {
   ]).finally(() => clearTimeout(timer));
 }
 __name(withTimeout, "withTimeout");
-var DEFAULT_SHUTDOWN_GRACE_MS = 5e3;
 function trackUnfinished(server) {
   const unfinished = /* @__PURE__ */ new Set();
   server.on("request", (_req, res) => {

@@ -399,12 +399,16 @@ async function countStoredFiles(storeDir) {
 }
 __name(countStoredFiles, "countStoredFiles");
 
+// src/proxy/shutdown-grace.ts
+var DEFAULT_SHUTDOWN_GRACE_MS = 5e3;
+
 export {
   __name,
   __require,
   __commonJS,
   __export,
   __toESM,
+  DEFAULT_SHUTDOWN_GRACE_MS,
   normalizeProjectName,
   isValidProjectName,
   isNormalizedProjectName,

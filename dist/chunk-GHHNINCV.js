@@ -1,6 +1,7 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  DEFAULT_SHUTDOWN_GRACE_MS,
   __commonJS,
   __export,
   __name,
@@ -8,7 +9,7 @@ import {
   __toESM,
   credentialsEnvName,
   readManifest
-} from "./chunk-GCPM2RKJ.js";
+} from "./chunk-ERAEHS2B.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -76861,7 +76862,8 @@ function isProxyProcess(pid, storeDir) {
   return store > 0 && argv[store + 1] === storeDir && argv.some((arg) => /proxy\.[cm]?js$/.test(arg));
 }
 __name(isProxyProcess, "isProxyProcess");
-async function stopProxy(pid, timeoutMs = 6e4, storeDir) {
+var STOP_TIMEOUT_MS = DEFAULT_SHUTDOWN_GRACE_MS + 3e3;
+async function stopProxy(pid, timeoutMs = STOP_TIMEOUT_MS, storeDir) {
   if (!isRunning(pid)) return "not-running";
   if (storeDir !== void 0 && !isProxyProcess(pid, storeDir)) return "not-ours";
   killQuietly(pid, "SIGTERM");
@@ -76876,17 +76878,18 @@ async function stopProxy(pid, timeoutMs = 6e4, storeDir) {
   return "stopped";
 }
 __name(stopProxy, "stopProxy");
+var QUERY_TIMEOUT_MS = 2e3;
 function fetchProxyStats(url2) {
-  return getJson(`${url2}/-/stats`);
+  return getJson(`${url2}/-/stats`, QUERY_TIMEOUT_MS);
 }
 __name(fetchProxyStats, "fetchProxyStats");
 function fetchProxyManifest(url2) {
-  return getJson(`${url2}/-/manifest`);
+  return getJson(`${url2}/-/manifest`, QUERY_TIMEOUT_MS);
 }
 __name(fetchProxyManifest, "fetchProxyManifest");
-async function getJson(url2) {
+async function getJson(url2, timeoutMs = 1e4) {
   try {
-    const response = await fetch(url2, { signal: AbortSignal.timeout(1e4) });
+    const response = await fetch(url2, { signal: AbortSignal.timeout(timeoutMs) });
     return response.ok ? await response.json() : void 0;
   } catch {
     return void 0;
@@ -77013,14 +77016,27 @@ function installerEnvironment(url2, extras, env) {
 }
 __name(installerEnvironment, "installerEnvironment");
 async function stopJobProxy(state3) {
-  const stats = await fetchProxyStats(state3.url);
-  const liveManifest = await fetchProxyManifest(state3.url);
+  const [stats, liveManifest] = await Promise.all([
+    fetchProxyStats(state3.url),
+    fetchProxyManifest(state3.url)
+  ]);
   const stopped = await stopProxy(state3.pid, void 0, state3.storeDir);
-  const problem = stopped === "not-running" || stopped === "not-ours" || !stats ? `the proxy stopped during the job${stopped === "not-ours" ? ` (pid ${state3.pid} is now another process, left alone)` : ""}: ${tail(state3.outputFile, 5)}` : void 0;
   const manifest = existsSync7(state3.manifestFile) ? await readManifest(state3.manifestFile).catch(() => liveManifest) : liveManifest;
-  return { stats, manifest, problem };
+  return { stats, manifest, problem: stopProblem(state3, stopped, stats !== void 0) };
 }
 __name(stopJobProxy, "stopJobProxy");
+function stopProblem(state3, stopped, answered) {
+  const output = tail(state3.outputFile, 5);
+  if (stopped === "killed") {
+    return `the proxy did not exit within ${STOP_TIMEOUT_MS / 1e3} s of SIGTERM and was killed${answered ? "" : " (it did not answer either)"}: ${output}`;
+  }
+  if (stopped === "not-ours") {
+    return `the proxy stopped during the job (pid ${state3.pid} is now another process, left alone): ${output}`;
+  }
+  if (stopped === "not-running" || !answered) return `the proxy stopped during the job: ${output}`;
+  return void 0;
+}
+__name(stopProblem, "stopProblem");
 
 // src/action/state.ts
 var MAIN_STATE = "main";
