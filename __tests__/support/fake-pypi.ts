@@ -1,6 +1,7 @@
 // A PyPI stand-in on loopback with two origins, like pypi.org (simple index) and
 // files.pythonhosted.org (files), so tests and the bench never need the internet.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -8,9 +9,11 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
+import { blake2b } from '@noble/hashes/blake2.js';
 import { type BodySource, deliver, type Reply } from './fake-pypi-delivery.js';
 import { type Fault, FaultPlan, type FaultRule } from './fake-pypi-faults.js';
 import { negotiate, type PageFile, renderProjectPage, renderRootPage } from './fake-pypi-pages.js';
@@ -32,6 +35,13 @@ export interface FakePypiOptions {
   slowFaultMs?: number;
   /** Seed for fault `rate` decisions (default 1). */
   seed?: number;
+  /**
+   * Serve both origins over TLS with these (a test CA's leaves for pypi.org and
+   * files.pythonhosted.org): the stand-in then plays the real hosts for interception tests.
+   */
+  tls?: Record<Origin, { cert: string; key: string }>;
+  /** The origin the pages name for files (default: the files origin itself), e.g. https://files.pythonhosted.org. */
+  publicFilesOrigin?: string;
 }
 
 export interface RecordedRequest {
@@ -124,18 +134,35 @@ export class FakePypi {
     this.addWheels(options.wheels);
   }
 
+  private get scheme(): string {
+    return this.options.tls ? 'https' : 'http';
+  }
+
   get indexUrl(): string {
-    return `http://127.0.0.1:${this.indexPort}/simple/`;
+    return `${this.scheme}://127.0.0.1:${this.indexPort}/simple/`;
+  }
+
+  get indexOrigin(): string {
+    return `${this.scheme}://127.0.0.1:${this.indexPort}`;
   }
 
   get filesOrigin(): string {
-    return `http://127.0.0.1:${this.filesPort}`;
+    return `${this.scheme}://127.0.0.1:${this.filesPort}`;
+  }
+
+  /** Where the page links a file: its path on the public files origin (or this stand-in's). */
+  fileUrl(filename: string): string {
+    const published = this.published.get(filename);
+    if (!published) throw new Error(`${filename} is not published`);
+    return `${this.options.publicFilesOrigin ?? this.filesOrigin}${published.filePath}`;
   }
 
   async start(): Promise<void> {
     this.stopping = new AbortController();
     const listen = async (origin: Origin) => {
-      const server = createServer((req, res) => void this.handle(origin, req, res));
+      const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(origin, req, res);
+      const tls = this.options.tls?.[origin];
+      const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(0, '127.0.0.1', resolve);
@@ -191,7 +218,8 @@ export class FakePypi {
   addWheels(wheels: BuiltWheel[]): void {
     for (const wheel of wheels) {
       this.serial += 1;
-      const digest = sha256(`path:${wheel.sha256}`); // stands in for Warehouse's blake2b path
+      // Warehouse's path: the file's blake2b-256 (what interception checks a file against).
+      const digest = Buffer.from(blake2b(readFileSync(wheel.path), { dkLen: 32 })).toString('hex');
       const filePath = `/packages/${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest.slice(4)}/${wheel.filename}`;
       const uploadTime = new Date(UPLOAD_EPOCH + this.serial * 60_000).toISOString().replace('Z', '000Z');
       const entry = { wheel, filePath, uploadTime };
@@ -345,7 +373,7 @@ export class FakePypi {
       .sort((a, b) => a.wheel.filename.localeCompare(b.wheel.filename, 'en', { numeric: true }))
       .map(({ wheel, filePath, uploadTime }) => ({
         wheel,
-        url: `${this.filesOrigin}${filePath}`,
+        url: `${this.options.publicFilesOrigin ?? this.filesOrigin}${filePath}`,
         metadataSha256: withMetadata(wheel) ? sha256(wheel.metadata) : null,
         yanked: this.options.yanked?.[wheel.filename] ?? false,
         uploadTime,

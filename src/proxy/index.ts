@@ -7,6 +7,9 @@ import { DownloadCoordinator } from './files/downloads.js';
 import { FileService } from './files/file-service.js';
 import { ProxyLog } from './http/access-log.js';
 import { createProxyServer } from './http/server.js';
+import { attachInterception } from './intercept/interception.js';
+import type { LockedHashes } from './intercept/locked-hashes.js';
+import { OriginMap } from './intercept/origin-map.js';
 import { PageRenderer } from './pages/page-responses.js';
 import { type IndexPolicy, PageService } from './pages/page-service.js';
 import type { Pins } from './pages/pins.js';
@@ -17,6 +20,8 @@ import { ContentStore } from './store/store.js';
 import { UpstreamClient } from './upstream/upstream.js';
 import { parseUpstreams, type Upstream } from './upstream/upstream-config.js';
 
+export { InterceptConfigError } from './intercept/job-ca.js';
+export { type LockedHashes, readLockedHashesFile } from './intercept/locked-hashes.js';
 export { credentialsEnvName } from './names.js';
 export type { IndexPolicy } from './pages/page-service.js';
 export { type Pins, readPinsFile } from './pages/pins.js';
@@ -59,6 +64,21 @@ export interface ProxyOptions {
   maxPageBytes?: number;
   /** How long close() lets downloads and responses under way finish; the rest get a 503. Default 5 s. */
   shutdownGraceMs?: number;
+  /** HTTPS interception (issue 10): the daemon is also a CONNECT proxy; off when unset. */
+  intercept?: InterceptOptions;
+}
+
+export interface InterceptOptions {
+  /** Names of configured upstreams that are PyPI mirrors: their hosts are intercepted too. */
+  mirrors?: string[];
+  /** URL -> sha256 of the files the lockfiles lock (locked-hashes.ts). */
+  lockedHashes?: LockedHashes;
+  /** A client that sends no TLS hello within this is cut off. Default 10 s. */
+  handshakeTimeoutMs?: number;
+  /** Test only: host -> loopback origin (origin-map.ts); nothing else is then ever reached. */
+  testOrigins?: Record<string, string>;
+  /** Test only: CA certificates (PEM) the daemon trusts for upstreams (a TLS stand-in's). */
+  testUpstreamCa?: string[];
 }
 
 export interface RunningProxy {
@@ -69,6 +89,8 @@ export interface RunningProxy {
   stats(): ProxyStatsSnapshot;
   /** What the run used so far. */
   manifest(): Manifest;
+  /** The job CA's certificate (PEM) when intercepting: what the clients' CA bundle adds. */
+  caCertPem?: string;
   /** Stops accepting, lets downloads finish, writes the manifest; resolves with it. */
   close(): Promise<Manifest>;
 }
@@ -115,11 +137,14 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const stats = new ProxyStats();
   const log = new ProxyLog(options.logFile, options.onWarning);
   const manifest = new ManifestRecorder();
+  const origins = new OriginMap(options.intercept?.testOrigins);
   const client = new UpstreamClient({
     timeoutMs: options.upstreamTimeoutMs,
     retries: options.upstreamRetries,
     backoffMs: options.retryBackoffMs,
     onRetry: (message) => log.warn(message),
+    ...(origins.isTestMapping ? { mapUrl: (url: URL) => origins.mapUrl(url) } : {}),
+    extraCa: options.intercept?.testUpstreamCa,
   });
   const pages = new PageService({
     store,
@@ -141,15 +166,27 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     },
   });
   const files = new FileService(store, pages, downloads, manifest);
+  const renderer = new PageRenderer();
   const server = createProxyServer({
     upstreams,
     pages,
     files,
-    renderer: new PageRenderer(),
+    renderer,
     stats,
     log,
     manifest: () => manifest.build(),
   });
+  const interception = options.intercept
+    ? await attachInterception(server, {
+        upstreams,
+        options: options.intercept,
+        origins,
+        deps: { store, pages, downloads, manifest, stats, log, renderer, client },
+      }).catch(async (error: unknown) => {
+        await store.close();
+        throw error;
+      })
+    : undefined;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -177,6 +214,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     answerUnfinished(unfinished);
     await new Promise((resolve) => setImmediate(resolve));
     server.closeAllConnections();
+    interception?.close();
     client.close();
     const used = manifest.build();
     if (manifestPath !== false) await writeManifest(manifestPath, used);
@@ -191,6 +229,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     upstreams: upstreams.map(({ name, indexUrl }) => ({ name, indexUrl })),
     stats: () => stats.snapshot(),
     manifest: () => manifest.build(),
+    ...(interception ? { caCertPem: interception.caCertPem } : {}),
     close: () => {
       closing ??= close();
       return closing;

@@ -18,6 +18,10 @@ export interface ProxyStatsSnapshot {
   notFound: number;
   /** Pages served from the store because the upstream failed. */
   staleServed: number;
+  /** Files stored under interception, by what their bytes were checked against (issue 10). */
+  verified: { page: number; lockfile: number; 'path-digest': number };
+  /** CONNECT requests: TLS terminated for a PyPI host, plain tunnels, refused. */
+  connects: { intercepted: number; tunnelled: number; refused: number };
   uptimeSeconds: number;
 }
 
@@ -33,6 +37,8 @@ export class ProxyStats {
   fileRequests = 0;
   notFound = 0;
   staleServed = 0;
+  readonly verified = { page: 0, lockfile: 0, 'path-digest': 0 };
+  readonly connects = { intercepted: 0, tunnelled: 0, refused: 0 };
 
   snapshot(): ProxyStatsSnapshot {
     return {
@@ -46,6 +52,8 @@ export class ProxyStats {
       fileRequests: this.fileRequests,
       notFound: this.notFound,
       staleServed: this.staleServed,
+      verified: { ...this.verified },
+      connects: { ...this.connects },
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
     };
   }

@@ -7,21 +7,24 @@
 // A download that fails verification before any client streamed from it (small files are
 // answered only once verified: file-responses.ts) starts over, so one bad answer from a CDN
 // costs a retry, not a failed install.
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { pipeline, Readable, Transform } from 'node:stream';
 import { IntegrityError, NotFoundError } from '../errors.js';
+import { Blake2b256 } from '../intercept/path-digest.js';
 import type { ContentStore } from '../store/store.js';
 import { sleep, type UpstreamClient, UpstreamError } from '../upstream/upstream.js';
 import { redactUrl, type Upstream } from '../upstream/upstream-config.js';
 
 export interface DownloadTarget {
-  /** Single-flight key: the expected sha256, or a name when the index gave none. */
+  /** Single-flight key: the expected sha256, or a name (or path digest) when there is none. */
   key: string;
   upstream: Upstream;
   url: string;
   expectedSha256?: string;
+  /** The blake2b-256 a PyPI file URL names in its path (intercept/path-digest.ts). */
+  expectedBlake2b256?: string;
   expectedSize?: number;
   /** Runs after the file is in the store, before readers see the end. */
   onCommitted?: (sha256: string) => Promise<void>;
@@ -302,6 +305,13 @@ export class DownloadCoordinator {
   private async copyHashing(download: Download, firstBody: Readable, writer: FileHandle): Promise<string> {
     const { target } = download;
     const hash = createHash('sha256');
+    const blake2b = target.expectedBlake2b256 !== undefined ? new Blake2b256() : undefined;
+    const hashes = {
+      update: (chunk: Buffer) => {
+        hash.update(chunk);
+        blake2b?.update(chunk);
+      },
+    };
     let body = firstBody;
     // A cut that brought no new bytes counts against the retries; one after progress starts the
     // count over (the upstream is alive), within a cap so that a trickle cannot loop for ever.
@@ -309,10 +319,12 @@ export class DownloadCoordinator {
     for (let resumes = 0; ; resumes++) {
       const before = download.written;
       try {
-        await this.appendBody(download, body, writer, hash);
+        await this.appendBody(download, body, writer, hashes);
         break;
       } catch (error: unknown) {
-        const resumable = !(error instanceof IntegrityError) && target.expectedSha256 !== undefined;
+        const resumable =
+          !(error instanceof IntegrityError) &&
+          (target.expectedSha256 !== undefined || target.expectedBlake2b256 !== undefined);
         stalled = download.written > before ? 0 : stalled + 1;
         if (!resumable || stalled > this.client.retries || resumes >= MAX_RESUMES) throw error;
         await sleep(this.client.backoffDelay(Math.max(0, stalled - 1)));
@@ -328,6 +340,12 @@ export class DownloadCoordinator {
     if (target.expectedSha256 !== undefined && sha256 !== target.expectedSha256) {
       throw new IntegrityError(`${redactUrl(target.url)}: sha256 ${sha256} does not match the index`);
     }
+    const digest = blake2b?.hex();
+    if (digest !== undefined && digest !== target.expectedBlake2b256) {
+      throw new IntegrityError(
+        `${redactUrl(target.url)}: blake2b-256 ${digest} does not match the URL's path`,
+      );
+    }
     return sha256;
   }
 
@@ -335,7 +353,7 @@ export class DownloadCoordinator {
     download: Download,
     body: Readable,
     writer: FileHandle,
-    hash: Hash,
+    hash: { update: (chunk: Buffer) => unknown },
   ): Promise<void> {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       if (download.total !== undefined && download.written + chunk.length > download.total) {

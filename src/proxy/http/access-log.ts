@@ -11,6 +11,9 @@ export interface AccessEntry {
   ms: number;
   /** Where the answer came from: store, memory, upstream, proxy (health, stats, redirects). */
   source?: string;
+  /** Under interception: the host the request was for, and what a stored file was checked against. */
+  host?: string;
+  verifiedBy?: string;
 }
 
 export class ProxyLog {

@@ -67,7 +67,7 @@ export function fileHref(
   return `/files/${upstream}/${project}/${hash ?? NO_HASH}/${encodeURIComponent(filename)}`;
 }
 
-function simpleRoute(segments: string[], upstream: string, prefix: string): Route {
+export function simpleRoute(segments: string[], upstream: string, prefix: string): Route {
   const [project, ...rest] = segments;
   if (project === undefined) return { kind: 'redirect', location: prefix };
   if (project === '' && rest.length === 0) return { kind: 'project-list', upstream, prefix };

@@ -30,9 +30,9 @@ export interface ProxyContext {
   manifest: () => Manifest;
 }
 
-type Source = 'store' | 'memory' | 'upstream' | 'proxy';
+export type Source = 'store' | 'memory' | 'upstream' | 'proxy';
 
-function statusFor(error: unknown): number {
+export function statusFor(error: unknown): number {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof BadRequestError) return 400;
   if (error instanceof UpstreamDeadlineError) return 504;
@@ -42,7 +42,7 @@ function statusFor(error: unknown): number {
   return 500;
 }
 
-function sendText(
+export function sendText(
   res: ServerResponse,
   status: number,
   text: string,

@@ -18,10 +18,19 @@ function isLoopbackLiteral(host: string): boolean {
   return isIP(bare) === 6 && bare === '::1';
 }
 
+function defaultPort(url: URL): number {
+  return url.protocol === 'https:' ? 443 : 80;
+}
+
 export class OriginMap {
   private readonly mapped: ReadonlyMap<string, URL> | undefined;
 
-  /** `testOrigins`: host name -> `http://127.0.0.1:PORT`; omit in a job. */
+  /** Whether a test mapping is in force (then nothing but loopback is ever reached). */
+  get isTestMapping(): boolean {
+    return this.mapped !== undefined;
+  }
+
+  /** `testOrigins`: host name -> `http(s)://127.0.0.1:PORT`; omit in a job. */
   constructor(testOrigins?: Readonly<Record<string, string>>) {
     if (!testOrigins) return;
     const mapped = new Map<string, URL>();
@@ -50,7 +59,7 @@ export class OriginMap {
   tunnelTarget(host: string, port: number): ConnectTarget {
     if (!this.mapped) return { host, port };
     const origin = this.mapped.get(host.toLowerCase());
-    if (origin) return { host: origin.hostname, port: Number(origin.port || 80) };
+    if (origin) return { host: origin.hostname, port: Number(origin.port || defaultPort(origin)) };
     if (isLoopbackLiteral(host)) return { host: host.replace(/^\[|\]$/g, ''), port };
     throw new OriginMapError(`test mapping: ${host} is neither mapped nor loopback; refused`);
   }

@@ -114,6 +114,19 @@ export class PageService {
   }
 
   /**
+   * The page as far as it is known without asking upstream: loaded in this run, or in the store.
+   * Interception uses it for the sha256 of a file a client asks for without the page.
+   */
+  async known(upstream: Upstream, project: string): Promise<ProjectPage | undefined> {
+    const pending = this.loaded.get(`${upstream.name}/${project}`) as
+      | Promise<PageSource<ProjectPage>>
+      | undefined;
+    if (pending) return (await pending.catch(() => undefined))?.value;
+    const stored = await this.options.store.readPage(upstream.name, project);
+    return stored && !stored.absent ? stored.page : undefined;
+  }
+
+  /**
    * Under frozen, a 404 is stored as a "not on this index" record for a while (pip asks for
    * /simple/pip/ on every run for its self-check), so a frozen job stays off the network.
    * Revalidate ignores the record and asks.

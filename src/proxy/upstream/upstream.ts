@@ -5,6 +5,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
+import tls from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { redactUrl, type Upstream } from './upstream-config.js';
 
@@ -16,6 +17,14 @@ export interface UpstreamClientOptions {
   backoffMs?: number;
   maxRedirects?: number;
   onRetry?: (message: string) => void;
+  /**
+   * Where a URL is really fetched: the identity in a job; in tests, the OriginMap sends
+   * https://files.pythonhosted.org/... to a loopback stand-in. Redirects, credentials and logs
+   * keep the URL as given.
+   */
+  mapUrl?: (url: URL) => URL;
+  /** PEM certificates trusted besides Node's roots (a test stand-in's own CA). */
+  extraCa?: string[];
 }
 
 export interface UpstreamResponse {
@@ -102,7 +111,7 @@ export interface RequestOptions {
 
 export class UpstreamClient {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
+  private readonly httpsAgent: https.Agent;
   private readonly timeoutMs: number;
   readonly retries: number;
   private readonly backoffMs: number;
@@ -113,6 +122,11 @@ export class UpstreamClient {
     this.retries = options.retries ?? 3;
     this.backoffMs = options.backoffMs ?? 250;
     this.maxRedirects = options.maxRedirects ?? 5;
+    this.httpsAgent = new https.Agent({
+      keepAlive: true,
+      maxSockets: 32,
+      ...(options.extraCa?.length ? { ca: [...tls.rootCertificates, ...options.extraCa] } : {}),
+    });
   }
 
   /** Exponential backoff with jitter, so clients of a struggling upstream do not retry in step. */
@@ -182,17 +196,25 @@ export class UpstreamClient {
   }
 
   private send(url: string, options: RequestOptions): Promise<IncomingMessage> {
-    const target = new URL(url);
+    const logical = new URL(url);
     const headers: Record<string, string> = { 'user-agent': 'pypi-cache-proxy', ...options.headers };
-    if (options.upstream.authorization && target.origin === new URL(options.upstream.indexUrl).origin) {
+    if (options.upstream.authorization && logical.origin === new URL(options.upstream.indexUrl).origin) {
       headers.authorization = options.upstream.authorization;
+    }
+    let target: URL;
+    try {
+      target = this.options.mapUrl ? this.options.mapUrl(logical) : logical;
+    } catch (error: unknown) {
+      return Promise.reject(new UpstreamError(`${redactUrl(url)}: ${(error as Error).message}`, false));
     }
     const secure = target.protocol === 'https:';
     const request = (secure ? https : http).request;
     return new Promise((resolve, reject) => {
       const req = request(target, {
         method: options.method ?? 'GET',
-        headers,
+        // The certificate is checked against the logical host (a TLS stand-in plays it in tests).
+        ...(secure && target.hostname !== logical.hostname ? { servername: logical.hostname } : {}),
+        headers: target.host !== logical.host ? { host: logical.host, ...headers } : headers,
         agent: secure ? this.httpsAgent : this.httpAgent,
         signal: options.signal,
       });

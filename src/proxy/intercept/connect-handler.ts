@@ -1,0 +1,140 @@
+// The daemon as an HTTP forward proxy (issue 10): `CONNECT host:port`. For an intercepted host
+// the tunnel's TLS is terminated here with the job CA's leaf for that host, and the decrypted
+// requests go to the intercepted-requests server. The client's SNI must name the CONNECT host
+// (no SNI, or another name, fails the handshake), and a client that sends no TLS hello within
+// the handshake timeout is cut off. Every other host gets a plain tunnel: bytes pass both ways,
+// nothing is read or stored, and only to public addresses (tunnel-policy.ts).
+import type http from 'node:http';
+import net, { type Socket } from 'node:net';
+import tls from 'node:tls';
+import type { ProxyLog } from '../http/access-log.js';
+import type { ProxyStats } from '../stats.js';
+import type { InterceptedHost, InterceptHosts } from './intercept-hosts.js';
+import type { JobCa } from './job-ca.js';
+import type { OriginMap } from './origin-map.js';
+import { TunnelRefusedError, tunnelDestination } from './tunnel-policy.js';
+
+export const DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+
+export interface ConnectContext {
+  hosts: InterceptHosts;
+  ca: JobCa;
+  origins: OriginMap;
+  /** Where decrypted tunnels go: createInterceptedRequestServer's server. */
+  requests: http.Server;
+  /** Marks a TLS socket with the host its tunnel was opened for. */
+  mark: (socket: tls.TLSSocket, host: InterceptedHost) => void;
+  stats: ProxyStats;
+  log: ProxyLog;
+  handshakeTimeoutMs?: number;
+}
+
+/** `host:port` of a CONNECT request target (RFC 9110 9.3.6: authority-form only). */
+export function parseConnectTarget(target: string | undefined): { host: string; port: number } | undefined {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(target ?? '');
+  if (!match?.[1] || !match[2]) return undefined;
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return undefined;
+  return { host: match[1].toLowerCase(), port };
+}
+
+function refuse(socket: Socket, status: number, reason: string): void {
+  const body = `${reason}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : status === 400 ? 'Bad Request' : 'Bad Gateway'}\r\n` +
+      `content-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+async function intercept(
+  ctx: ConnectContext,
+  host: InterceptedHost,
+  socket: Socket,
+  head: Buffer,
+): Promise<void> {
+  const leaf = await ctx.ca.leafFor(host.host);
+  const context = tls.createSecureContext({ cert: leaf.certPem, key: leaf.keyPem });
+  socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+  if (head.length > 0) socket.unshift(head);
+  const secure = new tls.TLSSocket(socket, {
+    isServer: true,
+    ALPNProtocols: ['http/1.1'],
+    SNICallback: (servername, done) => {
+      if (servername.toLowerCase().replace(/\.$/, '') === host.host) done(null, context);
+      else done(new Error(`SNI ${servername} does not match CONNECT ${host.host}`));
+    },
+  });
+  const timer = setTimeout(() => {
+    ctx.log.warn(`CONNECT ${host.host}: no TLS handshake within ${timeoutOf(ctx)} ms; closed`);
+    secure.destroy();
+    socket.destroy();
+  }, timeoutOf(ctx));
+  secure.once('secure', () => {
+    clearTimeout(timer);
+    ctx.mark(secure, host);
+    ctx.requests.emit('connection', secure);
+  });
+  secure.on('error', (error: Error) => {
+    clearTimeout(timer);
+    ctx.log.warn(`CONNECT ${host.host}: ${error.message}`);
+    socket.destroy();
+  });
+  secure.once('close', () => clearTimeout(timer));
+}
+
+function timeoutOf(ctx: ConnectContext): number {
+  return ctx.handshakeTimeoutMs ?? DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS;
+}
+
+async function tunnel(
+  ctx: ConnectContext,
+  host: string,
+  port: number,
+  socket: Socket,
+  head: Buffer,
+): Promise<void> {
+  const destination = await tunnelDestination(host, port, ctx.origins);
+  const upstream = net.connect({ host: destination.host, port: destination.port });
+  upstream.once('connect', () => {
+    ctx.stats.connects.tunnelled++;
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    if (head.length > 0) upstream.write(head);
+    socket.pipe(upstream);
+    upstream.pipe(socket);
+  });
+  upstream.once('error', (error: Error) => {
+    if (socket.writable && !upstream.readableDidRead)
+      refuse(socket, 502, `CONNECT ${host}:${port}: ${error.message}`);
+    socket.destroy();
+  });
+  socket.once('error', () => upstream.destroy());
+  socket.once('close', () => upstream.destroy());
+  upstream.once('close', () => socket.destroy());
+}
+
+/** The `connect` listener for the daemon's HTTP server. */
+export function handleConnect(
+  ctx: ConnectContext,
+  req: http.IncomingMessage,
+  socket: Socket,
+  head: Buffer,
+): void {
+  socket.on('error', () => {});
+  const target = parseConnectTarget(req.url);
+  if (!target) {
+    ctx.stats.connects.refused++;
+    refuse(socket, 400, `CONNECT needs host:port, got ${JSON.stringify(String(req.url).slice(0, 100))}`);
+    return;
+  }
+  const host = ctx.hosts.find(target.host, target.port);
+  if (host) ctx.stats.connects.intercepted++;
+  const work = host
+    ? intercept(ctx, host, socket, head)
+    : tunnel(ctx, target.host, target.port, socket, head);
+  work.catch((error: unknown) => {
+    ctx.stats.connects.refused++;
+    const refused = error instanceof TunnelRefusedError;
+    ctx.log.warn(`CONNECT ${target.host}:${target.port} refused: ${(error as Error).message}`);
+    refuse(socket, refused ? 403 : 502, (error as Error).message);
+  });
+}
