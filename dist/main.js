@@ -28,10 +28,10 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-GHHNINCV.js";
+} from "./chunk-6GTSGGHV.js";
 import {
   __name
-} from "./chunk-ERAEHS2B.js";
+} from "./chunk-XZX2B446.js";
 
 // src/action/restore.ts
 import { mkdir, rm } from "node:fs/promises";

@@ -15,12 +15,12 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-GHHNINCV.js";
+} from "./chunk-6GTSGGHV.js";
 import {
   __name,
   countStoredFiles,
   pruneStoreToManifest
-} from "./chunk-ERAEHS2B.js";
+} from "./chunk-XZX2B446.js";
 
 // src/action/save.ts
 import { readFileSync } from "node:fs";

@@ -9,7 +9,7 @@ import {
   __toESM,
   credentialsEnvName,
   readManifest
-} from "./chunk-ERAEHS2B.js";
+} from "./chunk-XZX2B446.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

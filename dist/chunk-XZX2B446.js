@@ -13,6 +13,14 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
@@ -40,6 +48,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // src/proxy/store/manifest.ts
 import { readdir, readFile as readFile3, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
@@ -405,9 +414,11 @@ var DEFAULT_SHUTDOWN_GRACE_MS = 5e3;
 export {
   __name,
   __require,
+  __esm,
   __commonJS,
   __export,
   __toESM,
+  __toCommonJS,
   DEFAULT_SHUTDOWN_GRACE_MS,
   normalizeProjectName,
   isValidProjectName,
