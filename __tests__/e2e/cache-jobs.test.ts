@@ -312,7 +312,47 @@ describe('save policies and backends', () => {
       runnerTemp: temp,
     });
     jobs.push(second);
-    expect((await second.runMain()).outputs['cache-hit']).toBe('true');
+    const secondMain = await second.runMain();
+    expect(secondMain.outputs['cache-hit']).toBe('true');
+    expect(snapshotFolder(jobPipCache(temp))).toEqual(saved);
+    await second.runPost();
+
+    // Branch scope on the shared folder (issue 9, case 8). A pull request into main reads
+    // main's entry; what it saves (its own lockfile, under its merge ref) main never reads.
+    const onRef = (ref: string, eventPayload: object) => {
+      const created = new RunnerJob({
+        workspace,
+        inputs: { installer: 'pip', ...inputs },
+        env,
+        runnerTemp: temp,
+        ref,
+        eventName: ref.startsWith('refs/pull/') ? 'pull_request' : 'push',
+        eventPayload,
+      });
+      jobs.push(created);
+      return created;
+    };
+    const repository = { default_branch: 'main' };
+    writeFileSync(
+      join(workspace, 'requirements.txt'),
+      '# local\ntiny-util==0.3.0\n# bumped on the pull request\n',
+    );
+    const pr = onRef('refs/pull/7/merge', {
+      repository,
+      pull_request: { base: { ref: 'main' }, head: { ref: 'bump' } },
+    });
+    const prMain = await pr.runMain();
+    expect(prMain.stdout).toContain(
+      'Local cache scope: entries saved on refs/pull/7/merge, then refs/heads/main; a save goes to refs/pull/7/merge.',
+    );
+    expect(prMain.outputs['cache-matched-key']).toBe(secondMain.outputs['cache-matched-key']);
+    writeFileSync(join(jobPipCache(temp), 'from-the-pull-request'), 'x');
+    expect((await pr.runPost()).stdout).toContain(': saved.');
+
+    const mainAfter = await onRef('refs/heads/main', { repository }).runMain();
+    // Not the pull request's exact entry: main's own older one, as a fallback.
+    expect(mainAfter.outputs['cache-hit']).toBe('false');
+    expect(mainAfter.outputs['cache-matched-key']).toBe(secondMain.outputs['cache-matched-key']);
     expect(snapshotFolder(jobPipCache(temp))).toEqual(saved);
   });
 

@@ -100,12 +100,23 @@ async function restoreIfReadable(
     return { matchedKey: undefined };
   }
   core.info(`Restoring ${paths.join(', ')} with key ${plan.key} from the ${backend.name} cache`);
+  if (backend instanceof LocalCacheBackend) logLocalScope(backend);
   const started = Date.now();
   // Every generation of the key first (newest wins), then the fallback prefix.
   const lookup = generationPrefix(plan.key);
   const restored = await backend.restore(paths, lookup, [lookup, ...plan.restoreKeys]);
   if (restored.problem) core.warning(`Cache not restored: ${restored.problem}. The job goes on without it.`);
   return { ...restored, ms: Date.now() - started };
+}
+
+/** The refs whose entries the local folder may give this run, and what narrowed them. */
+function logLocalScope(backend: LocalCacheBackend): void {
+  const { ownRef, restoreRefs, notes } = backend.scope;
+  for (const note of notes) core.info(note);
+  if (ownRef)
+    core.info(
+      `Local cache scope: entries saved on ${restoreRefs.join(', then ')}; a save goes to ${ownRef}.`,
+    );
 }
 
 /** Everything that decides what is cached and under which key. */

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { readCacheMode } from '../backend/cache-mode.js';
+import { readDefaultBranch } from '../backend/cache-scope.js';
 import { chooseBackend } from '../backend/choose.js';
 import { INSTALLERS } from '../installers/installers.js';
 import { generationKey } from '../key/generation.js';
@@ -105,16 +105,6 @@ export function skipReason(policy: SavePolicy, env: NodeJS.ProcessEnv): string |
     return `'save: default-branch' and ${env.GITHUB_REF ?? 'this ref'} is not refs/heads/${defaultBranch}`;
   }
   return undefined;
-}
-
-function readDefaultBranch(eventPath: string | undefined): string | undefined {
-  if (!eventPath) return undefined;
-  try {
-    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as { repository?: { default_branch?: string } };
-    return event.repository?.default_branch;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Keeps only what this job used, so the entry never grows past one job's needs. */

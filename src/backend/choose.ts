@@ -1,6 +1,7 @@
 import { joinPath, type Platform, userCacheDir } from '../system/platform.js';
 import { ActionsCacheBackend } from './actions.js';
 import type { CacheBackend } from './backend.js';
+import { readCacheScope } from './cache-scope.js';
 import { LocalCacheBackend } from './local.js';
 
 export type BackendChoice = 'auto' | 'actions' | 'local';
@@ -13,7 +14,7 @@ export function chooseBackend(
 ): CacheBackend {
   const useActions = choice === 'actions' || (choice === 'auto' && ActionsCacheBackend.isAvailable());
   if (useActions) return new ActionsCacheBackend();
-  return new LocalCacheBackend(localCacheDir ?? defaultLocalCacheDir(platform));
+  return new LocalCacheBackend(localCacheDir ?? defaultLocalCacheDir(platform), readCacheScope(platform.env));
 }
 
 export function defaultLocalCacheDir(platform: Platform): string {

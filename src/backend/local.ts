@@ -4,10 +4,17 @@ import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'n
 import { join } from 'node:path';
 import * as tar from 'tar';
 import { type CacheBackend, errorMessage, type RestoreOutcome, type SaveOutcome } from './backend.js';
+import type { CacheScope } from './cache-scope.js';
 
 // Archives in a folder: for self-hosted runners with a persistent disk, and for running the
 // action outside GitHub. The same matching rules as the cache service: the exact key, then
-// each restore key as a prefix, newest first; and the list of paths must be the same.
+// the key as a prefix, then each restore key as a prefix, newest first; the list of paths must
+// be the same; and the same scopes (cache-scope.ts): each entry records the ref that saved it,
+// and a restore searches its own ref first, then its base branch, then the default branch.
+//
+// Entries saved before scopes were recorded name no ref: nothing says whether a pull request
+// saved them, so they are never restored (a miss, as after a key change) and go first when the
+// folder is full, since nothing uses them again.
 //
 // Layout: <dir>/<id>.tar holds one top-level folder per path ("0/", "1/", ...) and
 // <dir>/<id>.json describes it. The .json is written last, so an entry without one is an
@@ -21,6 +28,8 @@ export const LOCAL_CACHE_LIMIT_BYTES = 10 * 1024 ** 3;
 interface EntryRecord {
   key: string;
   version: string;
+  /** The ref that saved it (GITHUB_REF, '' outside Actions); absent on entries from before scopes. */
+  scope?: string;
   createdAt: number;
   size: number;
 }
@@ -34,6 +43,7 @@ export class LocalCacheBackend implements CacheBackend {
 
   constructor(
     readonly dir: string,
+    readonly scope: CacheScope,
     private readonly limitBytes = LOCAL_CACHE_LIMIT_BYTES,
   ) {}
 
@@ -51,7 +61,13 @@ export class LocalCacheBackend implements CacheBackend {
   }
 
   async save(paths: string[], key: string): Promise<SaveOutcome> {
-    const record: EntryRecord = { key, version: pathsVersion(paths), createdAt: Date.now(), size: 0 };
+    const record: EntryRecord = {
+      key,
+      version: pathsVersion(paths),
+      scope: this.scope.ownRef,
+      createdAt: Date.now(),
+      size: 0,
+    };
     const id = entryId(record);
     if (existsSync(join(this.dir, `${id}.json`))) {
       return { status: 'exists', message: `an entry with key ${key} is already in ${this.dir}` };
@@ -71,14 +87,21 @@ export class LocalCacheBackend implements CacheBackend {
     }
   }
 
+  /** Every step of the search on one ref before the next ref: own ref, base, default branch. */
   private findEntry(entries: EntryRecord[], version: string, key: string, restoreKeys: string[]) {
-    const candidates = entries
+    const usable = entries
       .filter((entry) => entry.version === version)
       .sort((a, b) => b.createdAt - a.createdAt);
-    return (
-      candidates.find((entry) => entry.key === key) ??
-      restoreKeys.map((prefix) => candidates.find((entry) => entry.key.startsWith(prefix))).find(Boolean)
-    );
+    for (const ref of this.scope.restoreRefs) {
+      const candidates = usable.filter((entry) => entry.scope === ref);
+      const found =
+        candidates.find((entry) => entry.key === key) ??
+        [key, ...restoreKeys]
+          .map((prefix) => candidates.find((entry) => entry.key.startsWith(prefix)))
+          .find(Boolean);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   private async entries(): Promise<StoredEntry[]> {
@@ -117,8 +140,11 @@ function pathsVersion(paths: string[]): string {
   return createHash('sha256').update(paths.join('\n')).digest('hex');
 }
 
-function entryId(entry: Pick<EntryRecord, 'key' | 'version'>): string {
-  return createHash('sha256').update(`${entry.key}\n${entry.version}`).digest('hex').slice(0, 32);
+/** One entry per key, paths and ref: two refs may each save the same key, as on the service. */
+function entryId(entry: Pick<EntryRecord, 'key' | 'version' | 'scope'>): string {
+  // Without a scope, the id of an entry saved before scopes were recorded.
+  const scoped = entry.scope === undefined ? '' : `\n${entry.scope}`;
+  return createHash('sha256').update(`${entry.key}\n${entry.version}${scoped}`).digest('hex').slice(0, 32);
 }
 
 async function createArchive(file: string, paths: string[]): Promise<void> {
