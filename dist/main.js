@@ -28,7 +28,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-6GTSGGHV.js";
+} from "./chunk-PVDY3M55.js";
 import {
   __name
 } from "./chunk-XZX2B446.js";
@@ -298,6 +298,7 @@ async function restoreIfReadable(backend, paths, plan, env) {
     return { matchedKey: void 0 };
   }
   info(`Restoring ${paths.join(", ")} with key ${plan.key} from the ${backend.name} cache`);
+  if (backend instanceof LocalCacheBackend) logLocalScope(backend);
   const started = Date.now();
   const lookup = generationPrefix(plan.key);
   const restored = await backend.restore(paths, lookup, [lookup, ...plan.restoreKeys]);
@@ -305,6 +306,15 @@ async function restoreIfReadable(backend, paths, plan, env) {
   return { ...restored, ms: Date.now() - started };
 }
 __name(restoreIfReadable, "restoreIfReadable");
+function logLocalScope(backend) {
+  const { ownRef, restoreRefs, notes } = backend.scope;
+  for (const note of notes) info(note);
+  if (ownRef)
+    info(
+      `Local cache scope: entries saved on ${restoreRefs.join(", then ")}; a save goes to ${ownRef}.`
+    );
+}
+__name(logLocalScope, "logLocalScope");
 async function planCache(inputs, platform) {
   const workspace = platform.env.GITHUB_WORKSPACE || process.cwd();
   const files = findDependencyFiles(workspace, inputs.dependencyFiles);

@@ -12,18 +12,16 @@ import {
   loadMainState,
   measureFolders,
   readCacheMode,
+  readDefaultBranch,
   stopJobProxy,
   summary,
   warning
-} from "./chunk-6GTSGGHV.js";
+} from "./chunk-PVDY3M55.js";
 import {
   __name,
   countStoredFiles,
   pruneStoreToManifest
 } from "./chunk-XZX2B446.js";
-
-// src/action/save.ts
-import { readFileSync } from "node:fs";
 
 // src/action/summary.ts
 async function writeJobSummary(state, save, proxy) {
@@ -145,16 +143,6 @@ function skipReason(policy, env) {
   return void 0;
 }
 __name(skipReason, "skipReason");
-function readDefaultBranch(eventPath) {
-  if (!eventPath) return void 0;
-  try {
-    const event = JSON.parse(readFileSync(eventPath, "utf8"));
-    return event.repository?.default_branch;
-  } catch {
-    return void 0;
-  }
-}
-__name(readDefaultBranch, "readDefaultBranch");
 async function pruneProxyStore(storeDir, proxy) {
   if (!proxy?.manifest) {
     warning("The proxy left no record of what the job used: its whole store is saved.");

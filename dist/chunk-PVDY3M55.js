@@ -31764,6 +31764,52 @@ function joinPath(os9) {
 }
 __name(joinPath, "joinPath");
 
+// src/backend/cache-scope.ts
+import { readFileSync } from "node:fs";
+function readCacheScope(env) {
+  const ownRef = env.GITHUB_REF?.trim() ?? "";
+  if (!ownRef) {
+    return {
+      ownRef: "",
+      restoreRefs: [""],
+      notes: [
+        "GITHUB_REF is not set: the local cache is shared only with other runs outside GitHub Actions."
+      ]
+    };
+  }
+  const event = readEvent(env.GITHUB_EVENT_PATH);
+  const notes = [];
+  const baseBranch = env.GITHUB_BASE_REF?.trim() || event?.pull_request?.base?.ref?.trim();
+  const defaultBranch = event?.repository?.default_branch?.trim();
+  if (!defaultBranch) {
+    notes.push(
+      `The default branch is unknown (${env.GITHUB_EVENT_PATH ? `${env.GITHUB_EVENT_PATH} has no repository.default_branch` : "GITHUB_EVENT_PATH is not set"}): entries saved on it are not restored.`
+    );
+  }
+  const refs = [ownRef, branchRef(baseBranch), branchRef(defaultBranch)];
+  const restoreRefs = refs.filter((ref, index) => !!ref && refs.indexOf(ref) === index);
+  return { ownRef, restoreRefs, notes };
+}
+__name(readCacheScope, "readCacheScope");
+function readDefaultBranch(eventPath) {
+  return readEvent(eventPath)?.repository?.default_branch?.trim() || void 0;
+}
+__name(readDefaultBranch, "readDefaultBranch");
+function branchRef(branch) {
+  if (!branch) return void 0;
+  return branch.startsWith("refs/") ? branch : `refs/heads/${branch}`;
+}
+__name(branchRef, "branchRef");
+function readEvent(eventPath) {
+  if (!eventPath) return void 0;
+  try {
+    return JSON.parse(readFileSync(eventPath, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+__name(readEvent, "readEvent");
+
 // src/backend/local.ts
 import { createHash } from "node:crypto";
 import { existsSync as existsSync2 } from "node:fs";
@@ -34856,11 +34902,13 @@ __name(errorMessage, "errorMessage");
 // src/backend/local.ts
 var LOCAL_CACHE_LIMIT_BYTES = 10 * 1024 ** 3;
 var LocalCacheBackend = class {
-  constructor(dir, limitBytes = LOCAL_CACHE_LIMIT_BYTES) {
+  constructor(dir, scope, limitBytes = LOCAL_CACHE_LIMIT_BYTES) {
     this.dir = dir;
+    this.scope = scope;
     this.limitBytes = limitBytes;
   }
   dir;
+  scope;
   limitBytes;
   static {
     __name(this, "LocalCacheBackend");
@@ -34879,7 +34927,13 @@ var LocalCacheBackend = class {
     }
   }
   async save(paths, key) {
-    const record = { key, version: pathsVersion(paths), createdAt: Date.now(), size: 0 };
+    const record = {
+      key,
+      version: pathsVersion(paths),
+      scope: this.scope.ownRef,
+      createdAt: Date.now(),
+      size: 0
+    };
     const id = entryId(record);
     if (existsSync2(join3(this.dir, `${id}.json`))) {
       return { status: "exists", message: `an entry with key ${key} is already in ${this.dir}` };
@@ -34899,9 +34953,15 @@ var LocalCacheBackend = class {
       return { status: "failed", message: errorMessage(error2) };
     }
   }
+  /** Every step of the search on one ref before the next ref: own ref, base, default branch. */
   findEntry(entries, version3, key, restoreKeys) {
-    const candidates = entries.filter((entry) => entry.version === version3).sort((a, b2) => b2.createdAt - a.createdAt);
-    return candidates.find((entry) => entry.key === key) ?? restoreKeys.map((prefix2) => candidates.find((entry) => entry.key.startsWith(prefix2))).find(Boolean);
+    const usable = entries.filter((entry) => entry.version === version3).sort((a, b2) => b2.createdAt - a.createdAt);
+    for (const ref of this.scope.restoreRefs) {
+      const candidates = usable.filter((entry) => entry.scope === ref);
+      const found = candidates.find((entry) => entry.key === key) ?? [key, ...restoreKeys].map((prefix2) => candidates.find((entry) => entry.key.startsWith(prefix2))).find(Boolean);
+      if (found) return found;
+    }
+    return void 0;
   }
   async entries() {
     if (!existsSync2(this.dir)) return [];
@@ -34936,8 +34996,10 @@ function pathsVersion(paths) {
 }
 __name(pathsVersion, "pathsVersion");
 function entryId(entry) {
+  const scoped = entry.scope === void 0 ? "" : `
+${entry.scope}`;
   return createHash("sha256").update(`${entry.key}
-${entry.version}`).digest("hex").slice(0, 32);
+${entry.version}${scoped}`).digest("hex").slice(0, 32);
 }
 __name(entryId, "entryId");
 async function createArchive(file, paths) {
@@ -74625,26 +74687,26 @@ __name(saveCache, "saveCache");
 
 // node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
 var import_runtime_rpc = __toESM(require_commonjs2(), 1);
-var import_runtime326 = __toESM(require_commonjs(), 1);
 var import_runtime327 = __toESM(require_commonjs(), 1);
 var import_runtime328 = __toESM(require_commonjs(), 1);
 var import_runtime329 = __toESM(require_commonjs(), 1);
 var import_runtime330 = __toESM(require_commonjs(), 1);
+var import_runtime331 = __toESM(require_commonjs(), 1);
 
 // node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
-var import_runtime320 = __toESM(require_commonjs(), 1);
 var import_runtime321 = __toESM(require_commonjs(), 1);
 var import_runtime322 = __toESM(require_commonjs(), 1);
 var import_runtime323 = __toESM(require_commonjs(), 1);
 var import_runtime324 = __toESM(require_commonjs(), 1);
+var import_runtime325 = __toESM(require_commonjs(), 1);
 
 // node_modules/@actions/cache/lib/generated/results/entities/v1/cachescope.js
-var import_runtime314 = __toESM(require_commonjs(), 1);
 var import_runtime315 = __toESM(require_commonjs(), 1);
 var import_runtime316 = __toESM(require_commonjs(), 1);
 var import_runtime317 = __toESM(require_commonjs(), 1);
 var import_runtime318 = __toESM(require_commonjs(), 1);
-var CacheScope$Type = class extends import_runtime318.MessageType {
+var import_runtime319 = __toESM(require_commonjs(), 1);
+var CacheScope$Type = class extends import_runtime319.MessageType {
   static {
     __name(this, "CacheScope$Type");
   }
@@ -74668,9 +74730,9 @@ var CacheScope$Type = class extends import_runtime318.MessageType {
   }
   create(value) {
     const message = { scope: "", permission: "0" };
-    globalThis.Object.defineProperty(message, import_runtime317.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime318.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime316.reflectionMergePartial)(this, message, value);
+      (0, import_runtime317.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -74692,26 +74754,26 @@ var CacheScope$Type = class extends import_runtime318.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime315.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime316.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.scope !== "")
-      writer.tag(1, import_runtime314.WireType.LengthDelimited).string(message.scope);
+      writer.tag(1, import_runtime315.WireType.LengthDelimited).string(message.scope);
     if (message.permission !== "0")
-      writer.tag(2, import_runtime314.WireType.Varint).int64(message.permission);
+      writer.tag(2, import_runtime315.WireType.Varint).int64(message.permission);
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime315.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime316.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
 var CacheScope = new CacheScope$Type();
 
 // node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
-var CacheMetadata$Type = class extends import_runtime324.MessageType {
+var CacheMetadata$Type = class extends import_runtime325.MessageType {
   static {
     __name(this, "CacheMetadata$Type");
   }
@@ -74729,9 +74791,9 @@ var CacheMetadata$Type = class extends import_runtime324.MessageType {
   }
   create(value) {
     const message = { repositoryId: "0", scope: [] };
-    globalThis.Object.defineProperty(message, import_runtime323.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime324.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime322.reflectionMergePartial)(this, message, value);
+      (0, import_runtime323.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -74753,26 +74815,26 @@ var CacheMetadata$Type = class extends import_runtime324.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime321.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime322.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.repositoryId !== "0")
-      writer.tag(1, import_runtime320.WireType.Varint).int64(message.repositoryId);
+      writer.tag(1, import_runtime321.WireType.Varint).int64(message.repositoryId);
     for (let i = 0; i < message.scope.length; i++)
-      CacheScope.internalBinaryWrite(message.scope[i], writer.tag(2, import_runtime320.WireType.LengthDelimited).fork(), options).join();
+      CacheScope.internalBinaryWrite(message.scope[i], writer.tag(2, import_runtime321.WireType.LengthDelimited).fork(), options).join();
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime321.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime322.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
 var CacheMetadata = new CacheMetadata$Type();
 
 // node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
-var CreateCacheEntryRequest$Type = class extends import_runtime330.MessageType {
+var CreateCacheEntryRequest$Type = class extends import_runtime331.MessageType {
   static {
     __name(this, "CreateCacheEntryRequest$Type");
   }
@@ -74797,9 +74859,9 @@ var CreateCacheEntryRequest$Type = class extends import_runtime330.MessageType {
   }
   create(value) {
     const message = { key: "", version: "" };
-    globalThis.Object.defineProperty(message, import_runtime329.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime330.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime328.reflectionMergePartial)(this, message, value);
+      (0, import_runtime329.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -74825,26 +74887,26 @@ var CreateCacheEntryRequest$Type = class extends import_runtime330.MessageType {
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime327.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime328.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime326.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime327.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime326.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime327.WireType.LengthDelimited).string(message.key);
     if (message.version !== "")
-      writer.tag(3, import_runtime326.WireType.LengthDelimited).string(message.version);
+      writer.tag(3, import_runtime327.WireType.LengthDelimited).string(message.version);
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime327.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime328.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
 var CreateCacheEntryRequest = new CreateCacheEntryRequest$Type();
-var CreateCacheEntryResponse$Type = class extends import_runtime330.MessageType {
+var CreateCacheEntryResponse$Type = class extends import_runtime331.MessageType {
   static {
     __name(this, "CreateCacheEntryResponse$Type");
   }
@@ -74875,9 +74937,9 @@ var CreateCacheEntryResponse$Type = class extends import_runtime330.MessageType 
   }
   create(value) {
     const message = { ok: false, signedUploadUrl: "", message: "" };
-    globalThis.Object.defineProperty(message, import_runtime329.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime330.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime328.reflectionMergePartial)(this, message, value);
+      (0, import_runtime329.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -74903,26 +74965,26 @@ var CreateCacheEntryResponse$Type = class extends import_runtime330.MessageType 
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime327.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime328.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime326.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime327.WireType.Varint).bool(message.ok);
     if (message.signedUploadUrl !== "")
-      writer.tag(2, import_runtime326.WireType.LengthDelimited).string(message.signedUploadUrl);
+      writer.tag(2, import_runtime327.WireType.LengthDelimited).string(message.signedUploadUrl);
     if (message.message !== "")
-      writer.tag(3, import_runtime326.WireType.LengthDelimited).string(message.message);
+      writer.tag(3, import_runtime327.WireType.LengthDelimited).string(message.message);
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime327.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime328.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
 var CreateCacheEntryResponse = new CreateCacheEntryResponse$Type();
-var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime330.MessageType {
+var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime331.MessageType {
   static {
     __name(this, "FinalizeCacheEntryUploadRequest$Type");
   }
@@ -74954,9 +75016,9 @@ var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime330.Messa
   }
   create(value) {
     const message = { key: "", sizeBytes: "0", version: "" };
-    globalThis.Object.defineProperty(message, import_runtime329.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime330.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime328.reflectionMergePartial)(this, message, value);
+      (0, import_runtime329.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -74986,28 +75048,28 @@ var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime330.Messa
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime327.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime328.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime326.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime327.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime326.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime327.WireType.LengthDelimited).string(message.key);
     if (message.sizeBytes !== "0")
-      writer.tag(3, import_runtime326.WireType.Varint).int64(message.sizeBytes);
+      writer.tag(3, import_runtime327.WireType.Varint).int64(message.sizeBytes);
     if (message.version !== "")
-      writer.tag(4, import_runtime326.WireType.LengthDelimited).string(message.version);
+      writer.tag(4, import_runtime327.WireType.LengthDelimited).string(message.version);
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime327.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime328.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
 var FinalizeCacheEntryUploadRequest = new FinalizeCacheEntryUploadRequest$Type();
-var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime330.MessageType {
+var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime331.MessageType {
   static {
     __name(this, "FinalizeCacheEntryUploadResponse$Type");
   }
@@ -75038,9 +75100,9 @@ var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime330.Mess
   }
   create(value) {
     const message = { ok: false, entryId: "0", message: "" };
-    globalThis.Object.defineProperty(message, import_runtime329.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime330.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime328.reflectionMergePartial)(this, message, value);
+      (0, import_runtime329.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -75066,26 +75128,26 @@ var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime330.Mess
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime327.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime328.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime326.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime327.WireType.Varint).bool(message.ok);
     if (message.entryId !== "0")
-      writer.tag(2, import_runtime326.WireType.Varint).int64(message.entryId);
+      writer.tag(2, import_runtime327.WireType.Varint).int64(message.entryId);
     if (message.message !== "")
-      writer.tag(3, import_runtime326.WireType.LengthDelimited).string(message.message);
+      writer.tag(3, import_runtime327.WireType.LengthDelimited).string(message.message);
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime327.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime328.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
 var FinalizeCacheEntryUploadResponse = new FinalizeCacheEntryUploadResponse$Type();
-var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime330.MessageType {
+var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime331.MessageType {
   static {
     __name(this, "GetCacheEntryDownloadURLRequest$Type");
   }
@@ -75118,9 +75180,9 @@ var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime330.Messa
   }
   create(value) {
     const message = { key: "", restoreKeys: [], version: "" };
-    globalThis.Object.defineProperty(message, import_runtime329.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime330.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime328.reflectionMergePartial)(this, message, value);
+      (0, import_runtime329.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -75150,28 +75212,28 @@ var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime330.Messa
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime327.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime328.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime326.WireType.LengthDelimited).fork(), options).join();
+      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime327.WireType.LengthDelimited).fork(), options).join();
     if (message.key !== "")
-      writer.tag(2, import_runtime326.WireType.LengthDelimited).string(message.key);
+      writer.tag(2, import_runtime327.WireType.LengthDelimited).string(message.key);
     for (let i = 0; i < message.restoreKeys.length; i++)
-      writer.tag(3, import_runtime326.WireType.LengthDelimited).string(message.restoreKeys[i]);
+      writer.tag(3, import_runtime327.WireType.LengthDelimited).string(message.restoreKeys[i]);
     if (message.version !== "")
-      writer.tag(4, import_runtime326.WireType.LengthDelimited).string(message.version);
+      writer.tag(4, import_runtime327.WireType.LengthDelimited).string(message.version);
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime327.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime328.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
 var GetCacheEntryDownloadURLRequest = new GetCacheEntryDownloadURLRequest$Type();
-var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime330.MessageType {
+var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime331.MessageType {
   static {
     __name(this, "GetCacheEntryDownloadURLResponse$Type");
   }
@@ -75202,9 +75264,9 @@ var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime330.Mess
   }
   create(value) {
     const message = { ok: false, signedDownloadUrl: "", matchedKey: "" };
-    globalThis.Object.defineProperty(message, import_runtime329.MESSAGE_TYPE, { enumerable: false, value: this });
+    globalThis.Object.defineProperty(message, import_runtime330.MESSAGE_TYPE, { enumerable: false, value: this });
     if (value !== void 0)
-      (0, import_runtime328.reflectionMergePartial)(this, message, value);
+      (0, import_runtime329.reflectionMergePartial)(this, message, value);
     return message;
   }
   internalBinaryRead(reader, length, options, target) {
@@ -75230,21 +75292,21 @@ var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime330.Mess
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
           if (u2 !== false)
-            (u2 === true ? import_runtime327.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
+            (u2 === true ? import_runtime328.UnknownFieldHandler.onRead : u2)(this.typeName, message, fieldNo, wireType, d);
       }
     }
     return message;
   }
   internalBinaryWrite(message, writer, options) {
     if (message.ok !== false)
-      writer.tag(1, import_runtime326.WireType.Varint).bool(message.ok);
+      writer.tag(1, import_runtime327.WireType.Varint).bool(message.ok);
     if (message.signedDownloadUrl !== "")
-      writer.tag(2, import_runtime326.WireType.LengthDelimited).string(message.signedDownloadUrl);
+      writer.tag(2, import_runtime327.WireType.LengthDelimited).string(message.signedDownloadUrl);
     if (message.matchedKey !== "")
-      writer.tag(3, import_runtime326.WireType.LengthDelimited).string(message.matchedKey);
+      writer.tag(3, import_runtime327.WireType.LengthDelimited).string(message.matchedKey);
     let u2 = options.writeUnknownFields;
     if (u2 !== false)
-      (u2 == true ? import_runtime327.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
+      (u2 == true ? import_runtime328.UnknownFieldHandler.onWrite : u2)(this.typeName, message, writer);
     return writer;
   }
 };
@@ -76276,7 +76338,7 @@ var ActionsCacheBackend = class {
 function chooseBackend(choice, localCacheDir, platform2) {
   const useActions = choice === "actions" || choice === "auto" && ActionsCacheBackend.isAvailable();
   if (useActions) return new ActionsCacheBackend();
-  return new LocalCacheBackend(localCacheDir ?? defaultLocalCacheDir(platform2));
+  return new LocalCacheBackend(localCacheDir ?? defaultLocalCacheDir(platform2), readCacheScope(platform2.env));
 }
 __name(chooseBackend, "chooseBackend");
 function defaultLocalCacheDir(platform2) {
@@ -76789,7 +76851,7 @@ __name(isPublicPypiHost, "isPublicPypiHost");
 
 // src/proxy/launcher.ts
 import { spawn as spawn2 } from "node:child_process";
-import { existsSync as existsSync6, openSync as openSync4, readFileSync } from "node:fs";
+import { existsSync as existsSync6, openSync as openSync4, readFileSync as readFileSync2 } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile2 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 var PROXY_NODE_FLAGS = ["--max-semi-space-size=1"];
@@ -76854,7 +76916,7 @@ __name(isRunning, "isRunning");
 function isProxyProcess(pid, storeDir) {
   let argv;
   try {
-    argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    argv = readFileSync2(`/proc/${pid}/cmdline`, "utf8").split("\0");
   } catch {
     return !existsSync6("/proc/self/cmdline");
   }
@@ -76905,7 +76967,7 @@ function killQuietly(pid, signal) {
 __name(killQuietly, "killQuietly");
 function tail(file, lines = 10) {
   try {
-    return readFileSync(file, "utf8").trim().split(/\r?\n/).slice(-lines).join("\n") || "(no output)";
+    return readFileSync2(file, "utf8").trim().split(/\r?\n/).slice(-lines).join("\n") || "(no output)";
   } catch {
     return "(no output)";
   }
@@ -77061,6 +77123,7 @@ export {
   currentPlatform,
   osKeyName,
   joinPath,
+  readDefaultBranch,
   LocalCacheBackend,
   chooseBackend,
   findOnPath,
