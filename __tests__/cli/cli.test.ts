@@ -1,42 +1,11 @@
 // The bundled command line (dist/proxy.js, run `npm run build` first) as a child process.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PIP_ACCEPT, removeDir, request, tempDir } from '../proxy/harness.js';
 import { FakePypi } from '../support/fake-pypi.js';
 import { buildWheels } from '../support/wheels.js';
-
-const CLI = resolve('dist/proxy.js');
-
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[]): { child: ReturnType<typeof spawn>; exited: Promise<Exit> } {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise<Exit>((done) => child.on('close', (code) => done({ code, stdout, stderr })));
-  return { child, exited };
-}
-
-async function waitForFile(path: string, ms = 10_000): Promise<string> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (existsSync(path)) return readFile(path, 'utf8');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${path} did not appear`);
-}
+import { CLI, runCli, waitForFile } from './cli-process.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -104,7 +73,13 @@ test('serves after --ready-file appears; SIGTERM exits 0 and writes the manifest
     child.kill('SIGTERM');
     const { code, stdout } = await exited;
     expect(code).toBe(0);
-    expect(stdout).toContain(url);
+    // Issue 13: the start-up line says the store, the policy and the upstream; one line on exit.
+    expect(stdout).toContain(
+      `listening on ${url} (index ${url}/simple/); store ${storeDir}; index policy revalidate; upstream pypi=${pypi.indexUrl}`,
+    );
+    expect(stdout).toMatch(
+      /served 1 requests: 0 from the store \(0 B\), 1 fetched from upstream \(\d+(\.\d)? [KM]?B\), 0 revalidated \(304\), 0 errors/,
+    );
     const manifest = JSON.parse(await readFile(join(storeDir, 'manifest.json'), 'utf8'));
     expect(manifest.pages).toEqual([{ upstream: 'pypi', project: 'demo' }]);
     const log = (await readFile(logFile, 'utf8'))

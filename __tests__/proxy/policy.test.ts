@@ -42,6 +42,10 @@ describe('index policy', () => {
     expect(stack.pypi.requests).toHaveLength(1);
     expect(stack.pypi.requests[0]?.headers['if-none-match']).toMatch(/^".+"$/);
     expect(stack.pypi.requests[0]?.status).toBe(304);
+    // Issue 13: a 304 is a request to upstream but no download.
+    const stats = stack.proxy.stats();
+    // The second answer came from memory without asking; the first asked (304).
+    expect(stats).toMatchObject({ revalidated: 1, fetchedUpstream: 0, upstreamBytes: 0, servedFromStore: 1 });
   });
 
   test('revalidate sees new uploads; frozen answers from the store without asking', async () => {

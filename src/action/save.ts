@@ -132,9 +132,11 @@ async function pruneInstallerCaches(state: MainState): Promise<void> {
 
 function proxyLogLine({ stats }: StoppedProxy): string {
   if (!stats) return '';
+  // "0 B not downloaded again" says nothing: the clause appears only when the store served bytes.
+  const saved = stats.storeBytes > 0 ? `, ${formatBytes(stats.storeBytes)} not downloaded again` : '';
   return (
     `PyPI proxy: ${stats.requests} requests, ${stats.servedFromStore} from the store, ` +
-    `${stats.fetchedUpstream} from upstream (${formatBytes(stats.upstreamBytes)}), ` +
-    `${formatBytes(stats.storeBytes)} not downloaded again, ${stats.errors} errors.`
+    `${stats.fetchedUpstream} fetched from upstream (${formatBytes(stats.upstreamBytes)}), ` +
+    `${stats.revalidated} revalidated (304, nothing downloaded)${saved}, ${stats.errors} errors.`
   );
 }

@@ -56,6 +56,7 @@ function proxyRows(url: string, policy: string, proxy: StoppedProxy | undefined)
     ['Requests served', String(stats.requests)],
     ['From the store', String(stats.servedFromStore)],
     ['From upstream', `${stats.fetchedUpstream} requests, ${formatBytes(stats.upstreamBytes)}`],
+    ['Revalidated (304)', `${stats.revalidated} requests, nothing downloaded`],
     ['Bytes saved', formatBytes(stats.storeBytes)],
   ];
 }

@@ -2,14 +2,42 @@
 // SIGINT: what is under way gets a short grace period, the rest a 503, the manifest is
 // written, exit code 0. A second signal exits at once with code 1.
 import { rename, writeFile } from 'node:fs/promises';
-import { readPinsFile, startProxy, UpstreamConfigError } from '../proxy/index.js';
+import { type Pins, readPinsFile, StoreDirError, startProxy, UpstreamConfigError } from '../proxy/index.js';
 import { HELP, type ProxyArgs, parseProxyArgs, UsageError } from './proxy-args.js';
+import { exitLine, startLine } from './proxy-report.js';
 
 /** Written next to the target and renamed, so a poller never reads half a URL. */
 async function writeReadyFile(path: string, url: string): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, url);
   await rename(temp, path);
+}
+
+/** The pins file, or a UsageError naming --pins, the path and what the file must hold. */
+async function readPins(path: string): Promise<Pins> {
+  try {
+    return await readPinsFile(path);
+  } catch (error: unknown) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'a folder, not a file'
+          : error instanceof SyntaxError
+            ? `not JSON (${error.message})`
+            : (error as Error).message;
+    throw new UsageError(
+      `--pins ${JSON.stringify(path)}: ${why}; expected a JSON file {"projects": {"<name>": ["<version>", ...]}}`,
+    );
+  }
+}
+
+/** Store trouble in flag terms: the CLI's user typed --store, not "mkdir". */
+function storeUsageError(value: string, error: StoreDirError): UsageError {
+  return new UsageError(
+    `--store ${JSON.stringify(value)}: ${error.reason}; expected a folder the proxy can create or write, or a populated store it can read (then served frozen)`,
+  );
 }
 
 function parseOrExit(argv: string[]): ProxyArgs {
@@ -37,7 +65,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
       indexPolicy: args.indexPolicy,
       logFile: args.log,
       manifestPath: args.manifest,
-      pins: args.pins ? await readPinsFile(args.pins) : undefined,
+      pins: args.pins ? await readPins(args.pins) : undefined,
       pageDeadlineMs: args.pageDeadlineMs,
       maxPageBytes: args.maxPageBytes,
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
@@ -54,7 +82,10 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
         `pypi-cache-proxy: ${signal}, finishing what is under way (a few seconds at most; a second signal exits at once)\n`,
       );
       proxy.close().then(
-        () => process.exit(0),
+        () => {
+          process.stdout.write(`${exitLine(proxy.stats())}\n`);
+          process.exit(0);
+        },
         (error: unknown) => {
           process.stderr.write(`pypi-cache-proxy: shutdown failed: ${(error as Error).message}\n`);
           process.exit(1);
@@ -64,8 +95,13 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
     if (args.readyFile) await writeReadyFile(args.readyFile, proxy.url);
-    process.stdout.write(`pypi-cache-proxy listening on ${proxy.url} (index ${proxy.url}/simple/)\n`);
+    process.stdout.write(`${startLine(proxy)}\n`);
   } catch (error: unknown) {
+    const usage = error instanceof StoreDirError ? storeUsageError(args.store, error) : error;
+    if (usage instanceof UsageError) {
+      process.stderr.write(`pypi-cache-proxy: ${usage.message}\nTry --help.\n`);
+      process.exit(2);
+    }
     const code = error instanceof UpstreamConfigError ? 2 : 1;
     process.stderr.write(`pypi-cache-proxy: ${(error as Error).message}\n`);
     process.exit(code);

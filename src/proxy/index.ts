@@ -30,8 +30,9 @@ export type { ProxyStatsSnapshot } from './stats.js';
 export type { Manifest, NameRef, PageRef, PruneResult } from './store/manifest.js';
 export { pruneStoreToManifest, readManifest } from './store/manifest.js';
 export { STORE_LAYOUT_VERSION } from './store/store.js';
+export { StoreDirError } from './store/store-dir.js';
 export { StoreLockedError } from './store/store-lock.js';
-export { UpstreamConfigError } from './upstream/upstream-config.js';
+export { redactUrl, UpstreamConfigError } from './upstream/upstream-config.js';
 
 export interface ProxyOptions {
   /** The store directory (created when missing). */
@@ -86,6 +87,12 @@ export interface RunningProxy {
   url: string;
   port: number;
   upstreams: ReadonlyArray<Pick<Upstream, 'name' | 'indexUrl'>>;
+  /** The store's absolute path. */
+  storeDir: string;
+  /** The policy in force: `frozen` whatever was asked when the store is read-only. */
+  indexPolicy: IndexPolicy;
+  /** A populated store this process cannot write: served as it is, nothing new stored. */
+  readOnly: boolean;
   stats(): ProxyStatsSnapshot;
   /** What the run used so far. */
   manifest(): Manifest;
@@ -136,6 +143,17 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const store = await ContentStore.open(options.storeDir);
   const stats = new ProxyStats();
   const log = new ProxyLog(options.logFile, options.onWarning);
+  // A read-only store can only serve what it holds: revalidated pages could not be kept.
+  const policy: IndexPolicy = store.readOnly ? 'frozen' : (options.indexPolicy ?? 'revalidate');
+  // The default manifest lives in the store, which a read-only store cannot take.
+  const manifestPath = options.manifestPath ?? (store.readOnly ? false : join(store.root, 'manifest.json'));
+  if (store.readOnly) {
+    log.warn(
+      `the store ${store.root} is read-only: serving what it holds under the frozen policy; nothing new will be stored${
+        options.manifestPath === undefined ? ' and no manifest written' : ''
+      }`,
+    );
+  }
   const manifest = new ManifestRecorder();
   const origins = new OriginMap(options.intercept?.testOrigins);
   const client = new UpstreamClient({
@@ -149,7 +167,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const pages = new PageService({
     store,
     client,
-    policy: options.indexPolicy ?? 'revalidate',
+    policy,
     stats,
     manifest,
     warn: (message) => log.warn(message),
@@ -201,7 +219,6 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const unfinished = trackUnfinished(server);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const manifestPath = options.manifestPath ?? join(store.root, 'manifest.json');
   const grace = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
 
   let closing: Promise<Manifest> | undefined;
@@ -227,6 +244,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     url: `http://${host}:${address.port}`,
     port: address.port,
     upstreams: upstreams.map(({ name, indexUrl }) => ({ name, indexUrl })),
+    storeDir: store.root,
+    indexPolicy: policy,
+    readOnly: store.readOnly,
     stats: () => stats.snapshot(),
     manifest: () => manifest.build(),
     ...(interception ? { caCertPem: interception.caCertPem } : {}),

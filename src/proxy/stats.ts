@@ -7,8 +7,13 @@ export interface ProxyStatsSnapshot {
   servedFromStore: number;
   /** Body bytes answered from the store or memory: what upstream did not have to send. */
   storeBytes: number;
-  /** Upstream requests that fetched a page or a file (304 answers included). */
+  /** Upstream requests that fetched a page or a file (a 404 included, a 304 not). */
   fetchedUpstream: number;
+  /**
+   * Upstream requests answered 304: the stored page was still current. A request to upstream,
+   * but no bytes downloaded (so neither in fetchedUpstream nor in servedFromStore).
+   */
+  revalidated: number;
   /** Body bytes received from upstreams (decoded). */
   upstreamBytes: number;
   /** Answers with status 500 or more, and responses cut off mid-body. */
@@ -31,6 +36,7 @@ export class ProxyStats {
   servedFromStore = 0;
   storeBytes = 0;
   fetchedUpstream = 0;
+  revalidated = 0;
   upstreamBytes = 0;
   errors = 0;
   pageRequests = 0;
@@ -46,6 +52,7 @@ export class ProxyStats {
       servedFromStore: this.servedFromStore,
       storeBytes: this.storeBytes,
       fetchedUpstream: this.fetchedUpstream,
+      revalidated: this.revalidated,
       upstreamBytes: this.upstreamBytes,
       errors: this.errors,
       pageRequests: this.pageRequests,

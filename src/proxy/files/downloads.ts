@@ -282,8 +282,7 @@ export class DownloadCoordinator {
       const sha256 = await this.copyHashing(download, response.body, writer);
       await writer.close();
       writer = undefined;
-      await this.store.commitFile(tempPath, sha256);
-      download.committedPath = this.store.filePath(sha256);
+      download.committedPath = await this.store.commitFile(tempPath, sha256);
       await target.onCommitted?.(sha256);
       download.sha256 = sha256;
       download.state = 'committed';

@@ -308,7 +308,8 @@ export class PageService {
       redactUrl(url),
       async (): Promise<Fetched<T>> => {
         const response = await client.requestOnce(url, { upstream, headers, signal });
-        stats.fetchedUpstream++;
+        if (response.status === 304) stats.revalidated++;
+        else stats.fetchedUpstream++;
         if (response.status === 304 || response.status === 404 || response.status === 410) {
           response.body.resume();
           return { status: response.status === 304 ? 'not-modified' : 'not-found' };

@@ -18,14 +18,22 @@
 //     lock                                         the owning proxy's pid (store-lock.ts)
 //     manifest.json                                what the last run used (default location)
 //
+// A populated store this process cannot write (a read-only mount, a restored cache owned by
+// someone else) opens read-only: no lock (it cannot be created, and a reader cannot break a
+// writer: entries appear by rename), downloads go to a private temp folder outside the store and
+// are served from there for this run only, and page and name writes are skipped.
+//
 // <upstream> is a validated upstream name, <project> a PEP 503 normalized name, <filename> a
 // validated file name: see names.ts. Every path is also checked to stay inside <store>.
 // One proxy process owns a store at a time: open() takes the lock before it touches tmp/.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { isNormalizedProjectName, isSha256Hex, isValidFileName, isValidUpstreamName } from '../names.js';
 import type { ProjectList, ProjectPage } from '../pages/pages.js';
+import { canWriteIn, ensureStoreDir, isReadOnlyError, layoutFile, StoreDirError } from './store-dir.js';
 import { StoreLock } from './store-lock.js';
 
 export const STORE_LAYOUT_VERSION = 1;
@@ -95,31 +103,55 @@ async function readJson<T>(path: string): Promise<T | undefined> {
 
 export class ContentStore {
   private lock: StoreLock | undefined;
+  /** Read-only stores only: this run's downloads, outside the store, removed on close. */
+  private scratch: string | undefined;
 
   private constructor(readonly root: string) {}
 
-  /** Takes the store's lock (StoreLockedError while another proxy holds it), then empties tmp/. */
+  /** True when the store could only be opened for reading: nothing new is stored. */
+  get readOnly(): boolean {
+    return this.scratch !== undefined;
+  }
+
+  /**
+   * Creates the folder when missing, takes the store's lock (StoreLockedError while another proxy
+   * holds it), then empties tmp/. A populated store this process cannot write opens read-only;
+   * StoreDirError for a path that is no folder, cannot be created, or is empty and not writable.
+   */
   static async open(root: string): Promise<ContentStore> {
     const store = new ContentStore(resolve(root));
-    await mkdir(store.root, { recursive: true });
-    store.lock = await StoreLock.acquire(store.root);
+    await ensureStoreDir(store.root);
+    if (!(await canWriteIn(store.root))) return store.openReadOnly();
+    try {
+      store.lock = await StoreLock.acquire(store.root);
+    } catch (error: unknown) {
+      // access() says writable, yet the write fails: a read-only mount seen by root.
+      if (isReadOnlyError(error)) return store.openReadOnly();
+      throw error;
+    }
     await rm(store.tempDir, { recursive: true, force: true });
     await mkdir(store.tempDir, { recursive: true });
-    await writeFile(
-      pathInside(store.root, 'layout.json'),
-      `${JSON.stringify({ layout: STORE_LAYOUT_VERSION })}\n`,
-    );
+    await writeFile(layoutFile(store.root), `${JSON.stringify({ layout: STORE_LAYOUT_VERSION })}\n`);
     return store;
+  }
+
+  private async openReadOnly(): Promise<ContentStore> {
+    if (!existsSync(layoutFile(this.root))) {
+      throw new StoreDirError(this.root, 'the folder is not writable and holds no store (no layout.json)');
+    }
+    this.scratch = await mkdtemp(join(tmpdir(), 'pypi-cache-proxy-readonly-'));
+    return this;
   }
 
   /** Gives the store up for the next owner. */
   async close(): Promise<void> {
     await this.lock?.release();
     this.lock = undefined;
+    if (this.scratch) await rm(this.scratch, { recursive: true, force: true });
   }
 
   get tempDir(): string {
-    return pathInside(this.root, 'tmp');
+    return this.scratch ?? pathInside(this.root, 'tmp');
   }
 
   /** A fresh path in tmp/ on the same file system as the store, so the commit is a rename. */
@@ -140,11 +172,16 @@ export class ContentStore {
     }
   }
 
-  /** Moves a verified temp file to its content address. Callers check the hash first. */
-  async commitFile(tempPath: string, sha256: string): Promise<void> {
+  /**
+   * Moves a verified temp file to its content address and returns where it is now. Callers
+   * check the hash first. A read-only store keeps it in its temp folder, for this run only.
+   */
+  async commitFile(tempPath: string, sha256: string): Promise<string> {
+    if (this.readOnly) return tempPath;
     const target = this.filePath(sha256);
     await mkdir(resolve(target, '..'), { recursive: true });
     await rename(tempPath, target);
+    return target;
   }
 
   async readPage(upstream: string, project: string): Promise<StoredPage | undefined> {
@@ -183,6 +220,7 @@ export class ContentStore {
   }
 
   private async writeAtomically(relativePath: string, content: string): Promise<void> {
+    if (this.readOnly) return;
     const target = pathInside(this.root, relativePath);
     const temp = this.tempPath();
     await mkdir(resolve(target, '..'), { recursive: true });
