@@ -8,7 +8,6 @@ import {
   exportVariable,
   findDependencyFiles,
   findOnPath,
-  formatBytes,
   generationKey,
   generationOf,
   generationPrefix,
@@ -17,7 +16,6 @@ import {
   isEntryModule,
   joinPath,
   loadInputs,
-  measureFolders,
   osKeyName,
   readCacheMode,
   resolveUpstreams,
@@ -28,10 +26,12 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-PVDY3M55.js";
+} from "./chunk-AJDMTLWE.js";
 import {
-  __name
-} from "./chunk-XZX2B446.js";
+  __name,
+  formatBytes,
+  measureFolders
+} from "./chunk-7XXKO6EW.js";
 
 // src/action/restore.ts
 import { mkdir, rm } from "node:fs/promises";

@@ -4,24 +4,24 @@ import {
   INSTALLERS,
   chooseBackend,
   currentPlatform,
-  formatBytes,
   generationKey,
   info,
   isEntryModule,
   loadInputs,
   loadMainState,
-  measureFolders,
   readCacheMode,
   readDefaultBranch,
   stopJobProxy,
   summary,
   warning
-} from "./chunk-PVDY3M55.js";
+} from "./chunk-AJDMTLWE.js";
 import {
   __name,
   countStoredFiles,
+  formatBytes,
+  measureFolders,
   pruneStoreToManifest
-} from "./chunk-XZX2B446.js";
+} from "./chunk-7XXKO6EW.js";
 
 // src/action/summary.ts
 async function writeJobSummary(state, save, proxy) {
@@ -57,6 +57,7 @@ function proxyRows(url, policy, proxy) {
     ["Requests served", String(stats.requests)],
     ["From the store", String(stats.servedFromStore)],
     ["From upstream", `${stats.fetchedUpstream} requests, ${formatBytes(stats.upstreamBytes)}`],
+    ["Revalidated (304)", `${stats.revalidated} requests, nothing downloaded`],
     ["Bytes saved", formatBytes(stats.storeBytes)]
   ];
 }
@@ -166,7 +167,8 @@ async function pruneInstallerCaches(state) {
 __name(pruneInstallerCaches, "pruneInstallerCaches");
 function proxyLogLine({ stats }) {
   if (!stats) return "";
-  return `PyPI proxy: ${stats.requests} requests, ${stats.servedFromStore} from the store, ${stats.fetchedUpstream} from upstream (${formatBytes(stats.upstreamBytes)}), ${formatBytes(stats.storeBytes)} not downloaded again, ${stats.errors} errors.`;
+  const saved = stats.storeBytes > 0 ? `, ${formatBytes(stats.storeBytes)} not downloaded again` : "";
+  return `PyPI proxy: ${stats.requests} requests, ${stats.servedFromStore} from the store, ${stats.fetchedUpstream} fetched from upstream (${formatBytes(stats.upstreamBytes)}), ${stats.revalidated} revalidated (304, nothing downloaded)${saved}, ${stats.errors} errors.`;
 }
 __name(proxyLogLine, "proxyLogLine");
 

@@ -5,6 +5,7 @@ import {
   ContentStore,
   DEFAULT_SHUTDOWN_GRACE_MS,
   ManifestRecorder,
+  StoreDirError,
   __commonJS,
   __esm,
   __export,
@@ -12,6 +13,7 @@ import {
   __toCommonJS,
   __toESM,
   credentialsEnvName,
+  formatBytes,
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
@@ -19,7 +21,7 @@ import {
   isValidUpstreamName,
   normalizeProjectName,
   writeManifest
-} from "./chunk-XZX2B446.js";
+} from "./chunk-7XXKO6EW.js";
 
 // node_modules/reflect-metadata/Reflect.js
 var require_Reflect = __commonJS({
@@ -22257,8 +22259,7 @@ var DownloadCoordinator = class {
       const sha256 = await this.copyHashing(download, response.body, writer);
       await writer.close();
       writer = void 0;
-      await this.store.commitFile(tempPath, sha256);
-      download.committedPath = this.store.filePath(sha256);
+      download.committedPath = await this.store.commitFile(tempPath, sha256);
       await target.onCommitted?.(sha256);
       download.sha256 = sha256;
       download.state = "committed";
@@ -24497,7 +24498,8 @@ var PageService = class {
       redactUrl(url),
       async () => {
         const response = await client.requestOnce(url, { upstream, headers, signal });
-        stats.fetchedUpstream++;
+        if (response.status === 304) stats.revalidated++;
+        else stats.fetchedUpstream++;
         if (response.status === 304 || response.status === 404 || response.status === 410) {
           response.body.resume();
           return { status: response.status === 304 ? "not-modified" : "not-found" };
@@ -24576,6 +24578,7 @@ var ProxyStats = class {
   servedFromStore = 0;
   storeBytes = 0;
   fetchedUpstream = 0;
+  revalidated = 0;
   upstreamBytes = 0;
   errors = 0;
   pageRequests = 0;
@@ -24590,6 +24593,7 @@ var ProxyStats = class {
       servedFromStore: this.servedFromStore,
       storeBytes: this.storeBytes,
       fetchedUpstream: this.fetchedUpstream,
+      revalidated: this.revalidated,
       upstreamBytes: this.upstreamBytes,
       errors: this.errors,
       pageRequests: this.pageRequests,
@@ -24645,6 +24649,13 @@ async function startProxy(options) {
   const store = await ContentStore.open(options.storeDir);
   const stats = new ProxyStats();
   const log = new ProxyLog(options.logFile, options.onWarning);
+  const policy = store.readOnly ? "frozen" : options.indexPolicy ?? "revalidate";
+  const manifestPath = options.manifestPath ?? (store.readOnly ? false : join(store.root, "manifest.json"));
+  if (store.readOnly) {
+    log.warn(
+      `the store ${store.root} is read-only: serving what it holds under the frozen policy; nothing new will be stored${options.manifestPath === void 0 ? " and no manifest written" : ""}`
+    );
+  }
   const manifest = new ManifestRecorder();
   const origins = new OriginMap(options.intercept?.testOrigins);
   const client = new UpstreamClient({
@@ -24658,7 +24669,7 @@ async function startProxy(options) {
   const pages = new PageService({
     store,
     client,
-    policy: options.indexPolicy ?? "revalidate",
+    policy,
     stats,
     manifest,
     warn: /* @__PURE__ */ __name((message) => log.warn(message), "warn"),
@@ -24707,7 +24718,6 @@ async function startProxy(options) {
   const unfinished = trackUnfinished(server);
   const address = server.address();
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const manifestPath = options.manifestPath ?? join(store.root, "manifest.json");
   const grace = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
   let closing;
   const close = /* @__PURE__ */ __name(async () => {
@@ -24729,6 +24739,9 @@ async function startProxy(options) {
     url: `http://${host}:${address.port}`,
     port: address.port,
     upstreams: upstreams.map(({ name, indexUrl }) => ({ name, indexUrl })),
+    storeDir: store.root,
+    indexPolicy: policy,
+    readOnly: store.readOnly,
     stats: /* @__PURE__ */ __name(() => stats.snapshot(), "stats"),
     manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest"),
     ...interception ? { caCertPem: interception.caCertPem } : {},
@@ -24897,6 +24910,18 @@ function parseProxyArgs(argv, env = process.env) {
 }
 __name(parseProxyArgs, "parseProxyArgs");
 
+// src/cli/proxy-report.ts
+function startLine(proxy) {
+  const upstreams = proxy.upstreams.map((u) => `${u.name}=${redactUrl(u.indexUrl)}`).join(", ");
+  const store = proxy.readOnly ? `${proxy.storeDir} (read-only)` : proxy.storeDir;
+  return `pypi-cache-proxy listening on ${proxy.url} (index ${proxy.url}/simple/); store ${store}; index policy ${proxy.indexPolicy}; upstream ${upstreams}`;
+}
+__name(startLine, "startLine");
+function exitLine(stats) {
+  return `pypi-cache-proxy: served ${stats.requests} requests: ${stats.servedFromStore} from the store (${formatBytes(stats.storeBytes)}), ${stats.fetchedUpstream} fetched from upstream (${formatBytes(stats.upstreamBytes)}), ${stats.revalidated} revalidated (304), ${stats.errors} errors`;
+}
+__name(exitLine, "exitLine");
+
 // src/cli/proxy-command.ts
 async function writeReadyFile(path, url) {
   const temp = `${path}.${process.pid}.tmp`;
@@ -24904,6 +24929,24 @@ async function writeReadyFile(path, url) {
   await rename(temp, path);
 }
 __name(writeReadyFile, "writeReadyFile");
+async function readPins(path) {
+  try {
+    return await readPinsFile(path);
+  } catch (error) {
+    const code = error.code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a folder, not a file" : error instanceof SyntaxError ? `not JSON (${error.message})` : error.message;
+    throw new UsageError(
+      `--pins ${JSON.stringify(path)}: ${why}; expected a JSON file {"projects": {"<name>": ["<version>", ...]}}`
+    );
+  }
+}
+__name(readPins, "readPins");
+function storeUsageError(value, error) {
+  return new UsageError(
+    `--store ${JSON.stringify(value)}: ${error.reason}; expected a folder the proxy can create or write, or a populated store it can read (then served frozen)`
+  );
+}
+__name(storeUsageError, "storeUsageError");
 function parseOrExit(argv) {
   try {
     return parseProxyArgs(argv);
@@ -24931,7 +24974,7 @@ async function run(argv = process.argv.slice(2)) {
       indexPolicy: args.indexPolicy,
       logFile: args.log,
       manifestPath: args.manifest,
-      pins: args.pins ? await readPinsFile(args.pins) : void 0,
+      pins: args.pins ? await readPins(args.pins) : void 0,
       pageDeadlineMs: args.pageDeadlineMs,
       maxPageBytes: args.maxPageBytes,
       onWarning: /* @__PURE__ */ __name((message) => process.stderr.write(`warning: ${message}
@@ -24950,7 +24993,11 @@ async function run(argv = process.argv.slice(2)) {
 `
       );
       proxy.close().then(
-        () => process.exit(0),
+        () => {
+          process.stdout.write(`${exitLine(proxy.stats())}
+`);
+          process.exit(0);
+        },
         (error) => {
           process.stderr.write(`pypi-cache-proxy: shutdown failed: ${error.message}
 `);
@@ -24961,9 +25008,16 @@ async function run(argv = process.argv.slice(2)) {
     process.on("SIGTERM", () => stop("SIGTERM"));
     process.on("SIGINT", () => stop("SIGINT"));
     if (args.readyFile) await writeReadyFile(args.readyFile, proxy.url);
-    process.stdout.write(`pypi-cache-proxy listening on ${proxy.url} (index ${proxy.url}/simple/)
+    process.stdout.write(`${startLine(proxy)}
 `);
   } catch (error) {
+    const usage = error instanceof StoreDirError ? storeUsageError(args.store, error) : error;
+    if (usage instanceof UsageError) {
+      process.stderr.write(`pypi-cache-proxy: ${usage.message}
+Try --help.
+`);
+      process.exit(2);
+    }
     const code = error instanceof UpstreamConfigError ? 2 : 1;
     process.stderr.write(`pypi-cache-proxy: ${error.message}
 `);

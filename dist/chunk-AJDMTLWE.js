@@ -9,7 +9,7 @@ import {
   __toESM,
   credentialsEnvName,
   readManifest
-} from "./chunk-XZX2B446.js";
+} from "./chunk-7XXKO6EW.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -31753,10 +31753,10 @@ function osKeyName(os9) {
 __name(osKeyName, "osKeyName");
 function userCacheDir(platform2) {
   const { os: os9, env, home } = platform2;
-  const join13 = joinPath(os9);
-  if (os9 === "win32") return env.LOCALAPPDATA || join13(home, "AppData", "Local");
-  if (os9 === "darwin") return join13(home, "Library", "Caches");
-  return env.XDG_CACHE_HOME || join13(home, ".cache");
+  const join12 = joinPath(os9);
+  if (os9 === "win32") return env.LOCALAPPDATA || join12(home, "AppData", "Local");
+  if (os9 === "darwin") return join12(home, "Library", "Caches");
+  return env.XDG_CACHE_HOME || join12(home, ".cache");
 }
 __name(userCacheDir, "userCacheDir");
 function joinPath(os9) {
@@ -76397,24 +76397,24 @@ __name(pipConfigMayApply, "pipConfigMayApply");
 function pipConfigFiles(platform2, prefix2) {
   const { os: os9, env, home } = platform2;
   if (os9 === "win32") {
-    const join14 = win322.join;
+    const join13 = win322.join;
     return [
-      join14(env.ProgramData || "C:\\ProgramData", "pip", "pip.ini"),
-      join14(env.APPDATA || join14(home, "AppData", "Roaming"), "pip", "pip.ini"),
-      join14(home, "pip", "pip.ini"),
-      join14(prefix2, "pip.ini")
+      join13(env.ProgramData || "C:\\ProgramData", "pip", "pip.ini"),
+      join13(env.APPDATA || join13(home, "AppData", "Roaming"), "pip", "pip.ini"),
+      join13(home, "pip", "pip.ini"),
+      join13(prefix2, "pip.ini")
     ];
   }
-  const join13 = posix2.join;
+  const join12 = posix2.join;
   const siteDirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
   return [
-    ...siteDirs.map((dir) => join13(dir, "pip", "pip.conf")),
+    ...siteDirs.map((dir) => join12(dir, "pip", "pip.conf")),
     "/etc/pip.conf",
     "/Library/Application Support/pip/pip.conf",
-    join13(env.XDG_CONFIG_HOME || join13(home, ".config"), "pip", "pip.conf"),
-    join13(home, "Library", "Application Support", "pip", "pip.conf"),
-    join13(home, ".pip", "pip.conf"),
-    join13(prefix2, "pip.conf")
+    join12(env.XDG_CONFIG_HOME || join12(home, ".config"), "pip", "pip.conf"),
+    join12(home, "Library", "Application Support", "pip", "pip.conf"),
+    join12(home, ".pip", "pip.conf"),
+    join12(prefix2, "pip.conf")
   ];
 }
 __name(pipConfigFiles, "pipConfigFiles");
@@ -76457,9 +76457,9 @@ var PIP = {
   // pip's cache: http/ and http-v2/ hold downloaded files (refetchable), wheels/ holds wheels
   // pip built from sdists (expensive to redo). See pip's src/pip/_internal/cache.py.
   prune: /* @__PURE__ */ __name(async (cacheDir) => {
-    const join13 = joinPath(process.platform);
+    const join12 = joinPath(process.platform);
     await Promise.all(
-      ["http", "http-v2"].map((part) => rm3(join13(cacheDir, part), { recursive: true, force: true }))
+      ["http", "http-v2"].map((part) => rm3(join12(cacheDir, part), { recursive: true, force: true }))
     );
     return "removed the downloaded files (http, http-v2), kept locally built wheels";
   }, "prune")
@@ -76472,9 +76472,9 @@ var UV = {
   cacheDirArgs: ["cache", "dir"],
   // uv uses XDG folders on macOS too: https://docs.astral.sh/uv/concepts/cache/#cache-directory
   defaultCacheDir: /* @__PURE__ */ __name((platform2) => {
-    const join13 = joinPath(platform2.os);
-    if (platform2.os === "win32") return join13(userCacheDir(platform2), "uv", "cache");
-    return join13(platform2.env.XDG_CACHE_HOME || join13(platform2.home, ".cache"), "uv");
+    const join12 = joinPath(platform2.os);
+    if (platform2.os === "win32") return join12(userCacheDir(platform2), "uv", "cache");
+    return join12(platform2.env.XDG_CACHE_HOME || join12(platform2.home, ".cache"), "uv");
   }, "defaultCacheDir"),
   // `uv cache prune --ci` keeps wheels built from source and drops downloaded ones:
   // https://docs.astral.sh/uv/concepts/cache/#caching-in-continuous-integration
@@ -76634,51 +76634,6 @@ function generationOf(key, matchedKey) {
   return /^[1-9]\d{0,8}$/.test(rest) ? Number(rest) : void 0;
 }
 __name(generationOf, "generationOf");
-
-// src/system/folder-size.ts
-import { readdir as readdir3, stat as stat3 } from "node:fs/promises";
-import { join as join10 } from "node:path";
-async function measureFolder(folder) {
-  const total = { files: 0, bytes: 0 };
-  let entries;
-  try {
-    entries = await readdir3(folder, { withFileTypes: true });
-  } catch {
-    return total;
-  }
-  for (const entry of entries) {
-    const path12 = join10(folder, entry.name);
-    if (entry.isDirectory()) {
-      const inner = await measureFolder(path12);
-      total.files += inner.files;
-      total.bytes += inner.bytes;
-    } else if (entry.isFile()) {
-      total.files += 1;
-      total.bytes += (await stat3(path12)).size;
-    }
-  }
-  return total;
-}
-__name(measureFolder, "measureFolder");
-async function measureFolders(folders) {
-  const sizes = await Promise.all(folders.map(measureFolder));
-  return sizes.reduce((sum, size) => ({ files: sum.files + size.files, bytes: sum.bytes + size.bytes }), {
-    files: 0,
-    bytes: 0
-  });
-}
-__name(measureFolders, "measureFolders");
-function formatBytes(bytes) {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-__name(formatBytes, "formatBytes");
 
 // src/action/inputs.ts
 var InputError = class extends Error {
@@ -76853,15 +76808,15 @@ __name(isPublicPypiHost, "isPublicPypiHost");
 import { spawn as spawn2 } from "node:child_process";
 import { existsSync as existsSync6, openSync as openSync4, readFileSync as readFileSync2 } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile2 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { join as join10 } from "node:path";
 var PROXY_NODE_FLAGS = ["--max-semi-space-size=1"];
 async function launchProxy(options) {
   await mkdir3(options.workDir, { recursive: true });
   const files = {
-    ready: join11(options.workDir, `ready-${process.pid}`),
-    outputFile: join11(options.workDir, "proxy-output.log"),
-    accessLog: join11(options.workDir, "access-log.jsonl"),
-    manifestFile: join11(options.workDir, "manifest.json")
+    ready: join10(options.workDir, `ready-${process.pid}`),
+    outputFile: join10(options.workDir, "proxy-output.log"),
+    accessLog: join10(options.workDir, "access-log.jsonl"),
+    manifestFile: join10(options.workDir, "manifest.json")
   };
   const args = [
     PROXY_NODE_FLAGS,
@@ -76982,7 +76937,7 @@ __name(sleep2, "sleep");
 import { existsSync as existsSync7 } from "node:fs";
 import { mkdir as mkdir4, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname as dirname5, join as join12 } from "node:path";
+import { dirname as dirname5, join as join11 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var DEFAULT_INDEX_URL = "https://pypi.org/simple/";
 function resolveUpstreams(indexUrl, extras, env) {
@@ -77021,8 +76976,8 @@ function jobIndexUrl(env) {
 }
 __name(jobIndexUrl, "jobIndexUrl");
 async function startJobProxy(options) {
-  const workDir = join12(options.env.RUNNER_TEMP || tmpdir(), "pypi-cache-proxy");
-  const pinsFile = join12(workDir, "pins.json");
+  const workDir = join11(options.env.RUNNER_TEMP || tmpdir(), "pypi-cache-proxy");
+  const pinsFile = join11(workDir, "pins.json");
   const launched = await launchProxy({
     ...proxyDaemonScript(import.meta.url),
     storeDir: options.storeDir,
@@ -77134,8 +77089,6 @@ export {
   generationPrefix,
   generationKey,
   generationOf,
-  measureFolders,
-  formatBytes,
   InputError,
   loadInputs,
   resolveUpstreams,

@@ -50,13 +50,137 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
+// src/system/folder-size.ts
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+async function measureFolder(folder) {
+  const total = { files: 0, bytes: 0 };
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch {
+    return total;
+  }
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      const inner = await measureFolder(path);
+      total.files += inner.files;
+      total.bytes += inner.bytes;
+    } else if (entry.isFile()) {
+      total.files += 1;
+      total.bytes += (await stat(path)).size;
+    }
+  }
+  return total;
+}
+__name(measureFolder, "measureFolder");
+async function measureFolders(folders) {
+  const sizes = await Promise.all(folders.map(measureFolder));
+  return sizes.reduce((sum, size) => ({ files: sum.files + size.files, bytes: sum.bytes + size.bytes }), {
+    files: 0,
+    bytes: 0
+  });
+}
+__name(measureFolders, "measureFolders");
+function formatBytes(bytes) {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+__name(formatBytes, "formatBytes");
+
+// src/proxy/store/store-dir.ts
+import { constants } from "node:fs";
+import { access, mkdir, stat as stat2 } from "node:fs/promises";
+import { dirname, join as join2, resolve } from "node:path";
+var StoreDirError = class extends Error {
+  constructor(storeDir, reason) {
+    super(`store ${storeDir}: ${reason}`);
+    this.storeDir = storeDir;
+    this.reason = reason;
+  }
+  storeDir;
+  reason;
+  static {
+    __name(this, "StoreDirError");
+  }
+};
+var READ_ONLY_CODES = /* @__PURE__ */ new Set(["EACCES", "EPERM", "EROFS"]);
+function isReadOnlyError(error) {
+  return READ_ONLY_CODES.has(error.code ?? "");
+}
+__name(isReadOnlyError, "isReadOnlyError");
+function describe(path, error) {
+  const code = error.code;
+  if (code === "ENOENT") return `${dirname(path)} does not let a folder be created in it`;
+  if (code === "ENOTDIR") return "a part of the path is a file, not a folder";
+  if (code && READ_ONLY_CODES.has(code)) return "a folder on the path cannot be created (read-only)";
+  return error.message;
+}
+__name(describe, "describe");
+async function isDirectory(root, path) {
+  try {
+    return (await stat2(path)).isDirectory();
+  } catch (error) {
+    const code = error.code;
+    if (code === "ENOENT" || code === "ENOTDIR") return void 0;
+    throw new StoreDirError(resolve(root), describe(path, error));
+  }
+}
+__name(isDirectory, "isDirectory");
+async function ensureStoreDir(root) {
+  const missing = [];
+  for (let path = resolve(root); ; path = dirname(path)) {
+    const directory = await isDirectory(root, path);
+    if (directory === true) break;
+    if (directory === false) {
+      throw new StoreDirError(
+        resolve(root),
+        path === resolve(root) ? "it is a file, not a folder" : `${path} is a file, not a folder`
+      );
+    }
+    missing.unshift(path);
+    if (dirname(path) === path) break;
+  }
+  for (const path of missing) {
+    try {
+      await mkdir(path);
+    } catch (error) {
+      if (error.code === "EEXIST" && await isDirectory(root, path)) continue;
+      throw new StoreDirError(resolve(root), describe(path, error));
+    }
+  }
+}
+__name(ensureStoreDir, "ensureStoreDir");
+async function canWriteIn(root) {
+  try {
+    await access(root, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+__name(canWriteIn, "canWriteIn");
+function layoutFile(root) {
+  return join2(root, "layout.json");
+}
+__name(layoutFile, "layoutFile");
+
 // src/proxy/store/manifest.ts
-import { readdir, readFile as readFile3, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { readdir as readdir2, readFile as readFile3, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
 
 // src/proxy/store/store.ts
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile as readFile2, rename, rm as rm2, stat, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join2, resolve, sep } from "node:path";
+import { existsSync } from "node:fs";
+import { mkdir as mkdir2, mkdtemp, readFile as readFile2, rename, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join4, resolve as resolve2, sep } from "node:path";
 
 // src/proxy/names.ts
 function normalizeProjectName(name) {
@@ -99,7 +223,7 @@ __name(credentialsEnvName, "credentialsEnvName");
 import { readFileSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { join as join3 } from "node:path";
 var StoreLockedError = class extends Error {
   static {
     __name(this, "StoreLockedError");
@@ -107,8 +231,8 @@ var StoreLockedError = class extends Error {
 };
 function processStart(pid) {
   try {
-    const stat2 = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[19];
+    const stat4 = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat4.slice(stat4.lastIndexOf(")") + 2).split(" ")[19];
   } catch {
     return void 0;
   }
@@ -134,7 +258,7 @@ var StoreLock = class _StoreLock {
     __name(this, "StoreLock");
   }
   static async acquire(root) {
-    const path = join(root, "lock");
+    const path = join3(root, "lock");
     const mine = {
       pid: process.pid,
       host: hostname(),
@@ -182,8 +306,8 @@ var StorePathError = class extends Error {
   }
 };
 function pathInside(root, ...parts) {
-  const base = resolve(root);
-  const full = resolve(base, ...parts);
+  const base = resolve2(root);
+  const full = resolve2(base, ...parts);
   if (!full.startsWith(base + sep)) throw new StorePathError(`path escapes the store: ${parts.join("/")}`);
   return full;
 }
@@ -195,23 +319,23 @@ function checked(kind, value, valid) {
 __name(checked, "checked");
 function fileRelativePath(sha256) {
   checked("sha256", sha256, isSha256Hex);
-  return join2("files", "sha256", sha256.slice(0, 2), sha256);
+  return join4("files", "sha256", sha256.slice(0, 2), sha256);
 }
 __name(fileRelativePath, "fileRelativePath");
 function pageRelativePath(upstream, project) {
   checked("upstream", upstream, isValidUpstreamName);
   checked("project", project, isNormalizedProjectName);
-  return join2("pages", upstream, "projects", `${project}.json`);
+  return join4("pages", upstream, "projects", `${project}.json`);
 }
 __name(pageRelativePath, "pageRelativePath");
 function indexRelativePath(upstream) {
-  return join2("pages", checked("upstream", upstream, isValidUpstreamName), "index.json");
+  return join4("pages", checked("upstream", upstream, isValidUpstreamName), "index.json");
 }
 __name(indexRelativePath, "indexRelativePath");
 function nameRelativePath(upstream, project, filename) {
   checked("upstream", upstream, isValidUpstreamName);
   checked("project", project, isNormalizedProjectName);
-  return join2("names", upstream, project, checked("filename", filename, isValidFileName));
+  return join4("names", upstream, project, checked("filename", filename, isValidFileName));
 }
 __name(nameRelativePath, "nameRelativePath");
 async function readJson(path) {
@@ -232,27 +356,48 @@ var ContentStore = class _ContentStore {
     __name(this, "ContentStore");
   }
   lock;
-  /** Takes the store's lock (StoreLockedError while another proxy holds it), then empties tmp/. */
+  /** Read-only stores only: this run's downloads, outside the store, removed on close. */
+  scratch;
+  /** True when the store could only be opened for reading: nothing new is stored. */
+  get readOnly() {
+    return this.scratch !== void 0;
+  }
+  /**
+   * Creates the folder when missing, takes the store's lock (StoreLockedError while another proxy
+   * holds it), then empties tmp/. A populated store this process cannot write opens read-only;
+   * StoreDirError for a path that is no folder, cannot be created, or is empty and not writable.
+   */
   static async open(root) {
-    const store = new _ContentStore(resolve(root));
-    await mkdir(store.root, { recursive: true });
-    store.lock = await StoreLock.acquire(store.root);
+    const store = new _ContentStore(resolve2(root));
+    await ensureStoreDir(store.root);
+    if (!await canWriteIn(store.root)) return store.openReadOnly();
+    try {
+      store.lock = await StoreLock.acquire(store.root);
+    } catch (error) {
+      if (isReadOnlyError(error)) return store.openReadOnly();
+      throw error;
+    }
     await rm2(store.tempDir, { recursive: true, force: true });
-    await mkdir(store.tempDir, { recursive: true });
-    await writeFile2(
-      pathInside(store.root, "layout.json"),
-      `${JSON.stringify({ layout: STORE_LAYOUT_VERSION })}
-`
-    );
+    await mkdir2(store.tempDir, { recursive: true });
+    await writeFile2(layoutFile(store.root), `${JSON.stringify({ layout: STORE_LAYOUT_VERSION })}
+`);
     return store;
+  }
+  async openReadOnly() {
+    if (!existsSync(layoutFile(this.root))) {
+      throw new StoreDirError(this.root, "the folder is not writable and holds no store (no layout.json)");
+    }
+    this.scratch = await mkdtemp(join4(tmpdir(), "pypi-cache-proxy-readonly-"));
+    return this;
   }
   /** Gives the store up for the next owner. */
   async close() {
     await this.lock?.release();
     this.lock = void 0;
+    if (this.scratch) await rm2(this.scratch, { recursive: true, force: true });
   }
   get tempDir() {
-    return pathInside(this.root, "tmp");
+    return this.scratch ?? pathInside(this.root, "tmp");
   }
   /** A fresh path in tmp/ on the same file system as the store, so the commit is a rename. */
   tempPath() {
@@ -263,17 +408,22 @@ var ContentStore = class _ContentStore {
   }
   async fileSize(sha256) {
     try {
-      return (await stat(this.filePath(sha256))).size;
+      return (await stat3(this.filePath(sha256))).size;
     } catch (error) {
       if (error.code === "ENOENT") return void 0;
       throw error;
     }
   }
-  /** Moves a verified temp file to its content address. Callers check the hash first. */
+  /**
+   * Moves a verified temp file to its content address and returns where it is now. Callers
+   * check the hash first. A read-only store keeps it in its temp folder, for this run only.
+   */
   async commitFile(tempPath, sha256) {
+    if (this.readOnly) return tempPath;
     const target = this.filePath(sha256);
-    await mkdir(resolve(target, ".."), { recursive: true });
+    await mkdir2(resolve2(target, ".."), { recursive: true });
     await rename(tempPath, target);
+    return target;
   }
   async readPage(upstream, project) {
     return readJson(pathInside(this.root, pageRelativePath(upstream, project)));
@@ -304,9 +454,10 @@ var ContentStore = class _ContentStore {
     );
   }
   async writeAtomically(relativePath, content) {
+    if (this.readOnly) return;
     const target = pathInside(this.root, relativePath);
     const temp = this.tempPath();
-    await mkdir(resolve(target, ".."), { recursive: true });
+    await mkdir2(resolve2(target, ".."), { recursive: true });
     await writeFile2(temp, content);
     await rename(temp, target);
   }
@@ -362,7 +513,7 @@ async function readManifest(path) {
 __name(readManifest, "readManifest");
 async function listFiles(dir) {
   try {
-    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    const entries = await readdir2(dir, { recursive: true, withFileTypes: true });
     return entries.filter((entry) => entry.isFile()).map((entry) => `${entry.parentPath}/${entry.name}`);
   } catch (error) {
     if (error.code === "ENOENT") return [];
@@ -400,7 +551,7 @@ async function pruneStoreToManifest(storeDir, manifest) {
 __name(pruneStoreToManifest, "pruneStoreToManifest");
 async function countStoredFiles(storeDir) {
   try {
-    const entries = await readdir(pathInside(storeDir, "files"), { recursive: true, withFileTypes: true });
+    const entries = await readdir2(pathInside(storeDir, "files"), { recursive: true, withFileTypes: true });
     return entries.filter((entry) => entry.isFile()).length;
   } catch {
     return 0;
@@ -419,6 +570,8 @@ export {
   __export,
   __toESM,
   __toCommonJS,
+  measureFolders,
+  formatBytes,
   DEFAULT_SHUTDOWN_GRACE_MS,
   normalizeProjectName,
   isValidProjectName,
@@ -427,6 +580,7 @@ export {
   isSha256Hex,
   isValidUpstreamName,
   credentialsEnvName,
+  StoreDirError,
   ContentStore,
   ManifestRecorder,
   writeManifest,
