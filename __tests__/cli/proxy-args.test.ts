@@ -55,3 +55,19 @@ describe('size flags', () => {
     },
   );
 });
+
+describe('interception flags', () => {
+  it('turn interception on with --intercept CA_FILE, and refuse its companions without it', () => {
+    const args = parseProxyArgs(
+      ['--intercept', '/tmp/ca.pem', '--intercept-upstream', 'mirror', '--locked-hashes', '/tmp/h.json'],
+      {},
+    );
+    expect(args).toMatchObject({
+      intercept: '/tmp/ca.pem',
+      interceptUpstreams: ['mirror'],
+      lockedHashes: '/tmp/h.json',
+    });
+    expect(() => parseProxyArgs(['--locked-hashes', '/tmp/h.json'], {})).toThrow(/need --intercept CA_FILE/);
+    expect(() => parseProxyArgs(['--intercept'], {})).toThrow(/--intercept needs a value/);
+  });
+});

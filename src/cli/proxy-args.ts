@@ -16,6 +16,10 @@ export interface ProxyArgs {
   pins?: string;
   pageDeadlineMs?: number;
   maxPageBytes?: number;
+  /** Where the job CA's certificate goes; set: interception on. */
+  intercept?: string;
+  interceptUpstreams: string[];
+  lockedHashes?: string;
 }
 
 export class UsageError extends Error {}
@@ -45,6 +49,13 @@ Options:
                           in full after N ms (hung or trickling upstream; default 3000)
   --max-page-size SIZE    refuse upstream pages larger than SIZE (bytes, or with K, M, G:
                           binary units; default 64M)
+  --intercept CA_FILE     also be an HTTPS forward proxy (CONNECT): terminate TLS for
+                          pypi.org and files.pythonhosted.org with a CA made for this run
+                          (its key stays in memory), written to CA_FILE (the certificate
+                          only); other hosts are plain tunnels, to public addresses only
+  --intercept-upstream NAME  intercept this upstream's host too (a PyPI mirror), repeatable
+  --locked-hashes FILE    JSON {"files": {"<url>": "<sha256>"}}: what lockfiles lock, checked
+                          under interception when a file is asked for without its page
   -h, --help              show this help
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
@@ -64,6 +75,9 @@ const VALUE_FLAGS = new Set([
   '--pins',
   '--page-deadline-ms',
   '--max-page-size',
+  '--intercept',
+  '--intercept-upstream',
+  '--locked-hashes',
 ]);
 
 function parsePort(value: string): number {
@@ -158,6 +172,7 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     host: '127.0.0.1',
     port: 0,
     indexPolicy: 'revalidate',
+    interceptUpstreams: [],
   };
   for (const [flag, value = ''] of flagValues(argv)) {
     if (flag === '--help') args.help = true;
@@ -172,6 +187,12 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     else if (flag === '--pins') args.pins = value;
     else if (flag === '--page-deadline-ms') args.pageDeadlineMs = parseMilliseconds(flag, value);
     else if (flag === '--max-page-size') args.maxPageBytes = parseByteSize(flag, value);
+    else if (flag === '--intercept') args.intercept = value;
+    else if (flag === '--intercept-upstream') args.interceptUpstreams.push(value);
+    else if (flag === '--locked-hashes') args.lockedHashes = value;
+  }
+  if (!args.intercept && (args.interceptUpstreams.length > 0 || args.lockedHashes)) {
+    throw new UsageError('--intercept-upstream and --locked-hashes need --intercept CA_FILE');
   }
   return args;
 }

@@ -1,8 +1,17 @@
 // `pypi-cache-proxy`: starts the proxy, reports readiness, and shuts down cleanly on SIGTERM or
 // SIGINT: what is under way gets a short grace period, the rest a 503, the manifest is
 // written, exit code 0. A second signal exits at once with code 1.
-import { rename, writeFile } from 'node:fs/promises';
-import { type Pins, readPinsFile, StoreDirError, startProxy, UpstreamConfigError } from '../proxy/index.js';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import {
+  InterceptConfigError,
+  type InterceptOptions,
+  type Pins,
+  readLockedHashesFile,
+  readPinsFile,
+  StoreDirError,
+  startProxy,
+  UpstreamConfigError,
+} from '../proxy/index.js';
 import { HELP, type ProxyArgs, parseProxyArgs, UsageError } from './proxy-args.js';
 import { exitLine, startLine } from './proxy-report.js';
 
@@ -40,6 +49,23 @@ function storeUsageError(value: string, error: StoreDirError): UsageError {
   );
 }
 
+/**
+ * Interception's options. The test-only origin mapping comes from the environment, never a flag
+ * (PYPI_CACHE_PROXY_TEST_ORIGINS: JSON host -> loopback origin; PYPI_CACHE_PROXY_TEST_CA: a PEM
+ * file the daemon trusts for those origins): the e2e tests start the daemon through the action.
+ * The mapping fails closed (origin-map.ts), so setting it can only keep the daemon on loopback.
+ */
+async function interceptOptions(args: ProxyArgs, env = process.env): Promise<InterceptOptions> {
+  const testOrigins = env.PYPI_CACHE_PROXY_TEST_ORIGINS;
+  const testCa = env.PYPI_CACHE_PROXY_TEST_CA;
+  return {
+    mirrors: args.interceptUpstreams,
+    lockedHashes: args.lockedHashes ? await readLockedHashesFile(args.lockedHashes) : undefined,
+    ...(testOrigins ? { testOrigins: JSON.parse(testOrigins) as Record<string, string> } : {}),
+    ...(testCa ? { testUpstreamCa: [await readFile(testCa, 'utf8')] } : {}),
+  };
+}
+
 function parseOrExit(argv: string[]): ProxyArgs {
   try {
     return parseProxyArgs(argv);
@@ -68,6 +94,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
       pins: args.pins ? await readPins(args.pins) : undefined,
       pageDeadlineMs: args.pageDeadlineMs,
       maxPageBytes: args.maxPageBytes,
+      intercept: args.intercept ? await interceptOptions(args) : undefined,
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     });
     let stopping = false;
@@ -94,6 +121,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    if (args.intercept && proxy.caCertPem) await writeReadyFile(args.intercept, proxy.caCertPem);
     if (args.readyFile) await writeReadyFile(args.readyFile, proxy.url);
     process.stdout.write(`${startLine(proxy)}\n`);
   } catch (error: unknown) {
@@ -102,7 +130,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
       process.stderr.write(`pypi-cache-proxy: ${usage.message}\nTry --help.\n`);
       process.exit(2);
     }
-    const code = error instanceof UpstreamConfigError ? 2 : 1;
+    const code = error instanceof UpstreamConfigError || error instanceof InterceptConfigError ? 2 : 1;
     process.stderr.write(`pypi-cache-proxy: ${(error as Error).message}\n`);
     process.exit(code);
   }
