@@ -20959,7 +20959,7 @@ var require_x509_cjs = __commonJS({
 });
 
 // src/cli/proxy-command.ts
-import { rename, writeFile } from "node:fs/promises";
+import { readFile as readFile3, rename, writeFile } from "node:fs/promises";
 
 // src/proxy/index.ts
 import { join } from "node:path";
@@ -23796,6 +23796,7 @@ var InterceptHosts = class {
 };
 
 // src/proxy/intercept/locked-hashes.ts
+import { readFile } from "node:fs/promises";
 function lockedUrlKey(url) {
   try {
     const parsed = new URL(url);
@@ -23806,6 +23807,30 @@ function lockedUrlKey(url) {
   }
 }
 __name(lockedUrlKey, "lockedUrlKey");
+function parseLockedHashes(text, origin) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${origin}: not JSON (${error.message})`);
+  }
+  const files = parsed?.files;
+  if (typeof files !== "object" || files === null || Array.isArray(files)) {
+    throw new Error(`${origin}: expected {"files": {"<url>": "<sha256>"}}`);
+  }
+  const hashes = /* @__PURE__ */ new Map();
+  for (const [url, sha256] of Object.entries(files)) {
+    const key = lockedUrlKey(url);
+    if (key && typeof sha256 === "string" && isSha256Hex(sha256.toLowerCase()))
+      hashes.set(key, sha256.toLowerCase());
+  }
+  return hashes;
+}
+__name(parseLockedHashes, "parseLockedHashes");
+async function readLockedHashesFile(path) {
+  return parseLockedHashes(await readFile(path, "utf8"), `--locked-hashes ${path}`);
+}
+__name(readLockedHashesFile, "readLockedHashesFile");
 
 // src/proxy/intercept/intercepted-files.ts
 function projectOfFilename(filename) {
@@ -24269,9 +24294,9 @@ var UpstreamHealth = class {
 };
 
 // src/proxy/pages/pins.ts
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 async function readPinsFile(path) {
-  const parsed = JSON.parse(await readFile(path, "utf8"));
+  const parsed = JSON.parse(await readFile2(path, "utf8"));
   const pins = /* @__PURE__ */ new Map();
   for (const [project, versions] of Object.entries(parsed.projects ?? {})) {
     if (!Array.isArray(versions)) continue;
@@ -24786,6 +24811,13 @@ Options:
                           in full after N ms (hung or trickling upstream; default 3000)
   --max-page-size SIZE    refuse upstream pages larger than SIZE (bytes, or with K, M, G:
                           binary units; default 64M)
+  --intercept CA_FILE     also be an HTTPS forward proxy (CONNECT): terminate TLS for
+                          pypi.org and files.pythonhosted.org with a CA made for this run
+                          (its key stays in memory), written to CA_FILE (the certificate
+                          only); other hosts are plain tunnels, to public addresses only
+  --intercept-upstream NAME  intercept this upstream's host too (a PyPI mirror), repeatable
+  --locked-hashes FILE    JSON {"files": {"<url>": "<sha256>"}}: what lockfiles lock, checked
+                          under interception when a file is asked for without its page
   -h, --help              show this help
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
@@ -24803,7 +24835,10 @@ var VALUE_FLAGS = /* @__PURE__ */ new Set([
   "--manifest",
   "--pins",
   "--page-deadline-ms",
-  "--max-page-size"
+  "--max-page-size",
+  "--intercept",
+  "--intercept-upstream",
+  "--locked-hashes"
 ]);
 function parsePort(value) {
   const port = Number(value);
@@ -24890,7 +24925,8 @@ function parseProxyArgs(argv, env = process.env) {
     upstreams: [],
     host: "127.0.0.1",
     port: 0,
-    indexPolicy: "revalidate"
+    indexPolicy: "revalidate",
+    interceptUpstreams: []
   };
   for (const [flag, value = ""] of flagValues(argv)) {
     if (flag === "--help") args.help = true;
@@ -24905,6 +24941,12 @@ function parseProxyArgs(argv, env = process.env) {
     else if (flag === "--pins") args.pins = value;
     else if (flag === "--page-deadline-ms") args.pageDeadlineMs = parseMilliseconds(flag, value);
     else if (flag === "--max-page-size") args.maxPageBytes = parseByteSize(flag, value);
+    else if (flag === "--intercept") args.intercept = value;
+    else if (flag === "--intercept-upstream") args.interceptUpstreams.push(value);
+    else if (flag === "--locked-hashes") args.lockedHashes = value;
+  }
+  if (!args.intercept && (args.interceptUpstreams.length > 0 || args.lockedHashes)) {
+    throw new UsageError("--intercept-upstream and --locked-hashes need --intercept CA_FILE");
   }
   return args;
 }
@@ -24947,6 +24989,17 @@ function storeUsageError(value, error) {
   );
 }
 __name(storeUsageError, "storeUsageError");
+async function interceptOptions(args, env = process.env) {
+  const testOrigins = env.PYPI_CACHE_PROXY_TEST_ORIGINS;
+  const testCa = env.PYPI_CACHE_PROXY_TEST_CA;
+  return {
+    mirrors: args.interceptUpstreams,
+    lockedHashes: args.lockedHashes ? await readLockedHashesFile(args.lockedHashes) : void 0,
+    ...testOrigins ? { testOrigins: JSON.parse(testOrigins) } : {},
+    ...testCa ? { testUpstreamCa: [await readFile3(testCa, "utf8")] } : {}
+  };
+}
+__name(interceptOptions, "interceptOptions");
 function parseOrExit(argv) {
   try {
     return parseProxyArgs(argv);
@@ -24977,6 +25030,7 @@ async function run(argv = process.argv.slice(2)) {
       pins: args.pins ? await readPins(args.pins) : void 0,
       pageDeadlineMs: args.pageDeadlineMs,
       maxPageBytes: args.maxPageBytes,
+      intercept: args.intercept ? await interceptOptions(args) : void 0,
       onWarning: /* @__PURE__ */ __name((message) => process.stderr.write(`warning: ${message}
 `), "onWarning")
     });
@@ -25007,6 +25061,7 @@ async function run(argv = process.argv.slice(2)) {
     }, "stop");
     process.on("SIGTERM", () => stop("SIGTERM"));
     process.on("SIGINT", () => stop("SIGINT"));
+    if (args.intercept && proxy.caCertPem) await writeReadyFile(args.intercept, proxy.caCertPem);
     if (args.readyFile) await writeReadyFile(args.readyFile, proxy.url);
     process.stdout.write(`${startLine(proxy)}
 `);
@@ -25018,7 +25073,7 @@ Try --help.
 `);
       process.exit(2);
     }
-    const code = error instanceof UpstreamConfigError ? 2 : 1;
+    const code = error instanceof UpstreamConfigError || error instanceof InterceptConfigError ? 2 : 1;
     process.stderr.write(`pypi-cache-proxy: ${error.message}
 `);
     process.exit(code);
