@@ -78,7 +78,7 @@ test('serves after --ready-file appears; SIGTERM exits 0 and writes the manifest
       `listening on ${url} (index ${url}/simple/); store ${storeDir}; index policy revalidate; upstream pypi=${pypi.indexUrl}`,
     );
     expect(stdout).toMatch(
-      /served 1 requests: 0 from the store \(0 B\), 1 fetched from upstream \(\d+(\.\d)? [KM]?B\), 0 revalidated \(304\), 0 errors/,
+      /served 1 requests: 0 from the store \(0 B\), 1 from upstream \(\d+(\.\d)? [KM]?B\), 0 revalidated \(304\), 0 errors/,
     );
     const manifest = JSON.parse(await readFile(join(storeDir, 'manifest.json'), 'utf8'));
     expect(manifest.pages).toEqual([{ upstream: 'pypi', project: 'demo' }]);

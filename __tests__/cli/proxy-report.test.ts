@@ -38,6 +38,6 @@ test('the exit line counts revalidations apart from downloads', () => {
     errors: 0,
   });
   expect(line).toBe(
-    'pypi-cache-proxy: served 5 requests: 3 from the store (2.0 KB), 1 fetched from upstream (100 B), 1 revalidated (304), 0 errors',
+    'pypi-cache-proxy: served 5 requests: 3 from the store (2.0 KB), 1 from upstream (100 B), 1 revalidated (304), 0 errors',
   );
 });

@@ -104,6 +104,9 @@ describe('four jobs through the proxy', () => {
     expect(post.exitCode).toBe(0);
     expect(post.warnings).toEqual([]);
     expect(post.stdout).toMatch(/PyPI proxy: \d+ requests, \d+ from the store, 9 from upstream/);
+    // Issue 13: nothing came from the store, and the line does not say "0 B not downloaded again".
+    expect(post.stdout).toMatch(/0 revalidated \(304, nothing downloaded\), 0 errors/);
+    expect(post.stdout).not.toContain('not downloaded again');
     expect(post.summary).toContain('Requests served');
     expect(service.entries().map((entry) => entry.key)).toEqual([firstKey]);
   });

@@ -136,7 +136,7 @@ function proxyLogLine({ stats }: StoppedProxy): string {
   const saved = stats.storeBytes > 0 ? `, ${formatBytes(stats.storeBytes)} not downloaded again` : '';
   return (
     `PyPI proxy: ${stats.requests} requests, ${stats.servedFromStore} from the store, ` +
-    `${stats.fetchedUpstream} fetched from upstream (${formatBytes(stats.upstreamBytes)}), ` +
+    `${stats.fetchedUpstream} from upstream (${formatBytes(stats.upstreamBytes)}), ` +
     `${stats.revalidated} revalidated (304, nothing downloaded)${saved}, ${stats.errors} errors.`
   );
 }

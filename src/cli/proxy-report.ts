@@ -16,7 +16,7 @@ export function startLine(proxy: RunningProxy): string {
 export function exitLine(stats: ProxyStatsSnapshot): string {
   return (
     `pypi-cache-proxy: served ${stats.requests} requests: ${stats.servedFromStore} from the store ` +
-    `(${formatBytes(stats.storeBytes)}), ${stats.fetchedUpstream} fetched from upstream ` +
+    `(${formatBytes(stats.storeBytes)}), ${stats.fetchedUpstream} from upstream ` +
     `(${formatBytes(stats.upstreamBytes)}), ${stats.revalidated} revalidated (304), ${stats.errors} errors`
   );
 }
