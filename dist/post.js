@@ -168,7 +168,7 @@ __name(pruneInstallerCaches, "pruneInstallerCaches");
 function proxyLogLine({ stats }) {
   if (!stats) return "";
   const saved = stats.storeBytes > 0 ? `, ${formatBytes(stats.storeBytes)} not downloaded again` : "";
-  return `PyPI proxy: ${stats.requests} requests, ${stats.servedFromStore} from the store, ${stats.fetchedUpstream} fetched from upstream (${formatBytes(stats.upstreamBytes)}), ${stats.revalidated} revalidated (304, nothing downloaded)${saved}, ${stats.errors} errors.`;
+  return `PyPI proxy: ${stats.requests} requests, ${stats.servedFromStore} from the store, ${stats.fetchedUpstream} from upstream (${formatBytes(stats.upstreamBytes)}), ${stats.revalidated} revalidated (304, nothing downloaded)${saved}, ${stats.errors} errors.`;
 }
 __name(proxyLogLine, "proxyLogLine");
 

@@ -24960,7 +24960,7 @@ function startLine(proxy) {
 }
 __name(startLine, "startLine");
 function exitLine(stats) {
-  return `pypi-cache-proxy: served ${stats.requests} requests: ${stats.servedFromStore} from the store (${formatBytes(stats.storeBytes)}), ${stats.fetchedUpstream} fetched from upstream (${formatBytes(stats.upstreamBytes)}), ${stats.revalidated} revalidated (304), ${stats.errors} errors`;
+  return `pypi-cache-proxy: served ${stats.requests} requests: ${stats.servedFromStore} from the store (${formatBytes(stats.storeBytes)}), ${stats.fetchedUpstream} from upstream (${formatBytes(stats.upstreamBytes)}), ${stats.revalidated} revalidated (304), ${stats.errors} errors`;
 }
 __name(exitLine, "exitLine");
 
