@@ -179,6 +179,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const downloads = new DownloadCoordinator(store, client, {
     onFetched: () => stats.fetchedUpstream++,
     onRestart: (message) => log.warn(message),
+    onStoreFailure: (message) => log.warn(message),
     onUpstreamBytes: (bytes) => {
       stats.upstreamBytes += bytes;
     },
@@ -234,7 +235,12 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     interception?.close();
     client.close();
     const used = manifest.build();
-    if (manifestPath !== false) await writeManifest(manifestPath, used);
+    // The action reads /-/manifest before stopping the proxy: a manifest that cannot be written
+    // (a full disk) is a warning, and the store's lock is still released below.
+    if (manifestPath !== false)
+      await writeManifest(manifestPath, used).catch((error: unknown) =>
+        log.warn(`could not write the manifest ${manifestPath}: ${(error as Error).message}`),
+      );
     await log.close();
     await store.close();
     return used;

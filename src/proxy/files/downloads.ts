@@ -7,15 +7,19 @@
 // A download that fails verification before any client streamed from it (small files are
 // answered only once verified: file-responses.ts) starts over, so one bad answer from a CDN
 // costs a retry, not a failed install.
+// A store that cannot take the file (disk full) costs the store copy, not the answer: the bytes
+// go on in memory (download-bytes.ts), are verified all the same, and reach the clients under
+// way; the file is neither committed nor listed in the manifest, and is fetched again next time.
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { pipeline, Readable, Transform } from 'node:stream';
-import { IntegrityError, NotFoundError } from '../errors.js';
+import { FileTooLargeError, IntegrityError, NotFoundError, StoreFullError } from '../errors.js';
 import { Blake2b256 } from '../intercept/path-digest.js';
 import type { ContentStore } from '../store/store.js';
 import { sleep, type UpstreamClient, UpstreamError } from '../upstream/upstream.js';
 import { redactUrl, type Upstream } from '../upstream/upstream-config.js';
+import { DownloadBytes, isStoreWriteError } from './download-bytes.js';
 
 export interface DownloadTarget {
   /** Single-flight key: the expected sha256, or a name (or path digest) when there is none. */
@@ -30,7 +34,8 @@ export interface DownloadTarget {
   onCommitted?: (sha256: string) => Promise<void>;
 }
 
-type DownloadState = 'starting' | 'streaming' | 'committed' | 'failed';
+/** verified: the sha256 checked out but the store could not take the file; bytes in memory. */
+type DownloadState = 'starting' | 'streaming' | 'committed' | 'verified' | 'failed';
 
 export class Download extends EventEmitter {
   state: DownloadState = 'starting';
@@ -45,7 +50,8 @@ export class Download extends EventEmitter {
   readonly done: Promise<string>;
   /** Where the bytes are once committed: late readers open it there. */
   committedPath?: string;
-  private readHandle?: Promise<FileHandle>;
+  private bytes?: DownloadBytes;
+  private committedHandle?: Promise<FileHandle>;
   private readers = 0;
   /** Whether any client has read bytes of this download while it was under way. */
   private streamed = false;
@@ -68,8 +74,13 @@ export class Download extends EventEmitter {
     this.started.catch(() => {});
   }
 
-  setReadHandle(handle: FileHandle): void {
-    this.readHandle = Promise.resolve(handle);
+  setBytes(bytes: DownloadBytes): void {
+    this.bytes = bytes;
+  }
+
+  /** Whether the bytes can be read to the end: the sha256 checked out, stored or not. */
+  get complete(): boolean {
+    return this.state === 'committed' || this.state === 'verified';
   }
 
   /** Waits for the next write, commit or failure. */
@@ -79,20 +90,26 @@ export class Download extends EventEmitter {
 
   /** How far readers may go: one byte short of the writer until the hash checked out. */
   readableLimit(): number {
-    return this.state === 'committed' ? this.written : Math.max(0, this.written - 1);
+    return this.complete ? this.written : Math.max(0, this.written - 1);
   }
 
   async readAt(position: number, length: number): Promise<Buffer> {
-    if (!this.readHandle && this.committedPath) this.readHandle = open(this.committedPath, 'r');
-    if (!this.readHandle) throw new Error('download has no data yet');
+    if (this.bytes) return this.bytes.readAt(position, length);
+    if (!this.committedPath) throw new Error('download has no data any more');
+    this.committedHandle ??= open(this.committedPath, 'r');
     const buffer = Buffer.allocUnsafe(length);
-    const { bytesRead } = await (await this.readHandle).read(buffer, 0, length, position);
+    const { bytesRead } = await (await this.committedHandle).read(buffer, 0, length, position);
     return buffer.subarray(0, bytesRead);
   }
 
   acquire(): void {
     this.readers++;
     this.streamed = true;
+  }
+
+  /** Keeps the bytes readable for a client that waits for the end before reading (release()). */
+  hold(): void {
+    this.readers++;
   }
 
   /** A failed attempt may start over only when no client has seen its bytes. */
@@ -106,11 +123,11 @@ export class Download extends EventEmitter {
    * stream the next attempt and keep any later one from starting over.
    */
   async restart(): Promise<void> {
-    const handle = this.readHandle;
-    this.readHandle = undefined;
+    const bytes = this.bytes;
+    this.bytes = undefined;
     this.state = 'starting';
     this.written = 0;
-    await (await handle)?.close();
+    await bytes?.close();
   }
 
   async release(): Promise<void> {
@@ -119,11 +136,12 @@ export class Download extends EventEmitter {
   }
 
   async closeIfIdle(): Promise<void> {
-    if (this.readers > 0 || (this.state !== 'committed' && this.state !== 'failed') || !this.readHandle)
-      return;
-    const handle = this.readHandle;
-    this.readHandle = undefined;
-    await (await handle).close();
+    if (this.readers > 0 || (!this.complete && this.state !== 'failed')) return;
+    const { bytes, committedHandle } = this;
+    this.bytes = undefined;
+    this.committedHandle = undefined;
+    await bytes?.close();
+    await (await committedHandle)?.close();
   }
 }
 
@@ -159,11 +177,13 @@ export class TailReader extends Readable {
           this.position,
           Math.min(size, limit - this.position, 256 * 1024),
         );
+        // Pushing an empty chunk would wait for ever for a _read() that never comes.
+        if (chunk.length === 0) throw new IntegrityError(`download bytes missing at offset ${this.position}`);
         this.position += chunk.length;
         this.push(chunk);
         return;
       }
-      if (this.download.state === 'committed') {
+      if (this.download.complete) {
         this.push(null);
         return;
       }
@@ -189,6 +209,8 @@ export interface DownloadEvents {
   onFetched?: (target: DownloadTarget) => void;
   /** A download failed verification and starts over. */
   onRestart?: (message: string) => void;
+  /** The store could not take a verified file (disk full): served, not stored. */
+  onStoreFailure?: (message: string) => void;
 }
 
 /** Resumes of one download attempt at most, however much each one brought. */
@@ -235,7 +257,12 @@ export class DownloadCoordinator {
         // Upstream answered 200 and then failed (bad bytes, a body cut short too often): worth a
         // fresh download while no client has seen any byte. Failures before that (404, an
         // upstream that is down) were retried by the client already.
-        const again = download.state === 'streaming' && download.restartable && attempt < this.client.retries;
+        const again =
+          download.state === 'streaming' &&
+          download.restartable &&
+          attempt < this.client.retries &&
+          // Another attempt would hit the same full disk or the same bound.
+          !(error instanceof StoreFullError || error instanceof FileTooLargeError);
         if (!again) {
           const failure = typedFailure(error, download.target.url);
           download.error = failure;
@@ -254,7 +281,7 @@ export class DownloadCoordinator {
   private async fetchOnce(download: Download): Promise<string> {
     const { target } = download;
     const tempPath = this.store.tempPath();
-    let writer: FileHandle | undefined;
+    let bytes: DownloadBytes | undefined;
     try {
       const response = await this.client.request(target.url, {
         upstream: target.upstream,
@@ -274,25 +301,54 @@ export class DownloadCoordinator {
         );
       }
       download.total = response.contentLength ?? target.expectedSize;
-      writer = await open(tempPath, 'wx');
-      download.setReadHandle(await open(tempPath, 'r'));
+      bytes = await DownloadBytes.open(tempPath);
+      download.setBytes(bytes);
       download.state = 'streaming';
       download.emit('started');
       this.events.onFetched?.(target);
-      const sha256 = await this.copyHashing(download, response.body, writer);
-      await writer.close();
-      writer = undefined;
-      download.committedPath = await this.store.commitFile(tempPath, sha256);
-      await target.onCommitted?.(sha256);
+      const sha256 = await this.copyHashing(download, response.body, bytes);
       download.sha256 = sha256;
-      download.state = 'committed';
+      download.state = (await this.commit(download, bytes, sha256)) ? 'committed' : 'verified';
       download.emit('change');
       return sha256;
     } catch (error: unknown) {
-      await writer?.close().catch(() => {});
+      await bytes?.closeWriter();
       await rm(tempPath, { force: true });
       throw error;
     }
+  }
+
+  /**
+   * Moves the verified temp file into the store when the file system took every byte; resolves
+   * false when it could not (the bytes stay readable for the clients under way, from memory and
+   * the unlinked temp file). Only a committed file reaches `onCommitted` and so the manifest.
+   */
+  private async commit(download: Download, bytes: DownloadBytes, sha256: string): Promise<boolean> {
+    const { target } = download;
+    if (await bytes.finishOnDisk()) {
+      try {
+        download.committedPath = await this.store.commitFile(bytes.tempPath, sha256);
+      } catch (error: unknown) {
+        if (!isStoreWriteError(error)) throw error;
+        bytes.giveUpStore(error as Error);
+      }
+    }
+    if (!download.committedPath) {
+      await rm(bytes.tempPath, { force: true });
+      this.events.onStoreFailure?.(
+        `${redactUrl(target.url)}: the store could not take it (${bytes.storeFailure?.message}); served without storing it`,
+      );
+      return false;
+    }
+    try {
+      await target.onCommitted?.(sha256);
+    } catch (error: unknown) {
+      // The file is in the store and verified; a name record that could not be written only
+      // means it is fetched again next run.
+      if (!isStoreWriteError(error)) throw error;
+      this.events.onStoreFailure?.(`${redactUrl(target.url)}: ${(error as Error).message}`);
+    }
+    return true;
   }
 
   /**
@@ -301,7 +357,7 @@ export class DownloadCoordinator {
    * final sha256 covers the whole file, and readers are held back until it matched. Files
    * without an expected hash are never stitched together; they fail instead.
    */
-  private async copyHashing(download: Download, firstBody: Readable, writer: FileHandle): Promise<string> {
+  private async copyHashing(download: Download, firstBody: Readable, bytes: DownloadBytes): Promise<string> {
     const { target } = download;
     const hash = createHash('sha256');
     const blake2b = target.expectedBlake2b256 !== undefined ? new Blake2b256() : undefined;
@@ -318,11 +374,11 @@ export class DownloadCoordinator {
     for (let resumes = 0; ; resumes++) {
       const before = download.written;
       try {
-        await this.appendBody(download, body, writer, hashes);
+        await this.appendBody(download, body, bytes, hashes);
         break;
       } catch (error: unknown) {
         const resumable =
-          !(error instanceof IntegrityError) &&
+          !(error instanceof IntegrityError || error instanceof StoreFullError) &&
           (target.expectedSha256 !== undefined || target.expectedBlake2b256 !== undefined);
         stalled = download.written > before ? 0 : stalled + 1;
         if (!resumable || stalled > this.client.retries || resumes >= MAX_RESUMES) throw error;
@@ -351,7 +407,7 @@ export class DownloadCoordinator {
   private async appendBody(
     download: Download,
     body: Readable,
-    writer: FileHandle,
+    bytes: DownloadBytes,
     hash: { update: (chunk: Buffer) => unknown },
   ): Promise<void> {
     for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -360,7 +416,12 @@ export class DownloadCoordinator {
         throw new IntegrityError(`${redactUrl(download.target.url)}: more bytes than announced`);
       }
       hash.update(chunk);
-      await writer.write(chunk);
+      try {
+        await bytes.append(chunk);
+      } catch (error: unknown) {
+        body.destroy();
+        throw error;
+      }
       download.written += chunk.length;
       this.events.onUpstreamBytes?.(chunk.length);
       download.emit('change');
@@ -387,7 +448,12 @@ export class DownloadCoordinator {
 
 /** Errors as the routes map them: a socket's own error (`aborted`) is an upstream failure, a 502. */
 function typedFailure(error: unknown, url: string): Error {
-  if (error instanceof IntegrityError || error instanceof UpstreamError || error instanceof NotFoundError)
+  if (
+    error instanceof IntegrityError ||
+    error instanceof UpstreamError ||
+    error instanceof NotFoundError ||
+    error instanceof StoreFullError
+  )
     return error;
   return new UpstreamError(`${redactUrl(url)}: ${(error as Error).message}`, true);
 }

@@ -115,15 +115,45 @@ export async function sendFile(
     return 'store';
   }
   const { download } = file;
-  // The size is known once upstream answered (or from the index): wait for that first.
-  await download.started;
-  const small = download.total !== undefined && download.total <= VERIFY_FIRST_MAX_BYTES;
-  const waitForCommit = small || req.method === 'HEAD' || req.headers.range !== undefined;
-  if (waitForCommit) {
+  // Held from the start, so that a file the store could not take (its bytes are only in the
+  // download) stays readable until it is sent.
+  download.hold();
+  try {
+    // The size is known once upstream answered (or from the index): wait for that first.
+    await download.started;
+    const small = download.total !== undefined && download.total <= VERIFY_FIRST_MAX_BYTES;
+    const waitForCommit = small || req.method === 'HEAD' || req.headers.range !== undefined;
+    if (!waitForCommit) {
+      await sendDownloading(res, download, file.expectedSha256 && etagFor(file.expectedSha256));
+      return 'upstream';
+    }
     const sha256 = await download.done;
-    await sendStoredFile(req, res, { sha256, path: download.committedPath ?? '', size: download.written });
+    if (download.committedPath) {
+      await sendStoredFile(req, res, { sha256, path: download.committedPath, size: download.written });
+    } else {
+      await sendVerifiedUnstored(req, res, download, etagFor(sha256));
+    }
     return 'upstream';
+  } finally {
+    await download.release();
   }
-  await sendDownloading(res, download, file.expectedSha256 && etagFor(file.expectedSha256));
-  return 'upstream';
+}
+
+/**
+ * A verified file the store could not take (disk full): its bytes are still held by the
+ * download, so the client gets them whole. A Range is answered with the whole file (a 200 is
+ * a valid answer to one) rather than with a second code path for a rare case.
+ */
+async function sendVerifiedUnstored(
+  req: IncomingMessage,
+  res: ServerResponse,
+  download: Download,
+  etag: string,
+): Promise<void> {
+  res.writeHead(200, { ...fileHeaders(etag), 'content-length': download.written });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  await pipeline(new TailReader(download), res);
 }

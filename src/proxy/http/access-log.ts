@@ -17,13 +17,21 @@ export interface AccessEntry {
 }
 
 export class ProxyLog {
-  private readonly stream?: WriteStream;
+  private stream?: WriteStream;
 
   constructor(
     path: string | undefined,
     private readonly onWarning: (message: string) => void = () => {},
   ) {
-    if (path) this.stream = createWriteStream(path, { flags: 'a' });
+    if (!path) return;
+    const stream = createWriteStream(path, { flags: 'a' });
+    // A log that cannot be written (a full disk) must not take the proxy down with it.
+    stream.once('error', (error: Error) => {
+      this.stream = undefined;
+      stream.destroy();
+      this.onWarning(`access log ${path} disabled: ${error.message}`);
+    });
+    this.stream = stream;
   }
 
   access(entry: AccessEntry): void {

@@ -158,11 +158,13 @@ export class PageService {
       });
     } catch (error: unknown) {
       if (policy === 'frozen' && error instanceof NotFoundError) {
-        await store.writePage(upstream.name, project, {
-          fetchedAt: new Date().toISOString(),
-          absent: true,
-          page: { name: project, meta: {}, files: [], extra: {} },
-        });
+        await this.storeQuietly(url, () =>
+          store.writePage(upstream.name, project, {
+            fetchedAt: new Date().toISOString(),
+            absent: true,
+            page: { name: project, meta: {}, files: [], extra: {} },
+          }),
+        );
       }
       throw error;
     }
@@ -254,8 +256,22 @@ export class PageService {
     if (fetched.status === 'not-found') throw new NotFoundError(`${redactUrl(spec.url)}: not on this index`);
     if (fetched.status === 'not-modified' && stored) return { value: stored.value, source: 'upstream' };
     const value = fetched.value as T;
-    await spec.write(value, { etag: fetched.etag, lastModified: fetched.lastModified });
+    await this.storeQuietly(spec.url, () =>
+      spec.write(value, { etag: fetched.etag, lastModified: fetched.lastModified }),
+    );
     return { value, source: 'upstream' };
+  }
+
+  /**
+   * A page upstream answered is served whether or not the store could keep it (a full disk):
+   * the store is an optimisation, the answer is what the client asked for. It warns instead.
+   */
+  private async storeQuietly(url: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error: unknown) {
+      this.options.warn(`could not store the page ${redactUrl(url)}: ${(error as Error).message}`);
+    }
   }
 
   private noteOutage(name: string, opened: boolean): void {

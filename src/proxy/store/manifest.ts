@@ -6,7 +6,7 @@
 //     "indexes": ["pypi"],
 //     "files":   ["<sha256 hex>"],
 //     "names":   [{ "upstream": "private", "project": "tool", "filename": "tool-1.0.tar.gz" }] }
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import {
   fileRelativePath,
   indexRelativePath,
@@ -75,8 +75,16 @@ export class ManifestRecorder {
   }
 }
 
+/** Written beside the target and renamed: a full disk leaves no half manifest for the post step. */
 export async function writeManifest(path: string, manifest: Manifest): Promise<void> {
-  await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
+    await rename(temp, path);
+  } catch (error: unknown) {
+    await rm(temp, { force: true });
+    throw error;
+  }
 }
 
 export async function readManifest(path: string): Promise<Manifest> {

@@ -131,7 +131,7 @@ export class ContentStore {
     }
     await rm(store.tempDir, { recursive: true, force: true });
     await mkdir(store.tempDir, { recursive: true });
-    await writeFile(layoutFile(store.root), `${JSON.stringify({ layout: STORE_LAYOUT_VERSION })}\n`);
+    await store.writeLayout();
     return store;
   }
 
@@ -141,6 +141,16 @@ export class ContentStore {
     }
     this.scratch = await mkdtemp(join(tmpdir(), 'pypi-cache-proxy-readonly-'));
     return this;
+  }
+
+  /**
+   * Written only when it differs: a restored store on a full disk must still open, and
+   * rewriting the file in place there would leave it empty.
+   */
+  private async writeLayout(): Promise<void> {
+    const content = `${JSON.stringify({ layout: STORE_LAYOUT_VERSION })}\n`;
+    const current = await readFile(layoutFile(this.root), 'utf8').catch(() => undefined);
+    if (current !== content) await this.writeAtomically('layout.json', content);
   }
 
   /** Gives the store up for the next owner. */
@@ -224,7 +234,13 @@ export class ContentStore {
     const target = pathInside(this.root, relativePath);
     const temp = this.tempPath();
     await mkdir(resolve(target, '..'), { recursive: true });
-    await writeFile(temp, content);
-    await rename(temp, target);
+    try {
+      await writeFile(temp, content);
+      await rename(temp, target);
+    } catch (error: unknown) {
+      // A full disk leaves a partial temp file: not worth keeping until the next start.
+      await rm(temp, { force: true });
+      throw error;
+    }
   }
 }
