@@ -26,12 +26,12 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-AJDMTLWE.js";
+} from "./chunk-VHOXM6EE.js";
 import {
   __name,
   formatBytes,
   measureFolders
-} from "./chunk-7XXKO6EW.js";
+} from "./chunk-KXVUYOC2.js";
 
 // src/action/restore.ts
 import { mkdir, rm } from "node:fs/promises";

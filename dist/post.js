@@ -14,14 +14,14 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-AJDMTLWE.js";
+} from "./chunk-VHOXM6EE.js";
 import {
   __name,
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-7XXKO6EW.js";
+} from "./chunk-KXVUYOC2.js";
 
 // src/action/summary.ts
 async function writeJobSummary(state, save, proxy) {

@@ -21,7 +21,7 @@ import {
   isValidUpstreamName,
   normalizeProjectName,
   writeManifest
-} from "./chunk-7XXKO6EW.js";
+} from "./chunk-KXVUYOC2.js";
 
 // node_modules/reflect-metadata/Reflect.js
 var require_Reflect = __commonJS({
@@ -20967,7 +20967,7 @@ import { join } from "node:path";
 // src/proxy/files/downloads.ts
 import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { open, rm } from "node:fs/promises";
+import { open as open2, rm } from "node:fs/promises";
 import { pipeline as pipeline2, Readable, Transform } from "node:stream";
 
 // src/proxy/errors.ts
@@ -20984,6 +20984,16 @@ var BadRequestError = class extends Error {
 var IntegrityError = class extends Error {
   static {
     __name(this, "IntegrityError");
+  }
+};
+var StoreFullError = class extends Error {
+  static {
+    __name(this, "StoreFullError");
+  }
+};
+var FileTooLargeError = class extends IntegrityError {
+  static {
+    __name(this, "FileTooLargeError");
   }
 };
 
@@ -22029,6 +22039,156 @@ async function readBody(body, maxBytes) {
 }
 __name(readBody, "readBody");
 
+// src/proxy/files/download-bytes.ts
+import { open, stat } from "node:fs/promises";
+var MAX_UNSTORED_BYTES = 16 * 1024 * 1024;
+var STORE_WRITE_ERRORS = /* @__PURE__ */ new Set(["ENOSPC", "EDQUOT", "EIO", "EFBIG", "EROFS"]);
+function isStoreWriteError(error) {
+  return STORE_WRITE_ERRORS.has(error?.code ?? "");
+}
+__name(isStoreWriteError, "isStoreWriteError");
+var DownloadBytes = class _DownloadBytes {
+  constructor(tempPath, writer, reader, maxUnstoredBytes) {
+    this.tempPath = tempPath;
+    this.writer = writer;
+    this.reader = reader;
+    this.maxUnstoredBytes = maxUnstoredBytes;
+  }
+  tempPath;
+  writer;
+  reader;
+  maxUnstoredBytes;
+  static {
+    __name(this, "DownloadBytes");
+  }
+  /** Bytes the temp file holds, every one written in full, from offset 0. */
+  onDisk = 0;
+  /** Why the store copy was given up; from then on bytes go to `spill`. */
+  storeFailure;
+  spill = [];
+  spillBytes = 0;
+  /** Opens the temp file; a store that cannot even create it gives a memory-only download. */
+  static async open(tempPath, maxUnstoredBytes = MAX_UNSTORED_BYTES) {
+    let writer;
+    try {
+      writer = await open(tempPath, "wx");
+      const bytes = new _DownloadBytes(tempPath, writer, await open(tempPath, "r"), maxUnstoredBytes);
+      return bytes;
+    } catch (error) {
+      await writer?.close().catch(() => {
+      });
+      if (!isStoreWriteError(error)) throw error;
+      const bytes = new _DownloadBytes(tempPath, void 0, void 0, maxUnstoredBytes);
+      bytes.storeFailure = error;
+      return bytes;
+    }
+  }
+  /** Every byte appended so far, on disk or in memory. */
+  get length() {
+    return this.onDisk + this.spillBytes;
+  }
+  get stored() {
+    return this.storeFailure === void 0;
+  }
+  async append(chunk) {
+    let rest = chunk;
+    if (!this.storeFailure) {
+      const written = await this.writeFully(rest);
+      if (written === rest.length) return;
+      rest = rest.subarray(written);
+    }
+    if (this.spillBytes + rest.length > this.maxUnstoredBytes) {
+      throw new StoreFullError(
+        `the store cannot take this file (${this.storeFailure?.message}) and it is too large to hold in memory`
+      );
+    }
+    this.spill.push(rest);
+    this.spillBytes += rest.length;
+  }
+  /** Writes until the file system took all of `chunk` or refused; resolves with what it took. */
+  async writeFully(chunk) {
+    let done = 0;
+    try {
+      while (done < chunk.length) {
+        const { bytesWritten } = await this.writer.write(
+          chunk,
+          done,
+          chunk.length - done,
+          this.onDisk
+        );
+        if (bytesWritten <= 0) throw Object.assign(new Error("write took no bytes"), { code: "ENOSPC" });
+        done += bytesWritten;
+        this.onDisk += bytesWritten;
+      }
+    } catch (error) {
+      if (!isStoreWriteError(error)) throw error;
+      this.storeFailure = error;
+    }
+    return done;
+  }
+  async readAt(position, length) {
+    if (position < this.onDisk) {
+      if (!this.reader) throw new Error("download bytes are closed");
+      const wanted = Math.min(length, this.onDisk - position);
+      const buffer = Buffer.allocUnsafe(wanted);
+      const { bytesRead } = await this.reader.read(buffer, 0, wanted, position);
+      return buffer.subarray(0, bytesRead);
+    }
+    return this.readSpill(position - this.onDisk, length);
+  }
+  readSpill(offset, length) {
+    let start = 0;
+    for (const piece of this.spill) {
+      if (offset < start + piece.length) {
+        return piece.subarray(offset - start, Math.min(piece.length, offset - start + length));
+      }
+      start += piece.length;
+    }
+    return Buffer.alloc(0);
+  }
+  /**
+   * Closes the temp file for writing and checks that it holds every byte on disk: true when it
+   * may be committed. A close that fails (delayed allocation on a full disk) or a size that
+   * differs gives the store copy up.
+   */
+  async finishOnDisk() {
+    const writer = this.writer;
+    this.writer = void 0;
+    if (this.storeFailure) {
+      await writer?.close().catch(() => {
+      });
+      return false;
+    }
+    try {
+      await writer?.close();
+      const { size } = await stat(this.tempPath);
+      if (size !== this.onDisk) throw new Error(`temp file holds ${size} of ${this.onDisk} bytes`);
+      return true;
+    } catch (error) {
+      this.giveUpStore(error);
+      return false;
+    }
+  }
+  /** The store copy cannot be committed after all (a failed rename): the bytes stay readable. */
+  giveUpStore(reason) {
+    this.storeFailure ??= reason;
+  }
+  async closeWriter() {
+    const writer = this.writer;
+    this.writer = void 0;
+    await writer?.close().catch(() => {
+    });
+  }
+  async close() {
+    await this.closeWriter();
+    const reader = this.reader;
+    this.reader = void 0;
+    this.spill = [];
+    this.spillBytes = 0;
+    await reader?.close();
+  }
+};
+
 // src/proxy/files/downloads.ts
 var Download = class extends EventEmitter {
   constructor(target, run2) {
@@ -22066,12 +22226,17 @@ var Download = class extends EventEmitter {
   done;
   /** Where the bytes are once committed: late readers open it there. */
   committedPath;
-  readHandle;
+  bytes;
+  committedHandle;
   readers = 0;
   /** Whether any client has read bytes of this download while it was under way. */
   streamed = false;
-  setReadHandle(handle3) {
-    this.readHandle = Promise.resolve(handle3);
+  setBytes(bytes) {
+    this.bytes = bytes;
+  }
+  /** Whether the bytes can be read to the end: the sha256 checked out, stored or not. */
+  get complete() {
+    return this.state === "committed" || this.state === "verified";
   }
   /** Waits for the next write, commit or failure. */
   changed() {
@@ -22079,18 +22244,23 @@ var Download = class extends EventEmitter {
   }
   /** How far readers may go: one byte short of the writer until the hash checked out. */
   readableLimit() {
-    return this.state === "committed" ? this.written : Math.max(0, this.written - 1);
+    return this.complete ? this.written : Math.max(0, this.written - 1);
   }
   async readAt(position, length) {
-    if (!this.readHandle && this.committedPath) this.readHandle = open(this.committedPath, "r");
-    if (!this.readHandle) throw new Error("download has no data yet");
+    if (this.bytes) return this.bytes.readAt(position, length);
+    if (!this.committedPath) throw new Error("download has no data any more");
+    this.committedHandle ??= open2(this.committedPath, "r");
     const buffer = Buffer.allocUnsafe(length);
-    const { bytesRead } = await (await this.readHandle).read(buffer, 0, length, position);
+    const { bytesRead } = await (await this.committedHandle).read(buffer, 0, length, position);
     return buffer.subarray(0, bytesRead);
   }
   acquire() {
     this.readers++;
     this.streamed = true;
+  }
+  /** Keeps the bytes readable for a client that waits for the end before reading (release()). */
+  hold() {
+    this.readers++;
   }
   /** A failed attempt may start over only when no client has seen its bytes. */
   get restartable() {
@@ -22102,22 +22272,23 @@ var Download = class extends EventEmitter {
    * stream the next attempt and keep any later one from starting over.
    */
   async restart() {
-    const handle3 = this.readHandle;
-    this.readHandle = void 0;
+    const bytes = this.bytes;
+    this.bytes = void 0;
     this.state = "starting";
     this.written = 0;
-    await (await handle3)?.close();
+    await bytes?.close();
   }
   async release() {
     this.readers--;
     await this.closeIfIdle();
   }
   async closeIfIdle() {
-    if (this.readers > 0 || this.state !== "committed" && this.state !== "failed" || !this.readHandle)
-      return;
-    const handle3 = this.readHandle;
-    this.readHandle = void 0;
-    await (await handle3).close();
+    if (this.readers > 0 || !this.complete && this.state !== "failed") return;
+    const { bytes, committedHandle } = this;
+    this.bytes = void 0;
+    this.committedHandle = void 0;
+    await bytes?.close();
+    await (await committedHandle)?.close();
   }
 };
 var TailReader = class extends Readable {
@@ -22151,11 +22322,12 @@ var TailReader = class extends Readable {
           this.position,
           Math.min(size, limit - this.position, 256 * 1024)
         );
+        if (chunk.length === 0) throw new IntegrityError(`download bytes missing at offset ${this.position}`);
         this.position += chunk.length;
         this.push(chunk);
         return;
       }
-      if (this.download.state === "committed") {
+      if (this.download.complete) {
         this.push(null);
         return;
       }
@@ -22213,7 +22385,8 @@ var DownloadCoordinator = class {
       try {
         return await this.fetchOnce(download);
       } catch (error) {
-        const again = download.state === "streaming" && download.restartable && attempt < this.client.retries;
+        const again = download.state === "streaming" && download.restartable && attempt < this.client.retries && // Another attempt would hit the same full disk or the same bound.
+        !(error instanceof StoreFullError || error instanceof FileTooLargeError);
         if (!again) {
           const failure = typedFailure(error, download.target.url);
           download.error = failure;
@@ -22231,7 +22404,7 @@ var DownloadCoordinator = class {
   async fetchOnce(download) {
     const { target } = download;
     const tempPath = this.store.tempPath();
-    let writer;
+    let bytes;
     try {
       const response = await this.client.request(target.url, {
         upstream: target.upstream,
@@ -22251,26 +22424,51 @@ var DownloadCoordinator = class {
         );
       }
       download.total = response.contentLength ?? target.expectedSize;
-      writer = await open(tempPath, "wx");
-      download.setReadHandle(await open(tempPath, "r"));
+      bytes = await DownloadBytes.open(tempPath);
+      download.setBytes(bytes);
       download.state = "streaming";
       download.emit("started");
       this.events.onFetched?.(target);
-      const sha256 = await this.copyHashing(download, response.body, writer);
-      await writer.close();
-      writer = void 0;
-      download.committedPath = await this.store.commitFile(tempPath, sha256);
-      await target.onCommitted?.(sha256);
+      const sha256 = await this.copyHashing(download, response.body, bytes);
       download.sha256 = sha256;
-      download.state = "committed";
+      download.state = await this.commit(download, bytes, sha256) ? "committed" : "verified";
       download.emit("change");
       return sha256;
     } catch (error) {
-      await writer?.close().catch(() => {
-      });
+      await bytes?.closeWriter();
       await rm(tempPath, { force: true });
       throw error;
     }
+  }
+  /**
+   * Moves the verified temp file into the store when the file system took every byte; resolves
+   * false when it could not (the bytes stay readable for the clients under way, from memory and
+   * the unlinked temp file). Only a committed file reaches `onCommitted` and so the manifest.
+   */
+  async commit(download, bytes, sha256) {
+    const { target } = download;
+    if (await bytes.finishOnDisk()) {
+      try {
+        download.committedPath = await this.store.commitFile(bytes.tempPath, sha256);
+      } catch (error) {
+        if (!isStoreWriteError(error)) throw error;
+        bytes.giveUpStore(error);
+      }
+    }
+    if (!download.committedPath) {
+      await rm(bytes.tempPath, { force: true });
+      this.events.onStoreFailure?.(
+        `${redactUrl(target.url)}: the store could not take it (${bytes.storeFailure?.message}); served without storing it`
+      );
+      return false;
+    }
+    try {
+      await target.onCommitted?.(sha256);
+    } catch (error) {
+      if (!isStoreWriteError(error)) throw error;
+      this.events.onStoreFailure?.(`${redactUrl(target.url)}: ${error.message}`);
+    }
+    return true;
   }
   /**
    * Copies the body to the temp file while hashing. A body cut short (reset, timeout, early
@@ -22278,7 +22476,7 @@ var DownloadCoordinator = class {
    * final sha256 covers the whole file, and readers are held back until it matched. Files
    * without an expected hash are never stitched together; they fail instead.
    */
-  async copyHashing(download, firstBody, writer) {
+  async copyHashing(download, firstBody, bytes) {
     const { target } = download;
     const hash = createHash("sha256");
     const blake2b2 = target.expectedBlake2b256 !== void 0 ? new Blake2b256() : void 0;
@@ -22293,10 +22491,10 @@ var DownloadCoordinator = class {
     for (let resumes = 0; ; resumes++) {
       const before = download.written;
       try {
-        await this.appendBody(download, body, writer, hashes);
+        await this.appendBody(download, body, bytes, hashes);
         break;
       } catch (error) {
-        const resumable = !(error instanceof IntegrityError) && (target.expectedSha256 !== void 0 || target.expectedBlake2b256 !== void 0);
+        const resumable = !(error instanceof IntegrityError || error instanceof StoreFullError) && (target.expectedSha256 !== void 0 || target.expectedBlake2b256 !== void 0);
         stalled = download.written > before ? 0 : stalled + 1;
         if (!resumable || stalled > this.client.retries || resumes >= MAX_RESUMES) throw error;
         await sleep(this.client.backoffDelay(Math.max(0, stalled - 1)));
@@ -22320,14 +22518,19 @@ var DownloadCoordinator = class {
     }
     return sha256;
   }
-  async appendBody(download, body, writer, hash) {
+  async appendBody(download, body, bytes, hash) {
     for await (const chunk of body) {
       if (download.total !== void 0 && download.written + chunk.length > download.total) {
         body.destroy();
         throw new IntegrityError(`${redactUrl(download.target.url)}: more bytes than announced`);
       }
       hash.update(chunk);
-      await writer.write(chunk);
+      try {
+        await bytes.append(chunk);
+      } catch (error) {
+        body.destroy();
+        throw error;
+      }
       download.written += chunk.length;
       this.events.onUpstreamBytes?.(chunk.length);
       download.emit("change");
@@ -22352,7 +22555,7 @@ var DownloadCoordinator = class {
   }
 };
 function typedFailure(error, url) {
-  if (error instanceof IntegrityError || error instanceof UpstreamError || error instanceof NotFoundError)
+  if (error instanceof IntegrityError || error instanceof UpstreamError || error instanceof NotFoundError || error instanceof StoreFullError)
     return error;
   return new UpstreamError(`${redactUrl(url)}: ${error.message}`, true);
 }
@@ -22535,7 +22738,14 @@ var ProxyLog = class {
   constructor(path, onWarning = () => {
   }) {
     this.onWarning = onWarning;
-    if (path) this.stream = createWriteStream(path, { flags: "a" });
+    if (!path) return;
+    const stream = createWriteStream(path, { flags: "a" });
+    stream.once("error", (error) => {
+      this.stream = void 0;
+      stream.destroy();
+      this.onWarning(`access log ${path} disabled: ${error.message}`);
+    });
+    this.stream = stream;
   }
   onWarning;
   static {
@@ -22683,18 +22893,36 @@ async function sendFile(req, res, file) {
     return "store";
   }
   const { download } = file;
-  await download.started;
-  const small = download.total !== void 0 && download.total <= VERIFY_FIRST_MAX_BYTES;
-  const waitForCommit = small || req.method === "HEAD" || req.headers.range !== void 0;
-  if (waitForCommit) {
+  download.hold();
+  try {
+    await download.started;
+    const small = download.total !== void 0 && download.total <= VERIFY_FIRST_MAX_BYTES;
+    const waitForCommit = small || req.method === "HEAD" || req.headers.range !== void 0;
+    if (!waitForCommit) {
+      await sendDownloading(res, download, file.expectedSha256 && etagFor(file.expectedSha256));
+      return "upstream";
+    }
     const sha256 = await download.done;
-    await sendStoredFile(req, res, { sha256, path: download.committedPath ?? "", size: download.written });
+    if (download.committedPath) {
+      await sendStoredFile(req, res, { sha256, path: download.committedPath, size: download.written });
+    } else {
+      await sendVerifiedUnstored(req, res, download, etagFor(sha256));
+    }
     return "upstream";
+  } finally {
+    await download.release();
   }
-  await sendDownloading(res, download, file.expectedSha256 && etagFor(file.expectedSha256));
-  return "upstream";
 }
 __name(sendFile, "sendFile");
+async function sendVerifiedUnstored(req, res, download, etag) {
+  res.writeHead(200, { ...fileHeaders(etag), "content-length": download.written });
+  if (req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  await pipeline3(new TailReader(download), res);
+}
+__name(sendVerifiedUnstored, "sendVerifiedUnstored");
 
 // src/proxy/pages/html-entities.ts
 var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\xA0" };
@@ -22778,18 +23006,18 @@ function skipDeclaration(html, start) {
 __name(skipDeclaration, "skipDeclaration");
 function scanHtml(html) {
   const scanned = { anchors: [] };
-  let open2;
+  let open3;
   const closeAnchor = /* @__PURE__ */ __name((closedProperly) => {
-    if (!open2) return;
-    const text = closedProperly ? decodeEntities(open2.text.join("")).trim() : "";
-    scanned.anchors.push({ attributes: open2.attributes, text });
-    open2 = void 0;
+    if (!open3) return;
+    const text = closedProperly ? decodeEntities(open3.text.join("")).trim() : "";
+    scanned.anchors.push({ attributes: open3.attributes, text });
+    open3 = void 0;
   }, "closeAnchor");
   let i = 0;
   while (i < html.length) {
     const lt = html.indexOf("<", i);
     const textEnd = lt < 0 ? html.length : lt;
-    if (open2 && textEnd > i) open2.text.push(html.slice(i, textEnd));
+    if (open3 && textEnd > i) open3.text.push(html.slice(i, textEnd));
     if (lt < 0) break;
     const next = html[lt + 1] ?? "";
     if (next === "!" || next === "?") {
@@ -22797,7 +23025,7 @@ function scanHtml(html) {
       continue;
     }
     if (!isLetter(next) && next !== "/") {
-      if (open2) open2.text.push("<");
+      if (open3) open3.text.push("<");
       i = lt + 1;
       continue;
     }
@@ -22808,7 +23036,7 @@ function scanHtml(html) {
       if (tag.closing) closeAnchor(true);
       else {
         closeAnchor(false);
-        open2 = { attributes: tag.attributes, text: [] };
+        open3 = { attributes: tag.attributes, text: [] };
       }
     } else if (!tag.closing && tag.name === "base") {
       if (scanned.baseHref === void 0 && tag.attributes.has("href"))
@@ -23196,7 +23424,8 @@ function statusFor(error) {
   if (error instanceof UpstreamDeadlineError) return 504;
   if (error instanceof UpstreamError && error.status === void 0 && /no data for/.test(error.message))
     return 504;
-  if (error instanceof UpstreamError || error instanceof IntegrityError) return 502;
+  if (error instanceof UpstreamError || error instanceof IntegrityError || error instanceof StoreFullError)
+    return 502;
   return 500;
 }
 __name(statusFor, "statusFor");
@@ -24101,10 +24330,10 @@ async function attachInterception(server, spec) {
     { ...deps, files },
     (socket) => typeof socket === "object" && socket !== null ? hostBySocket.get(socket) : void 0
   );
-  const open2 = /* @__PURE__ */ new Set();
+  const open3 = /* @__PURE__ */ new Set();
   server.on("connect", (req, socket, head) => {
-    open2.add(socket);
-    socket.once("close", () => open2.delete(socket));
+    open3.add(socket);
+    socket.once("close", () => open3.delete(socket));
     handleConnect(
       {
         hosts,
@@ -24113,8 +24342,8 @@ async function attachInterception(server, spec) {
         requests,
         mark: /* @__PURE__ */ __name((secure, host) => {
           hostBySocket.set(secure, host);
-          open2.add(secure);
-          secure.once("close", () => open2.delete(secure));
+          open3.add(secure);
+          secure.once("close", () => open3.delete(secure));
         }, "mark"),
         stats: deps.stats,
         log: deps.log,
@@ -24128,7 +24357,7 @@ async function attachInterception(server, spec) {
   return {
     caCertPem: ca.certPem,
     close: /* @__PURE__ */ __name(() => {
-      for (const socket of open2) socket.destroy();
+      for (const socket of open3) socket.destroy();
       requests.close();
     }, "close")
   };
@@ -24404,11 +24633,14 @@ var PageService = class {
       });
     } catch (error) {
       if (policy === "frozen" && error instanceof NotFoundError) {
-        await store.writePage(upstream.name, project, {
-          fetchedAt: (/* @__PURE__ */ new Date()).toISOString(),
-          absent: true,
-          page: { name: project, meta: {}, files: [], extra: {} }
-        });
+        await this.storeQuietly(
+          url,
+          () => store.writePage(upstream.name, project, {
+            fetchedAt: (/* @__PURE__ */ new Date()).toISOString(),
+            absent: true,
+            page: { name: project, meta: {}, files: [], extra: {} }
+          })
+        );
       }
       throw error;
     }
@@ -24484,8 +24716,22 @@ var PageService = class {
     if (fetched.status === "not-found") throw new NotFoundError(`${redactUrl(spec.url)}: not on this index`);
     if (fetched.status === "not-modified" && stored) return { value: stored.value, source: "upstream" };
     const value = fetched.value;
-    await spec.write(value, { etag: fetched.etag, lastModified: fetched.lastModified });
+    await this.storeQuietly(
+      spec.url,
+      () => spec.write(value, { etag: fetched.etag, lastModified: fetched.lastModified })
+    );
     return { value, source: "upstream" };
+  }
+  /**
+   * A page upstream answered is served whether or not the store could keep it (a full disk):
+   * the store is an optimisation, the answer is what the client asked for. It warns instead.
+   */
+  async storeQuietly(url, write) {
+    try {
+      await write();
+    } catch (error) {
+      this.options.warn(`could not store the page ${redactUrl(url)}: ${error.message}`);
+    }
   }
   noteOutage(name, opened) {
     if (!opened) return;
@@ -24706,6 +24952,7 @@ async function startProxy(options) {
   const downloads = new DownloadCoordinator(store, client, {
     onFetched: /* @__PURE__ */ __name(() => stats.fetchedUpstream++, "onFetched"),
     onRestart: /* @__PURE__ */ __name((message) => log.warn(message), "onRestart"),
+    onStoreFailure: /* @__PURE__ */ __name((message) => log.warn(message), "onStoreFailure"),
     onUpstreamBytes: /* @__PURE__ */ __name((bytes) => {
       stats.upstreamBytes += bytes;
     }, "onUpstreamBytes")
@@ -24755,7 +25002,10 @@ async function startProxy(options) {
     interception?.close();
     client.close();
     const used = manifest.build();
-    if (manifestPath !== false) await writeManifest(manifestPath, used);
+    if (manifestPath !== false)
+      await writeManifest(manifestPath, used).catch(
+        (error) => log.warn(`could not write the manifest ${manifestPath}: ${error.message}`)
+      );
     await log.close();
     await store.close();
     return used;

@@ -9,7 +9,7 @@ import {
   __toESM,
   credentialsEnvName,
   readManifest
-} from "./chunk-7XXKO6EW.js";
+} from "./chunk-KXVUYOC2.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -173,7 +173,7 @@ function layoutFile(root) {
 __name(layoutFile, "layoutFile");
 
 // src/proxy/store/manifest.ts
-import { readdir as readdir2, readFile as readFile3, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { readdir as readdir2, readFile as readFile3, rename as rename2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
 
 // src/proxy/store/store.ts
 import { randomBytes } from "node:crypto";
@@ -379,8 +379,7 @@ var ContentStore = class _ContentStore {
     }
     await rm2(store.tempDir, { recursive: true, force: true });
     await mkdir2(store.tempDir, { recursive: true });
-    await writeFile2(layoutFile(store.root), `${JSON.stringify({ layout: STORE_LAYOUT_VERSION })}
-`);
+    await store.writeLayout();
     return store;
   }
   async openReadOnly() {
@@ -389,6 +388,16 @@ var ContentStore = class _ContentStore {
     }
     this.scratch = await mkdtemp(join4(tmpdir(), "pypi-cache-proxy-readonly-"));
     return this;
+  }
+  /**
+   * Written only when it differs: a restored store on a full disk must still open, and
+   * rewriting the file in place there would leave it empty.
+   */
+  async writeLayout() {
+    const content = `${JSON.stringify({ layout: STORE_LAYOUT_VERSION })}
+`;
+    const current = await readFile2(layoutFile(this.root), "utf8").catch(() => void 0);
+    if (current !== content) await this.writeAtomically("layout.json", content);
   }
   /** Gives the store up for the next owner. */
   async close() {
@@ -458,8 +467,13 @@ var ContentStore = class _ContentStore {
     const target = pathInside(this.root, relativePath);
     const temp = this.tempPath();
     await mkdir2(resolve2(target, ".."), { recursive: true });
-    await writeFile2(temp, content);
-    await rename(temp, target);
+    try {
+      await writeFile2(temp, content);
+      await rename(temp, target);
+    } catch (error) {
+      await rm2(temp, { force: true });
+      throw error;
+    }
   }
 };
 
@@ -500,8 +514,15 @@ var ManifestRecorder = class {
   }
 };
 async function writeManifest(path, manifest) {
-  await writeFile3(path, `${JSON.stringify(manifest, null, 2)}
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile3(temp, `${JSON.stringify(manifest, null, 2)}
 `);
+    await rename2(temp, path);
+  } catch (error) {
+    await rm3(temp, { force: true });
+    throw error;
+  }
 }
 __name(writeManifest, "writeManifest");
 async function readManifest(path) {
