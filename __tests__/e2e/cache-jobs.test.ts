@@ -368,6 +368,77 @@ describe('save policies and backends', () => {
   });
 });
 
+describe('ACTIONS_CACHE_MODE, as the runner sets it (issue 9, case 9)', () => {
+  const shared = { workspace: '', temp: '' };
+  let savedKey = '';
+  beforeAll(() => Object.assign(shared, project('cache-mode', 'tiny-util==0.3.0\n')));
+  const modeJob = (mode: string, inputs: Record<string, string> = {}) =>
+    job(shared.workspace, { ACTIONS_CACHE_MODE: mode }, inputs, shared.temp);
+  const modeLines = (stdout: string) =>
+    stdout.split('\n').filter((line) => line.includes('ACTIONS_CACHE_MODE'));
+
+  test('write-only restores nothing and saves what the job made', async () => {
+    const writeOnly = modeJob('write-only');
+    const main = await writeOnly.runMain();
+    expect(main.exitCode).toBe(0);
+    expect(modeLines(main.stdout)).toEqual([
+      "Not restoring: ACTIONS_CACHE_MODE is 'write-only', so this job may not read caches.",
+    ]);
+    writeFileSync(join(jobPipCache(shared.temp), 'marker'), 'made by the job');
+    const post = await writeOnly.runPost();
+    expect(post.stdout).toContain(': saved.');
+    savedKey = main.outputs['cache-key'];
+    expect(service.entries().map((entry) => entry.key)).toContain(savedKey);
+  });
+
+  test('read restores, then skips prune and save with one info line', async () => {
+    // A lockfile edit: without the mode, this job would prune and save a new key.
+    writeFileSync(join(shared.workspace, 'requirements.txt'), '# cache-mode\ntiny-util==0.3.0\n# edited\n');
+    const read = modeJob('read', { prune: 'true' });
+    const main = await read.runMain();
+    expect(main.outputs['cache-matched-key']).toBe(savedKey);
+    expect(modeLines(main.stdout)).toEqual([]);
+    const downloaded = join(jobPipCache(shared.temp), 'http-v2', 'response');
+    mkdirSync(join(downloaded, '..'), { recursive: true });
+    writeFileSync(downloaded, 'x');
+    const entries = service.entries().length;
+    const post = await read.runPost();
+    expect(post.exitCode).toBe(0);
+    expect(post.warnings).toEqual([]);
+    expect(modeLines(post.stdout)).toEqual([
+      expect.stringMatching(/skipped: ACTIONS_CACHE_MODE is 'read', so this job may not save caches\.$/),
+    ]);
+    expect(post.stdout).not.toContain('Pruned');
+    expect(snapshotFolder(jobPipCache(shared.temp))).toHaveProperty(join('http-v2', 'response'));
+    expect(service.entries()).toHaveLength(entries);
+  });
+
+  test('none skips the restore too', async () => {
+    const none = modeJob('none');
+    const main = await none.runMain();
+    expect(main.outputs['cache-matched-key']).toBe('');
+    expect(modeLines(main.stdout)).toEqual([
+      "Not restoring: ACTIONS_CACHE_MODE is 'none', so this job may not read caches.",
+    ]);
+    writeFileSync(join(jobPipCache(shared.temp), 'marker'), 'x');
+    const entries = service.entries().length;
+    const post = await none.runPost();
+    expect(modeLines(post.stdout)).toEqual([expect.stringMatching(/skipped: ACTIONS_CACHE_MODE is 'none'/)]);
+    expect(service.entries()).toHaveLength(entries);
+  });
+
+  test('an unknown value is a warning naming the variable, the value and what is accepted', async () => {
+    const unknown = modeJob('readonly');
+    const main = await unknown.runMain();
+    expect(main.exitCode).toBe(0);
+    expect(main.warnings).toEqual([
+      "ACTIONS_CACHE_MODE is 'readonly', which is not one of: none, read, write, write-only. Restoring and saving as if it were unset, as @actions/cache does.",
+    ]);
+    // Permissive, as @actions/cache is: the entry of the edited lockfile's fallback is restored.
+    expect(main.outputs['cache-matched-key']).toBe(savedKey);
+  });
+});
+
 describe('invalid inputs fail the main step with a message naming the input', () => {
   test.each([
     [{ installer: 'poetry' }, "Input 'installer': 'poetry' is not one of: auto, pip, uv."],

@@ -5,9 +5,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { DEFAULT_PROXY_PORT } from '../../src/action/proxy-port.js';
-import { jobEnv, pipInstallStep } from '../support/cache-job.js';
+import { jobEnv, pipInstallStep, snapshotFolder } from '../support/cache-job.js';
 import { FakeCacheService } from '../support/fake-cache-service.js';
 import { FakePypi } from '../support/fake-pypi.js';
 import { installedPackages } from '../support/pip.js';
@@ -52,7 +52,11 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function newJob(lockfile: string, inputs: Record<string, string> = {}, env: Record<string, string> = {}) {
+function newJob(
+  lockfile: string,
+  inputs: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
+) {
   writeFileSync(join(workspace, 'requirements.txt'), lockfile);
   const job = new RunnerJob({
     workspace,
@@ -190,6 +194,159 @@ describe('four jobs through the proxy', () => {
     } finally {
       pypi.setDown(false);
     }
+  });
+});
+
+describe('an entry that cannot serve its key never keeps it (issue 9, case 6)', () => {
+  // One key for the four jobs; no fallback, so each job sees only this key's entries.
+  const lockfile = 'lib-core==1.0.0\ntiny-util==0.3.0\n';
+  const inputs = { 'key-suffix': 'repair', 'restore-fallback': 'false' };
+  const keysOf = (key: string) =>
+    service
+      .entries()
+      .map((entry) => entry.key)
+      .filter((k) => k.startsWith(key));
+  let key = '';
+
+  test('a job that sends nothing through the proxy saves no entry, so the next job misses', async () => {
+    const idle = newJob(lockfile, inputs);
+    const main = await idle.runMain();
+    key = main.outputs['cache-key'].replace(/~g1$/, '');
+    // The install step was skipped: the store holds only its layout.
+    const post = await idle.runPost();
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout).toContain('not saved: the proxy store holds no file');
+    expect(keysOf(key)).toEqual([]);
+    const next = newJob(lockfile, inputs);
+    expect((await next.runMain()).outputs['cache-hit']).toBe('false');
+    // It installs part of the lockfile only (one package), and saves that as the first generation.
+    expect((await pipInstallStep(next, join(root, 'venv-partial'), ['tiny-util==0.3.0'])).code).toBe(0);
+    expect((await next.runPost()).stdout).toContain(': saved.');
+    expect(keysOf(key)).toEqual([`${key}~g1`]);
+  });
+
+  test('an exact hit whose proxy had to fetch from upstream saves the next generation', async () => {
+    const job = newJob(lockfile, inputs);
+    const main = await job.runMain();
+    expect(main.outputs['cache-hit']).toBe('true');
+    expect(main.outputs['cache-matched-key']).toBe(`${key}~g1`);
+    expect(main.outputs['cache-key']).toBe(`${key}~g2`);
+    pypi.resetRequests();
+    expect((await install(job, 'venv-repair')).code).toBe(0);
+    // lib-core was not in the entry: frozen still fetches what the store lacks.
+    expect(pypi.counts().files).toBeGreaterThan(0);
+    const post = await job.runPost();
+    expect(post.stdout).toMatch(
+      /The entry restored for this key lacked what the proxy then fetched from upstream/,
+    );
+    expect(post.stdout).toContain(`saving it again as ${key}~g2`);
+    expect(keysOf(key).sort()).toEqual([`${key}~g1`, `${key}~g2`]);
+  });
+
+  test('the job after that restores the repaired entry and sends nothing upstream', async () => {
+    const job = newJob(lockfile, inputs);
+    const main = await job.runMain();
+    expect(main.outputs['cache-hit']).toBe('true');
+    expect(main.outputs['cache-matched-key']).toBe(`${key}~g2`);
+    pypi.resetRequests();
+    expect((await install(job, 'venv-repaired')).code).toBe(0);
+    expect(pypi.requests).toEqual([]);
+    const post = await job.runPost();
+    expect(post.stdout).toContain('skipped: exact hit, the entry is unchanged');
+    expect(keysOf(key)).toHaveLength(2);
+  });
+});
+
+describe("the action's folders are the job's own, and nobody else's (issue 9, case 7)", () => {
+  // A developer's machine or a self-hosted runner: a HOME with the user's pip and uv caches
+  // and the CLI's default store in it. uv cannot be installed here: a stand-in on PATH answers
+  // `uv cache dir` and does what matters of `uv cache prune --ci` (it empties the folder).
+  let home: string;
+  let path: string;
+  const userFiles = () => ({
+    cli: snapshotFolder(join(home, '.cache', 'pypi-cache-proxy')),
+    pip: snapshotFolder(join(home, '.cache', 'pip')),
+    uv: snapshotFolder(join(home, '.cache', 'uv')),
+  });
+
+  beforeAll(() => {
+    home = join(root, 'home');
+    const bin = join(root, 'stand-in-bin');
+    for (const [dir, file] of [
+      ['pypi-cache-proxy/files/sha256/ab', 'abcdef'],
+      ['pip/http-v2/a', 'response'],
+      ['pip/wheels/built', 'local.whl'],
+      ['uv/wheels-v5', 'downloaded.whl'],
+    ]) {
+      mkdirSync(join(home, '.cache', dir), { recursive: true });
+      writeFileSync(join(home, '.cache', dir, file), `the user's ${file}`);
+    }
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(
+      join(bin, 'uv'),
+      [
+        '#!/bin/sh',
+        '[ -n "$UV_CACHE_DIR" ] || UV_CACHE_DIR="$HOME/.cache/uv"',
+        'case "$1 $2" in',
+        '  "cache dir") echo "$UV_CACHE_DIR" ;;',
+        '  "cache prune") rm -rf "$UV_CACHE_DIR"/* ;;',
+        '  *) exit 2 ;;',
+        'esac',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    path = `${bin}${delimiter}${process.env.PATH}`;
+  });
+
+  test("without PIP_CACHE_DIR or UV_CACHE_DIR: folders under RUNNER_TEMP, the user's and the CLI's untouched", async () => {
+    const before = userFiles();
+    const job = newJob(
+      'tiny-util==0.3.0\n',
+      { installer: 'auto', 'key-suffix': 'owned' },
+      {
+        HOME: home,
+        XDG_CACHE_HOME: undefined,
+        PATH: path,
+      },
+    );
+    const main = await job.runMain();
+    expect(main.exitCode).toBe(0);
+    const owned = join(temp, 'pypi-cache-action');
+    expect(main.outputs['pip-cache-dir']).toBe(join(owned, 'pip'));
+    expect(main.outputs['uv-cache-dir']).toBe(join(owned, 'uv'));
+    expect(JSON.parse(main.state.main).proxy.storeDir).toBe(join(owned, 'proxy-store'));
+    // The job's own folders are pruned before the save (the store too, to what the job used).
+    writeFileSync(join(owned, 'uv', 'downloaded.whl'), 'x');
+    const post = await job.runPost();
+    expect(post.stdout).toContain('Pruned the uv cache: ran uv cache prune --ci');
+    expect(snapshotFolder(join(owned, 'uv'))).toEqual({});
+    expect(userFiles()).toEqual(before);
+  });
+
+  test('a PIP_CACHE_DIR and UV_CACHE_DIR the job names are cached, never emptied nor pruned', async () => {
+    const pipDir = join(home, '.cache', 'pip');
+    const uvDir = join(home, '.cache', 'uv');
+    const before = userFiles();
+    const job = newJob(
+      'tiny-util==0.3.0\n',
+      { installer: 'auto', 'key-suffix': 'named' },
+      {
+        HOME: home,
+        XDG_CACHE_HOME: undefined,
+        PATH: path,
+        PIP_CACHE_DIR: pipDir,
+        UV_CACHE_DIR: uvDir,
+      },
+    );
+    const main = await job.runMain();
+    expect(main.outputs['pip-cache-dir']).toBe(pipDir);
+    expect(main.outputs['uv-cache-dir']).toBe(uvDir);
+    expect(userFiles()).toEqual(before);
+    const post = await job.runPost();
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout).not.toContain('Pruned the');
+    expect(userFiles()).toEqual(before);
   });
 });
 

@@ -95,6 +95,7 @@ async function restoreIfReadable(
   env: NodeJS.ProcessEnv,
 ): Promise<{ matchedKey: string | undefined; problem?: string; ms?: number }> {
   const mode = readCacheMode(env);
+  if (mode.warning) core.warning(mode.warning);
   if (!mode.readable) {
     core.info(`Not restoring: ACTIONS_CACHE_MODE is '${mode.name}', so this job may not read caches.`);
     return { matchedKey: undefined };
