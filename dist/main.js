@@ -26,7 +26,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-VHOXM6EE.js";
+} from "./chunk-ALNQSKVN.js";
 import {
   __name,
   formatBytes,
@@ -293,6 +293,7 @@ async function restoreStep(inputs, platform) {
 __name(restoreStep, "restoreStep");
 async function restoreIfReadable(backend, paths, plan, env) {
   const mode = readCacheMode(env);
+  if (mode.warning) warning(mode.warning);
   if (!mode.readable) {
     info(`Not restoring: ACTIONS_CACHE_MODE is '${mode.name}', so this job may not read caches.`);
     return { matchedKey: void 0 };

@@ -14,7 +14,7 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-VHOXM6EE.js";
+} from "./chunk-ALNQSKVN.js";
 import {
   __name,
   countStoredFiles,

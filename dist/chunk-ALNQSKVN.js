@@ -31729,7 +31729,11 @@ __name(getState, "getState");
 var KNOWN_CACHE_MODES = ["none", "read", "write", "write-only"];
 function readCacheMode(env) {
   const name = (env.ACTIONS_CACHE_MODE ?? "").trim().toLowerCase();
-  if (!KNOWN_CACHE_MODES.includes(name)) return { name, readable: true, writable: true };
+  if (!name) return { name, readable: true, writable: true };
+  if (!KNOWN_CACHE_MODES.includes(name)) {
+    const warning2 = `ACTIONS_CACHE_MODE is '${env.ACTIONS_CACHE_MODE}', which is not one of: ${KNOWN_CACHE_MODES.join(", ")}. Restoring and saving as if it were unset, as @actions/cache does.`;
+    return { name, readable: true, writable: true, warning: warning2 };
+  }
   return {
     name,
     readable: name === "read" || name === "write",
