@@ -40,9 +40,9 @@ export function splitTarget(target: string): string[] {
     .slice(1)
     .split('/')
     .map((raw) => {
-      let segment: string;
+      let segment = raw;
       try {
-        segment = decodeURIComponent(raw);
+        if (raw.includes('%')) segment = decodeURIComponent(raw);
       } catch {
         throw new BadRequestError('malformed percent-encoding');
       }
@@ -97,18 +97,38 @@ function fileRoute(segments: string[], upstreams: ReadonlySet<string>): Route {
   return { kind: 'file', upstream, project, hash, filename, metadata };
 }
 
+/** The upstream names, looked up once: routing a request allocates no table of its own. */
+export class RouteTable {
+  private readonly names: ReadonlySet<string>;
+  private readonly defaultUpstream: string;
+
+  constructor(upstreams: readonly string[]) {
+    this.names = new Set(upstreams);
+    this.defaultUpstream = upstreams[0] ?? '';
+  }
+
+  /** Maps a request target to a route; throws NotFoundError or BadRequestError. */
+  match(target: string): Route {
+    const segments = splitTarget(target);
+    const [first, second, ...rest] = segments;
+    if (first === '-' && rest.length === 0 && second === 'health') return { kind: 'health' };
+    if (first === '-' && rest.length === 0 && second === 'stats') return { kind: 'stats' };
+    if (first === '-' && rest.length === 0 && second === 'manifest') return { kind: 'manifest' };
+    if (first === 'simple') return simpleRoute(segments.slice(1), this.defaultUpstream, '/simple/');
+    if (first === 'files') return fileRoute(segments.slice(1), this.names);
+    if (
+      first !== undefined &&
+      first !== this.defaultUpstream &&
+      this.names.has(first) &&
+      second === 'simple'
+    ) {
+      return simpleRoute(segments.slice(2), first, `/${first}/simple/`);
+    }
+    throw new NotFoundError('no such route');
+  }
+}
+
 /** Maps a request target to a route; throws NotFoundError or BadRequestError. */
 export function matchRoute(target: string, upstreams: readonly string[]): Route {
-  const segments = splitTarget(target);
-  const [first, second, ...rest] = segments;
-  const defaultUpstream = upstreams[0] ?? '';
-  if (first === '-' && rest.length === 0 && second === 'health') return { kind: 'health' };
-  if (first === '-' && rest.length === 0 && second === 'stats') return { kind: 'stats' };
-  if (first === '-' && rest.length === 0 && second === 'manifest') return { kind: 'manifest' };
-  if (first === 'simple') return simpleRoute(segments.slice(1), defaultUpstream, '/simple/');
-  if (first === 'files') return fileRoute(segments.slice(1), new Set(upstreams));
-  if (first !== undefined && first !== defaultUpstream && upstreams.includes(first) && second === 'simple') {
-    return simpleRoute(segments.slice(2), first, `/${first}/simple/`);
-  }
-  throw new NotFoundError('no such route');
+  return new RouteTable(upstreams).match(target);
 }

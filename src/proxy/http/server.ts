@@ -17,7 +17,7 @@ import type { Upstream } from '../upstream/upstream-config.js';
 import type { ProxyLog } from './access-log.js';
 import { countBodyBytes } from './body-counter.js';
 import { negotiatePageFormat } from './negotiation.js';
-import { fileHref, matchRoute, type Route } from './routes.js';
+import { fileHref, type Route, RouteTable } from './routes.js';
 
 export interface ProxyContext {
   upstreams: Upstream[];
@@ -98,7 +98,7 @@ async function answer(
       ctx.stats.pageRequests++;
       const { value: list, source } = await ctx.pages.projectList(upstreamNamed(ctx, route.upstream));
       const format = negotiatePageFormat(req.headers.accept);
-      const rendered = ctx.renderer.get(`${route.upstream}/`, format, () =>
+      const rendered = ctx.renderer.get(`${route.upstream}/`, format, list, () =>
         format === 'json'
           ? renderJsonProjectList(list)
           : renderHtmlProjectList(list, route.prefix, normalizeProjectName),
@@ -115,7 +115,7 @@ async function answer(
       const format = negotiatePageFormat(req.headers.accept);
       const href = (file: Parameters<typeof indexSha256>[0]) =>
         fileHref(route.upstream, route.project, indexSha256(file), file.filename);
-      const rendered = ctx.renderer.get(`${route.upstream}/${route.project}`, format, () =>
+      const rendered = ctx.renderer.get(`${route.upstream}/${route.project}`, format, page, () =>
         format === 'json' ? renderJsonPage(page, href) : renderHtmlPage(page, href),
       );
       await ctx.renderer.send(req, res, rendered, format);
@@ -133,7 +133,12 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
-async function handle(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  ctx: ProxyContext,
+  routes: RouteTable,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const started = Date.now();
   const bodyBytes = countBodyBytes(res);
   // The proxy's own routes (/-/health, /-/stats, /-/manifest) are not installs' traffic.
@@ -145,15 +150,7 @@ async function handle(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
     } else if (hasBody(req)) {
       sendText(res, 413, 'requests carry no body here', { connection: 'close' });
     } else {
-      source = await answer(
-        ctx,
-        matchRoute(
-          req.url ?? '/',
-          ctx.upstreams.map((u) => u.name),
-        ),
-        req,
-        res,
-      );
+      source = await answer(ctx, routes.match(req.url ?? '/'), req, res);
       if (source === 'store' || source === 'memory') {
         ctx.stats.servedFromStore++;
         ctx.stats.storeBytes += bodyBytes();
@@ -184,10 +181,11 @@ async function handle(ctx: ProxyContext, req: IncomingMessage, res: ServerRespon
 }
 
 export function createProxyServer(ctx: ProxyContext): http.Server {
+  const routes = new RouteTable(ctx.upstreams.map((upstream) => upstream.name));
   const server = http.createServer(
     { maxHeaderSize: 16 * 1024, requestTimeout: 120_000, headersTimeout: 30_000 },
     (req, res) => {
-      handle(ctx, req, res).catch((error: unknown) => {
+      handle(ctx, routes, req, res).catch((error: unknown) => {
         ctx.log.warn(`unexpected: ${(error as Error).message}`);
         res.destroy();
       });
