@@ -20,6 +20,7 @@ export interface ProxyArgs {
   intercept?: string;
   interceptUpstreams: string[];
   lockedHashes?: string;
+  memoryBudgetBytes?: number;
 }
 
 export class UsageError extends Error {}
@@ -56,6 +57,8 @@ Options:
   --intercept-upstream NAME  intercept this upstream's host too (a PyPI mirror), repeatable
   --locked-hashes FILE    JSON {"files": {"<url>": "<sha256>"}}: what lockfiles lock, checked
                           under interception when a file is asked for without its page
+  --memory-budget SIZE    memory for what a run keeps for repeats: parsed pages, rendered
+                          pages, stored files' sizes and small files' bytes (default 96M)
   -h, --help              show this help
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
@@ -78,6 +81,7 @@ const VALUE_FLAGS = new Set([
   '--intercept',
   '--intercept-upstream',
   '--locked-hashes',
+  '--memory-budget',
 ]);
 
 function parsePort(value: string): number {
@@ -190,6 +194,7 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     else if (flag === '--intercept') args.intercept = value;
     else if (flag === '--intercept-upstream') args.interceptUpstreams.push(value);
     else if (flag === '--locked-hashes') args.lockedHashes = value;
+    else if (flag === '--memory-budget') args.memoryBudgetBytes = parseByteSize(flag, value);
   }
   if (!args.intercept && (args.interceptUpstreams.length > 0 || args.lockedHashes)) {
     throw new UsageError('--intercept-upstream and --locked-hashes need --intercept CA_FILE');

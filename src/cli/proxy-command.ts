@@ -95,6 +95,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
       pageDeadlineMs: args.pageDeadlineMs,
       maxPageBytes: args.maxPageBytes,
       intercept: args.intercept ? await interceptOptions(args) : undefined,
+      memoryBudgetBytes: args.memoryBudgetBytes,
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     });
     let stopping = false;

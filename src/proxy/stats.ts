@@ -28,6 +28,18 @@ export interface ProxyStatsSnapshot {
   /** CONNECT requests: TLS terminated for a PyPI host, plain tunnels, refused. */
   connects: { intercepted: number; tunnelled: number; refused: number };
   uptimeSeconds: number;
+  /** What the run keeps in memory for repeats, against its budget (all in bytes). */
+  memory: MemoryHeld;
+}
+
+export interface MemoryHeld {
+  budgetBytes: number;
+  /** Parsed page models (estimated). */
+  pagesBytes: number;
+  /** Rendered pages, gzip included. */
+  renderingsBytes: number;
+  /** Stored files' sizes and small files' bytes. */
+  filesBytes: number;
 }
 
 export class ProxyStats {
@@ -45,6 +57,8 @@ export class ProxyStats {
   staleServed = 0;
   readonly verified = { page: 0, lockfile: 0, 'path-digest': 0 };
   readonly connects = { intercepted: 0, tunnelled: 0, refused: 0 };
+  /** Set by whoever owns the caches. */
+  memory: () => MemoryHeld = () => ({ budgetBytes: 0, pagesBytes: 0, renderingsBytes: 0, filesBytes: 0 });
 
   snapshot(): ProxyStatsSnapshot {
     return {
@@ -62,6 +76,7 @@ export class ProxyStats {
       verified: { ...this.verified },
       connects: { ...this.connects },
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      memory: this.memory(),
     };
   }
 }

@@ -46,7 +46,7 @@ function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
 export async function sendStoredFile(
   req: IncomingMessage,
   res: ServerResponse,
-  file: { sha256: string; path: string; size: number },
+  file: { sha256: string; path: string; size: number; bytes?: Buffer },
 ): Promise<void> {
   const etag = etagFor(file.sha256);
   const headers = fileHeaders(etag);
@@ -74,6 +74,10 @@ export async function sendStoredFile(
   });
   if (req.method === 'HEAD' || length <= 0) {
     res.end();
+    return;
+  }
+  if (file.bytes) {
+    res.end(file.bytes.subarray(start, end + 1));
     return;
   }
   activeStoreReads++;

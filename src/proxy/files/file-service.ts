@@ -3,6 +3,9 @@
 // lists with a sha256 are addressed by it; files without one (some private indexes) are still
 // downloaded once and stored under their computed sha256, with a name record pointing at it.
 // Nothing can vouch for those bytes, so they are only as trustworthy as that upstream.
+// What a repeat can skip (the stat, the read, the page lookup of a .metadata route) is kept in
+// a StoredFileMemory within its budget.
+import { readFile } from 'node:fs/promises';
 
 import { NotFoundError } from '../errors.js';
 import { NO_HASH, type Route } from '../http/routes.js';
@@ -13,11 +16,12 @@ import type { ManifestRecorder } from '../store/manifest.js';
 import type { ContentStore } from '../store/store.js';
 import type { Upstream } from '../upstream/upstream-config.js';
 import type { Download, DownloadCoordinator } from './downloads.js';
+import { SMALL_FILE_MAX_BYTES, type StoredFileMemory } from './stored-file-memory.js';
 
 export type FileRoute = Extract<Route, { kind: 'file' }>;
 
 export type ResolvedFile =
-  | { kind: 'stored'; sha256: string; path: string; size: number }
+  | { kind: 'stored'; sha256: string; path: string; size: number; bytes?: Buffer }
   | { kind: 'download'; download: Download; expectedSha256?: string };
 
 interface FileOrigin {
@@ -34,11 +38,23 @@ export class FileService {
     private readonly pages: PageService,
     private readonly downloads: DownloadCoordinator,
     private readonly manifest: ManifestRecorder,
+    private readonly memory: StoredFileMemory,
   ) {}
 
   async resolve(upstream: Upstream, route: FileRoute): Promise<ResolvedFile> {
     if (route.hash !== NO_HASH && !route.metadata) {
       const stored = await this.stored(route.hash);
+      if (stored) return stored;
+    }
+    // A .metadata route names its file through the page; with the distribution's hash in the
+    // route and the metadata's hash from the index, that answer cannot change within a run.
+    const routeKey =
+      route.metadata && route.hash !== NO_HASH
+        ? `${upstream.name}/${route.project}/${route.hash}/${route.filename}`
+        : undefined;
+    const known = routeKey && this.memory.route(routeKey);
+    if (known) {
+      const stored = await this.stored(known);
       if (stored) return stored;
     }
     const { value: page } = await this.pages.project(upstream, route.project);
@@ -48,6 +64,7 @@ export class FileService {
     );
     if (origin.expectedSha256) {
       const stored = await this.stored(origin.expectedSha256);
+      if (routeKey) this.memory.rememberRoute(routeKey, origin.expectedSha256);
       if (stored) return stored;
     } else {
       const named = await this.store.readName(upstream.name, route.project, origin.recordName);
@@ -78,10 +95,18 @@ export class FileService {
   }
 
   private async stored(sha256: string): Promise<ResolvedFile | undefined> {
-    const size = await this.store.fileSize(sha256);
-    if (size === undefined) return undefined;
+    const path = this.store.filePath(sha256);
+    let known = this.memory.file(sha256);
+    if (!known) {
+      const size = await this.store.fileSize(sha256);
+      if (size === undefined) return undefined;
+      known = { size, bytes: size <= SMALL_FILE_MAX_BYTES ? await readFile(path) : undefined };
+      // A file that changed between stat and read is not ours to explain: keep only the size.
+      if (known.bytes && known.bytes.length !== size) known = { size };
+      this.memory.rememberFile(sha256, known);
+    }
     this.manifest.file(sha256);
-    return { kind: 'stored', sha256, path: this.store.filePath(sha256), size };
+    return { kind: 'stored', sha256, path, size: known.size, bytes: known.bytes };
   }
 }
 

@@ -119,7 +119,7 @@ async function answer(
       ctx.stats.pageRequests++;
       const { value: list, source } = await ctx.pages.projectList(upstream);
       const format = negotiatePageFormat(req.headers.accept);
-      const rendered = ctx.renderer.get(`intercept:${upstream.name}/`, format, () =>
+      const rendered = ctx.renderer.get(`intercept:${upstream.name}/`, format, list, () =>
         format === 'json'
           ? renderJsonProjectList(list)
           : renderHtmlProjectList(list, route.prefix, normalizeProjectName),
@@ -131,7 +131,7 @@ async function answer(
       ctx.stats.pageRequests++;
       const { value: page, source } = await ctx.pages.project(upstream, route.project);
       const format = negotiatePageFormat(req.headers.accept);
-      const rendered = ctx.renderer.get(`intercept:${upstream.name}/${route.project}`, format, () =>
+      const rendered = ctx.renderer.get(`intercept:${upstream.name}/${route.project}`, format, page, () =>
         format === 'json' ? renderJsonPage(page, fileUrl) : renderHtmlPage(page, fileUrl),
       );
       await ctx.renderer.send(req, res, rendered, format);

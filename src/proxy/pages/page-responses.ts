@@ -1,8 +1,10 @@
 // Writes simple-API pages: the negotiated format (negotiation.ts) with its exact Content-Type,
 // `Vary: Accept, Accept-Encoding`, gzip when the client takes it, and a strong ETag per
 // representation so pip's conditional requests (it always sends max-age=0) get a cheap 304.
-// A page is rendered once per format and run (the model does not change within a run) and kept
-// while it fits the renderings' memory budget; an evicted one is rendered again when asked.
+// A page is rendered once per format and page model and kept while it fits the renderings'
+// memory budget; an evicted one is rendered again when asked. A rendering belongs to the model
+// it was made from: a page loaded again (re-fetched, or read back after its model was evicted)
+// is rendered again, so no answer outlives a change in the store.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
@@ -18,6 +20,8 @@ export const DEFAULT_RENDER_BUDGET_BYTES = 64 * 1024 * 1024;
 interface Rendered {
   /** Its key in the budget cache. */
   key: string;
+  /** The page model it renders. */
+  model: object;
   body: Buffer;
   etag: string;
   gzipped?: Promise<Buffer>;
@@ -44,14 +48,14 @@ export class PageRenderer {
     return this.rendered.heldBytes;
   }
 
-  /** The rendered bytes for `key` in `format`, produced on first use. */
-  get(key: string, format: PageFormat, produce: () => string): Rendered {
+  /** The rendered bytes of `model` (the page at `key`) in `format`, produced on first use. */
+  get(key: string, format: PageFormat, model: object, produce: () => string): Rendered {
     const cacheKey = `${format}:${key}`;
     let rendered = this.rendered.get(cacheKey);
-    if (!rendered) {
+    if (rendered?.model !== model) {
       const body = Buffer.from(produce());
       const digest = createHash('sha256').update(body).digest('base64url').slice(0, 32);
-      rendered = { key: cacheKey, body, etag: `"${digest}-${format}"` };
+      rendered = { key: cacheKey, model, body, etag: `"${digest}-${format}"` };
       this.rendered.set(cacheKey, rendered, body.length);
     }
     return rendered;

@@ -14,6 +14,9 @@
 // that late) and passing it opens the breaker; without one it still ends before pip's timeout,
 // with a 504 naming the upstream.
 // Concurrent requests for one page share one upstream request.
+// Loaded pages are kept in memory under a byte budget (issue 9, case 14), estimated from the
+// JSON they came from; an evicted page is read from the store again, and under revalidate it
+// is not asked upstream twice in one run: that it was revalidated is remembered apart from it.
 
 import type { Readable } from 'node:stream';
 import { NotFoundError } from '../errors.js';
@@ -29,7 +32,9 @@ import {
 } from '../upstream/upstream.js';
 import { redactUrl, type Upstream } from '../upstream/upstream-config.js';
 import { UpstreamHealth } from '../upstream/upstream-health.js';
+import { ByteBudgetCache } from './byte-budget-cache.js';
 import { parseHtmlPage, parseHtmlProjectList } from './html-page.js';
+import { estimatedListBytes, estimatedPageBytes } from './model-size.js';
 import {
   PageFormatError,
   type ProjectList,
@@ -80,13 +85,24 @@ export interface PageServiceOptions {
   coldPageDeadlineMs?: number;
   /** Default DEFAULT_MAX_PAGE_BYTES. */
   maxPageBytes?: number;
+  /** Bytes the loaded page models may hold in memory (default DEFAULT_PAGE_MEMORY_BYTES). */
+  memoryBudgetBytes?: number;
 }
+
+export const DEFAULT_PAGE_MEMORY_BYTES = 48 * 1024 * 1024;
 
 export const DEFAULT_PAGE_DEADLINE_MS = 3_000;
 export const DEFAULT_COLD_PAGE_DEADLINE_MS = 12_000;
 
 export class PageService {
-  private readonly loaded = new Map<string, Promise<unknown>>();
+  /** Loads under way: concurrent requests for one page share one. */
+  private readonly pending = new Map<string, Promise<PageSource<unknown>>>();
+  /** Loaded pages, within the budget. */
+  private readonly kept: ByteBudgetCache<unknown>;
+  /** Pages asked upstream (or found sufficient) this run: an evicted one is not asked again. */
+  private readonly settled = new Set<string>();
+  /** Not-found answers stay remembered for the run. */
+  private readonly notFound = new Map<string, NotFoundError>();
   private readonly health = new UpstreamHealth();
   private readonly pageDeadlineMs: number;
   private readonly coldPageDeadlineMs: number;
@@ -96,13 +112,21 @@ export class PageService {
     this.pageDeadlineMs = options.pageDeadlineMs ?? DEFAULT_PAGE_DEADLINE_MS;
     this.coldPageDeadlineMs = options.coldPageDeadlineMs ?? DEFAULT_COLD_PAGE_DEADLINE_MS;
     this.absentLifetimeMs = options.absentLifetimeMs ?? 24 * 3600_000;
+    this.kept = new ByteBudgetCache(options.memoryBudgetBytes ?? DEFAULT_PAGE_MEMORY_BYTES);
+  }
+
+  /** Bytes the kept page models hold (estimated; a stat: stays under the budget). */
+  get heldBytes(): number {
+    return this.kept.heldBytes;
   }
 
   async project(upstream: Upstream, project: string): Promise<PageSource<ProjectPage>> {
     const frozen = this.options.policy === 'frozen';
     try {
-      const result = await this.once(`${upstream.name}/${project}`, () =>
-        this.loadProject(upstream, project),
+      const result = await this.once(
+        `${upstream.name}/${project}`,
+        (settled) => this.loadProject(upstream, project, settled),
+        estimatedPageBytes,
       );
       this.options.manifest.page(upstream.name, project);
       return result;
@@ -118,9 +142,10 @@ export class PageService {
    * Interception uses it for the sha256 of a file a client asks for without the page.
    */
   async known(upstream: Upstream, project: string): Promise<ProjectPage | undefined> {
-    const pending = this.loaded.get(`${upstream.name}/${project}`) as
-      | Promise<PageSource<ProjectPage>>
-      | undefined;
+    const key = `${upstream.name}/${project}`;
+    const kept = this.kept.get(key) as ProjectPage | undefined;
+    if (kept) return kept;
+    const pending = this.pending.get(key) as Promise<PageSource<ProjectPage>> | undefined;
     if (pending) return (await pending.catch(() => undefined))?.value;
     const stored = await this.options.store.readPage(upstream.name, project);
     return stored && !stored.absent ? stored.page : undefined;
@@ -131,7 +156,11 @@ export class PageService {
    * /simple/pip/ on every run for its self-check), so a frozen job stays off the network.
    * Revalidate ignores the record and asks.
    */
-  private async loadProject(upstream: Upstream, project: string): Promise<PageSource<ProjectPage>> {
+  private async loadProject(
+    upstream: Upstream,
+    project: string,
+    settled: boolean,
+  ): Promise<PageSource<ProjectPage>> {
     const { store, policy } = this.options;
     const stored = await store.readPage(upstream.name, project);
     const url = new URL(`${encodeURIComponent(project)}/`, upstream.indexUrl).toString();
@@ -145,6 +174,7 @@ export class PageService {
       return await this.load<ProjectPage>({
         upstream,
         url,
+        settled,
         read: async () => (stored && !stored.absent ? { ...stored, value: stored.page } : undefined),
         write: (value, validators) =>
           store.writePage(upstream.name, project, {
@@ -171,47 +201,70 @@ export class PageService {
   }
 
   async projectList(upstream: Upstream): Promise<PageSource<ProjectList>> {
-    const result = await this.once(`${upstream.name}/`, () =>
-      this.load<ProjectList>({
-        upstream,
-        url: upstream.indexUrl,
-        read: () =>
-          this.options.store.readProjectList(upstream.name).then((s) => s && { ...s, value: s.list }),
-        write: (value, validators) =>
-          this.options.store.writeProjectList(upstream.name, {
-            ...validators,
-            fetchedAt: new Date().toISOString(),
-            list: value,
-          }),
-        parse: (body, contentType) =>
-          isJson(contentType) ? parseJsonProjectList(body) : parseHtmlProjectList(body),
-      }),
+    const result = await this.once(
+      `${upstream.name}/`,
+      (settled) =>
+        this.load<ProjectList>({
+          upstream,
+          url: upstream.indexUrl,
+          settled,
+          read: () =>
+            this.options.store.readProjectList(upstream.name).then((s) => s && { ...s, value: s.list }),
+          write: (value, validators) =>
+            this.options.store.writeProjectList(upstream.name, {
+              ...validators,
+              fetchedAt: new Date().toISOString(),
+              list: value,
+            }),
+          parse: (body, contentType) =>
+            isJson(contentType) ? parseJsonProjectList(body) : parseHtmlProjectList(body),
+        }),
+      estimatedListBytes,
     );
     this.options.manifest.index(upstream.name);
     return result as PageSource<ProjectList>;
   }
 
-  /** First caller loads; later callers in this run get the same answer from memory. */
-  private async once<T>(key: string, load: () => Promise<PageSource<T>>): Promise<PageSource<T>> {
-    const pending = this.loaded.get(key) as Promise<PageSource<T>> | undefined;
+  /**
+   * First caller loads; later callers in this run get the same answer from memory while it is
+   * kept. `load` gets whether the page was already settled this run (then the store suffices).
+   */
+  private async once<T>(
+    key: string,
+    load: (settled: boolean) => Promise<PageSource<T>>,
+    bytesOf: (value: T) => number,
+  ): Promise<PageSource<T>> {
+    const kept = this.kept.get(key) as T | undefined;
+    if (kept !== undefined) return { value: kept, source: 'memory' };
+    const notFound = this.notFound.get(key);
+    if (notFound) throw notFound;
+    const pending = this.pending.get(key) as Promise<PageSource<T>> | undefined;
     if (pending) {
       const { value } = await pending;
       return { value, source: 'memory' };
     }
-    const loading = load();
-    this.loaded.set(key, loading);
+    const loading = load(this.settled.has(key)).then((loaded) => {
+      this.settled.add(key);
+      this.kept.set(key, loaded.value, bytesOf(loaded.value));
+      return loaded;
+    });
+    this.pending.set(key, loading);
     try {
       return await loading;
     } catch (error: unknown) {
       // Not-found stays remembered for the run; other failures may succeed on the next request.
-      if (!(error instanceof NotFoundError)) this.loaded.delete(key);
+      if (error instanceof NotFoundError) this.notFound.set(key, error);
       throw error;
+    } finally {
+      this.pending.delete(key);
     }
   }
 
   private async load<T>(spec: {
     upstream: Upstream;
     url: string;
+    /** Already asked upstream this run (then evicted from memory): the stored copy answers. */
+    settled: boolean;
     read: () => Promise<(UpstreamValidators & { value: T }) | undefined>;
     write: (value: T, validators: UpstreamValidators) => Promise<void>;
     parse: Parse<T>;
@@ -219,7 +272,7 @@ export class PageService {
     storeSuffices?: (value: T) => boolean;
   }): Promise<PageSource<T>> {
     const stored = await spec.read();
-    if (stored && (this.options.policy === 'frozen' || spec.storeSuffices?.(stored.value))) {
+    if (stored && (this.options.policy === 'frozen' || spec.settled || spec.storeSuffices?.(stored.value))) {
       return { value: stored.value, source: 'store' };
     }
     const { name } = spec.upstream;
