@@ -6,6 +6,8 @@ import { FakePypi, type FakePypiOptions } from '../__tests__/support/fake-pypi.j
 import { createVenv, isolatedPipEnv, pipInstall } from '../__tests__/support/pip.js';
 import type { IndexPolicy } from '../src/proxy/index.js';
 import type { Corpus } from './corpus.js';
+import type { BenchPip } from './support/pip-version.js';
+import { runCommand } from './support/processes.js';
 import { startProxyProcess } from './support/proxy-process.js';
 
 export interface UpstreamCost {
@@ -64,8 +66,10 @@ export interface PipJobResult {
 }
 
 /**
- * `pip install -r <lockfile>` into a fresh venv (made before the clock starts, removed after).
- * No cacheDir: pip runs with --no-cache-dir.
+ * `pip install -r <lockfile>` into a fresh venv (made before the clock starts, removed after),
+ * or `pip download -r <lockfile> -d <fresh folder>` (no unpacking: what the server costs pip).
+ * The machine's pip unless `pip` names another (runs 2 and 3: pip 26, pip-version.ts). No
+ * cacheDir: pip runs with --no-cache-dir.
  */
 export async function pipJob(
   ctx: BenchContext,
@@ -78,12 +82,16 @@ export async function pipJob(
     trustHost?: boolean;
     env?: Record<string, string>;
     extraArgs?: string[];
+    /** Default install; download needs `pip`. */
+    command?: 'install' | 'download';
+    pip?: BenchPip;
   },
 ): Promise<PipJobResult> {
   const dir = await ctx.tempDir('pip-job');
   const lockfile = join(dir, 'requirements.txt');
   await writeFile(lockfile, ctx.corpus.lockfiles[options.lockIndex ?? 0]);
-  const python = await createVenv(join(dir, 'venv'));
+  const download = options.command === 'download';
+  const python = download ? '' : await createVenv(join(dir, 'venv'));
   const source = options.findLinks
     ? ['--no-index', '--find-links', options.findLinks]
     : ['--index-url', options.indexUrl ?? ''];
@@ -94,13 +102,13 @@ export async function pipJob(
     '-r',
     lockfile,
   ];
+  const cacheArgs = options.cacheDir ? ['--cache-dir', options.cacheDir] : ['--no-cache-dir'];
+  const target = download ? ['download', '-d', join(dir, 'downloads')] : ['--python', python, 'install'];
+  const env = isolatedPipEnv(options.env);
   const started = performance.now();
-  const result = await pipInstall({
-    python,
-    args,
-    cacheDir: options.cacheDir,
-    env: isolatedPipEnv(options.env),
-  });
+  const result = options.pip
+    ? await runCommand(options.pip.python, ['-m', 'pip', ...target, ...cacheArgs, ...args], { env })
+    : await pipInstall({ python, args, cacheDir: options.cacheDir, env });
   const ms = performance.now() - started;
   await rm(dir, { recursive: true, force: true });
   if (result.code !== 0)
@@ -111,11 +119,17 @@ export async function pipJob(
 /** pipJob through a new dist/proxy.js process on `store`, as each CI job starts its own proxy. */
 export async function pipJobThroughProxy(
   ctx: BenchContext,
-  options: { store: string; upstreamIndexUrl: string; policy: IndexPolicy },
+  options: {
+    store: string;
+    upstreamIndexUrl: string;
+    policy: IndexPolicy;
+    command?: 'install' | 'download';
+    pip?: BenchPip;
+  },
 ): Promise<PipJobResult> {
   const proxy = await startProxyProcess({ ...options, workDir: ctx.root });
   try {
-    return await pipJob(ctx, { indexUrl: proxy.indexUrl });
+    return await pipJob(ctx, { indexUrl: proxy.indexUrl, command: options.command, pip: options.pip });
   } finally {
     await proxy.stop();
   }

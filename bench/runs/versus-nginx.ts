@@ -8,6 +8,7 @@ import type { RunReport } from '../report-model.js';
 import { ensureDebianCommand } from '../support/debian.js';
 import { type FileLink, listFiles, runClients, shuffled } from '../support/http-load.js';
 import { ensureNginx, nginxVersion, startNginx } from '../support/nginx.js';
+import { type BenchPip, benchPip } from '../support/pip-version.js';
 import { startProxyProcess } from '../support/proxy-process.js';
 import { formatBytes, formatMs, formatRate, formatRatio, median, ratio } from '../support/stats.js';
 import { runWrk, type WrkResult } from '../support/wrk.js';
@@ -28,6 +29,7 @@ interface ContenderResult {
   name: string;
   cold: number[];
   warm: number[];
+  warmDownload: number[];
   coldUpstream: number;
   warmUpstream: number;
   large: WrkResult[];
@@ -84,11 +86,13 @@ async function install(
   pypi: FakePypi,
   contender: Contender,
   fresh: boolean,
+  pip: BenchPip,
+  command: 'install' | 'download' = 'install',
 ): Promise<{ ms: number; upstream: number }> {
   const server = await contender.start(fresh);
   try {
     pypi.resetRequests();
-    const { ms } = await pipJob(ctx, { indexUrl: server.indexUrl });
+    const { ms } = await pipJob(ctx, { indexUrl: server.indexUrl, pip, command });
     return { ms, upstream: upstreamTraffic(pypi).requests };
   } finally {
     await server.stop();
@@ -104,11 +108,13 @@ async function measureAll(
   pypi: FakePypi,
   wrk: string,
   contenders: Contender[],
+  pip: BenchPip,
 ): Promise<ContenderResult[]> {
   const results: ContenderResult[] = contenders.map((contender) => ({
     name: contender.name,
     cold: [],
     warm: [],
+    warmDownload: [],
     coldUpstream: 0,
     warmUpstream: 0,
     large: [],
@@ -117,16 +123,17 @@ async function measureAll(
   }));
   for (let round = 0; round < ctx.rounds; round++) {
     for (const [i, contender] of contenders.entries()) {
-      const { ms, upstream } = await install(ctx, pypi, contender, true);
+      const { ms, upstream } = await install(ctx, pypi, contender, true, pip);
       results[i].cold.push(ms);
       results[i].coldUpstream = upstream;
     }
   }
   for (let round = 0; round < ctx.rounds + 2; round++) {
     for (const [i, contender] of contenders.entries()) {
-      const { ms, upstream } = await install(ctx, pypi, contender, false);
+      const { ms, upstream } = await install(ctx, pypi, contender, false, pip);
       results[i].warm.push(ms);
       results[i].warmUpstream = upstream;
+      results[i].warmDownload.push((await install(ctx, pypi, contender, false, pip, 'download')).ms);
     }
   }
   const servers: Server[] = [];
@@ -193,19 +200,30 @@ export async function runVersusNginx(ctx: BenchContext): Promise<Omit<RunReport,
   const pypi = await ctx.startPypi();
   const dir = await ctx.tempDir('versus-nginx');
   const wrk = await ensureDebianCommand('wrk', 'wrk', ctx.log);
+  const pip = await benchPip(ctx.root, ctx.log);
   let results: ContenderResult[];
   try {
-    results = await measureAll(ctx, pypi, wrk, [
-      proxyContender(ctx, pypi, dir),
-      nginxContender(binary, pypi, dir, false),
-      nginxContender(binary, pypi, dir, true),
-    ]);
+    results = await measureAll(
+      ctx,
+      pypi,
+      wrk,
+      [
+        proxyContender(ctx, pypi, dir),
+        nginxContender(binary, pypi, dir, false),
+        nginxContender(binary, pypi, dir, true),
+      ],
+      pip,
+    );
   } finally {
     await pypi.stop();
     await rm(dir, { recursive: true, force: true });
   }
   const [proxy, nginx, nginxLock] = results;
   const warmRatio = ratio(median(proxy.warm), Math.min(median(nginx.warm), median(nginxLock.warm)));
+  const downloadRatio = ratio(
+    median(proxy.warmDownload),
+    Math.min(median(nginx.warmDownload), median(nginxLock.warmDownload)),
+  );
   // Bytes per second on one large file; files per second on many small ones.
   const largeRate = (r: ContenderResult) => median(r.large.map((w) => w.bytes / w.seconds));
   const smallRate = (r: ContenderResult) => median(r.small.map((w) => w.requests / w.seconds));
@@ -218,7 +236,7 @@ export async function runVersusNginx(ctx: BenchContext): Promise<Omit<RunReport,
     method: [
       `nginx ${version} (Debian package, installed by the bench when missing), run in the foreground with a generated config: 2 workers, \`proxy_cache\` on disk, keep-alive to the upstream, sendfile. Two server blocks front the stand-in's two origins; the index block rewrites the files origin in page bodies with \`sub_filter\` (pages fetched uncompressed for that, cached 10 min as PyPI's Cache-Control allows, keyed with the Accept header). Files are cached as long as they say (a year).`,
       'The proxy: dist/proxy.js as a child process. Cold: empty store, revalidate policy. Warm: a new process on the filled store with frozen pages (what the action runs on a restored store).',
-      `Install: \`pip install --no-cache-dir -r lockfile\` through each server, fresh venv; cold: median of ${ctx.rounds} rounds, each on an empty cache; warm: median of ${ctx.rounds + 2} rounds. Rounds are interleaved across the servers (proxy, nginx, nginx with lock, proxy, ...), so drift on the shared machine touches all alike.`,
+      `pip ${pip.version}${pip.note ? ` (${pip.note})` : " (from the machine's local wheel mirror, in its own venv)"}. Install: \`pip install --no-cache-dir -r lockfile\` through each server, fresh venv; warm rounds also time \`pip download -r lockfile -d <fresh folder>\` on a new server start; cold: median of ${ctx.rounds} rounds, each on an empty cache; warm: median of ${ctx.rounds + 2} rounds. Rounds are interleaved across the servers (proxy, nginx, nginx with lock, proxy, ...), so drift on the shared machine touches all alike.`,
       `Throughput (warm, loopback): wrk (Debian's package, a native client, installed by the bench when missing) on two threads for ${ctx.quick ? 2 : 5} s: one large file (the largest wheel, 8 connections) and many small files (every wheel under 1 MB in turn, 32 connections); the three servers run side by side and take turns, median of ${ctx.rounds} rounds.`,
       `Cold duplicates: on an empty cache, ${ctx.quick ? 8 : 20} clients at once each fetch the largest wheel then every small wheel in its own order; upstream GETs counted per file by the stand-in.`,
     ],
@@ -230,6 +248,8 @@ export async function runVersusNginx(ctx: BenchContext): Promise<Omit<RunReport,
           'cold install',
           'warm install',
           'warm ratio to proxy',
+          'warm download',
+          'warm download ratio to proxy',
           'upstream requests cold',
           'upstream requests warm',
         ],
@@ -238,6 +258,8 @@ export async function runVersusNginx(ctx: BenchContext): Promise<Omit<RunReport,
           formatMs(median(r.cold)),
           formatMs(median(r.warm)),
           formatRatio(ratio(median(r.warm), median(proxy.warm))),
+          formatMs(median(r.warmDownload)),
+          formatRatio(ratio(median(r.warmDownload), median(proxy.warmDownload))),
           r.coldUpstream,
           r.warmUpstream,
         ]),
@@ -272,6 +294,11 @@ export async function runVersusNginx(ctx: BenchContext): Promise<Omit<RunReport,
         detail: `proxy warm / best nginx warm = ${formatRatio(warmRatio)}`,
       },
       {
+        goal: 'warm pip download at least as fast as nginx warm',
+        met: downloadRatio <= 1.0,
+        detail: `proxy warm download / best nginx warm download = ${formatRatio(downloadRatio)}`,
+      },
+      {
         goal: 'throughput at least nginx warm (one large file; many small files)',
         met: largeRate(proxy) >= bestNginx(largeRate) && smallRate(proxy) >= bestNginx(smallRate),
         detail: `large ${formatRatio(ratio(largeRate(proxy), bestNginx(largeRate)))} of nginx, small ${formatRatio(ratio(smallRate(proxy), bestNginx(smallRate)))} of nginx`,
@@ -285,6 +312,6 @@ export async function runVersusNginx(ctx: BenchContext): Promise<Omit<RunReport,
     notes: [
       `Bytes the proxy served per throughput round (median): large ${formatBytes(median(proxy.large.map((w) => w.bytes)))}, small ${formatBytes(median(proxy.small.map((w) => w.bytes)))} in ${median(proxy.small.map((w) => w.requests))} requests.`,
     ],
-    data: { results },
+    data: { pip, results },
   };
 }

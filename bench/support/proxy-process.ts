@@ -52,6 +52,9 @@ export async function startProxyProcess(options: {
       options.policy,
       '--ready-file',
       readyFile,
+      // As the action runs it: with an access log.
+      '--log',
+      `${readyFile}.access.jsonl`,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
