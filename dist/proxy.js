@@ -20959,7 +20959,7 @@ var require_x509_cjs = __commonJS({
 });
 
 // src/cli/proxy-command.ts
-import { readFile as readFile3, rename, writeFile } from "node:fs/promises";
+import { readFile as readFile4, rename, writeFile } from "node:fs/promises";
 
 // src/proxy/index.ts
 import { join } from "node:path";
@@ -22576,6 +22576,9 @@ function skipBytes(count) {
 }
 __name(skipBytes, "skipBytes");
 
+// src/proxy/files/file-service.ts
+import { readFile } from "node:fs/promises";
+
 // src/proxy/http/routes.ts
 var MAX_TARGET_LENGTH = 4096;
 var NO_HASH = "nohash";
@@ -22584,9 +22587,9 @@ function splitTarget(target) {
   if (!target.startsWith("/")) throw new BadRequestError("request target must be a path");
   const path = target.split(/[?#]/, 1)[0] ?? "/";
   return path.slice(1).split("/").map((raw) => {
-    let segment;
+    let segment = raw;
     try {
-      segment = decodeURIComponent(raw);
+      if (raw.includes("%")) segment = decodeURIComponent(raw);
     } catch {
       throw new BadRequestError("malformed percent-encoding");
     }
@@ -22630,40 +22633,141 @@ function fileRoute(segments, upstreams) {
   return { kind: "file", upstream, project, hash, filename, metadata };
 }
 __name(fileRoute, "fileRoute");
-function matchRoute(target, upstreams) {
-  const segments = splitTarget(target);
-  const [first, second, ...rest] = segments;
-  const defaultUpstream = upstreams[0] ?? "";
-  if (first === "-" && rest.length === 0 && second === "health") return { kind: "health" };
-  if (first === "-" && rest.length === 0 && second === "stats") return { kind: "stats" };
-  if (first === "-" && rest.length === 0 && second === "manifest") return { kind: "manifest" };
-  if (first === "simple") return simpleRoute(segments.slice(1), defaultUpstream, "/simple/");
-  if (first === "files") return fileRoute(segments.slice(1), new Set(upstreams));
-  if (first !== void 0 && first !== defaultUpstream && upstreams.includes(first) && second === "simple") {
-    return simpleRoute(segments.slice(2), first, `/${first}/simple/`);
+var RouteTable = class {
+  static {
+    __name(this, "RouteTable");
   }
-  throw new NotFoundError("no such route");
-}
-__name(matchRoute, "matchRoute");
+  names;
+  defaultUpstream;
+  constructor(upstreams) {
+    this.names = new Set(upstreams);
+    this.defaultUpstream = upstreams[0] ?? "";
+  }
+  /** Maps a request target to a route; throws NotFoundError or BadRequestError. */
+  match(target) {
+    const segments = splitTarget(target);
+    const [first, second, ...rest] = segments;
+    if (first === "-" && rest.length === 0 && second === "health") return { kind: "health" };
+    if (first === "-" && rest.length === 0 && second === "stats") return { kind: "stats" };
+    if (first === "-" && rest.length === 0 && second === "manifest") return { kind: "manifest" };
+    if (first === "simple") return simpleRoute(segments.slice(1), this.defaultUpstream, "/simple/");
+    if (first === "files") return fileRoute(segments.slice(1), this.names);
+    if (first !== void 0 && first !== this.defaultUpstream && this.names.has(first) && second === "simple") {
+      return simpleRoute(segments.slice(2), first, `/${first}/simple/`);
+    }
+    throw new NotFoundError("no such route");
+  }
+};
+
+// src/proxy/pages/byte-budget-cache.ts
+var ByteBudgetCache = class {
+  constructor(budgetBytes) {
+    this.budgetBytes = budgetBytes;
+  }
+  budgetBytes;
+  static {
+    __name(this, "ByteBudgetCache");
+  }
+  entries = /* @__PURE__ */ new Map();
+  held = 0;
+  /** Bytes the values held now; at most the budget, except a single value larger than it. */
+  get heldBytes() {
+    return this.held;
+  }
+  get(key) {
+    const entry = this.entries.get(key);
+    if (!entry) return void 0;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+  /** Stores `value`; a value over the whole budget is not kept at all. */
+  set(key, value, bytes) {
+    this.delete(key);
+    if (bytes > this.budgetBytes) return;
+    this.entries.set(key, { value, bytes });
+    this.held += bytes;
+    for (const [oldest, entry] of this.entries) {
+      if (this.held <= this.budgetBytes) break;
+      this.entries.delete(oldest);
+      this.held -= entry.bytes;
+    }
+  }
+  /** Corrects the size of a value that grew after it was stored (a gzip added later). */
+  resize(key, bytes) {
+    const entry = this.entries.get(key);
+    if (entry) this.set(key, entry.value, bytes);
+  }
+  delete(key) {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.held -= entry.bytes;
+  }
+};
+
+// src/proxy/files/stored-file-memory.ts
+var DEFAULT_FILE_MEMORY_BYTES = 32 * 1024 * 1024;
+var SMALL_FILE_MAX_BYTES = 1024 * 1024;
+var ENTRY_BYTES = 256;
+var StoredFileMemory = class {
+  static {
+    __name(this, "StoredFileMemory");
+  }
+  files;
+  routes;
+  constructor(budgetBytes = DEFAULT_FILE_MEMORY_BYTES) {
+    this.routes = new ByteBudgetCache(Math.floor(budgetBytes / 16));
+    this.files = new ByteBudgetCache(budgetBytes - this.routes.budgetBytes);
+  }
+  get heldBytes() {
+    return this.files.heldBytes + this.routes.heldBytes;
+  }
+  get budgetBytes() {
+    return this.files.budgetBytes + this.routes.budgetBytes;
+  }
+  file(sha256) {
+    return this.files.get(sha256);
+  }
+  /** Keeps a file's size, and its bytes when given (a small file). */
+  rememberFile(sha256, known) {
+    this.files.set(sha256, known, ENTRY_BYTES + (known.bytes?.length ?? 0));
+  }
+  /** The stored file's sha256 for a route key (the request path) seen before. */
+  route(key) {
+    return this.routes.get(key);
+  }
+  rememberRoute(key, sha256) {
+    this.routes.set(key, sha256, ENTRY_BYTES + 2 * key.length);
+  }
+};
 
 // src/proxy/files/file-service.ts
 var FileService = class {
-  constructor(store, pages, downloads, manifest) {
+  constructor(store, pages, downloads, manifest, memory) {
     this.store = store;
     this.pages = pages;
     this.downloads = downloads;
     this.manifest = manifest;
+    this.memory = memory;
   }
   store;
   pages;
   downloads;
   manifest;
+  memory;
   static {
     __name(this, "FileService");
   }
   async resolve(upstream, route) {
     if (route.hash !== NO_HASH && !route.metadata) {
       const stored = await this.stored(route.hash);
+      if (stored) return stored;
+    }
+    const routeKey = route.metadata && route.hash !== NO_HASH ? `${upstream.name}/${route.project}/${route.hash}/${route.filename}` : void 0;
+    const known = routeKey && this.memory.route(routeKey);
+    if (known) {
+      const stored = await this.stored(known);
       if (stored) return stored;
     }
     const { value: page } = await this.pages.project(upstream, route.project);
@@ -22673,6 +22777,7 @@ var FileService = class {
     );
     if (origin.expectedSha256) {
       const stored = await this.stored(origin.expectedSha256);
+      if (routeKey) this.memory.rememberRoute(routeKey, origin.expectedSha256);
       if (stored) return stored;
     } else {
       const named = await this.store.readName(upstream.name, route.project, origin.recordName);
@@ -22701,10 +22806,17 @@ var FileService = class {
     return { kind: "download", download, expectedSha256: origin.expectedSha256 };
   }
   async stored(sha256) {
-    const size = await this.store.fileSize(sha256);
-    if (size === void 0) return void 0;
+    const path = this.store.filePath(sha256);
+    let known = this.memory.file(sha256);
+    if (!known) {
+      const size = await this.store.fileSize(sha256);
+      if (size === void 0) return void 0;
+      known = { size, bytes: size <= SMALL_FILE_MAX_BYTES ? await readFile(path) : void 0 };
+      if (known.bytes && known.bytes.length !== size) known = { size };
+      this.memory.rememberFile(sha256, known);
+    }
     this.manifest.file(sha256);
-    return { kind: "stored", sha256, path: this.store.filePath(sha256), size };
+    return { kind: "stored", sha256, path, size: known.size, bytes: known.bytes };
   }
 };
 function indexSha256(file) {
@@ -22733,40 +22845,68 @@ function originOf(file, route) {
 __name(originOf, "originOf");
 
 // src/proxy/http/access-log.ts
-import { createWriteStream } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
+var FLUSH_EVERY_MS = 1e3;
+var FLUSH_PAST_BYTES = 64 * 1024;
 var ProxyLog = class {
   constructor(path, onWarning = () => {
   }) {
+    this.path = path;
     this.onWarning = onWarning;
     if (!path) return;
-    const stream = createWriteStream(path, { flags: "a" });
-    stream.once("error", (error) => {
-      this.stream = void 0;
-      stream.destroy();
-      this.onWarning(`access log ${path} disabled: ${error.message}`);
-    });
-    this.stream = stream;
+    this.fd = openSync(path, "a");
+    this.timer = setInterval(() => this.flush(), FLUSH_EVERY_MS).unref();
+    process.once("exit", this.flushOnExit);
   }
+  path;
   onWarning;
   static {
     __name(this, "ProxyLog");
   }
-  stream;
+  fd;
+  pending = [];
+  pendingBytes = 0;
+  timer;
+  flushOnExit = /* @__PURE__ */ __name(() => this.flush(), "flushOnExit");
   access(entry) {
     this.write({ time: (/* @__PURE__ */ new Date()).toISOString(), ...entry });
   }
   warn(message) {
     this.onWarning(message);
     this.write({ time: (/* @__PURE__ */ new Date()).toISOString(), level: "warn", message });
+    this.flush();
   }
   write(record) {
-    this.stream?.write(`${JSON.stringify(record)}
-`);
+    if (this.fd === void 0) return;
+    const line = `${JSON.stringify(record)}
+`;
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    if (this.pendingBytes >= FLUSH_PAST_BYTES) this.flush();
+  }
+  /** Writes the lines kept so far. */
+  flush() {
+    if (this.fd === void 0 || this.pending.length === 0) return;
+    const batch = this.pending.join("");
+    this.pending = [];
+    this.pendingBytes = 0;
+    try {
+      writeSync(this.fd, batch);
+    } catch (error) {
+      this.stop();
+      this.onWarning(`access log ${this.path} disabled: ${error.message}`);
+    }
+  }
+  stop() {
+    clearInterval(this.timer);
+    process.off("exit", this.flushOnExit);
+    if (this.fd !== void 0) closeSync(this.fd);
+    this.fd = void 0;
   }
   close() {
-    const stream = this.stream;
-    if (!stream) return Promise.resolve();
-    return new Promise((resolve) => stream.end(resolve));
+    this.flush();
+    this.stop();
+    return Promise.resolve();
   }
 };
 
@@ -22861,6 +23001,10 @@ async function sendStoredFile(req, res, file) {
   });
   if (req.method === "HEAD" || length <= 0) {
     res.end();
+    return;
+  }
+  if (file.bytes) {
+    res.end(file.bytes.subarray(start, end + 1));
     return;
   }
   activeStoreReads++;
@@ -23478,6 +23622,7 @@ async function answer(ctx, route, req, res) {
       const rendered = ctx.renderer.get(
         `${route.upstream}/`,
         format,
+        list,
         () => format === "json" ? renderJsonProjectList(list) : renderHtmlProjectList(list, route.prefix, normalizeProjectName)
       );
       await ctx.renderer.send(req, res, rendered, format);
@@ -23494,6 +23639,7 @@ async function answer(ctx, route, req, res) {
       const rendered = ctx.renderer.get(
         `${route.upstream}/${route.project}`,
         format,
+        page,
         () => format === "json" ? renderJsonPage(page, href) : renderHtmlPage(page, href)
       );
       await ctx.renderer.send(req, res, rendered, format);
@@ -23511,7 +23657,7 @@ function hasBody(req) {
   return req.headers["transfer-encoding"] !== void 0 || Number(req.headers["content-length"] ?? 0) > 0;
 }
 __name(hasBody, "hasBody");
-async function handle(ctx, req, res) {
+async function handle(ctx, routes, req, res) {
   const started = Date.now();
   const bodyBytes = countBodyBytes(res);
   if (!req.url?.startsWith("/-/")) ctx.stats.requests++;
@@ -23522,15 +23668,7 @@ async function handle(ctx, req, res) {
     } else if (hasBody(req)) {
       sendText(res, 413, "requests carry no body here", { connection: "close" });
     } else {
-      source = await answer(
-        ctx,
-        matchRoute(
-          req.url ?? "/",
-          ctx.upstreams.map((u) => u.name)
-        ),
-        req,
-        res
-      );
+      source = await answer(ctx, routes.match(req.url ?? "/"), req, res);
       if (source === "store" || source === "memory") {
         ctx.stats.servedFromStore++;
         ctx.stats.storeBytes += bodyBytes();
@@ -23559,10 +23697,11 @@ async function handle(ctx, req, res) {
 }
 __name(handle, "handle");
 function createProxyServer(ctx) {
+  const routes = new RouteTable(ctx.upstreams.map((upstream) => upstream.name));
   const server = http2.createServer(
     { maxHeaderSize: 16 * 1024, requestTimeout: 12e4, headersTimeout: 3e4 },
     (req, res) => {
-      handle(ctx, req, res).catch((error) => {
+      handle(ctx, routes, req, res).catch((error) => {
         ctx.log.warn(`unexpected: ${error.message}`);
         res.destroy();
       });
@@ -24025,7 +24164,7 @@ var InterceptHosts = class {
 };
 
 // src/proxy/intercept/locked-hashes.ts
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 function lockedUrlKey(url) {
   try {
     const parsed = new URL(url);
@@ -24057,7 +24196,7 @@ function parseLockedHashes(text, origin) {
 }
 __name(parseLockedHashes, "parseLockedHashes");
 async function readLockedHashesFile(path) {
-  return parseLockedHashes(await readFile(path, "utf8"), `--locked-hashes ${path}`);
+  return parseLockedHashes(await readFile2(path, "utf8"), `--locked-hashes ${path}`);
 }
 __name(readLockedHashesFile, "readLockedHashesFile");
 
@@ -24226,6 +24365,7 @@ async function answer2(ctx, host, req, res) {
       const rendered = ctx.renderer.get(
         `intercept:${upstream.name}/`,
         format,
+        list,
         () => format === "json" ? renderJsonProjectList(list) : renderHtmlProjectList(list, route.prefix, normalizeProjectName)
       );
       await ctx.renderer.send(req, res, rendered, format);
@@ -24238,6 +24378,7 @@ async function answer2(ctx, host, req, res) {
       const rendered = ctx.renderer.get(
         `intercept:${upstream.name}/${route.project}`,
         format,
+        page,
         () => format === "json" ? renderJsonPage(page, fileUrl) : renderHtmlPage(page, fileUrl)
       );
       await ctx.renderer.send(req, res, rendered, format);
@@ -24368,55 +24509,6 @@ __name(attachInterception, "attachInterception");
 import { createHash as createHash2 } from "node:crypto";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-
-// src/proxy/pages/byte-budget-cache.ts
-var ByteBudgetCache = class {
-  constructor(budgetBytes) {
-    this.budgetBytes = budgetBytes;
-  }
-  budgetBytes;
-  static {
-    __name(this, "ByteBudgetCache");
-  }
-  entries = /* @__PURE__ */ new Map();
-  held = 0;
-  /** Bytes the values held now; at most the budget, except a single value larger than it. */
-  get heldBytes() {
-    return this.held;
-  }
-  get(key) {
-    const entry = this.entries.get(key);
-    if (!entry) return void 0;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry.value;
-  }
-  /** Stores `value`; a value over the whole budget is not kept at all. */
-  set(key, value, bytes) {
-    this.delete(key);
-    if (bytes > this.budgetBytes) return;
-    this.entries.set(key, { value, bytes });
-    this.held += bytes;
-    for (const [oldest, entry] of this.entries) {
-      if (this.held <= this.budgetBytes) break;
-      this.entries.delete(oldest);
-      this.held -= entry.bytes;
-    }
-  }
-  /** Corrects the size of a value that grew after it was stored (a gzip added later). */
-  resize(key, bytes) {
-    const entry = this.entries.get(key);
-    if (entry) this.set(key, entry.value, bytes);
-  }
-  delete(key) {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.held -= entry.bytes;
-  }
-};
-
-// src/proxy/pages/page-responses.ts
 var gzipAsync = promisify(gzip);
 var GZIP_MIN_BYTES = 200;
 var DEFAULT_RENDER_BUDGET_BYTES = 64 * 1024 * 1024;
@@ -24441,14 +24533,14 @@ var PageRenderer = class {
   get heldBytes() {
     return this.rendered.heldBytes;
   }
-  /** The rendered bytes for `key` in `format`, produced on first use. */
-  get(key, format, produce) {
+  /** The rendered bytes of `model` (the page at `key`) in `format`, produced on first use. */
+  get(key, format, model, produce) {
     const cacheKey = `${format}:${key}`;
     let rendered = this.rendered.get(cacheKey);
-    if (!rendered) {
+    if (rendered?.model !== model) {
       const body = Buffer.from(produce());
       const digest = createHash2("sha256").update(body).digest("base64url").slice(0, 32);
-      rendered = { key: cacheKey, body, etag: `"${digest}-${format}"` };
+      rendered = { key: cacheKey, model, body, etag: `"${digest}-${format}"` };
       this.rendered.set(cacheKey, rendered, body.length);
     }
     return rendered;
@@ -24522,10 +24614,43 @@ var UpstreamHealth = class {
   }
 };
 
+// src/proxy/pages/model-size.ts
+var OBJECT_BYTES = 64;
+function stringBytes(value) {
+  return value === void 0 ? 0 : 16 + 2 * value.length;
+}
+__name(stringBytes, "stringBytes");
+function recordBytes(record) {
+  let bytes = OBJECT_BYTES;
+  for (const key in record) {
+    const value = record[key];
+    bytes += stringBytes(key) + (typeof value === "string" ? stringBytes(value) : 2 * JSON.stringify(value ?? null).length);
+  }
+  return bytes;
+}
+__name(recordBytes, "recordBytes");
+function fileBytes(file) {
+  return OBJECT_BYTES * 2 + stringBytes(file.filename) + stringBytes(file.url) + stringBytes(file.requiresPython) + stringBytes(file.uploadTime) + stringBytes(typeof file.yanked === "string" ? file.yanked : void 0) + recordBytes(file.hashes) + (typeof file.coreMetadata === "object" ? recordBytes(file.coreMetadata) : 0) + recordBytes(file.extra);
+}
+__name(fileBytes, "fileBytes");
+function estimatedPageBytes(page) {
+  let bytes = OBJECT_BYTES + stringBytes(page.name) + recordBytes(page.meta) + recordBytes(page.extra);
+  for (const file of page.files) bytes += fileBytes(file);
+  for (const version of page.versions ?? []) bytes += stringBytes(version);
+  return bytes;
+}
+__name(estimatedPageBytes, "estimatedPageBytes");
+function estimatedListBytes(list) {
+  let bytes = OBJECT_BYTES + recordBytes(list.meta);
+  for (const project of list.projects) bytes += 8 + stringBytes(project);
+  return bytes;
+}
+__name(estimatedListBytes, "estimatedListBytes");
+
 // src/proxy/pages/pins.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 async function readPinsFile(path) {
-  const parsed = JSON.parse(await readFile2(path, "utf8"));
+  const parsed = JSON.parse(await readFile3(path, "utf8"));
   const pins = /* @__PURE__ */ new Map();
   for (const [project, versions] of Object.entries(parsed.projects ?? {})) {
     if (!Array.isArray(versions)) continue;
@@ -24565,6 +24690,7 @@ __name(normalizeVersion, "normalizeVersion");
 // src/proxy/pages/page-service.ts
 var UPSTREAM_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
 var DEFAULT_MAX_PAGE_BYTES = 64 * 1024 * 1024;
+var DEFAULT_PAGE_MEMORY_BYTES = 48 * 1024 * 1024;
 var DEFAULT_PAGE_DEADLINE_MS = 3e3;
 var DEFAULT_COLD_PAGE_DEADLINE_MS = 12e3;
 var PageService = class {
@@ -24573,22 +24699,35 @@ var PageService = class {
     this.pageDeadlineMs = options.pageDeadlineMs ?? DEFAULT_PAGE_DEADLINE_MS;
     this.coldPageDeadlineMs = options.coldPageDeadlineMs ?? DEFAULT_COLD_PAGE_DEADLINE_MS;
     this.absentLifetimeMs = options.absentLifetimeMs ?? 24 * 36e5;
+    this.kept = new ByteBudgetCache(options.memoryBudgetBytes ?? DEFAULT_PAGE_MEMORY_BYTES);
   }
   options;
   static {
     __name(this, "PageService");
   }
-  loaded = /* @__PURE__ */ new Map();
+  /** Loads under way: concurrent requests for one page share one. */
+  pending = /* @__PURE__ */ new Map();
+  /** Loaded pages, within the budget. */
+  kept;
+  /** Pages asked upstream (or found sufficient) this run: an evicted one is not asked again. */
+  settled = /* @__PURE__ */ new Set();
+  /** Not-found answers stay remembered for the run. */
+  notFound = /* @__PURE__ */ new Map();
   health = new UpstreamHealth();
   pageDeadlineMs;
   coldPageDeadlineMs;
   absentLifetimeMs;
+  /** Bytes the kept page models hold (estimated; a stat: stays under the budget). */
+  get heldBytes() {
+    return this.kept.heldBytes;
+  }
   async project(upstream, project) {
     const frozen = this.options.policy === "frozen";
     try {
       const result = await this.once(
         `${upstream.name}/${project}`,
-        () => this.loadProject(upstream, project)
+        (settled) => this.loadProject(upstream, project, settled),
+        estimatedPageBytes
       );
       this.options.manifest.page(upstream.name, project);
       return result;
@@ -24602,7 +24741,10 @@ var PageService = class {
    * Interception uses it for the sha256 of a file a client asks for without the page.
    */
   async known(upstream, project) {
-    const pending = this.loaded.get(`${upstream.name}/${project}`);
+    const key = `${upstream.name}/${project}`;
+    const kept = this.kept.get(key);
+    if (kept) return kept;
+    const pending = this.pending.get(key);
     if (pending) return (await pending.catch(() => void 0))?.value;
     const stored = await this.options.store.readPage(upstream.name, project);
     return stored && !stored.absent ? stored.page : void 0;
@@ -24612,7 +24754,7 @@ var PageService = class {
    * /simple/pip/ on every run for its self-check), so a frozen job stays off the network.
    * Revalidate ignores the record and asks.
    */
-  async loadProject(upstream, project) {
+  async loadProject(upstream, project, settled) {
     const { store, policy } = this.options;
     const stored = await store.readPage(upstream.name, project);
     const url = new URL(`${encodeURIComponent(project)}/`, upstream.indexUrl).toString();
@@ -24622,6 +24764,7 @@ var PageService = class {
       return await this.load({
         upstream,
         url,
+        settled,
         read: /* @__PURE__ */ __name(async () => stored && !stored.absent ? { ...stored, value: stored.page } : void 0, "read"),
         write: /* @__PURE__ */ __name((value, validators) => store.writePage(upstream.name, project, {
           ...validators,
@@ -24648,9 +24791,10 @@ var PageService = class {
   async projectList(upstream) {
     const result = await this.once(
       `${upstream.name}/`,
-      () => this.load({
+      (settled) => this.load({
         upstream,
         url: upstream.indexUrl,
+        settled,
         read: /* @__PURE__ */ __name(() => this.options.store.readProjectList(upstream.name).then((s) => s && { ...s, value: s.list }), "read"),
         write: /* @__PURE__ */ __name((value, validators) => this.options.store.writeProjectList(upstream.name, {
           ...validators,
@@ -24658,30 +24802,44 @@ var PageService = class {
           list: value
         }), "write"),
         parse: /* @__PURE__ */ __name((body, contentType) => isJson(contentType) ? parseJsonProjectList(body) : parseHtmlProjectList(body), "parse")
-      })
+      }),
+      estimatedListBytes
     );
     this.options.manifest.index(upstream.name);
     return result;
   }
-  /** First caller loads; later callers in this run get the same answer from memory. */
-  async once(key, load) {
-    const pending = this.loaded.get(key);
+  /**
+   * First caller loads; later callers in this run get the same answer from memory while it is
+   * kept. `load` gets whether the page was already settled this run (then the store suffices).
+   */
+  async once(key, load, bytesOf) {
+    const kept = this.kept.get(key);
+    if (kept !== void 0) return { value: kept, source: "memory" };
+    const notFound = this.notFound.get(key);
+    if (notFound) throw notFound;
+    const pending = this.pending.get(key);
     if (pending) {
       const { value } = await pending;
       return { value, source: "memory" };
     }
-    const loading = load();
-    this.loaded.set(key, loading);
+    const loading = load(this.settled.has(key)).then((loaded) => {
+      this.settled.add(key);
+      this.kept.set(key, loaded.value, bytesOf(loaded.value));
+      return loaded;
+    });
+    this.pending.set(key, loading);
     try {
       return await loading;
     } catch (error) {
-      if (!(error instanceof NotFoundError)) this.loaded.delete(key);
+      if (error instanceof NotFoundError) this.notFound.set(key, error);
       throw error;
+    } finally {
+      this.pending.delete(key);
     }
   }
   async load(spec) {
     const stored = await spec.read();
-    if (stored && (this.options.policy === "frozen" || spec.storeSuffices?.(stored.value))) {
+    if (stored && (this.options.policy === "frozen" || spec.settled || spec.storeSuffices?.(stored.value))) {
       return { value: stored.value, source: "store" };
     }
     const { name } = spec.upstream;
@@ -24858,6 +25016,8 @@ var ProxyStats = class {
   staleServed = 0;
   verified = { page: 0, lockfile: 0, "path-digest": 0 };
   connects = { intercepted: 0, tunnelled: 0, refused: 0 };
+  /** Set by whoever owns the caches. */
+  memory = /* @__PURE__ */ __name(() => ({ budgetBytes: 0, pagesBytes: 0, renderingsBytes: 0, filesBytes: 0 }), "memory");
   snapshot() {
     return {
       requests: this.requests,
@@ -24873,12 +25033,14 @@ var ProxyStats = class {
       staleServed: this.staleServed,
       verified: { ...this.verified },
       connects: { ...this.connects },
-      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1e3)
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1e3),
+      memory: this.memory()
     };
   }
 };
 
 // src/proxy/index.ts
+var DEFAULT_MEMORY_BUDGET_BYTES = 96 * 1024 * 1024;
 function withTimeout(promise, ms) {
   let timer;
   return Promise.race([
@@ -24918,6 +25080,7 @@ __name(answerUnfinished, "answerUnfinished");
 async function startProxy(options) {
   const upstreams = parseUpstreams(options.upstreams ?? [], options.env ?? process.env);
   const store = await ContentStore.open(options.storeDir);
+  const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
   const stats = new ProxyStats();
   const log = new ProxyLog(options.logFile, options.onWarning);
   const policy = store.readOnly ? "frozen" : options.indexPolicy ?? "revalidate";
@@ -24947,7 +25110,8 @@ async function startProxy(options) {
     pins: options.pins,
     pageDeadlineMs: options.pageDeadlineMs,
     coldPageDeadlineMs: options.coldPageDeadlineMs,
-    maxPageBytes: options.maxPageBytes
+    maxPageBytes: options.maxPageBytes,
+    memoryBudgetBytes: Math.floor(budget * 3 / 8)
   });
   const downloads = new DownloadCoordinator(store, client, {
     onFetched: /* @__PURE__ */ __name(() => stats.fetchedUpstream++, "onFetched"),
@@ -24957,8 +25121,15 @@ async function startProxy(options) {
       stats.upstreamBytes += bytes;
     }, "onUpstreamBytes")
   });
-  const files = new FileService(store, pages, downloads, manifest);
-  const renderer = new PageRenderer();
+  const fileMemory = new StoredFileMemory(Math.floor(budget / 4));
+  const files = new FileService(store, pages, downloads, manifest, fileMemory);
+  const renderer = new PageRenderer(Math.floor(budget * 3 / 8));
+  stats.memory = () => ({
+    budgetBytes: budget,
+    pagesBytes: pages.heldBytes,
+    renderingsBytes: renderer.heldBytes,
+    filesBytes: fileMemory.heldBytes
+  });
   const server = createProxyServer({
     upstreams,
     pages,
@@ -25068,6 +25239,8 @@ Options:
   --intercept-upstream NAME  intercept this upstream's host too (a PyPI mirror), repeatable
   --locked-hashes FILE    JSON {"files": {"<url>": "<sha256>"}}: what lockfiles lock, checked
                           under interception when a file is asked for without its page
+  --memory-budget SIZE    memory for what a run keeps for repeats: parsed pages, rendered
+                          pages, stored files' sizes and small files' bytes (default 96M)
   -h, --help              show this help
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
@@ -25088,7 +25261,8 @@ var VALUE_FLAGS = /* @__PURE__ */ new Set([
   "--max-page-size",
   "--intercept",
   "--intercept-upstream",
-  "--locked-hashes"
+  "--locked-hashes",
+  "--memory-budget"
 ]);
 function parsePort(value) {
   const port = Number(value);
@@ -25194,6 +25368,7 @@ function parseProxyArgs(argv, env = process.env) {
     else if (flag === "--intercept") args.intercept = value;
     else if (flag === "--intercept-upstream") args.interceptUpstreams.push(value);
     else if (flag === "--locked-hashes") args.lockedHashes = value;
+    else if (flag === "--memory-budget") args.memoryBudgetBytes = parseByteSize(flag, value);
   }
   if (!args.intercept && (args.interceptUpstreams.length > 0 || args.lockedHashes)) {
     throw new UsageError("--intercept-upstream and --locked-hashes need --intercept CA_FILE");
@@ -25246,7 +25421,7 @@ async function interceptOptions(args, env = process.env) {
     mirrors: args.interceptUpstreams,
     lockedHashes: args.lockedHashes ? await readLockedHashesFile(args.lockedHashes) : void 0,
     ...testOrigins ? { testOrigins: JSON.parse(testOrigins) } : {},
-    ...testCa ? { testUpstreamCa: [await readFile3(testCa, "utf8")] } : {}
+    ...testCa ? { testUpstreamCa: [await readFile4(testCa, "utf8")] } : {}
   };
 }
 __name(interceptOptions, "interceptOptions");
@@ -25281,6 +25456,7 @@ async function run(argv = process.argv.slice(2)) {
       pageDeadlineMs: args.pageDeadlineMs,
       maxPageBytes: args.maxPageBytes,
       intercept: args.intercept ? await interceptOptions(args) : void 0,
+      memoryBudgetBytes: args.memoryBudgetBytes,
       onWarning: /* @__PURE__ */ __name((message) => process.stderr.write(`warning: ${message}
 `), "onWarning")
     });
