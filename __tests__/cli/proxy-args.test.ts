@@ -1,4 +1,4 @@
-import { parseProxyArgs, UsageError } from '../../src/cli/proxy-args.js';
+import { HELP, parseProxyArgs, UsageError } from '../../src/cli/proxy-args.js';
 
 const usage = (argv: string[]) => {
   try {
@@ -54,6 +54,25 @@ describe('size flags', () => {
       );
     },
   );
+});
+
+describe('--max-file-size', () => {
+  test('is parsed like the other size flags, and unset leaves the 4 GiB default to the proxy', () => {
+    expect(parseProxyArgs(['--max-file-size', '8G'], {}).maxFileBytes).toBe(8 * 1024 ** 3);
+    expect(parseProxyArgs(['--max-file-size=512M'], {}).maxFileBytes).toBe(512 * 1024 ** 2);
+    expect(parseProxyArgs([], {}).maxFileBytes).toBeUndefined();
+  });
+
+  test('a bad value names the flag, the value and what is accepted', () => {
+    expect(() => parseProxyArgs(['--max-file-size', 'huge'], {})).toThrow(
+      '--max-file-size: expected a size such as 4096, 64M or 2G, got "huge"',
+    );
+    expect(() => parseProxyArgs(['--max-file-size'], {})).toThrow('--max-file-size needs a value');
+  });
+
+  test('is in the help', () => {
+    expect(HELP).toMatch(/--max-file-size SIZE {4}cut off \(and never store\) a file body past SIZE/);
+  });
 });
 
 describe('interception flags', () => {

@@ -1,8 +1,10 @@
 // Writes one reply to the socket: streamed from disk or memory, bandwidth-capped, and broken on
 // purpose when a fault applies. Counts the body bytes really handed to the socket.
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 import type { FaultRule } from './fake-pypi-faults.js';
 
 export type BodySource = { buffer: Buffer } | { file: string; start: number; end: number };
@@ -101,6 +103,42 @@ async function trickle(res: ServerResponse, body: BodySource, pauseMs: number, o
   res.end();
 }
 
+/** Bodies that break the size or the encoding a file promised (issue 9, case 2). */
+async function deliverOversized(
+  res: ServerResponse,
+  reply: Reply,
+  body: BodySource,
+  kind: 'endless-body' | 'gzip-encoded' | 'longer-than-stated',
+  opts: DeliveryOptions,
+): Promise<void> {
+  const { 'content-length': _length, ...headers } = reply.headers;
+  if (kind === 'gzip-encoded') {
+    const raw =
+      'buffer' in body ? body.buffer : (await readFile(body.file)).subarray(body.start, body.end + 1);
+    const gzipped = gzipSync(raw);
+    res.writeHead(reply.status, { ...headers, 'content-encoding': 'gzip', 'content-length': gzipped.length });
+    opts.onStatus(reply.status);
+    await pump(res, { buffer: gzipped }, gzipped.length, -1, opts);
+    res.end();
+    return;
+  }
+  res.writeHead(reply.status, headers);
+  opts.onStatus(reply.status);
+  const filler = Buffer.alloc(CHUNK, 0x5a);
+  if (kind === 'longer-than-stated') {
+    await pump(res, body, bodyLength(body), -1, opts);
+    await write(res, filler);
+    opts.onBytes(filler.length);
+    res.end();
+    return;
+  }
+  // Until the client hangs up or the server stops (write() rejects then).
+  while (!opts.signal.aborted) {
+    await write(res, filler);
+    opts.onBytes(filler.length);
+  }
+}
+
 export async function deliver(res: ServerResponse, reply: Reply, opts: DeliveryOptions): Promise<void> {
   res.on('error', () => {}); // a client hanging up mid-body is expected, not a test failure
   const kind = opts.fault?.fault;
@@ -114,6 +152,14 @@ export async function deliver(res: ServerResponse, reply: Reply, opts: DeliveryO
   }
   if (kind === 'hang') {
     await sleep(2 ** 31 - 1, undefined, { signal: opts.signal });
+    return;
+  }
+  if (
+    (kind === 'endless-body' || kind === 'gzip-encoded' || kind === 'longer-than-stated') &&
+    reply.body &&
+    !opts.head
+  ) {
+    await deliverOversized(res, reply, reply.body, kind, opts);
     return;
   }
   const headers = { ...reply.headers };

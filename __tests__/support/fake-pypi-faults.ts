@@ -9,7 +9,13 @@ export type Fault =
   // Accepts the request and never answers (until the client hangs up or the server stops).
   | 'hang'
   // Headers at once, then one body byte every `delayMs` (default 2000): never idle, never done.
-  | 'trickle';
+  | 'trickle'
+  // Chunked (no Content-Length), and the body never ends: 64 KiB after 64 KiB, fast.
+  | 'endless-body'
+  // The file gzip-compressed, sent with `Content-Encoding: gzip` (although identity was asked for).
+  | 'gzip-encoded'
+  // Chunked, the file's bytes and then 64 KiB more: longer than the size the index states.
+  | 'longer-than-stated';
 
 export interface FaultRule {
   /**

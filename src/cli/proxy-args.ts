@@ -16,6 +16,7 @@ export interface ProxyArgs {
   pins?: string;
   pageDeadlineMs?: number;
   maxPageBytes?: number;
+  maxFileBytes?: number;
   /** Where the job CA's certificate goes; set: interception on. */
   intercept?: string;
   interceptUpstreams: string[];
@@ -50,6 +51,9 @@ Options:
                           in full after N ms (hung or trickling upstream; default 3000)
   --max-page-size SIZE    refuse upstream pages larger than SIZE (bytes, or with K, M, G:
                           binary units; default 64M)
+  --max-file-size SIZE    cut off (and never store) a file body past SIZE when the index gives
+                          no size for it (a PEP 691 size is the bound when given; same units;
+                          default 4G)
   --intercept CA_FILE     also be an HTTPS forward proxy (CONNECT): terminate TLS for
                           pypi.org and files.pythonhosted.org with a CA made for this run
                           (its key stays in memory), written to CA_FILE (the certificate
@@ -78,6 +82,7 @@ const VALUE_FLAGS = new Set([
   '--pins',
   '--page-deadline-ms',
   '--max-page-size',
+  '--max-file-size',
   '--intercept',
   '--intercept-upstream',
   '--locked-hashes',
@@ -191,6 +196,7 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     else if (flag === '--pins') args.pins = value;
     else if (flag === '--page-deadline-ms') args.pageDeadlineMs = parseMilliseconds(flag, value);
     else if (flag === '--max-page-size') args.maxPageBytes = parseByteSize(flag, value);
+    else if (flag === '--max-file-size') args.maxFileBytes = parseByteSize(flag, value);
     else if (flag === '--intercept') args.intercept = value;
     else if (flag === '--intercept-upstream') args.interceptUpstreams.push(value);
     else if (flag === '--locked-hashes') args.lockedHashes = value;

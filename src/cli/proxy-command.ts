@@ -94,6 +94,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
       pins: args.pins ? await readPins(args.pins) : undefined,
       pageDeadlineMs: args.pageDeadlineMs,
       maxPageBytes: args.maxPageBytes,
+      maxFileBytes: args.maxFileBytes,
       intercept: args.intercept ? await interceptOptions(args) : undefined,
       memoryBudgetBytes: args.memoryBudgetBytes,
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),

@@ -64,6 +64,11 @@ export interface ProxyOptions {
   retryBackoffMs?: number;
   /** Bound on one upstream page's body; larger pages are refused. Default 64 MiB. */
   maxPageBytes?: number;
+  /**
+   * Bound on a file body the index gives no size for (a PEP 691 `size` is the bound when given);
+   * larger bodies are cut off and not stored. Default 4 GiB.
+   */
+  maxFileBytes?: number;
   /** How long close() lets downloads and responses under way finish; the rest get a 503. Default 5 s. */
   shutdownGraceMs?: number;
   /** HTTPS interception (issue 10): the daemon is also a CONNECT proxy; off when unset. */
@@ -186,14 +191,19 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     maxPageBytes: options.maxPageBytes,
     memoryBudgetBytes: Math.floor((budget * 3) / 8),
   });
-  const downloads = new DownloadCoordinator(store, client, {
-    onFetched: () => stats.fetchedUpstream++,
-    onRestart: (message) => log.warn(message),
-    onStoreFailure: (message) => log.warn(message),
-    onUpstreamBytes: (bytes) => {
-      stats.upstreamBytes += bytes;
+  const downloads = new DownloadCoordinator(
+    store,
+    client,
+    {
+      onFetched: () => stats.fetchedUpstream++,
+      onRestart: (message) => log.warn(message),
+      onStoreFailure: (message) => log.warn(message),
+      onUpstreamBytes: (bytes) => {
+        stats.upstreamBytes += bytes;
+      },
     },
-  });
+    options.maxFileBytes,
+  );
   const fileMemory = new StoredFileMemory(Math.floor(budget / 4));
   const files = new FileService(store, pages, downloads, manifest, fileMemory);
   const renderer = new PageRenderer(Math.floor((budget * 3) / 8));

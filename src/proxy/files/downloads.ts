@@ -17,7 +17,13 @@ import { pipeline, Readable, Transform } from 'node:stream';
 import { FileTooLargeError, IntegrityError, NotFoundError, StoreFullError } from '../errors.js';
 import { Blake2b256 } from '../intercept/path-digest.js';
 import type { ContentStore } from '../store/store.js';
-import { sleep, type UpstreamClient, UpstreamError } from '../upstream/upstream.js';
+import {
+  contentEncoding,
+  sleep,
+  type UpstreamClient,
+  UpstreamError,
+  type UpstreamResponse,
+} from '../upstream/upstream.js';
 import { redactUrl, type Upstream } from '../upstream/upstream-config.js';
 import { DownloadBytes, isStoreWriteError } from './download-bytes.js';
 
@@ -42,6 +48,8 @@ export class Download extends EventEmitter {
   written = 0;
   /** Bytes the file will have, when the upstream or the index said so. */
   total?: number;
+  /** Bytes past which the body is cut off: `total`, else --max-file-size. */
+  limit = Number.POSITIVE_INFINITY;
   sha256?: string;
   error?: Error;
   /** Settles once the upstream answered 200 (readers may start) or failed. */
@@ -213,6 +221,9 @@ export interface DownloadEvents {
   onStoreFailure?: (message: string) => void;
 }
 
+/** The bound on a file body the index gives no size for (--max-file-size). */
+export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 ** 3;
+
 /** Resumes of one download attempt at most, however much each one brought. */
 const MAX_RESUMES = 16;
 
@@ -223,6 +234,7 @@ export class DownloadCoordinator {
     private readonly store: ContentStore,
     private readonly client: UpstreamClient,
     private readonly events: DownloadEvents = {},
+    private readonly maxFileBytes = DEFAULT_MAX_FILE_BYTES,
   ) {}
 
   /** The download under way for this target, or a new one. */
@@ -287,6 +299,7 @@ export class DownloadCoordinator {
         upstream: target.upstream,
         // Files are stored byte for byte; ask for no transfer coding at all.
         headers: { 'accept-encoding': 'identity' },
+        decode: false,
       });
       if (response.status === 404 || response.status === 410) {
         response.body.destroy();
@@ -300,7 +313,9 @@ export class DownloadCoordinator {
           response.status,
         );
       }
-      download.total = response.contentLength ?? target.expectedSize;
+      refuseEncoded(response, target.url);
+      download.total = this.announcedSize(target, response.contentLength);
+      download.limit = download.total ?? this.maxFileBytes;
       bytes = await DownloadBytes.open(tempPath);
       download.setBytes(bytes);
       download.state = 'streaming';
@@ -316,6 +331,29 @@ export class DownloadCoordinator {
       await rm(tempPath, { force: true });
       throw error;
     }
+  }
+
+  /**
+   * The size the file must have: the index's (PEP 691 `size`) when it gives one, else the
+   * upstream's Content-Length; either one past what is allowed or contradicting the other is
+   * refused before a byte is read. Undefined: only --max-file-size bounds the body.
+   */
+  private announcedSize(target: DownloadTarget, contentLength: number | undefined): number | undefined {
+    const file = redactUrl(target.url);
+    if (target.expectedSize !== undefined) {
+      if (contentLength !== undefined && contentLength !== target.expectedSize) {
+        throw new IntegrityError(
+          `${file}: upstream announced ${contentLength} bytes, the index says ${target.expectedSize}`,
+        );
+      }
+      return target.expectedSize;
+    }
+    if (contentLength !== undefined && contentLength > this.maxFileBytes) {
+      throw new FileTooLargeError(
+        `${file}: upstream announced ${contentLength} bytes, over --max-file-size (${this.maxFileBytes} bytes); refused`,
+      );
+    }
+    return contentLength;
   }
 
   /**
@@ -411,9 +449,16 @@ export class DownloadCoordinator {
     hash: { update: (chunk: Buffer) => unknown },
   ): Promise<void> {
     for await (const chunk of body as AsyncIterable<Buffer>) {
-      if (download.total !== undefined && download.written + chunk.length > download.total) {
+      if (download.written + chunk.length > download.limit) {
         body.destroy();
-        throw new IntegrityError(`${redactUrl(download.target.url)}: more bytes than announced`);
+        // Past the announced size: a broken answer, worth a fresh download like bad bytes.
+        throw download.total !== undefined
+          ? new IntegrityError(
+              `${redactUrl(download.target.url)}: more bytes than announced (${download.total}); cut off, not stored`,
+            )
+          : new FileTooLargeError(
+              `${redactUrl(download.target.url)}: body larger than --max-file-size (${download.limit} bytes); cut off, not stored`,
+            );
       }
       hash.update(chunk);
       try {
@@ -433,7 +478,9 @@ export class DownloadCoordinator {
     const response = await this.client.request(target.url, {
       upstream: target.upstream,
       headers: { 'accept-encoding': 'identity', range: `bytes=${offset}-` },
+      decode: false,
     });
+    refuseEncoded(response, target.url);
     const contentRange = String(response.headers['content-range'] ?? '');
     if (response.status === 206 && contentRange.startsWith(`bytes ${offset}-`)) return response.body;
     if (response.status === 200) {
@@ -444,6 +491,20 @@ export class DownloadCoordinator {
     response.body.destroy();
     throw new UpstreamError(`${redactUrl(response.url)}: cannot resume (status ${response.status})`, true);
   }
+}
+
+/**
+ * A file's sha256 is over its bytes as sent: a body with a Content-Encoding (we asked for
+ * identity) is neither decoded (a small gzip body can inflate to any size) nor stored as is.
+ */
+function refuseEncoded(response: UpstreamResponse, url: string): void {
+  const encoding = contentEncoding(response.headers);
+  if (encoding === 'identity') return;
+  response.body.destroy();
+  throw new UpstreamError(
+    `${redactUrl(url)}: upstream sent the file with Content-Encoding ${encoding.slice(0, 40)} although identity was asked for; refused (a file is hashed and stored as sent)`,
+    false,
+  );
 }
 
 /** Errors as the routes map them: a socket's own error (`aborted`) is an upstream failure, a 502. */

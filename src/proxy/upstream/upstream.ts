@@ -1,6 +1,7 @@
 // HTTP client for upstream indexes and file hosts: keep-alive agents, an idle timeout,
 // retries with exponential backoff on connection errors, 429 and 5xx, decoded gzip/deflate/br
-// bodies, and redirects resolved against the URL that answered (RFC 9110 10.2.2).
+// bodies (pages only: files are read as sent, `decode: false`), and redirects resolved against
+// the URL that answered (RFC 9110 10.2.2).
 // Credentials go only to the upstream's own origin, also after a redirect.
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
@@ -32,7 +33,7 @@ export interface UpstreamResponse {
   headers: IncomingHttpHeaders;
   /** The URL that answered, after redirects. */
   url: string;
-  /** Decoded body. Callers read it to the end or destroy it. */
+  /** Decoded body (as sent with `decode: false`). Callers read it to the end or destroy it. */
   body: Readable;
   /** Byte count of `body` when the upstream announced it (only for unencoded bodies). */
   contentLength?: number;
@@ -77,10 +78,17 @@ function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promis
   });
 }
 
-function decodedBody(response: IncomingMessage): Readable {
-  const encoding = String(response.headers['content-encoding'] ?? 'identity')
-    .toLowerCase()
-    .trim();
+/** The response's Content-Encoding, lower case; `identity` when it names none. */
+export function contentEncoding(headers: IncomingHttpHeaders): string {
+  return (
+    String(headers['content-encoding'] ?? '')
+      .toLowerCase()
+      .trim() || 'identity'
+  );
+}
+
+function decodedBody(response: IncomingMessage, decode: boolean): Readable {
+  const encoding = decode ? contentEncoding(response.headers) : 'identity';
   const decoder =
     encoding === 'gzip' || encoding === 'x-gzip'
       ? createGunzip()
@@ -107,6 +115,11 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Aborting it destroys the request and its body (an overall deadline). */
   signal?: AbortSignal;
+  /**
+   * Undo a Content-Encoding (default true). Files say false: their sha256 is over the bytes as
+   * sent, and a small gzip body can inflate to any size (issue 9, case 2).
+   */
+  decode?: boolean;
 }
 
 export class UpstreamClient {
@@ -181,7 +194,7 @@ export class UpstreamClient {
           status: response.statusCode ?? 0,
           headers: response.headers,
           url: current,
-          body: decodedBody(response),
+          body: decodedBody(response, options.decode ?? true),
           contentLength: announcedLength(response),
         };
       }
