@@ -21874,8 +21874,12 @@ function sleepUnlessAborted(ms, signal) {
   });
 }
 __name(sleepUnlessAborted, "sleepUnlessAborted");
-function decodedBody(response) {
-  const encoding = String(response.headers["content-encoding"] ?? "identity").toLowerCase().trim();
+function contentEncoding(headers) {
+  return String(headers["content-encoding"] ?? "").toLowerCase().trim() || "identity";
+}
+__name(contentEncoding, "contentEncoding");
+function decodedBody(response, decode) {
+  const encoding = decode ? contentEncoding(response.headers) : "identity";
   const decoder = encoding === "gzip" || encoding === "x-gzip" ? createGunzip() : encoding === "deflate" ? createInflate() : encoding === "br" ? createBrotliDecompress() : new PassThrough();
   pipeline(response, decoder, () => {
   });
@@ -21961,7 +21965,7 @@ var UpstreamClient = class {
           status: response.statusCode ?? 0,
           headers: response.headers,
           url: current,
-          body: decodedBody(response),
+          body: decodedBody(response, options.decode ?? true),
           contentLength: announcedLength(response)
         };
       }
@@ -22218,6 +22222,8 @@ var Download = class extends EventEmitter {
   written = 0;
   /** Bytes the file will have, when the upstream or the index said so. */
   total;
+  /** Bytes past which the body is cut off: `total`, else --max-file-size. */
+  limit = Number.POSITIVE_INFINITY;
   sha256;
   error;
   /** Settles once the upstream answered 200 (readers may start) or failed. */
@@ -22346,16 +22352,19 @@ var TailReader = class extends Readable {
     );
   }
 };
+var DEFAULT_MAX_FILE_BYTES = 4 * 1024 ** 3;
 var MAX_RESUMES = 16;
 var DownloadCoordinator = class {
-  constructor(store, client, events = {}) {
+  constructor(store, client, events = {}, maxFileBytes = DEFAULT_MAX_FILE_BYTES) {
     this.store = store;
     this.client = client;
     this.events = events;
+    this.maxFileBytes = maxFileBytes;
   }
   store;
   client;
   events;
+  maxFileBytes;
   static {
     __name(this, "DownloadCoordinator");
   }
@@ -22409,7 +22418,8 @@ var DownloadCoordinator = class {
       const response = await this.client.request(target.url, {
         upstream: target.upstream,
         // Files are stored byte for byte; ask for no transfer coding at all.
-        headers: { "accept-encoding": "identity" }
+        headers: { "accept-encoding": "identity" },
+        decode: false
       });
       if (response.status === 404 || response.status === 410) {
         response.body.destroy();
@@ -22423,7 +22433,9 @@ var DownloadCoordinator = class {
           response.status
         );
       }
-      download.total = response.contentLength ?? target.expectedSize;
+      refuseEncoded(response, target.url);
+      download.total = this.announcedSize(target, response.contentLength);
+      download.limit = download.total ?? this.maxFileBytes;
       bytes = await DownloadBytes.open(tempPath);
       download.setBytes(bytes);
       download.state = "streaming";
@@ -22439,6 +22451,28 @@ var DownloadCoordinator = class {
       await rm(tempPath, { force: true });
       throw error;
     }
+  }
+  /**
+   * The size the file must have: the index's (PEP 691 `size`) when it gives one, else the
+   * upstream's Content-Length; either one past what is allowed or contradicting the other is
+   * refused before a byte is read. Undefined: only --max-file-size bounds the body.
+   */
+  announcedSize(target, contentLength) {
+    const file = redactUrl(target.url);
+    if (target.expectedSize !== void 0) {
+      if (contentLength !== void 0 && contentLength !== target.expectedSize) {
+        throw new IntegrityError(
+          `${file}: upstream announced ${contentLength} bytes, the index says ${target.expectedSize}`
+        );
+      }
+      return target.expectedSize;
+    }
+    if (contentLength !== void 0 && contentLength > this.maxFileBytes) {
+      throw new FileTooLargeError(
+        `${file}: upstream announced ${contentLength} bytes, over --max-file-size (${this.maxFileBytes} bytes); refused`
+      );
+    }
+    return contentLength;
   }
   /**
    * Moves the verified temp file into the store when the file system took every byte; resolves
@@ -22520,9 +22554,13 @@ var DownloadCoordinator = class {
   }
   async appendBody(download, body, bytes, hash) {
     for await (const chunk of body) {
-      if (download.total !== void 0 && download.written + chunk.length > download.total) {
+      if (download.written + chunk.length > download.limit) {
         body.destroy();
-        throw new IntegrityError(`${redactUrl(download.target.url)}: more bytes than announced`);
+        throw download.total !== void 0 ? new IntegrityError(
+          `${redactUrl(download.target.url)}: more bytes than announced (${download.total}); cut off, not stored`
+        ) : new FileTooLargeError(
+          `${redactUrl(download.target.url)}: body larger than --max-file-size (${download.limit} bytes); cut off, not stored`
+        );
       }
       hash.update(chunk);
       try {
@@ -22540,8 +22578,10 @@ var DownloadCoordinator = class {
   async reopenAt(target, offset) {
     const response = await this.client.request(target.url, {
       upstream: target.upstream,
-      headers: { "accept-encoding": "identity", range: `bytes=${offset}-` }
+      headers: { "accept-encoding": "identity", range: `bytes=${offset}-` },
+      decode: false
     });
+    refuseEncoded(response, target.url);
     const contentRange = String(response.headers["content-range"] ?? "");
     if (response.status === 206 && contentRange.startsWith(`bytes ${offset}-`)) return response.body;
     if (response.status === 200) {
@@ -22554,6 +22594,16 @@ var DownloadCoordinator = class {
     throw new UpstreamError(`${redactUrl(response.url)}: cannot resume (status ${response.status})`, true);
   }
 };
+function refuseEncoded(response, url) {
+  const encoding = contentEncoding(response.headers);
+  if (encoding === "identity") return;
+  response.body.destroy();
+  throw new UpstreamError(
+    `${redactUrl(url)}: upstream sent the file with Content-Encoding ${encoding.slice(0, 40)} although identity was asked for; refused (a file is hashed and stored as sent)`,
+    false
+  );
+}
+__name(refuseEncoded, "refuseEncoded");
 function typedFailure(error, url) {
   if (error instanceof IntegrityError || error instanceof UpstreamError || error instanceof NotFoundError || error instanceof StoreFullError)
     return error;
@@ -25113,14 +25163,19 @@ async function startProxy(options) {
     maxPageBytes: options.maxPageBytes,
     memoryBudgetBytes: Math.floor(budget * 3 / 8)
   });
-  const downloads = new DownloadCoordinator(store, client, {
-    onFetched: /* @__PURE__ */ __name(() => stats.fetchedUpstream++, "onFetched"),
-    onRestart: /* @__PURE__ */ __name((message) => log.warn(message), "onRestart"),
-    onStoreFailure: /* @__PURE__ */ __name((message) => log.warn(message), "onStoreFailure"),
-    onUpstreamBytes: /* @__PURE__ */ __name((bytes) => {
-      stats.upstreamBytes += bytes;
-    }, "onUpstreamBytes")
-  });
+  const downloads = new DownloadCoordinator(
+    store,
+    client,
+    {
+      onFetched: /* @__PURE__ */ __name(() => stats.fetchedUpstream++, "onFetched"),
+      onRestart: /* @__PURE__ */ __name((message) => log.warn(message), "onRestart"),
+      onStoreFailure: /* @__PURE__ */ __name((message) => log.warn(message), "onStoreFailure"),
+      onUpstreamBytes: /* @__PURE__ */ __name((bytes) => {
+        stats.upstreamBytes += bytes;
+      }, "onUpstreamBytes")
+    },
+    options.maxFileBytes
+  );
   const fileMemory = new StoredFileMemory(Math.floor(budget / 4));
   const files = new FileService(store, pages, downloads, manifest, fileMemory);
   const renderer = new PageRenderer(Math.floor(budget * 3 / 8));
@@ -25232,6 +25287,9 @@ Options:
                           in full after N ms (hung or trickling upstream; default 3000)
   --max-page-size SIZE    refuse upstream pages larger than SIZE (bytes, or with K, M, G:
                           binary units; default 64M)
+  --max-file-size SIZE    cut off (and never store) a file body past SIZE when the index gives
+                          no size for it (a PEP 691 size is the bound when given; same units;
+                          default 4G)
   --intercept CA_FILE     also be an HTTPS forward proxy (CONNECT): terminate TLS for
                           pypi.org and files.pythonhosted.org with a CA made for this run
                           (its key stays in memory), written to CA_FILE (the certificate
@@ -25259,6 +25317,7 @@ var VALUE_FLAGS = /* @__PURE__ */ new Set([
   "--pins",
   "--page-deadline-ms",
   "--max-page-size",
+  "--max-file-size",
   "--intercept",
   "--intercept-upstream",
   "--locked-hashes",
@@ -25365,6 +25424,7 @@ function parseProxyArgs(argv, env = process.env) {
     else if (flag === "--pins") args.pins = value;
     else if (flag === "--page-deadline-ms") args.pageDeadlineMs = parseMilliseconds(flag, value);
     else if (flag === "--max-page-size") args.maxPageBytes = parseByteSize(flag, value);
+    else if (flag === "--max-file-size") args.maxFileBytes = parseByteSize(flag, value);
     else if (flag === "--intercept") args.intercept = value;
     else if (flag === "--intercept-upstream") args.interceptUpstreams.push(value);
     else if (flag === "--locked-hashes") args.lockedHashes = value;
@@ -25455,6 +25515,7 @@ async function run(argv = process.argv.slice(2)) {
       pins: args.pins ? await readPins(args.pins) : void 0,
       pageDeadlineMs: args.pageDeadlineMs,
       maxPageBytes: args.maxPageBytes,
+      maxFileBytes: args.maxFileBytes,
       intercept: args.intercept ? await interceptOptions(args) : void 0,
       memoryBudgetBytes: args.memoryBudgetBytes,
       onWarning: /* @__PURE__ */ __name((message) => process.stderr.write(`warning: ${message}
