@@ -17,6 +17,7 @@ describe('parseInputs', () => {
       cacheBackend: 'auto',
       localCacheDir: undefined,
       proxy: false,
+      proxyMode: 'auto',
       indexUrl: undefined,
       extraIndexUrls: [],
       proxyHost: '127.0.0.1',
@@ -32,10 +33,12 @@ describe('parseInputs', () => {
         'extra-index-urls': 'https://a.example/simple/\ninternal=https://b.example/simple\n',
         'proxy-host': '0.0.0.0',
         'proxy-port': '3141',
+        'proxy-mode': 'Intercept',
       }),
     );
     expect(inputs).toMatchObject({
       proxy: true,
+      proxyMode: 'intercept',
       indexUrl: 'https://user:pw@private.example/simple/',
       extraIndexUrls: [
         { name: 'extra1', url: 'https://a.example/simple/' },

@@ -378,10 +378,15 @@ test('a proxy that dies mid-job: pip shows the error, post says so and saves no 
   expect(post.stdout).toContain('not saved: the proxy store holds no file');
 });
 
-test('a uv.lock is noted: uv sync --frozen bypasses the index', async () => {
+test('a uv.lock is noted in index mode: uv sync --frozen bypasses the index', async () => {
   writeFileSync(join(workspace, 'uv.lock'), 'version = 1\n');
   try {
-    const job = newJob('tiny-util==0.3.0\n', { installer: 'auto', 'key-suffix': 'uvlock' });
+    // proxy-mode auto would intercept with a uv.lock (intercept-jobs.test.ts).
+    const job = newJob('tiny-util==0.3.0\n', {
+      installer: 'auto',
+      'key-suffix': 'uvlock',
+      'proxy-mode': 'index',
+    });
     const main = await job.runMain();
     expect(main.exitCode).toBe(0);
     expect(main.stdout).toMatch(/uv sync --frozen.*the uv cache folder carries the job, not the proxy/);

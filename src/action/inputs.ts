@@ -3,6 +3,7 @@ import type { BackendChoice } from '../backend/choose.js';
 import type { InstallerChoice } from '../installers/installers.js';
 import { DEFAULT_DEPENDENCY_FILES } from '../key/dependency-files.js';
 import { validateGlobPattern } from '../key/glob-pattern.js';
+import type { ProxyModeChoice } from './intercept-env.js';
 
 // The only place that reads the action's inputs. Every value is validated here, so a typo
 // fails the main step with a message that names the input and the accepted values.
@@ -23,6 +24,8 @@ export interface ActionInputs {
   cacheBackend: BackendChoice;
   localCacheDir: string | undefined;
   proxy: boolean;
+  /** auto: interception when a lockfile records file URLs (intercept-env.ts). */
+  proxyMode: ProxyModeChoice;
   /** Empty: the job's PIP_INDEX_URL or UV_DEFAULT_INDEX, else PyPI. */
   indexUrl: string | undefined;
   extraIndexUrls: ExtraIndex[];
@@ -68,6 +71,7 @@ export function parseInputs(read: ReadInput): ActionInputs {
     cacheBackend: oneOf(read, 'cache-backend', { auto: 'auto', actions: 'actions', local: 'local' }, 'auto'),
     localCacheDir: read('local-cache-dir').trim() || undefined,
     proxy: parseBoolean(read, 'proxy', false),
+    proxyMode: oneOf(read, 'proxy-mode', { auto: 'auto', index: 'index', intercept: 'intercept' }, 'auto'),
     indexUrl: parseIndexUrl('index-url', read('index-url').trim()),
     extraIndexUrls: parseExtraIndexUrls(read('extra-index-urls')),
     proxyHost: parseProxyHost(read('proxy-host').trim() || '127.0.0.1'),

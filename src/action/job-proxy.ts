@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
+import type { LockedUrls } from '../key/locked-urls.js';
 import type { LockfilePins } from '../key/lockfile-pins.js';
 import type { IndexPolicy, Manifest, ProxyStatsSnapshot } from '../proxy/index.js';
 import {
@@ -17,6 +18,7 @@ import {
   tail,
 } from '../proxy/launcher.js';
 import { type ExtraIndex, InputError } from './inputs.js';
+import type { ProxyMode } from './intercept-env.js';
 
 // The proxy as the job's daemon: which upstreams it fronts, starting it in the main step,
 // the environment that points pip and uv at it, and stopping it in the post step.
@@ -31,6 +33,10 @@ export interface ProxyState {
   outputFile: string;
   manifestFile: string;
   policy: IndexPolicy;
+  /** index: clients are pointed at /simple/; intercept: the daemon is their HTTPS proxy too. */
+  mode?: ProxyMode;
+  /** Under interception: the job CA's certificate (PEM, public). */
+  caCertPem?: string;
 }
 
 export interface Upstreams {
@@ -91,9 +97,19 @@ export async function startJobProxy(options: {
   policy: IndexPolicy;
   pins: LockfilePins;
   env: NodeJS.ProcessEnv;
+  /** Interception on, with the URL hashes the lockfiles lock. */
+  intercept?: { lockedUrls: LockedUrls };
 }): Promise<ProxyState> {
-  const workDir = join(options.env.RUNNER_TEMP || tmpdir(), 'pypi-cache-proxy');
+  const workDir = jobProxyWorkDir(options.env);
   const pinsFile = join(workDir, 'pins.json');
+  const caFile = join(workDir, 'job-ca.pem');
+  const intercept = options.intercept && {
+    caFile,
+    lockedHashesFile: await writeLockedHashes(
+      join(workDir, 'locked-hashes.json'),
+      options.intercept.lockedUrls,
+    ),
+  };
   const launched = await launchProxy({
     ...proxyDaemonScript(import.meta.url),
     storeDir: options.storeDir,
@@ -104,6 +120,7 @@ export async function startJobProxy(options: {
     workDir,
     env: { ...options.env, ...options.upstreams.credentials },
     pinsFile: await writePins(pinsFile, options.pins),
+    intercept,
   });
   // Bound to every interface, the proxy is still reached on loopback from the job itself.
   const url = launched.url.replace('//0.0.0.0:', '//127.0.0.1:').replace('//[::]:', '//[::1]:');
@@ -114,7 +131,20 @@ export async function startJobProxy(options: {
     outputFile: launched.outputFile,
     manifestFile: launched.manifestFile,
     policy: options.policy,
+    mode: intercept ? 'intercept' : 'index',
+    ...(intercept ? { caCertPem: await readFile(caFile, 'utf8') } : {}),
   };
+}
+
+export function jobProxyWorkDir(env: NodeJS.ProcessEnv): string {
+  return join(env.RUNNER_TEMP || tmpdir(), 'pypi-cache-proxy');
+}
+
+async function writeLockedHashes(path: string, locked: LockedUrls): Promise<string | undefined> {
+  if (Object.keys(locked).length === 0) return undefined;
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, JSON.stringify({ files: locked }));
+  return path;
 }
 
 /**

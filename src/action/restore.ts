@@ -1,4 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as core from '@actions/core';
 import { readCacheMode } from '../backend/cache-mode.js';
 import { chooseBackend } from '../backend/choose.js';
@@ -8,14 +9,17 @@ import { detectPythonVersion } from '../installers/python-version.js';
 import { findDependencyFiles } from '../key/dependency-files.js';
 import { generationKey, generationOf, generationPrefix } from '../key/generation.js';
 import { deriveCacheKey, hashDependencyFiles, KeyTooLongError } from '../key/key.js';
+import { readLockedUrls } from '../key/locked-urls.js';
 import { readLockfilePins } from '../key/lockfile-pins.js';
 import { formatBytes, measureFolders } from '../system/folder-size.js';
 import { currentPlatform, osKeyName, type Platform } from '../system/platform.js';
 import { dockerBuildSettings } from './docker-build.js';
 import { type ActionInputs, InputError, loadInputs } from './inputs.js';
+import { chooseProxyMode, interceptEnvironment, type ModeDecision } from './intercept-env.js';
 import { installerFolder, proxyStoreFolder } from './job-folders.js';
 import {
   installerEnvironment,
+  jobProxyWorkDir,
   type ProxyState,
   resolveUpstreams,
   startJobProxy,
@@ -44,6 +48,7 @@ interface CachePlan {
   key: string;
   restoreKeys: string[];
   upstreams: Upstreams | undefined;
+  mode: ModeDecision | undefined;
 }
 
 async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<void> {
@@ -70,7 +75,7 @@ async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<vo
   const proxy = plan.upstreams ? await startProxy(inputs, plan, cacheHit, platform) : undefined;
   // The key a save of this job uses: the first generation, or the next one when a hit is repaired.
   const saveKey = generationKey(plan.key, (generation ?? 0) + 1);
-  publish(plan, saveKey, cacheHit, restored.matchedKey, proxy, inputs.proxyHost);
+  await publish(plan, saveKey, cacheHit, restored.matchedKey, proxy, inputs.proxyHost);
   saveMainState({
     key: plan.key,
     generation,
@@ -159,6 +164,7 @@ async function planCache(inputs: ActionInputs, platform: Platform): Promise<Cach
     key,
     restoreKeys: inputs.restoreFallback ? [restoreKey] : [],
     upstreams,
+    mode: upstreams ? chooseProxyMode(inputs.proxyMode, files, platform.env) : undefined,
   };
 }
 
@@ -180,9 +186,18 @@ async function startProxy(
     policy,
     pins: readLockfilePins(plan.workspace, plan.files),
     env: platform.env,
+    intercept:
+      plan.mode?.mode === 'intercept'
+        ? { lockedUrls: readLockedUrls(plan.workspace, plan.files) }
+        : undefined,
   });
   core.info(`PyPI proxy at ${proxy.url}/simple/ (${policy}), upstream ${plan.upstreams?.specs.join(', ')}`);
-  if (plan.files.some((file) => file === 'uv.lock' || file.endsWith('/uv.lock'))) {
+  core.info(`Proxy mode: ${proxy.mode ?? 'index'} (${plan.mode?.reason}).`);
+  if (proxy.mode === 'intercept') {
+    core.info(
+      'Interception: HTTPS_PROXY points at the proxy, which answers for pypi.org and files.pythonhosted.org with a CA made for this job (SSL_CERT_FILE, PIP_CERT, REQUESTS_CA_BUNDLE name a bundle with it); other hosts are plain tunnels.',
+    );
+  } else if (plan.files.some((file) => file === 'uv.lock' || file.endsWith('/uv.lock'))) {
     // https://github.com/astral-sh/uv/issues/19625
     core.info(
       'A uv.lock is present: `uv sync --frozen` downloads from the URLs in the lock, not from an index, so for those downloads the uv cache folder carries the job, not the proxy.',
@@ -192,7 +207,7 @@ async function startProxy(
 }
 
 /** Environment for later steps, and the outputs. */
-function publish(
+async function publish(
   plan: CachePlan,
   saveKey: string,
   cacheHit: boolean,
@@ -205,11 +220,16 @@ function publish(
     if (folder) core.exportVariable(installer.cacheDirVariable, folder.path);
   }
   if (proxy && plan.upstreams) {
-    for (const [name, value] of Object.entries(
-      installerEnvironment(proxy.url, plan.upstreams.extras, process.env),
-    )) {
-      core.exportVariable(name, value);
-    }
+    const variables =
+      proxy.mode === 'intercept' && proxy.caCertPem
+        ? await interceptEnvironment({
+            proxyUrl: proxy.url,
+            caCertPem: proxy.caCertPem,
+            bundlePath: join(jobProxyWorkDir(process.env), 'ca-bundle.pem'),
+            env: process.env,
+          })
+        : installerEnvironment(proxy.url, plan.upstreams.extras, process.env);
+    for (const [name, value] of Object.entries(variables)) core.exportVariable(name, value);
   }
   const folderOf = (owner: CachedFolder['owner']) =>
     plan.folders.find((folder) => folder.owner === owner)?.path ?? '';
@@ -219,6 +239,7 @@ function publish(
   core.setOutput('pip-cache-dir', folderOf('pip'));
   core.setOutput('uv-cache-dir', folderOf('uv'));
   core.setOutput('proxy-url', proxy?.url ?? '');
+  core.setOutput('proxy-mode', proxy ? (proxy.mode ?? 'index') : '');
   const docker = proxy
     ? dockerBuildSettings(proxyHost, Number(new URL(proxy.url).port), plan.upstreams?.extras ?? [])
     : undefined;

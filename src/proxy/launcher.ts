@@ -27,6 +27,8 @@ export interface LaunchOptions {
   pinsFile?: string;
   /** Ready file, logs and manifest go here. */
   workDir: string;
+  /** HTTPS interception: the job CA's certificate is written to caFile (issue 10). */
+  intercept?: { caFile: string; lockedHashesFile?: string; mirrors?: string[] };
   /** The daemon's environment (credentials as PYPI_CACHE_PROXY_AUTH_<NAME>). */
   env: NodeJS.ProcessEnv;
   readyTimeoutMs?: number;
@@ -66,6 +68,9 @@ export async function launchProxy(options: LaunchOptions): Promise<LaunchedProxy
     ['--host', options.host, '--port', String(options.port), '--index-policy', options.indexPolicy],
     ['--ready-file', files.ready, '--log', files.accessLog, '--manifest', files.manifestFile],
     options.pinsFile ? ['--pins', options.pinsFile] : [],
+    options.intercept ? ['--intercept', options.intercept.caFile] : [],
+    options.intercept?.lockedHashesFile ? ['--locked-hashes', options.intercept.lockedHashesFile] : [],
+    (options.intercept?.mirrors ?? []).flatMap((name) => ['--intercept-upstream', name]),
   ].flat();
   const output = openSync(files.outputFile, 'a');
   const child = spawn(process.execPath, args, {

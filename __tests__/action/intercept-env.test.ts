@@ -1,0 +1,80 @@
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { caBundle, chooseProxyMode, interceptEnvironment } from '../../src/action/intercept-env.js';
+import { JobCa } from '../../src/proxy/intercept/job-ca.js';
+
+describe('chooseProxyMode', () => {
+  it('auto intercepts when a lockfile records URLs, and an input overrides', () => {
+    expect(chooseProxyMode('auto', ['uv.lock'], {}).mode).toBe('intercept');
+    expect(chooseProxyMode('auto', ['sub/pylock.toml'], {}).mode).toBe('intercept');
+    expect(chooseProxyMode('auto', ['requirements.txt', 'poetry.lock'], {}).mode).toBe('index');
+    expect(chooseProxyMode('index', ['uv.lock'], {}).mode).toBe('index');
+    expect(chooseProxyMode('intercept', ['requirements.txt'], {}).mode).toBe('intercept');
+  });
+
+  it('stays in index mode behind a job HTTPS_PROXY, and says why without its credentials', () => {
+    const decision = chooseProxyMode('intercept', ['uv.lock'], {
+      HTTPS_PROXY: 'http://me:secret@corp.example:3128',
+    });
+    expect(decision.mode).toBe('index');
+    expect(decision.reason).toContain('http://corp.example:3128');
+    expect(decision.reason).not.toContain('secret');
+  });
+});
+
+describe('interceptEnvironment', () => {
+  it('exports HTTPS_PROXY, the CA variables at one bundle, NO_PROXY appended, and no index variables', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'intercept-env-'));
+    const ca = await JobCa.create({ hosts: ['pypi.org', 'files.pythonhosted.org'] });
+    const corporate = await JobCa.create({ hosts: ['corp.example'] });
+    const corporateFile = join(dir, 'corp.pem');
+    writeFileSync(corporateFile, corporate.certPem);
+    const env = {
+      SSL_CERT_FILE: corporateFile,
+      PIP_CERT: join(dir, 'missing.pem'),
+      NO_PROXY: 'internal.example',
+      ACTIONS_RESULTS_URL: 'https://results-receiver.actions.githubusercontent.com/',
+      GITHUB_API_URL: 'https://api.github.com',
+    };
+    const bundlePath = join(dir, 'bundle.pem');
+    const exported = await interceptEnvironment({
+      proxyUrl: 'http://127.0.0.1:31415',
+      caCertPem: ca.certPem,
+      bundlePath,
+      env,
+    });
+    expect(exported).toMatchObject({
+      HTTPS_PROXY: 'http://127.0.0.1:31415',
+      https_proxy: 'http://127.0.0.1:31415',
+      SSL_CERT_FILE: bundlePath,
+      PIP_CERT: bundlePath,
+      REQUESTS_CA_BUNDLE: bundlePath,
+    });
+    expect(exported).not.toHaveProperty('PIP_INDEX_URL');
+    expect(exported).not.toHaveProperty('UV_DEFAULT_INDEX');
+    const noProxy = exported.NO_PROXY?.split(',') ?? [];
+    expect(noProxy[0]).toBe('internal.example');
+    expect(noProxy).toEqual(
+      expect.arrayContaining([
+        'results-receiver.actions.githubusercontent.com',
+        'api.github.com',
+        '127.0.0.1',
+        '.blob.core.windows.net',
+      ]),
+    );
+    expect(exported.no_proxy).toBe(exported.NO_PROXY);
+    // The bundle: Node's roots, the job's own bundle, the job CA.
+    const pem = readFileSync(bundlePath, 'utf8');
+    const certs = pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+    expect(certs.length).toBe(tls.rootCertificates.length + 2);
+    const subjects = certs.slice(-2).map((cert) => new X509Certificate(cert).subject);
+    expect(subjects).toEqual([
+      new X509Certificate(corporate.certPem).subject,
+      new X509Certificate(ca.certPem).subject,
+    ]);
+    expect(caBundle(ca.certPem, env).included).toEqual([corporateFile]);
+  });
+});

@@ -1,0 +1,137 @@
+// The clients' side of interception (issue 10): which mode the proxy runs in, and the
+// environment that sends pip, uv, requests and httpx through the daemon as an HTTPS proxy,
+// trusting the job CA on top of what the job already trusted. No PIP_INDEX_URL or
+// UV_DEFAULT_INDEX in this mode: the clients keep their own index URLs, so a uv.lock whose
+// `source = { registry = "https://pypi.org/simple" }` stays up to date for `uv sync --locked`.
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import tls from 'node:tls';
+import { hasUrlLockfile } from '../key/locked-urls.js';
+
+export type ProxyModeChoice = 'auto' | 'index' | 'intercept';
+export type ProxyMode = 'index' | 'intercept';
+
+/** The variables a CA bundle of the job may already come from, in the order they are read. */
+const CA_VARIABLES = ['SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE', 'PIP_CERT'] as const;
+
+export interface ModeDecision {
+  mode: ProxyMode;
+  /** Why, for the log. */
+  reason: string;
+}
+
+/**
+ * auto: interception when a lockfile records URLs (uv.lock, pylock*.toml): those installs never
+ * ask an index. A job that already goes through an HTTPS proxy stays in index mode: the daemon
+ * cannot chain to another proxy yet.
+ */
+export function chooseProxyMode(
+  choice: ProxyModeChoice,
+  files: string[],
+  env: NodeJS.ProcessEnv,
+): ModeDecision {
+  const corporate = env.HTTPS_PROXY || env.https_proxy;
+  if (choice === 'index') return { mode: 'index', reason: "proxy-mode 'index'" };
+  if (corporate) {
+    return {
+      mode: 'index',
+      reason: `the job already has HTTPS_PROXY (${redactProxy(corporate)}), and the proxy cannot send its own requests through another proxy yet`,
+    };
+  }
+  if (choice === 'intercept') return { mode: 'intercept', reason: "proxy-mode 'intercept'" };
+  return hasUrlLockfile(files)
+    ? { mode: 'intercept', reason: 'a lockfile records file URLs (uv.lock or pylock.toml)' }
+    : { mode: 'index', reason: 'no lockfile records file URLs' };
+}
+
+function redactProxy(value: string): string {
+  try {
+    const url = new URL(value);
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return 'set';
+  }
+}
+
+/** Hosts of the runner's own services and GitHub's API: never through the tunnel. */
+export function noProxyHosts(env: NodeJS.ProcessEnv): string[] {
+  const fromUrls = [
+    'ACTIONS_CACHE_URL',
+    'ACTIONS_RESULTS_URL',
+    'ACTIONS_RUNTIME_URL',
+    'ACTIONS_ID_TOKEN_REQUEST_URL',
+    'GITHUB_API_URL',
+    'GITHUB_SERVER_URL',
+    'GITHUB_GRAPHQL_URL',
+  ].flatMap((name) => {
+    try {
+      return env[name] ? [new URL(env[name] as string).hostname] : [];
+    } catch {
+      return [];
+    }
+  });
+  return [
+    'localhost',
+    '127.0.0.1',
+    '::1',
+    ...fromUrls,
+    // The cache service's blobs, the runner's services, and GitHub itself on github.com.
+    '.blob.core.windows.net',
+    '.actions.githubusercontent.com',
+    'api.github.com',
+    'github.com',
+  ];
+}
+
+function appendList(existing: string | undefined, more: string[]): string {
+  const items = (existing ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  for (const item of more) if (!items.includes(item)) items.push(item);
+  return items.join(',');
+}
+
+/** Node's roots, whatever the job's CA variables pointed at, and the job CA. */
+export function caBundle(caCertPem: string, env: NodeJS.ProcessEnv): { pem: string; included: string[] } {
+  const parts = [...tls.rootCertificates];
+  const included: string[] = [];
+  for (const name of CA_VARIABLES) {
+    const path = env[name];
+    if (!path || included.includes(path)) continue;
+    try {
+      parts.push(readFileSync(path, 'utf8').trim());
+      included.push(path);
+    } catch {
+      // not a readable file (PIP_CERT may name a folder for OpenSSL's c_rehash layout): left out
+    }
+  }
+  parts.push(caCertPem.trim());
+  return { pem: `${parts.join('\n')}\n`, included };
+}
+
+/** Writes the bundle and returns the variables for later steps. */
+export async function interceptEnvironment(options: {
+  proxyUrl: string;
+  caCertPem: string;
+  bundlePath: string;
+  env: NodeJS.ProcessEnv;
+}): Promise<Record<string, string>> {
+  const { pem } = caBundle(options.caCertPem, options.env);
+  await mkdir(dirname(options.bundlePath), { recursive: true });
+  await writeFile(options.bundlePath, pem);
+  const noProxy = appendList(options.env.NO_PROXY ?? options.env.no_proxy, noProxyHosts(options.env));
+  return {
+    HTTPS_PROXY: options.proxyUrl,
+    https_proxy: options.proxyUrl,
+    NO_PROXY: noProxy,
+    no_proxy: noProxy,
+    // uv, OpenSSL-based tools and httpx; pip 26's truststore reads it too.
+    SSL_CERT_FILE: options.bundlePath,
+    // pip, every version.
+    PIP_CERT: options.bundlePath,
+    // requests: poetry, pdm, twine.
+    REQUESTS_CA_BUNDLE: options.bundlePath,
+  };
+}
