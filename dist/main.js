@@ -14,6 +14,7 @@ import {
   info,
   installerEnvironment,
   isEntryModule,
+  jobProxyWorkDir,
   joinPath,
   loadInputs,
   osKeyName,
@@ -26,7 +27,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-ALNQSKVN.js";
+} from "./chunk-EARJVY2H.js";
 import {
   __name,
   formatBytes,
@@ -34,7 +35,8 @@ import {
 } from "./chunk-KXVUYOC2.js";
 
 // src/action/restore.ts
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir as mkdir2, rm } from "node:fs/promises";
+import { join as join4 } from "node:path";
 
 // src/installers/python-version.ts
 var PRINT_VERSION = 'import sys; print("%d.%d" % sys.version_info[:2])';
@@ -100,15 +102,64 @@ function deriveCacheKey(parts, hash) {
 }
 __name(deriveCacheKey, "deriveCacheKey");
 
-// src/key/lockfile-pins.ts
+// src/key/locked-urls.ts
 import { readFileSync as readFileSync2 } from "node:fs";
 import { join as join2 } from "node:path";
+var URL_KEY = /\burl\s*=\s*"(https?:\/\/[^"]+)"/;
+var SHA256 = /\b(?:hash\s*=\s*"sha256:([0-9a-fA-F]{64})"|sha256\s*=\s*"([0-9a-fA-F]{64})")/;
+function isUrlLockfile(file) {
+  const name = file.slice(file.lastIndexOf("/") + 1);
+  return name === "uv.lock" || /^pylock(\.[^/]+)?\.toml$/.test(name);
+}
+__name(isUrlLockfile, "isUrlLockfile");
+function sha256In(line) {
+  const match = SHA256.exec(line);
+  return (match?.[1] ?? match?.[2])?.toLowerCase();
+}
+__name(sha256In, "sha256In");
+function lockedUrlsIn(text) {
+  const locked = {};
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    const url = URL_KEY.exec(line)?.[1];
+    if (!url) continue;
+    let sha256 = sha256In(line.slice(line.indexOf(url) + url.length));
+    for (let j = i + 1; !sha256 && j < lines.length; j++) {
+      const next = lines[j] ?? "";
+      if (/^\s*\[/.test(next) || URL_KEY.test(next)) break;
+      sha256 = sha256In(next);
+    }
+    if (sha256) locked[url.split("#", 1)[0] ?? url] = sha256;
+  }
+  return locked;
+}
+__name(lockedUrlsIn, "lockedUrlsIn");
+function readLockedUrls(workspace, files) {
+  const locked = {};
+  for (const file of files.filter(isUrlLockfile)) {
+    try {
+      Object.assign(locked, lockedUrlsIn(readFileSync2(join2(workspace, file), "utf8")));
+    } catch {
+    }
+  }
+  return locked;
+}
+__name(readLockedUrls, "readLockedUrls");
+function hasUrlLockfile(files) {
+  return files.some(isUrlLockfile);
+}
+__name(hasUrlLockfile, "hasUrlLockfile");
+
+// src/key/lockfile-pins.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+import { join as join3 } from "node:path";
 function readLockfilePins(workspace, files) {
   const pins = {};
   for (const file of files) {
     let text;
     try {
-      text = readFileSync2(join2(workspace, file), "utf8");
+      text = readFileSync3(join3(workspace, file), "utf8");
     } catch {
       continue;
     }
@@ -199,6 +250,106 @@ function dockerBridgeAddress() {
 }
 __name(dockerBridgeAddress, "dockerBridgeAddress");
 
+// src/action/intercept-env.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import tls from "node:tls";
+var CA_VARIABLES = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT"];
+function chooseProxyMode(choice, files, env) {
+  const corporate = env.HTTPS_PROXY || env.https_proxy;
+  if (choice === "index") return { mode: "index", reason: "proxy-mode 'index'" };
+  if (corporate) {
+    return {
+      mode: "index",
+      reason: `the job already has HTTPS_PROXY (${redactProxy(corporate)}), and the proxy cannot send its own requests through another proxy yet`
+    };
+  }
+  if (choice === "intercept") return { mode: "intercept", reason: "proxy-mode 'intercept'" };
+  return hasUrlLockfile(files) ? { mode: "intercept", reason: "a lockfile records file URLs (uv.lock or pylock.toml)" } : { mode: "index", reason: "no lockfile records file URLs" };
+}
+__name(chooseProxyMode, "chooseProxyMode");
+function redactProxy(value) {
+  try {
+    const url = new URL(value);
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return "set";
+  }
+}
+__name(redactProxy, "redactProxy");
+function noProxyHosts(env) {
+  const fromUrls = [
+    "ACTIONS_CACHE_URL",
+    "ACTIONS_RESULTS_URL",
+    "ACTIONS_RUNTIME_URL",
+    "ACTIONS_ID_TOKEN_REQUEST_URL",
+    "GITHUB_API_URL",
+    "GITHUB_SERVER_URL",
+    "GITHUB_GRAPHQL_URL"
+  ].flatMap((name) => {
+    try {
+      return env[name] ? [new URL(env[name]).hostname] : [];
+    } catch {
+      return [];
+    }
+  });
+  return [
+    "localhost",
+    "127.0.0.1",
+    "::1",
+    ...fromUrls,
+    // The cache service's blobs, the runner's services, and GitHub itself on github.com.
+    ".blob.core.windows.net",
+    ".actions.githubusercontent.com",
+    "api.github.com",
+    "github.com"
+  ];
+}
+__name(noProxyHosts, "noProxyHosts");
+function appendList(existing, more) {
+  const items = (existing ?? "").split(",").map((item) => item.trim()).filter(Boolean);
+  for (const item of more) if (!items.includes(item)) items.push(item);
+  return items.join(",");
+}
+__name(appendList, "appendList");
+function caBundle(caCertPem, env) {
+  const parts = [...tls.rootCertificates];
+  const included = [];
+  for (const name of CA_VARIABLES) {
+    const path = env[name];
+    if (!path || included.includes(path)) continue;
+    try {
+      parts.push(readFileSync4(path, "utf8").trim());
+      included.push(path);
+    } catch {
+    }
+  }
+  parts.push(caCertPem.trim());
+  return { pem: `${parts.join("\n")}
+`, included };
+}
+__name(caBundle, "caBundle");
+async function interceptEnvironment(options) {
+  const { pem } = caBundle(options.caCertPem, options.env);
+  await mkdir(dirname(options.bundlePath), { recursive: true });
+  await writeFile(options.bundlePath, pem);
+  const noProxy = appendList(options.env.NO_PROXY ?? options.env.no_proxy, noProxyHosts(options.env));
+  return {
+    HTTPS_PROXY: options.proxyUrl,
+    https_proxy: options.proxyUrl,
+    NO_PROXY: noProxy,
+    no_proxy: noProxy,
+    // uv, OpenSSL-based tools and httpx; pip 26's truststore reads it too.
+    SSL_CERT_FILE: options.bundlePath,
+    // pip, every version.
+    PIP_CERT: options.bundlePath,
+    // requests: poetry, pdm, twine.
+    REQUESTS_CA_BUNDLE: options.bundlePath
+  };
+}
+__name(interceptEnvironment, "interceptEnvironment");
+
 // src/action/job-folders.ts
 import { tmpdir } from "node:os";
 function jobFolderRoot(platform) {
@@ -263,7 +414,7 @@ async function restoreStep(inputs, platform) {
   await Promise.all(
     plan.folders.filter((folder) => folder.owned).map((folder) => rm(folder.path, { recursive: true, force: true }))
   );
-  await Promise.all(paths.map((path) => mkdir(path, { recursive: true })));
+  await Promise.all(paths.map((path) => mkdir2(path, { recursive: true })));
   const backend = chooseBackend(inputs.cacheBackend, inputs.localCacheDir, platform);
   const restored = await restoreIfReadable(backend, paths, plan, platform.env);
   const generation = generationOf(plan.key, restored.matchedKey);
@@ -274,7 +425,7 @@ async function restoreStep(inputs, platform) {
   }
   const proxy = plan.upstreams ? await startProxy(inputs, plan, cacheHit, platform) : void 0;
   const saveKey = generationKey(plan.key, (generation ?? 0) + 1);
-  publish(plan, saveKey, cacheHit, restored.matchedKey, proxy, inputs.proxyHost);
+  await publish(plan, saveKey, cacheHit, restored.matchedKey, proxy, inputs.proxyHost);
   saveMainState({
     key: plan.key,
     generation,
@@ -349,7 +500,8 @@ async function planCache(inputs, platform) {
     folders,
     key,
     restoreKeys: inputs.restoreFallback ? [restoreKey] : [],
-    upstreams
+    upstreams,
+    mode: upstreams ? chooseProxyMode(inputs.proxyMode, files, platform.env) : void 0
   };
 }
 __name(planCache, "planCache");
@@ -364,10 +516,16 @@ async function startProxy(inputs, plan, cacheHit, platform) {
     port: port.port,
     policy,
     pins: readLockfilePins(plan.workspace, plan.files),
-    env: platform.env
+    env: platform.env,
+    intercept: plan.mode?.mode === "intercept" ? { lockedUrls: readLockedUrls(plan.workspace, plan.files) } : void 0
   });
   info(`PyPI proxy at ${proxy.url}/simple/ (${policy}), upstream ${plan.upstreams?.specs.join(", ")}`);
-  if (plan.files.some((file) => file === "uv.lock" || file.endsWith("/uv.lock"))) {
+  info(`Proxy mode: ${proxy.mode ?? "index"} (${plan.mode?.reason}).`);
+  if (proxy.mode === "intercept") {
+    info(
+      "Interception: HTTPS_PROXY points at the proxy, which answers for pypi.org and files.pythonhosted.org with a CA made for this job (SSL_CERT_FILE, PIP_CERT, REQUESTS_CA_BUNDLE name a bundle with it); other hosts are plain tunnels."
+    );
+  } else if (plan.files.some((file) => file === "uv.lock" || file.endsWith("/uv.lock"))) {
     info(
       "A uv.lock is present: `uv sync --frozen` downloads from the URLs in the lock, not from an index, so for those downloads the uv cache folder carries the job, not the proxy."
     );
@@ -375,17 +533,19 @@ async function startProxy(inputs, plan, cacheHit, platform) {
   return proxy;
 }
 __name(startProxy, "startProxy");
-function publish(plan, saveKey, cacheHit, matchedKey, proxy, proxyHost) {
+async function publish(plan, saveKey, cacheHit, matchedKey, proxy, proxyHost) {
   for (const installer of plan.installers) {
     const folder = plan.folders.find((candidate) => candidate.owner === installer.name);
     if (folder) exportVariable(installer.cacheDirVariable, folder.path);
   }
   if (proxy && plan.upstreams) {
-    for (const [name, value] of Object.entries(
-      installerEnvironment(proxy.url, plan.upstreams.extras, process.env)
-    )) {
-      exportVariable(name, value);
-    }
+    const variables = proxy.mode === "intercept" && proxy.caCertPem ? await interceptEnvironment({
+      proxyUrl: proxy.url,
+      caCertPem: proxy.caCertPem,
+      bundlePath: join4(jobProxyWorkDir(process.env), "ca-bundle.pem"),
+      env: process.env
+    }) : installerEnvironment(proxy.url, plan.upstreams.extras, process.env);
+    for (const [name, value] of Object.entries(variables)) exportVariable(name, value);
   }
   const folderOf = /* @__PURE__ */ __name((owner) => plan.folders.find((folder) => folder.owner === owner)?.path ?? "", "folderOf");
   setOutput("cache-hit", String(cacheHit));
@@ -394,6 +554,7 @@ function publish(plan, saveKey, cacheHit, matchedKey, proxy, proxyHost) {
   setOutput("pip-cache-dir", folderOf("pip"));
   setOutput("uv-cache-dir", folderOf("uv"));
   setOutput("proxy-url", proxy?.url ?? "");
+  setOutput("proxy-mode", proxy ? proxy.mode ?? "index" : "");
   const docker = proxy ? dockerBuildSettings(proxyHost, Number(new URL(proxy.url).port), plan.upstreams?.extras ?? []) : void 0;
   setOutput("docker-build-args", docker?.buildArgs.join("\n") ?? "");
   setOutput("docker-network", docker?.network ?? "");

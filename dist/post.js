@@ -14,7 +14,7 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-ALNQSKVN.js";
+} from "./chunk-EARJVY2H.js";
 import {
   __name,
   countStoredFiles,

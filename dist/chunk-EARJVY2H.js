@@ -76671,6 +76671,7 @@ function parseInputs(read) {
     cacheBackend: oneOf(read, "cache-backend", { auto: "auto", actions: "actions", local: "local" }, "auto"),
     localCacheDir: read("local-cache-dir").trim() || void 0,
     proxy: parseBoolean(read, "proxy", false),
+    proxyMode: oneOf(read, "proxy-mode", { auto: "auto", index: "index", intercept: "intercept" }, "auto"),
     indexUrl: parseIndexUrl("index-url", read("index-url").trim()),
     extraIndexUrls: parseExtraIndexUrls(read("extra-index-urls")),
     proxyHost: parseProxyHost(read("proxy-host").trim() || "127.0.0.1"),
@@ -76830,7 +76831,10 @@ async function launchProxy(options) {
     options.upstreams.flatMap((upstream) => ["--upstream", upstream]),
     ["--host", options.host, "--port", String(options.port), "--index-policy", options.indexPolicy],
     ["--ready-file", files.ready, "--log", files.accessLog, "--manifest", files.manifestFile],
-    options.pinsFile ? ["--pins", options.pinsFile] : []
+    options.pinsFile ? ["--pins", options.pinsFile] : [],
+    options.intercept ? ["--intercept", options.intercept.caFile] : [],
+    options.intercept?.lockedHashesFile ? ["--locked-hashes", options.intercept.lockedHashesFile] : [],
+    (options.intercept?.mirrors ?? []).flatMap((name) => ["--intercept-upstream", name])
   ].flat();
   const output = openSync4(files.outputFile, "a");
   const child2 = spawn2(process.execPath, args, {
@@ -76939,7 +76943,7 @@ __name(sleep2, "sleep");
 
 // src/action/job-proxy.ts
 import { existsSync as existsSync7 } from "node:fs";
-import { mkdir as mkdir4, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir4, readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname as dirname5, join as join11 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
@@ -76980,8 +76984,16 @@ function jobIndexUrl(env) {
 }
 __name(jobIndexUrl, "jobIndexUrl");
 async function startJobProxy(options) {
-  const workDir = join11(options.env.RUNNER_TEMP || tmpdir(), "pypi-cache-proxy");
+  const workDir = jobProxyWorkDir(options.env);
   const pinsFile = join11(workDir, "pins.json");
+  const caFile = join11(workDir, "job-ca.pem");
+  const intercept = options.intercept && {
+    caFile,
+    lockedHashesFile: await writeLockedHashes(
+      join11(workDir, "locked-hashes.json"),
+      options.intercept.lockedUrls
+    )
+  };
   const launched = await launchProxy({
     ...proxyDaemonScript(import.meta.url),
     storeDir: options.storeDir,
@@ -76991,7 +77003,8 @@ async function startJobProxy(options) {
     indexPolicy: options.policy,
     workDir,
     env: { ...options.env, ...options.upstreams.credentials },
-    pinsFile: await writePins(pinsFile, options.pins)
+    pinsFile: await writePins(pinsFile, options.pins),
+    intercept
   });
   const url2 = launched.url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:");
   return {
@@ -77000,10 +77013,23 @@ async function startJobProxy(options) {
     storeDir: options.storeDir,
     outputFile: launched.outputFile,
     manifestFile: launched.manifestFile,
-    policy: options.policy
+    policy: options.policy,
+    mode: intercept ? "intercept" : "index",
+    ...intercept ? { caCertPem: await readFile3(caFile, "utf8") } : {}
   };
 }
 __name(startJobProxy, "startJobProxy");
+function jobProxyWorkDir(env) {
+  return join11(env.RUNNER_TEMP || tmpdir(), "pypi-cache-proxy");
+}
+__name(jobProxyWorkDir, "jobProxyWorkDir");
+async function writeLockedHashes(path12, locked) {
+  if (Object.keys(locked).length === 0) return void 0;
+  await mkdir4(dirname5(path12), { recursive: true });
+  await writeFile3(path12, JSON.stringify({ files: locked }));
+  return path12;
+}
+__name(writeLockedHashes, "writeLockedHashes");
 function proxyDaemonScript(moduleUrl) {
   const bundled = fileURLToPath2(new URL("./proxy.js", moduleUrl));
   if (!moduleUrl.endsWith(".ts") && existsSync7(bundled)) return { script: bundled, loaderFlags: [] };
@@ -77097,6 +77123,7 @@ export {
   loadInputs,
   resolveUpstreams,
   startJobProxy,
+  jobProxyWorkDir,
   installerEnvironment,
   stopJobProxy,
   saveMainState,
