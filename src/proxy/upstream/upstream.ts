@@ -161,7 +161,10 @@ export class UpstreamClient {
         const retryable = !(error instanceof UpstreamError) || error.retryable;
         if (!retryable || tries >= this.retries) throw error;
         const delay = this.backoffDelay(tries);
-        this.options.onRetry?.(`${label}: ${(error as Error).message}; retrying in ${Math.round(delay)} ms`);
+        // An UpstreamError names its URL already; other errors get the label in front.
+        const reason =
+          error instanceof UpstreamError ? error.message : `${label}: ${(error as Error).message}`;
+        this.options.onRetry?.(`${reason}; retrying in ${Math.round(delay)} ms`);
         await sleepUnlessAborted(delay, signal);
       }
     }
