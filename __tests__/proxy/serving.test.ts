@@ -180,6 +180,23 @@ describe('health and stats', () => {
     expect(stats.errors).toBe(0);
   });
 
+  test('GET / is a small page for a person: what this is, the routes, a link to the stats', async () => {
+    const html = await request(`${base}/`, {
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+    });
+    expect(html.status).toBe(200);
+    expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+    const page = html.body.toString();
+    expect(page).toContain('caching proxy for the Python simple repository API');
+    expect(page).toContain('<code>/simple/</code>');
+    expect(page).toContain('<a href="/-/stats">/-/stats</a>');
+    // Not a PEP 503 route: a client asking for JSON gets the same lines as text, not a page model.
+    const text = await request(`${base}/`, { headers: { accept: 'application/vnd.pypi.simple.v1+json' } });
+    expect(text.status).toBe(200);
+    expect(text.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(text.body.toString()).toMatch(/^\/-\/stats +counters/m);
+  });
+
   test('/-/manifest lists what this run used so far', async () => {
     const manifest = JSON.parse((await request(`${base}/-/manifest`)).body.toString());
     expect(manifest.pages).toContainEqual({ upstream: 'pypi', project: 'demo-pkg' });

@@ -16,6 +16,7 @@ export const MAX_TARGET_LENGTH = 4096;
 export const NO_HASH = 'nohash';
 
 export type Route =
+  | { kind: 'home' }
   | { kind: 'health' }
   | { kind: 'stats' }
   | { kind: 'manifest' }
@@ -111,6 +112,7 @@ export class RouteTable {
   match(target: string): Route {
     const segments = splitTarget(target);
     const [first, second, ...rest] = segments;
+    if (segments.length === 1 && first === '') return { kind: 'home' };
     if (first === '-' && rest.length === 0 && second === 'health') return { kind: 'health' };
     if (first === '-' && rest.length === 0 && second === 'stats') return { kind: 'stats' };
     if (first === '-' && rest.length === 0 && second === 'manifest') return { kind: 'manifest' };

@@ -16,6 +16,7 @@ import { UpstreamDeadlineError, UpstreamError } from '../upstream/upstream.js';
 import type { Upstream } from '../upstream/upstream-config.js';
 import type { ProxyLog } from './access-log.js';
 import { countBodyBytes } from './body-counter.js';
+import { homePage } from './home-page.js';
 import { negotiatePageFormat } from './negotiation.js';
 import { fileHref, type Route, RouteTable } from './routes.js';
 
@@ -82,6 +83,18 @@ async function answer(
   res: ServerResponse,
 ): Promise<Source> {
   switch (route.kind) {
+    case 'home': {
+      const page = homePage(ctx.upstreams, req.headers.accept);
+      const body = Buffer.from(page.body);
+      res.writeHead(200, {
+        'content-type': page.type,
+        'content-length': body.length,
+        'cache-control': 'no-store',
+        vary: 'Accept',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return 'proxy';
+    }
     case 'health':
       sendJson(res, { status: 'ok' });
       return 'proxy';
