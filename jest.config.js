@@ -1,14 +1,20 @@
 // ESM jest: @actions/* are ESM-only, so tests run under --experimental-vm-modules.
-// ts-jest only transpiles here; `tsc --noEmit` does the type-check.
+// esbuild only transpiles here (scripts/jest-esbuild-transform.cjs); `tsc --noEmit` type-checks.
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
+    '^.+\\.ts$': '<rootDir>/scripts/jest-esbuild-transform.cjs',
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testTimeout: 120000,
   maxWorkers: 2,
-  reporters: ['default', '<rootDir>/scripts/jest-count-reporter.cjs'],
+  setupFilesAfterEnv: ['<rootDir>/scripts/jest-suite-cpu.cjs'],
+  // The count line stays last: CI reads it.
+  reporters: [
+    'default',
+    ['<rootDir>/scripts/jest-suite-times.cjs', { limit: 10 }],
+    '<rootDir>/scripts/jest-count-reporter.cjs',
+  ],
 };
