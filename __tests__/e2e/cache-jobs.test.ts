@@ -245,7 +245,8 @@ test('a slow cache service still restores and saves; one that hangs is given up 
     expect(main.warnings).toEqual([]);
     expect(main.outputs['cache-hit']).toBe('true');
     service.setMode('slow', { slowDelayMs: 60_000 });
-    const hung = job(workspace, {}, {}, temp);
+    // The probe's 10 s, shortened for the test (a test-only variable; 500 ms above still passes).
+    const hung = job(workspace, { PYPI_CACHE_ACTION_TEST_PROBE_TIMEOUT_MS: '2000' }, {}, temp);
     const stuck = await hung.runMain();
     expect(stuck.exitCode).toBe(0);
     expect(stuck.outputs['cache-hit']).toBe('false');

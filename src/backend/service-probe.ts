@@ -5,6 +5,16 @@ import { HttpClient } from '@actions/http-client';
 // @actions/http-client, like @actions/cache, honours the runner's proxy settings.
 
 const PROBE_TIMEOUT_MS = 10_000;
+/**
+ * Test-only: the probe's timeout in ms, so the suite's hung-service case waits 2 s, not 10 s.
+ * Not an input: a real job has no reason to give a hung service less than 10 s.
+ */
+export const PROBE_TIMEOUT_ENV = 'PYPI_CACHE_ACTION_TEST_PROBE_TIMEOUT_MS';
+
+function probeTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const ms = Number(env[PROBE_TIMEOUT_ENV]);
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : PROBE_TIMEOUT_MS;
+}
 const CACHE_SERVICE = 'twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL';
 
 /** Undefined when the service answers; otherwise why it cannot be used. */
@@ -17,7 +27,7 @@ export async function probeCacheService(env: NodeJS.ProcessEnv = process.env): P
     withSlash(base),
   );
   const client = new HttpClient('pypi-cache-action', [], {
-    socketTimeout: PROBE_TIMEOUT_MS,
+    socketTimeout: probeTimeoutMs(env),
     allowRetries: false,
   });
   const headers = {
