@@ -2,6 +2,7 @@
 // seconds, must not fail an install the store can serve. Real pip (isolated) under revalidate,
 // against the PyPI stand-in's hang and trickle faults; pip keeps its own 15 s read timeout.
 import { join } from 'node:path';
+import { DEFAULT_COLD_PAGE_DEADLINE_MS } from '../../../src/proxy/pages/page-service.js';
 import type { Fault } from '../../support/fake-pypi.js';
 import { createVenv, installedPackages, isolatedPipEnv, pipInstall } from '../../support/pip.js';
 import { request, type Stack, startStack } from '../harness.js';
@@ -9,6 +10,10 @@ import { request, type Stack, startStack } from '../harness.js';
 let stack: Stack;
 const EXPECTED = { 'app-main': '1.0.0', 'lib-a': '1.2.0', 'lib-b': '2.0.0' };
 const ALL_PAGES = /^\/simple\//;
+// Short deadlines keep the suite fast (the defaults are 3 s and 12 s); what is tested is that a
+// deadline, not pip's 15 s read timeout, ends the wait.
+const DEADLINES = { pageDeadlineMs: 1_000, coldPageDeadlineMs: 2_000 };
+const PIP_READ_TIMEOUT_MS = 15_000;
 
 beforeAll(async () => {
   stack = await startStack([
@@ -36,7 +41,7 @@ test.each<Fault>(['hang', 'trickle'])(
   'revalidate with a %s upstream: pip installs from the store, the upstream is marked down',
   async (fault) => {
     // A fresh proxy: a fresh breaker, and every page asks upstream once.
-    await stack.restartProxy({ indexPolicy: 'revalidate' });
+    await stack.restartProxy({ indexPolicy: 'revalidate', ...DEADLINES });
     stack.pypi.resetRequests();
     stack.pypi.injectFault({ path: ALL_PAGES, fault });
     const result = await install(fault);
@@ -51,7 +56,9 @@ test.each<Fault>(['hang', 'trickle'])(
 );
 
 test('with no stored copy, a hung upstream is a clear 504 naming it, before pip times out', async () => {
-  await stack.restartProxy({ indexPolicy: 'revalidate' });
+  // The real default must answer before pip gives up on its own.
+  expect(DEFAULT_COLD_PAGE_DEADLINE_MS).toBeLessThan(PIP_READ_TIMEOUT_MS);
+  await stack.restartProxy({ indexPolicy: 'revalidate', ...DEADLINES });
   stack.pypi.injectFault({ path: ALL_PAGES, fault: 'hang' });
   const direct = await request(`${stack.proxy.url}/simple/never-stored/`);
   expect(direct.status).toBe(504);
