@@ -3,12 +3,16 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { devNull } from 'node:os';
-import { join, relative } from 'node:path';
+import { delimiter, isAbsolute, join, relative } from 'node:path';
 import type { FakeCacheService } from './fake-cache-service.js';
-import { createVenv, pipInstall, type RunResult } from './pip.js';
+import { BASE_PYTHON_DIR, createVenv, pipInstall, type RunResult } from './pip.js';
 import type { RunnerJob } from './runner.js';
 
-/** The job's `env:`: no PIP_* of this machine, pip config files off, the cache service's variables. */
+/**
+ * The job's `env:`: no PIP_* of this machine, pip config files off, the cache service's variables,
+ * and the real interpreter first on PATH, as setup-python leaves a runner (a version manager's
+ * shim costs a bash start-up or two for every `python3` the main step runs).
+ */
 export function jobEnv(
   service: FakeCacheService | undefined,
   extra: Record<string, string | undefined> = {},
@@ -19,6 +23,9 @@ export function jobEnv(
     PIP_CONFIG_FILE: devNull,
     PIP_DISABLE_PIP_VERSION_CHECK: '1',
     PIP_NO_INPUT: '1',
+    ...(isAbsolute(BASE_PYTHON_DIR)
+      ? { PATH: `${BASE_PYTHON_DIR}${delimiter}${process.env.PATH ?? ''}` }
+      : {}),
     ...(service?.env() ?? {}),
     ...extra,
   };
