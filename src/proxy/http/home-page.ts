@@ -1,11 +1,9 @@
 // `GET /`: a few lines for a person who opens the proxy in a browser: what this is, where the
 // routes are, a link to the counters. Not a PEP 503 page (pip and uv never ask for `/`), so no
 // PEP 691 negotiation: HTML for a browser, the same lines as plain text for anything else.
+import { escapeHtml } from '../pages/html-entities.js';
 import type { Upstream } from '../upstream/upstream-config.js';
 import { simplePrefix } from './routes.js';
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-const escape = (text: string) => text.replace(/[&<>"]/g, (c) => ESCAPES[c] ?? c);
 
 interface Line {
   path: string;
@@ -42,8 +40,8 @@ export function homePage(
   }
   const items = routes
     .map((r) => {
-      const path = r.link ? `<a href="${escape(r.path)}">${escape(r.path)}</a>` : escape(r.path);
-      return `<li><code>${path}</code>: ${escape(r.what)}</li>`;
+      const path = r.link ? `<a href="${escapeHtml(r.path)}">${escapeHtml(r.path)}</a>` : escapeHtml(r.path);
+      return `<li><code>${path}</code>: ${escapeHtml(r.what)}</li>`;
     })
     .join('\n');
   return {
