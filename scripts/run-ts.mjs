@@ -1,10 +1,10 @@
 // Runs a TypeScript entry that exports `main(argv): Promise<number>`: Node 20 cannot run
-// TypeScript, so the entry is bundled with esbuild (a devDependency) into a temp folder first.
+// TypeScript, so the entry is bundled with esbuild (a devDependency) into a temp folder first:
+// one under node_modules/.cache, so the packages it leaves external resolve from the repository.
 // Usage: node scripts/run-ts.mjs <entry.ts> [args...]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const [entry, ...args] = process.argv.slice(2);
@@ -12,7 +12,9 @@ if (!entry) {
   console.error('usage: node scripts/run-ts.mjs <entry.ts> [args...]');
   process.exit(2);
 }
-const outdir = mkdtempSync(join(tmpdir(), 'run-ts-'));
+const cache = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.cache');
+mkdirSync(cache, { recursive: true });
+const outdir = mkdtempSync(join(cache, 'run-ts-'));
 const outfile = join(outdir, 'entry.mjs');
 await build({
   entryPoints: [resolve(entry)],
