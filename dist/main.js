@@ -27,7 +27,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-EARJVY2H.js";
+} from "./chunk-BEMI7F2T.js";
 import {
   __name,
   formatBytes,

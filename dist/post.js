@@ -14,7 +14,7 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-EARJVY2H.js";
+} from "./chunk-BEMI7F2T.js";
 import {
   __name,
   countStoredFiles,

@@ -6929,8 +6929,8 @@ var require_hex = __commonJS({
       const prefix = /^0x/i.test(trimmed) ? "0x" : "";
       const body = prefix ? trimmed.slice(2) : trimmed;
       const lineSeparator = detectLineSeparator(body);
-      const lines = body.split(/\r\n|\n/).filter((line) => line.length > 0);
-      const sampleLine = lines[0]?.trim() ?? "";
+      const lines2 = body.split(/\r\n|\n/).filter((line) => line.length > 0);
+      const sampleLine = lines2[0]?.trim() ?? "";
       const group = detectGroup(sampleLine);
       const format2 = {
         case: detectCase(trimmed),
@@ -6939,9 +6939,9 @@ var require_hex = __commonJS({
       if (group) {
         format2.group = group;
       }
-      if (lineSeparator && lines.length > 1) {
-        const firstLineBytes = compactForDetection(lines[0] ?? "").length / 2;
-        if (firstLineBytes > 0 && lines.slice(0, -1).every((line) => compactForDetection(line).length / 2 === firstLineBytes)) {
+      if (lineSeparator && lines2.length > 1) {
+        const firstLineBytes = compactForDetection(lines2[0] ?? "").length / 2;
+        if (firstLineBytes > 0 && lines2.slice(0, -1).every((line) => compactForDetection(line).length / 2 === firstLineBytes)) {
           format2.line = {
             bytesPerLine: firstLineBytes,
             separator: lineSeparator
@@ -7040,11 +7040,11 @@ var require_hex = __commonJS({
           throw new RangeError("Hex bytesPerLine must be a positive integer");
         }
         const separator = options.line.separator ?? "\n";
-        const lines = [];
+        const lines2 = [];
         for (let index = 0; index < pairs.length; index += bytesPerLine) {
-          lines.push(groupPairs(pairs.slice(index, index + bytesPerLine), options.group));
+          lines2.push(groupPairs(pairs.slice(index, index + bytesPerLine), options.group));
         }
-        body = lines.join(separator);
+        body = lines2.join(separator);
       } else {
         body = groupPairs(pairs, options.group);
       }
@@ -7283,11 +7283,11 @@ var require_pem = __commonJS({
     __name(wrap, "wrap");
     function parseBody(body) {
       const normalized = body.trim().replace(/\r\n/g, "\n");
-      const lines = normalized.split("\n").map((line) => line.trim()).filter(Boolean);
+      const lines2 = normalized.split("\n").map((line) => line.trim()).filter(Boolean);
       const headers = {};
       let index = 0;
-      for (; index < lines.length; index++) {
-        const line = lines[index];
+      for (; index < lines2.length; index++) {
+        const line = lines2[index];
         const separator = line.indexOf(":");
         if (separator <= 0) {
           break;
@@ -7296,8 +7296,8 @@ var require_pem = __commonJS({
       }
       return {
         headers: Object.keys(headers).length ? headers : void 0,
-        base64Lines: lines.slice(index),
-        base64Text: lines.slice(index).join("")
+        base64Lines: lines2.slice(index),
+        base64Text: lines2.slice(index).join("")
       };
     }
     __name(parseBody, "parseBody");
@@ -7338,16 +7338,16 @@ var require_pem = __commonJS({
         throw new RangeError("PEM lineLength must be a positive integer");
       }
       const newline = options.newline ?? "\n";
-      const lines = [`-----BEGIN ${label}-----`];
+      const lines2 = [`-----BEGIN ${label}-----`];
       if (options.headers) {
         for (const [name, value] of Object.entries(options.headers)) {
-          lines.push(`${name}: ${value}`);
+          lines2.push(`${name}: ${value}`);
         }
-        lines.push("");
+        lines2.push("");
       }
-      lines.push(...wrap(base64_js_1.base64.encode(data), lineLength));
-      lines.push(`-----END ${label}-----`);
-      return `${lines.join(newline)}${newline}`;
+      lines2.push(...wrap(base64_js_1.base64.encode(data), lineLength));
+      lines2.push(`-----END ${label}-----`);
+      return `${lines2.join(newline)}${newline}`;
     }
     __name(encode, "encode");
     function encodeMany(blocks, options = {}) {
@@ -21934,7 +21934,8 @@ var UpstreamClient = class {
         const retryable = !(error instanceof UpstreamError) || error.retryable;
         if (!retryable || tries >= this.retries) throw error;
         const delay = this.backoffDelay(tries);
-        this.options.onRetry?.(`${label}: ${error.message}; retrying in ${Math.round(delay)} ms`);
+        const reason = error instanceof UpstreamError ? error.message : `${label}: ${error.message}`;
+        this.options.onRetry?.(`${reason}; retrying in ${Math.round(delay)} ms`);
         await sleepUnlessAborted(delay, signal);
       }
     }
@@ -22650,6 +22651,10 @@ function splitTarget(target) {
   });
 }
 __name(splitTarget, "splitTarget");
+function simplePrefix(upstream, defaultUpstream) {
+  return upstream === defaultUpstream ? "/simple/" : `/${upstream}/simple/`;
+}
+__name(simplePrefix, "simplePrefix");
 function fileHref(upstream, project, hash, filename) {
   return `/files/${upstream}/${project}/${hash ?? NO_HASH}/${encodeURIComponent(filename)}`;
 }
@@ -22697,6 +22702,7 @@ var RouteTable = class {
   match(target) {
     const segments = splitTarget(target);
     const [first, second, ...rest] = segments;
+    if (segments.length === 1 && first === "") return { kind: "home" };
     if (first === "-" && rest.length === 0 && second === "health") return { kind: "health" };
     if (first === "-" && rest.length === 0 && second === "stats") return { kind: "stats" };
     if (first === "-" && rest.length === 0 && second === "manifest") return { kind: "manifest" };
@@ -23535,6 +23541,51 @@ function countBodyBytes(res) {
 }
 __name(countBodyBytes, "countBodyBytes");
 
+// src/proxy/http/home-page.ts
+function lines(upstreams) {
+  const first = upstreams[0]?.name ?? "";
+  return [
+    ...upstreams.map(({ name }) => ({
+      path: simplePrefix(name, first),
+      what: `the index of upstream ${name}: point pip or uv here`
+    })),
+    { path: "/files/...", what: "the files those pages link to" },
+    { path: "/-/stats", what: "counters: requests, from the store, from upstream", link: true },
+    { path: "/-/health", what: "liveness, for scripts" },
+    { path: "/-/manifest", what: "what this run used (saved with the store)" }
+  ];
+}
+__name(lines, "lines");
+function homePage(upstreams, accept) {
+  const routes = lines(upstreams);
+  const wantsHtml = accept === void 0 || /text\/html|\*\/\*/.test(accept);
+  if (!wantsHtml) {
+    const text = routes.map((r) => `${r.path.padEnd(14)} ${r.what}`).join("\n");
+    return {
+      type: "text/plain; charset=utf-8",
+      body: `pypi-cache-proxy: a caching proxy for the Python simple repository API (PEP 503/691).
+${text}
+`
+    };
+  }
+  const items = routes.map((r) => {
+    const path = r.link ? `<a href="${escapeHtml(r.path)}">${escapeHtml(r.path)}</a>` : escapeHtml(r.path);
+    return `<li><code>${path}</code>: ${escapeHtml(r.what)}</li>`;
+  }).join("\n");
+  return {
+    type: "text/html; charset=utf-8",
+    body: `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>pypi-cache-proxy</title></head>
+<body><h1>pypi-cache-proxy</h1>
+<p>A caching proxy for the Python simple repository API (PEP 503/691), from pypi-cache-action.</p>
+<ul>
+${items}
+</ul></body></html>
+`
+  };
+}
+__name(homePage, "homePage");
+
 // src/proxy/http/negotiation.ts
 var CONTENT_TYPES = {
   json: "application/vnd.pypi.simple.v1+json",
@@ -23653,6 +23704,18 @@ function upstreamNamed(ctx, name) {
 __name(upstreamNamed, "upstreamNamed");
 async function answer(ctx, route, req, res) {
   switch (route.kind) {
+    case "home": {
+      const page = homePage(ctx.upstreams, req.headers.accept);
+      const body = Buffer.from(page.body);
+      res.writeHead(200, {
+        "content-type": page.type,
+        "content-length": body.length,
+        "cache-control": "no-store",
+        vary: "Accept"
+      });
+      res.end(req.method === "HEAD" ? void 0 : body);
+      return "proxy";
+    }
     case "health":
       sendJson(res, { status: "ok" });
       return "proxy";

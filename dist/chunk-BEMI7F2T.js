@@ -76273,6 +76273,12 @@ __name(saveCacheV2, "saveCacheV2");
 
 // src/backend/service-probe.ts
 var PROBE_TIMEOUT_MS = 1e4;
+var PROBE_TIMEOUT_ENV = "PYPI_CACHE_ACTION_TEST_PROBE_TIMEOUT_MS";
+function probeTimeoutMs(env) {
+  const ms2 = Number(env[PROBE_TIMEOUT_ENV]);
+  return Number.isSafeInteger(ms2) && ms2 > 0 ? ms2 : PROBE_TIMEOUT_MS;
+}
+__name(probeTimeoutMs, "probeTimeoutMs");
 var CACHE_SERVICE = "twirp/github.actions.results.api.v1.CacheService/GetCacheEntryDownloadURL";
 async function probeCacheService(env = process.env) {
   const v2 = Boolean(env.ACTIONS_CACHE_SERVICE_V2);
@@ -76283,7 +76289,7 @@ async function probeCacheService(env = process.env) {
     withSlash(base)
   );
   const client = new HttpClient("pypi-cache-action", [], {
-    socketTimeout: PROBE_TIMEOUT_MS,
+    socketTimeout: probeTimeoutMs(env),
     allowRetries: false
   });
   const headers = {
