@@ -60,7 +60,10 @@ function newJob(
   writeFileSync(join(workspace, 'requirements.txt'), lockfile);
   const job = new RunnerJob({
     workspace,
-    inputs: { installer: 'pip', proxy: 'true', 'index-url': pypi.indexUrl, ...inputs },
+    // Any free port: the default (31415) is one port for every suite on this machine, and between
+    // the check that it is free and the daemon's bind another suite's proxy can take it. The
+    // tests of the default port ask for it ('proxy-port': '').
+    inputs: { installer: 'pip', proxy: 'true', 'index-url': pypi.indexUrl, 'proxy-port': '0', ...inputs },
     env: jobEnv(service, env),
     runnerTemp: temp,
   });
