@@ -90,3 +90,25 @@ describe('interception flags', () => {
     expect(() => parseProxyArgs(['--intercept'], {})).toThrow(/--intercept needs a value/);
   });
 });
+
+describe('upstreams from the environment (issue 9, case 10: no token on the command line)', () => {
+  const env = {
+    PYPI_CACHE_PROXY_UPSTREAMS: 'https://dl.example/Tok3nTok3nTok3n/simple/\ncorp=http://127.0.0.1:9/x/\n',
+  };
+
+  test('read one a line when no --upstream is given; --upstream wins', () => {
+    expect(parseProxyArgs([], env).upstreams).toEqual([
+      'https://dl.example/Tok3nTok3nTok3n/simple/',
+      'corp=http://127.0.0.1:9/x/',
+    ]);
+    expect(parseProxyArgs(['--upstream', 'https://pypi.org/simple/'], env).upstreams).toEqual([
+      'https://pypi.org/simple/',
+    ]);
+  });
+
+  test('a bad line names the variable and shows no path', () => {
+    expect(() =>
+      parseProxyArgs([], { PYPI_CACHE_PROXY_UPSTREAMS: 'ftp://dl.example/Tok3nTok3nTok3n/' }),
+    ).toThrow(/^PYPI_CACHE_PROXY_UPSTREAMS: expected \[NAME=\]URL .*got "ftp:\/\/dl\.example\/\*\*\*"$/);
+  });
+});

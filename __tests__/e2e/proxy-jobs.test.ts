@@ -2,7 +2,8 @@
 // @actions/cache against the cache service stand-in, the proxy daemon it starts, and a real pip
 // that finds the proxy only through the environment the main step exported.
 
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -457,4 +458,99 @@ test('the default port taken: the next one, a warning, and docker build argument
   } finally {
     held.close();
   }
+});
+
+describe('an index with a token in its path (issue 9, case 10)', () => {
+  // Like https://dl.cloudsmith.io/<token>/org/repo/python/simple/, files on the same origin.
+  const TOKEN = 'Xq7TokenZ9p2Lm4Vw';
+  let tokenPypi: FakePypi;
+  let key = '';
+
+  beforeAll(async () => {
+    tokenPypi = new FakePypi({ wheels, pathPrefix: `${TOKEN}/org/repo/python` });
+    await tokenPypi.start();
+  });
+  afterAll(() => tokenPypi.stop());
+
+  const tokenJob = () =>
+    newJob(lockV1, { 'index-url': tokenPypi.indexUrl, 'key-suffix': 'token', 'restore-fallback': 'false' });
+
+  /** The runner masks what ::add-mask:: names; before that line, and outside it, no token. */
+  const expectMasked = (stdout: string, step: 'main' | 'post') => {
+    const lines = stdout.split(/\r?\n/);
+    const naming = lines.filter((line) => line.includes(TOKEN));
+    for (const line of naming) expect(line).toMatch(/^::add-mask::/);
+    // The main step masks before it prints anything; the masks hold for the rest of the job.
+    if (step === 'main') {
+      expect(lines).toContain(`::add-mask::${tokenPypi.indexUrl}`);
+      expect(lines).toContain(`::add-mask::${TOKEN}`);
+      // Masking a common word would blank it out of every later line.
+      for (const word of ['simple', 'python', 'org', 'repo', 'http://127.0.0.1'])
+        expect(lines).not.toContain(`::add-mask::${word}`);
+    }
+  };
+
+  /** Files below `folder` whose bytes hold the token. */
+  const holdingToken = (folder: string) =>
+    readdirSync(folder, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name))
+      .filter((path) => readFileSync(path).includes(TOKEN));
+
+  test('job 1: installs, and the token is in no log line, argv, output, store file or cache archive', async () => {
+    const job = tokenJob();
+    const main = await job.runMain();
+    expect(main.exitCode).toBe(0);
+    expectMasked(main.stdout, 'main');
+    expect(main.stdout).toMatch(/upstream pypi=http:\/\/127\.0\.0\.1:\d+\/\*\*\*/);
+    for (const value of Object.values(main.outputs)) expect(value).not.toContain(TOKEN);
+    const { pid } = JSON.parse(main.state.main).proxy as { pid: number };
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(TOKEN);
+    key = main.outputs['cache-key'];
+
+    expect((await install(job, 'venv-token-1')).code).toBe(0);
+    expect(tokenPypi.counts()).toMatchObject({ files: 3, metadata: 3 });
+    const post = await job.runPost();
+    expect(post.exitCode).toBe(0);
+    expect(post.warnings).toEqual([]);
+    expectMasked(post.stdout, 'post');
+    expect(post.summary).not.toContain(TOKEN);
+
+    // Everything the job left in RUNNER_TEMP: the store, the daemon's log, access log, manifest.
+    expect(holdingToken(temp)).toEqual([]);
+    const entry = service.entries().find((candidate) => candidate.key === key);
+    expect(entry?.finalized).toBe(true);
+    // The archive's paths start with `../` (relative to the workspace): -P keeps them, and a
+    // folder one level down receives them.
+    const archive = entry?.blobPath ?? '';
+    const names = execFileSync('tar', ['-tf', archive], { encoding: 'utf8' });
+    expect(names).toContain('proxy-store/pages/pypi/projects/lib-core.json');
+    expect(names).not.toContain(TOKEN);
+    const unpacked = mkdtempSync(join(root, 'entry-'));
+    mkdirSync(join(unpacked, 'workspace'));
+    execFileSync('tar', ['-xPf', archive, '-C', join(unpacked, 'workspace')]);
+    const page = join(
+      unpacked,
+      'runner-temp',
+      'pypi-cache-action',
+      'proxy-store',
+      'pages',
+      'pypi',
+      'projects',
+    );
+    expect(readFileSync(join(page, 'lib-core.json'), 'utf8')).toContain('"url":"../packages/');
+    expect(holdingToken(unpacked)).toEqual([]);
+  });
+
+  test('job 2: the entry restored, the token given again, installs are served from the store', async () => {
+    const job = tokenJob();
+    tokenPypi.resetRequests();
+    const main = await job.runMain();
+    expect(main.outputs['cache-hit']).toBe('true');
+    expectMasked(main.stdout, 'main');
+    const installed = await install(job, 'venv-token-2');
+    expect(installed.code).toBe(0);
+    expect(tokenPypi.requests).toEqual([]);
+    expect((await job.runPost()).exitCode).toBe(0);
+  });
 });

@@ -42,6 +42,12 @@ export interface FakePypiOptions {
   tls?: Record<Origin, { cert: string; key: string }>;
   /** The origin the pages name for files (default: the files origin itself), e.g. https://files.pythonhosted.org. */
   publicFilesOrigin?: string;
+  /**
+   * A path before everything, e.g. `<token>/org/repo/python`, as private indexes put a token in
+   * the path (dl.cloudsmith.io): the index is `/<prefix>/simple/` and its files are served from
+   * the index's own origin under `/<prefix>/packages/`.
+   */
+  pathPrefix?: string;
 }
 
 export interface RecordedRequest {
@@ -139,22 +145,27 @@ export class FakePypi {
   }
 
   get indexUrl(): string {
-    return `${this.scheme}://127.0.0.1:${this.indexPort}/simple/`;
+    return `${this.scheme}://127.0.0.1:${this.indexPort}${this.prefix}/simple/`;
   }
 
   get indexOrigin(): string {
     return `${this.scheme}://127.0.0.1:${this.indexPort}`;
   }
 
+  /** With a path prefix, files are on the index's own origin. */
   get filesOrigin(): string {
-    return `${this.scheme}://127.0.0.1:${this.filesPort}`;
+    return `${this.scheme}://127.0.0.1:${this.options.pathPrefix ? this.indexPort : this.filesPort}`;
+  }
+
+  private get prefix(): string {
+    return this.options.pathPrefix ? `/${this.options.pathPrefix}` : '';
   }
 
   /** Where the page links a file: its path on the public files origin (or this stand-in's). */
   fileUrl(filename: string): string {
     const published = this.published.get(filename);
     if (!published) throw new Error(`${filename} is not published`);
-    return `${this.options.publicFilesOrigin ?? this.filesOrigin}${published.filePath}`;
+    return `${this.options.publicFilesOrigin ?? this.filesOrigin}${this.prefix}${published.filePath}`;
   }
 
   async start(): Promise<void> {
@@ -249,7 +260,8 @@ export class FakePypi {
     if (down) for (const server of Object.values(this.servers ?? {})) server.closeAllConnections();
   }
 
-  private async handle(origin: Origin, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(listener: Origin, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let origin = listener;
     const method = req.method ?? 'GET';
     const record: RecordedRequest = {
       origin,
@@ -271,7 +283,12 @@ export class FakePypi {
         req.socket.destroy();
         return;
       }
-      const pathname = new URL(record.path, 'http://fake').pathname;
+      let pathname = new URL(record.path, 'http://fake').pathname;
+      if (this.prefix) {
+        // Everything lives under the prefix, on the index's origin; anything else is a 404.
+        pathname = pathname.startsWith(`${this.prefix}/`) ? pathname.slice(this.prefix.length) : '/-/outside';
+        if (pathname.startsWith('/packages/')) record.origin = origin = 'files';
+      }
       const fault = this.faults.pick(origin, pathname);
       // A trickle needs a body to trickle: it answers in full, never 304.
       const { 'if-none-match': _etag, 'if-modified-since': _date, ...unconditional } = req.headers;
@@ -308,14 +325,14 @@ export class FakePypi {
   }
 
   private routeIndex(pathname: string, headers: IncomingHttpHeaders): Reply {
-    if (pathname === '/simple') return redirect('/simple/');
+    if (pathname === '/simple') return redirect(`${this.prefix}/simple/`);
     if (pathname === '/simple/') {
       return this.page(headers, (format) => renderRootPage(this.projectListing(), format, this.serial));
     }
     const m = /^\/simple\/([^/]+)(\/?)$/.exec(pathname);
     if (!m) return notFound();
     const project = normalizeProjectName(decodeURIComponent(m[1]));
-    if (project !== m[1] || !m[2]) return redirect(`/simple/${project}/`);
+    if (project !== m[1] || !m[2]) return redirect(`${this.prefix}/simple/${project}/`);
     const raw = this.rawPages.get(project);
     if (raw) {
       return {
@@ -373,7 +390,7 @@ export class FakePypi {
       .sort((a, b) => a.wheel.filename.localeCompare(b.wheel.filename, 'en', { numeric: true }))
       .map(({ wheel, filePath, uploadTime }) => ({
         wheel,
-        url: `${this.options.publicFilesOrigin ?? this.filesOrigin}${filePath}`,
+        url: `${this.options.publicFilesOrigin ?? this.filesOrigin}${this.prefix}${filePath}`,
         metadataSha256: withMetadata(wheel) ? sha256(wheel.metadata) : null,
         yanked: this.options.yanked?.[wheel.filename] ?? false,
         uploadTime,

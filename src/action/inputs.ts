@@ -3,6 +3,7 @@ import type { BackendChoice } from '../backend/choose.js';
 import type { InstallerChoice } from '../installers/installers.js';
 import { DEFAULT_DEPENDENCY_FILES } from '../key/dependency-files.js';
 import { validateGlobPattern } from '../key/glob-pattern.js';
+import { redactIndexUrl } from '../proxy/launcher.js';
 import type { ProxyModeChoice } from './intercept-env.js';
 
 // The only place that reads the action's inputs. Every value is validated here, so a typo
@@ -203,27 +204,5 @@ function parseProxyPort(value: string): number | undefined {
   return port;
 }
 
-/**
- * URLs in error messages lose their credentials and, off public PyPI, their path (index tokens
- * live there, e.g. https://dl.cloudsmith.io/<token>/...). The userinfo runs to the LAST `@`:
- * a password may hold `@` itself.
- */
-export function redact(value: string): string {
-  const start = value.indexOf('//');
-  if (start < 0) return value;
-  const scheme = value.slice(0, start + 2);
-  let rest = value.slice(start + 2);
-  const at = rest.lastIndexOf('@');
-  const userinfo = at >= 0 ? '***@' : '';
-  rest = rest.slice(at + 1);
-  const slash = rest.search(/[/?#]/);
-  const host = slash < 0 ? rest : rest.slice(0, slash);
-  const path = slash < 0 ? '' : rest.slice(slash);
-  const shownPath = isPublicPypiHost(host) || path === '' || path === '/' ? path : '/***';
-  return `${scheme}${userinfo}${host}${shownPath}`;
-}
-
-/** The public PyPI origins: their URLs hold nothing secret beyond userinfo. */
-export function isPublicPypiHost(host: string): boolean {
-  return ['pypi.org', 'test.pypi.org', 'files.pythonhosted.org'].includes(host.toLowerCase());
-}
+/** URLs in error messages lose their credentials and, off public PyPI, their path. */
+export const redact = redactIndexUrl;

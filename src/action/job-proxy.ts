@@ -11,8 +11,10 @@ import {
   credentialsEnvName,
   fetchProxyManifest,
   fetchProxyStats,
+  indexUrlSecrets,
   launchProxy,
   readManifest,
+  redactIndexUrl,
   STOP_TIMEOUT_MS,
   stopProxy,
   tail,
@@ -40,7 +42,7 @@ export interface ProxyState {
 }
 
 export interface Upstreams {
-  /** `name=URL` without credentials, for --upstream. */
+  /** `name=URL` without credentials, for the daemon's environment (never its argv). */
   specs: string[];
   extras: ExtraIndex[];
   /** PYPI_CACHE_PROXY_AUTH_<NAME> for the daemon: credentials never go on its command line. */
@@ -56,12 +58,13 @@ export function resolveUpstreams(
   const primary = indexUrl ?? jobIndexUrl(env) ?? DEFAULT_INDEX_URL;
   const credentials: Record<string, string> = {};
   const specs = [{ name: 'pypi', url: primary }, ...extras].map(({ name, url }) => {
+    // Before anything can print it: the URL, its credentials and its secret-looking path
+    // segments (a token), but no common word, which would blank out half the log.
+    for (const secret of indexUrlSecrets(url)) core.setSecret(secret);
     const parsed = new URL(url);
     if (parsed.username || parsed.password) {
-      const secret = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
-      core.setSecret(secret);
-      if (parsed.password) core.setSecret(decodeURIComponent(parsed.password));
-      credentials[credentialsEnvName(name)] = secret;
+      credentials[credentialsEnvName(name)] =
+        `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
       parsed.username = '';
       parsed.password = '';
     }
@@ -166,6 +169,16 @@ async function writePins(path: string, pins: LockfilePins): Promise<string | und
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, JSON.stringify({ projects: pins }));
   return path;
+}
+
+/** The upstreams as the log may show them: names and hosts, no path off public PyPI. */
+export function describeUpstreams(upstreams: Upstreams): string {
+  return upstreams.specs
+    .map((spec) => {
+      const eq = spec.indexOf('=');
+      return `${spec.slice(0, eq)}=${redactIndexUrl(spec.slice(eq + 1))}`;
+    })
+    .join(', ');
 }
 
 /** What later steps need to install through the proxy. */

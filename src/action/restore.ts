@@ -18,6 +18,7 @@ import { type ActionInputs, InputError, loadInputs } from './inputs.js';
 import { chooseProxyMode, interceptEnvironment, type ModeDecision } from './intercept-env.js';
 import { installerFolder, proxyStoreFolder } from './job-folders.js';
 import {
+  describeUpstreams,
   installerEnvironment,
   jobProxyWorkDir,
   type ProxyState,
@@ -191,7 +192,9 @@ async function startProxy(
         ? { lockedUrls: readLockedUrls(plan.workspace, plan.files) }
         : undefined,
   });
-  core.info(`PyPI proxy at ${proxy.url}/simple/ (${policy}), upstream ${plan.upstreams?.specs.join(', ')}`);
+  core.info(
+    `PyPI proxy at ${proxy.url}/simple/ (${policy}), upstream ${plan.upstreams ? describeUpstreams(plan.upstreams) : ''}`,
+  );
   core.info(`Proxy mode: ${proxy.mode ?? 'index'} (${plan.mode?.reason}).`);
   if (proxy.mode === 'intercept') {
     core.info(

@@ -2,6 +2,8 @@
 // value is a UsageError (exit code 2), never silently ignored.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { UPSTREAMS_ENV } from '../proxy/upstream/upstream-config.js';
+import { redactIndexUrl } from '../proxy/upstream/url-secrets.js';
 
 export interface ProxyArgs {
   help: boolean;
@@ -36,6 +38,9 @@ Options:
   --upstream [NAME=]URL   upstream index, repeatable; the first (default name "pypi") serves
                           /simple/, others /<NAME>/simple/. Default: https://pypi.org/simple/
                           Credentials: URL userinfo or PYPI_CACHE_PROXY_AUTH_<NAME>=user:password
+                          Without --upstream: PYPI_CACHE_PROXY_UPSTREAMS, one [NAME=]URL a line
+                          (keeps a token in an index path off the command line, which every
+                          user can read)
   --host HOST             address to bind (default: 127.0.0.1)
   --port N                port, 0 picks a free one (default: 0)
   --index-policy POLICY   revalidate: ask upstream once per run for each page (default)
@@ -122,7 +127,7 @@ function parsePolicy(value: string): ProxyArgs['indexPolicy'] {
 }
 
 /** `[NAME=]URL` with an http(s) URL; the upstream module checks names and duplicates. */
-function parseUpstream(value: string): string {
+function parseUpstream(value: string, source = '--upstream'): string {
   const url = /^[A-Za-z0-9_-]+=/.test(value) ? value.slice(value.indexOf('=') + 1) : value;
   let protocol = '';
   try {
@@ -132,7 +137,7 @@ function parseUpstream(value: string): string {
   }
   if (protocol !== 'http:' && protocol !== 'https:') {
     throw new UsageError(
-      `--upstream: expected [NAME=]URL with an http(s) URL, e.g. https://pypi.org/simple/, got ${JSON.stringify(value)}`,
+      `${source}: expected [NAME=]URL with an http(s) URL, e.g. https://pypi.org/simple/, got ${JSON.stringify(redactIndexUrl(value))}`,
     );
   }
   return value;
@@ -147,6 +152,14 @@ function parseHost(value: string): string {
     );
   }
   return value;
+}
+
+function upstreamsFromEnv(env: NodeJS.ProcessEnv): string[] {
+  return (env[UPSTREAMS_ENV] ?? '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => parseUpstream(line, UPSTREAMS_ENV));
 }
 
 function defaultStore(env: NodeJS.ProcessEnv): string {
@@ -205,5 +218,6 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (!args.intercept && (args.interceptUpstreams.length > 0 || args.lockedHashes)) {
     throw new UsageError('--intercept-upstream and --locked-hashes need --intercept CA_FILE');
   }
+  if (args.upstreams.length === 0) args.upstreams = upstreamsFromEnv(env);
   return args;
 }

@@ -20,6 +20,7 @@ import { type Manifest, ManifestRecorder, writeManifest } from './store/manifest
 import { ContentStore } from './store/store.js';
 import { UpstreamClient } from './upstream/upstream.js';
 import { parseUpstreams, type Upstream } from './upstream/upstream-config.js';
+import { indexUrlSecrets } from './upstream/url-secrets.js';
 
 export { InterceptConfigError } from './intercept/job-ca.js';
 export { type LockedHashes, readLockedHashesFile } from './intercept/locked-hashes.js';
@@ -156,7 +157,11 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const store = await ContentStore.open(options.storeDir);
   const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
   const stats = new ProxyStats();
-  const log = new ProxyLog(options.logFile, options.onWarning);
+  const log = new ProxyLog(
+    options.logFile,
+    options.onWarning,
+    upstreams.flatMap((upstream) => indexUrlSecrets(upstream.indexUrl)),
+  );
   // A read-only store can only serve what it holds: revalidated pages could not be kept.
   const policy: IndexPolicy = store.readOnly ? 'frozen' : (options.indexPolicy ?? 'revalidate');
   // The default manifest lives in the store, which a read-only store cannot take.

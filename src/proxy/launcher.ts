@@ -7,11 +7,14 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IndexPolicy, Manifest, ProxyStatsSnapshot } from './index.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from './shutdown-grace.js';
+import { UPSTREAMS_ENV } from './upstream/upstream-config.js';
 
 // The proxy's surface for the action (src/proxy/index.ts is the one for the daemon and the CLI):
 // it re-exports only small modules, so the action's bundle does not carry the server.
 export { credentialsEnvName } from './names.js';
 export { countStoredFiles, pruneStoreToManifest, readManifest } from './store/manifest.js';
+export { UPSTREAMS_ENV } from './upstream/upstream-config.js';
+export { indexUrlSecrets, isPublicPypiHost, redactIndexUrl } from './upstream/url-secrets.js';
 
 export interface LaunchOptions {
   /** dist/proxy.js, or src/cli/proxy.ts when the action runs from source. */
@@ -19,7 +22,11 @@ export interface LaunchOptions {
   /** Node flags the script needs, e.g. the TypeScript loader of a run from source. */
   loaderFlags?: string[];
   storeDir: string;
-  /** `[name=]URL` specs without credentials; those go in `env`. */
+  /**
+   * `[name=]URL` specs without credentials (those go in `env`). Passed in the daemon's
+   * environment, never its command line: /proc/<pid>/cmdline is readable by every user, and
+   * an index URL's path may hold a token.
+   */
   upstreams: string[];
   host: string;
   port: number;
@@ -64,7 +71,6 @@ export async function launchProxy(options: LaunchOptions): Promise<LaunchedProxy
     options.loaderFlags ?? [],
     options.script,
     ['--store', options.storeDir],
-    options.upstreams.flatMap((upstream) => ['--upstream', upstream]),
     ['--host', options.host, '--port', String(options.port), '--index-policy', options.indexPolicy],
     ['--ready-file', files.ready, '--log', files.accessLog, '--manifest', files.manifestFile],
     options.pinsFile ? ['--pins', options.pinsFile] : [],
@@ -76,7 +82,7 @@ export async function launchProxy(options: LaunchOptions): Promise<LaunchedProxy
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', output, output],
-    env: options.env,
+    env: { ...options.env, [UPSTREAMS_ENV]: options.upstreams.join('\n') },
     windowsHide: true,
   });
   let exited: string | undefined;

@@ -80,9 +80,9 @@ describe('upstream configuration', () => {
     expect(() => parseUpstreams(['files=https://x/'], {})).toThrow(/invalid name/);
   });
 
-  test('logged URLs carry no userinfo and no query', () => {
+  test('logged URLs carry no userinfo, no query and, off public PyPI, no path but the file name', () => {
     expect(redactUrl('https://u:p@host.example/a/b.whl?X-Amz-Signature=secret')).toBe(
-      'https://host.example/a/b.whl',
+      'https://host.example/***/b.whl',
     );
   });
 });

@@ -276,7 +276,10 @@ export class DownloadCoordinator {
           // Another attempt would hit the same full disk or the same bound.
           !(error instanceof StoreFullError || error instanceof FileTooLargeError);
         if (!again) {
-          const failure = typedFailure(error, download.target.url);
+          const failure = typedFailure(
+            error,
+            redactUrl(download.target.url, download.target.upstream.indexUrl),
+          );
           download.error = failure;
           download.state = 'failed';
           download.emit('change');
@@ -303,12 +306,12 @@ export class DownloadCoordinator {
       });
       if (response.status === 404 || response.status === 410) {
         response.body.destroy();
-        throw new NotFoundError(`${redactUrl(target.url)} is gone upstream`);
+        throw new NotFoundError(`${redactUrl(target.url, target.upstream.indexUrl)} is gone upstream`);
       }
       if (response.status !== 200) {
         response.body.destroy();
         throw new UpstreamError(
-          `${redactUrl(response.url)} answered ${response.status}`,
+          `${redactUrl(response.url, target.upstream.indexUrl)} answered ${response.status}`,
           false,
           response.status,
         );
@@ -339,7 +342,7 @@ export class DownloadCoordinator {
    * refused before a byte is read. Undefined: only --max-file-size bounds the body.
    */
   private announcedSize(target: DownloadTarget, contentLength: number | undefined): number | undefined {
-    const file = redactUrl(target.url);
+    const file = redactUrl(target.url, target.upstream.indexUrl);
     if (target.expectedSize !== undefined) {
       if (contentLength !== undefined && contentLength !== target.expectedSize) {
         throw new IntegrityError(
@@ -374,7 +377,7 @@ export class DownloadCoordinator {
     if (!download.committedPath) {
       await rm(bytes.tempPath, { force: true });
       this.events.onStoreFailure?.(
-        `${redactUrl(target.url)}: the store could not take it (${bytes.storeFailure?.message}); served without storing it`,
+        `${redactUrl(target.url, target.upstream.indexUrl)}: the store could not take it (${bytes.storeFailure?.message}); served without storing it`,
       );
       return false;
     }
@@ -384,7 +387,9 @@ export class DownloadCoordinator {
       // The file is in the store and verified; a name record that could not be written only
       // means it is fetched again next run.
       if (!isStoreWriteError(error)) throw error;
-      this.events.onStoreFailure?.(`${redactUrl(target.url)}: ${(error as Error).message}`);
+      this.events.onStoreFailure?.(
+        `${redactUrl(target.url, target.upstream.indexUrl)}: ${(error as Error).message}`,
+      );
     }
     return true;
   }
@@ -426,17 +431,19 @@ export class DownloadCoordinator {
     }
     if (download.total !== undefined && download.written !== download.total) {
       throw new IntegrityError(
-        `${redactUrl(target.url)}: got ${download.written} of ${download.total} bytes`,
+        `${redactUrl(target.url, target.upstream.indexUrl)}: got ${download.written} of ${download.total} bytes`,
       );
     }
     const sha256 = hash.digest('hex');
     if (target.expectedSha256 !== undefined && sha256 !== target.expectedSha256) {
-      throw new IntegrityError(`${redactUrl(target.url)}: sha256 ${sha256} does not match the index`);
+      throw new IntegrityError(
+        `${redactUrl(target.url, target.upstream.indexUrl)}: sha256 ${sha256} does not match the index`,
+      );
     }
     const digest = blake2b?.hex();
     if (digest !== undefined && digest !== target.expectedBlake2b256) {
       throw new IntegrityError(
-        `${redactUrl(target.url)}: blake2b-256 ${digest} does not match the URL's path`,
+        `${redactUrl(target.url, target.upstream.indexUrl)}: blake2b-256 ${digest} does not match the URL's path`,
       );
     }
     return sha256;
@@ -454,10 +461,10 @@ export class DownloadCoordinator {
         // Past the announced size: a broken answer, worth a fresh download like bad bytes.
         throw download.total !== undefined
           ? new IntegrityError(
-              `${redactUrl(download.target.url)}: more bytes than announced (${download.total}); cut off, not stored`,
+              `${redactUrl(download.target.url, download.target.upstream.indexUrl)}: more bytes than announced (${download.total}); cut off, not stored`,
             )
           : new FileTooLargeError(
-              `${redactUrl(download.target.url)}: body larger than --max-file-size (${download.limit} bytes); cut off, not stored`,
+              `${redactUrl(download.target.url, download.target.upstream.indexUrl)}: body larger than --max-file-size (${download.limit} bytes); cut off, not stored`,
             );
       }
       hash.update(chunk);
@@ -489,7 +496,10 @@ export class DownloadCoordinator {
       return rest;
     }
     response.body.destroy();
-    throw new UpstreamError(`${redactUrl(response.url)}: cannot resume (status ${response.status})`, true);
+    throw new UpstreamError(
+      `${redactUrl(response.url, target.upstream.indexUrl)}: cannot resume (status ${response.status})`,
+      true,
+    );
   }
 }
 
@@ -508,7 +518,7 @@ function refuseEncoded(response: UpstreamResponse, url: string): void {
 }
 
 /** Errors as the routes map them: a socket's own error (`aborted`) is an upstream failure, a 502. */
-function typedFailure(error: unknown, url: string): Error {
+function typedFailure(error: unknown, shownUrl: string): Error {
   if (
     error instanceof IntegrityError ||
     error instanceof UpstreamError ||
@@ -516,7 +526,7 @@ function typedFailure(error: unknown, url: string): Error {
     error instanceof StoreFullError
   )
     return error;
-  return new UpstreamError(`${redactUrl(url)}: ${(error as Error).message}`, true);
+  return new UpstreamError(`${shownUrl}: ${(error as Error).message}`, true);
 }
 
 function skipBytes(count: number): Transform {

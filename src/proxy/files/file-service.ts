@@ -120,6 +120,11 @@ function originOf(file: ProjectFile | undefined, route: FileRoute): FileOrigin {
   // The URL must name the file exactly as the page does, hash segment included.
   if (!file || (indexSha256(file) ?? NO_HASH) !== route.hash)
     throw new NotFoundError('no such file on the page');
+  // A stored page keeps no URL that would repeat the index's token (stored-urls.ts).
+  if (file.url === '')
+    throw new NotFoundError(
+      `the store holds no URL for ${file.filename}; it comes back with the page from upstream`,
+    );
   if (!route.metadata) {
     return {
       url: file.url,

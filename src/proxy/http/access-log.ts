@@ -1,10 +1,13 @@
 // The access log: one JSON object a line, to a file (`--log`). Warnings go to the same file as
 // `{"level":"warn"}` lines and to the `onWarning` callback (stderr in the CLI). Entries hold proxy
-// paths and redacted upstream URLs only; credentials never reach this module.
+// paths and redacted upstream URLs only; credentials never reach this module. As a last guard
+// (a message built from some unexpected error text), every line is masked with the upstreams'
+// secrets, the way the runner masks a job's log.
 // Lines are kept in memory and written in batches (every second, past 64 KiB, on a warning, on
 // close and on exit): a write per answer was a tenth of the warm path's cost per request
 // (issue 11). A batch is one synchronous append, so lines stay in order and none is lost on exit.
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { maskSecrets } from '../upstream/url-secrets.js';
 
 export interface AccessEntry {
   method: string;
@@ -32,6 +35,7 @@ export class ProxyLog {
   constructor(
     private readonly path: string | undefined,
     private readonly onWarning: (message: string) => void = () => {},
+    private readonly secrets: readonly string[] = [],
   ) {
     if (!path) return;
     this.fd = openSync(path, 'a');
@@ -44,14 +48,19 @@ export class ProxyLog {
   }
 
   warn(message: string): void {
-    this.onWarning(message);
+    this.onWarning(this.mask(message));
     this.write({ time: new Date().toISOString(), level: 'warn', message });
     this.flush();
   }
 
+  /** `text` with every upstream secret replaced by `***`: for anything that leaves the process. */
+  mask(text: string): string {
+    return this.secrets.length === 0 ? text : maskSecrets(text, this.secrets);
+  }
+
   private write(record: Record<string, unknown>): void {
     if (this.fd === undefined) return;
-    const line = `${JSON.stringify(record)}\n`;
+    const line = `${this.mask(JSON.stringify(record))}\n`;
     this.pending.push(line);
     this.pendingBytes += line.length;
     if (this.pendingBytes >= FLUSH_PAST_BYTES) this.flush();

@@ -180,7 +180,7 @@ async function handle(
     }
     // Once bytes went out the only honest signal left is a broken connection.
     if (res.headersSent) res.destroy();
-    else sendText(res, status, status === 404 ? 'not found' : (error as Error).message);
+    else sendText(res, status, status === 404 ? 'not found' : ctx.log.mask((error as Error).message));
   } finally {
     ctx.log.access({
       method: req.method ?? '',

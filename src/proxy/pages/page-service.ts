@@ -43,6 +43,7 @@ import {
   parseJsonProjectList,
 } from './pages.js';
 import { type Pins, pageHasPinnedVersions } from './pins.js';
+import { fromStoredPage, toStoredPage } from './stored-urls.js';
 
 export type IndexPolicy = 'revalidate' | 'frozen';
 
@@ -169,18 +170,21 @@ export class PageService {
       policy === 'frozen' &&
       Date.now() - Date.parse(stored.fetchedAt) < this.absentLifetimeMs
     )
-      throw new NotFoundError(`${redactUrl(url)}: not on this index (stored answer)`);
+      throw new NotFoundError(`${redactUrl(url, upstream.indexUrl)}: not on this index (stored answer)`);
     try {
       return await this.load<ProjectPage>({
         upstream,
         url,
         settled,
-        read: async () => (stored && !stored.absent ? { ...stored, value: stored.page } : undefined),
+        read: async () =>
+          stored && !stored.absent
+            ? { ...stored, value: fromStoredPage(stored.page, upstream.indexUrl) }
+            : undefined,
         write: (value, validators) =>
           store.writePage(upstream.name, project, {
             ...validators,
             fetchedAt: new Date().toISOString(),
-            page: value,
+            page: toStoredPage(value, upstream.indexUrl),
           }),
         parse: (body, contentType, url) =>
           isJson(contentType) ? parseJsonPage(body, url, project) : parseHtmlPage(body, url, project),
@@ -302,11 +306,12 @@ export class PageService {
       if (!stored) throw error;
       this.options.stats.staleServed++;
       this.options.warn(
-        `upstream failed for ${redactUrl(spec.url)}, serving the stored page: ${(error as Error).message}`,
+        `upstream failed for ${redactUrl(spec.url, spec.upstream.indexUrl)}, serving the stored page: ${(error as Error).message}`,
       );
       return { value: stored.value, source: 'store' };
     }
-    if (fetched.status === 'not-found') throw new NotFoundError(`${redactUrl(spec.url)}: not on this index`);
+    if (fetched.status === 'not-found')
+      throw new NotFoundError(`${redactUrl(spec.url, spec.upstream.indexUrl)}: not on this index`);
     if (fetched.status === 'not-modified' && stored) return { value: stored.value, source: 'upstream' };
     const value = fetched.value as T;
     await this.storeQuietly(spec.url, () =>
@@ -350,7 +355,7 @@ export class PageService {
     const timer = setTimeout(() => {
       deadline.abort(
         new UpstreamDeadlineError(
-          `upstream ${upstream.name} gave no complete answer for ${redactUrl(url)} within ${ms} ms`,
+          `upstream ${upstream.name} gave no complete answer for ${redactUrl(url, upstream.indexUrl)} within ${ms} ms`,
         ),
       );
     }, ms);
@@ -373,8 +378,9 @@ export class PageService {
     const headers: Record<string, string> = { accept: UPSTREAM_ACCEPT, 'accept-encoding': 'gzip, deflate' };
     if (stored?.etag) headers['if-none-match'] = stored.etag;
     if (stored?.lastModified) headers['if-modified-since'] = stored.lastModified;
+    const shown = (answered: string) => redactUrl(answered, upstream.indexUrl);
     return client.withRetries(
-      redactUrl(url),
+      shown(url),
       async (): Promise<Fetched<T>> => {
         const response = await client.requestOnce(url, { upstream, headers, signal });
         if (response.status === 304) stats.revalidated++;
@@ -387,21 +393,18 @@ export class PageService {
           response.body.resume();
           const retryable = response.status === 429 || response.status >= 500;
           throw new UpstreamError(
-            `${redactUrl(response.url)} answered ${response.status}`,
+            `${shown(response.url)} answered ${response.status}`,
             retryable,
             response.status,
           );
         }
-        const body = await readPageBody(response.body, response.url, this.options.maxPageBytes);
+        const body = await readPageBody(response.body, shown(response.url), this.options.maxPageBytes);
         stats.upstreamBytes += body.length;
         const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
         if (!isJson(contentType) && !isHtml(contentType)) {
-          throw new UpstreamError(
-            `${redactUrl(response.url)}: unexpected Content-Type ${contentType}`,
-            false,
-          );
+          throw new UpstreamError(`${shown(response.url)}: unexpected Content-Type ${contentType}`, false);
         }
-        const value = parseOrFail(parse, body.toString('utf8'), contentType, response.url);
+        const value = parseOrFail(parse, body.toString('utf8'), contentType, response.url, shown);
         return {
           status: 'ok',
           value,
@@ -414,13 +417,17 @@ export class PageService {
   }
 }
 
-async function readPageBody(body: Readable, url: string, maxBytes = DEFAULT_MAX_PAGE_BYTES): Promise<Buffer> {
+async function readPageBody(
+  body: Readable,
+  shownUrl: string,
+  maxBytes = DEFAULT_MAX_PAGE_BYTES,
+): Promise<Buffer> {
   try {
     return await readBody(body, maxBytes);
   } catch (error: unknown) {
     if (!(error instanceof BodyTooLargeError)) throw error;
     throw new UpstreamError(
-      `${redactUrl(url)}: page larger than ${maxBytes} bytes, refused (raise the bound with --max-page-size)`,
+      `${shownUrl}: page larger than ${maxBytes} bytes, refused (raise the bound with --max-page-size)`,
       false,
     );
   }
@@ -431,13 +438,19 @@ async function readPageBody(body: Readable, url: string, maxBytes = DEFAULT_MAX_
  * does not count against the upstream's health (a TypeError from one bad link used to do both:
  * issue 9, case 13).
  */
-function parseOrFail<T>(parse: Parse<T>, body: string, contentType: string, url: string): T {
+function parseOrFail<T>(
+  parse: Parse<T>,
+  body: string,
+  contentType: string,
+  url: string,
+  shown: (url: string) => string,
+): T {
   try {
     return parse(body, contentType, url);
   } catch (error: unknown) {
     const reason =
       error instanceof PageFormatError ? error.message : `unreadable page: ${(error as Error).message}`;
-    throw new UpstreamError(`${redactUrl(url)}: ${reason}`, false);
+    throw new UpstreamError(`${shown(url)}: ${reason}`, false);
   }
 }
 

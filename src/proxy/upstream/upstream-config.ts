@@ -8,6 +8,12 @@
 // header value, never in the URL, and sent only to the upstream's own origin.
 import { credentialsEnvName, isValidUpstreamName } from '../names.js';
 
+/**
+ * Upstreams for the daemon, one `[name=]URL` a line, read when no --upstream is given: how the
+ * action passes them, since a command line is readable by every user (/proc/<pid>/cmdline).
+ */
+export const UPSTREAMS_ENV = 'PYPI_CACHE_PROXY_UPSTREAMS';
+
 export const DEFAULT_UPSTREAM_URL = 'https://pypi.org/simple/';
 export const DEFAULT_UPSTREAM_NAME = 'pypi';
 
@@ -91,12 +97,4 @@ export function parseUpstreams(specs: string[], env: NodeJS.ProcessEnv = process
   return upstreams;
 }
 
-/** For logs and errors: no userinfo, no query (signed redirect URLs carry tokens there). */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
-  } catch {
-    return '<invalid url>';
-  }
-}
+export { redactUrl } from './url-secrets.js';

@@ -172,12 +172,12 @@ export class UpstreamClient {
 
   /** One request with redirects and retries; a 429/5xx answer counts as a failed attempt. */
   request(url: string, options: RequestOptions): Promise<UpstreamResponse> {
-    return this.withRetries(redactUrl(url), async () => {
+    return this.withRetries(redactUrl(url, options.upstream.indexUrl), async () => {
       const response = await this.requestOnce(url, options);
       if (RETRYABLE_STATUS(response.status)) {
         response.body.destroy();
         throw new UpstreamError(
-          `${redactUrl(response.url)} answered ${response.status}`,
+          `${redactUrl(response.url, options.upstream.indexUrl)} answered ${response.status}`,
           true,
           response.status,
         );
@@ -203,10 +203,16 @@ export class UpstreamClient {
       }
       response.resume();
       if (hop >= this.maxRedirects)
-        throw new UpstreamError(`too many redirects from ${redactUrl(url)}`, false);
+        throw new UpstreamError(
+          `too many redirects from ${redactUrl(url, options.upstream.indexUrl)}`,
+          false,
+        );
       current = new URL(location, current).toString();
       if (!/^https?:$/.test(new URL(current).protocol)) {
-        throw new UpstreamError(`redirect to an unsupported scheme from ${redactUrl(url)}`, false);
+        throw new UpstreamError(
+          `redirect to an unsupported scheme from ${redactUrl(url, options.upstream.indexUrl)}`,
+          false,
+        );
       }
     }
   }
@@ -235,7 +241,12 @@ export class UpstreamClient {
         signal: options.signal,
       });
       req.setTimeout(this.timeoutMs, () => {
-        req.destroy(new UpstreamError(`${redactUrl(url)}: no data for ${this.timeoutMs} ms`, true));
+        req.destroy(
+          new UpstreamError(
+            `${redactUrl(url, options.upstream.indexUrl)}: no data for ${this.timeoutMs} ms`,
+            true,
+          ),
+        );
       });
       req.once('response', resolve);
       req.once('error', (error: unknown) => {
@@ -244,7 +255,10 @@ export class UpstreamClient {
             ? options.signal.reason
             : error instanceof UpstreamError
               ? error
-              : new UpstreamError(`${redactUrl(url)}: ${(error as Error).message}`, true),
+              : new UpstreamError(
+                  `${redactUrl(url, options.upstream.indexUrl)}: ${(error as Error).message}`,
+                  true,
+                ),
         );
       });
       req.end();
