@@ -75,7 +75,7 @@ test('serves after --ready-file appears; SIGTERM exits 0 and writes the manifest
     expect(code).toBe(0);
     // Issue 13: the start-up line says the store, the policy and the upstream; one line on exit.
     expect(stdout).toContain(
-      `listening on ${url} (index ${url}/simple/); store ${storeDir}; index policy revalidate; upstream pypi=${pypi.indexUrl}`,
+      `listening on ${url} (index ${url}/simple/); store ${storeDir}; index policy revalidate; upstream pypi=${pypi.indexOrigin}/***`,
     );
     expect(stdout).toMatch(
       /served 1 requests: 0 from the store \(0 B\), 1 from upstream \(\d+(\.\d)? [KM]?B\), 0 revalidated \(304\), 0 errors/,

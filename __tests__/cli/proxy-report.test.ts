@@ -13,7 +13,7 @@ const proxy = (upstreams: { name: string; indexUrl: string }[]): RunningProxy =>
     upstreams,
   }) as unknown as RunningProxy;
 
-test('the start-up line names the store, the policy and every upstream, without credentials', () => {
+test('the start-up line names the store, the policy and every upstream, without credentials or a private index's path', () => {
   const line = startLine(
     proxy([
       { name: 'pypi', indexUrl: 'https://pypi.org/simple/' },
@@ -21,7 +21,7 @@ test('the start-up line names the store, the policy and every upstream, without 
     ]),
   );
   expect(line).toBe(
-    'pypi-cache-proxy listening on http://127.0.0.1:4000 (index http://127.0.0.1:4000/simple/); store /store; index policy revalidate; upstream pypi=https://pypi.org/simple/, corp=https://corp.example/simple/',
+    'pypi-cache-proxy listening on http://127.0.0.1:4000 (index http://127.0.0.1:4000/simple/); store /store; index policy revalidate; upstream pypi=https://pypi.org/simple/, corp=https://corp.example/***',
   );
   expect(line).not.toContain('s3cret');
 });
