@@ -13,7 +13,7 @@ const proxy = (upstreams: { name: string; indexUrl: string }[]): RunningProxy =>
     upstreams,
   }) as unknown as RunningProxy;
 
-test('the start-up line names the store, the policy and every upstream, without credentials or a private index's path', () => {
+test('the start-up line names the store, the policy and every upstream, without credentials or a private index path', () => {
   const line = startLine(
     proxy([
       { name: 'pypi', indexUrl: 'https://pypi.org/simple/' },

@@ -500,6 +500,7 @@ describe('an index with a token in its path (issue 9, case 10)', () => {
   test('job 1: installs, and the token is in no log line, argv, output, store file or cache archive', async () => {
     const job = tokenJob();
     const main = await job.runMain();
+    expect(main.errors).toEqual([]);
     expect(main.exitCode).toBe(0);
     expectMasked(main.stdout, 'main');
     expect(main.stdout).toMatch(/upstream pypi=http:\/\/127\.0\.0\.1:\d+\/\*\*\*/);
