@@ -5,6 +5,7 @@ import {
   LocalCacheBackend,
   chooseBackend,
   currentPlatform,
+  describeUpstreams,
   exportVariable,
   findDependencyFiles,
   findOnPath,
@@ -27,12 +28,12 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-BEMI7F2T.js";
+} from "./chunk-J4ECVWK6.js";
 import {
   __name,
   formatBytes,
   measureFolders
-} from "./chunk-KXVUYOC2.js";
+} from "./chunk-BAZBENPV.js";
 
 // src/action/restore.ts
 import { mkdir as mkdir2, rm } from "node:fs/promises";
@@ -519,7 +520,9 @@ async function startProxy(inputs, plan, cacheHit, platform) {
     env: platform.env,
     intercept: plan.mode?.mode === "intercept" ? { lockedUrls: readLockedUrls(plan.workspace, plan.files) } : void 0
   });
-  info(`PyPI proxy at ${proxy.url}/simple/ (${policy}), upstream ${plan.upstreams?.specs.join(", ")}`);
+  info(
+    `PyPI proxy at ${proxy.url}/simple/ (${policy}), upstream ${plan.upstreams ? describeUpstreams(plan.upstreams) : ""}`
+  );
   info(`Proxy mode: ${proxy.mode ?? "index"} (${plan.mode?.reason}).`);
   if (proxy.mode === "intercept") {
     info(

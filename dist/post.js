@@ -14,14 +14,14 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-BEMI7F2T.js";
+} from "./chunk-J4ECVWK6.js";
 import {
   __name,
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-KXVUYOC2.js";
+} from "./chunk-BAZBENPV.js";
 
 // src/action/summary.ts
 async function writeJobSummary(state, save, proxy) {

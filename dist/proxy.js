@@ -6,22 +6,27 @@ import {
   DEFAULT_SHUTDOWN_GRACE_MS,
   ManifestRecorder,
   StoreDirError,
+  UPSTREAMS_ENV,
+  UpstreamConfigError,
   __commonJS,
   __esm,
   __export,
   __name,
   __toCommonJS,
   __toESM,
-  credentialsEnvName,
   formatBytes,
+  indexUrlSecrets,
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
   isValidProjectName,
-  isValidUpstreamName,
+  maskSecrets,
   normalizeProjectName,
+  parseUpstreams,
+  redactIndexUrl,
+  redactUrl,
   writeManifest
-} from "./chunk-KXVUYOC2.js";
+} from "./chunk-BAZBENPV.js";
 
 // node_modules/reflect-metadata/Reflect.js
 var require_Reflect = __commonJS({
@@ -21752,87 +21757,6 @@ import https from "node:https";
 import { PassThrough, pipeline } from "node:stream";
 import tls from "node:tls";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
-
-// src/proxy/upstream/upstream-config.ts
-var DEFAULT_UPSTREAM_URL = "https://pypi.org/simple/";
-var DEFAULT_UPSTREAM_NAME = "pypi";
-var UpstreamConfigError = class extends Error {
-  static {
-    __name(this, "UpstreamConfigError");
-  }
-};
-function basicAuthorization(user, password) {
-  return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
-}
-__name(basicAuthorization, "basicAuthorization");
-function splitSpec(spec, position) {
-  const named = /^([^=:/]+)=(.+)$/.exec(spec);
-  if (named?.[1] && named[2]) return { name: named[1], rawUrl: named[2] };
-  return { name: position === 0 ? DEFAULT_UPSTREAM_NAME : `upstream${position + 1}`, rawUrl: spec };
-}
-__name(splitSpec, "splitSpec");
-function parseIndexUrl(rawUrl, name) {
-  let url;
-  try {
-    url = new URL(rawUrl);
-  } catch {
-    throw new UpstreamConfigError(`--upstream ${name}: not a URL`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UpstreamConfigError(`--upstream ${name}: only http and https URLs are supported`);
-  }
-  if (url.search || url.hash)
-    throw new UpstreamConfigError(`--upstream ${name}: no query or fragment, please`);
-  if (!url.pathname.endsWith("/")) url.pathname += "/";
-  return url;
-}
-__name(parseIndexUrl, "parseIndexUrl");
-function parseUpstream(spec, position, env = process.env) {
-  const { name, rawUrl } = splitSpec(spec.trim(), position);
-  if (!isValidUpstreamName(name)) {
-    throw new UpstreamConfigError(
-      `--upstream: invalid name ${JSON.stringify(name)} (lowercase letters, digits, - and _; not simple or files)`
-    );
-  }
-  const url = parseIndexUrl(rawUrl, name);
-  let authorization;
-  if (url.username || url.password) {
-    authorization = basicAuthorization(decodeURIComponent(url.username), decodeURIComponent(url.password));
-    url.username = "";
-    url.password = "";
-  }
-  const fromEnv = env[credentialsEnvName(name)];
-  if (fromEnv) {
-    const colon = fromEnv.indexOf(":");
-    authorization = colon < 0 ? basicAuthorization(fromEnv, "") : basicAuthorization(fromEnv.slice(0, colon), fromEnv.slice(colon + 1));
-  }
-  return authorization ? { name, indexUrl: url.toString(), authorization } : { name, indexUrl: url.toString() };
-}
-__name(parseUpstream, "parseUpstream");
-function parseUpstreams(specs, env = process.env) {
-  const upstreams = (specs.length > 0 ? specs : [DEFAULT_UPSTREAM_URL]).map(
-    (spec, i) => parseUpstream(spec, i, env)
-  );
-  const names = /* @__PURE__ */ new Set();
-  for (const upstream of upstreams) {
-    if (names.has(upstream.name))
-      throw new UpstreamConfigError(`--upstream: name ${upstream.name} used twice`);
-    names.add(upstream.name);
-  }
-  return upstreams;
-}
-__name(parseUpstreams, "parseUpstreams");
-function redactUrl(url) {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
-  } catch {
-    return "<invalid url>";
-  }
-}
-__name(redactUrl, "redactUrl");
-
-// src/proxy/upstream/upstream.ts
 var UpstreamError = class extends Error {
   constructor(message, retryable, status) {
     super(message);
@@ -21942,12 +21866,12 @@ var UpstreamClient = class {
   }
   /** One request with redirects and retries; a 429/5xx answer counts as a failed attempt. */
   request(url, options) {
-    return this.withRetries(redactUrl(url), async () => {
+    return this.withRetries(redactUrl(url, options.upstream.indexUrl), async () => {
       const response = await this.requestOnce(url, options);
       if (RETRYABLE_STATUS(response.status)) {
         response.body.destroy();
         throw new UpstreamError(
-          `${redactUrl(response.url)} answered ${response.status}`,
+          `${redactUrl(response.url, options.upstream.indexUrl)} answered ${response.status}`,
           true,
           response.status
         );
@@ -21972,10 +21896,16 @@ var UpstreamClient = class {
       }
       response.resume();
       if (hop >= this.maxRedirects)
-        throw new UpstreamError(`too many redirects from ${redactUrl(url)}`, false);
+        throw new UpstreamError(
+          `too many redirects from ${redactUrl(url, options.upstream.indexUrl)}`,
+          false
+        );
       current = new URL(location, current).toString();
       if (!/^https?:$/.test(new URL(current).protocol)) {
-        throw new UpstreamError(`redirect to an unsupported scheme from ${redactUrl(url)}`, false);
+        throw new UpstreamError(
+          `redirect to an unsupported scheme from ${redactUrl(url, options.upstream.indexUrl)}`,
+          false
+        );
       }
     }
   }
@@ -22003,12 +21933,20 @@ var UpstreamClient = class {
         signal: options.signal
       });
       req.setTimeout(this.timeoutMs, () => {
-        req.destroy(new UpstreamError(`${redactUrl(url)}: no data for ${this.timeoutMs} ms`, true));
+        req.destroy(
+          new UpstreamError(
+            `${redactUrl(url, options.upstream.indexUrl)}: no data for ${this.timeoutMs} ms`,
+            true
+          )
+        );
       });
       req.once("response", resolve);
       req.once("error", (error) => {
         reject(
-          options.signal?.aborted ? options.signal.reason : error instanceof UpstreamError ? error : new UpstreamError(`${redactUrl(url)}: ${error.message}`, true)
+          options.signal?.aborted ? options.signal.reason : error instanceof UpstreamError ? error : new UpstreamError(
+            `${redactUrl(url, options.upstream.indexUrl)}: ${error.message}`,
+            true
+          )
         );
       });
       req.end();
@@ -22398,7 +22336,10 @@ var DownloadCoordinator = class {
         const again = download.state === "streaming" && download.restartable && attempt < this.client.retries && // Another attempt would hit the same full disk or the same bound.
         !(error instanceof StoreFullError || error instanceof FileTooLargeError);
         if (!again) {
-          const failure = typedFailure(error, download.target.url);
+          const failure = typedFailure(
+            error,
+            redactUrl(download.target.url, download.target.upstream.indexUrl)
+          );
           download.error = failure;
           download.state = "failed";
           download.emit("change");
@@ -22424,12 +22365,12 @@ var DownloadCoordinator = class {
       });
       if (response.status === 404 || response.status === 410) {
         response.body.destroy();
-        throw new NotFoundError(`${redactUrl(target.url)} is gone upstream`);
+        throw new NotFoundError(`${redactUrl(target.url, target.upstream.indexUrl)} is gone upstream`);
       }
       if (response.status !== 200) {
         response.body.destroy();
         throw new UpstreamError(
-          `${redactUrl(response.url)} answered ${response.status}`,
+          `${redactUrl(response.url, target.upstream.indexUrl)} answered ${response.status}`,
           false,
           response.status
         );
@@ -22459,7 +22400,7 @@ var DownloadCoordinator = class {
    * refused before a byte is read. Undefined: only --max-file-size bounds the body.
    */
   announcedSize(target, contentLength) {
-    const file = redactUrl(target.url);
+    const file = redactUrl(target.url, target.upstream.indexUrl);
     if (target.expectedSize !== void 0) {
       if (contentLength !== void 0 && contentLength !== target.expectedSize) {
         throw new IntegrityError(
@@ -22493,7 +22434,7 @@ var DownloadCoordinator = class {
     if (!download.committedPath) {
       await rm(bytes.tempPath, { force: true });
       this.events.onStoreFailure?.(
-        `${redactUrl(target.url)}: the store could not take it (${bytes.storeFailure?.message}); served without storing it`
+        `${redactUrl(target.url, target.upstream.indexUrl)}: the store could not take it (${bytes.storeFailure?.message}); served without storing it`
       );
       return false;
     }
@@ -22501,7 +22442,9 @@ var DownloadCoordinator = class {
       await target.onCommitted?.(sha256);
     } catch (error) {
       if (!isStoreWriteError(error)) throw error;
-      this.events.onStoreFailure?.(`${redactUrl(target.url)}: ${error.message}`);
+      this.events.onStoreFailure?.(
+        `${redactUrl(target.url, target.upstream.indexUrl)}: ${error.message}`
+      );
     }
     return true;
   }
@@ -22538,17 +22481,19 @@ var DownloadCoordinator = class {
     }
     if (download.total !== void 0 && download.written !== download.total) {
       throw new IntegrityError(
-        `${redactUrl(target.url)}: got ${download.written} of ${download.total} bytes`
+        `${redactUrl(target.url, target.upstream.indexUrl)}: got ${download.written} of ${download.total} bytes`
       );
     }
     const sha256 = hash.digest("hex");
     if (target.expectedSha256 !== void 0 && sha256 !== target.expectedSha256) {
-      throw new IntegrityError(`${redactUrl(target.url)}: sha256 ${sha256} does not match the index`);
+      throw new IntegrityError(
+        `${redactUrl(target.url, target.upstream.indexUrl)}: sha256 ${sha256} does not match the index`
+      );
     }
     const digest = blake2b2?.hex();
     if (digest !== void 0 && digest !== target.expectedBlake2b256) {
       throw new IntegrityError(
-        `${redactUrl(target.url)}: blake2b-256 ${digest} does not match the URL's path`
+        `${redactUrl(target.url, target.upstream.indexUrl)}: blake2b-256 ${digest} does not match the URL's path`
       );
     }
     return sha256;
@@ -22558,9 +22503,9 @@ var DownloadCoordinator = class {
       if (download.written + chunk.length > download.limit) {
         body.destroy();
         throw download.total !== void 0 ? new IntegrityError(
-          `${redactUrl(download.target.url)}: more bytes than announced (${download.total}); cut off, not stored`
+          `${redactUrl(download.target.url, download.target.upstream.indexUrl)}: more bytes than announced (${download.total}); cut off, not stored`
         ) : new FileTooLargeError(
-          `${redactUrl(download.target.url)}: body larger than --max-file-size (${download.limit} bytes); cut off, not stored`
+          `${redactUrl(download.target.url, download.target.upstream.indexUrl)}: body larger than --max-file-size (${download.limit} bytes); cut off, not stored`
         );
       }
       hash.update(chunk);
@@ -22592,7 +22537,10 @@ var DownloadCoordinator = class {
       return rest;
     }
     response.body.destroy();
-    throw new UpstreamError(`${redactUrl(response.url)}: cannot resume (status ${response.status})`, true);
+    throw new UpstreamError(
+      `${redactUrl(response.url, target.upstream.indexUrl)}: cannot resume (status ${response.status})`,
+      true
+    );
   }
 };
 function refuseEncoded(response, url) {
@@ -22605,10 +22553,10 @@ function refuseEncoded(response, url) {
   );
 }
 __name(refuseEncoded, "refuseEncoded");
-function typedFailure(error, url) {
+function typedFailure(error, shownUrl) {
   if (error instanceof IntegrityError || error instanceof UpstreamError || error instanceof NotFoundError || error instanceof StoreFullError)
     return error;
-  return new UpstreamError(`${redactUrl(url)}: ${error.message}`, true);
+  return new UpstreamError(`${shownUrl}: ${error.message}`, true);
 }
 __name(typedFailure, "typedFailure");
 function skipBytes(count) {
@@ -22883,6 +22831,10 @@ __name(indexSha256, "indexSha256");
 function originOf(file, route) {
   if (!file || (indexSha256(file) ?? NO_HASH) !== route.hash)
     throw new NotFoundError("no such file on the page");
+  if (file.url === "")
+    throw new NotFoundError(
+      `the store holds no URL for ${file.filename}; it comes back with the page from upstream`
+    );
   if (!route.metadata) {
     return {
       url: file.url,
@@ -22906,9 +22858,10 @@ var FLUSH_EVERY_MS = 1e3;
 var FLUSH_PAST_BYTES = 64 * 1024;
 var ProxyLog = class {
   constructor(path, onWarning = () => {
-  }) {
+  }, secrets = []) {
     this.path = path;
     this.onWarning = onWarning;
+    this.secrets = secrets;
     if (!path) return;
     this.fd = openSync(path, "a");
     this.timer = setInterval(() => this.flush(), FLUSH_EVERY_MS).unref();
@@ -22916,6 +22869,7 @@ var ProxyLog = class {
   }
   path;
   onWarning;
+  secrets;
   static {
     __name(this, "ProxyLog");
   }
@@ -22928,13 +22882,17 @@ var ProxyLog = class {
     this.write({ time: (/* @__PURE__ */ new Date()).toISOString(), ...entry });
   }
   warn(message) {
-    this.onWarning(message);
+    this.onWarning(this.mask(message));
     this.write({ time: (/* @__PURE__ */ new Date()).toISOString(), level: "warn", message });
     this.flush();
   }
+  /** `text` with every upstream secret replaced by `***`: for anything that leaves the process. */
+  mask(text) {
+    return this.secrets.length === 0 ? text : maskSecrets(text, this.secrets);
+  }
   write(record) {
     if (this.fd === void 0) return;
-    const line = `${JSON.stringify(record)}
+    const line = `${this.mask(JSON.stringify(record))}
 `;
     this.pending.push(line);
     this.pendingBytes += line.length;
@@ -23796,7 +23754,7 @@ async function handle(ctx, routes, req, res) {
       ctx.log.warn(`${req.method} ${req.url?.slice(0, 200)}: ${error.message}`);
     }
     if (res.headersSent) res.destroy();
-    else sendText(res, status, status === 404 ? "not found" : error.message);
+    else sendText(res, status, status === 404 ? "not found" : ctx.log.mask(error.message));
   } finally {
     ctx.log.access({
       method: req.method ?? "",
@@ -24800,6 +24758,53 @@ function normalizeVersion(version) {
 }
 __name(normalizeVersion, "normalizeVersion");
 
+// src/proxy/pages/stored-urls.ts
+function storedFileUrl(url, indexUrl) {
+  const target = new URL(url);
+  const index = new URL(indexUrl);
+  let stored = url;
+  if (target.origin === index.origin) {
+    const relative = relativeReference(index.pathname, target.pathname) + target.search;
+    if (new URL(relative, indexUrl).toString() === url) stored = relative;
+  }
+  const secrets = indexUrlSecrets(indexUrl);
+  return secrets.some((secret) => stored.includes(secret)) ? "" : stored;
+}
+__name(storedFileUrl, "storedFileUrl");
+function resolveStoredFileUrl(stored, indexUrl) {
+  if (stored === "") return "";
+  try {
+    return new URL(stored, indexUrl).toString();
+  } catch {
+    return "";
+  }
+}
+__name(resolveStoredFileUrl, "resolveStoredFileUrl");
+function toStoredPage(page, indexUrl) {
+  return { ...page, files: page.files.map((file) => withUrl(file, storedFileUrl(file.url, indexUrl))) };
+}
+__name(toStoredPage, "toStoredPage");
+function fromStoredPage(page, indexUrl) {
+  return {
+    ...page,
+    files: page.files.map((file) => withUrl(file, resolveStoredFileUrl(file.url, indexUrl)))
+  };
+}
+__name(fromStoredPage, "fromStoredPage");
+function withUrl(file, url) {
+  return { ...file, url };
+}
+__name(withUrl, "withUrl");
+function relativeReference(indexPath, targetPath) {
+  const from = indexPath.split("/").slice(1, -1);
+  const to = targetPath.split("/").slice(1);
+  let common = 0;
+  while (common < from.length && common < to.length - 1 && from[common] === to[common]) common++;
+  const rest = to.slice(common).join("/");
+  return `${"../".repeat(from.length - common)}${rest.includes(":") || rest.startsWith("/") ? "./" : ""}${rest}`;
+}
+__name(relativeReference, "relativeReference");
+
 // src/proxy/pages/page-service.ts
 var UPSTREAM_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01";
 var DEFAULT_MAX_PAGE_BYTES = 64 * 1024 * 1024;
@@ -24872,17 +24877,17 @@ var PageService = class {
     const stored = await store.readPage(upstream.name, project);
     const url = new URL(`${encodeURIComponent(project)}/`, upstream.indexUrl).toString();
     if (stored?.absent && policy === "frozen" && Date.now() - Date.parse(stored.fetchedAt) < this.absentLifetimeMs)
-      throw new NotFoundError(`${redactUrl(url)}: not on this index (stored answer)`);
+      throw new NotFoundError(`${redactUrl(url, upstream.indexUrl)}: not on this index (stored answer)`);
     try {
       return await this.load({
         upstream,
         url,
         settled,
-        read: /* @__PURE__ */ __name(async () => stored && !stored.absent ? { ...stored, value: stored.page } : void 0, "read"),
+        read: /* @__PURE__ */ __name(async () => stored && !stored.absent ? { ...stored, value: fromStoredPage(stored.page, upstream.indexUrl) } : void 0, "read"),
         write: /* @__PURE__ */ __name((value, validators) => store.writePage(upstream.name, project, {
           ...validators,
           fetchedAt: (/* @__PURE__ */ new Date()).toISOString(),
-          page: value
+          page: toStoredPage(value, upstream.indexUrl)
         }), "write"),
         parse: /* @__PURE__ */ __name((body, contentType, url2) => isJson(contentType) ? parseJsonPage(body, url2, project) : parseHtmlPage(body, url2, project), "parse"),
         storeSuffices: /* @__PURE__ */ __name((page) => pageHasPinnedVersions(page, this.options.pins?.get(project)), "storeSuffices")
@@ -24980,11 +24985,12 @@ var PageService = class {
       if (!stored) throw error;
       this.options.stats.staleServed++;
       this.options.warn(
-        `upstream failed for ${redactUrl(spec.url)}, serving the stored page: ${error.message}`
+        `upstream failed for ${redactUrl(spec.url, spec.upstream.indexUrl)}, serving the stored page: ${error.message}`
       );
       return { value: stored.value, source: "store" };
     }
-    if (fetched.status === "not-found") throw new NotFoundError(`${redactUrl(spec.url)}: not on this index`);
+    if (fetched.status === "not-found")
+      throw new NotFoundError(`${redactUrl(spec.url, spec.upstream.indexUrl)}: not on this index`);
     if (fetched.status === "not-modified" && stored) return { value: stored.value, source: "upstream" };
     const value = fetched.value;
     await this.storeQuietly(
@@ -25021,7 +25027,7 @@ var PageService = class {
     const timer = setTimeout(() => {
       deadline.abort(
         new UpstreamDeadlineError(
-          `upstream ${upstream.name} gave no complete answer for ${redactUrl(url)} within ${ms} ms`
+          `upstream ${upstream.name} gave no complete answer for ${redactUrl(url, upstream.indexUrl)} within ${ms} ms`
         )
       );
     }, ms);
@@ -25036,8 +25042,9 @@ var PageService = class {
     const headers = { accept: UPSTREAM_ACCEPT, "accept-encoding": "gzip, deflate" };
     if (stored?.etag) headers["if-none-match"] = stored.etag;
     if (stored?.lastModified) headers["if-modified-since"] = stored.lastModified;
+    const shown = /* @__PURE__ */ __name((answered) => redactUrl(answered, upstream.indexUrl), "shown");
     return client.withRetries(
-      redactUrl(url),
+      shown(url),
       async () => {
         const response = await client.requestOnce(url, { upstream, headers, signal });
         if (response.status === 304) stats.revalidated++;
@@ -25050,21 +25057,18 @@ var PageService = class {
           response.body.resume();
           const retryable = response.status === 429 || response.status >= 500;
           throw new UpstreamError(
-            `${redactUrl(response.url)} answered ${response.status}`,
+            `${shown(response.url)} answered ${response.status}`,
             retryable,
             response.status
           );
         }
-        const body = await readPageBody(response.body, response.url, this.options.maxPageBytes);
+        const body = await readPageBody(response.body, shown(response.url), this.options.maxPageBytes);
         stats.upstreamBytes += body.length;
         const contentType = String(response.headers["content-type"] ?? "").toLowerCase();
         if (!isJson(contentType) && !isHtml(contentType)) {
-          throw new UpstreamError(
-            `${redactUrl(response.url)}: unexpected Content-Type ${contentType}`,
-            false
-          );
+          throw new UpstreamError(`${shown(response.url)}: unexpected Content-Type ${contentType}`, false);
         }
-        const value = parseOrFail(parse, body.toString("utf8"), contentType, response.url);
+        const value = parseOrFail(parse, body.toString("utf8"), contentType, response.url, shown);
         return {
           status: "ok",
           value,
@@ -25076,24 +25080,24 @@ var PageService = class {
     );
   }
 };
-async function readPageBody(body, url, maxBytes = DEFAULT_MAX_PAGE_BYTES) {
+async function readPageBody(body, shownUrl, maxBytes = DEFAULT_MAX_PAGE_BYTES) {
   try {
     return await readBody(body, maxBytes);
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
     throw new UpstreamError(
-      `${redactUrl(url)}: page larger than ${maxBytes} bytes, refused (raise the bound with --max-page-size)`,
+      `${shownUrl}: page larger than ${maxBytes} bytes, refused (raise the bound with --max-page-size)`,
       false
     );
   }
 }
 __name(readPageBody, "readPageBody");
-function parseOrFail(parse, body, contentType, url) {
+function parseOrFail(parse, body, contentType, url, shown) {
   try {
     return parse(body, contentType, url);
   } catch (error) {
     const reason = error instanceof PageFormatError ? error.message : `unreadable page: ${error.message}`;
-    throw new UpstreamError(`${redactUrl(url)}: ${reason}`, false);
+    throw new UpstreamError(`${shown(url)}: ${reason}`, false);
   }
 }
 __name(parseOrFail, "parseOrFail");
@@ -25195,7 +25199,11 @@ async function startProxy(options) {
   const store = await ContentStore.open(options.storeDir);
   const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_BYTES;
   const stats = new ProxyStats();
-  const log = new ProxyLog(options.logFile, options.onWarning);
+  const log = new ProxyLog(
+    options.logFile,
+    options.onWarning,
+    upstreams.flatMap((upstream) => indexUrlSecrets(upstream.indexUrl))
+  );
   const policy = store.readOnly ? "frozen" : options.indexPolicy ?? "revalidate";
   const manifestPath = options.manifestPath ?? (store.readOnly ? false : join(store.root, "manifest.json"));
   if (store.readOnly) {
@@ -25335,6 +25343,9 @@ Options:
   --upstream [NAME=]URL   upstream index, repeatable; the first (default name "pypi") serves
                           /simple/, others /<NAME>/simple/. Default: https://pypi.org/simple/
                           Credentials: URL userinfo or PYPI_CACHE_PROXY_AUTH_<NAME>=user:password
+                          Without --upstream: PYPI_CACHE_PROXY_UPSTREAMS, one [NAME=]URL a line
+                          (keeps a token in an index path off the command line, which every
+                          user can read)
   --host HOST             address to bind (default: 127.0.0.1)
   --port N                port, 0 picks a free one (default: 0)
   --index-policy POLICY   revalidate: ask upstream once per run for each page (default)
@@ -25416,7 +25427,7 @@ function parsePolicy(value) {
   return value;
 }
 __name(parsePolicy, "parsePolicy");
-function parseUpstream2(value) {
+function parseUpstream(value, source = "--upstream") {
   const url = /^[A-Za-z0-9_-]+=/.test(value) ? value.slice(value.indexOf("=") + 1) : value;
   let protocol = "";
   try {
@@ -25425,12 +25436,12 @@ function parseUpstream2(value) {
   }
   if (protocol !== "http:" && protocol !== "https:") {
     throw new UsageError(
-      `--upstream: expected [NAME=]URL with an http(s) URL, e.g. https://pypi.org/simple/, got ${JSON.stringify(value)}`
+      `${source}: expected [NAME=]URL with an http(s) URL, e.g. https://pypi.org/simple/, got ${JSON.stringify(redactIndexUrl(value))}`
     );
   }
   return value;
 }
-__name(parseUpstream2, "parseUpstream");
+__name(parseUpstream, "parseUpstream");
 function parseHost(value) {
   const quad = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(value);
   if (quad?.slice(1).some((octet) => Number(octet) > 255)) {
@@ -25441,6 +25452,10 @@ function parseHost(value) {
   return value;
 }
 __name(parseHost, "parseHost");
+function upstreamsFromEnv(env) {
+  return (env[UPSTREAMS_ENV] ?? "").split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "").map((line) => parseUpstream(line, UPSTREAMS_ENV));
+}
+__name(upstreamsFromEnv, "upstreamsFromEnv");
 function defaultStore(env) {
   return join2(env.XDG_CACHE_HOME || join2(homedir(), ".cache"), "pypi-cache-proxy");
 }
@@ -25477,7 +25492,7 @@ function parseProxyArgs(argv, env = process.env) {
   for (const [flag, value = ""] of flagValues(argv)) {
     if (flag === "--help") args.help = true;
     else if (flag === "--store") args.store = value;
-    else if (flag === "--upstream") args.upstreams.push(parseUpstream2(value));
+    else if (flag === "--upstream") args.upstreams.push(parseUpstream(value));
     else if (flag === "--host") args.host = parseHost(value);
     else if (flag === "--port") args.port = parsePort(value);
     else if (flag === "--index-policy") args.indexPolicy = parsePolicy(value);
@@ -25496,6 +25511,7 @@ function parseProxyArgs(argv, env = process.env) {
   if (!args.intercept && (args.interceptUpstreams.length > 0 || args.lockedHashes)) {
     throw new UsageError("--intercept-upstream and --locked-hashes need --intercept CA_FILE");
   }
+  if (args.upstreams.length === 0) args.upstreams = upstreamsFromEnv(env);
   return args;
 }
 __name(parseProxyArgs, "parseProxyArgs");

@@ -2,14 +2,17 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   DEFAULT_SHUTDOWN_GRACE_MS,
+  UPSTREAMS_ENV,
   __commonJS,
   __export,
   __name,
   __require,
   __toESM,
   credentialsEnvName,
-  readManifest
-} from "./chunk-KXVUYOC2.js";
+  indexUrlSecrets,
+  readManifest,
+  redactIndexUrl
+} from "./chunk-BAZBENPV.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -76645,6 +76648,137 @@ function generationOf(key, matchedKey) {
 }
 __name(generationOf, "generationOf");
 
+// src/proxy/launcher.ts
+import { spawn as spawn2 } from "node:child_process";
+import { existsSync as existsSync6, openSync as openSync4, readFileSync as readFileSync2 } from "node:fs";
+import { mkdir as mkdir3, readFile as readFile2 } from "node:fs/promises";
+import { join as join10 } from "node:path";
+var PROXY_NODE_FLAGS = ["--max-semi-space-size=1"];
+async function launchProxy(options) {
+  await mkdir3(options.workDir, { recursive: true });
+  const files = {
+    ready: join10(options.workDir, `ready-${process.pid}`),
+    outputFile: join10(options.workDir, "proxy-output.log"),
+    accessLog: join10(options.workDir, "access-log.jsonl"),
+    manifestFile: join10(options.workDir, "manifest.json")
+  };
+  const args = [
+    PROXY_NODE_FLAGS,
+    options.loaderFlags ?? [],
+    options.script,
+    ["--store", options.storeDir],
+    ["--host", options.host, "--port", String(options.port), "--index-policy", options.indexPolicy],
+    ["--ready-file", files.ready, "--log", files.accessLog, "--manifest", files.manifestFile],
+    options.pinsFile ? ["--pins", options.pinsFile] : [],
+    options.intercept ? ["--intercept", options.intercept.caFile] : [],
+    options.intercept?.lockedHashesFile ? ["--locked-hashes", options.intercept.lockedHashesFile] : [],
+    (options.intercept?.mirrors ?? []).flatMap((name) => ["--intercept-upstream", name])
+  ].flat();
+  const output = openSync4(files.outputFile, "a");
+  const child2 = spawn2(process.execPath, args, {
+    detached: true,
+    stdio: ["ignore", output, output],
+    env: { ...options.env, [UPSTREAMS_ENV]: options.upstreams.join("\n") },
+    windowsHide: true
+  });
+  let exited;
+  child2.once("exit", (code, signal) => {
+    exited = `exited with ${signal ?? `code ${code}`}`;
+  });
+  child2.once("error", (error2) => {
+    exited = error2.message;
+  });
+  child2.unref();
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 2e4);
+  while (!existsSync6(files.ready)) {
+    if (exited || Date.now() > deadline) {
+      if (!exited && child2.pid) killQuietly(child2.pid, "SIGKILL");
+      throw new Error(
+        `the proxy did not start (${exited ?? "no answer in time"}): ${tail(files.outputFile)}`
+      );
+    }
+    await sleep2(25);
+  }
+  const url2 = (await readFile2(files.ready, "utf8")).trim();
+  const health = await getJson(`${url2}/-/health`);
+  if (health?.status !== "ok") throw new Error(`the proxy at ${url2} does not answer its health check`);
+  return { pid: child2.pid ?? 0, url: url2, ...files };
+}
+__name(launchProxy, "launchProxy");
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error2) {
+    return error2.code === "EPERM";
+  }
+}
+__name(isRunning, "isRunning");
+function isProxyProcess(pid, storeDir) {
+  let argv;
+  try {
+    argv = readFileSync2(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  } catch {
+    return !existsSync6("/proc/self/cmdline");
+  }
+  const store = argv.indexOf("--store");
+  return store > 0 && argv[store + 1] === storeDir && argv.some((arg) => /proxy\.[cm]?js$/.test(arg));
+}
+__name(isProxyProcess, "isProxyProcess");
+var STOP_TIMEOUT_MS = DEFAULT_SHUTDOWN_GRACE_MS + 3e3;
+async function stopProxy(pid, timeoutMs = STOP_TIMEOUT_MS, storeDir) {
+  if (!isRunning(pid)) return "not-running";
+  if (storeDir !== void 0 && !isProxyProcess(pid, storeDir)) return "not-ours";
+  killQuietly(pid, "SIGTERM");
+  const deadline = Date.now() + timeoutMs;
+  while (isRunning(pid)) {
+    if (Date.now() > deadline) {
+      if (storeDir === void 0 || isProxyProcess(pid, storeDir)) killQuietly(pid, "SIGKILL");
+      return "killed";
+    }
+    await sleep2(50);
+  }
+  return "stopped";
+}
+__name(stopProxy, "stopProxy");
+var QUERY_TIMEOUT_MS = 2e3;
+function fetchProxyStats(url2) {
+  return getJson(`${url2}/-/stats`, QUERY_TIMEOUT_MS);
+}
+__name(fetchProxyStats, "fetchProxyStats");
+function fetchProxyManifest(url2) {
+  return getJson(`${url2}/-/manifest`, QUERY_TIMEOUT_MS);
+}
+__name(fetchProxyManifest, "fetchProxyManifest");
+async function getJson(url2, timeoutMs = 1e4) {
+  try {
+    const response = await fetch(url2, { signal: AbortSignal.timeout(timeoutMs) });
+    return response.ok ? await response.json() : void 0;
+  } catch {
+    return void 0;
+  }
+}
+__name(getJson, "getJson");
+function killQuietly(pid, signal) {
+  try {
+    process.kill(pid, signal);
+  } catch {
+  }
+}
+__name(killQuietly, "killQuietly");
+function tail(file, lines = 10) {
+  try {
+    return readFileSync2(file, "utf8").trim().split(/\r?\n/).slice(-lines).join("\n") || "(no output)";
+  } catch {
+    return "(no output)";
+  }
+}
+__name(tail, "tail");
+function sleep2(ms2) {
+  return new Promise((resolve3) => setTimeout(resolve3, ms2));
+}
+__name(sleep2, "sleep");
+
 // src/action/inputs.ts
 var InputError = class extends Error {
   static {
@@ -76795,157 +76929,7 @@ function parseProxyPort(value) {
   return port;
 }
 __name(parseProxyPort, "parseProxyPort");
-function redact(value) {
-  const start = value.indexOf("//");
-  if (start < 0) return value;
-  const scheme = value.slice(0, start + 2);
-  let rest = value.slice(start + 2);
-  const at2 = rest.lastIndexOf("@");
-  const userinfo = at2 >= 0 ? "***@" : "";
-  rest = rest.slice(at2 + 1);
-  const slash = rest.search(/[/?#]/);
-  const host = slash < 0 ? rest : rest.slice(0, slash);
-  const path12 = slash < 0 ? "" : rest.slice(slash);
-  const shownPath = isPublicPypiHost(host) || path12 === "" || path12 === "/" ? path12 : "/***";
-  return `${scheme}${userinfo}${host}${shownPath}`;
-}
-__name(redact, "redact");
-function isPublicPypiHost(host) {
-  return ["pypi.org", "test.pypi.org", "files.pythonhosted.org"].includes(host.toLowerCase());
-}
-__name(isPublicPypiHost, "isPublicPypiHost");
-
-// src/proxy/launcher.ts
-import { spawn as spawn2 } from "node:child_process";
-import { existsSync as existsSync6, openSync as openSync4, readFileSync as readFileSync2 } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile2 } from "node:fs/promises";
-import { join as join10 } from "node:path";
-var PROXY_NODE_FLAGS = ["--max-semi-space-size=1"];
-async function launchProxy(options) {
-  await mkdir3(options.workDir, { recursive: true });
-  const files = {
-    ready: join10(options.workDir, `ready-${process.pid}`),
-    outputFile: join10(options.workDir, "proxy-output.log"),
-    accessLog: join10(options.workDir, "access-log.jsonl"),
-    manifestFile: join10(options.workDir, "manifest.json")
-  };
-  const args = [
-    PROXY_NODE_FLAGS,
-    options.loaderFlags ?? [],
-    options.script,
-    ["--store", options.storeDir],
-    options.upstreams.flatMap((upstream) => ["--upstream", upstream]),
-    ["--host", options.host, "--port", String(options.port), "--index-policy", options.indexPolicy],
-    ["--ready-file", files.ready, "--log", files.accessLog, "--manifest", files.manifestFile],
-    options.pinsFile ? ["--pins", options.pinsFile] : [],
-    options.intercept ? ["--intercept", options.intercept.caFile] : [],
-    options.intercept?.lockedHashesFile ? ["--locked-hashes", options.intercept.lockedHashesFile] : [],
-    (options.intercept?.mirrors ?? []).flatMap((name) => ["--intercept-upstream", name])
-  ].flat();
-  const output = openSync4(files.outputFile, "a");
-  const child2 = spawn2(process.execPath, args, {
-    detached: true,
-    stdio: ["ignore", output, output],
-    env: options.env,
-    windowsHide: true
-  });
-  let exited;
-  child2.once("exit", (code, signal) => {
-    exited = `exited with ${signal ?? `code ${code}`}`;
-  });
-  child2.once("error", (error2) => {
-    exited = error2.message;
-  });
-  child2.unref();
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 2e4);
-  while (!existsSync6(files.ready)) {
-    if (exited || Date.now() > deadline) {
-      if (!exited && child2.pid) killQuietly(child2.pid, "SIGKILL");
-      throw new Error(
-        `the proxy did not start (${exited ?? "no answer in time"}): ${tail(files.outputFile)}`
-      );
-    }
-    await sleep2(25);
-  }
-  const url2 = (await readFile2(files.ready, "utf8")).trim();
-  const health = await getJson(`${url2}/-/health`);
-  if (health?.status !== "ok") throw new Error(`the proxy at ${url2} does not answer its health check`);
-  return { pid: child2.pid ?? 0, url: url2, ...files };
-}
-__name(launchProxy, "launchProxy");
-function isRunning(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error2) {
-    return error2.code === "EPERM";
-  }
-}
-__name(isRunning, "isRunning");
-function isProxyProcess(pid, storeDir) {
-  let argv;
-  try {
-    argv = readFileSync2(`/proc/${pid}/cmdline`, "utf8").split("\0");
-  } catch {
-    return !existsSync6("/proc/self/cmdline");
-  }
-  const store = argv.indexOf("--store");
-  return store > 0 && argv[store + 1] === storeDir && argv.some((arg) => /proxy\.[cm]?js$/.test(arg));
-}
-__name(isProxyProcess, "isProxyProcess");
-var STOP_TIMEOUT_MS = DEFAULT_SHUTDOWN_GRACE_MS + 3e3;
-async function stopProxy(pid, timeoutMs = STOP_TIMEOUT_MS, storeDir) {
-  if (!isRunning(pid)) return "not-running";
-  if (storeDir !== void 0 && !isProxyProcess(pid, storeDir)) return "not-ours";
-  killQuietly(pid, "SIGTERM");
-  const deadline = Date.now() + timeoutMs;
-  while (isRunning(pid)) {
-    if (Date.now() > deadline) {
-      if (storeDir === void 0 || isProxyProcess(pid, storeDir)) killQuietly(pid, "SIGKILL");
-      return "killed";
-    }
-    await sleep2(50);
-  }
-  return "stopped";
-}
-__name(stopProxy, "stopProxy");
-var QUERY_TIMEOUT_MS = 2e3;
-function fetchProxyStats(url2) {
-  return getJson(`${url2}/-/stats`, QUERY_TIMEOUT_MS);
-}
-__name(fetchProxyStats, "fetchProxyStats");
-function fetchProxyManifest(url2) {
-  return getJson(`${url2}/-/manifest`, QUERY_TIMEOUT_MS);
-}
-__name(fetchProxyManifest, "fetchProxyManifest");
-async function getJson(url2, timeoutMs = 1e4) {
-  try {
-    const response = await fetch(url2, { signal: AbortSignal.timeout(timeoutMs) });
-    return response.ok ? await response.json() : void 0;
-  } catch {
-    return void 0;
-  }
-}
-__name(getJson, "getJson");
-function killQuietly(pid, signal) {
-  try {
-    process.kill(pid, signal);
-  } catch {
-  }
-}
-__name(killQuietly, "killQuietly");
-function tail(file, lines = 10) {
-  try {
-    return readFileSync2(file, "utf8").trim().split(/\r?\n/).slice(-lines).join("\n") || "(no output)";
-  } catch {
-    return "(no output)";
-  }
-}
-__name(tail, "tail");
-function sleep2(ms2) {
-  return new Promise((resolve3) => setTimeout(resolve3, ms2));
-}
-__name(sleep2, "sleep");
+var redact = redactIndexUrl;
 
 // src/action/job-proxy.ts
 import { existsSync as existsSync7 } from "node:fs";
@@ -76958,12 +76942,10 @@ function resolveUpstreams(indexUrl, extras, env) {
   const primary = indexUrl ?? jobIndexUrl(env) ?? DEFAULT_INDEX_URL;
   const credentials = {};
   const specs = [{ name: "pypi", url: primary }, ...extras].map(({ name, url: url2 }) => {
+    for (const secret of indexUrlSecrets(url2)) setSecret(secret);
     const parsed = new URL(url2);
     if (parsed.username || parsed.password) {
-      const secret = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
-      setSecret(secret);
-      if (parsed.password) setSecret(decodeURIComponent(parsed.password));
-      credentials[credentialsEnvName(name)] = secret;
+      credentials[credentialsEnvName(name)] = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
       parsed.username = "";
       parsed.password = "";
     }
@@ -77052,6 +77034,13 @@ async function writePins(path12, pins) {
   return path12;
 }
 __name(writePins, "writePins");
+function describeUpstreams(upstreams) {
+  return upstreams.specs.map((spec) => {
+    const eq = spec.indexOf("=");
+    return `${spec.slice(0, eq)}=${redactIndexUrl(spec.slice(eq + 1))}`;
+  }).join(", ");
+}
+__name(describeUpstreams, "describeUpstreams");
 function installerEnvironment(url2, extras, env) {
   const host = new URL(url2).host;
   const trusted = [env.PIP_TRUSTED_HOST, host].filter(Boolean).join(" ");
@@ -77130,6 +77119,7 @@ export {
   resolveUpstreams,
   startJobProxy,
   jobProxyWorkDir,
+  describeUpstreams,
   installerEnvironment,
   stopJobProxy,
   saveMainState,

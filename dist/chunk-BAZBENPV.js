@@ -95,6 +95,232 @@ function formatBytes(bytes) {
 }
 __name(formatBytes, "formatBytes");
 
+// src/proxy/names.ts
+function normalizeProjectName(name) {
+  return name.replace(/[-_.]+/g, "-").toLowerCase();
+}
+__name(normalizeProjectName, "normalizeProjectName");
+var PROJECT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+var MAX_PROJECT_NAME = 200;
+function isValidProjectName(name) {
+  return name.length <= MAX_PROJECT_NAME && PROJECT_NAME.test(name);
+}
+__name(isValidProjectName, "isValidProjectName");
+function isNormalizedProjectName(name) {
+  return isValidProjectName(name) && normalizeProjectName(name) === name;
+}
+__name(isNormalizedProjectName, "isNormalizedProjectName");
+var FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+!~-]*$/;
+var MAX_FILE_NAME = 255;
+function isValidFileName(name) {
+  return name.length <= MAX_FILE_NAME && FILE_NAME.test(name) && !name.includes("..");
+}
+__name(isValidFileName, "isValidFileName");
+var SHA256_HEX = /^[0-9a-f]{64}$/;
+function isSha256Hex(value) {
+  return SHA256_HEX.test(value);
+}
+__name(isSha256Hex, "isSha256Hex");
+var UPSTREAM_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+var RESERVED_UPSTREAM_NAMES = /* @__PURE__ */ new Set(["simple", "files", "-"]);
+function isValidUpstreamName(name) {
+  return UPSTREAM_NAME.test(name) && !RESERVED_UPSTREAM_NAMES.has(name);
+}
+__name(isValidUpstreamName, "isValidUpstreamName");
+function credentialsEnvName(upstreamName) {
+  return `PYPI_CACHE_PROXY_AUTH_${upstreamName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+__name(credentialsEnvName, "credentialsEnvName");
+
+// src/proxy/upstream/url-secrets.ts
+var PUBLIC_PYPI_HOSTS = /* @__PURE__ */ new Set([
+  "pypi.org",
+  "test.pypi.org",
+  "files.pythonhosted.org",
+  "test-files.pythonhosted.org"
+]);
+function isPublicPypiHost(host) {
+  return PUBLIC_PYPI_HOSTS.has(host.toLowerCase().replace(/:\d+$/, ""));
+}
+__name(isPublicPypiHost, "isPublicPypiHost");
+function redactIndexUrl(value) {
+  const start = value.indexOf("//");
+  const scheme = start < 0 ? "" : value.slice(0, start + 2);
+  let rest = start < 0 ? value : value.slice(start + 2);
+  const at = rest.lastIndexOf("@");
+  const userinfo = at >= 0 ? "***@" : "";
+  rest = rest.slice(at + 1);
+  const slash = rest.search(/[/?#]/);
+  const host = slash < 0 ? rest : rest.slice(0, slash);
+  const path = slash < 0 ? "" : rest.slice(slash);
+  const shownPath = isPublicPypiHost(host) || path === "" || path === "/" ? path : "/***";
+  return `${scheme}${userinfo}${host}${shownPath}`;
+}
+__name(redactIndexUrl, "redactIndexUrl");
+var STRUCTURAL_WORDS = /* @__PURE__ */ new Set([
+  "simple",
+  "pypi",
+  "python",
+  "packages",
+  "repository",
+  "repositories",
+  "artifactory",
+  "_packaging",
+  "api",
+  "index"
+]);
+function isSecretLooking(part) {
+  return part.length >= 8 && !STRUCTURAL_WORDS.has(part.toLowerCase());
+}
+__name(isSecretLooking, "isSecretLooking");
+function indexUrlSecrets(indexUrl) {
+  let url;
+  try {
+    url = new URL(indexUrl);
+  } catch {
+    return indexUrl.trim() === "" ? [] : [indexUrl.trim()];
+  }
+  const secrets = /* @__PURE__ */ new Set();
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  if (password) {
+    secrets.add(password);
+    secrets.add(`${user}:${password}`);
+  }
+  if (user && (isSecretLooking(user) || !password && user.length >= 4)) secrets.add(user);
+  const publicHost = isPublicPypiHost(url.hostname);
+  if (!publicHost || user || password) {
+    secrets.add(indexUrl);
+    url.username = "";
+    url.password = "";
+    const bare = url.toString();
+    if (!publicHost) {
+      secrets.add(bare);
+      secrets.add(bare.replace(/\/$/, ""));
+      for (const segment of url.pathname.split("/")) {
+        const decoded = safeDecode(segment);
+        if (isSecretLooking(decoded)) secrets.add(decoded);
+        if (isSecretLooking(segment)) secrets.add(segment);
+      }
+    }
+  }
+  return [...secrets].filter((secret) => secret !== "");
+}
+__name(indexUrlSecrets, "indexUrlSecrets");
+function maskSecrets(text, secrets) {
+  let masked = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length))
+    masked = masked.split(secret).join("***");
+  return masked;
+}
+__name(maskSecrets, "maskSecrets");
+var FILE_NAME_END = /\.(whl|tar\.gz|tgz|tar\.bz2|tar\.xz|zip|egg|exe|msi|rpm|metadata)$/i;
+function redactUrl(url, indexUrl) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "<invalid url>";
+  }
+  if (isPublicPypiHost(parsed.hostname)) return `${parsed.origin}${parsed.pathname}`;
+  const bare = `${parsed.origin}${parsed.pathname}`;
+  if (indexUrl !== void 0) {
+    const index = safeUrl(indexUrl);
+    if (index && bare.startsWith(`${index.origin}${index.pathname}`))
+      return `${parsed.origin}/***/${bare.slice(`${index.origin}${index.pathname}`.length)}`;
+  }
+  const last = parsed.pathname.split("/").pop() ?? "";
+  return FILE_NAME_END.test(last) ? `${parsed.origin}/***/${last}` : `${parsed.origin}/***`;
+}
+__name(redactUrl, "redactUrl");
+function safeUrl(value) {
+  try {
+    return new URL(value);
+  } catch {
+    return void 0;
+  }
+}
+__name(safeUrl, "safeUrl");
+function safeDecode(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+__name(safeDecode, "safeDecode");
+
+// src/proxy/upstream/upstream-config.ts
+var UPSTREAMS_ENV = "PYPI_CACHE_PROXY_UPSTREAMS";
+var DEFAULT_UPSTREAM_URL = "https://pypi.org/simple/";
+var DEFAULT_UPSTREAM_NAME = "pypi";
+var UpstreamConfigError = class extends Error {
+  static {
+    __name(this, "UpstreamConfigError");
+  }
+};
+function basicAuthorization(user, password) {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+}
+__name(basicAuthorization, "basicAuthorization");
+function splitSpec(spec, position) {
+  const named = /^([^=:/]+)=(.+)$/.exec(spec);
+  if (named?.[1] && named[2]) return { name: named[1], rawUrl: named[2] };
+  return { name: position === 0 ? DEFAULT_UPSTREAM_NAME : `upstream${position + 1}`, rawUrl: spec };
+}
+__name(splitSpec, "splitSpec");
+function parseIndexUrl(rawUrl, name) {
+  let url;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new UpstreamConfigError(`--upstream ${name}: not a URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new UpstreamConfigError(`--upstream ${name}: only http and https URLs are supported`);
+  }
+  if (url.search || url.hash)
+    throw new UpstreamConfigError(`--upstream ${name}: no query or fragment, please`);
+  if (!url.pathname.endsWith("/")) url.pathname += "/";
+  return url;
+}
+__name(parseIndexUrl, "parseIndexUrl");
+function parseUpstream(spec, position, env = process.env) {
+  const { name, rawUrl } = splitSpec(spec.trim(), position);
+  if (!isValidUpstreamName(name)) {
+    throw new UpstreamConfigError(
+      `--upstream: invalid name ${JSON.stringify(name)} (lowercase letters, digits, - and _; not simple or files)`
+    );
+  }
+  const url = parseIndexUrl(rawUrl, name);
+  let authorization;
+  if (url.username || url.password) {
+    authorization = basicAuthorization(decodeURIComponent(url.username), decodeURIComponent(url.password));
+    url.username = "";
+    url.password = "";
+  }
+  const fromEnv = env[credentialsEnvName(name)];
+  if (fromEnv) {
+    const colon = fromEnv.indexOf(":");
+    authorization = colon < 0 ? basicAuthorization(fromEnv, "") : basicAuthorization(fromEnv.slice(0, colon), fromEnv.slice(colon + 1));
+  }
+  return authorization ? { name, indexUrl: url.toString(), authorization } : { name, indexUrl: url.toString() };
+}
+__name(parseUpstream, "parseUpstream");
+function parseUpstreams(specs, env = process.env) {
+  const upstreams = (specs.length > 0 ? specs : [DEFAULT_UPSTREAM_URL]).map(
+    (spec, i) => parseUpstream(spec, i, env)
+  );
+  const names = /* @__PURE__ */ new Set();
+  for (const upstream of upstreams) {
+    if (names.has(upstream.name))
+      throw new UpstreamConfigError(`--upstream: name ${upstream.name} used twice`);
+    names.add(upstream.name);
+  }
+  return upstreams;
+}
+__name(parseUpstreams, "parseUpstreams");
+
 // src/proxy/store/store-dir.ts
 import { constants } from "node:fs";
 import { access, mkdir, stat as stat2 } from "node:fs/promises";
@@ -181,43 +407,6 @@ import { existsSync } from "node:fs";
 import { mkdir as mkdir2, mkdtemp, readFile as readFile2, rename, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join4, resolve as resolve2, sep } from "node:path";
-
-// src/proxy/names.ts
-function normalizeProjectName(name) {
-  return name.replace(/[-_.]+/g, "-").toLowerCase();
-}
-__name(normalizeProjectName, "normalizeProjectName");
-var PROJECT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
-var MAX_PROJECT_NAME = 200;
-function isValidProjectName(name) {
-  return name.length <= MAX_PROJECT_NAME && PROJECT_NAME.test(name);
-}
-__name(isValidProjectName, "isValidProjectName");
-function isNormalizedProjectName(name) {
-  return isValidProjectName(name) && normalizeProjectName(name) === name;
-}
-__name(isNormalizedProjectName, "isNormalizedProjectName");
-var FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+!~-]*$/;
-var MAX_FILE_NAME = 255;
-function isValidFileName(name) {
-  return name.length <= MAX_FILE_NAME && FILE_NAME.test(name) && !name.includes("..");
-}
-__name(isValidFileName, "isValidFileName");
-var SHA256_HEX = /^[0-9a-f]{64}$/;
-function isSha256Hex(value) {
-  return SHA256_HEX.test(value);
-}
-__name(isSha256Hex, "isSha256Hex");
-var UPSTREAM_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
-var RESERVED_UPSTREAM_NAMES = /* @__PURE__ */ new Set(["simple", "files", "-"]);
-function isValidUpstreamName(name) {
-  return UPSTREAM_NAME.test(name) && !RESERVED_UPSTREAM_NAMES.has(name);
-}
-__name(isValidUpstreamName, "isValidUpstreamName");
-function credentialsEnvName(upstreamName) {
-  return `PYPI_CACHE_PROXY_AUTH_${upstreamName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
-}
-__name(credentialsEnvName, "credentialsEnvName");
 
 // src/proxy/store/store-lock.ts
 import { readFileSync } from "node:fs";
@@ -599,8 +788,14 @@ export {
   isNormalizedProjectName,
   isValidFileName,
   isSha256Hex,
-  isValidUpstreamName,
   credentialsEnvName,
+  redactIndexUrl,
+  indexUrlSecrets,
+  maskSecrets,
+  redactUrl,
+  UPSTREAMS_ENV,
+  UpstreamConfigError,
+  parseUpstreams,
   StoreDirError,
   ContentStore,
   ManifestRecorder,
