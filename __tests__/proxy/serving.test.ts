@@ -178,6 +178,9 @@ describe('health and stats', () => {
     expect(stats.upstreamBytes).toBeGreaterThan(0);
     expect(stats.storeBytes).toBeGreaterThan(0);
     expect(stats.errors).toBe(0);
+    // The daemon's own event-loop delay since its start (the soak bench reads it).
+    expect(stats.eventLoopDelay.maxMs).toBeGreaterThan(0);
+    expect(stats.eventLoopDelay.p99Ms).toBeLessThanOrEqual(stats.eventLoopDelay.maxMs);
   });
 
   test('GET / is a small page for a person: what this is, the routes, a link to the stats', async () => {

@@ -1,8 +1,6 @@
 // The soak: pip through the proxy while one file request in three goes wrong upstream; the
 // proxy killed mid-download and restarted on the same store; upstream down on a warm store.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import http from 'node:http';
 import { join } from 'node:path';
 import type { FakePypi, Fault } from '../../__tests__/support/fake-pypi.js';
@@ -12,7 +10,9 @@ import { type BenchContext, type PipJobResult, pipJob, pipJobThroughProxy } from
 import type { RunReport, Table } from '../report-model.js';
 import { getOnce } from '../support/http-load.js';
 import { startProxyProcess } from '../support/proxy-process.js';
+import { auditStore, type Outcome, outcomeOf } from '../support/soak-checks.js';
 import { formatBytes, formatMs } from '../support/stats.js';
+import { runStallScenarios } from './soak-stalls.js';
 
 const FAULTS: Fault[] = ['status-503', 'reset-mid-body', 'truncated-body', 'slow', 'wrong-bytes'];
 
@@ -22,33 +22,6 @@ const FAULTS: Fault[] = ['status-503', 'reset-mid-body', 'truncated-body', 'slow
  */
 function injectFaults(pypi: FakePypi): void {
   for (const [i, fault] of FAULTS.entries()) pypi.injectFault({ fault, rate: 1 / (15 - i) });
-}
-
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** Every stored file hashed against its name; files in tmp/ counted apart. */
-async function auditStore(store: string): Promise<{ files: number; bad: number; temp: number }> {
-  const list = async (dir: string) =>
-    (await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []))
-      .filter((e) => e.isFile())
-      .map((e) => join(e.parentPath, e.name));
-  const files = await list(join(store, 'files', 'sha256'));
-  let bad = 0;
-  for (const file of files) if ((await sha256Of(file)) !== file.split('/').pop()) bad++;
-  return { files: files.length, bad, temp: (await list(join(store, 'tmp'))).length };
-}
-
-type Outcome = 'succeeded' | 'failed with a clear error' | 'failed unclearly';
-
-function outcomeOf(result: PipJobResult): { outcome: Outcome; error: string } {
-  if (result.code === 0) return { outcome: 'succeeded', error: '' };
-  const error = result.stderr.split('\n').find((line) => line.startsWith('ERROR:')) ?? '';
-  const clear = error !== '' && !result.stderr.includes('Traceback');
-  return { outcome: clear ? 'failed with a clear error' : 'failed unclearly', error: error.slice(0, 160) };
 }
 
 interface SoakRound {
@@ -193,11 +166,15 @@ export async function runSoak(ctx: BenchContext): Promise<Omit<RunReport, 'durat
   );
   const down = await upstreamDown(ctx, dir);
   ctx.log(`soak: upstream down: ${down.map((d) => `${d.policy} ${d.outcome}`).join(', ')}`);
+  const stalls = await runStallScenarios(ctx, await ctx.tempDir('soak-stalls'));
   await rm(dir, { recursive: true, force: true });
 
   const outcomes = faults.rounds.flatMap((r) => r.outcomes);
   const badStored =
-    faults.rounds.reduce((sum, r) => sum + r.store.bad, 0) + kill.afterKill.bad + kill.storeAtEnd.bad;
+    faults.rounds.reduce((sum, r) => sum + r.store.bad, 0) +
+    kill.afterKill.bad +
+    kill.storeAtEnd.bad +
+    stalls.badStored;
   const tables: Table[] = [
     {
       caption: 'pip through the proxy, one upstream file request in three faulty',
@@ -253,13 +230,15 @@ export async function runSoak(ctx: BenchContext): Promise<Omit<RunReport, 'durat
   ];
   return {
     id: 'soak',
-    title: 'The soak: faults, a killed proxy, upstream down',
+    title:
+      'The soak: faults, a killed proxy, upstream down, hung and trickling upstreams, a full store, hostile pages',
     method: [
       `Faults: the stand-in breaks file requests (wheels and .metadata) at random with a fixed seed: 503, reset mid-body, truncated body (Connection: close), slow (headers, then 1.5 s before the body) and wrong bytes (one byte flipped), each 1/15 of requests, one in three in all. Each round starts a proxy on an empty store; pip installs with \`--no-cache-dir\`. Clear error: pip exits non-zero with an \`ERROR:\` line and no Python traceback. After each round every stored file is hashed against its name.`,
       'Kill: a client downloads the largest wheel through the proxy; once a third of it came from upstream the proxy gets SIGKILL; the store is audited, a new proxy is started on it and the same file is fetched again.',
       'Upstream down: the stand-in cuts every connection; new proxy processes on a store filled by one earlier job serve pip.',
+      ...stalls.method,
     ],
-    tables,
+    tables: [...tables, ...stalls.tables],
     goals: [
       {
         goal: 'every pip install succeeds or fails with a clear error',
@@ -285,8 +264,9 @@ export async function runSoak(ctx: BenchContext): Promise<Omit<RunReport, 'durat
         met: down.every((d) => d.outcome === 'succeeded'),
         detail: down.map((d) => `${d.policy}: ${d.outcome}`).join('; '),
       },
+      ...stalls.goals,
     ],
     notes: [],
-    data: { faults, kill, down },
+    data: { faults, kill, down, stalls: stalls.data },
   };
 }

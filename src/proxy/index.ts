@@ -275,6 +275,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       );
     await log.close();
     await store.close();
+    stats.close();
     return used;
   };
 

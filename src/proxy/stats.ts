@@ -1,4 +1,5 @@
 // Counters behind `/-/stats`. Plain numbers only: no URLs, so nothing secret can leak here.
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface ProxyStatsSnapshot {
   /** Requests received, all routes. */
@@ -28,6 +29,11 @@ export interface ProxyStatsSnapshot {
   /** CONNECT requests: TLS terminated for a PyPI host, plain tunnels, refused. */
   connects: { intercepted: number; tunnelled: number; refused: number };
   uptimeSeconds: number;
+  /**
+   * How long the event loop was kept from turning, since the start: one slow parse or a busy
+   * loop delays every other answer by that much (the soak bench reads it under hostile input).
+   */
+  eventLoopDelay: { maxMs: number; p99Ms: number };
   /** What the run keeps in memory for repeats, against its budget (all in bytes). */
   memory: MemoryHeld;
 }
@@ -57,8 +63,18 @@ export class ProxyStats {
   staleServed = 0;
   readonly verified = { page: 0, lockfile: 0, 'path-digest': 0 };
   readonly connects = { intercepted: 0, tunnelled: 0, refused: 0 };
+  // Sampled every 10 ms by libuv; costs next to nothing and keeps no process alive.
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   /** Set by whoever owns the caches. */
   memory: () => MemoryHeld = () => ({ budgetBytes: 0, pagesBytes: 0, renderingsBytes: 0, filesBytes: 0 });
+
+  constructor() {
+    this.loopDelay.enable();
+  }
+
+  close(): void {
+    this.loopDelay.disable();
+  }
 
   snapshot(): ProxyStatsSnapshot {
     return {
@@ -76,6 +92,10 @@ export class ProxyStats {
       verified: { ...this.verified },
       connects: { ...this.connects },
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      eventLoopDelay: {
+        maxMs: Math.round(this.loopDelay.max / 1e5) / 10,
+        p99Ms: Math.round(this.loopDelay.percentile(99) / 1e5) / 10,
+      },
       memory: this.memory(),
     };
   }
