@@ -115,6 +115,7 @@ interface HostileResult {
   loopP99Ms: number;
   slowestHealthMs: number;
   healthProbes: number;
+  failedProbes: number;
   totalMs: number;
 }
 
@@ -140,10 +141,15 @@ async function hostilePages(ctx: BenchContext, dir: string): Promise<HostileResu
     let loading = true;
     let slowestHealthMs = 0;
     let healthProbes = 0;
+    let failedProbes = 0;
     const probing = (async () => {
       while (loading) {
         const started = performance.now();
-        await fetch(`${proxy.url}/-/health`).then((r) => r.arrayBuffer());
+        // A fresh connection each time: a failed probe is the daemon's answer, not a stale socket.
+        const ok = await fetch(`${proxy.url}/-/health`, { headers: { connection: 'close' } })
+          .then((r) => r.arrayBuffer().then(() => r.ok))
+          .catch(() => false);
+        if (!ok) failedProbes++;
         slowestHealthMs = Math.max(slowestHealthMs, performance.now() - started);
         healthProbes++;
         await new Promise((done) => setTimeout(done, 20));
@@ -155,10 +161,13 @@ async function hostilePages(ctx: BenchContext, dir: string): Promise<HostileResu
     for (let i = 0; i < projects.length; i += 2) {
       const answers = await Promise.all(
         projects.slice(i, i + 2).map((project) =>
-          fetch(`${proxy.url}/simple/${project}/`).then(async (r) => {
-            await r.arrayBuffer();
-            return r.status;
-          }),
+          fetch(`${proxy.url}/simple/${project}/`).then(
+            async (r) => {
+              await r.arrayBuffer();
+              return r.status;
+            },
+            () => 0,
+          ),
         ),
       );
       statuses.push(...answers);
@@ -166,13 +175,15 @@ async function hostilePages(ctx: BenchContext, dir: string): Promise<HostileResu
     const totalMs = performance.now() - started;
     loading = false;
     await probing;
-    const stats = await proxy.stats();
+    const stats = await proxy.stats().catch(() => undefined);
+    if (!stats) ctx.log(`soak: hostile pages: no /-/stats from the daemon: ${proxy.stderr().slice(-500)}`);
     return {
+      failedProbes,
       pages: projects.length,
       pageBytes: HOSTILE_BYTES,
       statuses,
-      loopMaxMs: stats.eventLoopDelay.maxMs,
-      loopP99Ms: stats.eventLoopDelay.p99Ms,
+      loopMaxMs: stats?.eventLoopDelay.maxMs ?? Number.NaN,
+      loopP99Ms: stats?.eventLoopDelay.p99Ms ?? Number.NaN,
       slowestHealthMs,
       healthProbes,
       totalMs,
@@ -237,7 +248,7 @@ export async function runStallScenarios(ctx: BenchContext, dir: string): Promise
           ['longest event-loop stall in the daemon', `${hostile.loopMaxMs} ms (p99 ${hostile.loopP99Ms} ms)`],
           [
             'slowest /-/health answer meanwhile',
-            `${formatMs(hostile.slowestHealthMs)} (${hostile.healthProbes} probes)`,
+            `${formatMs(hostile.slowestHealthMs)} (${hostile.healthProbes} probes, ${hostile.failedProbes} failed)`,
           ],
           ...(typeof disk === 'string' ? [['full disk', disk]] : []),
         ],
@@ -264,7 +275,7 @@ export async function runStallScenarios(ctx: BenchContext, dir: string): Promise
       },
       {
         goal: `hostile pages: no event-loop stall over ${loopBoundMs} ms for ${HOSTILE_BYTES / 1024 / 1024} MiB pages`,
-        met: hostile.loopMaxMs <= loopBoundMs,
+        met: hostile.loopMaxMs <= loopBoundMs && hostile.failedProbes === 0,
         detail: `longest stall ${hostile.loopMaxMs} ms, slowest health ${formatMs(hostile.slowestHealthMs)}`,
       },
     ],
