@@ -92,7 +92,7 @@ export async function sendStoredFile(
 // download (fewer reads and writes: about 1.5x the throughput of 64 KiB chunks on a large file),
 // smaller ones under a crowd, so that a hundred clients do not multiply the proxy's memory.
 const READ_BUDGET_BYTES = 2 * 1024 * 1024;
-const MAX_READ_CHUNK_BYTES = 256 * 1024;
+const MAX_READ_CHUNK_BYTES = 1024 * 1024;
 const MIN_READ_CHUNK_BYTES = 64 * 1024;
 let activeStoreReads = 0;
 

@@ -86,7 +86,22 @@ function isBetter(a: Match, b: Match): boolean {
  * old clients that send odd headers still get a page they can read).
  */
 export function negotiatePageFormat(accept: string | undefined): PageFormat {
-  const ranges = parseAccept(accept ?? '');
+  const key = accept ?? '';
+  let format = recentChoices.get(key);
+  if (format === undefined) {
+    format = choose(key);
+    // Clients send one or two distinct headers; a bounded memo spares parsing them per request.
+    if (recentChoices.size >= MAX_REMEMBERED_HEADERS) recentChoices.clear();
+    recentChoices.set(key, format);
+  }
+  return format;
+}
+
+const MAX_REMEMBERED_HEADERS = 64;
+const recentChoices = new Map<string, PageFormat>();
+
+function choose(accept: string): PageFormat {
+  const ranges = parseAccept(accept);
   let chosen: PageFormat = 'html';
   let chosenMatch: Match | undefined;
   for (const format of ['html', 'html-v1', 'json'] as const) {
