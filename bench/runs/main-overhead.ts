@@ -58,11 +58,12 @@ export async function runMainOverhead(ctx: BenchContext): Promise<Omit<RunReport
     { PIP_CACHE_DIR: join(ctx.root, 'pip-cache-explicit') },
   );
   // The same step starting the proxy: the main step waits for its health answer before it ends.
-  // The index is a loopback port nobody listens on: starting asks no upstream anything.
+  // The index is a loopback port nobody listens on: starting asks no upstream anything. Port 0:
+  // the default port is shared with whatever else runs on this machine.
   const withProxy = await mainStepTimes(
     ctx,
     rounds,
-    { 'python-version': '3.11', proxy: 'true', 'index-url': 'http://127.0.0.1:9/simple/' },
+    { 'python-version': '3.11', proxy: 'true', 'index-url': 'http://127.0.0.1:9/simple/', 'proxy-port': '0' },
     { PIP_CACHE_DIR: join(ctx.root, 'pip-cache-proxy') },
   );
   const proxyRatio = median(withProxy) / median(explicit);
