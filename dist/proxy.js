@@ -23030,7 +23030,7 @@ async function sendStoredFile(req, res, file) {
 }
 __name(sendStoredFile, "sendStoredFile");
 var READ_BUDGET_BYTES = 2 * 1024 * 1024;
-var MAX_READ_CHUNK_BYTES = 256 * 1024;
+var MAX_READ_CHUNK_BYTES = 1024 * 1024;
 var MIN_READ_CHUNK_BYTES = 64 * 1024;
 var activeStoreReads = 0;
 function readChunkBytes() {
@@ -23604,7 +23604,20 @@ function isBetter(a, b) {
 }
 __name(isBetter, "isBetter");
 function negotiatePageFormat(accept) {
-  const ranges = parseAccept(accept ?? "");
+  const key = accept ?? "";
+  let format = recentChoices.get(key);
+  if (format === void 0) {
+    format = choose(key);
+    if (recentChoices.size >= MAX_REMEMBERED_HEADERS) recentChoices.clear();
+    recentChoices.set(key, format);
+  }
+  return format;
+}
+__name(negotiatePageFormat, "negotiatePageFormat");
+var MAX_REMEMBERED_HEADERS = 64;
+var recentChoices = /* @__PURE__ */ new Map();
+function choose(accept) {
+  const ranges = parseAccept(accept);
   let chosen = "html";
   let chosenMatch;
   for (const format of ["html", "html-v1", "json"]) {
@@ -23618,7 +23631,7 @@ function negotiatePageFormat(accept) {
   }
   return chosen;
 }
-__name(negotiatePageFormat, "negotiatePageFormat");
+__name(choose, "choose");
 
 // src/proxy/http/server.ts
 function statusFor(error) {
