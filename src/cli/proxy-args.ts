@@ -9,6 +9,7 @@ export interface ProxyArgs {
   help: boolean;
   store: string;
   upstreams: string[];
+  allowFileHosts: string[];
   host: string;
   port: number;
   indexPolicy: 'revalidate' | 'frozen';
@@ -41,6 +42,10 @@ Options:
                           Without --upstream: PYPI_CACHE_PROXY_UPSTREAMS, one [NAME=]URL a line
                           (keeps a token in an index path off the command line, which every
                           user can read)
+  --allow-file-host HOST  also fetch files and follow redirects to HOST (repeatable;
+                          *.example.com for its subdomains). Without it, only the index's
+                          own host (and files.pythonhosted.org for pypi.org); never
+                          link-local addresses, loopback only for an index on loopback
   --host HOST             address to bind (default: 127.0.0.1)
   --port N                port, 0 picks a free one (default: 0)
   --index-policy POLICY   revalidate: ask upstream once per run for each page (default)
@@ -78,6 +83,7 @@ Exit codes: 0 success, 1 runtime failure, 2 bad usage.
 const VALUE_FLAGS = new Set([
   '--store',
   '--upstream',
+  '--allow-file-host',
   '--host',
   '--port',
   '--index-policy',
@@ -143,6 +149,16 @@ function parseUpstream(value: string, source = '--upstream'): string {
   return value;
 }
 
+/** A host name, `*.` and a domain, or an IP address; no scheme, port or path. */
+function parseFileHost(value: string): string {
+  if (!/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(value) && !/^\[?[0-9A-Fa-f:.]+\]?$/.test(value)) {
+    throw new UsageError(
+      `--allow-file-host: expected a host name (files.example.com), *.example.com or an address, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value.toLowerCase();
+}
+
 /** Dotted quads must be an IPv4 address; names are resolved when the proxy binds. */
 function parseHost(value: string): string {
   const quad = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(value);
@@ -191,6 +207,7 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     help: false,
     store: defaultStore(env),
     upstreams: [],
+    allowFileHosts: [],
     host: '127.0.0.1',
     port: 0,
     indexPolicy: 'revalidate',
@@ -200,6 +217,7 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     if (flag === '--help') args.help = true;
     else if (flag === '--store') args.store = value;
     else if (flag === '--upstream') args.upstreams.push(parseUpstream(value));
+    else if (flag === '--allow-file-host') args.allowFileHosts.push(parseFileHost(value));
     else if (flag === '--host') args.host = parseHost(value);
     else if (flag === '--port') args.port = parsePort(value);
     else if (flag === '--index-policy') args.indexPolicy = parsePolicy(value);

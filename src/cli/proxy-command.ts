@@ -86,6 +86,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
     const proxy = await startProxy({
       storeDir: args.store,
       upstreams: args.upstreams,
+      allowFileHosts: args.allowFileHosts,
       host: args.host,
       port: args.port,
       indexPolicy: args.indexPolicy,

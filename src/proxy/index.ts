@@ -18,6 +18,7 @@ import { DEFAULT_SHUTDOWN_GRACE_MS } from './shutdown-grace.js';
 import { ProxyStats, type ProxyStatsSnapshot } from './stats.js';
 import { type Manifest, ManifestRecorder, writeManifest } from './store/manifest.js';
 import { ContentStore } from './store/store.js';
+import type { HostLookup } from './upstream/file-hosts.js';
 import { UpstreamClient } from './upstream/upstream.js';
 import { parseUpstreams, type Upstream } from './upstream/upstream-config.js';
 import { indexUrlSecrets } from './upstream/url-secrets.js';
@@ -70,6 +71,10 @@ export interface ProxyOptions {
    * larger bodies are cut off and not stored. Default 4 GiB.
    */
   maxFileBytes?: number;
+  /** Hosts (`files.example.com`, `*.example.com`) any index may send file fetches and redirects to. */
+  allowFileHosts?: string[];
+  /** Test only: resolves host names instead of DNS, so a test never looks a real name up. */
+  hostLookup?: HostLookup;
   /** How long close() lets downloads and responses under way finish; the rest get a 503. Default 5 s. */
   shutdownGraceMs?: number;
   /** HTTPS interception (issue 10): the daemon is also a CONNECT proxy; off when unset. */
@@ -182,6 +187,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     onRetry: (message) => log.warn(message),
     ...(origins.isTestMapping ? { mapUrl: (url: URL) => origins.mapUrl(url) } : {}),
     extraCa: options.intercept?.testUpstreamCa,
+    allowFileHosts: options.allowFileHosts,
+    hostLookup: options.hostLookup,
   });
   const pages = new PageService({
     store,

@@ -34,8 +34,10 @@ test('a timed-out attempt is warned about with the URL once', async () => {
     client.close();
   }
   expect(warnings).toHaveLength(1);
+  // Off public PyPI the index's path is hidden (issue 9, case 10): host, then the project.
+  const shown = `http://127.0.0.1:${port}/***/demo/`;
   expect(warnings[0]).toMatch(
-    /^http:\/\/127\.0\.0\.1:\d+\/simple\/demo\/: no data for 50 ms; retrying in \d+ ms$/,
+    /^http:\/\/127\.0\.0\.1:\d+\/\*\*\*\/demo\/: no data for 50 ms; retrying in \d+ ms$/,
   );
-  expect(warnings[0]?.split(url)).toHaveLength(2);
+  expect(warnings[0]?.split(shown)).toHaveLength(2);
 });

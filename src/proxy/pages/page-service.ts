@@ -105,6 +105,7 @@ export class PageService {
   /** Not-found answers stay remembered for the run. */
   private readonly notFound = new Map<string, NotFoundError>();
   private readonly health = new UpstreamHealth();
+  private readonly warnedHosts = new Set<string>();
   private readonly pageDeadlineMs: number;
   private readonly coldPageDeadlineMs: number;
   private readonly absentLifetimeMs: number;
@@ -178,7 +179,10 @@ export class PageService {
         settled,
         read: async () =>
           stored && !stored.absent
-            ? { ...stored, value: fromStoredPage(stored.page, upstream.indexUrl) }
+            ? {
+                ...stored,
+                value: this.allowedLinks(upstream, fromStoredPage(stored.page, upstream.indexUrl)),
+              }
             : undefined,
         write: (value, validators) =>
           store.writePage(upstream.name, project, {
@@ -187,7 +191,10 @@ export class PageService {
             page: toStoredPage(value, upstream.indexUrl),
           }),
         parse: (body, contentType, url) =>
-          isJson(contentType) ? parseJsonPage(body, url, project) : parseHtmlPage(body, url, project),
+          this.allowedLinks(
+            upstream,
+            isJson(contentType) ? parseJsonPage(body, url, project) : parseHtmlPage(body, url, project),
+          ),
         storeSuffices: (page) => pageHasPinnedVersions(page, this.options.pins?.get(project)),
       });
     } catch (error: unknown) {
@@ -202,6 +209,27 @@ export class PageService {
       }
       throw error;
     }
+  }
+
+  /**
+   * The page without links to hosts this index may not send the proxy to (file-hosts.ts):
+   * skipped, as pip skips links it cannot use, with one warning per upstream and host.
+   */
+  private allowedLinks(upstream: Upstream, page: ProjectPage): ProjectPage {
+    const policy = this.options.client.fileHosts(upstream);
+    const files = page.files.filter((file) => {
+      const refused = file.url === '' ? undefined : policy.refusal(file.url);
+      if (!refused) return true;
+      const host = safeHost(file.url);
+      if (!this.warnedHosts.has(`${upstream.name} ${host}`)) {
+        this.warnedHosts.add(`${upstream.name} ${host}`);
+        this.options.warn(
+          `upstream ${upstream.name}: skipped links to ${host} (first: ${file.filename} on ${page.name}): ${refused}`,
+        );
+      }
+      return false;
+    });
+    return files.length === page.files.length ? page : { ...page, files };
   }
 
   async projectList(upstream: Upstream): Promise<PageSource<ProjectList>> {
@@ -451,6 +479,14 @@ function parseOrFail<T>(
     const reason =
       error instanceof PageFormatError ? error.message : `unreadable page: ${(error as Error).message}`;
     throw new UpstreamError(`${shown(url)}: ${reason}`, false);
+  }
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(no host)';
   }
 }
 

@@ -8,6 +8,7 @@ import https from 'node:https';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import tls from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { FileHostError, FileHostPolicy, type HostLookup } from './file-hosts.js';
 import { redactUrl, type Upstream } from './upstream-config.js';
 
 export interface UpstreamClientOptions {
@@ -26,6 +27,10 @@ export interface UpstreamClientOptions {
   mapUrl?: (url: URL) => URL;
   /** PEM certificates trusted besides Node's roots (a test stand-in's own CA). */
   extraCa?: string[];
+  /** Hosts every index may send the proxy to for files and redirects (--allow-file-host). */
+  allowFileHosts?: string[];
+  /** Test only: resolves host names instead of DNS (tests must never look a real name up). */
+  hostLookup?: HostLookup;
 }
 
 export interface UpstreamResponse {
@@ -130,6 +135,8 @@ export class UpstreamClient {
   private readonly backoffMs: number;
   private readonly maxRedirects: number;
 
+  private readonly hostPolicies = new WeakMap<Upstream, FileHostPolicy>();
+
   constructor(private readonly options: UpstreamClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = options.retries ?? 3;
@@ -170,6 +177,16 @@ export class UpstreamClient {
     }
   }
 
+  /** Where pages of this upstream may send the proxy (file-hosts.ts). */
+  fileHosts(upstream: Upstream): FileHostPolicy {
+    let policy = this.hostPolicies.get(upstream);
+    if (!policy) {
+      policy = new FileHostPolicy(upstream.indexUrl, this.options.allowFileHosts, this.options.hostLookup);
+      this.hostPolicies.set(upstream, policy);
+    }
+    return policy;
+  }
+
   /** One request with redirects and retries; a 429/5xx answer counts as a failed attempt. */
   request(url: string, options: RequestOptions): Promise<UpstreamResponse> {
     return this.withRetries(redactUrl(url, options.upstream.indexUrl), async () => {
@@ -190,6 +207,14 @@ export class UpstreamClient {
   async requestOnce(url: string, options: RequestOptions): Promise<UpstreamResponse> {
     let current = url;
     for (let hop = 0; ; hop++) {
+      // Every hop, the first one too (a file link), goes only where this index may send us.
+      const refused = this.fileHosts(options.upstream).refusal(current);
+      if (refused) {
+        throw new UpstreamError(
+          `${redactUrl(url, options.upstream.indexUrl)}: ${hop > 0 ? 'redirected to' : 'links to'} ${new URL(current).host}, refused: ${refused}`,
+          false,
+        );
+      }
       const response = await this.send(current, options);
       const location = response.headers.location;
       if (!REDIRECT_STATUS.has(response.statusCode ?? 0) || !location) {
@@ -238,6 +263,9 @@ export class UpstreamClient {
         ...(secure && target.hostname !== logical.hostname ? { servername: logical.hostname } : {}),
         headers: target.host !== logical.host ? { host: logical.host, ...headers } : headers,
         agent: secure ? this.httpsAgent : this.httpAgent,
+        // Host names are checked once resolved, before any socket connects (a name that points
+        // at 169.254.169.254 is refused like the literal). Mapped test targets are literals.
+        ...(target === logical ? { lookup: this.fileHosts(options.upstream).lookup } : {}),
         signal: options.signal,
       });
       req.setTimeout(this.timeoutMs, () => {
@@ -257,7 +285,8 @@ export class UpstreamClient {
               ? error
               : new UpstreamError(
                   `${redactUrl(url, options.upstream.indexUrl)}: ${(error as Error).message}`,
-                  true,
+                  // A refused address stays refused: no retry.
+                  !(error instanceof FileHostError),
                 ),
         );
       });
