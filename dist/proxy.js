@@ -21757,6 +21757,138 @@ import https from "node:https";
 import { PassThrough, pipeline } from "node:stream";
 import tls from "node:tls";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+
+// src/proxy/upstream/file-hosts.ts
+import dns from "node:dns";
+import { isIP } from "node:net";
+var COMPANION_HOSTS = {
+  "pypi.org": ["files.pythonhosted.org"],
+  "test.pypi.org": ["test-files.pythonhosted.org"]
+};
+function ipv4Octets(address) {
+  if (isIP(address) === 4) return address.split(".").map(Number);
+  if (isIP(address) !== 6) return void 0;
+  const groups = ipv6Groups(address);
+  if (!groups || groups.slice(0, 5).some((g) => g !== 0) || groups[5] !== 65535 && groups[5] !== 0)
+    return void 0;
+  if (groups[5] === 0 && groups[6] === 0 && (groups[7] ?? 0) <= 1) return void 0;
+  const [high = 0, low = 0] = groups.slice(6);
+  return [high >> 8, high & 255, low >> 8, low & 255];
+}
+__name(ipv4Octets, "ipv4Octets");
+function ipv6Groups(address) {
+  let text = address.toLowerCase();
+  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (quad?.[1]) {
+    const [a = 0, b = 0, c = 0, d = 0] = quad[1].split(".").map(Number);
+    text = `${text.slice(0, -quad[1].length)}${(a << 8 | b).toString(16)}:${(c << 8 | d).toString(16)}`;
+  }
+  const [head = "", tail] = text.split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === void 0 || tail === "" ? [] : tail.split(":");
+  const missing = 8 - left.length - right.length;
+  if (tail === void 0 ? missing !== 0 : missing < 0) return void 0;
+  return [...left, ...Array(Math.max(0, missing)).fill("0"), ...right].map(
+    (g) => Number.parseInt(g, 16)
+  );
+}
+__name(ipv6Groups, "ipv6Groups");
+function addressKind(address) {
+  const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+  const v4 = ipv4Octets(bare);
+  if (v4) {
+    if (v4[0] === 127 || v4.every((octet) => octet === 0)) return "loopback";
+    if (v4[0] === 169 && v4[1] === 254) return "link-local";
+    return "other";
+  }
+  const groups = isIP(bare) === 6 ? ipv6Groups(bare) : void 0;
+  if (!groups) return "other";
+  if (groups.slice(0, 7).every((g) => g === 0) && (groups[7] ?? 0) <= 1) return "loopback";
+  if (((groups[0] ?? 0) & 65472) === 65152) return "link-local";
+  return "other";
+}
+__name(addressKind, "addressKind");
+var systemLookup = /* @__PURE__ */ __name((hostname) => dns.promises.lookup(hostname, { all: true }), "systemLookup");
+var FileHostError = class extends Error {
+  static {
+    __name(this, "FileHostError");
+  }
+};
+var FileHostPolicy = class {
+  constructor(indexUrl, configured = [], resolve = systemLookup) {
+    this.resolve = resolve;
+    this.indexHost = bareHost(new URL(indexUrl).hostname);
+    this.indexOnLoopback = addressKind(this.indexHost) === "loopback" || this.indexHost === "localhost" || this.indexHost.endsWith(".localhost");
+    this.allowed = [
+      ...COMPANION_HOSTS[this.indexHost] ?? [],
+      ...configured.map((host) => host.toLowerCase())
+    ];
+  }
+  resolve;
+  static {
+    __name(this, "FileHostPolicy");
+  }
+  indexHost;
+  indexOnLoopback;
+  allowed;
+  /** Why the proxy may not fetch `url` for this index, from the URL alone; undefined: it may. */
+  refusal(url) {
+    let parsed;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return "not a URL";
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return `scheme ${parsed.protocol}`;
+    const host = bareHost(parsed.hostname);
+    if (host === this.indexHost) return void 0;
+    if (!this.allowed.some((pattern) => hostMatches(host, pattern)))
+      return `host ${host} is neither the index's host nor allowed (--allow-file-host)`;
+    return isIP(host) ? this.addressRefusal(host) : void 0;
+  }
+  /** The address rule, for an address a host name resolved to. */
+  addressRefusal(address) {
+    const kind = addressKind(address);
+    if (kind === "link-local") return `address ${address} is link-local`;
+    if (kind === "loopback" && !this.indexOnLoopback)
+      return `address ${address} is loopback, and the index is not`;
+    return void 0;
+  }
+  /** Whether a connection to `hostname` is under the address rule (not the index's own host). */
+  checksAddressesOf(hostname) {
+    return bareHost(hostname) !== this.indexHost;
+  }
+  /**
+   * A `lookup` for http.request (net.connect calls it for host names, never for literals): the
+   * addresses come from `resolve` and are refused before any socket connects to them.
+   */
+  lookup = /* @__PURE__ */ __name((hostname, options, callback) => {
+    this.resolve(hostname).then(
+      (addresses) => {
+        const checked = this.checksAddressesOf(hostname);
+        const refused = checked ? addresses.map((a) => this.addressRefusal(a.address)).find(Boolean) : void 0;
+        if (refused) {
+          callback(new FileHostError(`${hostname} resolves to a refused address: ${refused}`), "", 0);
+          return;
+        }
+        if (options.all) callback(null, addresses);
+        else callback(null, addresses[0]?.address ?? "", addresses[0]?.family ?? 4);
+      },
+      (error) => callback(error, "", 0)
+    );
+  }, "lookup");
+};
+function bareHost(hostname) {
+  return hostname.toLowerCase().replace(/^\[|\]$/g, "");
+}
+__name(bareHost, "bareHost");
+function hostMatches(host, pattern) {
+  if (pattern.startsWith("*.")) return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
+  return host === bareHost(pattern);
+}
+__name(hostMatches, "hostMatches");
+
+// src/proxy/upstream/upstream.ts
 var UpstreamError = class extends Error {
   constructor(message, retryable, status) {
     super(message);
@@ -21840,6 +21972,7 @@ var UpstreamClient = class {
   retries;
   backoffMs;
   maxRedirects;
+  hostPolicies = /* @__PURE__ */ new WeakMap();
   /** Exponential backoff with jitter, so clients of a struggling upstream do not retry in step. */
   backoffDelay(tries) {
     return this.backoffMs * 2 ** tries * (0.75 + Math.random() / 2);
@@ -21864,6 +21997,15 @@ var UpstreamClient = class {
       }
     }
   }
+  /** Where pages of this upstream may send the proxy (file-hosts.ts). */
+  fileHosts(upstream) {
+    let policy = this.hostPolicies.get(upstream);
+    if (!policy) {
+      policy = new FileHostPolicy(upstream.indexUrl, this.options.allowFileHosts, this.options.hostLookup);
+      this.hostPolicies.set(upstream, policy);
+    }
+    return policy;
+  }
   /** One request with redirects and retries; a 429/5xx answer counts as a failed attempt. */
   request(url, options) {
     return this.withRetries(redactUrl(url, options.upstream.indexUrl), async () => {
@@ -21883,6 +22025,13 @@ var UpstreamClient = class {
   async requestOnce(url, options) {
     let current = url;
     for (let hop = 0; ; hop++) {
+      const refused = this.fileHosts(options.upstream).refusal(current);
+      if (refused) {
+        throw new UpstreamError(
+          `${redactUrl(url, options.upstream.indexUrl)}: ${hop > 0 ? "redirected to" : "links to"} ${new URL(current).host}, refused: ${refused}`,
+          false
+        );
+      }
       const response = await this.send(current, options);
       const location = response.headers.location;
       if (!REDIRECT_STATUS.has(response.statusCode ?? 0) || !location) {
@@ -21930,6 +22079,9 @@ var UpstreamClient = class {
         ...secure && target.hostname !== logical.hostname ? { servername: logical.hostname } : {},
         headers: target.host !== logical.host ? { host: logical.host, ...headers } : headers,
         agent: secure ? this.httpsAgent : this.httpAgent,
+        // Host names are checked once resolved, before any socket connects (a name that points
+        // at 169.254.169.254 is refused like the literal). Mapped test targets are literals.
+        ...target === logical ? { lookup: this.fileHosts(options.upstream).lookup } : {},
         signal: options.signal
       });
       req.setTimeout(this.timeoutMs, () => {
@@ -21945,7 +22097,8 @@ var UpstreamClient = class {
         reject(
           options.signal?.aborted ? options.signal.reason : error instanceof UpstreamError ? error : new UpstreamError(
             `${redactUrl(url, options.upstream.indexUrl)}: ${error.message}`,
-            true
+            // A refused address stays refused: no retry.
+            !(error instanceof FileHostError)
           )
         );
       });
@@ -23801,10 +23954,10 @@ import tls2 from "node:tls";
 
 // src/proxy/intercept/tunnel-policy.ts
 import { lookup } from "node:dns/promises";
-import { BlockList, isIP as isIP2 } from "node:net";
+import { BlockList, isIP as isIP3 } from "node:net";
 
 // src/proxy/intercept/origin-map.ts
-import { isIP } from "node:net";
+import { isIP as isIP2 } from "node:net";
 var OriginMapError = class extends Error {
   static {
     __name(this, "OriginMapError");
@@ -23812,8 +23965,8 @@ var OriginMapError = class extends Error {
 };
 function isLoopbackLiteral(host) {
   const bare = host.replace(/^\[|\]$/g, "");
-  if (isIP(bare) === 4) return bare.startsWith("127.");
-  return isIP(bare) === 6 && bare === "::1";
+  if (isIP2(bare) === 4) return bare.startsWith("127.");
+  return isIP2(bare) === 6 && bare === "::1";
 }
 __name(isLoopbackLiteral, "isLoopbackLiteral");
 function defaultPort(url) {
@@ -23893,7 +24046,7 @@ for (const [network, prefix] of [
 ])
   NOT_PUBLIC.addSubnet(network, prefix, "ipv6");
 function isPublicAddress(address) {
-  const family = isIP2(address);
+  const family = isIP3(address);
   if (family === 0) return false;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
   if (mapped) return isPublicAddress(mapped);
@@ -23911,7 +24064,7 @@ async function tunnelDestination(host, port, origins, resolve = resolveAll) {
       throw error;
     }
   }
-  const addresses = isIP2(bare) ? [bare] : await resolve(bare);
+  const addresses = isIP3(bare) ? [bare] : await resolve(bare);
   const refused = addresses.find((address) => !isPublicAddress(address));
   if (addresses.length === 0 || refused !== void 0) {
     throw new TunnelRefusedError(
@@ -24396,12 +24549,12 @@ function interceptedRoute(host, target) {
 }
 __name(interceptedRoute, "interceptedRoute");
 var fileUrl = /* @__PURE__ */ __name((file) => file.url.split("#", 1)[0] ?? file.url, "fileUrl");
-function hostMatches(header, host) {
+function hostMatches2(header, host) {
   if (!header) return false;
   const value = header.toLowerCase().replace(/\.$/, "");
   return value === host.host || value === `${host.host}:${host.port}`;
 }
-__name(hostMatches, "hostMatches");
+__name(hostMatches2, "hostMatches");
 var PASSED_REQUEST_HEADERS = ["accept", "range", "if-none-match", "if-modified-since", "user-agent"];
 var PASSED_RESPONSE_HEADERS = [
   "content-type",
@@ -24487,7 +24640,7 @@ async function handle2(ctx, host, req, res) {
   let source = "proxy";
   let verifiedBy;
   try {
-    if (!hostMatches(req.headers.host, host)) {
+    if (!hostMatches2(req.headers.host, host)) {
       sendText(res, 421, `this connection is for ${host.host}`, { connection: "close" });
     } else if (req.method !== "GET" && req.method !== "HEAD") {
       sendText(res, 405, "only GET and HEAD", { allow: "GET, HEAD" });
@@ -24845,6 +24998,7 @@ var PageService = class {
   /** Not-found answers stay remembered for the run. */
   notFound = /* @__PURE__ */ new Map();
   health = new UpstreamHealth();
+  warnedHosts = /* @__PURE__ */ new Set();
   pageDeadlineMs;
   coldPageDeadlineMs;
   absentLifetimeMs;
@@ -24896,13 +25050,19 @@ var PageService = class {
         upstream,
         url,
         settled,
-        read: /* @__PURE__ */ __name(async () => stored && !stored.absent ? { ...stored, value: fromStoredPage(stored.page, upstream.indexUrl) } : void 0, "read"),
+        read: /* @__PURE__ */ __name(async () => stored && !stored.absent ? {
+          ...stored,
+          value: this.allowedLinks(upstream, fromStoredPage(stored.page, upstream.indexUrl))
+        } : void 0, "read"),
         write: /* @__PURE__ */ __name((value, validators) => store.writePage(upstream.name, project, {
           ...validators,
           fetchedAt: (/* @__PURE__ */ new Date()).toISOString(),
           page: toStoredPage(value, upstream.indexUrl)
         }), "write"),
-        parse: /* @__PURE__ */ __name((body, contentType, url2) => isJson(contentType) ? parseJsonPage(body, url2, project) : parseHtmlPage(body, url2, project), "parse"),
+        parse: /* @__PURE__ */ __name((body, contentType, url2) => this.allowedLinks(
+          upstream,
+          isJson(contentType) ? parseJsonPage(body, url2, project) : parseHtmlPage(body, url2, project)
+        ), "parse"),
         storeSuffices: /* @__PURE__ */ __name((page) => pageHasPinnedVersions(page, this.options.pins?.get(project)), "storeSuffices")
       });
     } catch (error) {
@@ -24918,6 +25078,26 @@ var PageService = class {
       }
       throw error;
     }
+  }
+  /**
+   * The page without links to hosts this index may not send the proxy to (file-hosts.ts):
+   * skipped, as pip skips links it cannot use, with one warning per upstream and host.
+   */
+  allowedLinks(upstream, page) {
+    const policy = this.options.client.fileHosts(upstream);
+    const files = page.files.filter((file) => {
+      const refused = file.url === "" ? void 0 : policy.refusal(file.url);
+      if (!refused) return true;
+      const host = safeHost(file.url);
+      if (!this.warnedHosts.has(`${upstream.name} ${host}`)) {
+        this.warnedHosts.add(`${upstream.name} ${host}`);
+        this.options.warn(
+          `upstream ${upstream.name}: skipped links to ${host} (first: ${file.filename} on ${page.name}): ${refused}`
+        );
+      }
+      return false;
+    });
+    return files.length === page.files.length ? page : { ...page, files };
   }
   async projectList(upstream) {
     const result = await this.once(
@@ -25114,6 +25294,14 @@ function parseOrFail(parse, body, contentType, url, shown) {
   }
 }
 __name(parseOrFail, "parseOrFail");
+function safeHost(url) {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "(no host)";
+  }
+}
+__name(safeHost, "safeHost");
 function headerString(value) {
   return typeof value === "string" ? value : void 0;
 }
@@ -25245,7 +25433,9 @@ async function startProxy(options) {
     backoffMs: options.retryBackoffMs,
     onRetry: /* @__PURE__ */ __name((message) => log.warn(message), "onRetry"),
     ...origins.isTestMapping ? { mapUrl: /* @__PURE__ */ __name((url) => origins.mapUrl(url), "mapUrl") } : {},
-    extraCa: options.intercept?.testUpstreamCa
+    extraCa: options.intercept?.testUpstreamCa,
+    allowFileHosts: options.allowFileHosts,
+    hostLookup: options.hostLookup
   });
   const pages = new PageService({
     store,
@@ -25373,6 +25563,10 @@ Options:
                           Without --upstream: PYPI_CACHE_PROXY_UPSTREAMS, one [NAME=]URL a line
                           (keeps a token in an index path off the command line, which every
                           user can read)
+  --allow-file-host HOST  also fetch files and follow redirects to HOST (repeatable;
+                          *.example.com for its subdomains). Without it, only the index's
+                          own host (and files.pythonhosted.org for pypi.org); never
+                          link-local addresses, loopback only for an index on loopback
   --host HOST             address to bind (default: 127.0.0.1)
   --port N                port, 0 picks a free one (default: 0)
   --index-policy POLICY   revalidate: ask upstream once per run for each page (default)
@@ -25409,6 +25603,7 @@ Exit codes: 0 success, 1 runtime failure, 2 bad usage.
 var VALUE_FLAGS = /* @__PURE__ */ new Set([
   "--store",
   "--upstream",
+  "--allow-file-host",
   "--host",
   "--port",
   "--index-policy",
@@ -25469,6 +25664,15 @@ function parseUpstream(value, source = "--upstream") {
   return value;
 }
 __name(parseUpstream, "parseUpstream");
+function parseFileHost(value) {
+  if (!/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(value) && !/^\[?[0-9A-Fa-f:.]+\]?$/.test(value)) {
+    throw new UsageError(
+      `--allow-file-host: expected a host name (files.example.com), *.example.com or an address, got ${JSON.stringify(value)}`
+    );
+  }
+  return value.toLowerCase();
+}
+__name(parseFileHost, "parseFileHost");
 function parseHost(value) {
   const quad = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(value);
   if (quad?.slice(1).some((octet) => Number(octet) > 255)) {
@@ -25511,6 +25715,7 @@ function parseProxyArgs(argv, env = process.env) {
     help: false,
     store: defaultStore(env),
     upstreams: [],
+    allowFileHosts: [],
     host: "127.0.0.1",
     port: 0,
     indexPolicy: "revalidate",
@@ -25520,6 +25725,7 @@ function parseProxyArgs(argv, env = process.env) {
     if (flag === "--help") args.help = true;
     else if (flag === "--store") args.store = value;
     else if (flag === "--upstream") args.upstreams.push(parseUpstream(value));
+    else if (flag === "--allow-file-host") args.allowFileHosts.push(parseFileHost(value));
     else if (flag === "--host") args.host = parseHost(value);
     else if (flag === "--port") args.port = parsePort(value);
     else if (flag === "--index-policy") args.indexPolicy = parsePolicy(value);
@@ -25613,6 +25819,7 @@ async function run(argv = process.argv.slice(2)) {
     const proxy = await startProxy({
       storeDir: args.store,
       upstreams: args.upstreams,
+      allowFileHosts: args.allowFileHosts,
       host: args.host,
       port: args.port,
       indexPolicy: args.indexPolicy,
