@@ -5,11 +5,13 @@
 // TLS server with a test CA of its own, mapped in for the daemon through the test-only origin
 // mapping (PYPI_CACHE_PROXY_TEST_ORIGINS): nothing leaves loopback.
 import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobCa } from '../../src/proxy/intercept/job-ca.js';
 import { jobEnv } from '../support/cache-job.js';
+import { httpsThroughProxy } from '../support/connect-client.js';
 import { FakeCacheService } from '../support/fake-cache-service.js';
 import { FakePypi } from '../support/fake-pypi.js';
 import { pip26Venv } from '../support/pip26.js';
@@ -24,6 +26,8 @@ let workspace: string;
 let temp: string;
 let testEnv: Record<string, string>;
 let pip: { python: string } | { missing: string };
+let testCaPem: string;
+const relays: number[] = [];
 const jobs: RunnerJob[] = [];
 
 beforeAll(async () => {
@@ -47,6 +51,7 @@ beforeAll(async () => {
   await Promise.all([pypi.start(), service.start()]);
   const testCaFile = join(root, 'test-ca.pem');
   writeFileSync(testCaFile, testCa.certPem);
+  testCaPem = testCa.certPem;
   testEnv = {
     PYPI_CACHE_PROXY_TEST_ORIGINS: JSON.stringify({
       'pypi.org': pypi.indexOrigin,
@@ -68,6 +73,12 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  // What the runner does at the end of a job: the relay left for later post steps is ended.
+  for (const pid of relays) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
   await Promise.all(jobs.map((job) => job.cleanup()));
   await Promise.all([pypi?.stop(), service?.stop()]);
   rmSync(root, { recursive: true, force: true });
@@ -129,6 +140,20 @@ test('pip -r pylock.toml under proxy-mode auto: intercepted, saved, and warm wit
   expect(post.stdout).toMatch(/Cache saved|saved/i);
   // The CA key was never written: not under the runner's folders (store, bundle, logs) at all.
   expect(filesWithPrivateKeys(temp)).toEqual([]);
+  // A later post step (an action listed before ours) still has HTTPS_PROXY: the relay on the
+  // proxy's address tunnels its request to the real host, whose own certificate it sees.
+  const relay = /Tunnel relay on (\S+) \(pid (\d+)\)/.exec(post.stdout);
+  expect(relay?.[1]).toBe(main.outputs['proxy-url']);
+  relays.push(Number(relay?.[2]));
+  const before = pypi.requests.length;
+  const later = await httpsThroughProxy(main.exportedEnv.HTTPS_PROXY as string, 'https://pypi.org/simple/', {
+    ca: [testCaPem],
+  });
+  expect(later.status).toBe(200);
+  const presented = new X509Certificate(later.peerCertificate.raw);
+  expect(presented.checkIssued(new X509Certificate(testCaPem))).toBe(true);
+  expect(pypi.requests.length).toBe(before + 1);
+  process.kill(relays.pop() as number, 'SIGTERM');
 
   pypi.resetRequests();
   const second = newJob();

@@ -13,6 +13,7 @@ import {
   fetchProxyStats,
   indexUrlSecrets,
   launchProxy,
+  launchTunnelRelay,
   readManifest,
   redactIndexUrl,
   STOP_TIMEOUT_MS,
@@ -39,6 +40,8 @@ export interface ProxyState {
   mode?: ProxyMode;
   /** Under interception: the job CA's certificate (PEM, public). */
   caCertPem?: string;
+  /** The address the daemon was bound to (--host): the tunnel relay binds there too. */
+  listenHost?: string;
 }
 
 export interface Upstreams {
@@ -135,6 +138,7 @@ export async function startJobProxy(options: {
     manifestFile: launched.manifestFile,
     policy: options.policy,
     mode: intercept ? 'intercept' : 'index',
+    listenHost: options.host,
     ...(intercept ? { caCertPem: await readFile(caFile, 'utf8') } : {}),
   };
 }
@@ -221,11 +225,38 @@ export async function stopJobProxy(state: ProxyState): Promise<StoppedProxy> {
     fetchProxyManifest(state.url),
   ]);
   const stopped = await stopProxy(state.pid, undefined, state.storeDir);
+  if (state.mode === 'intercept') await relayTunnels(state);
   // The manifest written on shutdown also holds downloads that finished while stopping.
   const manifest = existsSync(state.manifestFile)
     ? await readManifest(state.manifestFile).catch(() => liveManifest)
     : liveManifest;
   return { stats, manifest, problem: stopProblem(state, stopped, stats !== undefined) };
+}
+
+/**
+ * Under interception, later post steps (of actions listed before ours) still have HTTPS_PROXY
+ * pointing at the daemon's address: a relay takes the port over and tunnels every host plainly,
+ * as if no proxy were set, so they keep working while the store is saved. The runner ends it
+ * with the job.
+ */
+async function relayTunnels(state: ProxyState): Promise<void> {
+  const { hostname, port } = new URL(state.url);
+  try {
+    const relay = await launchTunnelRelay({
+      ...proxyDaemonScript(import.meta.url),
+      host: state.listenHost ?? hostname.replace(/^\[|\]$/g, ''),
+      port: Number(port),
+      workDir: dirname(state.outputFile),
+      env: process.env,
+    });
+    core.info(
+      `Tunnel relay on ${relay.url} (pid ${relay.pid}): later steps' HTTPS_PROXY keeps working until the job ends.`,
+    );
+  } catch (error: unknown) {
+    core.warning(
+      `Could not keep ${state.url} tunnelling for the steps after this one (${(error as Error).message}); an HTTPS request of theirs through HTTPS_PROXY may fail.`,
+    );
+  }
 }
 
 function stopProblem(

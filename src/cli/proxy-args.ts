@@ -23,6 +23,8 @@ export interface ProxyArgs {
   /** Where the job CA's certificate goes; set: interception on. */
   intercept?: string;
   interceptUpstreams: string[];
+  /** Only a plain CONNECT relay on --host/--port (what the action leaves after its post step). */
+  tunnelRelay?: boolean;
   lockedHashes?: string;
   memoryBudgetBytes?: number;
 }
@@ -67,12 +69,16 @@ Options:
   --intercept CA_FILE     also be an HTTPS forward proxy (CONNECT): terminate TLS for
                           pypi.org and files.pythonhosted.org with a CA made for this run
                           (its key stays in memory), written to CA_FILE (the certificate
-                          only); other hosts are plain tunnels, to public addresses only
+                          only); other hosts are plain tunnels (never to loopback or
+                          link-local addresses)
   --intercept-upstream NAME  intercept this upstream's host too (a PyPI mirror), repeatable
   --locked-hashes FILE    JSON {"files": {"<url>": "<sha256>"}}: what lockfiles lock, checked
                           under interception when a file is asked for without its page
   --memory-budget SIZE    memory for what a run keeps for repeats: parsed pages, rendered
                           pages, stored files' sizes and small files' bytes (default 96M)
+  --tunnel-relay          only relay CONNECT tunnels on --host/--port, every host plain,
+                          nothing read or stored (what the action leaves on the proxy's
+                          address after its post step, for the steps that follow)
   -h, --help              show this help
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
@@ -191,6 +197,10 @@ function* flagValues(argv: string[]): Generator<[string, string | undefined]> {
       yield ['--help', undefined];
       continue;
     }
+    if (flag === '--tunnel-relay') {
+      yield [flag, undefined];
+      continue;
+    }
     if (!VALUE_FLAGS.has(flag)) throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
     const value = flag !== arg ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
@@ -215,6 +225,7 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   };
   for (const [flag, value = ''] of flagValues(argv)) {
     if (flag === '--help') args.help = true;
+    else if (flag === '--tunnel-relay') args.tunnelRelay = true;
     else if (flag === '--store') args.store = value;
     else if (flag === '--upstream') args.upstreams.push(parseUpstream(value));
     else if (flag === '--allow-file-host') args.allowFileHosts.push(parseFileHost(value));

@@ -10,6 +10,7 @@ import {
   readPinsFile,
   StoreDirError,
   startProxy,
+  startTunnelRelay,
   UpstreamConfigError,
 } from '../proxy/index.js';
 import { HELP, type ProxyArgs, parseProxyArgs, UsageError } from './proxy-args.js';
@@ -82,6 +83,10 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
     process.stdout.write(HELP);
     return;
   }
+  if (args.tunnelRelay) {
+    await runTunnelRelay(args);
+    return;
+  }
   try {
     const proxy = await startProxy({
       storeDir: args.store,
@@ -136,5 +141,26 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
     const code = error instanceof UpstreamConfigError || error instanceof InterceptConfigError ? 2 : 1;
     process.stderr.write(`pypi-cache-proxy: ${(error as Error).message}\n`);
     process.exit(code);
+  }
+}
+
+/** `--tunnel-relay`: a plain CONNECT relay until SIGTERM/SIGINT or its lifetime ends. */
+async function runTunnelRelay(args: ProxyArgs, env = process.env): Promise<void> {
+  const testOrigins = env.PYPI_CACHE_PROXY_TEST_ORIGINS;
+  try {
+    const relay = await startTunnelRelay({
+      host: args.host,
+      port: args.port,
+      ...(testOrigins ? { testOrigins: JSON.parse(testOrigins) as Record<string, string> } : {}),
+      onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+    });
+    const stop = () => relay.close().then(() => process.exit(0));
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    if (args.readyFile) await writeReadyFile(args.readyFile, relay.url);
+    process.stdout.write(`pypi-cache-proxy: tunnel relay on ${relay.url} (CONNECT only, nothing stored)\n`);
+  } catch (error: unknown) {
+    process.stderr.write(`pypi-cache-proxy: tunnel relay: ${(error as Error).message}\n`);
+    process.exit(1);
   }
 }

@@ -25,6 +25,7 @@ import { indexUrlSecrets } from './upstream/url-secrets.js';
 
 export { InterceptConfigError } from './intercept/job-ca.js';
 export { type LockedHashes, readLockedHashesFile } from './intercept/locked-hashes.js';
+export { startTunnelRelay, type TunnelRelay } from './intercept/tunnel-relay.js';
 export { credentialsEnvName } from './names.js';
 export type { IndexPolicy } from './pages/page-service.js';
 export { type Pins, readPinsFile } from './pages/pins.js';

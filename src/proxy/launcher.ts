@@ -78,11 +78,56 @@ export async function launchProxy(options: LaunchOptions): Promise<LaunchedProxy
     options.intercept?.lockedHashesFile ? ['--locked-hashes', options.intercept.lockedHashesFile] : [],
     (options.intercept?.mirrors ?? []).flatMap((name) => ['--intercept-upstream', name]),
   ].flat();
+  const pid = await spawnDaemon(
+    args,
+    { ...options.env, [UPSTREAMS_ENV]: options.upstreams.join('\n') },
+    {
+      ready: files.ready,
+      outputFile: files.outputFile,
+      timeoutMs: options.readyTimeoutMs,
+    },
+  );
+  const url = (await readFile(files.ready, 'utf8')).trim();
+  const health = await getJson<{ status?: string }>(`${url}/-/health`);
+  if (health?.status !== 'ok') throw new Error(`the proxy at ${url} does not answer its health check`);
+  return { pid, url, ...files };
+}
+
+/**
+ * The relay that keeps the proxy's address tunnelling after the post step under interception
+ * (src/proxy/intercept/tunnel-relay.ts): later post steps still have HTTPS_PROXY pointing there.
+ */
+export async function launchTunnelRelay(options: {
+  script: string;
+  loaderFlags?: string[];
+  host: string;
+  port: number;
+  workDir: string;
+  env: NodeJS.ProcessEnv;
+  readyTimeoutMs?: number;
+}): Promise<{ pid: number; url: string; outputFile: string }> {
+  const ready = join(options.workDir, `relay-ready-${process.pid}`);
+  const outputFile = join(options.workDir, 'relay-output.log');
+  const args = [
+    options.loaderFlags ?? [],
+    options.script,
+    ['--tunnel-relay', '--host', options.host, '--port', String(options.port), '--ready-file', ready],
+  ].flat();
+  const pid = await spawnDaemon(args, options.env, { ready, outputFile, timeoutMs: options.readyTimeoutMs });
+  return { pid, url: (await readFile(ready, 'utf8')).trim(), outputFile };
+}
+
+/** Starts `node <args>` detached and waits for it to write its ready file; returns its pid. */
+async function spawnDaemon(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  files: { ready: string; outputFile: string; timeoutMs?: number },
+): Promise<number> {
   const output = openSync(files.outputFile, 'a');
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', output, output],
-    env: { ...options.env, [UPSTREAMS_ENV]: options.upstreams.join('\n') },
+    env,
     windowsHide: true,
   });
   let exited: string | undefined;
@@ -94,7 +139,7 @@ export async function launchProxy(options: LaunchOptions): Promise<LaunchedProxy
   });
   child.unref();
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+  const deadline = Date.now() + (files.timeoutMs ?? 20_000);
   while (!existsSync(files.ready)) {
     if (exited || Date.now() > deadline) {
       if (!exited && child.pid) killQuietly(child.pid, 'SIGKILL');
@@ -104,10 +149,7 @@ export async function launchProxy(options: LaunchOptions): Promise<LaunchedProxy
     }
     await sleep(25);
   }
-  const url = (await readFile(files.ready, 'utf8')).trim();
-  const health = await getJson<{ status?: string }>(`${url}/-/health`);
-  if (health?.status !== 'ok') throw new Error(`the proxy at ${url} does not answer its health check`);
-  return { pid: child.pid ?? 0, url, ...files };
+  return child.pid ?? 0;
 }
 
 export function isRunning(pid: number): boolean {

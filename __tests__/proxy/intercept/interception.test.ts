@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type RunningProxy, startProxy } from '../../../src/proxy/index.js';
 import { JobCa } from '../../../src/proxy/intercept/job-ca.js';
 import { OriginMap } from '../../../src/proxy/intercept/origin-map.js';
-import { isPublicAddress, tunnelDestination } from '../../../src/proxy/intercept/tunnel-policy.js';
+import { isTunnelAllowed, tunnelDestination } from '../../../src/proxy/intercept/tunnel-policy.js';
 import { httpsThroughProxy, openTunnel, tlsThroughProxy } from '../../support/connect-client.js';
 import { FakePypi } from '../../support/fake-pypi.js';
 import { type BuiltWheel, buildWheels } from '../../support/wheels.js';
@@ -218,7 +218,7 @@ describe('plain tunnels', () => {
     expect(proxy.stats().connects.tunnelled).toBeGreaterThanOrEqual(1);
   });
 
-  it('refuses tunnels to link-local and private addresses, and to unmapped names under the test mapping', async () => {
+  it('under the test mapping, tunnels only to mapped hosts: link-local, private addresses and unmapped names are refused', async () => {
     for (const authority of ['169.254.169.254:80', '10.0.0.1:443', '192.168.1.1:443', 'example.com:443']) {
       const answer = await openTunnel(proxy.url, authority);
       expect(answer.status).toBe(403);
@@ -226,18 +226,23 @@ describe('plain tunnels', () => {
     expect((await openTunnel(proxy.url, 'no-port')).status).toBe(400);
   });
 
-  it('in a job, tunnels only to public addresses, checked after the lookup (no connection is made here)', async () => {
+  it('in a job, never tunnels to loopback, link-local or multicast, checked after the lookup; private networks stay reachable (no connection is made here)', async () => {
     const job = new OriginMap();
     for (const address of [
       '169.254.169.254',
-      '10.1.2.3',
       '127.0.0.1',
+      '127.1.2.3',
+      '0.0.0.0',
       '::1',
+      '::',
       'fe80::1',
-      'fd00::1',
-      '::ffff:10.0.0.1',
+      '::ffff:127.0.0.1',
+      '::ffff:169.254.169.254',
+      '64:ff9b::169.254.169.254',
+      '64:ff9b::7f00:1',
+      '224.0.0.1',
     ]) {
-      await expect(tunnelDestination(address, 443, job)).rejects.toThrow(/not a public address/);
+      await expect(tunnelDestination(address, 443, job)).rejects.toThrow(/loopback, link-local or multicast/);
     }
     const rebinding = async () => ['203.0.113.7', '169.254.169.254'];
     await expect(tunnelDestination('metadata.example', 443, job, rebinding)).rejects.toThrow(/169\.254/);
@@ -246,7 +251,24 @@ describe('plain tunnels', () => {
       host: '203.0.113.7',
       port: 443,
     });
-    expect(isPublicAddress('2606:4700::1')).toBe(true);
+    // A self-hosted runner's internal hosts: the job reaches them without the proxy, so with it too.
+    for (const address of [
+      '10.1.2.3',
+      '192.168.1.1',
+      '172.16.0.9',
+      'fd00::1',
+      '::ffff:10.0.0.1',
+      '100.64.0.1',
+    ]) {
+      expect(isTunnelAllowed(address)).toBe(true);
+    }
+    const internal = async () => ['10.20.30.40'];
+    await expect(tunnelDestination('git.corp.example', 443, job, internal)).resolves.toEqual({
+      host: '10.20.30.40',
+      port: 443,
+    });
+    expect(isTunnelAllowed('2606:4700::1')).toBe(true);
+    expect(isTunnelAllowed('not-an-address')).toBe(false);
   });
 });
 

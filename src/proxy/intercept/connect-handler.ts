@@ -3,7 +3,7 @@
 // requests go to the intercepted-requests server. The client's SNI must name the CONNECT host
 // (no SNI, or another name, fails the handshake), and a client that sends no TLS hello within
 // the handshake timeout is cut off. Every other host gets a plain tunnel: bytes pass both ways,
-// nothing is read or stored, and only to public addresses (tunnel-policy.ts).
+// nothing is read or stored, never to loopback or link-local (tunnel-policy.ts).
 import type http from 'node:http';
 import net, { type Socket } from 'node:net';
 import tls from 'node:tls';
@@ -38,7 +38,7 @@ export function parseConnectTarget(target: string | undefined): { host: string; 
   return { host: match[1].toLowerCase(), port };
 }
 
-function refuse(socket: Socket, status: number, reason: string): void {
+export function refuseConnect(socket: Socket, status: number, reason: string): void {
   const body = `${reason}\n`;
   socket.end(
     `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : status === 400 ? 'Bad Request' : 'Bad Gateway'}\r\n` +
@@ -93,10 +93,25 @@ async function tunnel(
   socket: Socket,
   head: Buffer,
 ): Promise<void> {
-  const destination = await tunnelDestination(host, port, ctx.origins);
+  await openPlainTunnel(ctx.origins, { host, port }, socket, head, () => ctx.stats.connects.tunnelled++);
+}
+
+/**
+ * Bytes both ways between the client's socket and `host:port` (where tunnel-policy.ts allows),
+ * nothing read or stored. Throws TunnelRefusedError before anything is answered.
+ */
+export async function openPlainTunnel(
+  origins: OriginMap,
+  target: { host: string; port: number },
+  socket: Socket,
+  head: Buffer,
+  onOpen: () => void = () => {},
+): Promise<void> {
+  const { host, port } = target;
+  const destination = await tunnelDestination(host, port, origins);
   const upstream = net.connect({ host: destination.host, port: destination.port });
   upstream.once('connect', () => {
-    ctx.stats.connects.tunnelled++;
+    onOpen();
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     if (head.length > 0) upstream.write(head);
     socket.pipe(upstream);
@@ -104,7 +119,7 @@ async function tunnel(
   });
   upstream.once('error', (error: Error) => {
     if (socket.writable && !upstream.readableDidRead)
-      refuse(socket, 502, `CONNECT ${host}:${port}: ${error.message}`);
+      refuseConnect(socket, 502, `CONNECT ${host}:${port}: ${error.message}`);
     socket.destroy();
   });
   socket.once('error', () => upstream.destroy());
@@ -123,7 +138,11 @@ export function handleConnect(
   const target = parseConnectTarget(req.url);
   if (!target) {
     ctx.stats.connects.refused++;
-    refuse(socket, 400, `CONNECT needs host:port, got ${JSON.stringify(String(req.url).slice(0, 100))}`);
+    refuseConnect(
+      socket,
+      400,
+      `CONNECT needs host:port, got ${JSON.stringify(String(req.url).slice(0, 100))}`,
+    );
     return;
   }
   const host = ctx.hosts.find(target.host, target.port);
@@ -135,6 +154,6 @@ export function handleConnect(
     ctx.stats.connects.refused++;
     const refused = error instanceof TunnelRefusedError;
     ctx.log.warn(`CONNECT ${target.host}:${target.port} refused: ${(error as Error).message}`);
-    refuse(socket, refused ? 403 : 502, (error as Error).message);
+    refuseConnect(socket, refused ? 403 : 502, (error as Error).message);
   });
 }
