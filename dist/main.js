@@ -28,7 +28,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-J4ECVWK6.js";
+} from "./chunk-MXK3HNPW.js";
 import {
   __name,
   formatBytes,

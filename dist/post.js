@@ -14,7 +14,7 @@ import {
   stopJobProxy,
   summary,
   warning
-} from "./chunk-J4ECVWK6.js";
+} from "./chunk-MXK3HNPW.js";
 import {
   __name,
   countStoredFiles,

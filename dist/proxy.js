@@ -24021,39 +24021,37 @@ var TunnelRefusedError = class extends Error {
     __name(this, "TunnelRefusedError");
   }
 };
-var NOT_PUBLIC = new BlockList();
+var REFUSED = new BlockList();
 for (const [network, prefix] of [
   ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
   ["127.0.0.0", 8],
   ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
   ["224.0.0.0", 4],
   ["240.0.0.0", 4]
 ])
-  NOT_PUBLIC.addSubnet(network, prefix, "ipv4");
+  REFUSED.addSubnet(network, prefix, "ipv4");
 for (const [network, prefix] of [
   ["::", 128],
   ["::1", 128],
-  ["64:ff9b::", 96],
-  ["fc00::", 7],
   ["fe80::", 10],
-  ["ff00::", 8]
+  ["ff00::", 8],
+  // NAT64 (64:ff9b::/96) addresses embedding the refused IPv4 ranges.
+  ["64:ff9b::", 104],
+  ["64:ff9b::7f00:0", 104],
+  ["64:ff9b::a9fe:0", 112],
+  ["64:ff9b::e000:0", 100],
+  ["64:ff9b::f000:0", 100]
 ])
-  NOT_PUBLIC.addSubnet(network, prefix, "ipv6");
-function isPublicAddress(address) {
+  REFUSED.addSubnet(network, prefix, "ipv6");
+function isTunnelAllowed(address) {
   const family = isIP3(address);
   if (family === 0) return false;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return isPublicAddress(mapped);
+  if (mapped) return isTunnelAllowed(mapped);
   if (family === 6 && /^::ffff:/i.test(address)) return false;
-  return !NOT_PUBLIC.check(address, family === 4 ? "ipv4" : "ipv6");
+  return !REFUSED.check(address, family === 4 ? "ipv4" : "ipv6");
 }
-__name(isPublicAddress, "isPublicAddress");
+__name(isTunnelAllowed, "isTunnelAllowed");
 async function tunnelDestination(host, port, origins, resolve = resolveAll) {
   const bare = host.replace(/^\[|\]$/g, "");
   if (origins.isTestMapping) {
@@ -24065,10 +24063,10 @@ async function tunnelDestination(host, port, origins, resolve = resolveAll) {
     }
   }
   const addresses = isIP3(bare) ? [bare] : await resolve(bare);
-  const refused = addresses.find((address) => !isPublicAddress(address));
+  const refused = addresses.find((address) => !isTunnelAllowed(address));
   if (addresses.length === 0 || refused !== void 0) {
     throw new TunnelRefusedError(
-      `CONNECT ${host}:${port}: ${refused ?? "no address"} is not a public address; tunnels go to public hosts only`
+      `CONNECT ${host}:${port}: ${refused ?? "no address"} is a loopback, link-local or multicast address; tunnels never go there`
     );
   }
   return { host: addresses[0], port };
@@ -24093,7 +24091,7 @@ function parseConnectTarget(target) {
   return { host: match[1].toLowerCase(), port };
 }
 __name(parseConnectTarget, "parseConnectTarget");
-function refuse(socket, status, reason) {
+function refuseConnect(socket, status, reason) {
   const body = `${reason}
 `;
   socket.end(
@@ -24105,7 +24103,7 @@ connection: close\r
 ${body}`
   );
 }
-__name(refuse, "refuse");
+__name(refuseConnect, "refuseConnect");
 async function intercept(ctx, host, socket, head) {
   const leaf = await ctx.ca.leafFor(host.host);
   const context = tls2.createSecureContext({ cert: leaf.certPem, key: leaf.keyPem });
@@ -24142,10 +24140,16 @@ function timeoutOf(ctx) {
 }
 __name(timeoutOf, "timeoutOf");
 async function tunnel(ctx, host, port, socket, head) {
-  const destination = await tunnelDestination(host, port, ctx.origins);
+  await openPlainTunnel(ctx.origins, { host, port }, socket, head, () => ctx.stats.connects.tunnelled++);
+}
+__name(tunnel, "tunnel");
+async function openPlainTunnel(origins, target, socket, head, onOpen = () => {
+}) {
+  const { host, port } = target;
+  const destination = await tunnelDestination(host, port, origins);
   const upstream = net.connect({ host: destination.host, port: destination.port });
   upstream.once("connect", () => {
-    ctx.stats.connects.tunnelled++;
+    onOpen();
     socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
     if (head.length > 0) upstream.write(head);
     socket.pipe(upstream);
@@ -24153,21 +24157,25 @@ async function tunnel(ctx, host, port, socket, head) {
   });
   upstream.once("error", (error) => {
     if (socket.writable && !upstream.readableDidRead)
-      refuse(socket, 502, `CONNECT ${host}:${port}: ${error.message}`);
+      refuseConnect(socket, 502, `CONNECT ${host}:${port}: ${error.message}`);
     socket.destroy();
   });
   socket.once("error", () => upstream.destroy());
   socket.once("close", () => upstream.destroy());
   upstream.once("close", () => socket.destroy());
 }
-__name(tunnel, "tunnel");
+__name(openPlainTunnel, "openPlainTunnel");
 function handleConnect(ctx, req, socket, head) {
   socket.on("error", () => {
   });
   const target = parseConnectTarget(req.url);
   if (!target) {
     ctx.stats.connects.refused++;
-    refuse(socket, 400, `CONNECT needs host:port, got ${JSON.stringify(String(req.url).slice(0, 100))}`);
+    refuseConnect(
+      socket,
+      400,
+      `CONNECT needs host:port, got ${JSON.stringify(String(req.url).slice(0, 100))}`
+    );
     return;
   }
   const host = ctx.hosts.find(target.host, target.port);
@@ -24177,7 +24185,7 @@ function handleConnect(ctx, req, socket, head) {
     ctx.stats.connects.refused++;
     const refused = error instanceof TunnelRefusedError;
     ctx.log.warn(`CONNECT ${target.host}:${target.port} refused: ${error.message}`);
-    refuse(socket, refused ? 403 : 502, error.message);
+    refuseConnect(socket, refused ? 403 : 502, error.message);
   });
 }
 __name(handleConnect, "handleConnect");
@@ -25370,6 +25378,60 @@ var ProxyStats = class {
   }
 };
 
+// src/proxy/intercept/tunnel-relay.ts
+import http4 from "node:http";
+var RELAY_LIFETIME_MS = 7 * 60 * 60 * 1e3;
+var NOT_A_PROXY_ANSWER = "pypi-cache-action's tunnel relay: the job's caching proxy has stopped, and only CONNECT tunnels are passed on here.\n";
+async function startTunnelRelay(options) {
+  const origins = new OriginMap(options.testOrigins);
+  const sockets = /* @__PURE__ */ new Set();
+  let opened = 0;
+  const server = http4.createServer((req, res) => {
+    if (req.url === "/-/health") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: "ok", relay: true }));
+      return;
+    }
+    res.writeHead(502, { "content-type": "text/plain; charset=utf-8" });
+    res.end(NOT_A_PROXY_ANSWER);
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  server.on("connect", (req, socket, head) => {
+    socket.on("error", () => {
+    });
+    const target = parseConnectTarget(req.url);
+    if (!target) {
+      refuseConnect(
+        socket,
+        400,
+        `CONNECT needs host:port, got ${JSON.stringify(String(req.url).slice(0, 100))}`
+      );
+      return;
+    }
+    openPlainTunnel(origins, target, socket, head, () => opened++).catch((error) => {
+      options.onWarning?.(`CONNECT ${target.host}:${target.port} refused: ${error.message}`);
+      refuseConnect(socket, error instanceof TunnelRefusedError ? 403 : 502, error.message);
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const close = /* @__PURE__ */ __name(() => new Promise((resolve) => {
+    for (const socket of sockets) socket.destroy();
+    server.close(() => resolve());
+  }), "close");
+  setTimeout(() => void close(), options.lifetimeMs ?? RELAY_LIFETIME_MS).unref();
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  return { url: `http://${host}:${port}`, tunnels: /* @__PURE__ */ __name(() => opened, "tunnels"), close };
+}
+__name(startTunnelRelay, "startTunnelRelay");
+
 // src/proxy/index.ts
 var DEFAULT_MEMORY_BUDGET_BYTES = 96 * 1024 * 1024;
 function withTimeout(promise, ms) {
@@ -25588,12 +25650,16 @@ Options:
   --intercept CA_FILE     also be an HTTPS forward proxy (CONNECT): terminate TLS for
                           pypi.org and files.pythonhosted.org with a CA made for this run
                           (its key stays in memory), written to CA_FILE (the certificate
-                          only); other hosts are plain tunnels, to public addresses only
+                          only); other hosts are plain tunnels (never to loopback or
+                          link-local addresses)
   --intercept-upstream NAME  intercept this upstream's host too (a PyPI mirror), repeatable
   --locked-hashes FILE    JSON {"files": {"<url>": "<sha256>"}}: what lockfiles lock, checked
                           under interception when a file is asked for without its page
   --memory-budget SIZE    memory for what a run keeps for repeats: parsed pages, rendered
                           pages, stored files' sizes and small files' bytes (default 96M)
+  --tunnel-relay          only relay CONNECT tunnels on --host/--port, every host plain,
+                          nothing read or stored (what the action leaves on the proxy's
+                          address after its post step, for the steps that follow)
   -h, --help              show this help
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
@@ -25700,6 +25766,10 @@ function* flagValues(argv) {
       yield ["--help", void 0];
       continue;
     }
+    if (flag === "--tunnel-relay") {
+      yield [flag, void 0];
+      continue;
+    }
     if (!VALUE_FLAGS.has(flag)) throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
     const value = flag !== arg ? arg.slice(eq + 1) : argv[++i];
     if (value === void 0 || value === "") throw new UsageError(`${flag} needs a value`);
@@ -25723,6 +25793,7 @@ function parseProxyArgs(argv, env = process.env) {
   };
   for (const [flag, value = ""] of flagValues(argv)) {
     if (flag === "--help") args.help = true;
+    else if (flag === "--tunnel-relay") args.tunnelRelay = true;
     else if (flag === "--store") args.store = value;
     else if (flag === "--upstream") args.upstreams.push(parseUpstream(value));
     else if (flag === "--allow-file-host") args.allowFileHosts.push(parseFileHost(value));
@@ -25815,6 +25886,10 @@ async function run(argv = process.argv.slice(2)) {
     process.stdout.write(HELP);
     return;
   }
+  if (args.tunnelRelay) {
+    await runTunnelRelay(args);
+    return;
+  }
   try {
     const proxy = await startProxy({
       storeDir: args.store,
@@ -25880,6 +25955,29 @@ Try --help.
   }
 }
 __name(run, "run");
+async function runTunnelRelay(args, env = process.env) {
+  const testOrigins = env.PYPI_CACHE_PROXY_TEST_ORIGINS;
+  try {
+    const relay = await startTunnelRelay({
+      host: args.host,
+      port: args.port,
+      ...testOrigins ? { testOrigins: JSON.parse(testOrigins) } : {},
+      onWarning: /* @__PURE__ */ __name((message) => process.stderr.write(`warning: ${message}
+`), "onWarning")
+    });
+    const stop = /* @__PURE__ */ __name(() => relay.close().then(() => process.exit(0)), "stop");
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+    if (args.readyFile) await writeReadyFile(args.readyFile, relay.url);
+    process.stdout.write(`pypi-cache-proxy: tunnel relay on ${relay.url} (CONNECT only, nothing stored)
+`);
+  } catch (error) {
+    process.stderr.write(`pypi-cache-proxy: tunnel relay: ${error.message}
+`);
+    process.exit(1);
+  }
+}
+__name(runTunnelRelay, "runTunnelRelay");
 
 // src/cli/proxy.ts
 run();

@@ -76674,11 +76674,39 @@ async function launchProxy(options) {
     options.intercept?.lockedHashesFile ? ["--locked-hashes", options.intercept.lockedHashesFile] : [],
     (options.intercept?.mirrors ?? []).flatMap((name) => ["--intercept-upstream", name])
   ].flat();
+  const pid = await spawnDaemon(
+    args,
+    { ...options.env, [UPSTREAMS_ENV]: options.upstreams.join("\n") },
+    {
+      ready: files.ready,
+      outputFile: files.outputFile,
+      timeoutMs: options.readyTimeoutMs
+    }
+  );
+  const url2 = (await readFile2(files.ready, "utf8")).trim();
+  const health = await getJson(`${url2}/-/health`);
+  if (health?.status !== "ok") throw new Error(`the proxy at ${url2} does not answer its health check`);
+  return { pid, url: url2, ...files };
+}
+__name(launchProxy, "launchProxy");
+async function launchTunnelRelay(options) {
+  const ready = join10(options.workDir, `relay-ready-${process.pid}`);
+  const outputFile = join10(options.workDir, "relay-output.log");
+  const args = [
+    options.loaderFlags ?? [],
+    options.script,
+    ["--tunnel-relay", "--host", options.host, "--port", String(options.port), "--ready-file", ready]
+  ].flat();
+  const pid = await spawnDaemon(args, options.env, { ready, outputFile, timeoutMs: options.readyTimeoutMs });
+  return { pid, url: (await readFile2(ready, "utf8")).trim(), outputFile };
+}
+__name(launchTunnelRelay, "launchTunnelRelay");
+async function spawnDaemon(args, env, files) {
   const output = openSync4(files.outputFile, "a");
   const child2 = spawn2(process.execPath, args, {
     detached: true,
     stdio: ["ignore", output, output],
-    env: { ...options.env, [UPSTREAMS_ENV]: options.upstreams.join("\n") },
+    env,
     windowsHide: true
   });
   let exited;
@@ -76689,7 +76717,7 @@ async function launchProxy(options) {
     exited = error2.message;
   });
   child2.unref();
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 2e4);
+  const deadline = Date.now() + (files.timeoutMs ?? 2e4);
   while (!existsSync6(files.ready)) {
     if (exited || Date.now() > deadline) {
       if (!exited && child2.pid) killQuietly(child2.pid, "SIGKILL");
@@ -76699,12 +76727,9 @@ async function launchProxy(options) {
     }
     await sleep2(25);
   }
-  const url2 = (await readFile2(files.ready, "utf8")).trim();
-  const health = await getJson(`${url2}/-/health`);
-  if (health?.status !== "ok") throw new Error(`the proxy at ${url2} does not answer its health check`);
-  return { pid: child2.pid ?? 0, url: url2, ...files };
+  return child2.pid ?? 0;
 }
-__name(launchProxy, "launchProxy");
+__name(spawnDaemon, "spawnDaemon");
 function isRunning(pid) {
   try {
     process.kill(pid, 0);
@@ -77003,6 +77028,7 @@ async function startJobProxy(options) {
     manifestFile: launched.manifestFile,
     policy: options.policy,
     mode: intercept ? "intercept" : "index",
+    listenHost: options.host,
     ...intercept ? { caCertPem: await readFile3(caFile, "utf8") } : {}
   };
 }
@@ -77063,10 +77089,31 @@ async function stopJobProxy(state3) {
     fetchProxyManifest(state3.url)
   ]);
   const stopped = await stopProxy(state3.pid, void 0, state3.storeDir);
+  if (state3.mode === "intercept") await relayTunnels(state3);
   const manifest = existsSync7(state3.manifestFile) ? await readManifest(state3.manifestFile).catch(() => liveManifest) : liveManifest;
   return { stats, manifest, problem: stopProblem(state3, stopped, stats !== void 0) };
 }
 __name(stopJobProxy, "stopJobProxy");
+async function relayTunnels(state3) {
+  const { hostname, port } = new URL(state3.url);
+  try {
+    const relay = await launchTunnelRelay({
+      ...proxyDaemonScript(import.meta.url),
+      host: state3.listenHost ?? hostname.replace(/^\[|\]$/g, ""),
+      port: Number(port),
+      workDir: dirname5(state3.outputFile),
+      env: process.env
+    });
+    info(
+      `Tunnel relay on ${relay.url} (pid ${relay.pid}): later steps' HTTPS_PROXY keeps working until the job ends.`
+    );
+  } catch (error2) {
+    warning(
+      `Could not keep ${state3.url} tunnelling for the steps after this one (${error2.message}); an HTTPS request of theirs through HTTPS_PROXY may fail.`
+    );
+  }
+}
+__name(relayTunnels, "relayTunnels");
 function stopProblem(state3, stopped, answered) {
   const output = tail(state3.outputFile, 5);
   if (stopped === "killed") {
