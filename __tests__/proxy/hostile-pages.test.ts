@@ -27,8 +27,10 @@ afterAll(() => stack.stop());
  * Event-loop stalls while `work` runs, from the gaps between ticks of a 5 ms interval, the last
  * gap included (a stall that ends with `work` must count too): the longest one, and the time
  * lost in gaps over 50 ms. The proxy runs in this process, so a stall in its parser shows here.
- * The bounds used below are generous: a linear parse of these inputs takes a few ms; the old
- * regular expressions took seconds.
+ * The bounds below are far above a linear parse (a few ms here, a few hundred on a machine
+ * loaded by other jobs) and far below the old regular expressions (39 s for a 300 KB page,
+ * 8.7 s for the 30 ranges): a correctness check that survives a busy machine, not a timing one.
+ * The figures themselves are the bench's (soak run, hostile pages).
  */
 async function stallsDuring(work: () => Promise<void>): Promise<{ longestMs: number; lostMs: number }> {
   let last = performance.now();
@@ -82,7 +84,7 @@ test.each(hostilePages)(
     expect(health?.status).toBe(200);
     expect(page?.status).toBe(200);
     expect(JSON.parse(page?.body.toString() ?? '{}').files).toHaveLength(files);
-    expect(longestMs).toBeLessThan(1000);
+    expect(longestMs).toBeLessThan(10_000);
   },
 );
 
@@ -95,7 +97,7 @@ test('30 requests with a Range header of 15,000 spaces do not stall the proxy', 
     // A malformed range is ignored: the whole file, as RFC 9110 allows.
     for (const answer of answers) expect(answer.status).toBe(200);
   });
-  expect(lostMs).toBeLessThan(1000);
+  expect(lostMs).toBeLessThan(4_000);
 });
 
 test('a page past the bound is refused with a clear error, not parsed', async () => {
