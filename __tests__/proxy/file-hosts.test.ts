@@ -123,18 +123,33 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-test('the page keeps only links to hosts the index may send the proxy to', async () => {
+test('links to hosts the index may not send the proxy to are left to the client, never fetched by the proxy', async () => {
   const page = await request(`${proxy.url}/simple/demo/`, {
     headers: { accept: 'application/vnd.pypi.simple.v1+json' },
   });
   expect(page.status).toBe(200);
-  const names = (JSON.parse(page.body.toString()).files as { filename: string }[]).map((f) => f.filename);
-  expect(names.sort()).toEqual([
+  const files = JSON.parse(page.body.toString()).files as { filename: string; url: string }[];
+  const urlOf = (name: string) => files.find((file) => file.filename === name)?.url ?? '';
+  // Every link stays on the page (skipping one could fail an install that works without the
+  // proxy); the proxy routes only the allowed ones through itself.
+  expect(files).toHaveLength(10);
+  for (const name of [
     'good-1.0-py3-none-any.whl',
     'named-1.0-py3-none-any.whl',
     'redirect-1.0-py3-none-any.whl',
-  ]);
-  // One warning per host skipped, naming it.
+  ])
+    expect(new URL(urlOf(name), proxy.url).origin).toBe(new URL(proxy.url).origin);
+  expect(urlOf('loop-1.0-py3-none-any.whl')).toBe(
+    `http://127.0.0.1:${bystanderPort}/loop-1.0-py3-none-any.whl`,
+  );
+  expect(urlOf('meta-1.0-py3-none-any.whl')).toBe('http://169.254.169.254/latest/meta-1.0-py3-none-any.whl');
+  expect(urlOf('ll6-1.0-py3-none-any.whl')).toBe('http://[fe80::1]/ll6-1.0-py3-none-any.whl');
+  expect(new URL(urlOf('userinfo-1.0-py3-none-any.whl')).host).toBe('evil.test');
+  const html = await request(`${proxy.url}/simple/demo/`, { headers: { accept: 'text/html' } });
+  expect(html.body.toString()).toContain(
+    `href="http://169.254.169.254/latest/meta-1.0-py3-none-any.whl#sha256=${sha256(bytesOf('meta-1.0-py3-none-any.whl'))}"`,
+  );
+  // One warning per host, naming it.
   for (const host of [
     `127.0.0.1:${bystanderPort}`,
     '169.254.169.254',
@@ -142,7 +157,15 @@ test('the page keeps only links to hosts the index may send the proxy to', async
     '[::ffff:a9fe:a9fe]',
     'evil.test',
   ])
-    expect(warnings.filter((warning) => warning.includes(`skipped links to ${host} `))).toHaveLength(1);
+    expect(
+      warnings.filter((warning) => warning.includes(`links to ${host} left to the client`)),
+    ).toHaveLength(1);
+  // Asked for through the proxy's own file route anyway, such a file is refused, not fetched.
+  const crafted = await request(
+    `${proxy.url}/files/pypi/demo/${sha256(bytesOf('meta-1.0-py3-none-any.whl'))}/meta-1.0-py3-none-any.whl`,
+  );
+  expect(crafted.status).toBe(502);
+  expect(crafted.body.toString()).toContain('169.254.169.254');
   const good = await request(
     `${proxy.url}/files/pypi/demo/${sha256(bytesOf('good-1.0-py3-none-any.whl'))}/good-1.0-py3-none-any.whl`,
   );

@@ -127,7 +127,7 @@ async function answer(
       );
       const format = negotiatePageFormat(req.headers.accept);
       const href = (file: Parameters<typeof indexSha256>[0]) =>
-        fileHref(route.upstream, route.project, indexSha256(file), file.filename);
+        file.direct ? file.url : fileHref(route.upstream, route.project, indexSha256(file), file.filename);
       const rendered = ctx.renderer.get(`${route.upstream}/${route.project}`, format, page, () =>
         format === 'json' ? renderJsonPage(page, href) : renderHtmlPage(page, href),
       );

@@ -212,24 +212,27 @@ export class PageService {
   }
 
   /**
-   * The page without links to hosts this index may not send the proxy to (file-hosts.ts):
-   * skipped, as pip skips links it cannot use, with one warning per upstream and host.
+   * Links to hosts this index may not send the proxy to (file-hosts.ts) are marked `direct`:
+   * the client gets their upstream URLs and fetches them itself, as it would without the proxy
+   * (skipping them could fail an install that works without it). One warning per upstream and host.
    */
   private allowedLinks(upstream: Upstream, page: ProjectPage): ProjectPage {
     const policy = this.options.client.fileHosts(upstream);
-    const files = page.files.filter((file) => {
+    let marked = 0;
+    const files = page.files.map((file) => {
       const refused = file.url === '' ? undefined : policy.refusal(file.url);
-      if (!refused) return true;
+      if (!refused) return file;
+      marked++;
       const host = safeHost(file.url);
       if (!this.warnedHosts.has(`${upstream.name} ${host}`)) {
         this.warnedHosts.add(`${upstream.name} ${host}`);
         this.options.warn(
-          `upstream ${upstream.name}: skipped links to ${host} (first: ${file.filename} on ${page.name}): ${refused}`,
+          `upstream ${upstream.name}: links to ${host} left to the client, not fetched or cached (first: ${file.filename} on ${page.name}): ${refused}`,
         );
       }
-      return false;
+      return { ...file, direct: true as const };
     });
-    return files.length === page.files.length ? page : { ...page, files };
+    return marked === 0 ? page : { ...page, files };
   }
 
   async projectList(upstream: Upstream): Promise<PageSource<ProjectList>> {

@@ -17,6 +17,11 @@ export interface ProjectFile {
   uploadTime?: string;
   gpgSig?: boolean;
   extra: Record<string, unknown>;
+  /**
+   * On a host the proxy may not fetch from for this index (file-hosts.ts): rendered with its
+   * upstream URL, so the client fetches it itself, as it would without the proxy. Never stored.
+   */
+  direct?: true;
 }
 
 export interface ProjectPage {

@@ -42,8 +42,11 @@ export function fromStoredPage(page: ProjectPage, indexUrl: string): ProjectPage
   };
 }
 
+/** The file with another URL; `direct` is the policy's answer for one run, never stored. */
 function withUrl(file: ProjectFile, url: string): ProjectFile {
-  return { ...file, url };
+  const copy = { ...file, url };
+  delete copy.direct;
+  return copy;
 }
 
 /** `../` up to the common directory of the index, then the rest of the target's path. */
