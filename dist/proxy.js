@@ -23872,7 +23872,7 @@ async function answer(ctx, route, req, res) {
         route.project
       );
       const format = negotiatePageFormat(req.headers.accept);
-      const href = /* @__PURE__ */ __name((file) => fileHref(route.upstream, route.project, indexSha256(file), file.filename), "href");
+      const href = /* @__PURE__ */ __name((file) => file.direct ? file.url : fileHref(route.upstream, route.project, indexSha256(file), file.filename), "href");
       const rendered = ctx.renderer.get(
         `${route.upstream}/${route.project}`,
         format,
@@ -24966,7 +24966,9 @@ function fromStoredPage(page, indexUrl) {
 }
 __name(fromStoredPage, "fromStoredPage");
 function withUrl(file, url) {
-  return { ...file, url };
+  const copy = { ...file, url };
+  delete copy.direct;
+  return copy;
 }
 __name(withUrl, "withUrl");
 function relativeReference(indexPath, targetPath) {
@@ -25088,24 +25090,27 @@ var PageService = class {
     }
   }
   /**
-   * The page without links to hosts this index may not send the proxy to (file-hosts.ts):
-   * skipped, as pip skips links it cannot use, with one warning per upstream and host.
+   * Links to hosts this index may not send the proxy to (file-hosts.ts) are marked `direct`:
+   * the client gets their upstream URLs and fetches them itself, as it would without the proxy
+   * (skipping them could fail an install that works without it). One warning per upstream and host.
    */
   allowedLinks(upstream, page) {
     const policy = this.options.client.fileHosts(upstream);
-    const files = page.files.filter((file) => {
+    let marked = 0;
+    const files = page.files.map((file) => {
       const refused = file.url === "" ? void 0 : policy.refusal(file.url);
-      if (!refused) return true;
+      if (!refused) return file;
+      marked++;
       const host = safeHost(file.url);
       if (!this.warnedHosts.has(`${upstream.name} ${host}`)) {
         this.warnedHosts.add(`${upstream.name} ${host}`);
         this.options.warn(
-          `upstream ${upstream.name}: skipped links to ${host} (first: ${file.filename} on ${page.name}): ${refused}`
+          `upstream ${upstream.name}: links to ${host} left to the client, not fetched or cached (first: ${file.filename} on ${page.name}): ${refused}`
         );
       }
-      return false;
+      return { ...file, direct: true };
     });
-    return files.length === page.files.length ? page : { ...page, files };
+    return marked === 0 ? page : { ...page, files };
   }
   async projectList(upstream) {
     const result = await this.once(
