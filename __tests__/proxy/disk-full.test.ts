@@ -86,10 +86,14 @@ describeOnTmpfs('a store on a nearly full disk', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await proxy?.close();
-    await pypi?.stop();
-    tmpfs?.unmount();
-    if (dir) await removeDir(dir);
+    // The mount goes whatever else fails, or it outlives the test run.
+    try {
+      await proxy?.close();
+      await pypi?.stop();
+    } finally {
+      tmpfs?.unmount();
+      if (dir) await removeDir(dir);
+    }
   });
 
   // Each test starts with room, so that one test's full disk never explains another's failure.
