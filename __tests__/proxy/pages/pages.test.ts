@@ -5,6 +5,7 @@ import {
   renderHtmlPage,
   renderHtmlProjectList,
 } from '../../../src/proxy/pages/html-page.js';
+import { scanHtml } from '../../../src/proxy/pages/html-scanner.js';
 import { parseJsonPage, renderJsonPage, renderJsonProjectList } from '../../../src/proxy/pages/pages.js';
 
 const SHA = 'ab'.repeat(32);
@@ -174,6 +175,14 @@ describe('the HTML scanner on broken markup (linear, pip-like)', () => {
       'demo',
     );
     expect(page.files.map((f) => f.filename)).toEqual(['one-1.0.tar.gz', 'two-2.0.tar.gz']);
+  });
+
+  test('anchors with neither a link nor a name are not kept (a page of them holds nothing)', () => {
+    const scanned = scanHtml(`${'<a x>'.repeat(10_000)}<a>named</a><a href="f.whl"></a>`);
+    expect(scanned.anchors.map((a) => [a.text, a.attributes.get('href')])).toEqual([
+      ['named', undefined],
+      ['', 'f.whl'],
+    ]);
   });
 
   test('the first <base href> wins, a bad one is ignored; links that are no URL are skipped', () => {

@@ -102,7 +102,10 @@ export function scanHtml(html: string): ScannedHtml {
   const closeAnchor = (closedProperly: boolean) => {
     if (!open) return;
     const text = closedProperly ? decodeEntities(open.text.join('')).trim() : '';
-    scanned.anchors.push({ attributes: open.attributes, text });
+    // An anchor with neither a link nor a name is nothing to either reader: not kept, or a page
+    // of a million `<a x>` would hold a million objects (seconds of garbage collection).
+    if (text !== '' || open.attributes.has('href'))
+      scanned.anchors.push({ attributes: open.attributes, text });
     open = undefined;
   };
   let i = 0;
