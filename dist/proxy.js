@@ -23321,7 +23321,8 @@ function scanHtml(html) {
   const closeAnchor = /* @__PURE__ */ __name((closedProperly) => {
     if (!open3) return;
     const text = closedProperly ? decodeEntities(open3.text.join("")).trim() : "";
-    scanned.anchors.push({ attributes: open3.attributes, text });
+    if (text !== "" || open3.attributes.has("href"))
+      scanned.anchors.push({ attributes: open3.attributes, text });
     open3 = void 0;
   }, "closeAnchor");
   let i = 0;
