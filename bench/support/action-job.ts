@@ -1,7 +1,7 @@
 // One CI job of the action as the runner runs it: dist/main.js, a `pip install` step with the
 // env the job's steps see, dist/post.js; against the cache service stand-in.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { jobEnv } from '../../__tests__/support/cache-job.js';
 import type { FakeCacheService } from '../../__tests__/support/fake-cache-service.js';
 import { createVenv, pipInstall } from '../../__tests__/support/pip.js';
@@ -38,6 +38,10 @@ export async function runActionJob(
     workspace: options.workspace,
     inputs: { installer: 'pip', ...options.inputs },
     env: jobEnv(options.service, { XDG_CACHE_HOME: options.xdg }),
+    // One RUNNER_TEMP path for every job of a workspace, emptied each job, as on a runner image:
+    // the job-owned cache folders live under it, and their paths are part of the cache version,
+    // so a fresh path per job made every warm job miss.
+    runnerTemp: join(dirname(options.workspace), 'runner-temp'),
   });
   try {
     const main = await job.runMain();
