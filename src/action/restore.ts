@@ -9,7 +9,7 @@ import { detectPythonVersion } from '../installers/python-version.js';
 import { findDependencyFiles } from '../key/dependency-files.js';
 import { generationKey, generationOf, generationPrefix } from '../key/generation.js';
 import { deriveCacheKey, hashDependencyFiles, KeyTooLongError } from '../key/key.js';
-import { readLockedUrls } from '../key/locked-urls.js';
+import { hasUrlLockfile, readLockedUrls } from '../key/locked-urls.js';
 import { readLockfilePins } from '../key/lockfile-pins.js';
 import { formatBytes, measureFolders } from '../system/folder-size.js';
 import { currentPlatform, osKeyName, type Platform } from '../system/platform.js';
@@ -90,6 +90,7 @@ async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<vo
     restoreMs: restored.ms ?? 0,
     restoreProblem: restored.problem,
     proxy,
+    downloadsPastProxy: proxy !== undefined && proxy.mode !== 'intercept' && hasUrlLockfile(plan.files),
   });
 }
 

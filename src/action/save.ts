@@ -60,8 +60,15 @@ async function saveIfWanted(
 
   if (state.proxy) await pruneProxyStore(state.proxy.storeDir, proxy);
   // With the proxy, its store keeps every wheel, so the installers' downloads are dead weight.
-  // Without it, pruning would drop what the next job needs to download again.
-  if (prune === 'on' || (prune === 'auto' && state.proxy)) await pruneInstallerCaches(state);
+  // Without it, pruning would drop what the next job needs to download again; so would it when
+  // a lockfile's URLs sent the installs past a proxy that is not intercepting (uv sync, pylock).
+  if (prune === 'on' || (prune === 'auto' && state.proxy && !state.downloadsPastProxy)) {
+    await pruneInstallerCaches(state);
+  } else if (prune === 'auto' && state.proxy) {
+    core.info(
+      "Installer caches kept as they are (prune: auto): a lockfile's URLs sent downloads past the proxy (not intercepting), so these folders hold them.",
+    );
+  }
 
   // An entry is restored as an exact hit from then on (frozen, never saved again): one that
   // cannot serve the job must not take the key. A store without a file serves nothing.

@@ -31,6 +31,11 @@ export interface MainState {
   restoreProblem: string | undefined;
   /** The proxy daemon, when the `proxy` input is on and it started. */
   proxy: ProxyState | undefined;
+  /**
+   * A lockfile records file URLs (uv.lock, pylock.toml) and the proxy is not intercepting:
+   * installs from it download past the proxy, so the installers' folders carry those files.
+   */
+  downloadsPastProxy?: boolean;
 }
 
 export function saveMainState(state: MainState): void {
