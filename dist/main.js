@@ -439,7 +439,8 @@ async function restoreStep(inputs, platform) {
     restoredBytes,
     restoreMs: restored.ms ?? 0,
     restoreProblem: restored.problem,
-    proxy
+    proxy,
+    downloadsPastProxy: proxy !== void 0 && proxy.mode !== "intercept" && hasUrlLockfile(plan.files)
   });
 }
 __name(restoreStep, "restoreStep");

@@ -109,7 +109,13 @@ async function saveIfWanted(state, policy, prune, proxy) {
   const key = generationKey(state.key, (state.generation ?? 0) + 1);
   if (repair) info(`${repair}: saving it again as ${key}, so the next job finds everything there.`);
   if (state.proxy) await pruneProxyStore(state.proxy.storeDir, proxy);
-  if (prune === "on" || prune === "auto" && state.proxy) await pruneInstallerCaches(state);
+  if (prune === "on" || prune === "auto" && state.proxy && !state.downloadsPastProxy) {
+    await pruneInstallerCaches(state);
+  } else if (prune === "auto" && state.proxy) {
+    info(
+      "Installer caches kept as they are (prune: auto): a lockfile's URLs sent downloads past the proxy (not intercepting), so these folders hold them."
+    );
+  }
   if (state.proxy && await countStoredFiles(state.proxy.storeDir) === 0) {
     return {
       outcome: "not saved: the proxy store holds no file (nothing was installed through the proxy), so the entry could not serve the next job"
