@@ -44,6 +44,30 @@ export function statusFor(error: unknown): number {
   return 500;
 }
 
+/**
+ * A request that failed, for the index routes and the intercepted hosts alike: counted, warned
+ * about when the fault is ours, and answered with its status and reason (masked: an upstream's
+ * URL may hold a token) unless bytes already went out.
+ */
+export function answerFailure(
+  ctx: { stats: ProxyStats; log: ProxyLog },
+  res: ServerResponse,
+  error: unknown,
+  request: string,
+): void {
+  const status = statusFor(error);
+  // A client that hangs up mid-body (pip cancelling, uv done with its range) is no error of ours.
+  const clientLeft = (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
+  if (status === 404) ctx.stats.notFound++;
+  if (!clientLeft && (status >= 500 || res.headersSent)) {
+    ctx.stats.errors++;
+    ctx.log.warn(`${request}: ${(error as Error).message}`);
+  }
+  // Once bytes went out the only honest signal left is a broken connection.
+  if (res.headersSent) res.destroy();
+  else sendText(res, status, status === 404 ? 'not found' : ctx.log.mask((error as Error).message));
+}
+
 export function sendText(
   res: ServerResponse,
   status: number,
@@ -170,17 +194,7 @@ async function handle(
       }
     }
   } catch (error: unknown) {
-    const status = statusFor(error);
-    // A client that hangs up mid-body (pip cancelling, uv done with its range) is no error of ours.
-    const clientLeft = (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
-    if (status === 404) ctx.stats.notFound++;
-    if (!clientLeft && (status >= 500 || res.headersSent)) {
-      ctx.stats.errors++;
-      ctx.log.warn(`${req.method} ${req.url?.slice(0, 200)}: ${(error as Error).message}`);
-    }
-    // Once bytes went out the only honest signal left is a broken connection.
-    if (res.headersSent) res.destroy();
-    else sendText(res, status, status === 404 ? 'not found' : ctx.log.mask((error as Error).message));
+    answerFailure(ctx, res, error, `${req.method} ${req.url?.slice(0, 200)}`);
   } finally {
     ctx.log.access({
       method: req.method ?? '',

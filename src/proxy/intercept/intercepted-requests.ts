@@ -13,7 +13,7 @@ import type { ProxyLog } from '../http/access-log.js';
 import { countBodyBytes } from '../http/body-counter.js';
 import { negotiatePageFormat } from '../http/negotiation.js';
 import { type Route, simpleRoute, splitTarget } from '../http/routes.js';
-import { type Source, sendText, statusFor } from '../http/server.js';
+import { answerFailure, type Source, sendText } from '../http/server.js';
 import { normalizeProjectName } from '../names.js';
 import { renderHtmlPage, renderHtmlProjectList } from '../pages/html-page.js';
 import type { PageRenderer } from '../pages/page-responses.js';
@@ -175,17 +175,7 @@ async function handle(
       }
     }
   } catch (error: unknown) {
-    const status = statusFor(error);
-    const clientLeft = (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
-    if (status === 404) ctx.stats.notFound++;
-    if (!clientLeft && (status >= 500 || res.headersSent)) {
-      ctx.stats.errors++;
-      ctx.log.warn(
-        `${req.method} https://${host.host}${req.url?.slice(0, 200)}: ${(error as Error).message}`,
-      );
-    }
-    if (res.headersSent) res.destroy();
-    else sendText(res, status, status === 404 ? 'not found' : (error as Error).message);
+    answerFailure(ctx, res, error, `${req.method} https://${host.host}${req.url?.slice(0, 200)}`);
   } finally {
     ctx.log.access({
       method: req.method ?? '',
