@@ -9,11 +9,11 @@ import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JobCa } from '../../src/proxy/intercept/job-ca.js';
 import { jobEnv } from '../support/cache-job.js';
 import { httpsThroughProxy } from '../support/connect-client.js';
 import { FakeCacheService } from '../support/fake-cache-service.js';
-import { FakePypi } from '../support/fake-pypi.js';
+import type { FakePypi } from '../support/fake-pypi.js';
+import { fakePypiOverTls } from '../support/fake-pypi-tls.js';
 import { pip26Venv } from '../support/pip26.js';
 import { RunnerJob } from '../support/runner.js';
 import { type BuiltWheel, buildWheels } from '../support/wheels.js';
@@ -37,16 +37,11 @@ beforeAll(async () => {
     { name: 'lib-core', version: '1.0.0', payloadBytes: 300_000 },
     { name: 'tiny-util', version: '0.3.0' },
   ]);
-  const testCa = await JobCa.create({ hosts: ['pypi.org', 'files.pythonhosted.org'] });
-  const leaf = async (host: string) => {
-    const { certPem, keyPem } = await testCa.leafFor(host);
-    return { cert: certPem, key: keyPem };
-  };
-  pypi = new FakePypi({
+  const tls = await fakePypiOverTls({
     wheels,
-    tls: { index: await leaf('pypi.org'), files: await leaf('files.pythonhosted.org') },
-    publicFilesOrigin: 'https://files.pythonhosted.org',
   });
+  pypi = tls.pypi;
+  const testCa = tls.testCa;
   service = new FakeCacheService();
   await Promise.all([pypi.start(), service.start()]);
   const testCaFile = join(root, 'test-ca.pem');

@@ -14,11 +14,11 @@ import { JobCa } from '../../../src/proxy/intercept/job-ca.js';
 import { OriginMap } from '../../../src/proxy/intercept/origin-map.js';
 import { isTunnelAllowed, tunnelDestination } from '../../../src/proxy/intercept/tunnel-policy.js';
 import { httpsThroughProxy, openTunnel, tlsThroughProxy } from '../../support/connect-client.js';
-import { FakePypi } from '../../support/fake-pypi.js';
+import type { FakePypi } from '../../support/fake-pypi.js';
+import { fakePypiOverTls } from '../../support/fake-pypi-tls.js';
 import { type BuiltWheel, buildWheels } from '../../support/wheels.js';
 import { listTree, removeDir, sha256, tempDir } from '../harness.js';
 
-const PYPI_HOSTS = ['pypi.org', 'files.pythonhosted.org'];
 const JSON_ACCEPT = 'application/vnd.pypi.simple.v1+json';
 
 let dir: string;
@@ -50,16 +50,9 @@ beforeAll(async () => {
     { name: 'delta', version: '4.0.0' },
     { name: 'bad', version: '1.0.0' },
   ]);
-  testCa = await JobCa.create({ hosts: PYPI_HOSTS });
-  const leaf = async (host: string) => {
-    const { certPem, keyPem } = await testCa.leafFor(host);
-    return { cert: certPem, key: keyPem };
-  };
-  pypi = new FakePypi({
+  ({ pypi, testCa } = await fakePypiOverTls({
     wheels,
-    tls: { index: await leaf('pypi.org'), files: await leaf('files.pythonhosted.org') },
-    publicFilesOrigin: 'https://files.pythonhosted.org',
-  });
+  }));
   await pypi.start();
   otherCa = await JobCa.create({ hosts: ['tunnel.example'] });
   const otherLeaf = await otherCa.leafFor('tunnel.example');

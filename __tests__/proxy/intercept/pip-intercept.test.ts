@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { lockedUrlsIn } from '../../../src/key/locked-urls.js';
 import { type RunningProxy, startProxy } from '../../../src/proxy/index.js';
-import { JobCa } from '../../../src/proxy/intercept/job-ca.js';
-import { FakePypi } from '../../support/fake-pypi.js';
+import type { JobCa } from '../../../src/proxy/intercept/job-ca.js';
+import type { FakePypi } from '../../support/fake-pypi.js';
+import { fakePypiOverTls } from '../../support/fake-pypi-tls.js';
 import { isolatedPipEnv } from '../../support/pip.js';
 import { PIP_26, pip26Venv } from '../../support/pip26.js';
 import { type BuiltWheel, buildWheels } from '../../support/wheels.js';
@@ -50,16 +51,9 @@ beforeAll(async () => {
     { name: 'beta', version: '2.0.0' },
     { name: 'gamma', version: '1.0.0' },
   ]);
-  testCa = await JobCa.create({ hosts: ['pypi.org', 'files.pythonhosted.org'] });
-  const leaf = async (host: string) => {
-    const { certPem, keyPem } = await testCa.leafFor(host);
-    return { cert: certPem, key: keyPem };
-  };
-  pypi = new FakePypi({
+  ({ pypi, testCa } = await fakePypiOverTls({
     wheels,
-    tls: { index: await leaf('pypi.org'), files: await leaf('files.pythonhosted.org') },
-    publicFilesOrigin: 'https://files.pythonhosted.org',
-  });
+  }));
   await pypi.start();
 }, 180_000);
 

@@ -10,9 +10,10 @@ import http from 'node:http';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { type RunningProxy, startProxy } from '../../../src/proxy/index.js';
-import { JobCa } from '../../../src/proxy/intercept/job-ca.js';
+import type { JobCa } from '../../../src/proxy/intercept/job-ca.js';
 import { tlsThroughProxy } from '../../support/connect-client.js';
-import { FakePypi } from '../../support/fake-pypi.js';
+import type { FakePypi } from '../../support/fake-pypi.js';
+import { fakePypiOverTls } from '../../support/fake-pypi-tls.js';
 import { type BuiltWheel, buildWheels } from '../../support/wheels.js';
 import { removeDir, sha256, tempDir, UV_ACCEPT } from '../harness.js';
 
@@ -29,17 +30,10 @@ beforeAll(async () => {
     { name: 'locked-dep', version: '1.0.0', payloadBytes: 100_000 },
     { name: 'no-meta', version: '2.0.0', payloadBytes: 50_000 },
   ]);
-  testCa = await JobCa.create({ hosts: ['pypi.org', 'files.pythonhosted.org'] });
-  const leaf = async (host: string) => {
-    const { certPem, keyPem } = await testCa.leafFor(host);
-    return { cert: certPem, key: keyPem };
-  };
-  pypi = new FakePypi({
+  ({ pypi, testCa } = await fakePypiOverTls({
     wheels,
-    tls: { index: await leaf('pypi.org'), files: await leaf('files.pythonhosted.org') },
-    publicFilesOrigin: 'https://files.pythonhosted.org',
     withMetadata: (w) => w.project !== 'no-meta',
-  });
+  }));
   await pypi.start();
   proxy = await startProxy({
     storeDir: join(dir, 'store'),
