@@ -23799,6 +23799,18 @@ function statusFor(error) {
   return 500;
 }
 __name(statusFor, "statusFor");
+function answerFailure(ctx, res, error, request) {
+  const status = statusFor(error);
+  const clientLeft = error.code === "ERR_STREAM_PREMATURE_CLOSE";
+  if (status === 404) ctx.stats.notFound++;
+  if (!clientLeft && (status >= 500 || res.headersSent)) {
+    ctx.stats.errors++;
+    ctx.log.warn(`${request}: ${error.message}`);
+  }
+  if (res.headersSent) res.destroy();
+  else sendText(res, status, status === 404 ? "not found" : ctx.log.mask(error.message));
+}
+__name(answerFailure, "answerFailure");
 function sendText(res, status, text, headers = {}) {
   const body = Buffer.from(`${text}
 `);
@@ -23913,15 +23925,7 @@ async function handle(ctx, routes, req, res) {
       }
     }
   } catch (error) {
-    const status = statusFor(error);
-    const clientLeft = error.code === "ERR_STREAM_PREMATURE_CLOSE";
-    if (status === 404) ctx.stats.notFound++;
-    if (!clientLeft && (status >= 500 || res.headersSent)) {
-      ctx.stats.errors++;
-      ctx.log.warn(`${req.method} ${req.url?.slice(0, 200)}: ${error.message}`);
-    }
-    if (res.headersSent) res.destroy();
-    else sendText(res, status, status === 404 ? "not found" : ctx.log.mask(error.message));
+    answerFailure(ctx, res, error, `${req.method} ${req.url?.slice(0, 200)}`);
   } finally {
     ctx.log.access({
       method: req.method ?? "",
@@ -24663,17 +24667,7 @@ async function handle2(ctx, host, req, res) {
       }
     }
   } catch (error) {
-    const status = statusFor(error);
-    const clientLeft = error.code === "ERR_STREAM_PREMATURE_CLOSE";
-    if (status === 404) ctx.stats.notFound++;
-    if (!clientLeft && (status >= 500 || res.headersSent)) {
-      ctx.stats.errors++;
-      ctx.log.warn(
-        `${req.method} https://${host.host}${req.url?.slice(0, 200)}: ${error.message}`
-      );
-    }
-    if (res.headersSent) res.destroy();
-    else sendText(res, status, status === 404 ? "not found" : error.message);
+    answerFailure(ctx, res, error, `${req.method} https://${host.host}${req.url?.slice(0, 200)}`);
   } finally {
     ctx.log.access({
       method: req.method ?? "",
