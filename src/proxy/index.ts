@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DownloadCoordinator } from './files/downloads.js';
 import { FileService } from './files/file-service.js';
 import { StoredFileMemory } from './files/stored-file-memory.js';
+import { StoredFiles } from './files/stored-files.js';
 import { ProxyLog } from './http/access-log.js';
 import { createProxyServer } from './http/server.js';
 import { attachInterception } from './intercept/interception.js';
@@ -218,7 +219,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     options.maxFileBytes,
   );
   const fileMemory = new StoredFileMemory(Math.floor(budget / 4));
-  const files = new FileService(store, pages, downloads, manifest, fileMemory);
+  const storedFiles = new StoredFiles(store, manifest, fileMemory);
+  const files = new FileService(store, pages, downloads, manifest, storedFiles);
   const renderer = new PageRenderer(Math.floor((budget * 3) / 8));
   stats.memory = () => ({
     budgetBytes: budget,
@@ -240,7 +242,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         upstreams,
         options: options.intercept,
         origins,
-        deps: { store, pages, downloads, manifest, stats, log, renderer, client },
+        deps: { store, pages, downloads, manifest, stats, log, renderer, client, storedFiles },
       }).catch(async (error: unknown) => {
         await store.close();
         throw error;

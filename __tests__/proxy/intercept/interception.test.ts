@@ -4,7 +4,7 @@
 // private addresses, a client that never says hello. PyPI is a TLS stand-in on loopback with a
 // test CA of its own, reached through the test-only OriginMap; nothing leaves loopback.
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -49,6 +49,7 @@ beforeAll(async () => {
     { name: 'gamma', version: '3.0.0' },
     { name: 'delta', version: '4.0.0' },
     { name: 'bad', version: '1.0.0' },
+    { name: 'epsilon', version: '5.0.0' },
   ]);
   ({ pypi, testCa } = await fakePypiOverTls({
     wheels,
@@ -140,6 +141,29 @@ describe('interception of the PyPI hosts', () => {
     expect(range.status).toBe(206);
     const bytes = await readFile(wheel('delta').path);
     expect(range.body.equals(bytes.subarray(bytes.length - 22))).toBe(true);
+    expect(pypi.counts().files).toBe(1);
+  });
+
+  it('answers a repeat from the same memory of stored files as the index routes: a small file gone from disk is still served, HEAD and Range included', async () => {
+    const epsilon = wheel('epsilon');
+    const url = pypi.fileUrl(epsilon.filename);
+    // The first GET downloads it; the second reads it from the store and keeps it.
+    for (const round of [0, 1]) {
+      const answer = await httpsThroughProxy(proxy.url, url, clientTrust());
+      expect([round, sha256(answer.body)]).toEqual([round, epsilon.sha256]);
+    }
+    await rm(join(storeDir, 'files', 'sha256', epsilon.sha256.slice(0, 2), epsilon.sha256));
+    const full = await httpsThroughProxy(proxy.url, url, clientTrust());
+    expect(full.status).toBe(200);
+    expect(sha256(full.body)).toBe(epsilon.sha256);
+    const head = await httpsThroughProxy(proxy.url, url, { ...clientTrust(), method: 'HEAD' });
+    expect(head.headers['content-length']).toBe(String(epsilon.size));
+    const range = await httpsThroughProxy(proxy.url, url, {
+      ...clientTrust(),
+      headers: { range: 'bytes=-100' },
+    });
+    expect(range.status).toBe(206);
+    expect(range.body.equals(full.body.subarray(-100))).toBe(true);
     expect(pypi.counts().files).toBe(1);
   });
 

@@ -4,9 +4,7 @@
 // downloaded once and stored under their computed sha256, with a name record pointing at it.
 // Nothing can vouch for those bytes, so they are only as trustworthy as that upstream.
 // What a repeat can skip (the stat, the read, the page lookup of a .metadata route) is kept in
-// a StoredFileMemory within its budget.
-import { readFile } from 'node:fs/promises';
-
+// a StoredFileMemory within its budget (stored-files.ts).
 import { NotFoundError } from '../errors.js';
 import { NO_HASH, type Route } from '../http/routes.js';
 import { isSha256Hex } from '../names.js';
@@ -16,13 +14,11 @@ import type { ManifestRecorder } from '../store/manifest.js';
 import type { ContentStore } from '../store/store.js';
 import type { Upstream } from '../upstream/upstream-config.js';
 import type { Download, DownloadCoordinator } from './downloads.js';
-import { SMALL_FILE_MAX_BYTES, type StoredFileMemory } from './stored-file-memory.js';
+import type { StoredFile, StoredFiles } from './stored-files.js';
 
 export type FileRoute = Extract<Route, { kind: 'file' }>;
 
-export type ResolvedFile =
-  | { kind: 'stored'; sha256: string; path: string; size: number; bytes?: Buffer }
-  | { kind: 'download'; download: Download; expectedSha256?: string };
+export type ResolvedFile = StoredFile | { kind: 'download'; download: Download; expectedSha256?: string };
 
 interface FileOrigin {
   url: string;
@@ -38,8 +34,12 @@ export class FileService {
     private readonly pages: PageService,
     private readonly downloads: DownloadCoordinator,
     private readonly manifest: ManifestRecorder,
-    private readonly memory: StoredFileMemory,
+    private readonly storedFiles: StoredFiles,
   ) {}
+
+  private get memory() {
+    return this.storedFiles.memory;
+  }
 
   async resolve(upstream: Upstream, route: FileRoute): Promise<ResolvedFile> {
     if (route.hash !== NO_HASH && !route.metadata) {
@@ -94,19 +94,8 @@ export class FileService {
     return { kind: 'download', download, expectedSha256: origin.expectedSha256 };
   }
 
-  private async stored(sha256: string): Promise<ResolvedFile | undefined> {
-    const path = this.store.filePath(sha256);
-    let known = this.memory.file(sha256);
-    if (!known) {
-      const size = await this.store.fileSize(sha256);
-      if (size === undefined) return undefined;
-      known = { size, bytes: size <= SMALL_FILE_MAX_BYTES ? await readFile(path) : undefined };
-      // A file that changed between stat and read is not ours to explain: keep only the size.
-      if (known.bytes && known.bytes.length !== size) known = { size };
-      this.memory.rememberFile(sha256, known);
-    }
-    this.manifest.file(sha256);
-    return { kind: 'stored', sha256, path, size: known.size, bytes: known.bytes };
+  private stored(sha256: string): Promise<StoredFile | undefined> {
+    return this.storedFiles.find(sha256);
   }
 }
 

@@ -8,6 +8,7 @@
 import { IntegrityError, NotFoundError } from '../errors.js';
 import type { DownloadCoordinator } from '../files/downloads.js';
 import { indexSha256, type ResolvedFile } from '../files/file-service.js';
+import type { StoredFiles } from '../files/stored-files.js';
 import { isNormalizedProjectName, isSha256Hex, isValidFileName, normalizeProjectName } from '../names.js';
 import type { PageService } from '../pages/page-service.js';
 import type { ProjectFile, ProjectPage } from '../pages/pages.js';
@@ -73,6 +74,8 @@ export class InterceptedFiles {
       manifest: ManifestRecorder;
       stats: ProxyStats;
       lockedHashes: LockedHashes;
+      /** The index routes' lookup, with the run's memory of stored files (stored-files.ts). */
+      storedFiles: StoredFiles;
     },
   ) {}
 
@@ -129,10 +132,7 @@ export class InterceptedFiles {
     return { resolved: { kind: 'download', download, expectedSha256: sha256 }, verifiedBy };
   }
 
-  private async stored(sha256: string): Promise<ResolvedFile | undefined> {
-    const size = await this.deps.store.fileSize(sha256);
-    if (size === undefined) return undefined;
-    this.deps.manifest.file(sha256);
-    return { kind: 'stored', sha256, path: this.deps.store.filePath(sha256), size };
+  private stored(sha256: string): Promise<ResolvedFile | undefined> {
+    return this.deps.storedFiles.find(sha256);
   }
 }

@@ -3,6 +3,7 @@
 import type http from 'node:http';
 import type { Socket } from 'node:net';
 import type { DownloadCoordinator } from '../files/downloads.js';
+import type { StoredFiles } from '../files/stored-files.js';
 import type { ProxyLog } from '../http/access-log.js';
 import type { InterceptOptions } from '../index.js';
 import type { PageRenderer } from '../pages/page-responses.js';
@@ -39,6 +40,7 @@ export async function attachInterception(
       log: ProxyLog;
       renderer: PageRenderer;
       client: UpstreamClient;
+      storedFiles: StoredFiles;
     };
   },
 ): Promise<Interception> {
