@@ -22728,9 +22728,6 @@ function skipBytes(count) {
 }
 __name(skipBytes, "skipBytes");
 
-// src/proxy/files/file-service.ts
-import { readFile } from "node:fs/promises";
-
 // src/proxy/http/routes.ts
 var MAX_TARGET_LENGTH = 4096;
 var NO_HASH = "nohash";
@@ -22816,6 +22813,105 @@ var RouteTable = class {
   }
 };
 
+// src/proxy/files/file-service.ts
+var FileService = class {
+  constructor(store, pages, downloads, manifest, storedFiles) {
+    this.store = store;
+    this.pages = pages;
+    this.downloads = downloads;
+    this.manifest = manifest;
+    this.storedFiles = storedFiles;
+  }
+  store;
+  pages;
+  downloads;
+  manifest;
+  storedFiles;
+  static {
+    __name(this, "FileService");
+  }
+  get memory() {
+    return this.storedFiles.memory;
+  }
+  async resolve(upstream, route) {
+    if (route.hash !== NO_HASH && !route.metadata) {
+      const stored = await this.stored(route.hash);
+      if (stored) return stored;
+    }
+    const routeKey = route.metadata && route.hash !== NO_HASH ? `${upstream.name}/${route.project}/${route.hash}/${route.filename}` : void 0;
+    const known = routeKey && this.memory.route(routeKey);
+    if (known) {
+      const stored = await this.stored(known);
+      if (stored) return stored;
+    }
+    const { value: page } = await this.pages.project(upstream, route.project);
+    const origin = originOf(
+      page.files.find((file) => file.filename === route.filename),
+      route
+    );
+    if (origin.expectedSha256) {
+      const stored = await this.stored(origin.expectedSha256);
+      if (routeKey) this.memory.rememberRoute(routeKey, origin.expectedSha256);
+      if (stored) return stored;
+    } else {
+      const named = await this.store.readName(upstream.name, route.project, origin.recordName);
+      const stored = named && await this.stored(named);
+      if (stored) {
+        this.manifest.name(upstream.name, route.project, origin.recordName);
+        return stored;
+      }
+    }
+    return this.download(upstream, route, origin);
+  }
+  download(upstream, route, origin) {
+    const download = this.downloads.get({
+      key: origin.expectedSha256 ?? `name:${upstream.name}/${route.project}/${origin.recordName}`,
+      upstream,
+      url: origin.url,
+      expectedSha256: origin.expectedSha256,
+      expectedSize: origin.expectedSize,
+      onCommitted: /* @__PURE__ */ __name(async (sha256) => {
+        this.manifest.file(sha256);
+        if (origin.expectedSha256) return;
+        await this.store.writeName(upstream.name, route.project, origin.recordName, sha256);
+        this.manifest.name(upstream.name, route.project, origin.recordName);
+      }, "onCommitted")
+    });
+    return { kind: "download", download, expectedSha256: origin.expectedSha256 };
+  }
+  stored(sha256) {
+    return this.storedFiles.find(sha256);
+  }
+};
+function indexSha256(file) {
+  const sha256 = file.hashes.sha256;
+  return sha256 !== void 0 && isSha256Hex(sha256) ? sha256 : void 0;
+}
+__name(indexSha256, "indexSha256");
+function originOf(file, route) {
+  if (!file || (indexSha256(file) ?? NO_HASH) !== route.hash)
+    throw new NotFoundError("no such file on the page");
+  if (file.url === "")
+    throw new NotFoundError(
+      `the store holds no URL for ${file.filename}; it comes back with the page from upstream`
+    );
+  if (!route.metadata) {
+    return {
+      url: file.url,
+      expectedSha256: indexSha256(file),
+      expectedSize: file.size,
+      recordName: file.filename
+    };
+  }
+  if (file.coreMetadata === void 0) throw new NotFoundError("the index offers no metadata for this file");
+  return {
+    url: `${file.url}.metadata`,
+    expectedSha256: file.coreMetadata !== true && isSha256Hex(file.coreMetadata.sha256 ?? "") ? file.coreMetadata.sha256 : void 0,
+    recordName: `${file.filename}.metadata`
+  };
+}
+__name(originOf, "originOf");
+
 // src/proxy/pages/byte-budget-cache.ts
 var ByteBudgetCache = class {
   constructor(budgetBytes) {
@@ -22899,70 +22995,22 @@ var StoredFileMemory = class {
   }
 };
 
-// src/proxy/files/file-service.ts
-var FileService = class {
-  constructor(store, pages, downloads, manifest, memory) {
+// src/proxy/files/stored-files.ts
+import { readFile } from "node:fs/promises";
+var StoredFiles = class {
+  constructor(store, manifest, memory) {
     this.store = store;
-    this.pages = pages;
-    this.downloads = downloads;
     this.manifest = manifest;
     this.memory = memory;
   }
   store;
-  pages;
-  downloads;
   manifest;
   memory;
   static {
-    __name(this, "FileService");
+    __name(this, "StoredFiles");
   }
-  async resolve(upstream, route) {
-    if (route.hash !== NO_HASH && !route.metadata) {
-      const stored = await this.stored(route.hash);
-      if (stored) return stored;
-    }
-    const routeKey = route.metadata && route.hash !== NO_HASH ? `${upstream.name}/${route.project}/${route.hash}/${route.filename}` : void 0;
-    const known = routeKey && this.memory.route(routeKey);
-    if (known) {
-      const stored = await this.stored(known);
-      if (stored) return stored;
-    }
-    const { value: page } = await this.pages.project(upstream, route.project);
-    const origin = originOf(
-      page.files.find((file) => file.filename === route.filename),
-      route
-    );
-    if (origin.expectedSha256) {
-      const stored = await this.stored(origin.expectedSha256);
-      if (routeKey) this.memory.rememberRoute(routeKey, origin.expectedSha256);
-      if (stored) return stored;
-    } else {
-      const named = await this.store.readName(upstream.name, route.project, origin.recordName);
-      const stored = named && await this.stored(named);
-      if (stored) {
-        this.manifest.name(upstream.name, route.project, origin.recordName);
-        return stored;
-      }
-    }
-    return this.download(upstream, route, origin);
-  }
-  download(upstream, route, origin) {
-    const download = this.downloads.get({
-      key: origin.expectedSha256 ?? `name:${upstream.name}/${route.project}/${origin.recordName}`,
-      upstream,
-      url: origin.url,
-      expectedSha256: origin.expectedSha256,
-      expectedSize: origin.expectedSize,
-      onCommitted: /* @__PURE__ */ __name(async (sha256) => {
-        this.manifest.file(sha256);
-        if (origin.expectedSha256) return;
-        await this.store.writeName(upstream.name, route.project, origin.recordName, sha256);
-        this.manifest.name(upstream.name, route.project, origin.recordName);
-      }, "onCommitted")
-    });
-    return { kind: "download", download, expectedSha256: origin.expectedSha256 };
-  }
-  async stored(sha256) {
+  /** The stored file with this sha256, recorded in the manifest as used; undefined when absent. */
+  async find(sha256) {
     const path = this.store.filePath(sha256);
     let known = this.memory.file(sha256);
     if (!known) {
@@ -22976,34 +23024,6 @@ var FileService = class {
     return { kind: "stored", sha256, path, size: known.size, bytes: known.bytes };
   }
 };
-function indexSha256(file) {
-  const sha256 = file.hashes.sha256;
-  return sha256 !== void 0 && isSha256Hex(sha256) ? sha256 : void 0;
-}
-__name(indexSha256, "indexSha256");
-function originOf(file, route) {
-  if (!file || (indexSha256(file) ?? NO_HASH) !== route.hash)
-    throw new NotFoundError("no such file on the page");
-  if (file.url === "")
-    throw new NotFoundError(
-      `the store holds no URL for ${file.filename}; it comes back with the page from upstream`
-    );
-  if (!route.metadata) {
-    return {
-      url: file.url,
-      expectedSha256: indexSha256(file),
-      expectedSize: file.size,
-      recordName: file.filename
-    };
-  }
-  if (file.coreMetadata === void 0) throw new NotFoundError("the index offers no metadata for this file");
-  return {
-    url: `${file.url}.metadata`,
-    expectedSha256: file.coreMetadata !== true && isSha256Hex(file.coreMetadata.sha256 ?? "") ? file.coreMetadata.sha256 : void 0,
-    recordName: `${file.filename}.metadata`
-  };
-}
-__name(originOf, "originOf");
 
 // src/proxy/http/access-log.ts
 import { closeSync, openSync, writeSync } from "node:fs";
@@ -24534,11 +24554,8 @@ var InterceptedFiles = class {
     });
     return { resolved: { kind: "download", download, expectedSha256: sha256 }, verifiedBy };
   }
-  async stored(sha256) {
-    const size = await this.deps.store.fileSize(sha256);
-    if (size === void 0) return void 0;
-    this.deps.manifest.file(sha256);
-    return { kind: "stored", sha256, path: this.deps.store.filePath(sha256), size };
+  stored(sha256) {
+    return this.deps.storedFiles.find(sha256);
   }
 };
 
@@ -25526,7 +25543,8 @@ async function startProxy(options) {
     options.maxFileBytes
   );
   const fileMemory = new StoredFileMemory(Math.floor(budget / 4));
-  const files = new FileService(store, pages, downloads, manifest, fileMemory);
+  const storedFiles = new StoredFiles(store, manifest, fileMemory);
+  const files = new FileService(store, pages, downloads, manifest, storedFiles);
   const renderer = new PageRenderer(Math.floor(budget * 3 / 8));
   stats.memory = () => ({
     budgetBytes: budget,
@@ -25547,7 +25565,7 @@ async function startProxy(options) {
     upstreams,
     options: options.intercept,
     origins,
-    deps: { store, pages, downloads, manifest, stats, log, renderer, client }
+    deps: { store, pages, downloads, manifest, stats, log, renderer, client, storedFiles }
   }).catch(async (error) => {
     await store.close();
     throw error;
