@@ -101,6 +101,8 @@ describe('four jobs through the proxy', () => {
       PIP_TRUSTED_HOST: new URL(url).host,
     });
     firstKey = main.outputs['cache-key'];
+    // A miss: nothing to link yet (issue 11, the wheelhouse route).
+    expect(main.outputs.wheelhouse).toBe('');
 
     const installed = await install(job, 'venv-1');
     expect(installed.code).toBe(0);
@@ -116,6 +118,7 @@ describe('four jobs through the proxy', () => {
     expect(post.stdout).toMatch(/0 revalidated \(304, nothing downloaded\), 0 errors/);
     expect(post.stdout).not.toContain('not downloaded again');
     expect(post.summary).toContain('Requests served');
+    expect(post.stdout).toContain('Wheelhouse: recorded 3 files for the next job with this key.');
     expect(service.entries().map((entry) => entry.key)).toEqual([firstKey]);
   });
 
@@ -125,6 +128,39 @@ describe('four jobs through the proxy', () => {
     const main = await job.runMain();
     expect(main.outputs['cache-hit']).toBe('true');
     expect(main.stdout).toContain('(frozen)');
+
+    // The wheelhouse: pip from a folder of the stored wheels, no index, no server asked.
+    const wheelhouse = main.outputs.wheelhouse;
+    expect(wheelhouse).toBe(join(temp, 'pypi-cache-action', 'wheelhouse'));
+    // The store's verified bytes under their file names, nothing else.
+    const linked = [
+      'app-1.0.0-py3-none-any.whl',
+      'lib_core-1.0.0-py3-none-any.whl',
+      'tiny_util-0.3.0-py3-none-any.whl',
+    ];
+    expect(snapshotFolder(wheelhouse)).toEqual(
+      Object.fromEntries(linked.map((filename) => [filename, wheel(filename).sha256])),
+    );
+    const fromFolder = await pipInstallStep(job, join(root, 'venv-2w'), [
+      '--no-index',
+      '--find-links',
+      wheelhouse,
+      '-r',
+      join(workspace, 'requirements.txt'),
+    ]);
+    expect(fromFolder.code).toBe(0);
+    expect(await installedPackages(join(root, 'venv-2w', 'bin', 'python'))).toMatchObject({
+      app: '1.0.0',
+      'lib-core': '1.0.0',
+      'tiny-util': '0.3.0',
+    });
+    const stats = (await (await fetch(`${main.outputs['proxy-url']}/-/stats`)).json()) as {
+      pageRequests: number;
+      fileRequests: number;
+    };
+    expect([stats.pageRequests, stats.fileRequests]).toEqual([0, 0]);
+
+    // The index route stays the fallback on the same job.
     const installed = await install(job, 'venv-2');
     expect(installed.code).toBe(0);
     expect(await installedPackages(join(root, 'venv-2', 'bin', 'python'))).toMatchObject({
@@ -198,6 +234,29 @@ describe('four jobs through the proxy', () => {
     } finally {
       pypi.setDown(false);
     }
+  });
+});
+
+describe('the wheelhouse is offered only where it is safe (issue 11)', () => {
+  test('a requirement not pinned: no wheelhouse on the exact hit, the index route only', async () => {
+    const unpinned = 'app==1.0.0\nlib-core>=1.0\ntiny-util==0.3.0\n';
+    const first = newJob(unpinned);
+    const miss = await first.runMain();
+    expect(miss.outputs['cache-hit']).toBe('false');
+    expect((await install(first, 'venv-unpinned')).code).toBe(0);
+    const saved = await first.runPost();
+    expect(saved.stdout).toContain(
+      'Wheelhouse: not recorded for the next job: not every requirement is pinned.',
+    );
+
+    const second = newJob(unpinned);
+    const hit = await second.runMain();
+    expect(hit.outputs['cache-hit']).toBe('true');
+    expect(hit.outputs.wheelhouse).toBe('');
+    expect(hit.stdout).toContain(
+      "Wheelhouse: not offered (not every requirement is pinned: requirements.txt line 2: 'lib-core>=1.0' is not pinned",
+    );
+    await second.runPost();
   });
 });
 

@@ -11,12 +11,13 @@ import { generationKey, generationOf, generationPrefix } from '../key/generation
 import { deriveCacheKey, hashDependencyFiles, KeyTooLongError } from '../key/key.js';
 import { hasUrlLockfile, readLockedUrls } from '../key/locked-urls.js';
 import { readLockfilePins } from '../key/lockfile-pins.js';
+import { readPinnedRequirements } from '../key/pinned-requirements.js';
 import { formatBytes, measureFolders } from '../system/folder-size.js';
 import { currentPlatform, osKeyName, type Platform } from '../system/platform.js';
 import { dockerBuildSettings } from './docker-build.js';
 import { type ActionInputs, InputError, loadInputs } from './inputs.js';
 import { chooseProxyMode, interceptEnvironment, type ModeDecision } from './intercept-env.js';
-import { installerFolder, proxyStoreFolder } from './job-folders.js';
+import { installerFolder, jobFolderRoot, proxyStoreFolder } from './job-folders.js';
 import {
   describeUpstreams,
   installerEnvironment,
@@ -28,6 +29,7 @@ import {
 } from './job-proxy.js';
 import { chooseProxyPort } from './proxy-port.js';
 import { type CachedFolder, saveMainState } from './state.js';
+import { type OfferedWheelhouse, offerWheelhouse } from './wheelhouse.js';
 
 // The main step: inputs -> key -> restore -> [start proxy] -> environment, outputs and state.
 
@@ -74,9 +76,15 @@ async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<vo
   }
 
   const proxy = plan.upstreams ? await startProxy(inputs, plan, cacheHit, platform) : undefined;
+  const requirements = proxy ? readPinnedRequirements(plan.workspace, plan.files) : undefined;
+  const wheelhouse =
+    proxy && requirements
+      ? await wheelhouseFor(plan, cacheHit, proxy.storeDir, requirements, platform)
+      : undefined;
   // The key a save of this job uses: the first generation, or the next one when a hit is repaired.
   const saveKey = generationKey(plan.key, (generation ?? 0) + 1);
   await publish(plan, saveKey, cacheHit, restored.matchedKey, proxy, inputs.proxyHost);
+  core.setOutput('wheelhouse', wheelhouse?.path ?? '');
   saveMainState({
     key: plan.key,
     generation,
@@ -91,7 +99,40 @@ async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<vo
     restoreProblem: restored.problem,
     proxy,
     downloadsPastProxy: proxy !== undefined && proxy.mode !== 'intercept' && hasUrlLockfile(plan.files),
+    requirementPins: requirements?.pinned ? requirements.pins : undefined,
+    wheelhouse,
   });
+}
+
+/** The wheelhouse when safe (wheelhouse.ts), with a log line either way. */
+async function wheelhouseFor(
+  plan: CachePlan,
+  cacheHit: boolean,
+  storeDir: string,
+  requirements: ReturnType<typeof readPinnedRequirements>,
+  platform: Platform,
+): Promise<OfferedWheelhouse | undefined> {
+  const folder = join(jobFolderRoot(platform), 'wheelhouse');
+  try {
+    const { offered, reason } = await offerWheelhouse({
+      key: plan.key,
+      cacheHit,
+      storeDir,
+      requirements,
+      folder,
+    });
+    core.info(
+      offered
+        ? `Wheelhouse: ${reason}; \`pip install --no-index --find-links ${folder} -r <requirements file>\` installs from them with no server (output wheelhouse).`
+        : `Wheelhouse: not offered (${reason}); install through the proxy's index.`,
+    );
+    return offered;
+  } catch (error: unknown) {
+    // The index route still works: a wheelhouse that cannot be built is not worth failing for.
+    core.warning(`Wheelhouse not offered: ${error instanceof Error ? error.message : String(error)}`);
+    await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+    return undefined;
+  }
 }
 
 /** Restores unless ACTIONS_CACHE_MODE says this job may not read caches (`none`, `write-only`). */

@@ -4,6 +4,7 @@ import { readDefaultBranch } from '../backend/cache-scope.js';
 import { chooseBackend } from '../backend/choose.js';
 import { INSTALLERS } from '../installers/installers.js';
 import { generationKey } from '../key/generation.js';
+import type { Manifest } from '../proxy/index.js';
 import { countStoredFiles, pruneStoreToManifest } from '../proxy/launcher.js';
 import { formatBytes, measureFolders } from '../system/folder-size.js';
 import { currentPlatform } from '../system/platform.js';
@@ -11,6 +12,7 @@ import { loadInputs, type PruneChoice, type SavePolicy } from './inputs.js';
 import { type StoppedProxy, stopJobProxy } from './job-proxy.js';
 import { loadMainState, type MainState } from './state.js';
 import { type SaveReport, writeJobSummary } from './summary.js';
+import { recordWheelhouse, withWheelhouseFiles } from './wheelhouse.js';
 
 // The post step: [stop proxy] -> prune -> save unless exact hit -> summary. It never fails the
 // job: every problem becomes a warning, and the job's result stays what its own steps made it.
@@ -58,7 +60,15 @@ async function saveIfWanted(
   const key = generationKey(state.key, (state.generation ?? 0) + 1);
   if (repair) core.info(`${repair}: saving it again as ${key}, so the next job finds everything there.`);
 
-  if (state.proxy) await pruneProxyStore(state.proxy.storeDir, proxy);
+  // Files the wheelhouse gave pip were used too, though the proxy never saw them.
+  const manifest =
+    proxy?.manifest && state.wheelhouse
+      ? withWheelhouseFiles(proxy.manifest, state.wheelhouse.files)
+      : proxy?.manifest;
+  if (state.proxy) {
+    await pruneProxyStore(state.proxy.storeDir, manifest);
+    await recordWheelhouseQuietly(state, manifest, proxy);
+  }
   // With the proxy, its store keeps every wheel, so the installers' downloads are dead weight.
   // Without it, pruning would drop what the next job needs to download again; so would it when
   // a lockfile's URLs sent the installs past a proxy that is not intercepting (uv sync, pylock).
@@ -115,13 +125,38 @@ export function skipReason(policy: SavePolicy, env: NodeJS.ProcessEnv): string |
 }
 
 /** Keeps only what this job used, so the entry never grows past one job's needs. */
-async function pruneProxyStore(storeDir: string, proxy: StoppedProxy | undefined): Promise<void> {
-  if (!proxy?.manifest) {
+async function pruneProxyStore(storeDir: string, manifest: Manifest | undefined): Promise<void> {
+  if (!manifest) {
     core.warning('The proxy left no record of what the job used: its whole store is saved.');
     return;
   }
-  const { kept, removed } = await pruneStoreToManifest(storeDir, proxy.manifest);
+  const { kept, removed } = await pruneStoreToManifest(storeDir, manifest);
   core.info(`Proxy store: kept ${kept} entries this job used, removed ${removed} it did not.`);
+}
+
+/** The wheelhouse record for the next job (wheelhouse.ts); a failure only costs that offer. */
+async function recordWheelhouseQuietly(
+  state: MainState,
+  manifest: Manifest | undefined,
+  proxy: StoppedProxy | undefined,
+): Promise<void> {
+  if (!state.proxy) return;
+  const bypass =
+    proxy?.problem ??
+    (state.downloadsPastProxy ? "a lockfile's URLs sent downloads past the proxy" : undefined);
+  try {
+    core.info(
+      await recordWheelhouse({
+        storeDir: state.proxy.storeDir,
+        key: state.key,
+        pins: state.requirementPins,
+        manifest,
+        bypass,
+      }),
+    );
+  } catch (error: unknown) {
+    core.info(`Wheelhouse: not recorded for the next job: ${String(error)}.`);
+  }
 }
 
 async function pruneInstallerCaches(state: MainState): Promise<void> {

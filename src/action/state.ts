@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
 import type { InstallerName } from '../installers/installers.js';
+import type { RequirementPin } from '../key/pinned-requirements.js';
 import type { ProxyState } from './job-proxy.js';
+import type { OfferedWheelhouse } from './wheelhouse.js';
 
 // The only place that names saved state: what the main step hands to the post step.
 // One JSON value, so a field added later cannot be forgotten on one side.
@@ -36,6 +38,10 @@ export interface MainState {
    * installs from it download past the proxy, so the installers' folders carry those files.
    */
   downloadsPastProxy?: boolean;
+  /** With the proxy: the requirements files' pins, when every requirement is pinned. */
+  requirementPins?: RequirementPin[];
+  /** The wheelhouse offered on this exact hit: used files the proxy never sees. */
+  wheelhouse?: OfferedWheelhouse;
 }
 
 export function saveMainState(state: MainState): void {

@@ -13,6 +13,14 @@ import { UPSTREAMS_ENV } from './upstream/upstream-config.js';
 // it re-exports only small modules, so the action's bundle does not carry the server.
 export { credentialsEnvName } from './names.js';
 export { countStoredFiles, pruneStoreToManifest, readManifest } from './store/manifest.js';
+export {
+  readWheelhouseRecord,
+  removeWheelhouseRecord,
+  storedFile,
+  usedDistributionFiles,
+  type WheelhouseFile,
+  writeWheelhouseRecord,
+} from './store/wheelhouse-record.js';
 export { UPSTREAMS_ENV } from './upstream/upstream-config.js';
 export { indexUrlSecrets, isPublicPypiHost, redactIndexUrl } from './upstream/url-secrets.js';
 

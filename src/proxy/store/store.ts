@@ -17,6 +17,8 @@
 //     tmp/                                         downloads in progress; emptied at start
 //     lock                                         the owning proxy's pid (store-lock.ts)
 //     manifest.json                                what the last run used (default location)
+//     wheelhouse.json                              the files a complete entry's job used, by name
+//                                                  (wheelhouse-record.ts; written by the action)
 //
 // A populated store this process cannot write (a read-only mount, a restored cache owned by
 // someone else) opens read-only: no lock (it cannot be created, and a reader cannot break a
