@@ -18,6 +18,7 @@ import {
   jobProxyWorkDir,
   joinPath,
   loadInputs,
+  offerWheelhouse,
   osKeyName,
   readCacheMode,
   resolveUpstreams,
@@ -28,16 +29,16 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-MXK3HNPW.js";
+} from "./chunk-UMICQ4FF.js";
 import {
   __name,
   formatBytes,
   measureFolders
-} from "./chunk-BAZBENPV.js";
+} from "./chunk-CKMFHLQ6.js";
 
 // src/action/restore.ts
 import { mkdir as mkdir2, rm } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/installers/python-version.ts
 var PRINT_VERSION = 'import sys; print("%d.%d" % sys.version_info[:2])';
@@ -217,6 +218,95 @@ function pipfileLockPins(text) {
 }
 __name(pipfileLockPins, "pipfileLockPins");
 
+// src/key/pinned-requirements.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+import { dirname, join as join4, normalize } from "node:path";
+function readPinnedRequirements(workspace, files) {
+  const requirementFiles = files.filter((file) => file.endsWith(".txt"));
+  if (requirementFiles.length === 0)
+    return { pinned: false, reason: "no requirements file (*.txt) among the dependency files" };
+  const known = new Set(requirementFiles.map((file) => normalize(file)));
+  const pins = [];
+  for (const file of requirementFiles) {
+    let text;
+    try {
+      text = readFileSync4(join4(workspace, file), "utf8");
+    } catch (error) {
+      return { pinned: false, reason: `${file} cannot be read (${error.message})` };
+    }
+    for (const [number, line] of logicalLines(text)) {
+      const where = `${file} line ${number}`;
+      const verdict = line.startsWith("-") ? optionVerdict(line, file, known) : pinOf(line);
+      if (typeof verdict === "string") return { pinned: false, reason: `${where}: ${verdict}` };
+      if (verdict) pins.push(verdict);
+    }
+  }
+  return { pinned: true, pins };
+}
+__name(readPinnedRequirements, "readPinnedRequirements");
+function logicalLines(text) {
+  const lines = [];
+  let pending = "";
+  let start = 0;
+  text.split(/\r?\n/).forEach((raw, index) => {
+    if (!pending) start = index + 1;
+    const line = raw.replace(/(^|\s)#.*$/, "");
+    if (line.endsWith("\\")) {
+      pending += `${line.slice(0, -1)} `;
+      return;
+    }
+    const joined = (pending + line).trim();
+    pending = "";
+    if (joined) lines.push([start, joined]);
+  });
+  if (pending.trim()) lines.push([start, pending.trim()]);
+  return lines;
+}
+__name(logicalLines, "logicalLines");
+var HARMLESS_OPTIONS = /* @__PURE__ */ new Set([
+  "-i",
+  "--index-url",
+  "--extra-index-url",
+  "--no-index",
+  "-f",
+  "--find-links",
+  "--trusted-host",
+  "--prefer-binary",
+  "--only-binary",
+  "--no-binary",
+  "--require-hashes",
+  "--pre",
+  "--use-feature",
+  "-c",
+  "--constraint"
+]);
+function optionVerdict(line, file, known) {
+  const match = /^(-{1,2}[A-Za-z-]+)(?:[=\s]\s*(.*))?$/.exec(line);
+  const option = match?.[1] ?? line;
+  const value = match?.[2]?.trim() ?? "";
+  if (option === "-r" || option === "--requirement") {
+    const included = normalize(join4(dirname(file), value));
+    return known.has(included) ? void 0 : `'${line}' includes a file that is not among the dependency files`;
+  }
+  if (HARMLESS_OPTIONS.has(option)) return void 0;
+  return `'${line}' is not a pinned requirement`;
+}
+__name(optionVerdict, "optionVerdict");
+var PIN = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*===?\s*([A-Za-z0-9.!+_-]+)$/;
+function pinOf(line) {
+  const withoutHashes = line.replace(/\s--hash(?:=|\s+)\S+/g, "").trim();
+  const semicolon = withoutHashes.indexOf(";");
+  const spec = (semicolon < 0 ? withoutHashes : withoutHashes.slice(0, semicolon)).trim();
+  const match = PIN.exec(spec);
+  if (!match?.[1] || !match[2]) return `'${line}' is not pinned to one version with ==`;
+  return {
+    project: match[1].toLowerCase().replace(/[-_.]+/g, "-"),
+    version: match[2].toLowerCase(),
+    conditional: semicolon >= 0 && withoutHashes.slice(semicolon + 1).trim() !== ""
+  };
+}
+__name(pinOf, "pinOf");
+
 // src/action/docker-build.ts
 import { networkInterfaces } from "node:os";
 function dockerBuildSettings(host, port, extras, bridgeAddress = dockerBridgeAddress()) {
@@ -252,9 +342,9 @@ function dockerBridgeAddress() {
 __name(dockerBridgeAddress, "dockerBridgeAddress");
 
 // src/action/intercept-env.ts
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname as dirname2 } from "node:path";
 import tls from "node:tls";
 var CA_VARIABLES = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT"];
 function chooseProxyMode(choice, files, env) {
@@ -321,7 +411,7 @@ function caBundle(caCertPem, env) {
     const path = env[name];
     if (!path || included.includes(path)) continue;
     try {
-      parts.push(readFileSync4(path, "utf8").trim());
+      parts.push(readFileSync5(path, "utf8").trim());
       included.push(path);
     } catch {
     }
@@ -333,7 +423,7 @@ function caBundle(caCertPem, env) {
 __name(caBundle, "caBundle");
 async function interceptEnvironment(options) {
   const { pem } = caBundle(options.caCertPem, options.env);
-  await mkdir(dirname(options.bundlePath), { recursive: true });
+  await mkdir(dirname2(options.bundlePath), { recursive: true });
   await writeFile(options.bundlePath, pem);
   const noProxy = appendList(options.env.NO_PROXY ?? options.env.no_proxy, noProxyHosts(options.env));
   return {
@@ -425,8 +515,11 @@ async function restoreStep(inputs, platform) {
     logOutcome(restored.matchedKey, cacheHit, restoredBytes, restored.ms, restored.problem);
   }
   const proxy = plan.upstreams ? await startProxy(inputs, plan, cacheHit, platform) : void 0;
+  const requirements = proxy ? readPinnedRequirements(plan.workspace, plan.files) : void 0;
+  const wheelhouse = proxy && requirements ? await wheelhouseFor(plan, cacheHit, proxy.storeDir, requirements, platform) : void 0;
   const saveKey = generationKey(plan.key, (generation ?? 0) + 1);
   await publish(plan, saveKey, cacheHit, restored.matchedKey, proxy, inputs.proxyHost);
+  setOutput("wheelhouse", wheelhouse?.path ?? "");
   saveMainState({
     key: plan.key,
     generation,
@@ -440,10 +533,33 @@ async function restoreStep(inputs, platform) {
     restoreMs: restored.ms ?? 0,
     restoreProblem: restored.problem,
     proxy,
-    downloadsPastProxy: proxy !== void 0 && proxy.mode !== "intercept" && hasUrlLockfile(plan.files)
+    downloadsPastProxy: proxy !== void 0 && proxy.mode !== "intercept" && hasUrlLockfile(plan.files),
+    requirementPins: requirements?.pinned ? requirements.pins : void 0,
+    wheelhouse
   });
 }
 __name(restoreStep, "restoreStep");
+async function wheelhouseFor(plan, cacheHit, storeDir, requirements, platform) {
+  const folder = join5(jobFolderRoot(platform), "wheelhouse");
+  try {
+    const { offered, reason } = await offerWheelhouse({
+      key: plan.key,
+      cacheHit,
+      storeDir,
+      requirements,
+      folder
+    });
+    info(
+      offered ? `Wheelhouse: ${reason}; \`pip install --no-index --find-links ${folder} -r <requirements file>\` installs from them with no server (output wheelhouse).` : `Wheelhouse: not offered (${reason}); install through the proxy's index.`
+    );
+    return offered;
+  } catch (error) {
+    warning(`Wheelhouse not offered: ${error instanceof Error ? error.message : String(error)}`);
+    await rm(folder, { recursive: true, force: true }).catch(() => void 0);
+    return void 0;
+  }
+}
+__name(wheelhouseFor, "wheelhouseFor");
 async function restoreIfReadable(backend, paths, plan, env) {
   const mode = readCacheMode(env);
   if (mode.warning) warning(mode.warning);
@@ -546,7 +662,7 @@ async function publish(plan, saveKey, cacheHit, matchedKey, proxy, proxyHost) {
     const variables = proxy.mode === "intercept" && proxy.caCertPem ? await interceptEnvironment({
       proxyUrl: proxy.url,
       caCertPem: proxy.caCertPem,
-      bundlePath: join4(jobProxyWorkDir(process.env), "ca-bundle.pem"),
+      bundlePath: join5(jobProxyWorkDir(process.env), "ca-bundle.pem"),
       env: process.env
     }) : installerEnvironment(proxy.url, plan.upstreams.extras, process.env);
     for (const [name, value] of Object.entries(variables)) exportVariable(name, value);

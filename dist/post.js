@@ -11,17 +11,19 @@ import {
   loadMainState,
   readCacheMode,
   readDefaultBranch,
+  recordWheelhouse,
   stopJobProxy,
   summary,
-  warning
-} from "./chunk-MXK3HNPW.js";
+  warning,
+  withWheelhouseFiles
+} from "./chunk-UMICQ4FF.js";
 import {
   __name,
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-BAZBENPV.js";
+} from "./chunk-CKMFHLQ6.js";
 
 // src/action/summary.ts
 async function writeJobSummary(state, save, proxy) {
@@ -108,7 +110,11 @@ async function saveIfWanted(state, policy, prune, proxy) {
   if (skip) return { outcome: `skipped: ${skip}` };
   const key = generationKey(state.key, (state.generation ?? 0) + 1);
   if (repair) info(`${repair}: saving it again as ${key}, so the next job finds everything there.`);
-  if (state.proxy) await pruneProxyStore(state.proxy.storeDir, proxy);
+  const manifest = proxy?.manifest && state.wheelhouse ? withWheelhouseFiles(proxy.manifest, state.wheelhouse.files) : proxy?.manifest;
+  if (state.proxy) {
+    await pruneProxyStore(state.proxy.storeDir, manifest);
+    await recordWheelhouseQuietly(state, manifest, proxy);
+  }
   if (prune === "on" || prune === "auto" && state.proxy && !state.downloadsPastProxy) {
     await pruneInstallerCaches(state);
   } else if (prune === "auto" && state.proxy) {
@@ -150,15 +156,33 @@ function skipReason(policy, env) {
   return void 0;
 }
 __name(skipReason, "skipReason");
-async function pruneProxyStore(storeDir, proxy) {
-  if (!proxy?.manifest) {
+async function pruneProxyStore(storeDir, manifest) {
+  if (!manifest) {
     warning("The proxy left no record of what the job used: its whole store is saved.");
     return;
   }
-  const { kept, removed } = await pruneStoreToManifest(storeDir, proxy.manifest);
+  const { kept, removed } = await pruneStoreToManifest(storeDir, manifest);
   info(`Proxy store: kept ${kept} entries this job used, removed ${removed} it did not.`);
 }
 __name(pruneProxyStore, "pruneProxyStore");
+async function recordWheelhouseQuietly(state, manifest, proxy) {
+  if (!state.proxy) return;
+  const bypass = proxy?.problem ?? (state.downloadsPastProxy ? "a lockfile's URLs sent downloads past the proxy" : void 0);
+  try {
+    info(
+      await recordWheelhouse({
+        storeDir: state.proxy.storeDir,
+        key: state.key,
+        pins: state.requirementPins,
+        manifest,
+        bypass
+      })
+    );
+  } catch (error) {
+    info(`Wheelhouse: not recorded for the next job: ${String(error)}.`);
+  }
+}
+__name(recordWheelhouseQuietly, "recordWheelhouseQuietly");
 async function pruneInstallerCaches(state) {
   for (const folder of state.folders.filter((candidate) => candidate.owned)) {
     const installer = INSTALLERS.find((candidate) => candidate.name === folder.owner);

@@ -26,7 +26,7 @@ import {
   redactIndexUrl,
   redactUrl,
   writeManifest
-} from "./chunk-BAZBENPV.js";
+} from "./chunk-CKMFHLQ6.js";
 
 // node_modules/reflect-metadata/Reflect.js
 var require_Reflect = __commonJS({

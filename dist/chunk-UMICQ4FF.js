@@ -9,10 +9,18 @@ import {
   __require,
   __toESM,
   credentialsEnvName,
+  fileRelativePath,
   indexUrlSecrets,
+  isNormalizedProjectName,
+  isSha256Hex,
+  isValidFileName,
+  isValidUpstreamName,
+  nameRelativePath,
+  pageRelativePath,
+  pathInside,
   readManifest,
   redactIndexUrl
-} from "./chunk-BAZBENPV.js";
+} from "./chunk-CKMFHLQ6.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -31760,10 +31768,10 @@ function osKeyName(os9) {
 __name(osKeyName, "osKeyName");
 function userCacheDir(platform2) {
   const { os: os9, env, home } = platform2;
-  const join12 = joinPath(os9);
-  if (os9 === "win32") return env.LOCALAPPDATA || join12(home, "AppData", "Local");
-  if (os9 === "darwin") return join12(home, "Library", "Caches");
-  return env.XDG_CACHE_HOME || join12(home, ".cache");
+  const join13 = joinPath(os9);
+  if (os9 === "win32") return env.LOCALAPPDATA || join13(home, "AppData", "Local");
+  if (os9 === "darwin") return join13(home, "Library", "Caches");
+  return env.XDG_CACHE_HOME || join13(home, ".cache");
 }
 __name(userCacheDir, "userCacheDir");
 function joinPath(os9) {
@@ -76410,24 +76418,24 @@ __name(pipConfigMayApply, "pipConfigMayApply");
 function pipConfigFiles(platform2, prefix2) {
   const { os: os9, env, home } = platform2;
   if (os9 === "win32") {
-    const join13 = win322.join;
+    const join14 = win322.join;
     return [
-      join13(env.ProgramData || "C:\\ProgramData", "pip", "pip.ini"),
-      join13(env.APPDATA || join13(home, "AppData", "Roaming"), "pip", "pip.ini"),
-      join13(home, "pip", "pip.ini"),
-      join13(prefix2, "pip.ini")
+      join14(env.ProgramData || "C:\\ProgramData", "pip", "pip.ini"),
+      join14(env.APPDATA || join14(home, "AppData", "Roaming"), "pip", "pip.ini"),
+      join14(home, "pip", "pip.ini"),
+      join14(prefix2, "pip.ini")
     ];
   }
-  const join12 = posix2.join;
+  const join13 = posix2.join;
   const siteDirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
   return [
-    ...siteDirs.map((dir) => join12(dir, "pip", "pip.conf")),
+    ...siteDirs.map((dir) => join13(dir, "pip", "pip.conf")),
     "/etc/pip.conf",
     "/Library/Application Support/pip/pip.conf",
-    join12(env.XDG_CONFIG_HOME || join12(home, ".config"), "pip", "pip.conf"),
-    join12(home, "Library", "Application Support", "pip", "pip.conf"),
-    join12(home, ".pip", "pip.conf"),
-    join12(prefix2, "pip.conf")
+    join13(env.XDG_CONFIG_HOME || join13(home, ".config"), "pip", "pip.conf"),
+    join13(home, "Library", "Application Support", "pip", "pip.conf"),
+    join13(home, ".pip", "pip.conf"),
+    join13(prefix2, "pip.conf")
   ];
 }
 __name(pipConfigFiles, "pipConfigFiles");
@@ -76470,9 +76478,9 @@ var PIP = {
   // pip's cache: http/ and http-v2/ hold downloaded files (refetchable), wheels/ holds wheels
   // pip built from sdists (expensive to redo). See pip's src/pip/_internal/cache.py.
   prune: /* @__PURE__ */ __name(async (cacheDir) => {
-    const join12 = joinPath(process.platform);
+    const join13 = joinPath(process.platform);
     await Promise.all(
-      ["http", "http-v2"].map((part) => rm3(join12(cacheDir, part), { recursive: true, force: true }))
+      ["http", "http-v2"].map((part) => rm3(join13(cacheDir, part), { recursive: true, force: true }))
     );
     return "removed the downloaded files (http, http-v2), kept locally built wheels";
   }, "prune")
@@ -76485,9 +76493,9 @@ var UV = {
   cacheDirArgs: ["cache", "dir"],
   // uv uses XDG folders on macOS too: https://docs.astral.sh/uv/concepts/cache/#cache-directory
   defaultCacheDir: /* @__PURE__ */ __name((platform2) => {
-    const join12 = joinPath(platform2.os);
-    if (platform2.os === "win32") return join12(userCacheDir(platform2), "uv", "cache");
-    return join12(platform2.env.XDG_CACHE_HOME || join12(platform2.home, ".cache"), "uv");
+    const join13 = joinPath(platform2.os);
+    if (platform2.os === "win32") return join13(userCacheDir(platform2), "uv", "cache");
+    return join13(platform2.env.XDG_CACHE_HOME || join13(platform2.home, ".cache"), "uv");
   }, "defaultCacheDir"),
   // `uv cache prune --ci` keeps wheels built from source and drops downloaded ones:
   // https://docs.astral.sh/uv/concepts/cache/#caching-in-continuous-integration
@@ -76651,8 +76659,81 @@ __name(generationOf, "generationOf");
 // src/proxy/launcher.ts
 import { spawn as spawn2 } from "node:child_process";
 import { existsSync as existsSync6, openSync as openSync4, readFileSync as readFileSync2 } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile2 } from "node:fs/promises";
+import { mkdir as mkdir3, readFile as readFile3 } from "node:fs/promises";
 import { join as join10 } from "node:path";
+
+// src/proxy/store/wheelhouse-record.ts
+import { readFile as readFile2, rename as rename3, rm as rm4, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+var RECORD = "wheelhouse.json";
+async function usedDistributionFiles(storeDir, manifest) {
+  const used = new Set(manifest.files);
+  const found = [];
+  for (const { upstream, project } of manifest.pages) {
+    const stored = await readJson(storeDir, () => pageRelativePath(upstream, project));
+    for (const file of stored?.page.files ?? []) {
+      if (file.direct || !isValidFileName(file.filename)) continue;
+      const sha256 = file.hashes.sha256 ?? (await readText(storeDir, () => nameRelativePath(upstream, project, file.filename)))?.trim();
+      if (sha256 && used.has(sha256) && await storedFile(storeDir, sha256))
+        found.push({ upstream, project, filename: file.filename, sha256 });
+    }
+  }
+  return found;
+}
+__name(usedDistributionFiles, "usedDistributionFiles");
+async function storedFile(storeDir, sha256) {
+  if (!isSha256Hex(sha256)) return void 0;
+  const path12 = pathInside(storeDir, fileRelativePath(sha256));
+  return stat3(path12).then(
+    (info2) => info2.isFile() ? path12 : void 0,
+    () => void 0
+  );
+}
+__name(storedFile, "storedFile");
+async function writeWheelhouseRecord(storeDir, record) {
+  const target = pathInside(storeDir, RECORD);
+  const temp = `${target}.${process.pid}.tmp`;
+  try {
+    await writeFile3(temp, `${JSON.stringify(record)}
+`);
+    await rename3(temp, target);
+  } catch (error2) {
+    await rm4(temp, { force: true });
+    throw error2;
+  }
+}
+__name(writeWheelhouseRecord, "writeWheelhouseRecord");
+async function removeWheelhouseRecord(storeDir) {
+  await rm4(pathInside(storeDir, RECORD), { force: true });
+}
+__name(removeWheelhouseRecord, "removeWheelhouseRecord");
+async function readWheelhouseRecord(storeDir, key) {
+  const record = await readJson(storeDir, () => RECORD);
+  if (record?.version !== 1 || record.key !== key || !Array.isArray(record.files)) return void 0;
+  const valid = record.files.every(
+    (file) => isValidUpstreamName(file.upstream) && isNormalizedProjectName(file.project) && isValidFileName(file.filename) && isSha256Hex(file.sha256)
+  );
+  return valid ? record : void 0;
+}
+__name(readWheelhouseRecord, "readWheelhouseRecord");
+async function readText(storeDir, relativePath) {
+  try {
+    return await readFile2(pathInside(storeDir, relativePath()), "utf8");
+  } catch {
+    return void 0;
+  }
+}
+__name(readText, "readText");
+async function readJson(storeDir, relativePath) {
+  const text = await readText(storeDir, relativePath);
+  try {
+    return text === void 0 ? void 0 : JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+__name(readJson, "readJson");
+
+// src/proxy/launcher.ts
 var PROXY_NODE_FLAGS = ["--max-semi-space-size=1"];
 async function launchProxy(options) {
   await mkdir3(options.workDir, { recursive: true });
@@ -76683,7 +76764,7 @@ async function launchProxy(options) {
       timeoutMs: options.readyTimeoutMs
     }
   );
-  const url2 = (await readFile2(files.ready, "utf8")).trim();
+  const url2 = (await readFile3(files.ready, "utf8")).trim();
   const health = await getJson(`${url2}/-/health`);
   if (health?.status !== "ok") throw new Error(`the proxy at ${url2} does not answer its health check`);
   return { pid, url: url2, ...files };
@@ -76698,7 +76779,7 @@ async function launchTunnelRelay(options) {
     ["--tunnel-relay", "--host", options.host, "--port", String(options.port), "--ready-file", ready]
   ].flat();
   const pid = await spawnDaemon(args, options.env, { ready, outputFile, timeoutMs: options.readyTimeoutMs });
-  return { pid, url: (await readFile2(ready, "utf8")).trim(), outputFile };
+  return { pid, url: (await readFile3(ready, "utf8")).trim(), outputFile };
 }
 __name(launchTunnelRelay, "launchTunnelRelay");
 async function spawnDaemon(args, env, files) {
@@ -76958,7 +77039,7 @@ var redact = redactIndexUrl;
 
 // src/action/job-proxy.ts
 import { existsSync as existsSync7 } from "node:fs";
-import { mkdir as mkdir4, readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir4, readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname as dirname5, join as join11 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
@@ -77029,7 +77110,7 @@ async function startJobProxy(options) {
     policy: options.policy,
     mode: intercept ? "intercept" : "index",
     listenHost: options.host,
-    ...intercept ? { caCertPem: await readFile3(caFile, "utf8") } : {}
+    ...intercept ? { caCertPem: await readFile4(caFile, "utf8") } : {}
   };
 }
 __name(startJobProxy, "startJobProxy");
@@ -77040,7 +77121,7 @@ __name(jobProxyWorkDir, "jobProxyWorkDir");
 async function writeLockedHashes(path12, locked) {
   if (Object.keys(locked).length === 0) return void 0;
   await mkdir4(dirname5(path12), { recursive: true });
-  await writeFile3(path12, JSON.stringify({ files: locked }));
+  await writeFile4(path12, JSON.stringify({ files: locked }));
   return path12;
 }
 __name(writeLockedHashes, "writeLockedHashes");
@@ -77056,7 +77137,7 @@ __name(proxyDaemonScript, "proxyDaemonScript");
 async function writePins(path12, pins) {
   if (Object.keys(pins).length === 0) return void 0;
   await mkdir4(dirname5(path12), { recursive: true });
-  await writeFile3(path12, JSON.stringify({ projects: pins }));
+  await writeFile4(path12, JSON.stringify({ projects: pins }));
   return path12;
 }
 __name(writePins, "writePins");
@@ -77139,6 +77220,88 @@ function loadMainState() {
 }
 __name(loadMainState, "loadMainState");
 
+// src/action/wheelhouse.ts
+import { copyFile as copyFile2, link, mkdir as mkdir5, rm as rm5 } from "node:fs/promises";
+import { join as join12 } from "node:path";
+function missingPin(pins, files) {
+  const have = new Set(files.map((file) => `${file.project} ${versionInFileName(file.filename)}`));
+  return pins.find((pin) => !pin.conditional && !have.has(`${pin.project} ${pin.version}`));
+}
+__name(missingPin, "missingPin");
+function versionInFileName(filename) {
+  if (filename.endsWith(".whl")) return (filename.split("-")[1] ?? "").toLowerCase();
+  const stem = filename.replace(/\.(tar\.gz|tar\.bz2|tar\.xz|zip|tgz)$/i, "");
+  return stem.slice(stem.lastIndexOf("-") + 1).toLowerCase();
+}
+__name(versionInFileName, "versionInFileName");
+async function offerWheelhouse(options) {
+  await rm5(options.folder, { recursive: true, force: true });
+  if (!options.cacheHit) return { reason: "no exact hit, so the store may lack files this lockfile needs" };
+  if (!options.requirements.pinned)
+    return { reason: `not every requirement is pinned: ${options.requirements.reason}` };
+  const record = await readWheelhouseRecord(options.storeDir, options.key);
+  if (!record) {
+    return {
+      reason: "the entry records no complete set of files for this key (the job that saved it did not get a stored file for every pinned requirement through the proxy)"
+    };
+  }
+  const missing = missingPin(options.requirements.pins, record.files);
+  if (missing) return { reason: `the entry holds no file for ${missing.project}==${missing.version}` };
+  const byName = /* @__PURE__ */ new Map();
+  for (const file of record.files) {
+    if ((byName.get(file.filename) ?? file.sha256) !== file.sha256)
+      return { reason: `two different files are named ${file.filename}` };
+    byName.set(file.filename, file.sha256);
+  }
+  await mkdir5(options.folder, { recursive: true });
+  for (const [filename, sha256] of byName) {
+    const source = await storedFile(options.storeDir, sha256);
+    if (!source) {
+      await rm5(options.folder, { recursive: true, force: true });
+      return { reason: `the store lacks ${filename}` };
+    }
+    await linkOrCopy(source, join12(options.folder, filename));
+  }
+  return {
+    offered: { path: options.folder, files: record.files },
+    reason: `${byName.size} stored files linked into ${options.folder}`
+  };
+}
+__name(offerWheelhouse, "offerWheelhouse");
+async function linkOrCopy(source, target) {
+  try {
+    await link(source, target);
+  } catch {
+    await copyFile2(source, target);
+  }
+}
+__name(linkOrCopy, "linkOrCopy");
+async function recordWheelhouse(options) {
+  const skip = /* @__PURE__ */ __name(async (reason) => {
+    await removeWheelhouseRecord(options.storeDir);
+    return `Wheelhouse: not recorded for the next job: ${reason}.`;
+  }, "skip");
+  if (!options.pins) return skip("not every requirement is pinned");
+  if (options.bypass) return skip(options.bypass);
+  if (!options.manifest) return skip("the proxy left no record of what the job used");
+  const files = await usedDistributionFiles(options.storeDir, options.manifest);
+  const missing = missingPin(options.pins, files);
+  if (missing) return skip(`the store holds no file for ${missing.project}==${missing.version}`);
+  await writeWheelhouseRecord(options.storeDir, { version: 1, key: options.key, files });
+  return `Wheelhouse: recorded ${files.length} files for the next job with this key.`;
+}
+__name(recordWheelhouse, "recordWheelhouse");
+function withWheelhouseFiles(manifest, files) {
+  const pages = new Map(manifest.pages.map((page) => [`${page.upstream}/${page.project}`, page]));
+  for (const { upstream, project } of files) pages.set(`${upstream}/${project}`, { upstream, project });
+  return {
+    ...manifest,
+    files: [.../* @__PURE__ */ new Set([...manifest.files, ...files.map((file) => file.sha256)])],
+    pages: [...pages.values()]
+  };
+}
+__name(withWheelhouseFiles, "withWheelhouseFiles");
+
 export {
   summary,
   exportVariable,
@@ -77171,5 +77334,8 @@ export {
   stopJobProxy,
   saveMainState,
   loadMainState,
+  offerWheelhouse,
+  recordWheelhouse,
+  withWheelhouseFiles,
   isEntryModule
 };
