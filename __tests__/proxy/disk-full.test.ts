@@ -3,11 +3,20 @@
 // write and then ENOSPC. What a user checks: the client gets the right bytes (or a clear error)
 // and never hangs, files/sha256/ never holds a file whose sha256 differs from its name, the
 // manifest lists only what is stored, and once space is freed the file is fetched and stored.
+// A file larger than what a download may hold in memory still reaches its client: memory keeps
+// only what the reader has not read, and the upstream waits for a slow reader.
+import { once } from 'node:events';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { join } from 'node:path';
+import { MAX_UNSTORED_BYTES } from '../../src/proxy/files/download-bytes.js';
+import { type Download, DownloadCoordinator } from '../../src/proxy/files/downloads.js';
 import { type RunningProxy, startProxy } from '../../src/proxy/index.js';
+import { ContentStore } from '../../src/proxy/store/store.js';
+import { UpstreamClient } from '../../src/proxy/upstream/upstream.js';
+import { parseUpstreams } from '../../src/proxy/upstream/upstream-config.js';
 import { FakePypi } from '../support/fake-pypi.js';
+import { createVenv, installedPackages, isolatedPipEnv, pipInstall } from '../support/pip.js';
 import { oneFilePageShort, Tmpfs, tmpfsUnavailable } from '../support/tmpfs.js';
 import { type BuiltWheel, buildWheels } from '../support/wheels.js';
 import { fileUrlFromPage, listTree, removeDir, sha256, tempDir } from './harness.js';
@@ -48,6 +57,7 @@ function get(url: string): Promise<Outcome> {
 describeOnTmpfs('a store on a nearly full disk', () => {
   let dir: string;
   let storeDir: string;
+  let unitStoreDir: string;
   let tmpfs: Tmpfs;
   let pypi: FakePypi;
   let proxy: RunningProxy;
@@ -68,14 +78,18 @@ describeOnTmpfs('a store on a nearly full disk', () => {
       // Streamed to the client while it downloads.
       { name: 'large', version: '1.0', payloadBytes: 12_000_000 },
       // Larger than what a download may hold in memory once the store gave up (16 MiB).
-      { name: 'huge', version: '1.0', payloadBytes: 20_000_000 },
+      { name: 'huge', version: '1.0', payloadBytes: 24_000_000 },
       { name: 'unstored-page', version: '1.0' },
     ]);
     pypi = new FakePypi({ wheels });
     await pypi.start();
-    storeDir = join(dir, 'store');
+    const mountPoint = join(dir, 'mnt');
+    await mkdir(mountPoint);
+    tmpfs = Tmpfs.mount(mountPoint, 64 * 1024 * 1024);
+    storeDir = join(mountPoint, 'store');
     await mkdir(storeDir);
-    tmpfs = Tmpfs.mount(storeDir, 64 * 1024 * 1024);
+    // A second store on the same full disk, for the download machinery on its own.
+    unitStoreDir = join(mountPoint, 'unit-store');
     proxy = await startProxy({
       storeDir,
       upstreams: [pypi.indexUrl],
@@ -142,16 +156,110 @@ describeOnTmpfs('a store on a nearly full disk', () => {
     });
   });
 
-  test('a streamed file too large to hold in memory is cut off quickly, never stored, never a hang', async () => {
+  test('a file larger than memory may hold passes a full store to a real pip, verified, not stored', async () => {
     const file = wheel('huge');
-    const url = await fileUrlFromPage(proxy.url, file.project, file.filename);
     await tmpfs.setFreeBytes(256 * 1024);
-
-    const answer = await get(url);
-    expect(answer.kind === 'cut-off' || (answer.kind === 'ok' && answer.status >= 500)).toBe(true);
+    const python = await createVenv(join(dir, 'venv-huge'));
+    const result = await pipInstall({
+      python,
+      args: ['--index-url', `${proxy.url}/simple/`, 'huge'],
+      env: isolatedPipEnv(),
+    });
+    if (result.code !== 0) throw new Error(`pip failed:\n${result.stdout}\n${result.stderr}`);
+    expect(await installedPackages(python)).toMatchObject({ huge: '1.0' });
     await expectOnlyVerifiedFiles();
     expect(await storedHashes()).not.toContain(file.sha256);
     expect(proxy.manifest().files).not.toContain(file.sha256);
+    expect(warnings.some((w) => w.includes(file.filename) && /could not take it/.test(w))).toBe(true);
+  }, 60_000);
+
+  describe('the download of a large file on a full store, on its own', () => {
+    let store: ContentStore;
+    let client: UpstreamClient;
+    let coordinator: DownloadCoordinator;
+
+    beforeAll(async () => {
+      store = await ContentStore.open(unitStoreDir);
+      client = new UpstreamClient({ timeoutMs: 5_000, retries: 1, backoffMs: 10 });
+      coordinator = new DownloadCoordinator(store, client);
+    });
+    afterAll(async () => {
+      client?.close();
+      await store?.close();
+    });
+
+    function startDownload(): Download {
+      const file = wheel('huge');
+      const [upstream] = parseUpstreams([pypi.indexUrl], {});
+      if (!upstream) throw new Error('fixture');
+      return coordinator.get({
+        key: file.sha256,
+        upstream,
+        url: pypi.fileUrl(file.filename),
+        expectedSha256: file.sha256,
+        expectedSize: file.size,
+      });
+    }
+
+    /** Reads a reader to its end. */
+    async function readAll(reader: NodeJS.ReadableStream): Promise<Buffer> {
+      const chunks: Buffer[] = [];
+      for await (const chunk of reader) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    }
+
+    test('a reader that stops holds the upstream back; a late reader gets a download of its own', async () => {
+      const file = wheel('huge');
+      await tmpfs.setFreeBytes(256 * 1024);
+      const download = startDownload();
+      await download.started;
+      const first = download.openReader();
+      if (!first) throw new Error('the first reader must attach');
+      // The first reader takes 1 MB and stops: the download must wait for it, not buffer the file.
+      const firstChunks: Buffer[] = [];
+      let taken = 0;
+      const stopped = new Promise<void>((resolve) => {
+        first.on('data', (chunk: Buffer) => {
+          firstChunks.push(chunk);
+          taken += chunk.length;
+          if (taken >= 1024 * 1024) {
+            first.pause();
+            resolve();
+          }
+        });
+      });
+      await stopped;
+      const outcome = await Promise.race([
+        download.heldBack ? 'held back' : once(download, 'held-back').then(() => 'held back'),
+        download.done.then(
+          () => 'finished',
+          () => 'failed',
+        ),
+      ]);
+      expect(outcome).toBe('held back');
+      expect(download.written).toBeLessThan(file.size);
+      // One network chunk past the window at most.
+      expect(download.inMemory).toBeLessThanOrEqual(MAX_UNSTORED_BYTES + 1024 * 1024);
+
+      // A reader from the start comes too late for the dropped bytes: it gets its own download.
+      expect(download.openReader()).toBeUndefined();
+      const own = download.another();
+      await own.started;
+      const late = own.openReader();
+      if (!late) throw new Error('a download of its own must take its reader');
+      const lateBody = await readAll(late);
+      expect(sha256(lateBody)).toBe(file.sha256);
+
+      // The first reader goes on and gets every byte, verified.
+      first.removeAllListeners('data');
+      const rest = readAll(first);
+      const firstBody = Buffer.concat([...firstChunks, await rest]);
+      expect(firstBody.length).toBe(file.size);
+      expect(sha256(firstBody)).toBe(file.sha256);
+      expect(await download.done).toBe(file.sha256);
+      expect(download.committedPath).toBeUndefined();
+      expect(await store.fileSize(file.sha256)).toBeUndefined();
+    }, 60_000);
   });
 
   test('a page upstream answered is served although the store cannot keep it', async () => {

@@ -10,11 +10,15 @@
 // A store that cannot take the file (disk full) costs the store copy, not the answer: the bytes
 // go on in memory (download-bytes.ts), are verified all the same, and reach the clients under
 // way; the file is neither committed nor listed in the manifest, and is fetched again next time.
+// Memory then holds only what the slowest reader has not read, within MAX_UNSTORED_BYTES: past
+// that the upstream is held back (its socket is not read), so a file of any size passes and a
+// slow client slows the download instead of growing the proxy. A client that comes after bytes
+// were dropped gets a download of its own (`another`), verified the same way.
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { pipeline, Readable, Transform } from 'node:stream';
-import { FileTooLargeError, IntegrityError, NotFoundError, StoreFullError } from '../errors.js';
+import { FileTooLargeError, IntegrityError, NotFoundError } from '../errors.js';
 import { Blake2b256 } from '../intercept/path-digest.js';
 import type { ContentStore } from '../store/store.js';
 import {
@@ -25,7 +29,7 @@ import {
   type UpstreamResponse,
 } from '../upstream/upstream.js';
 import { redactUrl, type Upstream } from '../upstream/upstream-config.js';
-import { DownloadBytes, isStoreWriteError } from './download-bytes.js';
+import { DownloadBytes, isStoreWriteError, MAX_UNSTORED_BYTES } from './download-bytes.js';
 
 export interface DownloadTarget {
   /** Single-flight key: the expected sha256, or a name (or path digest) when there is none. */
@@ -61,12 +65,18 @@ export class Download extends EventEmitter {
   private bytes?: DownloadBytes;
   private committedHandle?: Promise<FileHandle>;
   private readers = 0;
+  /** Whether the writer waits for a reader to make room in memory (roomForMore). */
+  heldBack = false;
+  /** Where each attached reader is: bytes in memory before all of them can go. */
+  private readonly positions = new Map<TailReader, number>();
   /** Whether any client has read bytes of this download while it was under way. */
   private streamed = false;
 
   constructor(
     readonly target: DownloadTarget,
     private readonly run: (download: Download) => Promise<string>,
+    /** A fresh download of the same file for one client, outside single flight. */
+    readonly another: () => Download,
   ) {
     super();
     this.setMaxListeners(0);
@@ -84,6 +94,11 @@ export class Download extends EventEmitter {
 
   setBytes(bytes: DownloadBytes): void {
     this.bytes = bytes;
+  }
+
+  /** Bytes of this download held in memory (the store gave its copy up). */
+  get inMemory(): number {
+    return this.bytes?.inMemory ?? 0;
   }
 
   /** Whether the bytes can be read to the end: the sha256 checked out, stored or not. */
@@ -110,9 +125,58 @@ export class Download extends EventEmitter {
     return buffer.subarray(0, bytesRead);
   }
 
-  acquire(): void {
+  /**
+   * A reader of the bytes from `start`, attached at once so that nothing it needs is dropped;
+   * undefined when some of them were dropped already (the store gave up and every earlier
+   * reader was past them): that client needs `another()` download.
+   */
+  openReader(start = 0, end?: number): TailReader | undefined {
+    if (this.bytes && !this.bytes.readableFrom(start)) return undefined;
+    return new TailReader(this, start, end);
+  }
+
+  attach(reader: TailReader, position: number): void {
     this.readers++;
     this.streamed = true;
+    this.positions.set(reader, position);
+  }
+
+  /** A reader moved on: memory behind every reader is freed, and a held-back writer goes on. */
+  advance(reader: TailReader, position: number): void {
+    this.positions.set(reader, position);
+    this.dropRead();
+  }
+
+  async detach(reader: TailReader): Promise<void> {
+    this.positions.delete(reader);
+    this.dropRead();
+    await this.release();
+  }
+
+  private dropRead(): void {
+    if (this.bytes && this.positions.size > 0) this.bytes.dropBefore(Math.min(...this.positions.values()));
+    this.emit('room');
+  }
+
+  /**
+   * Resolves once the writer may append more: at once while the bytes in memory fit the window;
+   * else when a reader freed some ('held-back' says the writer waits). With no reader attached nobody is going to read them: they
+   * are dropped, and a client that comes later gets another() download.
+   */
+  async roomForMore(): Promise<void> {
+    for (;;) {
+      const bytes = this.bytes;
+      if (!bytes || bytes.inMemory <= MAX_UNSTORED_BYTES) return;
+      if (this.positions.size === 0) {
+        bytes.dropBefore(bytes.length);
+        return;
+      }
+      const room = new Promise((resolve) => this.once('room', resolve));
+      this.heldBack = true;
+      this.emit('held-back');
+      await room;
+      this.heldBack = false;
+    }
   }
 
   /** Keeps the bytes readable for a client that waits for the end before reading (release()). */
@@ -156,22 +220,20 @@ export class Download extends EventEmitter {
 /** Reads a download's bytes [start, end) as they arrive. */
 export class TailReader extends Readable {
   private position: number;
-  private acquired = false;
+  private attached = true;
 
+  /** Through Download.openReader(), which checks that the bytes from `start` are still there. */
   constructor(
     private readonly download: Download,
-    start = 0,
+    start: number,
     private readonly end?: number,
   ) {
     super({ highWaterMark: 256 * 1024 });
     this.position = start;
+    download.attach(this, start);
   }
 
   override _read(size: number): void {
-    if (!this.acquired) {
-      this.download.acquire();
-      this.acquired = true;
-    }
     this.pump(size).catch((error: unknown) => this.destroy(error as Error));
   }
 
@@ -188,6 +250,7 @@ export class TailReader extends Readable {
         // Pushing an empty chunk would wait for ever for a _read() that never comes.
         if (chunk.length === 0) throw new IntegrityError(`download bytes missing at offset ${this.position}`);
         this.position += chunk.length;
+        this.download.advance(this, this.position);
         this.push(chunk);
         return;
       }
@@ -200,12 +263,12 @@ export class TailReader extends Readable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (!this.acquired) {
+    if (!this.attached) {
       callback(error);
       return;
     }
-    this.acquired = false;
-    this.download.release().then(
+    this.attached = false;
+    this.download.detach(this).then(
       () => callback(error),
       () => callback(error),
     );
@@ -229,6 +292,8 @@ const MAX_RESUMES = 16;
 
 export class DownloadCoordinator {
   private readonly inFlight = new Map<string, Download>();
+  /** Downloads of one late client each (Download.another). */
+  private readonly ownDownloads = new Set<Download>();
 
   constructor(
     private readonly store: ContentStore,
@@ -241,7 +306,11 @@ export class DownloadCoordinator {
   get(target: DownloadTarget): Download {
     const existing = this.inFlight.get(target.key);
     if (existing) return existing;
-    const download = new Download(target, (d) => this.fetchToStore(d));
+    const download = new Download(
+      target,
+      (d) => this.fetchToStore(d),
+      () => this.ownDownload(target),
+    );
     this.inFlight.set(target.key, download);
     download.done
       .finally(() => {
@@ -252,13 +321,32 @@ export class DownloadCoordinator {
     return download;
   }
 
+  /** A download for one client only: the shared one dropped bytes that client still needs. */
+  private ownDownload(target: DownloadTarget): Download {
+    const download = new Download(
+      target,
+      (d) => this.fetchToStore(d),
+      () => this.ownDownload(target),
+    );
+    this.ownDownloads.add(download);
+    download.done
+      .finally(() => {
+        this.ownDownloads.delete(download);
+        return download.closeIfIdle();
+      })
+      .catch(() => {});
+    return download;
+  }
+
   get activeCount(): number {
-    return this.inFlight.size;
+    return this.inFlight.size + this.ownDownloads.size;
   }
 
   /** Lets every download under way finish (or fail): used on shutdown. */
   async drain(): Promise<void> {
-    await Promise.allSettled([...this.inFlight.values()].map((download) => download.done));
+    await Promise.allSettled(
+      [...this.inFlight.values(), ...this.ownDownloads].map((download) => download.done),
+    );
   }
 
   private async fetchToStore(download: Download): Promise<string> {
@@ -273,8 +361,8 @@ export class DownloadCoordinator {
           download.state === 'streaming' &&
           download.restartable &&
           attempt < this.client.retries &&
-          // Another attempt would hit the same full disk or the same bound.
-          !(error instanceof StoreFullError || error instanceof FileTooLargeError);
+          // Another attempt would hit the same bound.
+          !(error instanceof FileTooLargeError);
         if (!again) {
           const failure = typedFailure(
             error,
@@ -421,7 +509,7 @@ export class DownloadCoordinator {
         break;
       } catch (error: unknown) {
         const resumable =
-          !(error instanceof IntegrityError || error instanceof StoreFullError) &&
+          !(error instanceof IntegrityError) &&
           (target.expectedSha256 !== undefined || target.expectedBlake2b256 !== undefined);
         stalled = download.written > before ? 0 : stalled + 1;
         if (!resumable || stalled > this.client.retries || resumes >= MAX_RESUMES) throw error;
@@ -477,6 +565,8 @@ export class DownloadCoordinator {
       download.written += chunk.length;
       this.events.onUpstreamBytes?.(chunk.length);
       download.emit('change');
+      // Not reading the body meanwhile holds the upstream back (TCP flow control).
+      await download.roomForMore();
     }
   }
 
@@ -519,12 +609,7 @@ function refuseEncoded(response: UpstreamResponse, url: string): void {
 
 /** Errors as the routes map them: a socket's own error (`aborted`) is an upstream failure, a 502. */
 function typedFailure(error: unknown, shownUrl: string): Error {
-  if (
-    error instanceof IntegrityError ||
-    error instanceof UpstreamError ||
-    error instanceof NotFoundError ||
-    error instanceof StoreFullError
-  )
+  if (error instanceof IntegrityError || error instanceof UpstreamError || error instanceof NotFoundError)
     return error;
   return new UpstreamError(`${shownUrl}: ${(error as Error).message}`, true);
 }

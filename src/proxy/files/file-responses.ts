@@ -10,8 +10,9 @@
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { IntegrityError } from '../errors.js';
 import { decideRange } from '../http/byte-ranges.js';
-import { type Download, TailReader } from './downloads.js';
+import type { Download } from './downloads.js';
 import type { ResolvedFile } from './file-service.js';
 
 export type Served = 'store' | 'upstream';
@@ -101,11 +102,38 @@ function readChunkBytes(): number {
   return Math.min(MAX_READ_CHUNK_BYTES, Math.max(MIN_READ_CHUNK_BYTES, share));
 }
 
-async function sendDownloading(res: ServerResponse, download: Download, etag?: string): Promise<void> {
+async function sendDownloading(
+  res: ServerResponse,
+  download: Download,
+  etag?: string,
+  own = false,
+): Promise<void> {
+  const reader = download.openReader();
+  if (!reader) {
+    // A download of this client's own attaches its reader before any byte arrives.
+    if (own) throw new IntegrityError('download bytes were dropped before the client could read them');
+    await sendOwnDownload(res, download.another(), etag);
+    return;
+  }
   const headers = fileHeaders(etag);
   if (download.total !== undefined) headers['content-length'] = download.total;
   res.writeHead(200, headers);
-  await pipeline(new TailReader(download), res);
+  await pipeline(reader, res);
+}
+
+/**
+ * A client too late for a download whose store copy was given up (its first bytes left memory
+ * already) gets a download of its own, streamed and verified like any other: the install goes
+ * on, at the cost of one more upstream fetch.
+ */
+async function sendOwnDownload(res: ServerResponse, download: Download, etag?: string): Promise<void> {
+  download.hold();
+  try {
+    await download.started;
+    await sendDownloading(res, download, etag, true);
+  } finally {
+    await download.release();
+  }
 }
 
 /** Answers a resolved file; resolves with where the bytes came from. */
@@ -144,9 +172,10 @@ export async function sendFile(
 }
 
 /**
- * A verified file the store could not take (disk full): its bytes are still held by the
- * download, so the client gets them whole. A Range is answered with the whole file (a 200 is
- * a valid answer to one) rather than with a second code path for a rare case.
+ * A verified file the store could not take (disk full): the client gets it whole from the
+ * download's bytes while they are all there (a file answered only once verified always is),
+ * else from a download of its own. A Range is answered with the whole file (a 200 is a valid
+ * answer to one) rather than with a second code path for a rare case.
  */
 async function sendVerifiedUnstored(
   req: IncomingMessage,
@@ -154,10 +183,15 @@ async function sendVerifiedUnstored(
   download: Download,
   etag: string,
 ): Promise<void> {
-  res.writeHead(200, { ...fileHeaders(etag), 'content-length': download.written });
   if (req.method === 'HEAD') {
-    res.end();
+    res.writeHead(200, { ...fileHeaders(etag), 'content-length': download.written }).end();
     return;
   }
-  await pipeline(new TailReader(download), res);
+  const reader = download.openReader();
+  if (!reader) {
+    await sendOwnDownload(res, download.another(), etag);
+    return;
+  }
+  res.writeHead(200, { ...fileHeaders(etag), 'content-length': download.written });
+  await pipeline(reader, res);
 }

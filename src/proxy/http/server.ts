@@ -2,7 +2,7 @@
 // routes.ts; a NotFoundError answers 404 (uv reads 404 as "not on this index"), a
 // BadRequestError 400, anything else 502/500. Every answer gets one access-log line.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { BadRequestError, IntegrityError, NotFoundError, StoreFullError } from '../errors.js';
+import { BadRequestError, IntegrityError, NotFoundError } from '../errors.js';
 import { sendFile } from '../files/file-responses.js';
 import { type FileService, indexSha256 } from '../files/file-service.js';
 import { normalizeProjectName } from '../names.js';
@@ -39,8 +39,7 @@ export function statusFor(error: unknown): number {
   if (error instanceof UpstreamDeadlineError) return 504;
   if (error instanceof UpstreamError && error.status === undefined && /no data for/.test(error.message))
     return 504;
-  if (error instanceof UpstreamError || error instanceof IntegrityError || error instanceof StoreFullError)
-    return 502;
+  if (error instanceof UpstreamError || error instanceof IntegrityError) return 502;
   return 500;
 }
 
