@@ -20991,11 +20991,6 @@ var IntegrityError = class extends Error {
     __name(this, "IntegrityError");
   }
 };
-var StoreFullError = class extends Error {
-  static {
-    __name(this, "StoreFullError");
-  }
-};
 var FileTooLargeError = class extends IntegrityError {
   static {
     __name(this, "FileTooLargeError");
@@ -22144,16 +22139,14 @@ function isStoreWriteError(error) {
 }
 __name(isStoreWriteError, "isStoreWriteError");
 var DownloadBytes = class _DownloadBytes {
-  constructor(tempPath, writer, reader, maxUnstoredBytes) {
+  constructor(tempPath, writer, reader) {
     this.tempPath = tempPath;
     this.writer = writer;
     this.reader = reader;
-    this.maxUnstoredBytes = maxUnstoredBytes;
   }
   tempPath;
   writer;
   reader;
-  maxUnstoredBytes;
   static {
     __name(this, "DownloadBytes");
   }
@@ -22161,30 +22154,42 @@ var DownloadBytes = class _DownloadBytes {
   onDisk = 0;
   /** Why the store copy was given up; from then on bytes go to `spill`. */
   storeFailure;
+  /** Pieces in memory from offset `spillStart` on, in order; `firstPiece` skips dropped ones. */
   spill = [];
+  firstPiece = 0;
+  /** Bytes in memory, and bytes dropped from memory after every reader had them. */
   spillBytes = 0;
+  droppedBytes = 0;
   /** Opens the temp file; a store that cannot even create it gives a memory-only download. */
-  static async open(tempPath, maxUnstoredBytes = MAX_UNSTORED_BYTES) {
+  static async open(tempPath) {
     let writer;
     try {
       writer = await open(tempPath, "wx");
-      const bytes = new _DownloadBytes(tempPath, writer, await open(tempPath, "r"), maxUnstoredBytes);
+      const bytes = new _DownloadBytes(tempPath, writer, await open(tempPath, "r"));
       return bytes;
     } catch (error) {
       await writer?.close().catch(() => {
       });
       if (!isStoreWriteError(error)) throw error;
-      const bytes = new _DownloadBytes(tempPath, void 0, void 0, maxUnstoredBytes);
+      const bytes = new _DownloadBytes(tempPath, void 0, void 0);
       bytes.storeFailure = error;
       return bytes;
     }
   }
-  /** Every byte appended so far, on disk or in memory. */
+  /** Every byte appended so far, on disk, in memory or dropped. */
   get length() {
-    return this.onDisk + this.spillBytes;
+    return this.onDisk + this.droppedBytes + this.spillBytes;
+  }
+  /** Bytes held in memory now. */
+  get inMemory() {
+    return this.spillBytes;
   }
   get stored() {
     return this.storeFailure === void 0;
+  }
+  /** Whether every byte from `position` on can still be read (none of them was dropped). */
+  readableFrom(position) {
+    return this.droppedBytes === 0 || position >= this.onDisk + this.droppedBytes;
   }
   async append(chunk) {
     let rest = chunk;
@@ -22193,13 +22198,26 @@ var DownloadBytes = class _DownloadBytes {
       if (written === rest.length) return;
       rest = rest.subarray(written);
     }
-    if (this.spillBytes + rest.length > this.maxUnstoredBytes) {
-      throw new StoreFullError(
-        `the store cannot take this file (${this.storeFailure?.message}) and it is too large to hold in memory`
-      );
-    }
-    this.spill.push(rest);
+    this.spill.push({ start: this.length, bytes: rest });
     this.spillBytes += rest.length;
+  }
+  /**
+   * Forgets the pieces of memory that end at or before `offset`: every reader is past them.
+   * Whole pieces only (a piece is one network chunk), so nothing is copied.
+   */
+  dropBefore(offset) {
+    for (; ; ) {
+      const piece = this.spill[this.firstPiece];
+      if (!piece || piece.start + piece.bytes.length > offset) break;
+      this.spill[this.firstPiece] = void 0;
+      this.firstPiece++;
+      this.spillBytes -= piece.bytes.length;
+      this.droppedBytes += piece.bytes.length;
+    }
+    if (this.firstPiece > 1024 && this.firstPiece * 2 > this.spill.length) {
+      this.spill = this.spill.slice(this.firstPiece);
+      this.firstPiece = 0;
+    }
   }
   /** Writes until the file system took all of `chunk` or refused; resolves with what it took. */
   async writeFully(chunk) {
@@ -22222,6 +22240,7 @@ var DownloadBytes = class _DownloadBytes {
     }
     return done;
   }
+  /** Up to `length` bytes at `position`; empty when they were dropped or are not there yet. */
   async readAt(position, length) {
     if (position < this.onDisk) {
       if (!this.reader) throw new Error("download bytes are closed");
@@ -22230,15 +22249,21 @@ var DownloadBytes = class _DownloadBytes {
       const { bytesRead } = await this.reader.read(buffer, 0, wanted, position);
       return buffer.subarray(0, bytesRead);
     }
-    return this.readSpill(position - this.onDisk, length);
+    return this.readSpill(position, length);
   }
-  readSpill(offset, length) {
-    let start = 0;
-    for (const piece of this.spill) {
-      if (offset < start + piece.length) {
-        return piece.subarray(offset - start, Math.min(piece.length, offset - start + length));
+  /** Binary search for the piece holding `position`: readers ask once per piece. */
+  readSpill(position, length) {
+    let low = this.firstPiece;
+    let high = this.spill.length - 1;
+    while (low <= high) {
+      const middle = low + high >>> 1;
+      const piece = this.spill[middle];
+      if (position < piece.start) high = middle - 1;
+      else if (position >= piece.start + piece.bytes.length) low = middle + 1;
+      else {
+        const offset = position - piece.start;
+        return piece.bytes.subarray(offset, Math.min(piece.bytes.length, offset + length));
       }
-      start += piece.length;
     }
     return Buffer.alloc(0);
   }
@@ -22280,6 +22305,7 @@ var DownloadBytes = class _DownloadBytes {
     const reader = this.reader;
     this.reader = void 0;
     this.spill = [];
+    this.firstPiece = 0;
     this.spillBytes = 0;
     await reader?.close();
   }
@@ -22287,10 +22313,11 @@ var DownloadBytes = class _DownloadBytes {
 
 // src/proxy/files/downloads.ts
 var Download = class extends EventEmitter {
-  constructor(target, run2) {
+  constructor(target, run2, another) {
     super();
     this.target = target;
     this.run = run2;
+    this.another = another;
     this.setMaxListeners(0);
     let markStarted = /* @__PURE__ */ __name(() => {
     }, "markStarted");
@@ -22307,6 +22334,7 @@ var Download = class extends EventEmitter {
   }
   target;
   run;
+  another;
   static {
     __name(this, "Download");
   }
@@ -22327,10 +22355,18 @@ var Download = class extends EventEmitter {
   bytes;
   committedHandle;
   readers = 0;
+  /** Whether the writer waits for a reader to make room in memory (roomForMore). */
+  heldBack = false;
+  /** Where each attached reader is: bytes in memory before all of them can go. */
+  positions = /* @__PURE__ */ new Map();
   /** Whether any client has read bytes of this download while it was under way. */
   streamed = false;
   setBytes(bytes) {
     this.bytes = bytes;
+  }
+  /** Bytes of this download held in memory (the store gave its copy up). */
+  get inMemory() {
+    return this.bytes?.inMemory ?? 0;
   }
   /** Whether the bytes can be read to the end: the sha256 checked out, stored or not. */
   get complete() {
@@ -22352,9 +22388,53 @@ var Download = class extends EventEmitter {
     const { bytesRead } = await (await this.committedHandle).read(buffer, 0, length, position);
     return buffer.subarray(0, bytesRead);
   }
-  acquire() {
+  /**
+   * A reader of the bytes from `start`, attached at once so that nothing it needs is dropped;
+   * undefined when some of them were dropped already (the store gave up and every earlier
+   * reader was past them): that client needs `another()` download.
+   */
+  openReader(start = 0, end) {
+    if (this.bytes && !this.bytes.readableFrom(start)) return void 0;
+    return new TailReader(this, start, end);
+  }
+  attach(reader, position) {
     this.readers++;
     this.streamed = true;
+    this.positions.set(reader, position);
+  }
+  /** A reader moved on: memory behind every reader is freed, and a held-back writer goes on. */
+  advance(reader, position) {
+    this.positions.set(reader, position);
+    this.dropRead();
+  }
+  async detach(reader) {
+    this.positions.delete(reader);
+    this.dropRead();
+    await this.release();
+  }
+  dropRead() {
+    if (this.bytes && this.positions.size > 0) this.bytes.dropBefore(Math.min(...this.positions.values()));
+    this.emit("room");
+  }
+  /**
+   * Resolves once the writer may append more: at once while the bytes in memory fit the window;
+   * else when a reader freed some ('held-back' says the writer waits). With no reader attached nobody is going to read them: they
+   * are dropped, and a client that comes later gets another() download.
+   */
+  async roomForMore() {
+    for (; ; ) {
+      const bytes = this.bytes;
+      if (!bytes || bytes.inMemory <= MAX_UNSTORED_BYTES) return;
+      if (this.positions.size === 0) {
+        bytes.dropBefore(bytes.length);
+        return;
+      }
+      const room = new Promise((resolve) => this.once("room", resolve));
+      this.heldBack = true;
+      this.emit("held-back");
+      await room;
+      this.heldBack = false;
+    }
   }
   /** Keeps the bytes readable for a client that waits for the end before reading (release()). */
   hold() {
@@ -22390,11 +22470,13 @@ var Download = class extends EventEmitter {
   }
 };
 var TailReader = class extends Readable {
-  constructor(download, start = 0, end) {
+  /** Through Download.openReader(), which checks that the bytes from `start` are still there. */
+  constructor(download, start, end) {
     super({ highWaterMark: 256 * 1024 });
     this.download = download;
     this.end = end;
     this.position = start;
+    download.attach(this, start);
   }
   download;
   end;
@@ -22402,12 +22484,8 @@ var TailReader = class extends Readable {
     __name(this, "TailReader");
   }
   position;
-  acquired = false;
+  attached = true;
   _read(size) {
-    if (!this.acquired) {
-      this.download.acquire();
-      this.acquired = true;
-    }
     this.pump(size).catch((error) => this.destroy(error));
   }
   async pump(size) {
@@ -22422,6 +22500,7 @@ var TailReader = class extends Readable {
         );
         if (chunk.length === 0) throw new IntegrityError(`download bytes missing at offset ${this.position}`);
         this.position += chunk.length;
+        this.download.advance(this, this.position);
         this.push(chunk);
         return;
       }
@@ -22433,12 +22512,12 @@ var TailReader = class extends Readable {
     }
   }
   _destroy(error, callback) {
-    if (!this.acquired) {
+    if (!this.attached) {
       callback(error);
       return;
     }
-    this.acquired = false;
-    this.download.release().then(
+    this.attached = false;
+    this.download.detach(this).then(
       () => callback(error),
       () => callback(error)
     );
@@ -22461,11 +22540,17 @@ var DownloadCoordinator = class {
     __name(this, "DownloadCoordinator");
   }
   inFlight = /* @__PURE__ */ new Map();
+  /** Downloads of one late client each (Download.another). */
+  ownDownloads = /* @__PURE__ */ new Set();
   /** The download under way for this target, or a new one. */
   get(target) {
     const existing = this.inFlight.get(target.key);
     if (existing) return existing;
-    const download = new Download(target, (d) => this.fetchToStore(d));
+    const download = new Download(
+      target,
+      (d) => this.fetchToStore(d),
+      () => this.ownDownload(target)
+    );
     this.inFlight.set(target.key, download);
     download.done.finally(() => {
       this.inFlight.delete(target.key);
@@ -22474,20 +22559,37 @@ var DownloadCoordinator = class {
     });
     return download;
   }
+  /** A download for one client only: the shared one dropped bytes that client still needs. */
+  ownDownload(target) {
+    const download = new Download(
+      target,
+      (d) => this.fetchToStore(d),
+      () => this.ownDownload(target)
+    );
+    this.ownDownloads.add(download);
+    download.done.finally(() => {
+      this.ownDownloads.delete(download);
+      return download.closeIfIdle();
+    }).catch(() => {
+    });
+    return download;
+  }
   get activeCount() {
-    return this.inFlight.size;
+    return this.inFlight.size + this.ownDownloads.size;
   }
   /** Lets every download under way finish (or fail): used on shutdown. */
   async drain() {
-    await Promise.allSettled([...this.inFlight.values()].map((download) => download.done));
+    await Promise.allSettled(
+      [...this.inFlight.values(), ...this.ownDownloads].map((download) => download.done)
+    );
   }
   async fetchToStore(download) {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.fetchOnce(download);
       } catch (error) {
-        const again = download.state === "streaming" && download.restartable && attempt < this.client.retries && // Another attempt would hit the same full disk or the same bound.
-        !(error instanceof StoreFullError || error instanceof FileTooLargeError);
+        const again = download.state === "streaming" && download.restartable && attempt < this.client.retries && // Another attempt would hit the same bound.
+        !(error instanceof FileTooLargeError);
         if (!again) {
           const failure = typedFailure(
             error,
@@ -22625,7 +22727,7 @@ var DownloadCoordinator = class {
         await this.appendBody(download, body, bytes, hashes);
         break;
       } catch (error) {
-        const resumable = !(error instanceof IntegrityError || error instanceof StoreFullError) && (target.expectedSha256 !== void 0 || target.expectedBlake2b256 !== void 0);
+        const resumable = !(error instanceof IntegrityError) && (target.expectedSha256 !== void 0 || target.expectedBlake2b256 !== void 0);
         stalled = download.written > before ? 0 : stalled + 1;
         if (!resumable || stalled > this.client.retries || resumes >= MAX_RESUMES) throw error;
         await sleep(this.client.backoffDelay(Math.max(0, stalled - 1)));
@@ -22671,6 +22773,7 @@ var DownloadCoordinator = class {
       download.written += chunk.length;
       this.events.onUpstreamBytes?.(chunk.length);
       download.emit("change");
+      await download.roomForMore();
     }
   }
   /** The rest of the file from `offset`: a 206 as asked, or a 200 with the prefix skipped. */
@@ -22707,7 +22810,7 @@ function refuseEncoded(response, url) {
 }
 __name(refuseEncoded, "refuseEncoded");
 function typedFailure(error, shownUrl) {
-  if (error instanceof IntegrityError || error instanceof UpstreamError || error instanceof NotFoundError || error instanceof StoreFullError)
+  if (error instanceof IntegrityError || error instanceof UpstreamError || error instanceof NotFoundError)
     return error;
   return new UpstreamError(`${shownUrl}: ${error.message}`, true);
 }
@@ -23211,13 +23314,29 @@ function readChunkBytes() {
   return Math.min(MAX_READ_CHUNK_BYTES, Math.max(MIN_READ_CHUNK_BYTES, share));
 }
 __name(readChunkBytes, "readChunkBytes");
-async function sendDownloading(res, download, etag) {
+async function sendDownloading(res, download, etag, own = false) {
+  const reader = download.openReader();
+  if (!reader) {
+    if (own) throw new IntegrityError("download bytes were dropped before the client could read them");
+    await sendOwnDownload(res, download.another(), etag);
+    return;
+  }
   const headers = fileHeaders(etag);
   if (download.total !== void 0) headers["content-length"] = download.total;
   res.writeHead(200, headers);
-  await pipeline3(new TailReader(download), res);
+  await pipeline3(reader, res);
 }
 __name(sendDownloading, "sendDownloading");
+async function sendOwnDownload(res, download, etag) {
+  download.hold();
+  try {
+    await download.started;
+    await sendDownloading(res, download, etag, true);
+  } finally {
+    await download.release();
+  }
+}
+__name(sendOwnDownload, "sendOwnDownload");
 async function sendFile(req, res, file) {
   if (file.kind === "stored") {
     await sendStoredFile(req, res, file);
@@ -23246,12 +23365,17 @@ async function sendFile(req, res, file) {
 }
 __name(sendFile, "sendFile");
 async function sendVerifiedUnstored(req, res, download, etag) {
-  res.writeHead(200, { ...fileHeaders(etag), "content-length": download.written });
   if (req.method === "HEAD") {
-    res.end();
+    res.writeHead(200, { ...fileHeaders(etag), "content-length": download.written }).end();
     return;
   }
-  await pipeline3(new TailReader(download), res);
+  const reader = download.openReader();
+  if (!reader) {
+    await sendOwnDownload(res, download.another(), etag);
+    return;
+  }
+  res.writeHead(200, { ...fileHeaders(etag), "content-length": download.written });
+  await pipeline3(reader, res);
 }
 __name(sendVerifiedUnstored, "sendVerifiedUnstored");
 
@@ -23814,8 +23938,7 @@ function statusFor(error) {
   if (error instanceof UpstreamDeadlineError) return 504;
   if (error instanceof UpstreamError && error.status === void 0 && /no data for/.test(error.message))
     return 504;
-  if (error instanceof UpstreamError || error instanceof IntegrityError || error instanceof StoreFullError)
-    return 502;
+  if (error instanceof UpstreamError || error instanceof IntegrityError) return 502;
   return 500;
 }
 __name(statusFor, "statusFor");
