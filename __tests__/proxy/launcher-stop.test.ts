@@ -26,6 +26,22 @@ onLinux('a recorded pid that now belongs to another process is not signalled', a
   expect(isRunning(pid)).toBe(true);
 });
 
+/** `sh` runs `child` in the background, prints its pid and becomes a `sleep` that never reaps it. */
+function parentThatNeverReaps(child: string): Promise<number> {
+  sleeper = spawn('sh', ['-c', `${child} & echo $!; exec sleep 30`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((resolve) => sleeper?.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk))));
+}
+
+onLinux('a process that exited but is not reaped yet (a zombie) is not running', async () => {
+  // The daemon's parent is init by the post step; a container's init may reap late or never.
+  const pid = await parentThatNeverReaps('sleep 30');
+  expect(isRunning(pid)).toBe(true);
+  // Before: kill(pid, 0) succeeds on a zombie, so this waited out the timeout and said 'killed'.
+  expect(await stopProxy(pid, 5_000)).toBe('stopped');
+  expect(isRunning(pid)).toBe(false);
+  sleeper?.kill('SIGKILL');
+});
+
 onLinux(
   'the proxy itself, on its store, is stopped',
   async () => {

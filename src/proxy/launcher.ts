@@ -163,10 +163,28 @@ async function spawnDaemon(
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error: unknown) {
     // EPERM: it exists but is not ours to signal, which still means running.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !hasExited(pid);
+}
+
+/**
+ * A process that exited but is not reaped yet (a zombie) still answers kill(pid, 0). The
+ * daemon's parent is init by the post step (it is detached, and the main step has exited): an
+ * init that reaps late (this machine's, about 1.4 s) kept every post step waiting, and one that
+ * never reaps (a container's shell as PID 1) had a stopped daemon reported as killed after
+ * STOP_TIMEOUT_MS. Linux says so in /proc/<pid>/stat (state Z or X); elsewhere, no such check.
+ */
+function hasExited(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command name in parentheses, which may itself hold ') '.
+    const state = stat.slice(stat.lastIndexOf(')') + 2)[0];
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 
