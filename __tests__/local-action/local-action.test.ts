@@ -34,9 +34,26 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // A daemon the post step failed to stop would outlive the run, holding the default port.
+  for (const pid of root ? processesOn(root) : []) process.kill(pid, 'SIGKILL');
   await Promise.all([pypi?.stop(), service?.stop()]);
   rmSync(root, { recursive: true, force: true });
 });
+
+/** The pids whose command line names a path below `dir` (Linux; none found elsewhere). */
+function processesOn(dir: string): number[] {
+  if (process.platform !== 'linux') return [];
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 /** The variables of this machine and of jest that would leak into the run. */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -99,6 +116,10 @@ test('main and post run from src/ with proxy: true; pip installs through the pro
   const run = await localAction(dotenv);
   expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
   expect(run.output).toMatch(/PyPI proxy at http:\/\/127\.0\.0\.1:\d+\/simple\/ \(revalidate\)/);
+  // The post step stopped the daemon it started from src/cli/proxy.ts (it once took it for
+  // another process, left it running and warned).
+  expect(run.output).not.toContain('::warning::');
+  expect(processesOn(join(root, 'runner-temp'))).toEqual([]);
 
   const pip = JSON.parse(readFileSync(pipLog, 'utf8')) as {
     code: number;

@@ -201,7 +201,8 @@ export function isProxyProcess(pid: number, storeDir: string): boolean {
     return !existsSync('/proc/self/cmdline');
   }
   const store = argv.indexOf('--store');
-  return store > 0 && argv[store + 1] === storeDir && argv.some((arg) => /proxy\.[cm]?js$/.test(arg));
+  // dist/proxy.js, or src/cli/proxy.ts when the action runs from source (local-action).
+  return store > 0 && argv[store + 1] === storeDir && argv.some((arg) => /proxy\.([cm]?js|ts)$/.test(arg));
 }
 
 /**
