@@ -29,7 +29,7 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-UMICQ4FF.js";
+} from "./chunk-6QV2OT7A.js";
 import {
   __name,
   formatBytes,

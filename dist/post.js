@@ -16,7 +16,7 @@ import {
   summary,
   warning,
   withWheelhouseFiles
-} from "./chunk-UMICQ4FF.js";
+} from "./chunk-6QV2OT7A.js";
 import {
   __name,
   countStoredFiles,

@@ -76814,12 +76814,22 @@ __name(spawnDaemon, "spawnDaemon");
 function isRunning(pid) {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error2) {
     return error2.code === "EPERM";
   }
+  return !hasExited(pid);
 }
 __name(isRunning, "isRunning");
+function hasExited(pid) {
+  try {
+    const stat4 = readFileSync2(`/proc/${pid}/stat`, "utf8");
+    const state3 = stat4.slice(stat4.lastIndexOf(")") + 2)[0];
+    return state3 === "Z" || state3 === "X";
+  } catch {
+    return false;
+  }
+}
+__name(hasExited, "hasExited");
 function isProxyProcess(pid, storeDir) {
   let argv;
   try {
@@ -76828,7 +76838,7 @@ function isProxyProcess(pid, storeDir) {
     return !existsSync6("/proc/self/cmdline");
   }
   const store = argv.indexOf("--store");
-  return store > 0 && argv[store + 1] === storeDir && argv.some((arg) => /proxy\.[cm]?js$/.test(arg));
+  return store > 0 && argv[store + 1] === storeDir && argv.some((arg) => /proxy\.([cm]?js|ts)$/.test(arg));
 }
 __name(isProxyProcess, "isProxyProcess");
 var STOP_TIMEOUT_MS = DEFAULT_SHUTDOWN_GRACE_MS + 3e3;
