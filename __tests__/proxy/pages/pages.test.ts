@@ -177,9 +177,17 @@ describe('the HTML scanner on broken markup (linear, pip-like)', () => {
     expect(page.files.map((f) => f.filename)).toEqual(['one-1.0.tar.gz', 'two-2.0.tar.gz']);
   });
 
+  test('tag and attribute names in any case; attributes nobody reads are not kept', () => {
+    const scanned = scanHtml(
+      '<A HREF="a.whl" Data-Yanked DATA-X="1" class=c>a.whl</A><BASE HRef="https://b.example/">',
+    );
+    expect(scanned.anchors).toEqual([{ attributes: { href: 'a.whl', 'data-yanked': '' }, text: 'a.whl' }]);
+    expect(scanned.baseHref).toBe('https://b.example/');
+  });
+
   test('anchors with neither a link nor a name are not kept (a page of them holds nothing)', () => {
     const scanned = scanHtml(`${'<a x>'.repeat(10_000)}<a>named</a><a href="f.whl"></a>`);
-    expect(scanned.anchors.map((a) => [a.text, a.attributes.get('href')])).toEqual([
+    expect(scanned.anchors.map((a) => [a.text, a.attributes.href])).toEqual([
       ['named', undefined],
       ['', 'f.whl'],
     ]);

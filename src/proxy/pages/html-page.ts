@@ -42,22 +42,23 @@ function fileNameOfUrl(url: string): string {
 }
 
 function fileFromAnchor(anchor: ScannedAnchor, baseUrl: string): ProjectFile | undefined {
-  const href = anchor.attributes.get('href');
+  const href = anchor.attributes.href;
   if (!href) return undefined;
   const url = absoluteFileUrl(href, baseUrl);
   if (url === undefined) return undefined;
   const filename = anchor.text || fileNameOfUrl(url);
   if (!filename) return undefined;
   const file: ProjectFile = { filename, url, hashes: hashesFromFragment(href), extra: {} };
-  const requiresPython = anchor.attributes.get('data-requires-python');
+  const requiresPython = anchor.attributes['data-requires-python'];
   if (requiresPython) file.requiresPython = requiresPython;
   const coreMetadata = metadataFromAttribute(
-    anchor.attributes.get('data-core-metadata') ?? anchor.attributes.get('data-dist-info-metadata'),
+    anchor.attributes['data-core-metadata'] ?? anchor.attributes['data-dist-info-metadata'],
   );
   if (coreMetadata) file.coreMetadata = coreMetadata;
-  const yanked = anchor.attributes.get('data-yanked');
+  const yanked = anchor.attributes['data-yanked'];
   if (yanked !== undefined) file.yanked = yanked === '' ? true : yanked;
-  if (anchor.attributes.has('data-gpg-sig')) file.gpgSig = anchor.attributes.get('data-gpg-sig') === 'true';
+  const gpgSig = anchor.attributes['data-gpg-sig'];
+  if (gpgSig !== undefined) file.gpgSig = gpgSig === 'true';
   return file;
 }
 

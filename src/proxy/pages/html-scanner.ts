@@ -7,10 +7,19 @@
 // Tolerant the way pip's HTMLParser-based reader is (pip/_internal/index/collector.py): an
 // unclosed comment hides the rest of the page, a tag without its `>` ends the scan, an anchor
 // that is never closed still counts (with no text; the file name then comes from its URL).
+//
+// Cheap per character, since a hostile page is millions of tiny tags or attributes: it reads
+// char codes (no one-character strings), and it keeps only the attributes a reader of the page
+// uses (KEPT): a tag or an attribute nobody reads costs no string and no object, and those it
+// keeps sit in plain objects (a Map each made a page of 700,000 anchors mostly garbage
+// collection).
 import { decodeEntities } from './html-entities.js';
 
+/** The kept attributes (KEPT) a tag has, by lower-case name, entities decoded. */
+export type ScannedAttributes = Readonly<Record<string, string | undefined>>;
+
 export interface ScannedTag {
-  attributes: Map<string, string>;
+  attributes: ScannedAttributes;
 }
 
 export interface ScannedAnchor extends ScannedTag {
@@ -24,64 +33,134 @@ export interface ScannedHtml {
   repositoryVersion?: string;
 }
 
-const SPACE = new Set([' ', '\t', '\n', '\r', '\f']);
+/** The tags the scanner reports, and the attributes of each that html-page.ts reads. */
+const KEPT = {
+  a: [
+    'href',
+    'data-requires-python',
+    'data-core-metadata',
+    'data-dist-info-metadata',
+    'data-yanked',
+    'data-gpg-sig',
+  ],
+  base: ['href'],
+  meta: ['name', 'content'],
+} as const;
+type KeptTag = keyof typeof KEPT;
+const KEPT_TAGS = Object.keys(KEPT) as KeptTag[];
 
-function isNameChar(char: string): boolean {
-  return char !== '' && !SPACE.has(char) && char !== '>' && char !== '/' && char !== '=' && char !== '<';
+const NO_ATTRIBUTES: ScannedAttributes = Object.freeze({});
+
+// Code-unit classes below 128; every other code unit is part of a name.
+const SPACE_CLASS = 1;
+const NAME_END_CLASS = 2;
+const CLASS = new Uint8Array(128);
+for (const code of [9, 10, 12, 13, 32]) CLASS[code] = SPACE_CLASS;
+for (const char of '>/=<') CLASS[char.charCodeAt(0)] = NAME_END_CLASS;
+const GT = 62;
+const SLASH = 47;
+const EQUALS = 61;
+const BANG = 33;
+const QUESTION = 63;
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
+
+function isSpace(code: number): boolean {
+  return code < 128 && CLASS[code] === SPACE_CLASS;
 }
 
-function isLetter(char: string): boolean {
-  return (char >= 'a' && char <= 'z') || (char >= 'A' && char <= 'Z');
+/** NaN (past the end) is no name character. */
+function isNameCode(code: number): boolean {
+  return code >= 128 || (code >= 0 && CLASS[code] === 0);
+}
+
+function isLetterCode(code: number): boolean {
+  const lower = code | 0x20;
+  return lower >= 97 && lower <= 122;
+}
+
+/** Whether html[start, end) is `word` (lower-case ASCII letters and '-') in any case. */
+function isWord(html: string, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false;
+  for (let k = 0; k < word.length; k++) {
+    // `| 0x20` lower-cases ASCII letters; of the codes it maps onto '-', CR ends a name.
+    if ((html.charCodeAt(start + k) | 0x20) !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+function keptTag(html: string, start: number, end: number): KeptTag | undefined {
+  for (const tag of KEPT_TAGS) if (isWord(html, start, end, tag)) return tag;
+  return undefined;
+}
+
+function keptAttribute(
+  names: readonly string[],
+  html: string,
+  start: number,
+  end: number,
+): string | undefined {
+  for (const name of names) if (isWord(html, start, end, name)) return name;
+  return undefined;
 }
 
 interface Tag {
-  name: string;
+  name?: KeptTag;
   closing: boolean;
-  attributes: Map<string, string>;
+  attributes: ScannedAttributes;
   /** Position just after the tag's `>`. */
   end: number;
 }
 
 /** Reads the tag opening at `start` (html[start] is '<'); undefined when it never closes. */
 function readTag(html: string, start: number): Tag | undefined {
+  const length = html.length;
   let i = start + 1;
-  const closing = html[i] === '/';
+  const closing = html.charCodeAt(i) === SLASH;
   if (closing) i++;
   const nameStart = i;
-  while (i < html.length && isNameChar(html[i] ?? '')) i++;
-  const name = html.slice(nameStart, i).toLowerCase();
-  const attributes = new Map<string, string>();
-  while (i < html.length) {
-    const char = html[i] ?? '';
-    if (char === '>') return { name, closing, attributes, end: i + 1 };
-    if (SPACE.has(char) || char === '/' || char === '=' || char === '<') {
+  while (i < length && isNameCode(html.charCodeAt(i))) i++;
+  const name = keptTag(html, nameStart, i);
+  // A closing tag's attributes are nobody's.
+  const wanted = name && !closing ? KEPT[name] : undefined;
+  let attributes: Record<string, string> | undefined;
+  while (i < length) {
+    const code = html.charCodeAt(i);
+    if (code === GT) return { name, closing, attributes: attributes ?? NO_ATTRIBUTES, end: i + 1 };
+    if (code < 128 && CLASS[code] !== 0) {
       i++;
       continue;
     }
     const attrStart = i;
-    while (i < html.length && isNameChar(html[i] ?? '')) i++;
-    const attrName = html.slice(attrStart, i).toLowerCase();
+    while (i < length && isNameCode(html.charCodeAt(i))) i++;
+    const attrEnd = i;
     let j = i;
-    while (SPACE.has(html[j] ?? '')) j++;
-    let value = '';
-    if (html[j] === '=') {
+    while (isSpace(html.charCodeAt(j))) j++;
+    let valueStart = -1;
+    let valueEnd = -1;
+    if (html.charCodeAt(j) === EQUALS) {
       j++;
-      while (SPACE.has(html[j] ?? '')) j++;
-      const quote = html[j];
-      if (quote === '"' || quote === "'") {
-        const close = html.indexOf(quote, j + 1);
+      while (isSpace(html.charCodeAt(j))) j++;
+      const quote = html.charCodeAt(j);
+      if (quote === DOUBLE_QUOTE || quote === SINGLE_QUOTE) {
+        const close = html.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", j + 1);
         if (close < 0) return undefined;
-        value = html.slice(j + 1, close);
+        valueStart = j + 1;
+        valueEnd = close;
         i = close + 1;
       } else {
-        const valueStart = j;
-        while (j < html.length && !SPACE.has(html[j] ?? '') && html[j] !== '>') j++;
-        value = html.slice(valueStart, j);
+        valueStart = j;
+        while (j < length && !isSpace(html.charCodeAt(j)) && html.charCodeAt(j) !== GT) j++;
+        valueEnd = j;
         i = j;
       }
     }
+    const kept = wanted && keptAttribute(wanted, html, attrStart, attrEnd);
     // HTML keeps the first of repeated attributes.
-    if (attrName !== '' && !attributes.has(attrName)) attributes.set(attrName, decodeEntities(value));
+    if (kept && attributes?.[kept] === undefined) {
+      attributes ??= {};
+      attributes[kept] = valueStart < 0 ? '' : decodeEntities(html.slice(valueStart, valueEnd));
+    }
   }
   return undefined;
 }
@@ -98,30 +177,37 @@ function skipDeclaration(html: string, start: number): number {
 
 export function scanHtml(html: string): ScannedHtml {
   const scanned: ScannedHtml = { anchors: [] };
-  let open: { attributes: Map<string, string>; text: string[] } | undefined;
+  // The anchor open now: its attributes, and its text pieces (made only once there is text).
+  let openAttributes: ScannedAttributes | undefined;
+  let openText: string[] | undefined;
+  const addText = (text: string) => {
+    if (openText) openText.push(text);
+    else openText = [text];
+  };
   const closeAnchor = (closedProperly: boolean) => {
-    if (!open) return;
-    const text = closedProperly ? decodeEntities(open.text.join('')).trim() : '';
+    if (!openAttributes) return;
+    const text = closedProperly && openText ? decodeEntities(openText.join('')).trim() : '';
     // An anchor with neither a link nor a name is nothing to either reader: not kept, or a page
     // of a million `<a x>` would hold a million objects (seconds of garbage collection).
-    if (text !== '' || open.attributes.has('href'))
-      scanned.anchors.push({ attributes: open.attributes, text });
-    open = undefined;
+    if (text !== '' || openAttributes.href !== undefined)
+      scanned.anchors.push({ attributes: openAttributes, text });
+    openAttributes = undefined;
+    openText = undefined;
   };
   let i = 0;
   while (i < html.length) {
     const lt = html.indexOf('<', i);
     const textEnd = lt < 0 ? html.length : lt;
-    if (open && textEnd > i) open.text.push(html.slice(i, textEnd));
+    if (openAttributes && textEnd > i) addText(html.slice(i, textEnd));
     if (lt < 0) break;
-    const next = html[lt + 1] ?? '';
-    if (next === '!' || next === '?') {
+    const next = html.charCodeAt(lt + 1);
+    if (next === BANG || next === QUESTION) {
       i = skipDeclaration(html, lt);
       continue;
     }
-    if (!isLetter(next) && next !== '/') {
+    if (!isLetterCode(next) && next !== SLASH) {
       // A lone `<` is text.
-      if (open) open.text.push('<');
+      if (openAttributes) addText('<');
       i = lt + 1;
       continue;
     }
@@ -132,14 +218,13 @@ export function scanHtml(html: string): ScannedHtml {
       if (tag.closing) closeAnchor(true);
       else {
         closeAnchor(false);
-        open = { attributes: tag.attributes, text: [] };
+        openAttributes = tag.attributes;
       }
     } else if (!tag.closing && tag.name === 'base') {
-      if (scanned.baseHref === undefined && tag.attributes.has('href'))
-        scanned.baseHref = tag.attributes.get('href');
+      scanned.baseHref ??= tag.attributes.href;
     } else if (!tag.closing && tag.name === 'meta') {
-      if (tag.attributes.get('name') === 'pypi:repository-version')
-        scanned.repositoryVersion = tag.attributes.get('content');
+      if (tag.attributes.name === 'pypi:repository-version')
+        scanned.repositoryVersion = tag.attributes.content;
     }
   }
   closeAnchor(false);
