@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-const entryPoints = { main: 'src/main.ts', post: 'src/post.ts', proxy: 'src/cli/proxy.ts' };
+const entryPoints = {
+  main: 'src/main.ts',
+  post: 'src/post.ts',
+  proxy: 'src/cli/proxy.ts',
+  // The daemon's worker thread for large HTML pages (src/proxy/pages/page-parser-thread.ts).
+  'page-parser': 'src/cli/page-parser.ts',
+};
 const check = process.argv.includes('--check');
 const outdir = check ? mkdtempSync(join(tmpdir(), 'dist-check-')) : 'dist';
 // Start from an empty folder so chunks of an earlier build cannot linger.

@@ -1,6 +1,7 @@
 // `pypi-cache-proxy`: starts the proxy, reports readiness, and shuts down cleanly on SIGTERM or
 // SIGINT: what is under way gets a short grace period, the rest a 503, the manifest is
 // written, exit code 0. A second signal exits at once with code 1.
+import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import {
   InterceptConfigError,
@@ -67,6 +68,15 @@ async function interceptOptions(args: ProxyArgs, env = process.env): Promise<Int
   };
 }
 
+/**
+ * The page parser worker beside this module: dist/page-parser.js in the bundle; from the source
+ * tree (run under tsx, whose loader the worker inherits) src/cli/page-parser.ts.
+ */
+function pageParserScript(moduleUrl: string): URL | undefined {
+  const script = new URL(moduleUrl.endsWith('.ts') ? './page-parser.ts' : './page-parser.js', moduleUrl);
+  return existsSync(script) ? script : undefined;
+}
+
 function parseOrExit(argv: string[]): ProxyArgs {
   try {
     return parseProxyArgs(argv);
@@ -103,6 +113,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
       maxFileBytes: args.maxFileBytes,
       intercept: args.intercept ? await interceptOptions(args) : undefined,
       memoryBudgetBytes: args.memoryBudgetBytes,
+      pageParserScript: pageParserScript(import.meta.url),
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     });
     let stopping = false;

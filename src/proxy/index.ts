@@ -12,6 +12,7 @@ import { createProxyServer } from './http/server.js';
 import { attachInterception } from './intercept/interception.js';
 import type { LockedHashes } from './intercept/locked-hashes.js';
 import { OriginMap } from './intercept/origin-map.js';
+import { HtmlPageParser } from './pages/page-parser-thread.js';
 import { PageRenderer } from './pages/page-responses.js';
 import { type IndexPolicy, PageService } from './pages/page-service.js';
 import type { Pins } from './pages/pins.js';
@@ -86,6 +87,11 @@ export interface ProxyOptions {
    * rendered pages, 1/4 for stored files (sizes, small files' bytes). Reported in /-/stats.
    */
   memoryBudgetBytes?: number;
+  /**
+   * The page parser worker's script (the bundle's dist/page-parser.js): large HTML pages are
+   * parsed there, off the event loop (page-parser-thread.ts). Unset: on the main thread.
+   */
+  pageParserScript?: string | URL;
 }
 
 export interface InterceptOptions {
@@ -192,7 +198,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     allowFileHosts: options.allowFileHosts,
     hostLookup: options.hostLookup,
   });
+  const htmlParser = new HtmlPageParser(options.pageParserScript);
   const pages = new PageService({
+    htmlParser,
     store,
     client,
     policy,
@@ -222,6 +230,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const storedFiles = new StoredFiles(store, manifest, fileMemory);
   const files = new FileService(store, pages, downloads, manifest, storedFiles);
   const renderer = new PageRenderer(Math.floor((budget * 3) / 8));
+  stats.offThreadParses = () => ({ inProgress: htmlParser.inProgress, done: htmlParser.done });
   stats.memory = () => ({
     budgetBytes: budget,
     pagesBytes: pages.heldBytes,
@@ -276,6 +285,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     server.closeAllConnections();
     interception?.close();
     client.close();
+    await htmlParser.close();
     const used = manifest.build();
     // The action reads /-/manifest before stopping the proxy: a manifest that cannot be written
     // (a full disk) is a warning, and the store's lock is still released below.

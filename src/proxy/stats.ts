@@ -36,6 +36,8 @@ export interface ProxyStatsSnapshot {
   eventLoopDelay: { maxMs: number; p99Ms: number };
   /** What the run keeps in memory for repeats, against its budget (all in bytes). */
   memory: MemoryHeld;
+  /** Large HTML pages parsed in the worker thread (page-parser-thread.ts): now, and so far. */
+  offThreadParses: { inProgress: number; done: number };
 }
 
 export interface MemoryHeld {
@@ -67,6 +69,8 @@ export class ProxyStats {
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   /** Set by whoever owns the caches. */
   memory: () => MemoryHeld = () => ({ budgetBytes: 0, pagesBytes: 0, renderingsBytes: 0, filesBytes: 0 });
+  /** Set by whoever owns the page parser. */
+  offThreadParses: () => { inProgress: number; done: number } = () => ({ inProgress: 0, done: 0 });
 
   constructor() {
     this.loopDelay.enable();
@@ -97,6 +101,7 @@ export class ProxyStats {
         p99Ms: Math.round(this.loopDelay.percentile(99) / 1e5) / 10,
       },
       memory: this.memory(),
+      offThreadParses: this.offThreadParses(),
     };
   }
 }

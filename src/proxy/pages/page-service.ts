@@ -33,8 +33,8 @@ import {
 import { redactUrl, type Upstream } from '../upstream/upstream-config.js';
 import { UpstreamHealth } from '../upstream/upstream-health.js';
 import { ByteBudgetCache } from './byte-budget-cache.js';
-import { parseHtmlPage, parseHtmlProjectList } from './html-page.js';
 import { estimatedListBytes, estimatedPageBytes } from './model-size.js';
+import { HtmlPageParser } from './page-parser-thread.js';
 import {
   PageFormatError,
   type ProjectList,
@@ -68,7 +68,7 @@ interface Fetched<T> extends UpstreamValidators {
   value?: T;
 }
 
-type Parse<T> = (body: string, contentType: string, url: string) => T;
+type Parse<T> = (body: Buffer, contentType: string, url: string) => Promise<T>;
 
 export interface PageServiceOptions {
   store: ContentStore;
@@ -88,6 +88,8 @@ export interface PageServiceOptions {
   maxPageBytes?: number;
   /** Bytes the loaded page models may hold in memory (default DEFAULT_PAGE_MEMORY_BYTES). */
   memoryBudgetBytes?: number;
+  /** Parses HTML bodies, large ones off the main thread; default: all on the main thread. */
+  htmlParser?: HtmlPageParser;
 }
 
 export const DEFAULT_PAGE_MEMORY_BYTES = 48 * 1024 * 1024;
@@ -109,8 +111,10 @@ export class PageService {
   private readonly pageDeadlineMs: number;
   private readonly coldPageDeadlineMs: number;
   private readonly absentLifetimeMs: number;
+  private readonly html: HtmlPageParser;
 
   constructor(private readonly options: PageServiceOptions) {
+    this.html = options.htmlParser ?? new HtmlPageParser();
     this.pageDeadlineMs = options.pageDeadlineMs ?? DEFAULT_PAGE_DEADLINE_MS;
     this.coldPageDeadlineMs = options.coldPageDeadlineMs ?? DEFAULT_COLD_PAGE_DEADLINE_MS;
     this.absentLifetimeMs = options.absentLifetimeMs ?? 24 * 3600_000;
@@ -190,10 +194,12 @@ export class PageService {
             fetchedAt: new Date().toISOString(),
             page: toStoredPage(value, upstream.indexUrl),
           }),
-        parse: (body, contentType, url) =>
+        parse: async (body, contentType, url) =>
           this.allowedLinks(
             upstream,
-            isJson(contentType) ? parseJsonPage(body, url, project) : parseHtmlPage(body, url, project),
+            isJson(contentType)
+              ? parseJsonPage(body.toString('utf8'), url, project)
+              : await this.html.projectPage(body, url, project),
           ),
         storeSuffices: (page) => pageHasPinnedVersions(page, this.options.pins?.get(project)),
       });
@@ -251,8 +257,10 @@ export class PageService {
               fetchedAt: new Date().toISOString(),
               list: value,
             }),
-          parse: (body, contentType) =>
-            isJson(contentType) ? parseJsonProjectList(body) : parseHtmlProjectList(body),
+          parse: async (body, contentType) =>
+            isJson(contentType)
+              ? parseJsonProjectList(body.toString('utf8'))
+              : await this.html.projectList(body),
         }),
       estimatedListBytes,
     );
@@ -435,7 +443,7 @@ export class PageService {
         if (!isJson(contentType) && !isHtml(contentType)) {
           throw new UpstreamError(`${shown(response.url)}: unexpected Content-Type ${contentType}`, false);
         }
-        const value = parseOrFail(parse, body.toString('utf8'), contentType, response.url, shown);
+        const value = await parseOrFail(parse, body, contentType, response.url, shown);
         return {
           status: 'ok',
           value,
@@ -469,15 +477,15 @@ async function readPageBody(
  * does not count against the upstream's health (a TypeError from one bad link used to do both:
  * issue 9, case 13).
  */
-function parseOrFail<T>(
+async function parseOrFail<T>(
   parse: Parse<T>,
-  body: string,
+  body: Buffer,
   contentType: string,
   url: string,
   shown: (url: string) => string,
-): T {
+): Promise<T> {
   try {
-    return parse(body, contentType, url);
+    return await parse(body, contentType, url);
   } catch (error: unknown) {
     const reason =
       error instanceof PageFormatError ? error.message : `unreadable page: ${(error as Error).message}`;
