@@ -29,12 +29,14 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-6QV2OT7A.js";
+} from "./chunk-4P7V2RTA.js";
 import {
-  __name,
   formatBytes,
   measureFolders
-} from "./chunk-CKMFHLQ6.js";
+} from "./chunk-R54UPH4N.js";
+import {
+  __name
+} from "./chunk-7UH2FPMM.js";
 
 // src/action/restore.ts
 import { mkdir as mkdir2, rm } from "node:fs/promises";

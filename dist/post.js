@@ -16,14 +16,16 @@ import {
   summary,
   warning,
   withWheelhouseFiles
-} from "./chunk-6QV2OT7A.js";
+} from "./chunk-4P7V2RTA.js";
 import {
-  __name,
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-CKMFHLQ6.js";
+} from "./chunk-R54UPH4N.js";
+import {
+  __name
+} from "./chunk-7UH2FPMM.js";
 
 // src/action/summary.ts
 async function writeJobSummary(state, save, proxy) {

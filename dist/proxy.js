@@ -8,12 +8,6 @@ import {
   StoreDirError,
   UPSTREAMS_ENV,
   UpstreamConfigError,
-  __commonJS,
-  __esm,
-  __export,
-  __name,
-  __toCommonJS,
-  __toESM,
   formatBytes,
   indexUrlSecrets,
   isNormalizedProjectName,
@@ -26,7 +20,27 @@ import {
   redactIndexUrl,
   redactUrl,
   writeManifest
-} from "./chunk-CKMFHLQ6.js";
+} from "./chunk-R54UPH4N.js";
+import {
+  PageFormatError,
+  escapeHtml,
+  parseHtmlPage,
+  parseHtmlProjectList,
+  parseJsonPage,
+  parseJsonProjectList,
+  renderHtmlPage,
+  renderHtmlProjectList,
+  renderJsonPage,
+  renderJsonProjectList
+} from "./chunk-SD7AQ4GF.js";
+import {
+  __commonJS,
+  __esm,
+  __export,
+  __name,
+  __toCommonJS,
+  __toESM
+} from "./chunk-7UH2FPMM.js";
 
 // node_modules/reflect-metadata/Reflect.js
 var require_Reflect = __commonJS({
@@ -20964,6 +20978,7 @@ var require_x509_cjs = __commonJS({
 });
 
 // src/cli/proxy-command.ts
+import { existsSync } from "node:fs";
 import { readFile as readFile4, rename, writeFile } from "node:fs/promises";
 
 // src/proxy/index.ts
@@ -23379,403 +23394,6 @@ async function sendVerifiedUnstored(req, res, download, etag) {
 }
 __name(sendVerifiedUnstored, "sendVerifiedUnstored");
 
-// src/proxy/pages/html-entities.ts
-var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\xA0" };
-var REFERENCE = /&(#x[0-9a-f]{1,8}|#[0-9]{1,10}|[a-z]{1,32});/gi;
-function decodeEntities(text) {
-  if (!text.includes("&")) return text;
-  return text.replace(REFERENCE, (whole, body) => {
-    if (body[0] === "#") {
-      const code = body[1] === "x" || body[1] === "X" ? Number.parseInt(body.slice(2), 16) : Number(body.slice(1));
-      return code > 0 && code <= 1114111 ? String.fromCodePoint(code) : whole;
-    }
-    return ENTITIES[body.toLowerCase()] ?? whole;
-  });
-}
-__name(decodeEntities, "decodeEntities");
-function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-__name(escapeHtml, "escapeHtml");
-
-// src/proxy/pages/html-scanner.ts
-var SPACE = /* @__PURE__ */ new Set([" ", "	", "\n", "\r", "\f"]);
-function isNameChar(char) {
-  return char !== "" && !SPACE.has(char) && char !== ">" && char !== "/" && char !== "=" && char !== "<";
-}
-__name(isNameChar, "isNameChar");
-function isLetter(char) {
-  return char >= "a" && char <= "z" || char >= "A" && char <= "Z";
-}
-__name(isLetter, "isLetter");
-function readTag(html, start) {
-  let i = start + 1;
-  const closing = html[i] === "/";
-  if (closing) i++;
-  const nameStart = i;
-  while (i < html.length && isNameChar(html[i] ?? "")) i++;
-  const name = html.slice(nameStart, i).toLowerCase();
-  const attributes = /* @__PURE__ */ new Map();
-  while (i < html.length) {
-    const char = html[i] ?? "";
-    if (char === ">") return { name, closing, attributes, end: i + 1 };
-    if (SPACE.has(char) || char === "/" || char === "=" || char === "<") {
-      i++;
-      continue;
-    }
-    const attrStart = i;
-    while (i < html.length && isNameChar(html[i] ?? "")) i++;
-    const attrName = html.slice(attrStart, i).toLowerCase();
-    let j = i;
-    while (SPACE.has(html[j] ?? "")) j++;
-    let value = "";
-    if (html[j] === "=") {
-      j++;
-      while (SPACE.has(html[j] ?? "")) j++;
-      const quote = html[j];
-      if (quote === '"' || quote === "'") {
-        const close = html.indexOf(quote, j + 1);
-        if (close < 0) return void 0;
-        value = html.slice(j + 1, close);
-        i = close + 1;
-      } else {
-        const valueStart = j;
-        while (j < html.length && !SPACE.has(html[j] ?? "") && html[j] !== ">") j++;
-        value = html.slice(valueStart, j);
-        i = j;
-      }
-    }
-    if (attrName !== "" && !attributes.has(attrName)) attributes.set(attrName, decodeEntities(value));
-  }
-  return void 0;
-}
-__name(readTag, "readTag");
-function skipDeclaration(html, start) {
-  if (html.startsWith("<!--", start)) {
-    const close2 = html.indexOf("-->", start + 4);
-    return close2 < 0 ? html.length : close2 + 3;
-  }
-  const close = html.indexOf(">", start + 2);
-  return close < 0 ? html.length : close + 1;
-}
-__name(skipDeclaration, "skipDeclaration");
-function scanHtml(html) {
-  const scanned = { anchors: [] };
-  let open3;
-  const closeAnchor = /* @__PURE__ */ __name((closedProperly) => {
-    if (!open3) return;
-    const text = closedProperly ? decodeEntities(open3.text.join("")).trim() : "";
-    if (text !== "" || open3.attributes.has("href"))
-      scanned.anchors.push({ attributes: open3.attributes, text });
-    open3 = void 0;
-  }, "closeAnchor");
-  let i = 0;
-  while (i < html.length) {
-    const lt = html.indexOf("<", i);
-    const textEnd = lt < 0 ? html.length : lt;
-    if (open3 && textEnd > i) open3.text.push(html.slice(i, textEnd));
-    if (lt < 0) break;
-    const next = html[lt + 1] ?? "";
-    if (next === "!" || next === "?") {
-      i = skipDeclaration(html, lt);
-      continue;
-    }
-    if (!isLetter(next) && next !== "/") {
-      if (open3) open3.text.push("<");
-      i = lt + 1;
-      continue;
-    }
-    const tag = readTag(html, lt);
-    if (!tag) break;
-    i = tag.end;
-    if (tag.name === "a") {
-      if (tag.closing) closeAnchor(true);
-      else {
-        closeAnchor(false);
-        open3 = { attributes: tag.attributes, text: [] };
-      }
-    } else if (!tag.closing && tag.name === "base") {
-      if (scanned.baseHref === void 0 && tag.attributes.has("href"))
-        scanned.baseHref = tag.attributes.get("href");
-    } else if (!tag.closing && tag.name === "meta") {
-      if (tag.attributes.get("name") === "pypi:repository-version")
-        scanned.repositoryVersion = tag.attributes.get("content");
-    }
-  }
-  closeAnchor(false);
-  return scanned;
-}
-__name(scanHtml, "scanHtml");
-
-// src/proxy/pages/pages.ts
-var PageFormatError = class extends Error {
-  static {
-    __name(this, "PageFormatError");
-  }
-};
-var KNOWN_FILE_KEYS = /* @__PURE__ */ new Set([
-  "filename",
-  "url",
-  "hashes",
-  "requires-python",
-  "core-metadata",
-  "dist-info-metadata",
-  "data-dist-info-metadata",
-  "yanked",
-  "size",
-  "upload-time",
-  "gpg-sig"
-]);
-var KNOWN_PAGE_KEYS = /* @__PURE__ */ new Set(["meta", "name", "files", "versions"]);
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-__name(isRecord, "isRecord");
-function stringRecord(value) {
-  const out = {};
-  if (!isRecord(value)) return out;
-  for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry === "string")
-      out[key.toLowerCase()] = key.toLowerCase() === "sha256" ? entry.toLowerCase() : entry;
-  }
-  return out;
-}
-__name(stringRecord, "stringRecord");
-function absoluteFileUrl(href, pageUrl) {
-  let url;
-  try {
-    url = new URL(href, pageUrl);
-  } catch {
-    return void 0;
-  }
-  url.hash = "";
-  url.username = "";
-  url.password = "";
-  return url.toString();
-}
-__name(absoluteFileUrl, "absoluteFileUrl");
-function parseCoreMetadata(value) {
-  if (value === true) return true;
-  if (isRecord(value)) {
-    const hashes = stringRecord(value);
-    return Object.keys(hashes).length > 0 ? hashes : true;
-  }
-  return void 0;
-}
-__name(parseCoreMetadata, "parseCoreMetadata");
-function parseJsonFile(raw, pageUrl) {
-  if (!isRecord(raw) || typeof raw.filename !== "string" || typeof raw.url !== "string") return void 0;
-  const extra = {};
-  for (const [key, value] of Object.entries(raw)) if (!KNOWN_FILE_KEYS.has(key)) extra[key] = value;
-  const coreMetadata = parseCoreMetadata(raw["core-metadata"] ?? raw["dist-info-metadata"]);
-  const url = absoluteFileUrl(raw.url, pageUrl);
-  if (url === void 0) return void 0;
-  const file = {
-    filename: raw.filename,
-    url,
-    hashes: stringRecord(raw.hashes),
-    extra
-  };
-  if (typeof raw["requires-python"] === "string") file.requiresPython = raw["requires-python"];
-  if (coreMetadata) file.coreMetadata = coreMetadata;
-  if (raw.yanked === true || typeof raw.yanked === "string" && raw.yanked !== "") file.yanked = raw.yanked;
-  else if (typeof raw.yanked === "string") file.yanked = true;
-  if (typeof raw.size === "number" && Number.isSafeInteger(raw.size) && raw.size >= 0) file.size = raw.size;
-  if (typeof raw["upload-time"] === "string") file.uploadTime = raw["upload-time"];
-  if (typeof raw["gpg-sig"] === "boolean") file.gpgSig = raw["gpg-sig"];
-  return file;
-}
-__name(parseJsonFile, "parseJsonFile");
-function parseJsonPage(body, pageUrl, fallbackName) {
-  let raw;
-  try {
-    raw = JSON.parse(body);
-  } catch (error) {
-    throw new PageFormatError(`upstream page is not valid JSON: ${error.message}`);
-  }
-  if (!isRecord(raw) || !Array.isArray(raw.files))
-    throw new PageFormatError("upstream JSON page has no files list");
-  const extra = {};
-  for (const [key, value] of Object.entries(raw)) if (!KNOWN_PAGE_KEYS.has(key)) extra[key] = value;
-  const page = {
-    name: typeof raw.name === "string" ? raw.name : fallbackName,
-    meta: isRecord(raw.meta) ? raw.meta : { "api-version": "1.0" },
-    files: raw.files.flatMap((file) => parseJsonFile(file, pageUrl) ?? []),
-    extra
-  };
-  if (Array.isArray(raw.versions))
-    page.versions = raw.versions.filter((v) => typeof v === "string");
-  return page;
-}
-__name(parseJsonPage, "parseJsonPage");
-function parseJsonProjectList(body) {
-  let raw;
-  try {
-    raw = JSON.parse(body);
-  } catch (error) {
-    throw new PageFormatError(`upstream index is not valid JSON: ${error.message}`);
-  }
-  if (!isRecord(raw) || !Array.isArray(raw.projects))
-    throw new PageFormatError("upstream JSON index has no projects");
-  const projects = raw.projects.flatMap(
-    (entry) => isRecord(entry) && typeof entry.name === "string" ? [entry.name] : []
-  );
-  return { meta: isRecord(raw.meta) ? raw.meta : { "api-version": "1.0" }, projects };
-}
-__name(parseJsonProjectList, "parseJsonProjectList");
-function renderJsonFile(file, href) {
-  const out = { filename: file.filename, url: href(file), hashes: file.hashes };
-  if (file.requiresPython !== void 0) out["requires-python"] = file.requiresPython;
-  if (file.coreMetadata !== void 0) out["core-metadata"] = file.coreMetadata;
-  if (file.gpgSig !== void 0) out["gpg-sig"] = file.gpgSig;
-  if (file.yanked !== void 0) out.yanked = file.yanked;
-  if (file.size !== void 0) out.size = file.size;
-  if (file.uploadTime !== void 0) out["upload-time"] = file.uploadTime;
-  return { ...file.extra, ...out };
-}
-__name(renderJsonFile, "renderJsonFile");
-function renderJsonPage(page, href) {
-  const out = {
-    ...page.extra,
-    meta: page.meta,
-    name: page.name,
-    files: page.files.map((file) => renderJsonFile(file, href))
-  };
-  if (page.versions !== void 0) out.versions = page.versions;
-  return JSON.stringify(out);
-}
-__name(renderJsonPage, "renderJsonPage");
-function renderJsonProjectList(list) {
-  return JSON.stringify({ meta: list.meta, projects: list.projects.map((name) => ({ name })) });
-}
-__name(renderJsonProjectList, "renderJsonProjectList");
-function hashFragment(hashes) {
-  const name = hashes.sha256 !== void 0 ? "sha256" : Object.keys(hashes)[0];
-  return name === void 0 ? "" : `#${name}=${hashes[name]}`;
-}
-__name(hashFragment, "hashFragment");
-function apiVersion(meta) {
-  return typeof meta["api-version"] === "string" ? meta["api-version"] : "1.0";
-}
-__name(apiVersion, "apiVersion");
-
-// src/proxy/pages/html-page.ts
-function hashesFromFragment(href) {
-  const fragment = href.split("#")[1];
-  if (!fragment) return {};
-  const [name, value] = fragment.split("=");
-  if (!name || !value) return {};
-  return { [name.toLowerCase()]: name.toLowerCase() === "sha256" ? value.toLowerCase() : value };
-}
-__name(hashesFromFragment, "hashesFromFragment");
-function metadataFromAttribute(value) {
-  if (value === void 0) return void 0;
-  const [name, digest] = value.split("=");
-  if (name && digest)
-    return { [name.toLowerCase()]: name.toLowerCase() === "sha256" ? digest.toLowerCase() : digest };
-  return true;
-}
-__name(metadataFromAttribute, "metadataFromAttribute");
-function fileNameOfUrl(url) {
-  try {
-    return decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
-  } catch {
-    return "";
-  }
-}
-__name(fileNameOfUrl, "fileNameOfUrl");
-function fileFromAnchor(anchor, baseUrl) {
-  const href = anchor.attributes.get("href");
-  if (!href) return void 0;
-  const url = absoluteFileUrl(href, baseUrl);
-  if (url === void 0) return void 0;
-  const filename = anchor.text || fileNameOfUrl(url);
-  if (!filename) return void 0;
-  const file = { filename, url, hashes: hashesFromFragment(href), extra: {} };
-  const requiresPython = anchor.attributes.get("data-requires-python");
-  if (requiresPython) file.requiresPython = requiresPython;
-  const coreMetadata = metadataFromAttribute(
-    anchor.attributes.get("data-core-metadata") ?? anchor.attributes.get("data-dist-info-metadata")
-  );
-  if (coreMetadata) file.coreMetadata = coreMetadata;
-  const yanked = anchor.attributes.get("data-yanked");
-  if (yanked !== void 0) file.yanked = yanked === "" ? true : yanked;
-  if (anchor.attributes.has("data-gpg-sig")) file.gpgSig = anchor.attributes.get("data-gpg-sig") === "true";
-  return file;
-}
-__name(fileFromAnchor, "fileFromAnchor");
-function parseHtmlPage(html, pageUrl, name) {
-  const scanned = scanHtml(html);
-  const baseUrl = scanned.baseHref && absoluteFileUrl(scanned.baseHref, pageUrl) || pageUrl;
-  return {
-    name,
-    meta: { "api-version": scanned.repositoryVersion ?? "1.0" },
-    files: scanned.anchors.flatMap((anchor) => fileFromAnchor(anchor, baseUrl) ?? []),
-    extra: {}
-  };
-}
-__name(parseHtmlPage, "parseHtmlPage");
-function parseHtmlProjectList(html) {
-  const scanned = scanHtml(html);
-  return {
-    meta: { "api-version": scanned.repositoryVersion ?? "1.0" },
-    projects: scanned.anchors.map((anchor) => anchor.text).filter((text) => text !== "")
-  };
-}
-__name(parseHtmlProjectList, "parseHtmlProjectList");
-function metadataAttribute(coreMetadata) {
-  if (coreMetadata === void 0) return "";
-  const fragment = coreMetadata === true ? "" : hashFragment(coreMetadata).slice(1);
-  return ` data-core-metadata="${escapeHtml(fragment || "true")}"`;
-}
-__name(metadataAttribute, "metadataAttribute");
-function renderAnchor(file, href) {
-  let attributes = ` href="${escapeHtml(href(file) + hashFragment(file.hashes))}"`;
-  if (file.requiresPython !== void 0)
-    attributes += ` data-requires-python="${escapeHtml(file.requiresPython)}"`;
-  attributes += metadataAttribute(file.coreMetadata);
-  if (file.gpgSig !== void 0) attributes += ` data-gpg-sig="${file.gpgSig}"`;
-  if (file.yanked !== void 0)
-    attributes += ` data-yanked="${file.yanked === true ? "" : escapeHtml(file.yanked)}"`;
-  return `    <a${attributes}>${escapeHtml(file.filename)}</a><br />`;
-}
-__name(renderAnchor, "renderAnchor");
-function htmlDocument(title, version, body) {
-  return [
-    "<!DOCTYPE html>",
-    "<html>",
-    "  <head>",
-    `    <meta name="pypi:repository-version" content="${escapeHtml(version)}">`,
-    `    <title>${escapeHtml(title)}</title>`,
-    "  </head>",
-    "  <body>",
-    `    <h1>${escapeHtml(title)}</h1>`,
-    ...body,
-    "  </body>",
-    "</html>",
-    ""
-  ].join("\n");
-}
-__name(htmlDocument, "htmlDocument");
-function renderHtmlPage(page, href) {
-  return htmlDocument(
-    `Links for ${page.name}`,
-    apiVersion(page.meta),
-    page.files.map((file) => renderAnchor(file, href))
-  );
-}
-__name(renderHtmlPage, "renderHtmlPage");
-function renderHtmlProjectList(list, prefix, normalize) {
-  return htmlDocument(
-    "Simple index",
-    apiVersion(list.meta),
-    list.projects.map(
-      (name) => `    <a href="${escapeHtml(`${prefix}${normalize(name)}/`)}">${escapeHtml(name)}</a><br />`
-    )
-  );
-}
-__name(renderHtmlProjectList, "renderHtmlProjectList");
-
 // src/proxy/http/body-counter.ts
 function countBodyBytes(res) {
   let bytes = 0;
@@ -24885,6 +24503,98 @@ async function attachInterception(server, spec) {
 }
 __name(attachInterception, "attachInterception");
 
+// src/proxy/pages/page-parser-thread.ts
+import { Worker } from "node:worker_threads";
+var OFF_THREAD_MIN_BYTES = 1024 * 1024;
+var WorkerUnavailableError = class extends Error {
+  static {
+    __name(this, "WorkerUnavailableError");
+  }
+};
+var HtmlPageParser = class {
+  /** `script`: the worker's module (dist/page-parser.js); undefined parses on the main thread. */
+  constructor(script) {
+    this.script = script;
+  }
+  script;
+  static {
+    __name(this, "HtmlPageParser");
+  }
+  worker;
+  waiting = /* @__PURE__ */ new Map();
+  nextId = 0;
+  /** Pages the worker parsed so far. */
+  done = 0;
+  /** Set once the worker could not start: the main thread parses from then on. */
+  unavailable;
+  async projectPage(body, url, name) {
+    const here = /* @__PURE__ */ __name(() => parseHtmlPage(body.toString("utf8"), url, name), "here");
+    if (!this.offThread(body)) return here();
+    return await this.inWorker({ kind: "page", body, url, name }, here);
+  }
+  async projectList(body) {
+    const here = /* @__PURE__ */ __name(() => parseHtmlProjectList(body.toString("utf8")), "here");
+    if (!this.offThread(body)) return here();
+    return await this.inWorker({ kind: "list", body, url: "", name: "" }, here);
+  }
+  /** Pages the worker is parsing now, or has yet to. */
+  get inProgress() {
+    return this.waiting.size;
+  }
+  /** Stops the worker; pages still being parsed fail. */
+  async close() {
+    const worker = this.worker;
+    this.worker = void 0;
+    await worker?.terminate();
+  }
+  offThread(body) {
+    return this.script !== void 0 && this.unavailable === void 0 && body.length >= OFF_THREAD_MIN_BYTES;
+  }
+  async inWorker(request, here) {
+    const worker = this.started();
+    const id = this.nextId++;
+    const body = new Uint8Array(request.body);
+    const answer3 = new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    worker.postMessage({ ...request, id, body }, [body.buffer]);
+    try {
+      return await answer3;
+    } catch (error) {
+      if (error instanceof WorkerUnavailableError) return here();
+      throw error;
+    }
+  }
+  started() {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.script);
+    worker.unref();
+    let online = false;
+    worker.on("message", (answer3) => {
+      if ("ready" in answer3) {
+        online = true;
+        return;
+      }
+      const waiting = this.waiting.get(answer3.id);
+      this.waiting.delete(answer3.id);
+      if ("error" in answer3) waiting?.reject(new Error(answer3.error));
+      else {
+        this.done++;
+        waiting?.resolve(answer3.value);
+      }
+    });
+    const lost = /* @__PURE__ */ __name((reason) => {
+      if (this.worker === worker) this.worker = void 0;
+      const error = online ? new Error(`the page parser thread ${reason}`) : new WorkerUnavailableError(`the page parser thread could not start: ${reason}`);
+      if (!online) this.unavailable = error;
+      for (const waiting of this.waiting.values()) waiting.reject(error);
+      this.waiting.clear();
+    }, "lost");
+    worker.on("error", (error) => lost(`failed: ${error.message}`));
+    worker.on("exit", (code) => lost(`exited (code ${code})`));
+    this.worker = worker;
+    return worker;
+  }
+};
+
 // src/proxy/pages/page-responses.ts
 import { createHash as createHash2 } from "node:crypto";
 import { promisify } from "node:util";
@@ -25125,6 +24835,7 @@ var DEFAULT_COLD_PAGE_DEADLINE_MS = 12e3;
 var PageService = class {
   constructor(options) {
     this.options = options;
+    this.html = options.htmlParser ?? new HtmlPageParser();
     this.pageDeadlineMs = options.pageDeadlineMs ?? DEFAULT_PAGE_DEADLINE_MS;
     this.coldPageDeadlineMs = options.coldPageDeadlineMs ?? DEFAULT_COLD_PAGE_DEADLINE_MS;
     this.absentLifetimeMs = options.absentLifetimeMs ?? 24 * 36e5;
@@ -25147,6 +24858,7 @@ var PageService = class {
   pageDeadlineMs;
   coldPageDeadlineMs;
   absentLifetimeMs;
+  html;
   /** Bytes the kept page models hold (estimated; a stat: stays under the budget). */
   get heldBytes() {
     return this.kept.heldBytes;
@@ -25204,9 +24916,9 @@ var PageService = class {
           fetchedAt: (/* @__PURE__ */ new Date()).toISOString(),
           page: toStoredPage(value, upstream.indexUrl)
         }), "write"),
-        parse: /* @__PURE__ */ __name((body, contentType, url2) => this.allowedLinks(
+        parse: /* @__PURE__ */ __name(async (body, contentType, url2) => this.allowedLinks(
           upstream,
-          isJson(contentType) ? parseJsonPage(body, url2, project) : parseHtmlPage(body, url2, project)
+          isJson(contentType) ? parseJsonPage(body.toString("utf8"), url2, project) : await this.html.projectPage(body, url2, project)
         ), "parse"),
         storeSuffices: /* @__PURE__ */ __name((page) => pageHasPinnedVersions(page, this.options.pins?.get(project)), "storeSuffices")
       });
@@ -25260,7 +24972,7 @@ var PageService = class {
           fetchedAt: (/* @__PURE__ */ new Date()).toISOString(),
           list: value
         }), "write"),
-        parse: /* @__PURE__ */ __name((body, contentType) => isJson(contentType) ? parseJsonProjectList(body) : parseHtmlProjectList(body), "parse")
+        parse: /* @__PURE__ */ __name(async (body, contentType) => isJson(contentType) ? parseJsonProjectList(body.toString("utf8")) : await this.html.projectList(body), "parse")
       }),
       estimatedListBytes
     );
@@ -25409,7 +25121,7 @@ var PageService = class {
         if (!isJson(contentType) && !isHtml(contentType)) {
           throw new UpstreamError(`${shown(response.url)}: unexpected Content-Type ${contentType}`, false);
         }
-        const value = parseOrFail(parse, body.toString("utf8"), contentType, response.url, shown);
+        const value = await parseOrFail(parse, body, contentType, response.url, shown);
         return {
           status: "ok",
           value,
@@ -25433,9 +25145,9 @@ async function readPageBody(body, shownUrl, maxBytes = DEFAULT_MAX_PAGE_BYTES) {
   }
 }
 __name(readPageBody, "readPageBody");
-function parseOrFail(parse, body, contentType, url, shown) {
+async function parseOrFail(parse, body, contentType, url, shown) {
   try {
-    return parse(body, contentType, url);
+    return await parse(body, contentType, url);
   } catch (error) {
     const reason = error instanceof PageFormatError ? error.message : `unreadable page: ${error.message}`;
     throw new UpstreamError(`${shown(url)}: ${reason}`, false);
@@ -25487,6 +25199,8 @@ var ProxyStats = class {
   loopDelay = monitorEventLoopDelay({ resolution: 10 });
   /** Set by whoever owns the caches. */
   memory = /* @__PURE__ */ __name(() => ({ budgetBytes: 0, pagesBytes: 0, renderingsBytes: 0, filesBytes: 0 }), "memory");
+  /** Set by whoever owns the page parser. */
+  offThreadParses = /* @__PURE__ */ __name(() => ({ inProgress: 0, done: 0 }), "offThreadParses");
   constructor() {
     this.loopDelay.enable();
   }
@@ -25513,7 +25227,8 @@ var ProxyStats = class {
         maxMs: Math.round(this.loopDelay.max / 1e5) / 10,
         p99Ms: Math.round(this.loopDelay.percentile(99) / 1e5) / 10
       },
-      memory: this.memory()
+      memory: this.memory(),
+      offThreadParses: this.offThreadParses()
     };
   }
 };
@@ -25639,7 +25354,9 @@ async function startProxy(options) {
     allowFileHosts: options.allowFileHosts,
     hostLookup: options.hostLookup
   });
+  const htmlParser = new HtmlPageParser(options.pageParserScript);
   const pages = new PageService({
+    htmlParser,
     store,
     client,
     policy,
@@ -25669,6 +25386,7 @@ async function startProxy(options) {
   const storedFiles = new StoredFiles(store, manifest, fileMemory);
   const files = new FileService(store, pages, downloads, manifest, storedFiles);
   const renderer = new PageRenderer(Math.floor(budget * 3 / 8));
+  stats.offThreadParses = () => ({ inProgress: htmlParser.inProgress, done: htmlParser.done });
   stats.memory = () => ({
     budgetBytes: budget,
     pagesBytes: pages.heldBytes,
@@ -25717,6 +25435,7 @@ async function startProxy(options) {
     server.closeAllConnections();
     interception?.close();
     client.close();
+    await htmlParser.close();
     const used = manifest.build();
     if (manifestPath !== false)
       await writeManifest(manifestPath, used).catch(
@@ -26009,6 +25728,11 @@ async function interceptOptions(args, env = process.env) {
   };
 }
 __name(interceptOptions, "interceptOptions");
+function pageParserScript(moduleUrl) {
+  const script = new URL(moduleUrl.endsWith(".ts") ? "./page-parser.ts" : "./page-parser.js", moduleUrl);
+  return existsSync(script) ? script : void 0;
+}
+__name(pageParserScript, "pageParserScript");
 function parseOrExit(argv) {
   try {
     return parseProxyArgs(argv);
@@ -26047,6 +25771,7 @@ async function run(argv = process.argv.slice(2)) {
       maxFileBytes: args.maxFileBytes,
       intercept: args.intercept ? await interceptOptions(args) : void 0,
       memoryBudgetBytes: args.memoryBudgetBytes,
+      pageParserScript: pageParserScript(import.meta.url),
       onWarning: /* @__PURE__ */ __name((message) => process.stderr.write(`warning: ${message}
 `), "onWarning")
     });

@@ -3,11 +3,6 @@ const require = __createRequire(import.meta.url);
 import {
   DEFAULT_SHUTDOWN_GRACE_MS,
   UPSTREAMS_ENV,
-  __commonJS,
-  __export,
-  __name,
-  __require,
-  __toESM,
   credentialsEnvName,
   fileRelativePath,
   indexUrlSecrets,
@@ -20,7 +15,14 @@ import {
   pathInside,
   readManifest,
   redactIndexUrl
-} from "./chunk-CKMFHLQ6.js";
+} from "./chunk-R54UPH4N.js";
+import {
+  __commonJS,
+  __export,
+  __name,
+  __require,
+  __toESM
+} from "./chunk-7UH2FPMM.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
