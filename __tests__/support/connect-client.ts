@@ -24,7 +24,9 @@ export function openTunnel(proxyUrl: string, authority: string): Promise<TunnelA
       headers: { host: authority },
       agent: false,
     });
-    req.once('connect', (res, socket) => {
+    req.once('connect', (res, socket, head) => {
+      // What came with the answer (a refusal's body) is read from the socket like the rest.
+      if (head.length > 0) socket.unshift(head);
       resolve({ status: res.statusCode ?? 0, text: res.statusMessage ?? '', socket });
     });
     // A refusal arrives as an ordinary response (the tunnel never opened).

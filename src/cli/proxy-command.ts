@@ -6,6 +6,8 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import {
   InterceptConfigError,
   type InterceptOptions,
+  OutboundProxy,
+  OutboundProxyConfigError,
   type Pins,
   readLockedHashesFile,
   readPinsFile,
@@ -114,6 +116,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
       intercept: args.intercept ? await interceptOptions(args) : undefined,
       memoryBudgetBytes: args.memoryBudgetBytes,
       pageParserScript: pageParserScript(import.meta.url),
+      outboundProxy: OutboundProxy.fromEnv(process.env),
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     });
     let stopping = false;
@@ -149,7 +152,12 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
       process.stderr.write(`pypi-cache-proxy: ${usage.message}\nTry --help.\n`);
       process.exit(2);
     }
-    const code = error instanceof UpstreamConfigError || error instanceof InterceptConfigError ? 2 : 1;
+    const code =
+      error instanceof UpstreamConfigError ||
+      error instanceof InterceptConfigError ||
+      error instanceof OutboundProxyConfigError
+        ? 2
+        : 1;
     process.stderr.write(`pypi-cache-proxy: ${(error as Error).message}\n`);
     process.exit(code);
   }
@@ -162,6 +170,7 @@ async function runTunnelRelay(args: ProxyArgs, env = process.env): Promise<void>
     const relay = await startTunnelRelay({
       host: args.host,
       port: args.port,
+      outbound: OutboundProxy.fromEnv(env),
       ...(testOrigins ? { testOrigins: JSON.parse(testOrigins) as Record<string, string> } : {}),
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     });

@@ -9,7 +9,8 @@ export function startLine(proxy: RunningProxy): string {
   const store = proxy.readOnly ? `${proxy.storeDir} (read-only)` : proxy.storeDir;
   return (
     `pypi-cache-proxy listening on ${proxy.url} (index ${proxy.url}/simple/); ` +
-    `store ${store}; index policy ${proxy.indexPolicy}; upstream ${upstreams}`
+    `store ${store}; index policy ${proxy.indexPolicy}; upstream ${upstreams}` +
+    (proxy.outboundProxy ? `; through the job's HTTPS proxy ${proxy.outboundProxy}` : '')
   );
 }
 

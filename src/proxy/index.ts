@@ -21,6 +21,7 @@ import { ProxyStats, type ProxyStatsSnapshot } from './stats.js';
 import { type Manifest, ManifestRecorder, writeManifest } from './store/manifest.js';
 import { ContentStore } from './store/store.js';
 import type { HostLookup } from './upstream/file-hosts.js';
+import type { OutboundProxy } from './upstream/outbound-proxy.js';
 import { UpstreamClient } from './upstream/upstream.js';
 import { parseUpstreams, type Upstream } from './upstream/upstream-config.js';
 import { indexUrlSecrets } from './upstream/url-secrets.js';
@@ -38,6 +39,13 @@ export { pruneStoreToManifest, readManifest } from './store/manifest.js';
 export { STORE_LAYOUT_VERSION } from './store/store.js';
 export { StoreDirError } from './store/store-dir.js';
 export { StoreLockedError } from './store/store-lock.js';
+export {
+  NoProxyList,
+  OUTBOUND_NO_PROXY_ENV,
+  OUTBOUND_PROXY_ENV,
+  OutboundProxy,
+  OutboundProxyConfigError,
+} from './upstream/outbound-proxy.js';
 export { redactUrl, UpstreamConfigError } from './upstream/upstream-config.js';
 
 export interface ProxyOptions {
@@ -80,6 +88,11 @@ export interface ProxyOptions {
   hostLookup?: HostLookup;
   /** How long close() lets downloads and responses under way finish; the rest get a 503. Default 5 s. */
   shutdownGraceMs?: number;
+  /**
+   * The job's HTTPS proxy (a corporate proxy): upstream fetches and plain tunnels go through it,
+   * hosts in its NO_PROXY directly (outbound-proxy.ts). Unset: every connection is direct.
+   */
+  outboundProxy?: OutboundProxy;
   /** HTTPS interception (issue 10): the daemon is also a CONNECT proxy; off when unset. */
   intercept?: InterceptOptions;
   /**
@@ -125,6 +138,8 @@ export interface RunningProxy {
   manifest(): Manifest;
   /** The job CA's certificate (PEM) when intercepting: what the clients' CA bundle adds. */
   caCertPem?: string;
+  /** `http://host:port` of the job's HTTPS proxy its connections go through (no credentials). */
+  outboundProxy?: string;
   /** Stops accepting, lets downloads finish, writes the manifest; resolves with it. */
   close(): Promise<Manifest>;
 }
@@ -197,6 +212,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     extraCa: options.intercept?.testUpstreamCa,
     allowFileHosts: options.allowFileHosts,
     hostLookup: options.hostLookup,
+    outboundProxy: options.outboundProxy,
   });
   const htmlParser = new HtmlPageParser(options.pageParserScript);
   const pages = new PageService({
@@ -251,6 +267,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         upstreams,
         options: options.intercept,
         origins,
+        outbound: options.outboundProxy,
         deps: { store, pages, downloads, manifest, stats, log, renderer, client, storedFiles },
       }).catch(async (error: unknown) => {
         await store.close();
@@ -309,6 +326,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     stats: () => stats.snapshot(),
     manifest: () => manifest.build(),
     ...(interception ? { caCertPem: interception.caCertPem } : {}),
+    ...(options.outboundProxy ? { outboundProxy: options.outboundProxy.display } : {}),
     close: () => {
       closing ??= close();
       return closing;

@@ -9,10 +9,12 @@ import net, { type Socket } from 'node:net';
 import tls from 'node:tls';
 import type { ProxyLog } from '../http/access-log.js';
 import type { ProxyStats } from '../stats.js';
+import { addressKind } from '../upstream/file-hosts.js';
+import type { OutboundProxy } from '../upstream/outbound-proxy.js';
 import type { InterceptedHost, InterceptHosts } from './intercept-hosts.js';
 import type { JobCa } from './job-ca.js';
 import type { OriginMap } from './origin-map.js';
-import { TunnelRefusedError, tunnelDestination } from './tunnel-policy.js';
+import { chainedTunnelTarget, TunnelRefusedError, tunnelDestination } from './tunnel-policy.js';
 
 export const DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
@@ -20,6 +22,8 @@ export interface ConnectContext {
   hosts: InterceptHosts;
   ca: JobCa;
   origins: OriginMap;
+  /** The job's HTTPS proxy, which plain tunnels go through (outbound-proxy.ts). */
+  outbound?: OutboundProxy;
   /** Where decrypted tunnels go: createInterceptedRequestServer's server. */
   requests: http.Server;
   /** Marks a TLS socket with the host its tunnel was opened for. */
@@ -93,7 +97,14 @@ async function tunnel(
   socket: Socket,
   head: Buffer,
 ): Promise<void> {
-  await openPlainTunnel(ctx.origins, { host, port }, socket, head, () => ctx.stats.connects.tunnelled++);
+  await openPlainTunnel(ctx, { host, port }, socket, head, () => ctx.stats.connects.tunnelled++);
+}
+
+/** How a plain tunnel reaches its host: directly, or through the job's HTTPS proxy. */
+export interface TunnelRoute {
+  origins: OriginMap;
+  /** The job's HTTPS proxy (outbound-proxy.ts); hosts in its NO_PROXY are still direct. */
+  outbound?: OutboundProxy;
 }
 
 /**
@@ -101,27 +112,52 @@ async function tunnel(
  * nothing read or stored. Throws TunnelRefusedError before anything is answered.
  */
 export async function openPlainTunnel(
-  origins: OriginMap,
+  route: TunnelRoute,
   target: { host: string; port: number },
   socket: Socket,
   head: Buffer,
   onOpen: () => void = () => {},
 ): Promise<void> {
   const { host, port } = target;
+  const { origins, outbound } = route;
+  if (outbound?.serves(host.replace(/^\[|\]$/g, ''), port)) {
+    // With credentials, the job's proxy would take anyone who reaches our port for the job: a
+    // daemon bound beyond loopback (for docker builds) tunnels that way only for this machine.
+    if (outbound.hasCredentials && addressKind(socket.remoteAddress ?? '') !== 'loopback') {
+      throw new TunnelRefusedError(
+        `CONNECT ${host}:${port}: tunnels through the job's HTTPS proxy carry its credentials, so they are only for clients on this machine (${socket.remoteAddress} is not)`,
+      );
+    }
+    const destination = await chainedTunnelTarget(host, port, origins);
+    let upstream: Socket;
+    try {
+      upstream = await outbound.connect(destination.host, destination.port);
+    } catch (error: unknown) {
+      throw new TunnelFailedError((error as Error).message);
+    }
+    relay(socket, upstream, head, onOpen);
+    return;
+  }
   const destination = await tunnelDestination(host, port, origins);
   const upstream = net.connect({ host: destination.host, port: destination.port });
-  upstream.once('connect', () => {
-    onOpen();
-    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-    if (head.length > 0) upstream.write(head);
-    socket.pipe(upstream);
-    upstream.pipe(socket);
-  });
+  upstream.once('connect', () => relay(socket, upstream, head, onOpen));
   upstream.once('error', (error: Error) => {
     if (socket.writable && !upstream.readableDidRead)
       refuseConnect(socket, 502, `CONNECT ${host}:${port}: ${error.message}`);
     socket.destroy();
   });
+}
+
+/** The tunnel could not be opened (the job's HTTPS proxy refused it): a 502, never a hang. */
+export class TunnelFailedError extends Error {}
+
+function relay(socket: Socket, upstream: Socket, head: Buffer, onOpen: () => void): void {
+  onOpen();
+  socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+  if (head.length > 0) upstream.write(head);
+  socket.pipe(upstream);
+  upstream.pipe(socket);
+  upstream.on('error', () => socket.destroy());
   socket.once('error', () => upstream.destroy());
   socket.once('close', () => upstream.destroy());
   upstream.once('close', () => socket.destroy());

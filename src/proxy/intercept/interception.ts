@@ -11,6 +11,7 @@ import type { PageService } from '../pages/page-service.js';
 import type { ProxyStats } from '../stats.js';
 import type { ManifestRecorder } from '../store/manifest.js';
 import type { ContentStore } from '../store/store.js';
+import type { OutboundProxy } from '../upstream/outbound-proxy.js';
 import type { UpstreamClient } from '../upstream/upstream.js';
 import type { Upstream } from '../upstream/upstream-config.js';
 import { handleConnect } from './connect-handler.js';
@@ -31,6 +32,7 @@ export async function attachInterception(
     upstreams: Upstream[];
     options: InterceptOptions;
     origins: OriginMap;
+    outbound?: OutboundProxy;
     deps: {
       store: ContentStore;
       pages: PageService;
@@ -62,6 +64,7 @@ export async function attachInterception(
         hosts,
         ca,
         origins: spec.origins,
+        outbound: spec.outbound,
         requests,
         mark: (secure, host) => {
           hostBySocket.set(secure, host);

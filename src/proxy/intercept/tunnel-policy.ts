@@ -73,6 +73,33 @@ export async function tunnelDestination(
   return { host: addresses[0] as string, port };
 }
 
+/**
+ * Where a tunnel through the job's HTTPS proxy asks that proxy to CONNECT: the same checks
+ * first (a literal or a name that resolves here to loopback, link-local or multicast is refused),
+ * but a name this machine cannot resolve is left to the proxy, which resolves names for the job
+ * (a runner behind a corporate proxy often has no outside DNS), and the name, not an address, is
+ * what the proxy is asked for (its rules are by name). What that proxy reaches is what the job
+ * reached through it without us.
+ */
+export async function chainedTunnelTarget(
+  host: string,
+  port: number,
+  origins: OriginMap,
+  resolve: (host: string) => Promise<string[]> = resolveAll,
+): Promise<ConnectTarget> {
+  if (origins.isTestMapping) return tunnelDestination(host, port, origins, resolve);
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (isIP(bare)) return tunnelDestination(bare, port, origins, resolve);
+  const addresses = await resolve(bare).catch(() => [] as string[]);
+  const refused = addresses.find((address) => !isTunnelAllowed(address));
+  if (refused !== undefined) {
+    throw new TunnelRefusedError(
+      `CONNECT ${host}:${port}: ${refused} is a loopback, link-local or multicast address; tunnels never go there`,
+    );
+  }
+  return { host: bare, port };
+}
+
 async function resolveAll(host: string): Promise<string[]> {
   try {
     return (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);

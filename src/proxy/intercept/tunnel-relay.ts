@@ -7,6 +7,7 @@
 // and stores nothing, and ends on SIGTERM or after its lifetime; the runner ends it with the job.
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import type { OutboundProxy } from '../upstream/outbound-proxy.js';
 import { openPlainTunnel, parseConnectTarget, refuseConnect } from './connect-handler.js';
 import { OriginMap } from './origin-map.js';
 import { TunnelRefusedError } from './tunnel-policy.js';
@@ -23,6 +24,8 @@ export interface TunnelRelay {
 export interface TunnelRelayOptions {
   host: string;
   port: number;
+  /** The job's HTTPS proxy, which the tunnels go through as the daemon's did. */
+  outbound?: OutboundProxy;
   /** Test-only host mapping (origin-map.ts); fails closed. */
   testOrigins?: Record<string, string>;
   lifetimeMs?: number;
@@ -60,10 +63,12 @@ export async function startTunnelRelay(options: TunnelRelayOptions): Promise<Tun
       );
       return;
     }
-    openPlainTunnel(origins, target, socket, head, () => opened++).catch((error: unknown) => {
-      options.onWarning?.(`CONNECT ${target.host}:${target.port} refused: ${(error as Error).message}`);
-      refuseConnect(socket, error instanceof TunnelRefusedError ? 403 : 502, (error as Error).message);
-    });
+    openPlainTunnel({ origins, outbound: options.outbound }, target, socket, head, () => opened++).catch(
+      (error: unknown) => {
+        options.onWarning?.(`CONNECT ${target.host}:${target.port} refused: ${(error as Error).message}`);
+        refuseConnect(socket, error instanceof TunnelRefusedError ? 403 : 502, (error as Error).message);
+      },
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

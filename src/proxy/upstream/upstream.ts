@@ -9,6 +9,7 @@ import { PassThrough, pipeline, type Readable } from 'node:stream';
 import tls from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { FileHostError, FileHostPolicy, type HostLookup } from './file-hosts.js';
+import { ChainedHttpsAgent, type OutboundProxy, OutboundProxyError } from './outbound-proxy.js';
 import { redactUrl, type Upstream } from './upstream-config.js';
 
 export interface UpstreamClientOptions {
@@ -31,6 +32,12 @@ export interface UpstreamClientOptions {
   allowFileHosts?: string[];
   /** Test only: resolves host names instead of DNS (tests must never look a real name up). */
   hostLookup?: HostLookup;
+  /**
+   * The job's HTTPS proxy: https URLs whose host is not in its NO_PROXY are fetched through a
+   * CONNECT tunnel there (outbound-proxy.ts). The proxy resolves those names, so only address
+   * literals get the file-host address check. Plain http upstreams connect directly.
+   */
+  outboundProxy?: OutboundProxy;
 }
 
 export interface UpstreamResponse {
@@ -130,6 +137,7 @@ export interface RequestOptions {
 export class UpstreamClient {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
   private readonly httpsAgent: https.Agent;
+  private readonly chainedAgent: https.Agent | undefined;
   private readonly timeoutMs: number;
   readonly retries: number;
   private readonly backoffMs: number;
@@ -142,11 +150,23 @@ export class UpstreamClient {
     this.retries = options.retries ?? 3;
     this.backoffMs = options.backoffMs ?? 250;
     this.maxRedirects = options.maxRedirects ?? 5;
-    this.httpsAgent = new https.Agent({
+    const agentOptions: https.AgentOptions = {
       keepAlive: true,
       maxSockets: 32,
       ...(options.extraCa?.length ? { ca: [...tls.rootCertificates, ...options.extraCa] } : {}),
-    });
+    };
+    this.httpsAgent = new https.Agent(agentOptions);
+    this.chainedAgent = options.outboundProxy
+      ? new ChainedHttpsAgent(options.outboundProxy, agentOptions)
+      : undefined;
+  }
+
+  /** The agent for a request to `target` for `logical` (they differ under the test mapping). */
+  private agentFor(logical: URL, target: URL): http.Agent {
+    if (target.protocol !== 'https:') return this.httpAgent;
+    const port = Number(logical.port || 443);
+    const chained = this.chainedAgent && this.options.outboundProxy?.serves(logical.hostname, port);
+    return chained ? (this.chainedAgent as https.Agent) : this.httpsAgent;
   }
 
   /** Exponential backoff with jitter, so clients of a struggling upstream do not retry in step. */
@@ -256,16 +276,18 @@ export class UpstreamClient {
     }
     const secure = target.protocol === 'https:';
     const request = (secure ? https : http).request;
+    const agent = this.agentFor(logical, target);
+    const direct = agent !== this.chainedAgent;
     return new Promise((resolve, reject) => {
       const req = request(target, {
         method: options.method ?? 'GET',
         // The certificate is checked against the logical host (a TLS stand-in plays it in tests).
         ...(secure && target.hostname !== logical.hostname ? { servername: logical.hostname } : {}),
         headers: target.host !== logical.host ? { host: logical.host, ...headers } : headers,
-        agent: secure ? this.httpsAgent : this.httpAgent,
+        agent,
         // Host names are checked once resolved, before any socket connects (a name that points
         // at 169.254.169.254 is refused like the literal). Mapped test targets are literals.
-        ...(target === logical ? { lookup: this.fileHosts(options.upstream).lookup } : {}),
+        ...(target === logical && direct ? { lookup: this.fileHosts(options.upstream).lookup } : {}),
         signal: options.signal,
       });
       req.setTimeout(this.timeoutMs, () => {
@@ -285,8 +307,10 @@ export class UpstreamClient {
               ? error
               : new UpstreamError(
                   `${redactUrl(url, options.upstream.indexUrl)}: ${(error as Error).message}`,
-                  // A refused address stays refused: no retry.
-                  !(error instanceof FileHostError),
+                  // A refused address stays refused, and so does the job proxy's 4xx to CONNECT
+                  // (407: credentials refused; 403: its rules): no retry.
+                  !(error instanceof FileHostError) &&
+                    !(error instanceof OutboundProxyError && (error.status ?? 500) < 500),
                 ),
         );
       });
@@ -297,6 +321,7 @@ export class UpstreamClient {
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+    this.chainedAgent?.destroy();
   }
 }
 
