@@ -4,13 +4,14 @@
 // saves the store. Job 2 restores it and reaches the PyPI stand-in not at all. The stand-in is a
 // TLS server with a test CA of its own, mapped in for the daemon through the test-only origin
 // mapping (PYPI_CACHE_PROXY_TEST_ORIGINS): nothing leaves loopback.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jobEnv } from '../support/cache-job.js';
-import { httpsThroughProxy } from '../support/connect-client.js';
+import { httpsThroughProxy, openTunnel } from '../support/connect-client.js';
+import { CorporateProxy } from '../support/corporate-proxy.js';
 import { FakeCacheService } from '../support/fake-cache-service.js';
 import type { FakePypi } from '../support/fake-pypi.js';
 import { fakePypiOverTls } from '../support/fake-pypi-tls.js';
@@ -79,12 +80,12 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function newJob(): RunnerJob {
+function newJob(extraEnv: Record<string, string> = {}, runnerTemp = temp): RunnerJob {
   const job = new RunnerJob({
     workspace,
     inputs: { installer: 'pip', proxy: 'true' },
-    env: jobEnv(service, testEnv),
-    runnerTemp: temp,
+    env: jobEnv(service, { ...testEnv, ...extraEnv }),
+    runnerTemp,
   });
   jobs.push(job);
   return job;
@@ -159,3 +160,73 @@ test('pip -r pylock.toml under proxy-mode auto: intercepted, saved, and warm wit
   expect(pypi.requests).toEqual([]);
   expect((await second.runPost()).exitCode).toBe(0);
 }, 180_000);
+
+test('behind the job’s own HTTPS proxy: the daemon and the relay go through it, and its credentials are nowhere but the environment', async () => {
+  const credentials = { user: 'corp-user-51d2', password: 'corp:pw/3e9@x' };
+  const corp = new CorporateProxy({ credentials });
+  await corp.start();
+  const corpTemp = join(root, 'runner-temp-corp');
+  try {
+    const job = newJob({ HTTPS_PROXY: corp.url(), NO_PROXY: 'internal.example' }, corpTemp);
+    const main = await job.runMain();
+    expect(main.exitCode).toBe(0);
+    expect(main.outputs['proxy-mode']).toBe('intercept');
+    const daemonUrl = main.outputs['proxy-url'] as string;
+    expect(main.exportedEnv.HTTPS_PROXY).toBe(daemonUrl);
+    // Only loopback is added: the runner's services were reached through the job's proxy, and
+    // through our tunnel they still are.
+    expect(main.exportedEnv.NO_PROXY).toBe('internal.example,localhost,127.0.0.1,::1');
+    const bundle = readFileSync(main.exportedEnv.SSL_CERT_FILE as string, 'utf8');
+    const file = pypi.fileUrl(wheels[1]?.filename ?? '');
+    const answer = await httpsThroughProxy(daemonUrl, file, { ca: [bundle] });
+    expect(answer.status).toBe(200);
+    expect(corp.count(new URL(pypi.filesOrigin).host)).toBe(1);
+
+    const post = await job.runPost();
+    expect(post.exitCode).toBe(0);
+    const relay = /Tunnel relay on (\S+) \(pid (\d+)\)/.exec(post.stdout);
+    relays.push(Number(relay?.[2]));
+    const before = corp.connects.length;
+    const tunnel = await openTunnel(daemonUrl, new URL(pypi.indexOrigin).host);
+    expect(tunnel.status).toBe(200);
+    tunnel.socket.destroy();
+    expect(corp.connects.length).toBe(before + 1);
+
+    const secrets = [credentials.password, encodeURIComponent(credentials.password)];
+    // The log: masked before anything could print it, and never printed otherwise.
+    for (const [name, out] of [
+      ['main', main.stdout],
+      ['post', post.stdout],
+    ]) {
+      const lines = (out as string).split('\n');
+      // A workflow command escapes % as %25; the runner masks the unescaped value.
+      const mask = `::add-mask::${corp.url().replace(/%/g, '%25')}`;
+      expect([name, lines.includes(mask) || name === 'post']).toEqual([name, true]);
+      for (const line of lines.filter((l) => !l.startsWith('::add-mask::')))
+        for (const secret of secrets) expect([name, line.includes(secret)]).toEqual([name, false]);
+    }
+    expect(JSON.stringify(main.state)).not.toContain(credentials.password);
+    // Every file the job left in RUNNER_TEMP, but the GITHUB_ENV files: the store, the daemon's
+    // logs, manifest, CA bundle, the state file. GITHUB_ENV carries it for the relay, as it
+    // carried HTTPS_PROXY for every step before.
+    const files = readdirSync(corpTemp, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.startsWith('set_env_'))
+      .map((entry) => join(entry.parentPath, entry.name));
+    expect(files.some((path) => path.endsWith('proxy-output.log'))).toBe(true);
+    for (const path of files)
+      for (const secret of secrets)
+        expect([path, readFileSync(path, 'latin1').includes(secret)]).toEqual([path, false]);
+    // The saved entries, unpacked.
+    const archives = service
+      .entries()
+      .filter((candidate) => candidate.finalized)
+      .map((e) => e.blobPath);
+    expect(archives.length).toBeGreaterThan(0);
+    for (const archive of archives) {
+      const contents = execFileSync('tar', ['-xOPf', archive], { maxBuffer: 256 * 1024 * 1024 });
+      for (const secret of secrets) expect(contents.includes(secret)).toBe(false);
+    }
+  } finally {
+    await corp.stop();
+  }
+}, 120_000);

@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import tls from 'node:tls';
 import { hasUrlLockfile } from '../key/locked-urls.js';
+import { daemonOutboundEnv, type JobHttpsProxy } from './job-https-proxy.js';
 
 export type ProxyModeChoice = 'auto' | 'index' | 'intercept';
 export type ProxyMode = 'index' | 'intercept';
@@ -23,39 +24,26 @@ export interface ModeDecision {
 
 /**
  * auto: interception when a lockfile records URLs (uv.lock, pylock*.toml): those installs never
- * ask an index. A job that already goes through an HTTPS proxy stays in index mode: the daemon
- * cannot chain to another proxy yet.
+ * ask an index. Behind a job HTTPS_PROXY too: the daemon sends its connections through it
+ * (job-https-proxy.ts).
  */
-export function chooseProxyMode(
-  choice: ProxyModeChoice,
-  files: string[],
-  env: NodeJS.ProcessEnv,
-): ModeDecision {
-  const corporate = env.HTTPS_PROXY || env.https_proxy;
+export function chooseProxyMode(choice: ProxyModeChoice, files: string[]): ModeDecision {
   if (choice === 'index') return { mode: 'index', reason: "proxy-mode 'index'" };
-  if (corporate) {
-    return {
-      mode: 'index',
-      reason: `the job already has HTTPS_PROXY (${redactProxy(corporate)}), and the proxy cannot send its own requests through another proxy yet`,
-    };
-  }
   if (choice === 'intercept') return { mode: 'intercept', reason: "proxy-mode 'intercept'" };
   return hasUrlLockfile(files)
     ? { mode: 'intercept', reason: 'a lockfile records file URLs (uv.lock or pylock.toml)' }
     : { mode: 'index', reason: 'no lockfile records file URLs' };
 }
 
-function redactProxy(value: string): string {
-  try {
-    const url = new URL(value);
-    return `${url.protocol}//${url.host}`;
-  } catch {
-    return 'set';
-  }
-}
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
 
-/** Hosts of the runner's own services and GitHub's API: never through the tunnel. */
-export function noProxyHosts(env: NodeJS.ProcessEnv): string[] {
+/**
+ * Hosts of the runner's own services and GitHub's API: never through the tunnel. Behind a job
+ * HTTPS_PROXY only loopback: the job reached those hosts through that proxy, and NO_PROXY would
+ * send them direct, which such a network may not allow; through our tunnel they still reach it.
+ */
+export function noProxyHosts(env: NodeJS.ProcessEnv, chained = false): string[] {
+  if (chained) return LOOPBACK_NAMES;
   const fromUrls = [
     'ACTIONS_CACHE_URL',
     'ACTIONS_RESULTS_URL',
@@ -72,9 +60,7 @@ export function noProxyHosts(env: NodeJS.ProcessEnv): string[] {
     }
   });
   return [
-    'localhost',
-    '127.0.0.1',
-    '::1',
+    ...LOOPBACK_NAMES,
     ...fromUrls,
     // The cache service's blobs, the runner's services, and GitHub itself on github.com.
     '.blob.core.windows.net',
@@ -117,12 +103,20 @@ export async function interceptEnvironment(options: {
   caCertPem: string;
   bundlePath: string;
   env: NodeJS.ProcessEnv;
+  /** The job's HTTPS proxy, which the daemon's connections go through. */
+  outbound?: JobHttpsProxy;
 }): Promise<Record<string, string>> {
   const { pem } = caBundle(options.caCertPem, options.env);
   await mkdir(dirname(options.bundlePath), { recursive: true });
   await writeFile(options.bundlePath, pem);
-  const noProxy = appendList(options.env.NO_PROXY ?? options.env.no_proxy, noProxyHosts(options.env));
+  const noProxy = appendList(
+    options.env.NO_PROXY ?? options.env.no_proxy,
+    noProxyHosts(options.env, options.outbound !== undefined),
+  );
   return {
+    // The tunnel relay of the post step goes through the job's proxy as the daemon did: it
+    // reads these, and they are where the job already had the URL, in the steps' environment.
+    ...daemonOutboundEnv(options.outbound),
     HTTPS_PROXY: options.proxyUrl,
     https_proxy: options.proxyUrl,
     NO_PROXY: noProxy,

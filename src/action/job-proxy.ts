@@ -14,6 +14,7 @@ import {
   indexUrlSecrets,
   launchProxy,
   launchTunnelRelay,
+  OUTBOUND_PROXY_ENV,
   readManifest,
   redactIndexUrl,
   STOP_TIMEOUT_MS,
@@ -22,6 +23,7 @@ import {
 } from '../proxy/launcher.js';
 import { type ExtraIndex, InputError } from './inputs.js';
 import type { ProxyMode } from './intercept-env.js';
+import { daemonOutboundEnv, type JobHttpsProxy } from './job-https-proxy.js';
 
 // The proxy as the job's daemon: which upstreams it fronts, starting it in the main step,
 // the environment that points pip and uv at it, and stopping it in the post step.
@@ -103,6 +105,8 @@ export async function startJobProxy(options: {
   policy: IndexPolicy;
   pins: LockfilePins;
   env: NodeJS.ProcessEnv;
+  /** The job's HTTPS proxy: in the daemon's environment only (job-https-proxy.ts). */
+  outbound?: JobHttpsProxy;
   /** Interception on, with the URL hashes the lockfiles lock. */
   intercept?: { lockedUrls: LockedUrls };
 }): Promise<ProxyState> {
@@ -124,7 +128,7 @@ export async function startJobProxy(options: {
     port: options.port,
     indexPolicy: options.policy,
     workDir,
-    env: { ...options.env, ...options.upstreams.credentials },
+    env: { ...options.env, ...options.upstreams.credentials, ...daemonOutboundEnv(options.outbound) },
     pinsFile: await writePins(pinsFile, options.pins),
     intercept,
   });
@@ -240,6 +244,12 @@ export async function stopJobProxy(state: ProxyState): Promise<StoppedProxy> {
  * with the job.
  */
 async function relayTunnels(state: ProxyState): Promise<void> {
+  // This step's own requests (the cache save) go to the job's proxy itself, relay or not.
+  const outbound = process.env[OUTBOUND_PROXY_ENV];
+  if (outbound) {
+    process.env.HTTPS_PROXY = outbound;
+    process.env.https_proxy = outbound;
+  }
   const { hostname, port } = new URL(state.url);
   try {
     const relay = await launchTunnelRelay({

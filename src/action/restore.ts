@@ -18,6 +18,7 @@ import { dockerBuildSettings } from './docker-build.js';
 import { type ActionInputs, InputError, loadInputs } from './inputs.js';
 import { chooseProxyMode, interceptEnvironment, type ModeDecision } from './intercept-env.js';
 import { installerFolder, jobFolderRoot, proxyStoreFolder } from './job-folders.js';
+import { type JobHttpsProxy, JobHttpsProxyError, readJobHttpsProxy } from './job-https-proxy.js';
 import {
   describeUpstreams,
   installerEnvironment,
@@ -52,6 +53,8 @@ interface CachePlan {
   restoreKeys: string[];
   upstreams: Upstreams | undefined;
   mode: ModeDecision | undefined;
+  /** The job's own HTTPS proxy, which the daemon's connections go through. */
+  outbound: JobHttpsProxy | undefined;
 }
 
 async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<void> {
@@ -207,7 +210,8 @@ async function planCache(inputs: ActionInputs, platform: Platform): Promise<Cach
     key,
     restoreKeys: inputs.restoreFallback ? [restoreKey] : [],
     upstreams,
-    mode: upstreams ? chooseProxyMode(inputs.proxyMode, files, platform.env) : undefined,
+    mode: upstreams ? chooseProxyMode(inputs.proxyMode, files) : undefined,
+    outbound: upstreams ? jobHttpsProxyOrInputError(platform.env) : undefined,
   };
 }
 
@@ -229,6 +233,7 @@ async function startProxy(
     policy,
     pins: readLockfilePins(plan.workspace, plan.files),
     env: platform.env,
+    outbound: plan.outbound,
     intercept:
       plan.mode?.mode === 'intercept'
         ? { lockedUrls: readLockedUrls(plan.workspace, plan.files) }
@@ -238,6 +243,11 @@ async function startProxy(
     `PyPI proxy at ${proxy.url}/simple/ (${policy}), upstream ${plan.upstreams ? describeUpstreams(plan.upstreams) : ''}`,
   );
   core.info(`Proxy mode: ${proxy.mode ?? 'index'} (${plan.mode?.reason}).`);
+  if (plan.outbound) {
+    core.info(
+      `The job's HTTPS_PROXY ${plan.outbound.display}: the proxy's own fetches and its tunnels for other hosts go through it (hosts in NO_PROXY directly).`,
+    );
+  }
   if (proxy.mode === 'intercept') {
     core.info(
       'Interception: HTTPS_PROXY points at the proxy, which answers for pypi.org and files.pythonhosted.org with a CA made for this job (SSL_CERT_FILE, PIP_CERT, REQUESTS_CA_BUNDLE name a bundle with it); other hosts are plain tunnels.',
@@ -272,6 +282,7 @@ async function publish(
             caCertPem: proxy.caCertPem,
             bundlePath: join(jobProxyWorkDir(process.env), 'ca-bundle.pem'),
             env: process.env,
+            outbound: plan.outbound,
           })
         : installerEnvironment(proxy.url, plan.upstreams.extras, process.env);
     for (const [name, value] of Object.entries(variables)) core.exportVariable(name, value);
@@ -310,6 +321,16 @@ function logOutcome(
     core.info('Cache miss: nothing restored; the post step saves only if the cache service answers then.');
   } else {
     core.info('Cache miss: nothing restored; a new entry is saved after the job.');
+  }
+}
+
+/** The job's HTTPS proxy; one the daemon cannot use fails the step under the `proxy` input. */
+function jobHttpsProxyOrInputError(env: NodeJS.ProcessEnv): JobHttpsProxy | undefined {
+  try {
+    return readJobHttpsProxy(env);
+  } catch (error: unknown) {
+    if (error instanceof JobHttpsProxyError) throw new InputError('proxy', error.message);
+    throw error;
   }
 }
 

@@ -21,6 +21,7 @@ export {
   type WheelhouseFile,
   writeWheelhouseRecord,
 } from './store/wheelhouse-record.js';
+export { OUTBOUND_NO_PROXY_ENV, OUTBOUND_PROXY_ENV } from './upstream/outbound-proxy.js';
 export { UPSTREAMS_ENV } from './upstream/upstream-config.js';
 export { indexUrlSecrets, isPublicPypiHost, redactIndexUrl } from './upstream/url-secrets.js';
 

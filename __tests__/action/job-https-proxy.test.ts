@@ -1,0 +1,101 @@
+// The job's own HTTPS proxy as the main step reads it (issue 10): masked before anything can
+// print it, refused with the variable named when the daemon could not use it, handed to the
+// daemon and the relay in the environment, and NO_PROXY for the clients kept to loopback.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jest } from '@jest/globals';
+import { interceptEnvironment } from '../../src/action/intercept-env.js';
+import { daemonOutboundEnv, readJobHttpsProxy } from '../../src/action/job-https-proxy.js';
+
+function printed(run: () => void): string {
+  const lines: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    run();
+  } finally {
+    spy.mockRestore();
+  }
+  return lines.join('');
+}
+
+describe('readJobHttpsProxy', () => {
+  it('reads HTTPS_PROXY (or https_proxy) and NO_PROXY, masking the URL and the password first', () => {
+    let read: ReturnType<typeof readJobHttpsProxy>;
+    const out = printed(() => {
+      read = readJobHttpsProxy({
+        https_proxy: 'http://me:pa%2Fss-71@corp.example:3128',
+        no_proxy: 'internal.example',
+      });
+    });
+    expect(read).toEqual({
+      url: 'http://me:pa%2Fss-71@corp.example:3128',
+      display: 'http://corp.example:3128',
+      noProxy: 'internal.example',
+    });
+    // A workflow command escapes % as %25; the runner masks the unescaped value.
+    expect(out.split('\n')).toEqual(
+      expect.arrayContaining([
+        '::add-mask::http://me:pa%252Fss-71@corp.example:3128',
+        '::add-mask::pa%252Fss-71',
+        '::add-mask::pa/ss-71',
+      ]),
+    );
+    expect(readJobHttpsProxy({})).toBeUndefined();
+  });
+
+  it('prefers what an earlier run of the action moved aside: HTTPS_PROXY then names that run’s daemon', () => {
+    const read = readJobHttpsProxy({
+      HTTPS_PROXY: 'http://127.0.0.1:41000',
+      PYPI_CACHE_PROXY_OUTBOUND_PROXY: 'http://corp.example:3128',
+      PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY: 'internal.example',
+      NO_PROXY: 'internal.example,localhost,127.0.0.1,::1',
+    });
+    expect(read).toMatchObject({ url: 'http://corp.example:3128', noProxy: 'internal.example' });
+  });
+
+  it('refuses a proxy the daemon cannot use, naming the variable, without the credentials', () => {
+    for (const value of [
+      'https://me:pw-93@corp.example:3128',
+      'socks5://me:pw-93@corp.example',
+      'http://me:pw-93@corp.example:3128/x',
+    ]) {
+      let message = '';
+      printed(() => {
+        try {
+          readJobHttpsProxy({ HTTPS_PROXY: value });
+        } catch (error: unknown) {
+          message = (error as Error).message;
+        }
+      });
+      expect(message).toMatch(/the job's HTTPS_PROXY .* takes http:\/\/\[user:password@\]host:port/);
+      expect(message).not.toContain('pw-93');
+    }
+  });
+});
+
+describe('interceptEnvironment behind a job proxy', () => {
+  it('adds only loopback to NO_PROXY and keeps the job proxy for the relay', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'job-https-proxy-'));
+    const outbound = {
+      url: 'http://corp.example:3128',
+      display: 'http://corp.example:3128',
+      noProxy: 'internal.example',
+    };
+    const exported = await interceptEnvironment({
+      proxyUrl: 'http://127.0.0.1:31415',
+      caCertPem: '',
+      bundlePath: join(dir, 'bundle.pem'),
+      env: { NO_PROXY: 'internal.example', GITHUB_API_URL: 'https://api.github.com' },
+      outbound,
+    });
+    expect(exported).toMatchObject({
+      HTTPS_PROXY: 'http://127.0.0.1:31415',
+      NO_PROXY: 'internal.example,localhost,127.0.0.1,::1',
+      ...daemonOutboundEnv(outbound),
+    });
+  });
+});
