@@ -20,6 +20,7 @@ describe('parseInputs', () => {
       proxyMode: 'auto',
       indexUrl: undefined,
       extraIndexUrls: [],
+      interceptHosts: [],
       proxyHost: '127.0.0.1',
       proxyPort: undefined,
     });
@@ -34,6 +35,7 @@ describe('parseInputs', () => {
         'proxy-host': '0.0.0.0',
         'proxy-port': '3141',
         'proxy-mode': 'Intercept',
+        'intercept-hosts': 'Mirror.Example\nb.example:8443, mirror.example\n',
       }),
     );
     expect(inputs).toMatchObject({
@@ -44,6 +46,7 @@ describe('parseInputs', () => {
         { name: 'extra1', url: 'https://a.example/simple/' },
         { name: 'internal', url: 'https://b.example/simple' },
       ],
+      interceptHosts: ['mirror.example', 'b.example:8443'],
       proxyHost: '0.0.0.0',
       proxyPort: 3141,
     });
@@ -108,6 +111,12 @@ describe('parseInputs', () => {
     ['index-url', 'https://u:secret@x.example/simple/?a=1', /Input 'index-url': 'https:\/\/\*\*\*@x.example/],
     ['extra-index-urls', 'Bad Name=https://x.example/simple/', /'Bad Name' is not a usable index name/],
     ['extra-index-urls', 'a=https://x.example/\na=https://y.example/', /the name 'a' is used twice/],
+    [
+      'intercept-hosts',
+      'https://mirror.example/simple/',
+      /Input 'intercept-hosts': 'https:\/\/mirror\.example\/\*\*\*' is not a host name/,
+    ],
+    ['intercept-hosts', 'mirror.example/simple', /Input 'intercept-hosts': .* no scheme or path/],
     ['proxy-port', '70000', /Input 'proxy-port': '70000' is not a port/],
     ['proxy-host', 'local host', /Input 'proxy-host': 'local host' is not an address/],
   ])('invalid %s %j fails with a message naming the input', (name, value, message) => {

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jobEnv } from '../support/cache-job.js';
-import { httpsThroughProxy, openTunnel } from '../support/connect-client.js';
+import { httpsThroughProxy, openTunnel, tlsThroughProxy } from '../support/connect-client.js';
 import { CorporateProxy } from '../support/corporate-proxy.js';
 import { FakeCacheService } from '../support/fake-cache-service.js';
 import type { FakePypi } from '../support/fake-pypi.js';
@@ -80,10 +80,10 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function newJob(extraEnv: Record<string, string> = {}, runnerTemp = temp): RunnerJob {
+function newJob(extraEnv: Record<string, string> = {}, runnerTemp = temp, inputs = {}): RunnerJob {
   const job = new RunnerJob({
     workspace,
-    inputs: { installer: 'pip', proxy: 'true' },
+    inputs: { installer: 'pip', proxy: 'true', ...inputs },
     env: jobEnv(service, { ...testEnv, ...extraEnv }),
     runnerTemp,
   });
@@ -167,7 +167,12 @@ test('behind the job’s own HTTPS proxy: the daemon and the relay go through it
   await corp.start();
   const corpTemp = join(root, 'runner-temp-corp');
   try {
-    const job = newJob({ HTTPS_PROXY: corp.url(), NO_PROXY: 'internal.example' }, corpTemp);
+    // A mirror listed in intercept-hosts is answered with the job CA too (the wiring to the
+    // daemon; what it then serves is in proxy/intercept/intercept-mirrors.test.ts).
+    const job = newJob({ HTTPS_PROXY: corp.url(), NO_PROXY: 'internal.example' }, corpTemp, {
+      'extra-index-urls': 'corp=https://mirror.example/simple/',
+      'intercept-hosts': 'mirror.example',
+    });
     const main = await job.runMain();
     expect(main.exitCode).toBe(0);
     expect(main.outputs['proxy-mode']).toBe('intercept');
@@ -177,6 +182,9 @@ test('behind the job’s own HTTPS proxy: the daemon and the relay go through it
     // through our tunnel they still are.
     expect(main.exportedEnv.NO_PROXY).toBe('internal.example,localhost,127.0.0.1,::1');
     const bundle = readFileSync(main.exportedEnv.SSL_CERT_FILE as string, 'utf8');
+    const mirrorTls = await tlsThroughProxy(daemonUrl, 'mirror.example', { ca: [bundle] });
+    expect(mirrorTls.getPeerCertificate().subjectaltname).toBe('DNS:mirror.example');
+    mirrorTls.destroy();
     const file = pypi.fileUrl(wheels[1]?.filename ?? '');
     const answer = await httpsThroughProxy(daemonUrl, file, { ca: [bundle] });
     expect(answer.status).toBe(200);

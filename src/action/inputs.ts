@@ -30,6 +30,11 @@ export interface ActionInputs {
   /** Empty: the job's PIP_INDEX_URL or UV_DEFAULT_INDEX, else PyPI. */
   indexUrl: string | undefined;
   extraIndexUrls: ExtraIndex[];
+  /**
+   * Under interception: hosts of index-url / extra-index-urls (PyPI mirrors) answered and cached
+   * like PyPI's; every other private index stays a plain tunnel (intercept-hosts.ts).
+   */
+  interceptHosts: string[];
   proxyHost: string;
   /** `undefined`: the stable default port, or the next free one (see proxy-port.ts). */
   proxyPort: number | undefined;
@@ -75,6 +80,7 @@ export function parseInputs(read: ReadInput): ActionInputs {
     proxyMode: oneOf(read, 'proxy-mode', { auto: 'auto', index: 'index', intercept: 'intercept' }, 'auto'),
     indexUrl: parseIndexUrl('index-url', read('index-url').trim()),
     extraIndexUrls: parseExtraIndexUrls(read('extra-index-urls')),
+    interceptHosts: parseInterceptHosts(read('intercept-hosts')),
     proxyHost: parseProxyHost(read('proxy-host').trim() || '127.0.0.1'),
     proxyPort: parseProxyPort(read('proxy-port').trim()),
   };
@@ -179,6 +185,25 @@ function parseExtraIndexUrls(raw: string): ExtraIndex[] {
   const twice = names.find((name, i) => names.indexOf(name) !== i);
   if (twice) throw new InputError('extra-index-urls', `the name '${twice}' is used twice.`);
   return extras;
+}
+
+// A host name, or name:port for an index on another port than 443.
+const HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
+
+function parseInterceptHosts(raw: string): string[] {
+  const hosts = raw
+    .split(/[\s,]+/)
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item !== '' && !item.startsWith('#'));
+  for (const host of hosts) {
+    if (!HOST_NAME.test(host)) {
+      throw new InputError(
+        'intercept-hosts',
+        `'${redact(host)}' is not a host name; list the hosts of index-url or extra-index-urls entries, e.g. mirror.example.com (or mirror.example.com:8443), one a line, no scheme or path.`,
+      );
+    }
+  }
+  return [...new Set(hosts)];
 }
 
 function parseProxyHost(value: string): string {

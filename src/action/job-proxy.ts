@@ -107,14 +107,15 @@ export async function startJobProxy(options: {
   env: NodeJS.ProcessEnv;
   /** The job's HTTPS proxy: in the daemon's environment only (job-https-proxy.ts). */
   outbound?: JobHttpsProxy;
-  /** Interception on, with the URL hashes the lockfiles lock. */
-  intercept?: { lockedUrls: LockedUrls };
+  /** Interception on, with the URL hashes the lockfiles lock and the mirrors listed for it. */
+  intercept?: { lockedUrls: LockedUrls; mirrors?: string[] };
 }): Promise<ProxyState> {
   const workDir = jobProxyWorkDir(options.env);
   const pinsFile = join(workDir, 'pins.json');
   const caFile = join(workDir, 'job-ca.pem');
   const intercept = options.intercept && {
     caFile,
+    mirrors: options.intercept.mirrors,
     lockedHashesFile: await writeLockedHashes(
       join(workDir, 'locked-hashes.json'),
       options.intercept.lockedUrls,

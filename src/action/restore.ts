@@ -17,6 +17,7 @@ import { currentPlatform, osKeyName, type Platform } from '../system/platform.js
 import { dockerBuildSettings } from './docker-build.js';
 import { type ActionInputs, InputError, loadInputs } from './inputs.js';
 import { chooseProxyMode, interceptEnvironment, type ModeDecision } from './intercept-env.js';
+import { interceptedMirrors } from './intercept-hosts.js';
 import { installerFolder, jobFolderRoot, proxyStoreFolder } from './job-folders.js';
 import { type JobHttpsProxy, JobHttpsProxyError, readJobHttpsProxy } from './job-https-proxy.js';
 import {
@@ -55,6 +56,8 @@ interface CachePlan {
   mode: ModeDecision | undefined;
   /** The job's own HTTPS proxy, which the daemon's connections go through. */
   outbound: JobHttpsProxy | undefined;
+  /** Upstreams listed in intercept-hosts: intercepted and cached like PyPI's hosts. */
+  mirrors: string[];
 }
 
 async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<void> {
@@ -212,6 +215,8 @@ async function planCache(inputs: ActionInputs, platform: Platform): Promise<Cach
     upstreams,
     mode: upstreams ? chooseProxyMode(inputs.proxyMode, files) : undefined,
     outbound: upstreams ? jobHttpsProxyOrInputError(platform.env) : undefined,
+    // Checked before anything is restored: a host that names no configured index is a typo.
+    mirrors: upstreams ? interceptedMirrors(inputs.interceptHosts, upstreams) : [],
   };
 }
 
@@ -236,7 +241,10 @@ async function startProxy(
     outbound: plan.outbound,
     intercept:
       plan.mode?.mode === 'intercept'
-        ? { lockedUrls: readLockedUrls(plan.workspace, plan.files) }
+        ? {
+            lockedUrls: readLockedUrls(plan.workspace, plan.files),
+            mirrors: plan.mirrors,
+          }
         : undefined,
   });
   core.info(
@@ -249,10 +257,19 @@ async function startProxy(
     );
   }
   if (proxy.mode === 'intercept') {
+    const hosts = ['pypi.org', 'files.pythonhosted.org', ...inputs.interceptHosts];
     core.info(
-      'Interception: HTTPS_PROXY points at the proxy, which answers for pypi.org and files.pythonhosted.org with a CA made for this job (SSL_CERT_FILE, PIP_CERT, REQUESTS_CA_BUNDLE name a bundle with it); other hosts are plain tunnels.',
+      `Interception: HTTPS_PROXY points at the proxy, which answers for ${[...new Set(hosts)].join(', ')} with a CA made for this job (SSL_CERT_FILE, PIP_CERT, REQUESTS_CA_BUNDLE name a bundle with it); other hosts, private indexes not in intercept-hosts included, are plain tunnels.`,
     );
-  } else if (plan.files.some((file) => file === 'uv.lock' || file.endsWith('/uv.lock'))) {
+  } else if (inputs.interceptHosts.length > 0) {
+    core.warning(
+      `intercept-hosts (${inputs.interceptHosts.join(', ')}) applies under proxy-mode intercept only; in index mode every configured index goes through the proxy's routes already.`,
+    );
+  }
+  if (
+    proxy.mode !== 'intercept' &&
+    plan.files.some((file) => file === 'uv.lock' || file.endsWith('/uv.lock'))
+  ) {
     // https://github.com/astral-sh/uv/issues/19625
     core.info(
       'A uv.lock is present: `uv sync --frozen` downloads from the URLs in the lock, not from an index, so for those downloads the uv cache folder carries the job, not the proxy.',

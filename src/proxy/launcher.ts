@@ -11,6 +11,7 @@ import { UPSTREAMS_ENV } from './upstream/upstream-config.js';
 
 // The proxy's surface for the action (src/proxy/index.ts is the one for the daemon and the CLI):
 // it re-exports only small modules, so the action's bundle does not carry the server.
+export { PYPI_HOSTS } from './intercept/pypi-hosts.js';
 export { credentialsEnvName } from './names.js';
 export { countStoredFiles, pruneStoreToManifest, readManifest } from './store/manifest.js';
 export {

@@ -4,8 +4,8 @@
 import type { Upstream } from '../upstream/upstream-config.js';
 import { checkedHostName, InterceptConfigError } from './job-ca.js';
 
-export const PYPI_PAGES_HOST = 'pypi.org';
-export const PYPI_FILES_HOST = 'files.pythonhosted.org';
+import { PYPI_FILES_HOST, PYPI_PAGES_HOST } from './pypi-hosts.js';
+
 const PYPI_INDEX_URL = 'https://pypi.org/simple/';
 
 export interface InterceptedHost {
