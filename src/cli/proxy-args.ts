@@ -81,6 +81,12 @@ Options:
                           address after its post step, for the steps that follow)
   -h, --help              show this help
 
+Environment:
+  PYPI_CACHE_PROXY_OUTBOUND_PROXY     http://[user:password@]host:port: send the proxy's own
+                                      connections (upstream fetches, tunnels) through this HTTP
+                                      proxy by CONNECT (the job's HTTPS_PROXY; kept off argv)
+  PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY  hosts reached directly instead (NO_PROXY syntax)
+
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
 manifest, exit 0. A second SIGTERM or SIGINT exits at once (code 1).
 Exit codes: 0 success, 1 runtime failure, 2 bad usage.
