@@ -2,9 +2,11 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   InputError,
+  JobHttpsProxyError,
   LocalCacheBackend,
   chooseBackend,
   currentPlatform,
+  daemonOutboundEnv,
   describeUpstreams,
   exportVariable,
   findDependencyFiles,
@@ -21,6 +23,7 @@ import {
   offerWheelhouse,
   osKeyName,
   readCacheMode,
+  readJobHttpsProxy,
   resolveUpstreams,
   runCommand,
   saveMainState,
@@ -29,11 +32,12 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-4P7V2RTA.js";
+} from "./chunk-NMXYFF5M.js";
 import {
+  PYPI_HOSTS,
   formatBytes,
   measureFolders
-} from "./chunk-R54UPH4N.js";
+} from "./chunk-VKMLZSKV.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";
@@ -349,29 +353,15 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname as dirname2 } from "node:path";
 import tls from "node:tls";
 var CA_VARIABLES = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT"];
-function chooseProxyMode(choice, files, env) {
-  const corporate = env.HTTPS_PROXY || env.https_proxy;
+function chooseProxyMode(choice, files) {
   if (choice === "index") return { mode: "index", reason: "proxy-mode 'index'" };
-  if (corporate) {
-    return {
-      mode: "index",
-      reason: `the job already has HTTPS_PROXY (${redactProxy(corporate)}), and the proxy cannot send its own requests through another proxy yet`
-    };
-  }
   if (choice === "intercept") return { mode: "intercept", reason: "proxy-mode 'intercept'" };
   return hasUrlLockfile(files) ? { mode: "intercept", reason: "a lockfile records file URLs (uv.lock or pylock.toml)" } : { mode: "index", reason: "no lockfile records file URLs" };
 }
 __name(chooseProxyMode, "chooseProxyMode");
-function redactProxy(value) {
-  try {
-    const url = new URL(value);
-    return `${url.protocol}//${url.host}`;
-  } catch {
-    return "set";
-  }
-}
-__name(redactProxy, "redactProxy");
-function noProxyHosts(env) {
+var LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1"];
+function noProxyHosts(env, chained = false) {
+  if (chained) return LOOPBACK_NAMES;
   const fromUrls = [
     "ACTIONS_CACHE_URL",
     "ACTIONS_RESULTS_URL",
@@ -388,9 +378,7 @@ function noProxyHosts(env) {
     }
   });
   return [
-    "localhost",
-    "127.0.0.1",
-    "::1",
+    ...LOOPBACK_NAMES,
     ...fromUrls,
     // The cache service's blobs, the runner's services, and GitHub itself on github.com.
     ".blob.core.windows.net",
@@ -427,8 +415,14 @@ async function interceptEnvironment(options) {
   const { pem } = caBundle(options.caCertPem, options.env);
   await mkdir(dirname2(options.bundlePath), { recursive: true });
   await writeFile(options.bundlePath, pem);
-  const noProxy = appendList(options.env.NO_PROXY ?? options.env.no_proxy, noProxyHosts(options.env));
+  const noProxy = appendList(
+    options.env.NO_PROXY ?? options.env.no_proxy,
+    noProxyHosts(options.env, options.outbound !== void 0)
+  );
   return {
+    // The tunnel relay of the post step goes through the job's proxy as the daemon did: it
+    // reads these, and they are where the job already had the URL, in the steps' environment.
+    ...daemonOutboundEnv(options.outbound),
     HTTPS_PROXY: options.proxyUrl,
     https_proxy: options.proxyUrl,
     NO_PROXY: noProxy,
@@ -442,6 +436,50 @@ async function interceptEnvironment(options) {
   };
 }
 __name(interceptEnvironment, "interceptEnvironment");
+
+// src/action/intercept-hosts.ts
+function specUrls(upstreams) {
+  return upstreams.specs.map((spec) => {
+    const eq = spec.indexOf("=");
+    return { name: spec.slice(0, eq), url: new URL(spec.slice(eq + 1)) };
+  });
+}
+__name(specUrls, "specUrls");
+function hostOf(url) {
+  return url.port && url.port !== "443" ? `${url.hostname}:${url.port}` : url.hostname;
+}
+__name(hostOf, "hostOf");
+function interceptedMirrors(hosts, upstreams) {
+  const configured = specUrls(upstreams);
+  const names = [];
+  for (const host of hosts) {
+    if (PYPI_HOSTS.includes(host)) continue;
+    const matches = configured.filter(({ url }) => hostOf(url) === host);
+    const listing = configured.map(({ name, url }) => `${name}=${hostOf(url)}`).join(", ");
+    if (matches.length === 0) {
+      throw new InputError(
+        "intercept-hosts",
+        `'${host}' is not the host of index-url or of an extra-index-urls entry (configured: ${listing}); list only those (pypi.org and files.pythonhosted.org are intercepted anyway).`
+      );
+    }
+    if (matches.length > 1) {
+      throw new InputError(
+        "intercept-hosts",
+        `'${host}' is the host of ${matches.map((m) => m.name).join(" and ")}; interception answers one index a host, so list a host only when one configured index is on it.`
+      );
+    }
+    const [match] = matches;
+    if (match.url.protocol !== "https:") {
+      throw new InputError(
+        "intercept-hosts",
+        `'${host}' serves ${match.name} over http://; only https indexes are intercepted (an http index is not reached through HTTPS_PROXY).`
+      );
+    }
+    names.push(match.name);
+  }
+  return names;
+}
+__name(interceptedMirrors, "interceptedMirrors");
 
 // src/action/job-folders.ts
 import { tmpdir } from "node:os";
@@ -621,7 +659,10 @@ async function planCache(inputs, platform) {
     key,
     restoreKeys: inputs.restoreFallback ? [restoreKey] : [],
     upstreams,
-    mode: upstreams ? chooseProxyMode(inputs.proxyMode, files, platform.env) : void 0
+    mode: upstreams ? chooseProxyMode(inputs.proxyMode, files) : void 0,
+    outbound: upstreams ? jobHttpsProxyOrInputError(platform.env) : void 0,
+    // Checked before anything is restored: a host that names no configured index is a typo.
+    mirrors: upstreams ? interceptedMirrors(inputs.interceptHosts, upstreams) : []
   };
 }
 __name(planCache, "planCache");
@@ -637,17 +678,32 @@ async function startProxy(inputs, plan, cacheHit, platform) {
     policy,
     pins: readLockfilePins(plan.workspace, plan.files),
     env: platform.env,
-    intercept: plan.mode?.mode === "intercept" ? { lockedUrls: readLockedUrls(plan.workspace, plan.files) } : void 0
+    outbound: plan.outbound,
+    intercept: plan.mode?.mode === "intercept" ? {
+      lockedUrls: readLockedUrls(plan.workspace, plan.files),
+      mirrors: plan.mirrors
+    } : void 0
   });
   info(
     `PyPI proxy at ${proxy.url}/simple/ (${policy}), upstream ${plan.upstreams ? describeUpstreams(plan.upstreams) : ""}`
   );
   info(`Proxy mode: ${proxy.mode ?? "index"} (${plan.mode?.reason}).`);
-  if (proxy.mode === "intercept") {
+  if (plan.outbound) {
     info(
-      "Interception: HTTPS_PROXY points at the proxy, which answers for pypi.org and files.pythonhosted.org with a CA made for this job (SSL_CERT_FILE, PIP_CERT, REQUESTS_CA_BUNDLE name a bundle with it); other hosts are plain tunnels."
+      `The job's HTTPS_PROXY ${plan.outbound.display}: the proxy's own fetches and its tunnels for other hosts go through it (hosts in NO_PROXY directly).`
     );
-  } else if (plan.files.some((file) => file === "uv.lock" || file.endsWith("/uv.lock"))) {
+  }
+  if (proxy.mode === "intercept") {
+    const hosts = ["pypi.org", "files.pythonhosted.org", ...inputs.interceptHosts];
+    info(
+      `Interception: HTTPS_PROXY points at the proxy, which answers for ${[...new Set(hosts)].join(", ")} with a CA made for this job (SSL_CERT_FILE, PIP_CERT, REQUESTS_CA_BUNDLE name a bundle with it); other hosts, private indexes not in intercept-hosts included, are plain tunnels.`
+    );
+  } else if (inputs.interceptHosts.length > 0) {
+    warning(
+      `intercept-hosts (${inputs.interceptHosts.join(", ")}) applies under proxy-mode intercept only; in index mode every configured index goes through the proxy's routes already.`
+    );
+  }
+  if (proxy.mode !== "intercept" && plan.files.some((file) => file === "uv.lock" || file.endsWith("/uv.lock"))) {
     info(
       "A uv.lock is present: `uv sync --frozen` downloads from the URLs in the lock, not from an index, so for those downloads the uv cache folder carries the job, not the proxy."
     );
@@ -665,7 +721,8 @@ async function publish(plan, saveKey, cacheHit, matchedKey, proxy, proxyHost) {
       proxyUrl: proxy.url,
       caCertPem: proxy.caCertPem,
       bundlePath: join5(jobProxyWorkDir(process.env), "ca-bundle.pem"),
-      env: process.env
+      env: process.env,
+      outbound: plan.outbound
     }) : installerEnvironment(proxy.url, plan.upstreams.extras, process.env);
     for (const [name, value] of Object.entries(variables)) exportVariable(name, value);
   }
@@ -696,6 +753,15 @@ function logOutcome(matchedKey, cacheHit, bytes, ms, problem) {
   }
 }
 __name(logOutcome, "logOutcome");
+function jobHttpsProxyOrInputError(env) {
+  try {
+    return readJobHttpsProxy(env);
+  } catch (error) {
+    if (error instanceof JobHttpsProxyError) throw new InputError("proxy", error.message);
+    throw error;
+  }
+}
+__name(jobHttpsProxyOrInputError, "jobHttpsProxyOrInputError");
 function keyOrInputError(...args) {
   try {
     return deriveCacheKey(...args);

@@ -16,13 +16,13 @@ import {
   summary,
   warning,
   withWheelhouseFiles
-} from "./chunk-4P7V2RTA.js";
+} from "./chunk-NMXYFF5M.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-R54UPH4N.js";
+} from "./chunk-VKMLZSKV.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";

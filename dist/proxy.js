@@ -2,9 +2,15 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  ChainedHttpsAgent,
   ContentStore,
   DEFAULT_SHUTDOWN_GRACE_MS,
   ManifestRecorder,
+  OutboundProxy,
+  OutboundProxyConfigError,
+  OutboundProxyError,
+  PYPI_FILES_HOST,
+  PYPI_PAGES_HOST,
   StoreDirError,
   UPSTREAMS_ENV,
   UpstreamConfigError,
@@ -20,7 +26,7 @@ import {
   redactIndexUrl,
   redactUrl,
   writeManifest
-} from "./chunk-R54UPH4N.js";
+} from "./chunk-VKMLZSKV.js";
 import {
   PageFormatError,
   escapeHtml,
@@ -21966,11 +21972,13 @@ var UpstreamClient = class {
     this.retries = options.retries ?? 3;
     this.backoffMs = options.backoffMs ?? 250;
     this.maxRedirects = options.maxRedirects ?? 5;
-    this.httpsAgent = new https.Agent({
+    const agentOptions = {
       keepAlive: true,
       maxSockets: 32,
       ...options.extraCa?.length ? { ca: [...tls.rootCertificates, ...options.extraCa] } : {}
-    });
+    };
+    this.httpsAgent = new https.Agent(agentOptions);
+    this.chainedAgent = options.outboundProxy ? new ChainedHttpsAgent(options.outboundProxy, agentOptions) : void 0;
   }
   options;
   static {
@@ -21978,11 +21986,19 @@ var UpstreamClient = class {
   }
   httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
   httpsAgent;
+  chainedAgent;
   timeoutMs;
   retries;
   backoffMs;
   maxRedirects;
   hostPolicies = /* @__PURE__ */ new WeakMap();
+  /** The agent for a request to `target` for `logical` (they differ under the test mapping). */
+  agentFor(logical, target) {
+    if (target.protocol !== "https:") return this.httpAgent;
+    const port = Number(logical.port || 443);
+    const chained = this.chainedAgent && this.options.outboundProxy?.serves(logical.hostname, port);
+    return chained ? this.chainedAgent : this.httpsAgent;
+  }
   /** Exponential backoff with jitter, so clients of a struggling upstream do not retry in step. */
   backoffDelay(tries) {
     return this.backoffMs * 2 ** tries * (0.75 + Math.random() / 2);
@@ -22082,16 +22098,18 @@ var UpstreamClient = class {
     }
     const secure = target.protocol === "https:";
     const request = (secure ? https : http).request;
+    const agent = this.agentFor(logical, target);
+    const direct = agent !== this.chainedAgent;
     return new Promise((resolve, reject) => {
       const req = request(target, {
         method: options.method ?? "GET",
         // The certificate is checked against the logical host (a TLS stand-in plays it in tests).
         ...secure && target.hostname !== logical.hostname ? { servername: logical.hostname } : {},
         headers: target.host !== logical.host ? { host: logical.host, ...headers } : headers,
-        agent: secure ? this.httpsAgent : this.httpAgent,
+        agent,
         // Host names are checked once resolved, before any socket connects (a name that points
         // at 169.254.169.254 is refused like the literal). Mapped test targets are literals.
-        ...target === logical ? { lookup: this.fileHosts(options.upstream).lookup } : {},
+        ...target === logical && direct ? { lookup: this.fileHosts(options.upstream).lookup } : {},
         signal: options.signal
       });
       req.setTimeout(this.timeoutMs, () => {
@@ -22107,8 +22125,9 @@ var UpstreamClient = class {
         reject(
           options.signal?.aborted ? options.signal.reason : error instanceof UpstreamError ? error : new UpstreamError(
             `${redactUrl(url, options.upstream.indexUrl)}: ${error.message}`,
-            // A refused address stays refused: no retry.
-            !(error instanceof FileHostError)
+            // A refused address stays refused, and so does the job proxy's 4xx to CONNECT
+            // (407: credentials refused; 403: its rules): no retry.
+            !(error instanceof FileHostError) && !(error instanceof OutboundProxyError && (error.status ?? 500) < 500)
           )
         );
       });
@@ -22118,6 +22137,7 @@ var UpstreamClient = class {
   close() {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+    this.chainedAgent?.destroy();
   }
 };
 var BodyTooLargeError = class extends UpstreamError {
@@ -23838,6 +23858,20 @@ async function tunnelDestination(host, port, origins, resolve = resolveAll) {
   return { host: addresses[0], port };
 }
 __name(tunnelDestination, "tunnelDestination");
+async function chainedTunnelTarget(host, port, origins, resolve = resolveAll) {
+  if (origins.isTestMapping) return tunnelDestination(host, port, origins, resolve);
+  const bare = host.replace(/^\[|\]$/g, "");
+  if (isIP3(bare)) return tunnelDestination(bare, port, origins, resolve);
+  const addresses = await resolve(bare).catch(() => []);
+  const refused = addresses.find((address) => !isTunnelAllowed(address));
+  if (refused !== void 0) {
+    throw new TunnelRefusedError(
+      `CONNECT ${host}:${port}: ${refused} is a loopback, link-local or multicast address; tunnels never go there`
+    );
+  }
+  return { host: bare, port };
+}
+__name(chainedTunnelTarget, "chainedTunnelTarget");
 async function resolveAll(host) {
   try {
     return (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
@@ -23906,31 +23940,56 @@ function timeoutOf(ctx) {
 }
 __name(timeoutOf, "timeoutOf");
 async function tunnel(ctx, host, port, socket, head) {
-  await openPlainTunnel(ctx.origins, { host, port }, socket, head, () => ctx.stats.connects.tunnelled++);
+  await openPlainTunnel(ctx, { host, port }, socket, head, () => ctx.stats.connects.tunnelled++);
 }
 __name(tunnel, "tunnel");
-async function openPlainTunnel(origins, target, socket, head, onOpen = () => {
+async function openPlainTunnel(route, target, socket, head, onOpen = () => {
 }) {
   const { host, port } = target;
+  const { origins, outbound } = route;
+  if (outbound?.serves(host.replace(/^\[|\]$/g, ""), port)) {
+    if (outbound.hasCredentials && addressKind(socket.remoteAddress ?? "") !== "loopback") {
+      throw new TunnelRefusedError(
+        `CONNECT ${host}:${port}: tunnels through the job's HTTPS proxy carry its credentials, so they are only for clients on this machine (${socket.remoteAddress} is not)`
+      );
+    }
+    const destination2 = await chainedTunnelTarget(host, port, origins);
+    let upstream2;
+    try {
+      upstream2 = await outbound.connect(destination2.host, destination2.port);
+    } catch (error) {
+      throw new TunnelFailedError(error.message);
+    }
+    relay(socket, upstream2, head, onOpen);
+    return;
+  }
   const destination = await tunnelDestination(host, port, origins);
   const upstream = net.connect({ host: destination.host, port: destination.port });
-  upstream.once("connect", () => {
-    onOpen();
-    socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-    if (head.length > 0) upstream.write(head);
-    socket.pipe(upstream);
-    upstream.pipe(socket);
-  });
+  upstream.once("connect", () => relay(socket, upstream, head, onOpen));
   upstream.once("error", (error) => {
     if (socket.writable && !upstream.readableDidRead)
       refuseConnect(socket, 502, `CONNECT ${host}:${port}: ${error.message}`);
     socket.destroy();
   });
+}
+__name(openPlainTunnel, "openPlainTunnel");
+var TunnelFailedError = class extends Error {
+  static {
+    __name(this, "TunnelFailedError");
+  }
+};
+function relay(socket, upstream, head, onOpen) {
+  onOpen();
+  socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+  if (head.length > 0) upstream.write(head);
+  socket.pipe(upstream);
+  upstream.pipe(socket);
+  upstream.on("error", () => socket.destroy());
   socket.once("error", () => upstream.destroy());
   socket.once("close", () => upstream.destroy());
   upstream.once("close", () => socket.destroy());
 }
-__name(openPlainTunnel, "openPlainTunnel");
+__name(relay, "relay");
 function handleConnect(ctx, req, socket, head) {
   socket.on("error", () => {
   });
@@ -24104,8 +24163,6 @@ ${this.certPem}
 };
 
 // src/proxy/intercept/intercept-hosts.ts
-var PYPI_PAGES_HOST = "pypi.org";
-var PYPI_FILES_HOST = "files.pythonhosted.org";
 var PYPI_INDEX_URL = "https://pypi.org/simple/";
 function hostKey(host, port) {
   return `${host.toLowerCase()}:${port}`;
@@ -24478,6 +24535,7 @@ async function attachInterception(server, spec) {
         hosts,
         ca,
         origins: spec.origins,
+        outbound: spec.outbound,
         requests,
         mark: /* @__PURE__ */ __name((secure, host) => {
           hostBySocket.set(secure, host);
@@ -25266,10 +25324,12 @@ async function startTunnelRelay(options) {
       );
       return;
     }
-    openPlainTunnel(origins, target, socket, head, () => opened++).catch((error) => {
-      options.onWarning?.(`CONNECT ${target.host}:${target.port} refused: ${error.message}`);
-      refuseConnect(socket, error instanceof TunnelRefusedError ? 403 : 502, error.message);
-    });
+    openPlainTunnel({ origins, outbound: options.outbound }, target, socket, head, () => opened++).catch(
+      (error) => {
+        options.onWarning?.(`CONNECT ${target.host}:${target.port} refused: ${error.message}`);
+        refuseConnect(socket, error instanceof TunnelRefusedError ? 403 : 502, error.message);
+      }
+    );
   });
   await new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -25352,7 +25412,8 @@ async function startProxy(options) {
     ...origins.isTestMapping ? { mapUrl: /* @__PURE__ */ __name((url) => origins.mapUrl(url), "mapUrl") } : {},
     extraCa: options.intercept?.testUpstreamCa,
     allowFileHosts: options.allowFileHosts,
-    hostLookup: options.hostLookup
+    hostLookup: options.hostLookup,
+    outboundProxy: options.outboundProxy
   });
   const htmlParser = new HtmlPageParser(options.pageParserScript);
   const pages = new PageService({
@@ -25406,6 +25467,7 @@ async function startProxy(options) {
     upstreams,
     options: options.intercept,
     origins,
+    outbound: options.outboundProxy,
     deps: { store, pages, downloads, manifest, stats, log, renderer, client, storedFiles }
   }).catch(async (error) => {
     await store.close();
@@ -25456,6 +25518,7 @@ async function startProxy(options) {
     stats: /* @__PURE__ */ __name(() => stats.snapshot(), "stats"),
     manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest"),
     ...interception ? { caCertPem: interception.caCertPem } : {},
+    ...options.outboundProxy ? { outboundProxy: options.outboundProxy.display } : {},
     close: /* @__PURE__ */ __name(() => {
       closing ??= close();
       return closing;
@@ -25521,6 +25584,12 @@ Options:
                           nothing read or stored (what the action leaves on the proxy's
                           address after its post step, for the steps that follow)
   -h, --help              show this help
+
+Environment:
+  PYPI_CACHE_PROXY_OUTBOUND_PROXY     http://[user:password@]host:port: send the proxy's own
+                                      connections (upstream fetches, tunnels) through this HTTP
+                                      proxy by CONNECT (the job's HTTPS_PROXY; kept off argv)
+  PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY  hosts reached directly instead (NO_PROXY syntax)
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
 manifest, exit 0. A second SIGTERM or SIGINT exits at once (code 1).
@@ -25684,7 +25753,7 @@ __name(parseProxyArgs, "parseProxyArgs");
 function startLine(proxy) {
   const upstreams = proxy.upstreams.map((u) => `${u.name}=${redactUrl(u.indexUrl)}`).join(", ");
   const store = proxy.readOnly ? `${proxy.storeDir} (read-only)` : proxy.storeDir;
-  return `pypi-cache-proxy listening on ${proxy.url} (index ${proxy.url}/simple/); store ${store}; index policy ${proxy.indexPolicy}; upstream ${upstreams}`;
+  return `pypi-cache-proxy listening on ${proxy.url} (index ${proxy.url}/simple/); store ${store}; index policy ${proxy.indexPolicy}; upstream ${upstreams}` + (proxy.outboundProxy ? `; through the job's HTTPS proxy ${proxy.outboundProxy}` : "");
 }
 __name(startLine, "startLine");
 function exitLine(stats) {
@@ -25772,6 +25841,7 @@ async function run(argv = process.argv.slice(2)) {
       intercept: args.intercept ? await interceptOptions(args) : void 0,
       memoryBudgetBytes: args.memoryBudgetBytes,
       pageParserScript: pageParserScript(import.meta.url),
+      outboundProxy: OutboundProxy.fromEnv(process.env),
       onWarning: /* @__PURE__ */ __name((message) => process.stderr.write(`warning: ${message}
 `), "onWarning")
     });
@@ -25814,7 +25884,7 @@ Try --help.
 `);
       process.exit(2);
     }
-    const code = error instanceof UpstreamConfigError || error instanceof InterceptConfigError ? 2 : 1;
+    const code = error instanceof UpstreamConfigError || error instanceof InterceptConfigError || error instanceof OutboundProxyConfigError ? 2 : 1;
     process.stderr.write(`pypi-cache-proxy: ${error.message}
 `);
     process.exit(code);
@@ -25824,18 +25894,19 @@ __name(run, "run");
 async function runTunnelRelay(args, env = process.env) {
   const testOrigins = env.PYPI_CACHE_PROXY_TEST_ORIGINS;
   try {
-    const relay = await startTunnelRelay({
+    const relay2 = await startTunnelRelay({
       host: args.host,
       port: args.port,
+      outbound: OutboundProxy.fromEnv(env),
       ...testOrigins ? { testOrigins: JSON.parse(testOrigins) } : {},
       onWarning: /* @__PURE__ */ __name((message) => process.stderr.write(`warning: ${message}
 `), "onWarning")
     });
-    const stop = /* @__PURE__ */ __name(() => relay.close().then(() => process.exit(0)), "stop");
+    const stop = /* @__PURE__ */ __name(() => relay2.close().then(() => process.exit(0)), "stop");
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
-    if (args.readyFile) await writeReadyFile(args.readyFile, relay.url);
-    process.stdout.write(`pypi-cache-proxy: tunnel relay on ${relay.url} (CONNECT only, nothing stored)
+    if (args.readyFile) await writeReadyFile(args.readyFile, relay2.url);
+    process.stdout.write(`pypi-cache-proxy: tunnel relay on ${relay2.url} (CONNECT only, nothing stored)
 `);
   } catch (error) {
     process.stderr.write(`pypi-cache-proxy: tunnel relay: ${error.message}

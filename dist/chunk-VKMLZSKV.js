@@ -723,8 +723,220 @@ async function countStoredFiles(storeDir) {
 }
 __name(countStoredFiles, "countStoredFiles");
 
+// src/proxy/upstream/outbound-proxy.ts
+import https from "node:https";
+import net from "node:net";
+import tls from "node:tls";
+var OUTBOUND_PROXY_ENV = "PYPI_CACHE_PROXY_OUTBOUND_PROXY";
+var OUTBOUND_NO_PROXY_ENV = "PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY";
+var MAX_CONNECT_ANSWER_BYTES = 16 * 1024;
+var DEFAULT_OUTBOUND_CONNECT_TIMEOUT_MS = 15e3;
+var OutboundProxyConfigError = class extends Error {
+  static {
+    __name(this, "OutboundProxyConfigError");
+  }
+};
+var OutboundProxyError = class extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+  status;
+  static {
+    __name(this, "OutboundProxyError");
+  }
+};
+var NoProxyList = class {
+  static {
+    __name(this, "NoProxyList");
+  }
+  entries;
+  /**
+   * curl's and Go's reading of NO_PROXY: comma (or space) separated; `*` for every host;
+   * `example.com` and `.example.com` for that domain and its subdomains; an address literal,
+   * `[::1]`, or an IPv4 CIDR block (`10.0.0.0/8`); `host:port` for that port only.
+   */
+  constructor(value) {
+    this.entries = (value ?? "").split(/[\s,]+/).map((item) => item.trim().toLowerCase()).filter(Boolean).map((item) => {
+      const withPort = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(item);
+      const host = (withPort?.[1] ?? item).replace(/^\[|\]$/g, "").replace(/^\*?\./, ".");
+      return { host, port: withPort ? Number(withPort[2]) : void 0 };
+    });
+  }
+  /** Whether a connection to `host:port` goes directly, not through the proxy. */
+  bypasses(host, port) {
+    const name = host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+    return this.entries.some((entry) => {
+      if (entry.port !== void 0 && entry.port !== port) return false;
+      if (entry.host === "*") return true;
+      if (entry.host.includes("/")) return inIpv4Block(name, entry.host);
+      const domain = entry.host.replace(/^\./, "");
+      return name === domain || net.isIP(name) === 0 && name.endsWith(`.${domain}`);
+    });
+  }
+};
+function inIpv4Block(address, block) {
+  const [network = "", bits = ""] = block.split("/");
+  if (net.isIP(address) !== 4 || net.isIP(network) !== 4 || !/^\d{1,2}$/.test(bits)) return false;
+  const list = new net.BlockList();
+  try {
+    list.addSubnet(network, Number(bits), "ipv4");
+  } catch {
+    return false;
+  }
+  return list.check(address, "ipv4");
+}
+__name(inIpv4Block, "inIpv4Block");
+var OutboundProxy = class _OutboundProxy {
+  /** `url`: http://[user:password@]host[:port][/]; `noProxy`: the job's NO_PROXY. */
+  constructor(url, noProxy = new NoProxyList(void 0), connectTimeoutMs = DEFAULT_OUTBOUND_CONNECT_TIMEOUT_MS) {
+    this.noProxy = noProxy;
+    this.connectTimeoutMs = connectTimeoutMs;
+    let parsed;
+    try {
+      parsed = new URL(url.includes("://") ? url : `http://${url}`);
+    } catch {
+      throw new OutboundProxyConfigError(
+        `${OUTBOUND_PROXY_ENV}: not a URL; expected http://[user:password@]host:port (the job's HTTPS_PROXY)`
+      );
+    }
+    const display = `${parsed.protocol}//${parsed.host}`;
+    if (parsed.protocol !== "http:") {
+      throw new OutboundProxyConfigError(
+        `${OUTBOUND_PROXY_ENV}: ${display} is not an http:// proxy; only http://host:port proxies (CONNECT) are supported`
+      );
+    }
+    if (parsed.pathname !== "/" && parsed.pathname !== "" || parsed.search || parsed.hash) {
+      throw new OutboundProxyConfigError(
+        `${OUTBOUND_PROXY_ENV}: ${display} has a path, query or fragment; expected http://[user:password@]host:port`
+      );
+    }
+    this.display = display;
+    this.host = parsed.hostname.replace(/^\[|\]$/g, "");
+    this.port = Number(parsed.port || 80);
+    this.authorization = parsed.username || parsed.password ? `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString("base64")}` : void 0;
+  }
+  noProxy;
+  connectTimeoutMs;
+  static {
+    __name(this, "OutboundProxy");
+  }
+  /** `http://host:port`: what messages may show (never the credentials). */
+  display;
+  host;
+  port;
+  authorization;
+  /** The proxy from the daemon's environment, or undefined when the job had none. */
+  static fromEnv(env) {
+    const url = env[OUTBOUND_PROXY_ENV]?.trim();
+    return url ? new _OutboundProxy(url, new NoProxyList(env[OUTBOUND_NO_PROXY_ENV])) : void 0;
+  }
+  /** Whether the proxy URL carries credentials (sent as Proxy-Authorization). */
+  get hasCredentials() {
+    return this.authorization !== void 0;
+  }
+  /** Whether a connection to `host:port` goes through this proxy (not in the job's NO_PROXY). */
+  serves(host, port) {
+    return !this.noProxy.bypasses(host, port);
+  }
+  /**
+   * A socket to `host:port` through the proxy, the CONNECT answered 200. Rejects with an
+   * OutboundProxyError for any other answer (407: credentials refused), for no answer within the
+   * timeout, or when the proxy cannot be reached; never hangs.
+   */
+  connect(host, port, signal) {
+    const authority = `${net.isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+    const what = `the job's HTTPS proxy ${this.display}, CONNECT ${authority}`;
+    return new Promise((resolve3, reject) => {
+      const socket = net.connect({ host: this.host, port: this.port });
+      let answer = Buffer.alloc(0);
+      const fail = /* @__PURE__ */ __name((message, status) => {
+        cleanup();
+        socket.destroy();
+        reject(new OutboundProxyError(`${what}: ${message}`, status));
+      }, "fail");
+      const timer = setTimeout(
+        () => fail(`no answer within ${this.connectTimeoutMs} ms`),
+        this.connectTimeoutMs
+      );
+      const onAbort = /* @__PURE__ */ __name(() => fail("aborted"), "onAbort");
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const onError = /* @__PURE__ */ __name((error) => fail(error.message), "onError");
+      const onClose = /* @__PURE__ */ __name(() => fail("the proxy closed the connection before answering"), "onClose");
+      const onData = /* @__PURE__ */ __name((chunk) => {
+        answer = Buffer.concat([answer, chunk]);
+        const end = answer.indexOf("\r\n\r\n");
+        if (end < 0) {
+          if (answer.length > MAX_CONNECT_ANSWER_BYTES) fail("its answer is not an HTTP response");
+          return;
+        }
+        const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(answer.subarray(0, end).toString("latin1"))?.[1]);
+        if (status !== 200) {
+          fail(statusReason(status, this.authorization !== void 0), status || void 0);
+          return;
+        }
+        cleanup();
+        const rest = answer.subarray(end + 4);
+        if (rest.length > 0) socket.unshift(rest);
+        resolve3(socket);
+      }, "onData");
+      const cleanup = /* @__PURE__ */ __name(() => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        socket.off("data", onData);
+        socket.off("error", onError);
+        socket.off("close", onClose);
+      }, "cleanup");
+      socket.on("data", onData);
+      socket.once("error", onError);
+      socket.once("close", onClose);
+      socket.once("connect", () => {
+        const headers = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`];
+        if (this.authorization) headers.push(`Proxy-Authorization: ${this.authorization}`);
+        socket.write(`${headers.join("\r\n")}\r
+\r
+`);
+      });
+    });
+  }
+};
+function statusReason(status, hadCredentials) {
+  if (status === 407) {
+    return hadCredentials ? "answered 407 Proxy Authentication Required: it refused the credentials in HTTPS_PROXY" : "answered 407 Proxy Authentication Required: it wants credentials, and HTTPS_PROXY has none (http://user:password@host:port)";
+  }
+  if (Number.isNaN(status)) return "its answer is not an HTTP response";
+  return `answered ${status}`;
+}
+__name(statusReason, "statusReason");
+var ChainedHttpsAgent = class extends https.Agent {
+  constructor(proxy, options) {
+    super(options);
+    this.proxy = proxy;
+  }
+  proxy;
+  static {
+    __name(this, "ChainedHttpsAgent");
+  }
+  createConnection(options, callback) {
+    const host = options.host ?? "localhost";
+    this.proxy.connect(host, Number(options.port ?? 443), options.signal).then(
+      (socket) => {
+        const secure = tls.connect({ ...options, socket, host });
+        callback(null, secure);
+      },
+      (error) => callback(error)
+    );
+    return void 0;
+  }
+};
+
 // src/proxy/shutdown-grace.ts
 var DEFAULT_SHUTDOWN_GRACE_MS = 5e3;
+
+// src/proxy/intercept/pypi-hosts.ts
+var PYPI_PAGES_HOST = "pypi.org";
+var PYPI_FILES_HOST = "files.pythonhosted.org";
+var PYPI_HOSTS = [PYPI_PAGES_HOST, PYPI_FILES_HOST];
 
 export {
   measureFolders,
@@ -744,6 +956,9 @@ export {
   UPSTREAMS_ENV,
   UpstreamConfigError,
   parseUpstreams,
+  PYPI_PAGES_HOST,
+  PYPI_FILES_HOST,
+  PYPI_HOSTS,
   StoreDirError,
   pathInside,
   fileRelativePath,
@@ -754,5 +969,11 @@ export {
   writeManifest,
   readManifest,
   pruneStoreToManifest,
-  countStoredFiles
+  countStoredFiles,
+  OUTBOUND_PROXY_ENV,
+  OUTBOUND_NO_PROXY_ENV,
+  OutboundProxyConfigError,
+  OutboundProxyError,
+  OutboundProxy,
+  ChainedHttpsAgent
 };

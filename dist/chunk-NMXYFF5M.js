@@ -2,6 +2,8 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   DEFAULT_SHUTDOWN_GRACE_MS,
+  OUTBOUND_NO_PROXY_ENV,
+  OUTBOUND_PROXY_ENV,
   UPSTREAMS_ENV,
   credentialsEnvName,
   fileRelativePath,
@@ -15,7 +17,7 @@ import {
   pathInside,
   readManifest,
   redactIndexUrl
-} from "./chunk-R54UPH4N.js";
+} from "./chunk-VKMLZSKV.js";
 import {
   __commonJS,
   __export,
@@ -76932,6 +76934,7 @@ function parseInputs(read) {
     proxyMode: oneOf(read, "proxy-mode", { auto: "auto", index: "index", intercept: "intercept" }, "auto"),
     indexUrl: parseIndexUrl("index-url", read("index-url").trim()),
     extraIndexUrls: parseExtraIndexUrls(read("extra-index-urls")),
+    interceptHosts: parseInterceptHosts(read("intercept-hosts")),
     proxyHost: parseProxyHost(read("proxy-host").trim() || "127.0.0.1"),
     proxyPort: parseProxyPort(read("proxy-port").trim())
   };
@@ -77025,6 +77028,20 @@ function parseExtraIndexUrls(raw) {
   return extras;
 }
 __name(parseExtraIndexUrls, "parseExtraIndexUrls");
+var HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
+function parseInterceptHosts(raw) {
+  const hosts = raw.split(/[\s,]+/).map((item) => item.trim().toLowerCase()).filter((item) => item !== "" && !item.startsWith("#"));
+  for (const host of hosts) {
+    if (!HOST_NAME.test(host)) {
+      throw new InputError(
+        "intercept-hosts",
+        `'${redact(host)}' is not a host name; list the hosts of index-url or extra-index-urls entries, e.g. mirror.example.com (or mirror.example.com:8443), one a line, no scheme or path.`
+      );
+    }
+  }
+  return [...new Set(hosts)];
+}
+__name(parseInterceptHosts, "parseInterceptHosts");
 function parseProxyHost(value) {
   if (!/^[A-Za-z0-9.:-]+$/.test(value)) {
     throw new InputError(
@@ -77048,6 +77065,43 @@ function parseProxyPort(value) {
 }
 __name(parseProxyPort, "parseProxyPort");
 var redact = redactIndexUrl;
+
+// src/action/job-https-proxy.ts
+var JobHttpsProxyError = class extends Error {
+  static {
+    __name(this, "JobHttpsProxyError");
+  }
+};
+function readJobHttpsProxy(env) {
+  const variable = [OUTBOUND_PROXY_ENV, "HTTPS_PROXY", "https_proxy"].find((name) => env[name]?.trim());
+  if (!variable) return void 0;
+  const url2 = env[variable].trim();
+  let parsed;
+  try {
+    parsed = new URL(url2.includes("://") ? url2 : `http://${url2}`);
+  } catch {
+  }
+  if (parsed && (parsed.username || parsed.password)) {
+    setSecret(url2);
+    if (parsed.password) {
+      setSecret(parsed.password);
+      setSecret(decodeURIComponent(parsed.password));
+    }
+  }
+  const display = parsed ? `${parsed.protocol}//${parsed.host}` : "(not a URL)";
+  if (parsed?.protocol !== "http:" || parsed.pathname !== "/" && parsed.pathname !== "") {
+    throw new JobHttpsProxyError(
+      `the job's ${variable} (${display}) is not a proxy the cache's daemon can send its connections through: it takes http://[user:password@]host:port (CONNECT). Set proxy: false, or point ${variable} at an http:// proxy.`
+    );
+  }
+  const noProxy = env[OUTBOUND_NO_PROXY_ENV] ?? env.NO_PROXY ?? env.no_proxy ?? "";
+  return { url: url2, display, noProxy };
+}
+__name(readJobHttpsProxy, "readJobHttpsProxy");
+function daemonOutboundEnv(proxy) {
+  return proxy ? { [OUTBOUND_PROXY_ENV]: proxy.url, [OUTBOUND_NO_PROXY_ENV]: proxy.noProxy } : {};
+}
+__name(daemonOutboundEnv, "daemonOutboundEnv");
 
 // src/action/job-proxy.ts
 import { existsSync as existsSync7 } from "node:fs";
@@ -77095,6 +77149,7 @@ async function startJobProxy(options) {
   const caFile = join11(workDir, "job-ca.pem");
   const intercept = options.intercept && {
     caFile,
+    mirrors: options.intercept.mirrors,
     lockedHashesFile: await writeLockedHashes(
       join11(workDir, "locked-hashes.json"),
       options.intercept.lockedUrls
@@ -77108,7 +77163,7 @@ async function startJobProxy(options) {
     port: options.port,
     indexPolicy: options.policy,
     workDir,
-    env: { ...options.env, ...options.upstreams.credentials },
+    env: { ...options.env, ...options.upstreams.credentials, ...daemonOutboundEnv(options.outbound) },
     pinsFile: await writePins(pinsFile, options.pins),
     intercept
   });
@@ -77188,6 +77243,11 @@ async function stopJobProxy(state3) {
 }
 __name(stopJobProxy, "stopJobProxy");
 async function relayTunnels(state3) {
+  const outbound = process.env[OUTBOUND_PROXY_ENV];
+  if (outbound) {
+    process.env.HTTPS_PROXY = outbound;
+    process.env.https_proxy = outbound;
+  }
   const { hostname, port } = new URL(state3.url);
   try {
     const relay = await launchTunnelRelay({
@@ -77338,6 +77398,9 @@ export {
   generationOf,
   InputError,
   loadInputs,
+  JobHttpsProxyError,
+  readJobHttpsProxy,
+  daemonOutboundEnv,
   resolveUpstreams,
   startJobProxy,
   jobProxyWorkDir,
