@@ -21,9 +21,25 @@ describe('parseInputs', () => {
       indexUrl: undefined,
       extraIndexUrls: [],
       interceptHosts: [],
+      allowFileHosts: [],
       proxyHost: '127.0.0.1',
       proxyPort: undefined,
     });
+  });
+
+  test('allow-file-hosts: one a line or comma-separated, lower-cased, each once', () => {
+    const inputs = parseInputs(
+      read({
+        'allow-file-hosts':
+          'Files.Example.com, *.blob.example.net\n# storage\n\n10.0.0.7,[fd00::7]\nfiles.example.com\n',
+      }),
+    );
+    expect(inputs.allowFileHosts).toEqual([
+      'files.example.com',
+      '*.blob.example.net',
+      '10.0.0.7',
+      '[fd00::7]',
+    ]);
   });
 
   test('proxy inputs: extra indexes get names, explicit names are kept', () => {
@@ -119,6 +135,17 @@ describe('parseInputs', () => {
     ['intercept-hosts', 'mirror.example/simple', /Input 'intercept-hosts': .* no scheme or path/],
     ['proxy-port', '70000', /Input 'proxy-port': '70000' is not a port/],
     ['proxy-host', 'local host', /Input 'proxy-host': 'local host' is not an address/],
+    [
+      'allow-file-hosts',
+      'https://files.example.com/bucket/',
+      /Input 'allow-file-hosts': 'https:\/\/files\.example\.com\/\*\*\*' is not a host; use a host name \(files\.example\.com\), \*\.example\.com for its subdomains, or an IP address, one a line or comma-separated \(here: files\.example\.com\)\./,
+    ],
+    [
+      'allow-file-hosts',
+      'files.example.com:8443',
+      /Input 'allow-file-hosts': 'files\.example\.com:8443' is not a host/,
+    ],
+    ['allow-file-hosts', 'ok.example, bad host', /Input 'allow-file-hosts': 'bad host' is not a host/],
   ])('invalid %s %j fails with a message naming the input', (name, value, message) => {
     expect(() => parseInputs(read({ [name]: value }))).toThrow(message);
   });

@@ -3,6 +3,7 @@
 // that finds the proxy only through the environment the main step exported.
 
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -464,18 +465,36 @@ test('a uv.lock is noted in index mode: uv sync --frozen bypasses the index', as
   }
 });
 
-test('extra indexes get their own routes and variables', async () => {
+test('extra indexes get their own routes and variables; allow-file-hosts lets files of another host be stored', async () => {
+  // The extra index named by `localhost`: its files, linked on 127.0.0.1, are on another host,
+  // which the proxy fetches and stores only because allow-file-hosts names it (issue 9, case 12).
   const job = newJob('tiny-util==0.3.0\n', {
     'key-suffix': 'extras',
-    'extra-index-urls': `internal=${pypi.indexUrl}`,
+    'extra-index-urls': `internal=${pypi.indexUrl.replace('//127.0.0.1:', '//localhost:')}`,
+    'allow-file-hosts': '127.0.0.1',
   });
   const main = await job.runMain();
+  expect(main.exitCode).toBe(0);
   const url = main.outputs['proxy-url'];
   expect(main.exportedEnv.PIP_EXTRA_INDEX_URL).toBe(`${url}/internal/simple/`);
   expect(main.exportedEnv.UV_INDEX).toBe(`internal=${url}/internal/simple/`);
-  const page = await fetch(`${url}/internal/simple/tiny-util/`);
+  const { pid } = JSON.parse(main.state.main).proxy as { pid: number };
+  expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual(
+    expect.arrayContaining(['--allow-file-host', '127.0.0.1']),
+  );
+  const page = await fetch(`${url}/internal/simple/tiny-util/`, {
+    headers: { accept: 'application/vnd.pypi.simple.v1+json' },
+  });
   expect(page.status).toBe(200);
+  const [link] = ((await page.json()) as { files: { url: string }[] }).files;
+  // Through the proxy's file route, not the upstream URL left to the client.
+  const fileUrl = new URL(link?.url ?? '', `${url}/internal/simple/tiny-util/`);
+  expect(fileUrl.origin).toBe(url);
+  const tiny = wheels.find((w) => w.name === 'tiny-util') as BuiltWheel;
+  const body = Buffer.from(await (await fetch(fileUrl)).arrayBuffer());
+  expect(createHash('sha256').update(body).digest('hex')).toBe(tiny.sha256);
   await job.runPost();
+  expect(storeFiles()).toContain(tiny.sha256);
 });
 
 test('a proxy that cannot start fails the main step with its reason', async () => {

@@ -3,7 +3,7 @@ import type { BackendChoice } from '../backend/choose.js';
 import type { InstallerChoice } from '../installers/installers.js';
 import { DEFAULT_DEPENDENCY_FILES } from '../key/dependency-files.js';
 import { validateGlobPattern } from '../key/glob-pattern.js';
-import { redactIndexUrl } from '../proxy/launcher.js';
+import { isFileHostPattern, redactIndexUrl } from '../proxy/launcher.js';
 import type { ProxyModeChoice } from './intercept-env.js';
 
 // The only place that reads the action's inputs. Every value is validated here, so a typo
@@ -35,6 +35,8 @@ export interface ActionInputs {
    * like PyPI's; every other private index stays a plain tunnel (intercept-hosts.ts).
    */
   interceptHosts: string[];
+  /** Hosts besides the indexes' own the proxy may fetch and store files from. */
+  allowFileHosts: string[];
   proxyHost: string;
   /** `undefined`: the stable default port, or the next free one (see proxy-port.ts). */
   proxyPort: number | undefined;
@@ -81,6 +83,7 @@ export function parseInputs(read: ReadInput): ActionInputs {
     indexUrl: parseIndexUrl('index-url', read('index-url').trim()),
     extraIndexUrls: parseExtraIndexUrls(read('extra-index-urls')),
     interceptHosts: parseInterceptHosts(read('intercept-hosts')),
+    allowFileHosts: parseAllowFileHosts(read('allow-file-hosts')),
     proxyHost: parseProxyHost(read('proxy-host').trim() || '127.0.0.1'),
     proxyPort: parseProxyPort(read('proxy-port').trim()),
   };
@@ -204,6 +207,26 @@ function parseInterceptHosts(raw: string): string[] {
     }
   }
   return [...new Set(hosts)];
+}
+
+/** Host names, `*.domain` or addresses, one a line or comma-separated; lower-cased. */
+function parseAllowFileHosts(raw: string): string[] {
+  const hosts = raw
+    .split(/\r?\n/)
+    .filter((line) => !line.trim().startsWith('#'))
+    .flatMap((line) => line.split(','))
+    .map((host) => host.trim())
+    .filter((host) => host !== '');
+  for (const host of hosts) {
+    if (isFileHostPattern(host)) continue;
+    // A URL where a host belongs is the likely slip: say which host that would be.
+    const urlHost = URL.canParse(host) ? new URL(host).hostname : '';
+    throw new InputError(
+      'allow-file-hosts',
+      `'${redact(host)}' is not a host; use a host name (files.example.com), *.example.com for its subdomains, or an IP address, one a line or comma-separated${urlHost ? ` (here: ${urlHost})` : ''}.`,
+    );
+  }
+  return [...new Set(hosts.map((host) => host.toLowerCase()))];
 }
 
 function parseProxyHost(value: string): string {

@@ -99,6 +99,8 @@ function jobIndexUrl(env: NodeJS.ProcessEnv): string | undefined {
 
 export async function startJobProxy(options: {
   upstreams: Upstreams;
+  /** More hosts the daemon may fetch files from (the allow-file-hosts input). */
+  allowFileHosts: string[];
   storeDir: string;
   host: string;
   port: number;
@@ -125,6 +127,7 @@ export async function startJobProxy(options: {
     ...proxyDaemonScript(import.meta.url),
     storeDir: options.storeDir,
     upstreams: options.upstreams.specs,
+    allowFileHosts: options.allowFileHosts,
     host: options.host,
     port: options.port,
     indexPolicy: options.policy,

@@ -232,6 +232,7 @@ async function startProxy(
   if (port.warning) core.warning(port.warning);
   const proxy = await startJobProxy({
     upstreams: plan.upstreams as Upstreams,
+    allowFileHosts: inputs.allowFileHosts,
     storeDir: proxyStoreFolder(platform).path,
     host: inputs.proxyHost,
     port: port.port,

@@ -2,6 +2,7 @@
 // value is a UsageError (exit code 2), never silently ignored.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { isFileHostPattern } from '../proxy/upstream/file-host-pattern.js';
 import { UPSTREAMS_ENV } from '../proxy/upstream/upstream-config.js';
 import { redactIndexUrl } from '../proxy/upstream/url-secrets.js';
 
@@ -163,7 +164,7 @@ function parseUpstream(value: string, source = '--upstream'): string {
 
 /** A host name, `*.` and a domain, or an IP address; no scheme, port or path. */
 function parseFileHost(value: string): string {
-  if (!/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(value) && !/^\[?[0-9A-Fa-f:.]+\]?$/.test(value)) {
+  if (!isFileHostPattern(value)) {
     throw new UsageError(
       `--allow-file-host: expected a host name (files.example.com), *.example.com or an address, got ${JSON.stringify(value)}`,
     );

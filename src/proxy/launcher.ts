@@ -22,6 +22,7 @@ export {
   type WheelhouseFile,
   writeWheelhouseRecord,
 } from './store/wheelhouse-record.js';
+export { isFileHostPattern } from './upstream/file-host-pattern.js';
 export { OUTBOUND_NO_PROXY_ENV, OUTBOUND_PROXY_ENV } from './upstream/outbound-proxy.js';
 export { UPSTREAMS_ENV } from './upstream/upstream-config.js';
 export { indexUrlSecrets, isPublicPypiHost, redactIndexUrl } from './upstream/url-secrets.js';
@@ -38,6 +39,8 @@ export interface LaunchOptions {
    * an index URL's path may hold a token.
    */
   upstreams: string[];
+  /** More hosts the daemon may fetch files from (--allow-file-host; file-hosts.ts). */
+  allowFileHosts?: string[];
   host: string;
   port: number;
   indexPolicy: IndexPolicy;
@@ -81,6 +84,7 @@ export async function launchProxy(options: LaunchOptions): Promise<LaunchedProxy
     options.loaderFlags ?? [],
     options.script,
     ['--store', options.storeDir],
+    (options.allowFileHosts ?? []).flatMap((host) => ['--allow-file-host', host]),
     ['--host', options.host, '--port', String(options.port), '--index-policy', options.indexPolicy],
     ['--ready-file', files.ready, '--log', files.accessLog, '--manifest', files.manifestFile],
     options.pinsFile ? ['--pins', options.pinsFile] : [],
