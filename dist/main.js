@@ -32,12 +32,12 @@ import {
   setOutput,
   startJobProxy,
   warning
-} from "./chunk-NMXYFF5M.js";
+} from "./chunk-H6R7J4FJ.js";
 import {
   PYPI_HOSTS,
   formatBytes,
   measureFolders
-} from "./chunk-VKMLZSKV.js";
+} from "./chunk-KUD4D74A.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";
@@ -672,6 +672,7 @@ async function startProxy(inputs, plan, cacheHit, platform) {
   if (port.warning) warning(port.warning);
   const proxy = await startJobProxy({
     upstreams: plan.upstreams,
+    allowFileHosts: inputs.allowFileHosts,
     storeDir: proxyStoreFolder(platform).path,
     host: inputs.proxyHost,
     port: port.port,

@@ -16,13 +16,13 @@ import {
   summary,
   warning,
   withWheelhouseFiles
-} from "./chunk-NMXYFF5M.js";
+} from "./chunk-H6R7J4FJ.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-VKMLZSKV.js";
+} from "./chunk-KUD4D74A.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";

@@ -16,6 +16,7 @@ import {
   UpstreamConfigError,
   formatBytes,
   indexUrlSecrets,
+  isFileHostPattern,
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
@@ -26,7 +27,7 @@ import {
   redactIndexUrl,
   redactUrl,
   writeManifest
-} from "./chunk-VKMLZSKV.js";
+} from "./chunk-KUD4D74A.js";
 import {
   PageFormatError,
   escapeHtml,
@@ -25660,7 +25661,7 @@ function parseUpstream(value, source = "--upstream") {
 }
 __name(parseUpstream, "parseUpstream");
 function parseFileHost(value) {
-  if (!/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(value) && !/^\[?[0-9A-Fa-f:.]+\]?$/.test(value)) {
+  if (!isFileHostPattern(value)) {
     throw new UsageError(
       `--allow-file-host: expected a host name (files.example.com), *.example.com or an address, got ${JSON.stringify(value)}`
     );

@@ -8,6 +8,7 @@ import {
   credentialsEnvName,
   fileRelativePath,
   indexUrlSecrets,
+  isFileHostPattern,
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
@@ -17,7 +18,7 @@ import {
   pathInside,
   readManifest,
   redactIndexUrl
-} from "./chunk-VKMLZSKV.js";
+} from "./chunk-KUD4D74A.js";
 import {
   __commonJS,
   __export,
@@ -76752,6 +76753,7 @@ async function launchProxy(options) {
     options.loaderFlags ?? [],
     options.script,
     ["--store", options.storeDir],
+    (options.allowFileHosts ?? []).flatMap((host) => ["--allow-file-host", host]),
     ["--host", options.host, "--port", String(options.port), "--index-policy", options.indexPolicy],
     ["--ready-file", files.ready, "--log", files.accessLog, "--manifest", files.manifestFile],
     options.pinsFile ? ["--pins", options.pinsFile] : [],
@@ -76935,6 +76937,7 @@ function parseInputs(read) {
     indexUrl: parseIndexUrl("index-url", read("index-url").trim()),
     extraIndexUrls: parseExtraIndexUrls(read("extra-index-urls")),
     interceptHosts: parseInterceptHosts(read("intercept-hosts")),
+    allowFileHosts: parseAllowFileHosts(read("allow-file-hosts")),
     proxyHost: parseProxyHost(read("proxy-host").trim() || "127.0.0.1"),
     proxyPort: parseProxyPort(read("proxy-port").trim())
   };
@@ -77042,6 +77045,19 @@ function parseInterceptHosts(raw) {
   return [...new Set(hosts)];
 }
 __name(parseInterceptHosts, "parseInterceptHosts");
+function parseAllowFileHosts(raw) {
+  const hosts = raw.split(/\r?\n/).filter((line) => !line.trim().startsWith("#")).flatMap((line) => line.split(",")).map((host) => host.trim()).filter((host) => host !== "");
+  for (const host of hosts) {
+    if (isFileHostPattern(host)) continue;
+    const urlHost = URL.canParse(host) ? new URL(host).hostname : "";
+    throw new InputError(
+      "allow-file-hosts",
+      `'${redact(host)}' is not a host; use a host name (files.example.com), *.example.com for its subdomains, or an IP address, one a line or comma-separated${urlHost ? ` (here: ${urlHost})` : ""}.`
+    );
+  }
+  return [...new Set(hosts.map((host) => host.toLowerCase()))];
+}
+__name(parseAllowFileHosts, "parseAllowFileHosts");
 function parseProxyHost(value) {
   if (!/^[A-Za-z0-9.:-]+$/.test(value)) {
     throw new InputError(
@@ -77159,6 +77175,7 @@ async function startJobProxy(options) {
     ...proxyDaemonScript(import.meta.url),
     storeDir: options.storeDir,
     upstreams: options.upstreams.specs,
+    allowFileHosts: options.allowFileHosts,
     host: options.host,
     port: options.port,
     indexPolicy: options.policy,

@@ -938,6 +938,14 @@ var PYPI_PAGES_HOST = "pypi.org";
 var PYPI_FILES_HOST = "files.pythonhosted.org";
 var PYPI_HOSTS = [PYPI_PAGES_HOST, PYPI_FILES_HOST];
 
+// src/proxy/upstream/file-host-pattern.ts
+var HOST_NAME = /^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
+var ADDRESS = /^\[?[0-9A-Fa-f:.]+\]?$/;
+function isFileHostPattern(value) {
+  return HOST_NAME.test(value) || ADDRESS.test(value);
+}
+__name(isFileHostPattern, "isFileHostPattern");
+
 export {
   measureFolders,
   formatBytes,
@@ -970,6 +978,7 @@ export {
   readManifest,
   pruneStoreToManifest,
   countStoredFiles,
+  isFileHostPattern,
   OUTBOUND_PROXY_ENV,
   OUTBOUND_NO_PROXY_ENV,
   OutboundProxyConfigError,
