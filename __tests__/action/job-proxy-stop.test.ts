@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stopJobProxy } from '../../src/action/job-proxy.js';
+import { stopJobProxy, stopProblem } from '../../src/action/job-proxy.js';
 import { removeDir, tempDir } from '../proxy/harness.js';
 
 const STUCK_DAEMON = `
@@ -67,3 +67,24 @@ onLinux(
   },
   30_000,
 );
+
+describe('stopProblem', () => {
+  const state = {
+    pid: 1234,
+    url: 'http://127.0.0.1:31415',
+    storeDir: '/nowhere/store',
+    outputFile: '/nowhere/proxy-output.log',
+    manifestFile: '/nowhere/manifest.json',
+    policy: 'revalidate' as const,
+  };
+
+  test('under interception, a daemon that died says that every HTTPS request after it failed, not only installs', () => {
+    const problem = stopProblem({ ...state, mode: 'intercept' }, 'not-running', false);
+    expect(problem).toMatch(
+      /^the proxy stopped during the job; HTTPS_PROXY pointed at http:\/\/127\.0\.0\.1:31415/,
+    );
+    expect(problem).toMatch(/every HTTPS request of the steps after it stopped failed, not only installs/);
+    expect(stopProblem({ ...state, mode: 'index' }, 'not-running', false)).not.toMatch(/HTTPS_PROXY/);
+    expect(stopProblem({ ...state, mode: 'intercept' }, 'stopped', true)).toBeUndefined();
+  });
+});

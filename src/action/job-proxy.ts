@@ -273,7 +273,8 @@ async function relayTunnels(state: ProxyState): Promise<void> {
   }
 }
 
-function stopProblem(
+/** What went wrong with the daemon during the job, for the post step's warning; undefined: nothing. */
+export function stopProblem(
   state: ProxyState,
   stopped: Awaited<ReturnType<typeof stopProxy>>,
   answered: boolean,
@@ -282,9 +283,14 @@ function stopProblem(
   if (stopped === 'killed') {
     return `the proxy did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM and was killed${answered ? '' : ' (it did not answer either)'}: ${output}`;
   }
+  // Under interception the dead address was the job's HTTPS_PROXY: not only installs failed.
+  const blast =
+    state.mode === 'intercept'
+      ? `; HTTPS_PROXY pointed at ${state.url}, so every HTTPS request of the steps after it stopped failed, not only installs (git, curl, other actions' downloads); from this step on, a tunnel relay keeps that address working`
+      : '';
   if (stopped === 'not-ours') {
-    return `the proxy stopped during the job (pid ${state.pid} is now another process, left alone): ${output}`;
+    return `the proxy stopped during the job (pid ${state.pid} is now another process, left alone)${blast}: ${output}`;
   }
-  if (stopped === 'not-running' || !answered) return `the proxy stopped during the job: ${output}`;
+  if (stopped === 'not-running' || !answered) return `the proxy stopped during the job${blast}: ${output}`;
   return undefined;
 }
