@@ -8,6 +8,8 @@ import net, { type AddressInfo, type Socket } from 'node:net';
 export interface CorporateProxyOptions {
   credentials?: { user: string; password: string };
   silent?: boolean;
+  /** Send the 200 only with the origin's first bytes, in one write (a server that speaks first). */
+  coalesce?: boolean;
 }
 
 export class CorporateProxy {
@@ -52,11 +54,22 @@ export class CorporateProxy {
     }
     this.connects.push(req.url ?? '');
     const upstream = net.connect({ host: match[1].replace(/^\[|\]$/g, ''), port: Number(match[2]) });
-    upstream.once('connect', () => {
-      socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
+    const established = 'HTTP/1.1 200 Connection established\r\n\r\n';
+    const relay = () => {
       if (head.length > 0) upstream.write(head);
       socket.pipe(upstream);
       upstream.pipe(socket);
+    };
+    upstream.once('connect', () => {
+      if (!this.options.coalesce) {
+        socket.write(established);
+        relay();
+        return;
+      }
+      upstream.once('data', (first: Buffer) => {
+        socket.write(Buffer.concat([Buffer.from(established), first]));
+        relay();
+      });
     });
     upstream.on('error', () => socket.destroy());
     socket.once('close', () => upstream.destroy());

@@ -6,7 +6,7 @@
 // credentialed proxy for a client not on this machine, loopback and link-local targets.
 import { readFile, writeFile } from 'node:fs/promises';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import tls from 'node:tls';
@@ -43,6 +43,9 @@ let corp: CorporateProxy;
 let origin: https.Server;
 let originCa: JobCa;
 let originAuthority: string;
+/** A plain TCP server that speaks first (as SMTP or SSH do). */
+let banner: net.Server;
+let bannerAuthority: string;
 let proxy: RunningProxy;
 let warnings: string[];
 const started: RunningProxy[] = [];
@@ -71,6 +74,7 @@ function testOrigins(): Record<string, string> {
     'files.pythonhosted.org': pypi.filesOrigin,
     'tunnel.example': `https://${originAuthority}`,
     'direct.example': `https://${originAuthority}`,
+    'banner.example': `http://${bannerAuthority}`,
   };
 }
 
@@ -110,6 +114,9 @@ beforeAll(async () => {
   );
   await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
   originAuthority = `127.0.0.1:${(origin.address() as AddressInfo).port}`;
+  banner = net.createServer((socket) => socket.end('220 banner.example ready\r\n'));
+  await new Promise<void>((resolve) => banner.listen(0, '127.0.0.1', resolve));
+  bannerAuthority = `127.0.0.1:${(banner.address() as AddressInfo).port}`;
   corp = new CorporateProxy({ credentials: CREDENTIALS });
   await corp.start();
   warnings = [];
@@ -122,6 +129,7 @@ afterAll(async () => {
   await corp?.stop();
   await pypi?.stop();
   await new Promise((resolve) => origin?.close(resolve));
+  await new Promise((resolve) => banner?.close(resolve));
   await removeDir(dir);
 });
 
@@ -164,6 +172,22 @@ describe('through the job proxy', () => {
       expect(corp.count(originAuthority)).toBe(1);
     } finally {
       await relay.close();
+    }
+  });
+
+  it('loses no byte an origin sends with the job proxy’s 200 (a server that speaks first)', async () => {
+    const coalescing = new CorporateProxy({ coalesce: true });
+    await coalescing.start();
+    try {
+      const chained = await daemon(new OutboundProxy(coalescing.url()), 'store-banner');
+      const tunnel = await openTunnel(chained.url, 'banner.example:25');
+      expect(tunnel.status).toBe(200);
+      const chunks: Buffer[] = [];
+      tunnel.socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      await new Promise((resolve) => tunnel.socket.once('close', resolve));
+      expect(Buffer.concat(chunks).toString()).toBe('220 banner.example ready\r\n');
+    } finally {
+      await coalescing.stop();
     }
   });
 

@@ -173,6 +173,9 @@ export class OutboundProxy {
           return;
         }
         cleanup();
+        // Paused until the caller pipes it: bytes the origin sent with the 200 (a protocol whose
+        // server speaks first) wait in the buffer instead of going to no listener.
+        socket.pause();
         const rest = answer.subarray(end + 4);
         if (rest.length > 0) socket.unshift(rest);
         resolve(socket);
