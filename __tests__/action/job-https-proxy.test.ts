@@ -55,6 +55,10 @@ describe('readJobHttpsProxy', () => {
       NO_PROXY: 'internal.example,localhost,127.0.0.1,::1',
     });
     expect(read).toMatchObject({ url: 'http://corp.example:3128', noProxy: 'internal.example' });
+    // Recorded as none: HTTPS_PROXY is that run's daemon, not a proxy to chain to.
+    expect(
+      readJobHttpsProxy({ HTTPS_PROXY: 'http://127.0.0.1:31415', PYPI_CACHE_PROXY_OUTBOUND_PROXY: '' }),
+    ).toBeUndefined();
   });
 
   it('refuses a proxy the daemon cannot use, naming the variable, without the credentials', () => {
@@ -78,6 +82,20 @@ describe('readJobHttpsProxy', () => {
 });
 
 describe('interceptEnvironment behind a job proxy', () => {
+  it('records that there was none, for a later use of the action in the job', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'job-https-proxy-'));
+    const exported = await interceptEnvironment({
+      proxyUrl: 'http://127.0.0.1:31415',
+      caCertPem: '',
+      bundlePath: join(dir, 'bundle.pem'),
+      env: {},
+    });
+    expect(exported).toMatchObject({
+      PYPI_CACHE_PROXY_OUTBOUND_PROXY: '',
+      PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY: '',
+    });
+  });
+
   it('adds only loopback to NO_PROXY and keeps the job proxy for the relay', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'job-https-proxy-'));
     const outbound = {

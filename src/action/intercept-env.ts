@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import tls from 'node:tls';
 import { hasUrlLockfile } from '../key/locked-urls.js';
-import { daemonOutboundEnv, type JobHttpsProxy } from './job-https-proxy.js';
+import { type JobHttpsProxy, stepsOutboundEnv } from './job-https-proxy.js';
 
 export type ProxyModeChoice = 'auto' | 'index' | 'intercept';
 export type ProxyMode = 'index' | 'intercept';
@@ -116,7 +116,7 @@ export async function interceptEnvironment(options: {
   return {
     // The tunnel relay of the post step goes through the job's proxy as the daemon did: it
     // reads these, and they are where the job already had the URL, in the steps' environment.
-    ...daemonOutboundEnv(options.outbound),
+    ...stepsOutboundEnv(options.outbound),
     HTTPS_PROXY: options.proxyUrl,
     https_proxy: options.proxyUrl,
     NO_PROXY: noProxy,

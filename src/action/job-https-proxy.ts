@@ -20,13 +20,17 @@ export interface JobHttpsProxy {
 export class JobHttpsProxyError extends Error {}
 
 /**
- * The job's HTTPS proxy, or undefined. An earlier use of this action in the job already moved it
- * to OUTBOUND_PROXY_ENV (HTTPS_PROXY then names that run's daemon). Throws JobHttpsProxyError
- * for a value the daemon could not use, naming the variable and what is accepted.
+ * The job's HTTPS proxy, or undefined. An earlier use of this action in the job under
+ * interception recorded it in OUTBOUND_PROXY_ENV (empty: none), as HTTPS_PROXY then names that
+ * run's daemon, which is not a proxy to chain to. Throws JobHttpsProxyError for a value the
+ * daemon could not use, naming the variable and what is accepted.
  */
 export function readJobHttpsProxy(env: NodeJS.ProcessEnv): JobHttpsProxy | undefined {
-  const variable = [OUTBOUND_PROXY_ENV, 'HTTPS_PROXY', 'https_proxy'].find((name) => env[name]?.trim());
-  if (!variable) return undefined;
+  const recorded = env[OUTBOUND_PROXY_ENV] !== undefined;
+  const variable = recorded
+    ? OUTBOUND_PROXY_ENV
+    : ['HTTPS_PROXY', 'https_proxy'].find((name) => env[name]?.trim());
+  if (!variable || !env[variable]?.trim()) return undefined;
   const url = (env[variable] as string).trim();
   let parsed: URL | undefined;
   try {
@@ -55,4 +59,12 @@ export function readJobHttpsProxy(env: NodeJS.ProcessEnv): JobHttpsProxy | undef
 /** What the daemon's environment gets (it reads these, never flags). */
 export function daemonOutboundEnv(proxy: JobHttpsProxy | undefined): Record<string, string> {
   return proxy ? { [OUTBOUND_PROXY_ENV]: proxy.url, [OUTBOUND_NO_PROXY_ENV]: proxy.noProxy } : {};
+}
+
+/**
+ * What later steps get under interception: the same, for the post step's relay, and empty when
+ * the job had no proxy, so a later use of the action does not take our daemon for one.
+ */
+export function stepsOutboundEnv(proxy: JobHttpsProxy | undefined): Record<string, string> {
+  return { [OUTBOUND_PROXY_ENV]: '', [OUTBOUND_NO_PROXY_ENV]: '', ...daemonOutboundEnv(proxy) };
 }
