@@ -6,7 +6,6 @@ import {
   LocalCacheBackend,
   chooseBackend,
   currentPlatform,
-  daemonOutboundEnv,
   describeUpstreams,
   exportVariable,
   findDependencyFiles,
@@ -31,13 +30,14 @@ import {
   setFailed,
   setOutput,
   startJobProxy,
+  stepsOutboundEnv,
   warning
-} from "./chunk-H6R7J4FJ.js";
+} from "./chunk-HXLND27U.js";
 import {
   PYPI_HOSTS,
   formatBytes,
   measureFolders
-} from "./chunk-KUD4D74A.js";
+} from "./chunk-A5B2EU3P.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";
@@ -422,7 +422,7 @@ async function interceptEnvironment(options) {
   return {
     // The tunnel relay of the post step goes through the job's proxy as the daemon did: it
     // reads these, and they are where the job already had the URL, in the steps' environment.
-    ...daemonOutboundEnv(options.outbound),
+    ...stepsOutboundEnv(options.outbound),
     HTTPS_PROXY: options.proxyUrl,
     https_proxy: options.proxyUrl,
     NO_PROXY: noProxy,

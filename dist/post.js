@@ -16,13 +16,13 @@ import {
   summary,
   warning,
   withWheelhouseFiles
-} from "./chunk-H6R7J4FJ.js";
+} from "./chunk-HXLND27U.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-KUD4D74A.js";
+} from "./chunk-A5B2EU3P.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";

@@ -27,7 +27,7 @@ import {
   redactIndexUrl,
   redactUrl,
   writeManifest
-} from "./chunk-KUD4D74A.js";
+} from "./chunk-A5B2EU3P.js";
 import {
   PageFormatError,
   escapeHtml,

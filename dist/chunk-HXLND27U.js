@@ -18,7 +18,7 @@ import {
   pathInside,
   readManifest,
   redactIndexUrl
-} from "./chunk-KUD4D74A.js";
+} from "./chunk-A5B2EU3P.js";
 import {
   __commonJS,
   __export,
@@ -77089,8 +77089,9 @@ var JobHttpsProxyError = class extends Error {
   }
 };
 function readJobHttpsProxy(env) {
-  const variable = [OUTBOUND_PROXY_ENV, "HTTPS_PROXY", "https_proxy"].find((name) => env[name]?.trim());
-  if (!variable) return void 0;
+  const recorded = env[OUTBOUND_PROXY_ENV] !== void 0;
+  const variable = recorded ? OUTBOUND_PROXY_ENV : ["HTTPS_PROXY", "https_proxy"].find((name) => env[name]?.trim());
+  if (!variable || !env[variable]?.trim()) return void 0;
   const url2 = env[variable].trim();
   let parsed;
   try {
@@ -77118,6 +77119,10 @@ function daemonOutboundEnv(proxy) {
   return proxy ? { [OUTBOUND_PROXY_ENV]: proxy.url, [OUTBOUND_NO_PROXY_ENV]: proxy.noProxy } : {};
 }
 __name(daemonOutboundEnv, "daemonOutboundEnv");
+function stepsOutboundEnv(proxy) {
+  return { [OUTBOUND_PROXY_ENV]: "", [OUTBOUND_NO_PROXY_ENV]: "", ...daemonOutboundEnv(proxy) };
+}
+__name(stepsOutboundEnv, "stepsOutboundEnv");
 
 // src/action/job-proxy.ts
 import { existsSync as existsSync7 } from "node:fs";
@@ -77289,10 +77294,11 @@ function stopProblem(state3, stopped, answered) {
   if (stopped === "killed") {
     return `the proxy did not exit within ${STOP_TIMEOUT_MS / 1e3} s of SIGTERM and was killed${answered ? "" : " (it did not answer either)"}: ${output}`;
   }
+  const blast = state3.mode === "intercept" ? `; HTTPS_PROXY pointed at ${state3.url}, so every HTTPS request of the steps after it stopped failed, not only installs (git, curl, other actions' downloads); from this step on, a tunnel relay keeps that address working` : "";
   if (stopped === "not-ours") {
-    return `the proxy stopped during the job (pid ${state3.pid} is now another process, left alone): ${output}`;
+    return `the proxy stopped during the job (pid ${state3.pid} is now another process, left alone)${blast}: ${output}`;
   }
-  if (stopped === "not-running" || !answered) return `the proxy stopped during the job: ${output}`;
+  if (stopped === "not-running" || !answered) return `the proxy stopped during the job${blast}: ${output}`;
   return void 0;
 }
 __name(stopProblem, "stopProblem");
@@ -77417,7 +77423,7 @@ export {
   loadInputs,
   JobHttpsProxyError,
   readJobHttpsProxy,
-  daemonOutboundEnv,
+  stepsOutboundEnv,
   resolveUpstreams,
   startJobProxy,
   jobProxyWorkDir,

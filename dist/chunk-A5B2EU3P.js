@@ -876,6 +876,7 @@ var OutboundProxy = class _OutboundProxy {
           return;
         }
         cleanup();
+        socket.pause();
         const rest = answer.subarray(end + 4);
         if (rest.length > 0) socket.unshift(rest);
         resolve3(socket);
