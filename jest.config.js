@@ -11,6 +11,9 @@ export default {
   testTimeout: 120000,
   maxWorkers: 2,
   setupFilesAfterEnv: ['<rootDir>/scripts/jest-suite-cpu.cjs'],
+  // One folder per run for fixtures several files share (__tests__/support/shared-fixture.ts).
+  globalSetup: '<rootDir>/scripts/jest-shared-fixtures.cjs',
+  globalTeardown: '<rootDir>/scripts/jest-shared-fixtures-teardown.cjs',
   // The count line stays last: CI reads it.
   reporters: [
     'default',

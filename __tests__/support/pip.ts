@@ -12,7 +12,7 @@ import { normalizeProjectName } from './wheels.js';
  * the real executable: a version manager's shim (pyenv's is a bash script) costs ~0.3 s of CPU on
  * every venv and pip start-up otherwise.
  */
-const BASE_PYTHON = process.env.PYTHON ?? realInterpreter('python3');
+export const BASE_PYTHON = process.env.PYTHON ?? realInterpreter('python3');
 
 function realInterpreter(name: string): string {
   try {

@@ -1,0 +1,2 @@
+// Jest globalTeardown: see jest-shared-fixtures.cjs.
+module.exports = require('./jest-shared-fixtures.cjs').teardown;
