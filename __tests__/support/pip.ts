@@ -3,6 +3,7 @@
 // quietly install from local folders, and a test "passes" without touching the fake PyPI.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { devNull } from 'node:os';
 import { dirname, join } from 'node:path';
 import { normalizeProjectName } from './wheels.js';
@@ -122,10 +123,27 @@ export function pipInstall(opts: {
   return basePip(opts.python, ['install', ...cacheArgs, ...opts.args], env);
 }
 
-/** Normalized project name -> version, as pip sees the venv. */
+/**
+ * Normalized project name -> version of what is installed in the venv of `python`: the Name and
+ * Version of each *.dist-info/METADATA in its site-packages, which is what `pip list` reads
+ * (importlib.metadata), without pip's ~0.7 s of CPU a call.
+ */
 export async function installedPackages(python: string): Promise<Record<string, string>> {
-  const result = await basePip(python, ['list', '--format=json'], isolatedPipEnv());
-  if (result.code !== 0) throw new Error(`pip list failed: ${result.stderr}`);
-  const packages = JSON.parse(result.stdout) as { name: string; version: string }[];
-  return Object.fromEntries(packages.map((p) => [normalizeProjectName(p.name), p.version]));
+  const venv = dirname(dirname(python));
+  const libs =
+    process.platform === 'win32'
+      ? [join(venv, 'Lib', 'site-packages')]
+      : (await readdir(join(venv, 'lib'))).map((version) => join(venv, 'lib', version, 'site-packages'));
+  const installed: Record<string, string> = {};
+  for (const lib of libs) {
+    for (const entry of (await readdir(lib).catch(() => [])).filter((name) => name.endsWith('.dist-info'))) {
+      const metadata = await readFile(join(lib, entry, 'METADATA'), 'utf8');
+      const field = (name: string) => new RegExp(`^${name}: *(.+?)\\s*$`, 'm').exec(metadata)?.[1];
+      const name = field('Name');
+      const version = field('Version');
+      if (!name || !version) throw new Error(`${join(lib, entry)}: METADATA without Name or Version`);
+      installed[normalizeProjectName(name)] = version;
+    }
+  }
+  return installed;
 }
