@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { FakePypi } from './fake-pypi.js';
-import { createVenv, installedPackages, isolatedPipEnv, pipInstall } from './pip.js';
+import { BASE_PYTHON, createVenv, installedPackages, isolatedPipEnv, pipInstall } from './pip.js';
 import { type BuiltWheel, buildWheels } from './wheels.js';
 
 const PIP_ACCEPT =
@@ -234,7 +234,7 @@ describe('files origin', () => {
   test('serves .metadata equal to the METADATA inside the wheel, only where advertised', async () => {
     const w = wheel('app-1.0.0-py3-none-any.whl');
     const res = await get(`${await fileUrl(w.filename)}.metadata`);
-    const inWheel = await promisify(execFile)('python3', [
+    const inWheel = await promisify(execFile)(BASE_PYTHON, [
       '-c',
       'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())',
       w.path,
