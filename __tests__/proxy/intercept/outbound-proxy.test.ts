@@ -23,6 +23,7 @@ import { OriginMap } from '../../../src/proxy/intercept/origin-map.js';
 import { chainedTunnelTarget } from '../../../src/proxy/intercept/tunnel-policy.js';
 import { isProxyProcess, launchProxy, stopProxy } from '../../../src/proxy/launcher.js';
 import { OUTBOUND_NO_PROXY_ENV, OUTBOUND_PROXY_ENV } from '../../../src/proxy/upstream/outbound-proxy.js';
+import { UpstreamClient } from '../../../src/proxy/upstream/upstream.js';
 import { httpsThroughProxy, openTunnel } from '../../support/connect-client.js';
 import { CorporateProxy } from '../../support/corporate-proxy.js';
 import type { FakePypi } from '../../support/fake-pypi.js';
@@ -274,6 +275,35 @@ describe('the tunnel policy through the job proxy', () => {
       host: 'example.org',
       port: 443,
     });
+  });
+
+  it('checks an upstream fetch’s host where this machine resolves it: a name that resolves to link-local is refused before the job proxy is asked; one that does not resolve is left to it', async () => {
+    const lookups: Record<string, string> = { 'files.evil.example': '169.254.169.254' };
+    const client = new UpstreamClient({
+      retries: 0,
+      outboundProxy: new OutboundProxy(corp.url()),
+      allowFileHosts: ['files.evil.example', 'files.corp.example'],
+      // Test only: no name is ever looked up in DNS; files.corp.example resolves nowhere here.
+      hostLookup: async (name) => {
+        const address = lookups[name];
+        if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+        return [{ address, family: 4 }];
+      },
+    });
+    const upstream = { name: 'corp', indexUrl: 'https://index.corp.example/simple/' };
+    try {
+      await expect(client.request('https://files.evil.example/x.whl', { upstream })).rejects.toThrow(
+        /resolves to a refused address: address 169\.254\.169\.254 is link-local/,
+      );
+      expect(corp.authorizations).toEqual([]);
+      // Handed to the job proxy by name (which this stand-in refuses: it reaches only loopback).
+      await expect(client.request('https://files.corp.example/x.whl', { upstream })).rejects.toThrow(
+        /CONNECT files\.corp\.example:443: answered 403/,
+      );
+      expect(corp.authorizations).toHaveLength(1);
+    } finally {
+      client.close();
+    }
   });
 
   it('reads NO_PROXY as curl does: domains with their subdomains, never a longer name that ends the same', () => {

@@ -10,6 +10,7 @@ import https from 'node:https';
 import net, { type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { FileHostError } from './file-hosts.js';
 
 export const OUTBOUND_PROXY_ENV = 'PYPI_CACHE_PROXY_OUTBOUND_PROXY';
 export const OUTBOUND_NO_PROXY_ENV = 'PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY';
@@ -210,6 +211,21 @@ function statusReason(status: number, hadCredentials: boolean): string {
 }
 
 /**
+ * The request's address check (file-hosts.ts), where this machine can resolve the name: a name
+ * that resolves here to a refused address is refused; one that does not resolve here is left to
+ * the proxy, which resolves names for the job (a runner behind it often has no outside DNS).
+ */
+function refusedByLookup(host: string, lookup: net.LookupFunction | undefined): Promise<void> {
+  if (!lookup || net.isIP(host) !== 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    lookup(host, { all: true }, (error: NodeJS.ErrnoException | null) => {
+      if (error instanceof FileHostError) reject(error);
+      else resolve();
+    });
+  });
+}
+
+/**
  * An https.Agent whose sockets are TLS inside a CONNECT tunnel through `proxy` (keep-alive and
  * pooling as usual: a tunnel is opened per pooled socket). The certificate is checked against
  * the origin, as without the proxy.
@@ -223,17 +239,24 @@ export class ChainedHttpsAgent extends https.Agent {
   }
 
   override createConnection(
-    options: tls.ConnectionOptions & { host?: string; port?: number; signal?: AbortSignal },
+    options: tls.ConnectionOptions & {
+      host?: string;
+      port?: number;
+      signal?: AbortSignal;
+      lookup?: net.LookupFunction;
+    },
     callback: (error: Error | null, socket?: Duplex) => void,
   ): undefined {
     const host = options.host ?? 'localhost';
-    this.proxy.connect(host, Number(options.port ?? 443), options.signal).then(
-      (socket) => {
-        const secure = tls.connect({ ...options, socket, host });
-        callback(null, secure);
-      },
-      (error: unknown) => callback(error as Error),
-    );
+    refusedByLookup(host, options.lookup)
+      .then(() => this.proxy.connect(host, Number(options.port ?? 443), options.signal))
+      .then(
+        (socket) => {
+          const secure = tls.connect({ ...options, socket, host });
+          callback(null, secure);
+        },
+        (error: unknown) => callback(error as Error),
+      );
     return undefined;
   }
 }

@@ -34,8 +34,8 @@ export interface UpstreamClientOptions {
   hostLookup?: HostLookup;
   /**
    * The job's HTTPS proxy: https URLs whose host is not in its NO_PROXY are fetched through a
-   * CONNECT tunnel there (outbound-proxy.ts). The proxy resolves those names, so only address
-   * literals get the file-host address check. Plain http upstreams connect directly.
+   * CONNECT tunnel there (outbound-proxy.ts), by name; the file-host address check runs where
+   * this machine can resolve the name. Plain http upstreams connect directly.
    */
   outboundProxy?: OutboundProxy;
 }
@@ -277,7 +277,6 @@ export class UpstreamClient {
     const secure = target.protocol === 'https:';
     const request = (secure ? https : http).request;
     const agent = this.agentFor(logical, target);
-    const direct = agent !== this.chainedAgent;
     return new Promise((resolve, reject) => {
       const req = request(target, {
         method: options.method ?? 'GET',
@@ -287,7 +286,8 @@ export class UpstreamClient {
         agent,
         // Host names are checked once resolved, before any socket connects (a name that points
         // at 169.254.169.254 is refused like the literal). Mapped test targets are literals.
-        ...(target === logical && direct ? { lookup: this.fileHosts(options.upstream).lookup } : {}),
+        // Through the job's proxy too, where this machine can resolve the name (outbound-proxy.ts).
+        ...(target === logical ? { lookup: this.fileHosts(options.upstream).lookup } : {}),
         signal: options.signal,
       });
       req.setTimeout(this.timeoutMs, () => {
