@@ -80,11 +80,12 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function newJob(extraEnv: Record<string, string> = {}, runnerTemp = temp, inputs = {}): RunnerJob {
+function newJob(machineEnv: Record<string, string> = {}, runnerTemp = temp, inputs = {}): RunnerJob {
   const job = new RunnerJob({
     workspace,
     inputs: { installer: 'pip', proxy: 'true', ...inputs },
-    env: jobEnv(service, { ...testEnv, ...extraEnv }),
+    env: jobEnv(service, testEnv),
+    machineEnv,
     runnerTemp,
   });
   jobs.push(job);
@@ -167,8 +168,10 @@ test('behind the job’s own HTTPS proxy: the daemon and the relay go through it
   await corp.start();
   const corpTemp = join(root, 'runner-temp-corp');
   try {
-    // A mirror listed in intercept-hosts is answered with the job CA too (the wiring to the
-    // daemon; what it then serves is in proxy/intercept/intercept-mirrors.test.ts).
+    // The corporate proxy where a self-hosted runner has it: the machine's environment (a
+    // workflow `env:` HTTPS_PROXY would win over the action's export, see README). A mirror
+    // listed in intercept-hosts is answered with the job CA too (the wiring to the daemon; what
+    // it then serves is in proxy/intercept/intercept-mirrors.test.ts).
     const job = newJob({ HTTPS_PROXY: corp.url(), NO_PROXY: 'internal.example' }, corpTemp, {
       'extra-index-urls': 'corp=https://mirror.example/simple/',
       'intercept-hosts': 'mirror.example',
@@ -178,6 +181,7 @@ test('behind the job’s own HTTPS proxy: the daemon and the relay go through it
     expect(main.outputs['proxy-mode']).toBe('intercept');
     const daemonUrl = main.outputs['proxy-url'] as string;
     expect(main.exportedEnv.HTTPS_PROXY).toBe(daemonUrl);
+    expect(job.stepEnv().HTTPS_PROXY).toBe(daemonUrl);
     // Only loopback is added: the runner's services were reached through the job's proxy, and
     // through our tunnel they still are.
     expect(main.exportedEnv.NO_PROXY).toBe('internal.example,localhost,127.0.0.1,::1');
@@ -192,8 +196,13 @@ test('behind the job’s own HTTPS proxy: the daemon and the relay go through it
 
     const post = await job.runPost();
     expect(post.exitCode).toBe(0);
+    expect(post.warnings).toEqual([]);
     const relay = /Tunnel relay on (\S+) \(pid (\d+)\)/.exec(post.stdout);
     relays.push(Number(relay?.[2]));
+    const saved = service
+      .entries()
+      .find((e) => e.finalized && e.key.startsWith(main.outputs['cache-key'] ?? '-'));
+    expect(saved).toBeDefined();
     const before = corp.connects.length;
     const tunnel = await openTunnel(daemonUrl, new URL(pypi.indexOrigin).host);
     expect(tunnel.status).toBe(200);

@@ -40,6 +40,11 @@ export interface JobOptions {
   inputs?: Record<string, string>;
   /** The workflow/job `env:`; undefined removes a variable. */
   env?: Record<string, string | undefined>;
+  /**
+   * The runner machine's own environment (a self-hosted runner's `.env` file or service
+   * environment: where a corporate HTTPS_PROXY usually lives). Under GITHUB_ENV, unlike `env`.
+   */
+  machineEnv?: Record<string, string>;
   ref?: string;
   eventName?: string;
   eventPayload?: object;
@@ -124,6 +129,7 @@ export class RunnerJob {
   stepEnv(): Record<string, string> {
     const env: Record<string, string | undefined> = {
       ...baseEnv(),
+      ...this.options.machineEnv,
       ...this.runnerEnv(),
       ...this.exported,
       ...this.options.env,
