@@ -32,12 +32,12 @@ import {
   startJobProxy,
   stepsOutboundEnv,
   warning
-} from "./chunk-HXLND27U.js";
+} from "./chunk-AK2Z53LD.js";
 import {
   PYPI_HOSTS,
   formatBytes,
   measureFolders
-} from "./chunk-A5B2EU3P.js";
+} from "./chunk-GSNULY6F.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";

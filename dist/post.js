@@ -16,13 +16,13 @@ import {
   summary,
   warning,
   withWheelhouseFiles
-} from "./chunk-HXLND27U.js";
+} from "./chunk-AK2Z53LD.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-A5B2EU3P.js";
+} from "./chunk-GSNULY6F.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";

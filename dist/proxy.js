@@ -5,6 +5,8 @@ import {
   ChainedHttpsAgent,
   ContentStore,
   DEFAULT_SHUTDOWN_GRACE_MS,
+  FileHostError,
+  FileHostPolicy,
   ManifestRecorder,
   OutboundProxy,
   OutboundProxyConfigError,
@@ -14,6 +16,7 @@ import {
   StoreDirError,
   UPSTREAMS_ENV,
   UpstreamConfigError,
+  addressKind,
   formatBytes,
   indexUrlSecrets,
   isFileHostPattern,
@@ -27,7 +30,7 @@ import {
   redactIndexUrl,
   redactUrl,
   writeManifest
-} from "./chunk-A5B2EU3P.js";
+} from "./chunk-GSNULY6F.js";
 import {
   PageFormatError,
   escapeHtml,
@@ -21774,138 +21777,6 @@ import https from "node:https";
 import { PassThrough, pipeline } from "node:stream";
 import tls from "node:tls";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
-
-// src/proxy/upstream/file-hosts.ts
-import dns from "node:dns";
-import { isIP } from "node:net";
-var COMPANION_HOSTS = {
-  "pypi.org": ["files.pythonhosted.org"],
-  "test.pypi.org": ["test-files.pythonhosted.org"]
-};
-function ipv4Octets(address) {
-  if (isIP(address) === 4) return address.split(".").map(Number);
-  if (isIP(address) !== 6) return void 0;
-  const groups = ipv6Groups(address);
-  if (!groups || groups.slice(0, 5).some((g) => g !== 0) || groups[5] !== 65535 && groups[5] !== 0)
-    return void 0;
-  if (groups[5] === 0 && groups[6] === 0 && (groups[7] ?? 0) <= 1) return void 0;
-  const [high = 0, low = 0] = groups.slice(6);
-  return [high >> 8, high & 255, low >> 8, low & 255];
-}
-__name(ipv4Octets, "ipv4Octets");
-function ipv6Groups(address) {
-  let text = address.toLowerCase();
-  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (quad?.[1]) {
-    const [a = 0, b = 0, c = 0, d = 0] = quad[1].split(".").map(Number);
-    text = `${text.slice(0, -quad[1].length)}${(a << 8 | b).toString(16)}:${(c << 8 | d).toString(16)}`;
-  }
-  const [head = "", tail] = text.split("::");
-  const left = head === "" ? [] : head.split(":");
-  const right = tail === void 0 || tail === "" ? [] : tail.split(":");
-  const missing = 8 - left.length - right.length;
-  if (tail === void 0 ? missing !== 0 : missing < 0) return void 0;
-  return [...left, ...Array(Math.max(0, missing)).fill("0"), ...right].map(
-    (g) => Number.parseInt(g, 16)
-  );
-}
-__name(ipv6Groups, "ipv6Groups");
-function addressKind(address) {
-  const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
-  const v4 = ipv4Octets(bare);
-  if (v4) {
-    if (v4[0] === 127 || v4.every((octet) => octet === 0)) return "loopback";
-    if (v4[0] === 169 && v4[1] === 254) return "link-local";
-    return "other";
-  }
-  const groups = isIP(bare) === 6 ? ipv6Groups(bare) : void 0;
-  if (!groups) return "other";
-  if (groups.slice(0, 7).every((g) => g === 0) && (groups[7] ?? 0) <= 1) return "loopback";
-  if (((groups[0] ?? 0) & 65472) === 65152) return "link-local";
-  return "other";
-}
-__name(addressKind, "addressKind");
-var systemLookup = /* @__PURE__ */ __name((hostname) => dns.promises.lookup(hostname, { all: true }), "systemLookup");
-var FileHostError = class extends Error {
-  static {
-    __name(this, "FileHostError");
-  }
-};
-var FileHostPolicy = class {
-  constructor(indexUrl, configured = [], resolve = systemLookup) {
-    this.resolve = resolve;
-    this.indexHost = bareHost(new URL(indexUrl).hostname);
-    this.indexOnLoopback = addressKind(this.indexHost) === "loopback" || this.indexHost === "localhost" || this.indexHost.endsWith(".localhost");
-    this.allowed = [
-      ...COMPANION_HOSTS[this.indexHost] ?? [],
-      ...configured.map((host) => host.toLowerCase())
-    ];
-  }
-  resolve;
-  static {
-    __name(this, "FileHostPolicy");
-  }
-  indexHost;
-  indexOnLoopback;
-  allowed;
-  /** Why the proxy may not fetch `url` for this index, from the URL alone; undefined: it may. */
-  refusal(url) {
-    let parsed;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return "not a URL";
-    }
-    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return `scheme ${parsed.protocol}`;
-    const host = bareHost(parsed.hostname);
-    if (host === this.indexHost) return void 0;
-    if (!this.allowed.some((pattern) => hostMatches(host, pattern)))
-      return `host ${host} is neither the index's host nor allowed (--allow-file-host)`;
-    return isIP(host) ? this.addressRefusal(host) : void 0;
-  }
-  /** The address rule, for an address a host name resolved to. */
-  addressRefusal(address) {
-    const kind = addressKind(address);
-    if (kind === "link-local") return `address ${address} is link-local`;
-    if (kind === "loopback" && !this.indexOnLoopback)
-      return `address ${address} is loopback, and the index is not`;
-    return void 0;
-  }
-  /** Whether a connection to `hostname` is under the address rule (not the index's own host). */
-  checksAddressesOf(hostname) {
-    return bareHost(hostname) !== this.indexHost;
-  }
-  /**
-   * A `lookup` for http.request (net.connect calls it for host names, never for literals): the
-   * addresses come from `resolve` and are refused before any socket connects to them.
-   */
-  lookup = /* @__PURE__ */ __name((hostname, options, callback) => {
-    this.resolve(hostname).then(
-      (addresses) => {
-        const checked = this.checksAddressesOf(hostname);
-        const refused = checked ? addresses.map((a) => this.addressRefusal(a.address)).find(Boolean) : void 0;
-        if (refused) {
-          callback(new FileHostError(`${hostname} resolves to a refused address: ${refused}`), "", 0);
-          return;
-        }
-        if (options.all) callback(null, addresses);
-        else callback(null, addresses[0]?.address ?? "", addresses[0]?.family ?? 4);
-      },
-      (error) => callback(error, "", 0)
-    );
-  }, "lookup");
-};
-function bareHost(hostname) {
-  return hostname.toLowerCase().replace(/^\[|\]$/g, "");
-}
-__name(bareHost, "bareHost");
-function hostMatches(host, pattern) {
-  if (pattern.startsWith("*.")) return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
-  return host === bareHost(pattern);
-}
-__name(hostMatches, "hostMatches");
-
-// src/proxy/upstream/upstream.ts
 var UpstreamError = class extends Error {
   constructor(message, retryable, status) {
     super(message);
@@ -22100,7 +21971,6 @@ var UpstreamClient = class {
     const secure = target.protocol === "https:";
     const request = (secure ? https : http).request;
     const agent = this.agentFor(logical, target);
-    const direct = agent !== this.chainedAgent;
     return new Promise((resolve, reject) => {
       const req = request(target, {
         method: options.method ?? "GET",
@@ -22110,7 +21980,8 @@ var UpstreamClient = class {
         agent,
         // Host names are checked once resolved, before any socket connects (a name that points
         // at 169.254.169.254 is refused like the literal). Mapped test targets are literals.
-        ...target === logical && direct ? { lookup: this.fileHosts(options.upstream).lookup } : {},
+        // Through the job's proxy too, where this machine can resolve the name (outbound-proxy.ts).
+        ...target === logical ? { lookup: this.fileHosts(options.upstream).lookup } : {},
         signal: options.signal
       });
       req.setTimeout(this.timeoutMs, () => {
@@ -23741,10 +23612,10 @@ import tls2 from "node:tls";
 
 // src/proxy/intercept/tunnel-policy.ts
 import { lookup } from "node:dns/promises";
-import { BlockList, isIP as isIP3 } from "node:net";
+import { BlockList, isIP as isIP2 } from "node:net";
 
 // src/proxy/intercept/origin-map.ts
-import { isIP as isIP2 } from "node:net";
+import { isIP } from "node:net";
 var OriginMapError = class extends Error {
   static {
     __name(this, "OriginMapError");
@@ -23752,8 +23623,8 @@ var OriginMapError = class extends Error {
 };
 function isLoopbackLiteral(host) {
   const bare = host.replace(/^\[|\]$/g, "");
-  if (isIP2(bare) === 4) return bare.startsWith("127.");
-  return isIP2(bare) === 6 && bare === "::1";
+  if (isIP(bare) === 4) return bare.startsWith("127.");
+  return isIP(bare) === 6 && bare === "::1";
 }
 __name(isLoopbackLiteral, "isLoopbackLiteral");
 function defaultPort(url) {
@@ -23831,7 +23702,7 @@ for (const [network, prefix] of [
 ])
   REFUSED.addSubnet(network, prefix, "ipv6");
 function isTunnelAllowed(address) {
-  const family = isIP3(address);
+  const family = isIP2(address);
   if (family === 0) return false;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
   if (mapped) return isTunnelAllowed(mapped);
@@ -23849,7 +23720,7 @@ async function tunnelDestination(host, port, origins, resolve = resolveAll) {
       throw error;
     }
   }
-  const addresses = isIP3(bare) ? [bare] : await resolve(bare);
+  const addresses = isIP2(bare) ? [bare] : await resolve(bare);
   const refused = addresses.find((address) => !isTunnelAllowed(address));
   if (addresses.length === 0 || refused !== void 0) {
     throw new TunnelRefusedError(
@@ -23862,7 +23733,7 @@ __name(tunnelDestination, "tunnelDestination");
 async function chainedTunnelTarget(host, port, origins, resolve = resolveAll) {
   if (origins.isTestMapping) return tunnelDestination(host, port, origins, resolve);
   const bare = host.replace(/^\[|\]$/g, "");
-  if (isIP3(bare)) return tunnelDestination(bare, port, origins, resolve);
+  if (isIP2(bare)) return tunnelDestination(bare, port, origins, resolve);
   const addresses = await resolve(bare).catch(() => []);
   const refused = addresses.find((address) => !isTunnelAllowed(address));
   if (refused !== void 0) {
@@ -24378,12 +24249,12 @@ function interceptedRoute(host, target) {
 }
 __name(interceptedRoute, "interceptedRoute");
 var fileUrl = /* @__PURE__ */ __name((file) => file.url.split("#", 1)[0] ?? file.url, "fileUrl");
-function hostMatches2(header, host) {
+function hostMatches(header, host) {
   if (!header) return false;
   const value = header.toLowerCase().replace(/\.$/, "");
   return value === host.host || value === `${host.host}:${host.port}`;
 }
-__name(hostMatches2, "hostMatches");
+__name(hostMatches, "hostMatches");
 var PASSED_REQUEST_HEADERS = ["accept", "range", "if-none-match", "if-modified-since", "user-agent"];
 var PASSED_RESPONSE_HEADERS = [
   "content-type",
@@ -24469,7 +24340,7 @@ async function handle2(ctx, host, req, res) {
   let source = "proxy";
   let verifiedBy;
   try {
-    if (!hostMatches2(req.headers.host, host)) {
+    if (!hostMatches(req.headers.host, host)) {
       sendText(res, 421, `this connection is for ${host.host}`, { connection: "close" });
     } else if (req.method !== "GET" && req.method !== "HEAD") {
       sendText(res, 405, "only GET and HEAD", { allow: "GET, HEAD" });

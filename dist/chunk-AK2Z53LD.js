@@ -18,7 +18,7 @@ import {
   pathInside,
   readManifest,
   redactIndexUrl
-} from "./chunk-A5B2EU3P.js";
+} from "./chunk-GSNULY6F.js";
 import {
   __commonJS,
   __export,

@@ -727,6 +727,138 @@ __name(countStoredFiles, "countStoredFiles");
 import https from "node:https";
 import net from "node:net";
 import tls from "node:tls";
+
+// src/proxy/upstream/file-hosts.ts
+import dns from "node:dns";
+import { isIP } from "node:net";
+var COMPANION_HOSTS = {
+  "pypi.org": ["files.pythonhosted.org"],
+  "test.pypi.org": ["test-files.pythonhosted.org"]
+};
+function ipv4Octets(address) {
+  if (isIP(address) === 4) return address.split(".").map(Number);
+  if (isIP(address) !== 6) return void 0;
+  const groups = ipv6Groups(address);
+  if (!groups || groups.slice(0, 5).some((g) => g !== 0) || groups[5] !== 65535 && groups[5] !== 0)
+    return void 0;
+  if (groups[5] === 0 && groups[6] === 0 && (groups[7] ?? 0) <= 1) return void 0;
+  const [high = 0, low = 0] = groups.slice(6);
+  return [high >> 8, high & 255, low >> 8, low & 255];
+}
+__name(ipv4Octets, "ipv4Octets");
+function ipv6Groups(address) {
+  let text = address.toLowerCase();
+  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (quad?.[1]) {
+    const [a = 0, b = 0, c = 0, d = 0] = quad[1].split(".").map(Number);
+    text = `${text.slice(0, -quad[1].length)}${(a << 8 | b).toString(16)}:${(c << 8 | d).toString(16)}`;
+  }
+  const [head = "", tail] = text.split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === void 0 || tail === "" ? [] : tail.split(":");
+  const missing = 8 - left.length - right.length;
+  if (tail === void 0 ? missing !== 0 : missing < 0) return void 0;
+  return [...left, ...Array(Math.max(0, missing)).fill("0"), ...right].map(
+    (g) => Number.parseInt(g, 16)
+  );
+}
+__name(ipv6Groups, "ipv6Groups");
+function addressKind(address) {
+  const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+  const v4 = ipv4Octets(bare);
+  if (v4) {
+    if (v4[0] === 127 || v4.every((octet) => octet === 0)) return "loopback";
+    if (v4[0] === 169 && v4[1] === 254) return "link-local";
+    return "other";
+  }
+  const groups = isIP(bare) === 6 ? ipv6Groups(bare) : void 0;
+  if (!groups) return "other";
+  if (groups.slice(0, 7).every((g) => g === 0) && (groups[7] ?? 0) <= 1) return "loopback";
+  if (((groups[0] ?? 0) & 65472) === 65152) return "link-local";
+  return "other";
+}
+__name(addressKind, "addressKind");
+var systemLookup = /* @__PURE__ */ __name((hostname2) => dns.promises.lookup(hostname2, { all: true }), "systemLookup");
+var FileHostError = class extends Error {
+  static {
+    __name(this, "FileHostError");
+  }
+};
+var FileHostPolicy = class {
+  constructor(indexUrl, configured = [], resolve3 = systemLookup) {
+    this.resolve = resolve3;
+    this.indexHost = bareHost(new URL(indexUrl).hostname);
+    this.indexOnLoopback = addressKind(this.indexHost) === "loopback" || this.indexHost === "localhost" || this.indexHost.endsWith(".localhost");
+    this.allowed = [
+      ...COMPANION_HOSTS[this.indexHost] ?? [],
+      ...configured.map((host) => host.toLowerCase())
+    ];
+  }
+  resolve;
+  static {
+    __name(this, "FileHostPolicy");
+  }
+  indexHost;
+  indexOnLoopback;
+  allowed;
+  /** Why the proxy may not fetch `url` for this index, from the URL alone; undefined: it may. */
+  refusal(url) {
+    let parsed;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return "not a URL";
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return `scheme ${parsed.protocol}`;
+    const host = bareHost(parsed.hostname);
+    if (host === this.indexHost) return void 0;
+    if (!this.allowed.some((pattern) => hostMatches(host, pattern)))
+      return `host ${host} is neither the index's host nor allowed (--allow-file-host)`;
+    return isIP(host) ? this.addressRefusal(host) : void 0;
+  }
+  /** The address rule, for an address a host name resolved to. */
+  addressRefusal(address) {
+    const kind = addressKind(address);
+    if (kind === "link-local") return `address ${address} is link-local`;
+    if (kind === "loopback" && !this.indexOnLoopback)
+      return `address ${address} is loopback, and the index is not`;
+    return void 0;
+  }
+  /** Whether a connection to `hostname` is under the address rule (not the index's own host). */
+  checksAddressesOf(hostname2) {
+    return bareHost(hostname2) !== this.indexHost;
+  }
+  /**
+   * A `lookup` for http.request (net.connect calls it for host names, never for literals): the
+   * addresses come from `resolve` and are refused before any socket connects to them.
+   */
+  lookup = /* @__PURE__ */ __name((hostname2, options, callback) => {
+    this.resolve(hostname2).then(
+      (addresses) => {
+        const checked2 = this.checksAddressesOf(hostname2);
+        const refused = checked2 ? addresses.map((a) => this.addressRefusal(a.address)).find(Boolean) : void 0;
+        if (refused) {
+          callback(new FileHostError(`${hostname2} resolves to a refused address: ${refused}`), "", 0);
+          return;
+        }
+        if (options.all) callback(null, addresses);
+        else callback(null, addresses[0]?.address ?? "", addresses[0]?.family ?? 4);
+      },
+      (error) => callback(error, "", 0)
+    );
+  }, "lookup");
+};
+function bareHost(hostname2) {
+  return hostname2.toLowerCase().replace(/^\[|\]$/g, "");
+}
+__name(bareHost, "bareHost");
+function hostMatches(host, pattern) {
+  if (pattern.startsWith("*.")) return host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1;
+  return host === bareHost(pattern);
+}
+__name(hostMatches, "hostMatches");
+
+// src/proxy/upstream/outbound-proxy.ts
 var OUTBOUND_PROXY_ENV = "PYPI_CACHE_PROXY_OUTBOUND_PROXY";
 var OUTBOUND_NO_PROXY_ENV = "PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY";
 var MAX_CONNECT_ANSWER_BYTES = 16 * 1024;
@@ -909,6 +1041,16 @@ function statusReason(status, hadCredentials) {
   return `answered ${status}`;
 }
 __name(statusReason, "statusReason");
+function refusedByLookup(host, lookup) {
+  if (!lookup || net.isIP(host) !== 0) return Promise.resolve();
+  return new Promise((resolve3, reject) => {
+    lookup(host, { all: true }, (error) => {
+      if (error instanceof FileHostError) reject(error);
+      else resolve3();
+    });
+  });
+}
+__name(refusedByLookup, "refusedByLookup");
 var ChainedHttpsAgent = class extends https.Agent {
   constructor(proxy, options) {
     super(options);
@@ -920,7 +1062,7 @@ var ChainedHttpsAgent = class extends https.Agent {
   }
   createConnection(options, callback) {
     const host = options.host ?? "localhost";
-    this.proxy.connect(host, Number(options.port ?? 443), options.signal).then(
+    refusedByLookup(host, options.lookup).then(() => this.proxy.connect(host, Number(options.port ?? 443), options.signal)).then(
       (socket) => {
         const secure = tls.connect({ ...options, socket, host });
         callback(null, secure);
@@ -980,6 +1122,9 @@ export {
   pruneStoreToManifest,
   countStoredFiles,
   isFileHostPattern,
+  addressKind,
+  FileHostError,
+  FileHostPolicy,
   OUTBOUND_PROXY_ENV,
   OUTBOUND_NO_PROXY_ENV,
   OutboundProxyConfigError,
