@@ -1,7 +1,7 @@
 // `npm run bench`: builds the corpus, runs every benchmark in turn, writes results.json and
 // regenerates BENCHMARKS.md from it. Flags:
 //   --quick          small corpus, fewer rounds and clients (about two minutes); writes to bench/results/
-//   --only=a,b       only these runs (ids: run1..run8, soak, docker); the others keep their last figures
+//   --only=a,b       only these runs (ids: run1..run8, lockfile, soak, docker); the others keep their last figures
 //   --report         no measuring: rewrite the report from the last results.json
 import { setMaxListeners } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import type { BenchResults, RunReport } from './report-model.js';
 import { runConcurrency } from './runs/concurrency.js';
 import { runDockerBuilds } from './runs/docker-builds.js';
 import { runKeyDerivation } from './runs/key-derivation.js';
+import { runLockfileInstalls } from './runs/lockfile-installs.js';
 import { runMainOverhead } from './runs/main-overhead.js';
 import { runPerRequest } from './runs/per-request.js';
 import { runSavedEntry } from './runs/saved-entry.js';
@@ -36,6 +37,7 @@ const RUNS: [string, Run][] = [
   ['run6', runMainOverhead],
   ['run7', runSavedEntry],
   ['run8', runPerRequest],
+  ['lockfile', runLockfileInstalls],
   ['soak', runSoak],
   ['docker', runDockerBuilds],
 ];
