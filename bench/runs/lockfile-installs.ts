@@ -188,7 +188,8 @@ async function actionJobs(
     ? { installer: 'pip', proxy: 'true', 'proxy-mode': 'intercept', 'key-suffix': suffix }
     : { installer: 'pip', 'key-suffix': suffix };
   const proxyLines: string[] = [];
-  let key = '';
+  // The cold job's key: the warm job restores that entry and names the next generation (~gN).
+  const keys: string[] = [];
   const job = async (): Promise<InstallResult> => {
     await rm(xdg, { recursive: true, force: true });
     const runner = new RunnerJob({
@@ -204,7 +205,7 @@ async function actionJobs(
       if (intercept && main.outputs['proxy-mode'] !== 'intercept') {
         throw new Error(`proxy-mode output is '${main.outputs['proxy-mode']}', not intercept`);
       }
-      key = main.outputs['cache-key'];
+      keys.push(main.outputs['cache-key']);
       const install = await pipInstallStep(setup, {
         cwd: workspace,
         lockFile,
@@ -227,7 +228,7 @@ async function actionJobs(
   await writeFile(lockFile, lockText(setup, style, intercept));
   const cold = await measured(setup.pypi, job);
   const warm = await measured(setup.pypi, job);
-  const savedBytes = setup.service.entries().find((e) => e.key === key)?.size ?? 0;
+  const savedBytes = setup.service.entries().find((e) => e.key === keys[0])?.size ?? 0;
   await rm(dir, { recursive: true, force: true });
   return { style, scenario, round, cold, warm, savedBytes, proxyLines };
 }
