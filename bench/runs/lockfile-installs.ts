@@ -184,8 +184,9 @@ async function actionJobs(
   const lockFile = join(workspace, LOCK_FILE_NAME[style]);
   const intercept = scenario === 'intercept';
   const suffix = `lockfile-${scenario}-${style}-${round}-${Date.now()}`;
+  // Port 0: the default port is shared with whatever else runs on the machine (runs 6 and 8 too).
   const inputs: Record<string, string> = intercept
-    ? { installer: 'pip', proxy: 'true', 'proxy-mode': 'intercept', 'key-suffix': suffix }
+    ? { installer: 'pip', proxy: 'true', 'proxy-mode': 'intercept', 'proxy-port': '0', 'key-suffix': suffix }
     : { installer: 'pip', 'key-suffix': suffix };
   const proxyLines: string[] = [];
   // The cold job's key: the warm job restores that entry and names the next generation (~gN).
