@@ -460,7 +460,11 @@ function report(
     ],
     notes:
       proxyLines.length > 0
-        ? ["The proxy's own account (post step log, round 1):", ...proxyLines.map((l) => `- ${l}`)]
+        ? [
+            ["The proxy's own account (post step log, round 1):", ...proxyLines.map((l) => `- ${l}`)].join(
+              '\n',
+            ),
+          ]
         : [],
     data: {
       pip: { version: pip.version, note: pip.note },
