@@ -24483,7 +24483,8 @@ var HtmlPageParser = class {
   async inWorker(request, here) {
     const worker = this.started();
     const id = this.nextId++;
-    const body = new Uint8Array(request.body);
+    const body = new Uint8Array(request.body.length);
+    body.set(request.body);
     const answer3 = new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     worker.postMessage({ ...request, id, body }, [body.buffer]);
     try {
