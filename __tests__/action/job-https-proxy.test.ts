@@ -117,3 +117,10 @@ describe('interceptEnvironment behind a job proxy', () => {
     });
   });
 });
+
+describe('a password with a stray %', () => {
+  it('is read and masked without throwing', () => {
+    const proxy = readJobHttpsProxy({ HTTPS_PROXY: 'http://user:50%off@127.0.0.1:3128' });
+    expect(proxy?.display).toBe('http://127.0.0.1:3128');
+  });
+});

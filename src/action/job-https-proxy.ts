@@ -43,7 +43,9 @@ export function readJobHttpsProxy(env: NodeJS.ProcessEnv): JobHttpsProxy | undef
     core.setSecret(url);
     if (parsed.password) {
       core.setSecret(parsed.password);
-      core.setSecret(decodeURIComponent(parsed.password));
+      // A stray % in the password is no escape: decoding it would throw before the error below.
+      const decoded = safeDecode(parsed.password);
+      if (decoded) core.setSecret(decoded);
     }
   }
   const display = parsed ? `${parsed.protocol}//${parsed.host}` : '(not a URL)';
@@ -67,4 +69,12 @@ export function daemonOutboundEnv(proxy: JobHttpsProxy | undefined): Record<stri
  */
 export function stepsOutboundEnv(proxy: JobHttpsProxy | undefined): Record<string, string> {
   return { [OUTBOUND_PROXY_ENV]: '', [OUTBOUND_NO_PROXY_ENV]: '', ...daemonOutboundEnv(proxy) };
+}
+
+function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
