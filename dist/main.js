@@ -32,7 +32,7 @@ import {
   startJobProxy,
   stepsOutboundEnv,
   warning
-} from "./chunk-AK2Z53LD.js";
+} from "./chunk-KAESG25T.js";
 import {
   PYPI_HOSTS,
   formatBytes,

@@ -16,7 +16,7 @@ import {
   summary,
   warning,
   withWheelhouseFiles
-} from "./chunk-AK2Z53LD.js";
+} from "./chunk-KAESG25T.js";
 import {
   countStoredFiles,
   formatBytes,

@@ -77102,7 +77102,8 @@ function readJobHttpsProxy(env) {
     setSecret(url2);
     if (parsed.password) {
       setSecret(parsed.password);
-      setSecret(decodeURIComponent(parsed.password));
+      const decoded = safeDecode(parsed.password);
+      if (decoded) setSecret(decoded);
     }
   }
   const display = parsed ? `${parsed.protocol}//${parsed.host}` : "(not a URL)";
@@ -77123,6 +77124,14 @@ function stepsOutboundEnv(proxy) {
   return { [OUTBOUND_PROXY_ENV]: "", [OUTBOUND_NO_PROXY_ENV]: "", ...daemonOutboundEnv(proxy) };
 }
 __name(stepsOutboundEnv, "stepsOutboundEnv");
+function safeDecode(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return void 0;
+  }
+}
+__name(safeDecode, "safeDecode");
 
 // src/action/job-proxy.ts
 import { existsSync as existsSync7 } from "node:fs";
