@@ -24,7 +24,10 @@ export interface ProxyStatsSnapshot {
   notFound: number;
   /** Pages served from the store because the upstream failed. */
   staleServed: number;
-  /** Files stored under interception, by what their bytes were checked against (issue 10). */
+  /**
+   * Files stored under interception, by what their bytes were checked against (issue 10): page
+   * and lockfile by sha256, path-digest by the blake2b-256 in the URL (only when no sha256 is known).
+   */
   verified: { page: number; lockfile: number; 'path-digest': number };
   /** CONNECT requests: TLS terminated for a PyPI host, plain tunnels, refused. */
   connects: { intercepted: number; tunnelled: number; refused: number };
