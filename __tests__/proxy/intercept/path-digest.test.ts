@@ -1,3 +1,4 @@
+import { blake2b } from '@noble/hashes/blake2.js';
 import { Blake2b256, pathDigestOf } from '../../../src/proxy/intercept/path-digest.js';
 
 describe('pathDigestOf', () => {
@@ -19,22 +20,63 @@ describe('pathDigestOf', () => {
   });
 });
 
+/** A few MiB with no period a chunking bug could hide behind. */
+function pattern(length: number): Buffer {
+  const data = Buffer.alloc(length);
+  for (let i = 0; i < length; i++) data[i] = (i * 7 + Math.floor(i / 251)) % 256;
+  return data;
+}
+
+async function digestOf(...chunks: Uint8Array[]): Promise<string> {
+  const hasher = await Blake2b256.create();
+  for (const chunk of chunks) hasher.update(chunk);
+  return hasher.hex();
+}
+
 describe('Blake2b256', () => {
-  it('is blake2b with a 32-byte digest (RFC 7693 parameters), not a truncated blake2b-512', () => {
-    // Known answers: blake2b-256 of "" and of "abc".
-    expect(new Blake2b256().hex()).toBe('0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8');
-    expect(new Blake2b256().update(Buffer.from('abc')).hex()).toBe(
+  it('is blake2b with a 32-byte digest (RFC 7693 parameters), not a truncated blake2b-512', async () => {
+    // Known answers, from python3's hashlib.blake2b(data, digest_size=32), what Warehouse uses.
+    expect(await digestOf()).toBe('0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8');
+    expect(await digestOf(Buffer.from('abc'))).toBe(
       'bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319',
+    );
+    const blocks = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    expect(await digestOf(Buffer.concat([blocks, blocks, blocks, blocks, Buffer.from('x')]))).toBe(
+      'c374b2f6691d48b7aab5f898227b4bbe2bee9f885d1140fbe15ecb3ab5d01b8f',
     );
   });
 
-  it('gives the same digest chunk by chunk as at once, and another for other bytes', () => {
-    const data = Buffer.from('a wheel, more or less'.repeat(1000));
-    const whole = new Blake2b256().update(data).hex();
-    const chunked = new Blake2b256().update(data.subarray(0, 777)).update(data.subarray(777)).hex();
-    expect(chunked).toBe(whole);
+  it("gives python's digest for 3 MiB fed in uneven chunks, as a download arrives", async () => {
+    const data = pattern(3 * 2 ** 20 + 17);
+    const expected = 'd82c4793ead9848c976d0df62b7067446cd9de39e8132cce06af61ad9654eb7d';
+    expect(await digestOf(data)).toBe(expected);
+    const chunks: Buffer[] = [];
+    // Sizes around the 128-byte block and the WebAssembly buffer, and one byte at a time.
+    const sizes = [1, 127, 128, 129, 1, 65_535, 65_536, 65_537, 16_384, 1_000_003];
+    for (let at = 0, i = 0; at < data.length; i++) {
+      const size = sizes[i % sizes.length] as number;
+      chunks.push(data.subarray(at, at + size));
+      at += size;
+    }
+    expect(await digestOf(...chunks)).toBe(expected);
+  });
+
+  it('agrees with @noble/hashes (another implementation) and tells one changed bit', async () => {
+    const data = pattern(200_001);
+    const noble = Buffer.from(blake2b(data, { dkLen: 32 })).toString('hex');
+    expect(await digestOf(data.subarray(0, 777), data.subarray(777))).toBe(noble);
     const tampered = Buffer.from(data);
-    tampered[5000] ^= 1;
-    expect(new Blake2b256().update(tampered).hex()).not.toBe(whole);
+    tampered[5000] = (tampered[5000] as number) ^ 1;
+    expect(await digestOf(tampered)).not.toBe(noble);
+  });
+
+  it('keeps hashers apart: two downloads hashed at once do not mix their states', async () => {
+    const [one, two] = [await Blake2b256.create(), await Blake2b256.create()];
+    one.update(Buffer.from('a'));
+    two.update(Buffer.from('ab'));
+    one.update(Buffer.from('bc'));
+    two.update(Buffer.from('c'));
+    expect(one.hex()).toBe('bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319');
+    expect(two.hex()).toBe('bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319');
   });
 });

@@ -491,7 +491,7 @@ export class DownloadCoordinator {
   private async copyHashing(download: Download, firstBody: Readable, bytes: DownloadBytes): Promise<string> {
     const { target } = download;
     const hash = createHash('sha256');
-    const blake2b = target.expectedBlake2b256 !== undefined ? new Blake2b256() : undefined;
+    const blake2b = target.expectedBlake2b256 !== undefined ? await Blake2b256.create() : undefined;
     const hashes = {
       update: (chunk: Buffer) => {
         hash.update(chunk);
