@@ -9,7 +9,6 @@ import { StoredFileMemory } from './files/stored-file-memory.js';
 import { StoredFiles } from './files/stored-files.js';
 import { ProxyLog } from './http/access-log.js';
 import { createProxyServer } from './http/server.js';
-import { attachInterception } from './intercept/interception.js';
 import type { LockedHashes } from './intercept/locked-hashes.js';
 import { OriginMap } from './intercept/origin-map.js';
 import { HtmlPageParser } from './pages/page-parser-thread.js';
@@ -26,7 +25,7 @@ import { UpstreamClient } from './upstream/upstream.js';
 import { parseUpstreams, type Upstream } from './upstream/upstream-config.js';
 import { indexUrlSecrets } from './upstream/url-secrets.js';
 
-export { InterceptConfigError } from './intercept/job-ca.js';
+export { InterceptConfigError } from './intercept/intercepted-host-names.js';
 export { type LockedHashes, readLockedHashesFile } from './intercept/locked-hashes.js';
 export { startTunnelRelay, type TunnelRelay } from './intercept/tunnel-relay.js';
 export { credentialsEnvName } from './names.js';
@@ -262,17 +261,23 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     log,
     manifest: () => manifest.build(),
   });
+  // Loaded only when asked for: the certificate libraries are most of the daemon's code, and
+  // parsing them cost every index-mode start (issue 10).
   const interception = options.intercept
-    ? await attachInterception(server, {
-        upstreams,
-        options: options.intercept,
-        origins,
-        outbound: options.outboundProxy,
-        deps: { store, pages, downloads, manifest, stats, log, renderer, client, storedFiles },
-      }).catch(async (error: unknown) => {
-        await store.close();
-        throw error;
-      })
+    ? await import('./intercept/interception.js')
+        .then(({ attachInterception }) =>
+          attachInterception(server, {
+            upstreams,
+            options: options.intercept as InterceptOptions,
+            origins,
+            outbound: options.outboundProxy,
+            deps: { store, pages, downloads, manifest, stats, log, renderer, client, storedFiles },
+          }),
+        )
+        .catch(async (error: unknown) => {
+          await store.close();
+          throw error;
+        })
     : undefined;
 
   await new Promise<void>((resolve, reject) => {

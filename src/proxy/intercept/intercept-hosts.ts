@@ -2,7 +2,7 @@
 // pypi.org (pages) and files.pythonhosted.org (files) for public PyPI, plus the hosts of the
 // upstreams the user names as PyPI mirrors. Every other host is a plain tunnel.
 import type { Upstream } from '../upstream/upstream-config.js';
-import { checkedHostName, InterceptConfigError } from './job-ca.js';
+import { checkedHostName, InterceptConfigError } from './intercepted-host-names.js';
 
 import { PYPI_FILES_HOST, PYPI_PAGES_HOST } from './pypi-hosts.js';
 

@@ -12,6 +12,7 @@ import { webcrypto } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { GeneralName, GeneralSubtree, GeneralSubtrees, NameConstraints } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
+import { checkedHostName, InterceptConfigError } from './intercepted-host-names.js';
 
 // Node 20 has WebCrypto but not always as globalThis.crypto in every context; hand it over.
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[1]);
@@ -27,7 +28,7 @@ export const DEFAULT_CA_VALIDITY_MS = 7 * 60 * 60 * 1000;
 /** Clocks of containers and runners disagree a little; a leaf "not yet valid" fails installs. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
-export class InterceptConfigError extends Error {}
+export { checkedHostName, InterceptConfigError } from './intercepted-host-names.js';
 
 export interface JobCaOptions {
   /** Host names the CA may vouch for (subdomains included, as RFC 5280 defines dNSName subtrees). */
@@ -40,20 +41,6 @@ export interface LeafCertificate {
   /** PEM certificate chain: the leaf, then the CA. */
   certPem: string;
   keyPem: string;
-}
-
-const HOST_NAME =
-  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
-
-/** A DNS host name as the constraints and leaves take it: lowercase, at least two labels, no IP. */
-export function checkedHostName(host: string): string {
-  const lower = host.trim().toLowerCase().replace(/\.$/, '');
-  if (!HOST_NAME.test(lower) || /^[0-9.]+$/.test(lower)) {
-    throw new InterceptConfigError(
-      `intercepted host ${JSON.stringify(host)}: not a DNS host name (like files.example.org; IP addresses are not accepted)`,
-    );
-  }
-  return lower;
 }
 
 function randomSerial(): string {
