@@ -32,12 +32,15 @@ import {
   startJobProxy,
   stepsOutboundEnv,
   warning
-} from "./chunk-KAESG25T.js";
+} from "./chunk-W25WGCBJ.js";
 import {
-  PYPI_HOSTS,
   formatBytes,
   measureFolders
-} from "./chunk-GSNULY6F.js";
+} from "./chunk-IQA6DESO.js";
+import {
+  PYPI_HOSTS
+} from "./chunk-M6CONMEC.js";
+import "./chunk-6SZGUPQJ.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";

@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   parseHtmlPage,
   parseHtmlProjectList
-} from "./chunk-SD7AQ4GF.js";
+} from "./chunk-L6LOGGS3.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";

@@ -16,13 +16,15 @@ import {
   summary,
   warning,
   withWheelhouseFiles
-} from "./chunk-KAESG25T.js";
+} from "./chunk-W25WGCBJ.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-GSNULY6F.js";
+} from "./chunk-IQA6DESO.js";
+import "./chunk-M6CONMEC.js";
+import "./chunk-6SZGUPQJ.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";

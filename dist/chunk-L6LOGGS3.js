@@ -4,6 +4,158 @@ import {
   __name
 } from "./chunk-7UH2FPMM.js";
 
+// src/proxy/pages/pages.ts
+var PageFormatError = class extends Error {
+  static {
+    __name(this, "PageFormatError");
+  }
+};
+var KNOWN_FILE_KEYS = /* @__PURE__ */ new Set([
+  "filename",
+  "url",
+  "hashes",
+  "requires-python",
+  "core-metadata",
+  "dist-info-metadata",
+  "data-dist-info-metadata",
+  "yanked",
+  "size",
+  "upload-time",
+  "gpg-sig"
+]);
+var KNOWN_PAGE_KEYS = /* @__PURE__ */ new Set(["meta", "name", "files", "versions"]);
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+__name(isRecord, "isRecord");
+function stringRecord(value) {
+  const out = {};
+  if (!isRecord(value)) return out;
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry === "string")
+      out[key.toLowerCase()] = key.toLowerCase() === "sha256" ? entry.toLowerCase() : entry;
+  }
+  return out;
+}
+__name(stringRecord, "stringRecord");
+function absoluteFileUrl(href, pageUrl) {
+  let url;
+  try {
+    url = new URL(href, pageUrl);
+  } catch {
+    return void 0;
+  }
+  url.hash = "";
+  url.username = "";
+  url.password = "";
+  return url.toString();
+}
+__name(absoluteFileUrl, "absoluteFileUrl");
+function parseCoreMetadata(value) {
+  if (value === true) return true;
+  if (isRecord(value)) {
+    const hashes = stringRecord(value);
+    return Object.keys(hashes).length > 0 ? hashes : true;
+  }
+  return void 0;
+}
+__name(parseCoreMetadata, "parseCoreMetadata");
+function parseJsonFile(raw, pageUrl) {
+  if (!isRecord(raw) || typeof raw.filename !== "string" || typeof raw.url !== "string") return void 0;
+  const extra = {};
+  for (const [key, value] of Object.entries(raw)) if (!KNOWN_FILE_KEYS.has(key)) extra[key] = value;
+  const coreMetadata = parseCoreMetadata(raw["core-metadata"] ?? raw["dist-info-metadata"]);
+  const url = absoluteFileUrl(raw.url, pageUrl);
+  if (url === void 0) return void 0;
+  const file = {
+    filename: raw.filename,
+    url,
+    hashes: stringRecord(raw.hashes),
+    extra
+  };
+  if (typeof raw["requires-python"] === "string") file.requiresPython = raw["requires-python"];
+  if (coreMetadata) file.coreMetadata = coreMetadata;
+  if (raw.yanked === true || typeof raw.yanked === "string" && raw.yanked !== "") file.yanked = raw.yanked;
+  else if (typeof raw.yanked === "string") file.yanked = true;
+  if (typeof raw.size === "number" && Number.isSafeInteger(raw.size) && raw.size >= 0) file.size = raw.size;
+  if (typeof raw["upload-time"] === "string") file.uploadTime = raw["upload-time"];
+  if (typeof raw["gpg-sig"] === "boolean") file.gpgSig = raw["gpg-sig"];
+  return file;
+}
+__name(parseJsonFile, "parseJsonFile");
+function parseJsonPage(body, pageUrl, fallbackName) {
+  let raw;
+  try {
+    raw = JSON.parse(body);
+  } catch (error) {
+    throw new PageFormatError(`upstream page is not valid JSON: ${error.message}`);
+  }
+  if (!isRecord(raw) || !Array.isArray(raw.files))
+    throw new PageFormatError("upstream JSON page has no files list");
+  const extra = {};
+  for (const [key, value] of Object.entries(raw)) if (!KNOWN_PAGE_KEYS.has(key)) extra[key] = value;
+  const page = {
+    name: typeof raw.name === "string" ? raw.name : fallbackName,
+    meta: isRecord(raw.meta) ? raw.meta : { "api-version": "1.0" },
+    files: raw.files.flatMap((file) => parseJsonFile(file, pageUrl) ?? []),
+    extra
+  };
+  if (Array.isArray(raw.versions))
+    page.versions = raw.versions.filter((v) => typeof v === "string");
+  return page;
+}
+__name(parseJsonPage, "parseJsonPage");
+function parseJsonProjectList(body) {
+  let raw;
+  try {
+    raw = JSON.parse(body);
+  } catch (error) {
+    throw new PageFormatError(`upstream index is not valid JSON: ${error.message}`);
+  }
+  if (!isRecord(raw) || !Array.isArray(raw.projects))
+    throw new PageFormatError("upstream JSON index has no projects");
+  const projects = raw.projects.flatMap(
+    (entry) => isRecord(entry) && typeof entry.name === "string" ? [entry.name] : []
+  );
+  return { meta: isRecord(raw.meta) ? raw.meta : { "api-version": "1.0" }, projects };
+}
+__name(parseJsonProjectList, "parseJsonProjectList");
+function renderJsonFile(file, href) {
+  const out = { filename: file.filename, url: href(file), hashes: file.hashes };
+  if (file.requiresPython !== void 0) out["requires-python"] = file.requiresPython;
+  if (file.coreMetadata !== void 0) out["core-metadata"] = file.coreMetadata;
+  if (file.gpgSig !== void 0) out["gpg-sig"] = file.gpgSig;
+  if (file.yanked !== void 0) out.yanked = file.yanked;
+  if (file.size !== void 0) out.size = file.size;
+  if (file.uploadTime !== void 0) out["upload-time"] = file.uploadTime;
+  return { ...file.extra, ...out };
+}
+__name(renderJsonFile, "renderJsonFile");
+function renderJsonPage(page, href) {
+  const out = {
+    ...page.extra,
+    meta: page.meta,
+    name: page.name,
+    files: page.files.map((file) => renderJsonFile(file, href))
+  };
+  if (page.versions !== void 0) out.versions = page.versions;
+  return JSON.stringify(out);
+}
+__name(renderJsonPage, "renderJsonPage");
+function renderJsonProjectList(list) {
+  return JSON.stringify({ meta: list.meta, projects: list.projects.map((name) => ({ name })) });
+}
+__name(renderJsonProjectList, "renderJsonProjectList");
+function hashFragment(hashes) {
+  const name = hashes.sha256 !== void 0 ? "sha256" : Object.keys(hashes)[0];
+  return name === void 0 ? "" : `#${name}=${hashes[name]}`;
+}
+__name(hashFragment, "hashFragment");
+function apiVersion(meta) {
+  return typeof meta["api-version"] === "string" ? meta["api-version"] : "1.0";
+}
+__name(apiVersion, "apiVersion");
+
 // src/proxy/pages/html-entities.ts
 var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\xA0" };
 var REFERENCE = /&(#x[0-9a-f]{1,8}|#[0-9]{1,10}|[a-z]{1,32});/gi;
@@ -192,158 +344,6 @@ function scanHtml(html) {
   return scanned;
 }
 __name(scanHtml, "scanHtml");
-
-// src/proxy/pages/pages.ts
-var PageFormatError = class extends Error {
-  static {
-    __name(this, "PageFormatError");
-  }
-};
-var KNOWN_FILE_KEYS = /* @__PURE__ */ new Set([
-  "filename",
-  "url",
-  "hashes",
-  "requires-python",
-  "core-metadata",
-  "dist-info-metadata",
-  "data-dist-info-metadata",
-  "yanked",
-  "size",
-  "upload-time",
-  "gpg-sig"
-]);
-var KNOWN_PAGE_KEYS = /* @__PURE__ */ new Set(["meta", "name", "files", "versions"]);
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-__name(isRecord, "isRecord");
-function stringRecord(value) {
-  const out = {};
-  if (!isRecord(value)) return out;
-  for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry === "string")
-      out[key.toLowerCase()] = key.toLowerCase() === "sha256" ? entry.toLowerCase() : entry;
-  }
-  return out;
-}
-__name(stringRecord, "stringRecord");
-function absoluteFileUrl(href, pageUrl) {
-  let url;
-  try {
-    url = new URL(href, pageUrl);
-  } catch {
-    return void 0;
-  }
-  url.hash = "";
-  url.username = "";
-  url.password = "";
-  return url.toString();
-}
-__name(absoluteFileUrl, "absoluteFileUrl");
-function parseCoreMetadata(value) {
-  if (value === true) return true;
-  if (isRecord(value)) {
-    const hashes = stringRecord(value);
-    return Object.keys(hashes).length > 0 ? hashes : true;
-  }
-  return void 0;
-}
-__name(parseCoreMetadata, "parseCoreMetadata");
-function parseJsonFile(raw, pageUrl) {
-  if (!isRecord(raw) || typeof raw.filename !== "string" || typeof raw.url !== "string") return void 0;
-  const extra = {};
-  for (const [key, value] of Object.entries(raw)) if (!KNOWN_FILE_KEYS.has(key)) extra[key] = value;
-  const coreMetadata = parseCoreMetadata(raw["core-metadata"] ?? raw["dist-info-metadata"]);
-  const url = absoluteFileUrl(raw.url, pageUrl);
-  if (url === void 0) return void 0;
-  const file = {
-    filename: raw.filename,
-    url,
-    hashes: stringRecord(raw.hashes),
-    extra
-  };
-  if (typeof raw["requires-python"] === "string") file.requiresPython = raw["requires-python"];
-  if (coreMetadata) file.coreMetadata = coreMetadata;
-  if (raw.yanked === true || typeof raw.yanked === "string" && raw.yanked !== "") file.yanked = raw.yanked;
-  else if (typeof raw.yanked === "string") file.yanked = true;
-  if (typeof raw.size === "number" && Number.isSafeInteger(raw.size) && raw.size >= 0) file.size = raw.size;
-  if (typeof raw["upload-time"] === "string") file.uploadTime = raw["upload-time"];
-  if (typeof raw["gpg-sig"] === "boolean") file.gpgSig = raw["gpg-sig"];
-  return file;
-}
-__name(parseJsonFile, "parseJsonFile");
-function parseJsonPage(body, pageUrl, fallbackName) {
-  let raw;
-  try {
-    raw = JSON.parse(body);
-  } catch (error) {
-    throw new PageFormatError(`upstream page is not valid JSON: ${error.message}`);
-  }
-  if (!isRecord(raw) || !Array.isArray(raw.files))
-    throw new PageFormatError("upstream JSON page has no files list");
-  const extra = {};
-  for (const [key, value] of Object.entries(raw)) if (!KNOWN_PAGE_KEYS.has(key)) extra[key] = value;
-  const page = {
-    name: typeof raw.name === "string" ? raw.name : fallbackName,
-    meta: isRecord(raw.meta) ? raw.meta : { "api-version": "1.0" },
-    files: raw.files.flatMap((file) => parseJsonFile(file, pageUrl) ?? []),
-    extra
-  };
-  if (Array.isArray(raw.versions))
-    page.versions = raw.versions.filter((v) => typeof v === "string");
-  return page;
-}
-__name(parseJsonPage, "parseJsonPage");
-function parseJsonProjectList(body) {
-  let raw;
-  try {
-    raw = JSON.parse(body);
-  } catch (error) {
-    throw new PageFormatError(`upstream index is not valid JSON: ${error.message}`);
-  }
-  if (!isRecord(raw) || !Array.isArray(raw.projects))
-    throw new PageFormatError("upstream JSON index has no projects");
-  const projects = raw.projects.flatMap(
-    (entry) => isRecord(entry) && typeof entry.name === "string" ? [entry.name] : []
-  );
-  return { meta: isRecord(raw.meta) ? raw.meta : { "api-version": "1.0" }, projects };
-}
-__name(parseJsonProjectList, "parseJsonProjectList");
-function renderJsonFile(file, href) {
-  const out = { filename: file.filename, url: href(file), hashes: file.hashes };
-  if (file.requiresPython !== void 0) out["requires-python"] = file.requiresPython;
-  if (file.coreMetadata !== void 0) out["core-metadata"] = file.coreMetadata;
-  if (file.gpgSig !== void 0) out["gpg-sig"] = file.gpgSig;
-  if (file.yanked !== void 0) out.yanked = file.yanked;
-  if (file.size !== void 0) out.size = file.size;
-  if (file.uploadTime !== void 0) out["upload-time"] = file.uploadTime;
-  return { ...file.extra, ...out };
-}
-__name(renderJsonFile, "renderJsonFile");
-function renderJsonPage(page, href) {
-  const out = {
-    ...page.extra,
-    meta: page.meta,
-    name: page.name,
-    files: page.files.map((file) => renderJsonFile(file, href))
-  };
-  if (page.versions !== void 0) out.versions = page.versions;
-  return JSON.stringify(out);
-}
-__name(renderJsonPage, "renderJsonPage");
-function renderJsonProjectList(list) {
-  return JSON.stringify({ meta: list.meta, projects: list.projects.map((name) => ({ name })) });
-}
-__name(renderJsonProjectList, "renderJsonProjectList");
-function hashFragment(hashes) {
-  const name = hashes.sha256 !== void 0 ? "sha256" : Object.keys(hashes)[0];
-  return name === void 0 ? "" : `#${name}=${hashes[name]}`;
-}
-__name(hashFragment, "hashFragment");
-function apiVersion(meta) {
-  return typeof meta["api-version"] === "string" ? meta["api-version"] : "1.0";
-}
-__name(apiVersion, "apiVersion");
 
 // src/proxy/pages/html-page.ts
 function hashesFromFragment(href) {

@@ -4,51 +4,6 @@ import {
   __name
 } from "./chunk-7UH2FPMM.js";
 
-// src/system/folder-size.ts
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
-async function measureFolder(folder) {
-  const total = { files: 0, bytes: 0 };
-  let entries;
-  try {
-    entries = await readdir(folder, { withFileTypes: true });
-  } catch {
-    return total;
-  }
-  for (const entry of entries) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) {
-      const inner = await measureFolder(path);
-      total.files += inner.files;
-      total.bytes += inner.bytes;
-    } else if (entry.isFile()) {
-      total.files += 1;
-      total.bytes += (await stat(path)).size;
-    }
-  }
-  return total;
-}
-__name(measureFolder, "measureFolder");
-async function measureFolders(folders) {
-  const sizes = await Promise.all(folders.map(measureFolder));
-  return sizes.reduce((sum, size) => ({ files: sum.files + size.files, bytes: sum.bytes + size.bytes }), {
-    files: 0,
-    bytes: 0
-  });
-}
-__name(measureFolders, "measureFolders");
-function formatBytes(bytes) {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-__name(formatBytes, "formatBytes");
-
 // src/proxy/names.ts
 function normalizeProjectName(name) {
   return name.replace(/[-_.]+/g, "-").toLowerCase();
@@ -275,459 +230,6 @@ function parseUpstreams(specs, env = process.env) {
 }
 __name(parseUpstreams, "parseUpstreams");
 
-// src/proxy/store/store-dir.ts
-import { constants } from "node:fs";
-import { access, mkdir, stat as stat2 } from "node:fs/promises";
-import { dirname, join as join2, resolve } from "node:path";
-var StoreDirError = class extends Error {
-  constructor(storeDir, reason) {
-    super(`store ${storeDir}: ${reason}`);
-    this.storeDir = storeDir;
-    this.reason = reason;
-  }
-  storeDir;
-  reason;
-  static {
-    __name(this, "StoreDirError");
-  }
-};
-var READ_ONLY_CODES = /* @__PURE__ */ new Set(["EACCES", "EPERM", "EROFS"]);
-function isReadOnlyError(error) {
-  return READ_ONLY_CODES.has(error.code ?? "");
-}
-__name(isReadOnlyError, "isReadOnlyError");
-function describe(path, error) {
-  const code = error.code;
-  if (code === "ENOENT") return `${dirname(path)} does not let a folder be created in it`;
-  if (code === "ENOTDIR") return "a part of the path is a file, not a folder";
-  if (code && READ_ONLY_CODES.has(code)) return "a folder on the path cannot be created (read-only)";
-  return error.message;
-}
-__name(describe, "describe");
-async function isDirectory(root, path) {
-  try {
-    return (await stat2(path)).isDirectory();
-  } catch (error) {
-    const code = error.code;
-    if (code === "ENOENT" || code === "ENOTDIR") return void 0;
-    throw new StoreDirError(resolve(root), describe(path, error));
-  }
-}
-__name(isDirectory, "isDirectory");
-async function ensureStoreDir(root) {
-  const missing = [];
-  for (let path = resolve(root); ; path = dirname(path)) {
-    const directory = await isDirectory(root, path);
-    if (directory === true) break;
-    if (directory === false) {
-      throw new StoreDirError(
-        resolve(root),
-        path === resolve(root) ? "it is a file, not a folder" : `${path} is a file, not a folder`
-      );
-    }
-    missing.unshift(path);
-    if (dirname(path) === path) break;
-  }
-  for (const path of missing) {
-    try {
-      await mkdir(path);
-    } catch (error) {
-      if (error.code === "EEXIST" && await isDirectory(root, path)) continue;
-      throw new StoreDirError(resolve(root), describe(path, error));
-    }
-  }
-}
-__name(ensureStoreDir, "ensureStoreDir");
-async function canWriteIn(root) {
-  try {
-    await access(root, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-__name(canWriteIn, "canWriteIn");
-function layoutFile(root) {
-  return join2(root, "layout.json");
-}
-__name(layoutFile, "layoutFile");
-
-// src/proxy/store/manifest.ts
-import { readdir as readdir2, readFile as readFile3, rename as rename2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-
-// src/proxy/store/store.ts
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir as mkdir2, mkdtemp, readFile as readFile2, rename, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join4, resolve as resolve2, sep } from "node:path";
-
-// src/proxy/store/store-lock.ts
-import { readFileSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
-import { hostname } from "node:os";
-import { join as join3 } from "node:path";
-var StoreLockedError = class extends Error {
-  static {
-    __name(this, "StoreLockedError");
-  }
-};
-function processStart(pid) {
-  try {
-    const stat4 = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat4.slice(stat4.lastIndexOf(")") + 2).split(" ")[19];
-  } catch {
-    return void 0;
-  }
-}
-__name(processStart, "processStart");
-function isAlive(holder) {
-  if (holder.host !== hostname()) return false;
-  try {
-    process.kill(holder.pid, 0);
-  } catch (error) {
-    if (error.code !== "EPERM") return false;
-  }
-  const start = processStart(holder.pid);
-  return holder.processStart === void 0 || start === void 0 || start === holder.processStart;
-}
-__name(isAlive, "isAlive");
-var StoreLock = class _StoreLock {
-  constructor(path) {
-    this.path = path;
-  }
-  path;
-  static {
-    __name(this, "StoreLock");
-  }
-  static async acquire(root) {
-    const path = join3(root, "lock");
-    const mine = {
-      pid: process.pid,
-      host: hostname(),
-      processStart: processStart(process.pid),
-      since: (/* @__PURE__ */ new Date()).toISOString()
-    };
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await writeFile(path, `${JSON.stringify(mine)}
-`, { flag: "wx" });
-        return new _StoreLock(path);
-      } catch (error) {
-        if (error.code !== "EEXIST" || attempt > 0) throw error;
-      }
-      const holder = await readHolder(path);
-      if (holder && isAlive(holder)) {
-        throw new StoreLockedError(
-          `the store ${root} is in use by another proxy: ${path} is held by pid ${holder.pid} (since ${holder.since}); stop it or use another --store`
-        );
-      }
-      await rm(path, { force: true });
-    }
-  }
-  /** Removes the lock if it is still this process's. */
-  async release() {
-    const holder = await readHolder(this.path);
-    if (holder?.pid === process.pid && holder.host === hostname()) await rm(this.path, { force: true });
-  }
-};
-async function readHolder(path) {
-  try {
-    const holder = JSON.parse(await readFile(path, "utf8"));
-    return Number.isSafeInteger(holder.pid) ? holder : void 0;
-  } catch {
-    return void 0;
-  }
-}
-__name(readHolder, "readHolder");
-
-// src/proxy/store/store.ts
-var STORE_LAYOUT_VERSION = 1;
-var StorePathError = class extends Error {
-  static {
-    __name(this, "StorePathError");
-  }
-};
-function pathInside(root, ...parts) {
-  const base = resolve2(root);
-  const full = resolve2(base, ...parts);
-  if (!full.startsWith(base + sep)) throw new StorePathError(`path escapes the store: ${parts.join("/")}`);
-  return full;
-}
-__name(pathInside, "pathInside");
-function checked(kind, value, valid) {
-  if (!valid(value)) throw new StorePathError(`invalid ${kind}: ${JSON.stringify(value.slice(0, 80))}`);
-  return value;
-}
-__name(checked, "checked");
-function fileRelativePath(sha256) {
-  checked("sha256", sha256, isSha256Hex);
-  return join4("files", "sha256", sha256.slice(0, 2), sha256);
-}
-__name(fileRelativePath, "fileRelativePath");
-function pageRelativePath(upstream, project) {
-  checked("upstream", upstream, isValidUpstreamName);
-  checked("project", project, isNormalizedProjectName);
-  return join4("pages", upstream, "projects", `${project}.json`);
-}
-__name(pageRelativePath, "pageRelativePath");
-function indexRelativePath(upstream) {
-  return join4("pages", checked("upstream", upstream, isValidUpstreamName), "index.json");
-}
-__name(indexRelativePath, "indexRelativePath");
-function nameRelativePath(upstream, project, filename) {
-  checked("upstream", upstream, isValidUpstreamName);
-  checked("project", project, isNormalizedProjectName);
-  return join4("names", upstream, project, checked("filename", filename, isValidFileName));
-}
-__name(nameRelativePath, "nameRelativePath");
-async function readJson(path) {
-  try {
-    return JSON.parse(await readFile2(path, "utf8"));
-  } catch (error) {
-    if (error instanceof SyntaxError || error.code === "ENOENT") return void 0;
-    throw error;
-  }
-}
-__name(readJson, "readJson");
-var ContentStore = class _ContentStore {
-  constructor(root) {
-    this.root = root;
-  }
-  root;
-  static {
-    __name(this, "ContentStore");
-  }
-  lock;
-  /** Read-only stores only: this run's downloads, outside the store, removed on close. */
-  scratch;
-  /** True when the store could only be opened for reading: nothing new is stored. */
-  get readOnly() {
-    return this.scratch !== void 0;
-  }
-  /**
-   * Creates the folder when missing, takes the store's lock (StoreLockedError while another proxy
-   * holds it), then empties tmp/. A populated store this process cannot write opens read-only;
-   * StoreDirError for a path that is no folder, cannot be created, or is empty and not writable.
-   */
-  static async open(root) {
-    const store = new _ContentStore(resolve2(root));
-    await ensureStoreDir(store.root);
-    if (!await canWriteIn(store.root)) return store.openReadOnly();
-    try {
-      store.lock = await StoreLock.acquire(store.root);
-    } catch (error) {
-      if (isReadOnlyError(error)) return store.openReadOnly();
-      throw error;
-    }
-    await rm2(store.tempDir, { recursive: true, force: true });
-    await mkdir2(store.tempDir, { recursive: true });
-    await store.writeLayout();
-    return store;
-  }
-  async openReadOnly() {
-    if (!existsSync(layoutFile(this.root))) {
-      throw new StoreDirError(this.root, "the folder is not writable and holds no store (no layout.json)");
-    }
-    this.scratch = await mkdtemp(join4(tmpdir(), "pypi-cache-proxy-readonly-"));
-    return this;
-  }
-  /**
-   * Written only when it differs: a restored store on a full disk must still open, and
-   * rewriting the file in place there would leave it empty.
-   */
-  async writeLayout() {
-    const content = `${JSON.stringify({ layout: STORE_LAYOUT_VERSION })}
-`;
-    const current = await readFile2(layoutFile(this.root), "utf8").catch(() => void 0);
-    if (current !== content) await this.writeAtomically("layout.json", content);
-  }
-  /** Gives the store up for the next owner. */
-  async close() {
-    await this.lock?.release();
-    this.lock = void 0;
-    if (this.scratch) await rm2(this.scratch, { recursive: true, force: true });
-  }
-  get tempDir() {
-    return this.scratch ?? pathInside(this.root, "tmp");
-  }
-  /** A fresh path in tmp/ on the same file system as the store, so the commit is a rename. */
-  tempPath() {
-    return pathInside(this.tempDir, `${Date.now()}-${randomBytes(8).toString("hex")}`);
-  }
-  filePath(sha256) {
-    return pathInside(this.root, fileRelativePath(sha256));
-  }
-  async fileSize(sha256) {
-    try {
-      return (await stat3(this.filePath(sha256))).size;
-    } catch (error) {
-      if (error.code === "ENOENT") return void 0;
-      throw error;
-    }
-  }
-  /**
-   * Moves a verified temp file to its content address and returns where it is now. Callers
-   * check the hash first. A read-only store keeps it in its temp folder, for this run only.
-   */
-  async commitFile(tempPath, sha256) {
-    if (this.readOnly) return tempPath;
-    const target = this.filePath(sha256);
-    await mkdir2(resolve2(target, ".."), { recursive: true });
-    await rename(tempPath, target);
-    return target;
-  }
-  async readPage(upstream, project) {
-    return readJson(pathInside(this.root, pageRelativePath(upstream, project)));
-  }
-  async writePage(upstream, project, stored) {
-    return this.writeAtomically(pageRelativePath(upstream, project), JSON.stringify(stored));
-  }
-  async readProjectList(upstream) {
-    return readJson(pathInside(this.root, indexRelativePath(upstream)));
-  }
-  async writeProjectList(upstream, stored) {
-    return this.writeAtomically(indexRelativePath(upstream), JSON.stringify(stored));
-  }
-  async readName(upstream, project, filename) {
-    try {
-      const sha256 = (await readFile2(pathInside(this.root, nameRelativePath(upstream, project, filename)), "utf8")).trim();
-      return isSha256Hex(sha256) ? sha256 : void 0;
-    } catch (error) {
-      if (error.code === "ENOENT") return void 0;
-      throw error;
-    }
-  }
-  async writeName(upstream, project, filename, sha256) {
-    return this.writeAtomically(
-      nameRelativePath(upstream, project, filename),
-      `${checked("sha256", sha256, isSha256Hex)}
-`
-    );
-  }
-  async writeAtomically(relativePath, content) {
-    if (this.readOnly) return;
-    const target = pathInside(this.root, relativePath);
-    const temp = this.tempPath();
-    await mkdir2(resolve2(target, ".."), { recursive: true });
-    try {
-      await writeFile2(temp, content);
-      await rename(temp, target);
-    } catch (error) {
-      await rm2(temp, { force: true });
-      throw error;
-    }
-  }
-};
-
-// src/proxy/store/manifest.ts
-var ManifestRecorder = class {
-  static {
-    __name(this, "ManifestRecorder");
-  }
-  startedAt = (/* @__PURE__ */ new Date()).toISOString();
-  pages = /* @__PURE__ */ new Map();
-  indexes = /* @__PURE__ */ new Set();
-  files = /* @__PURE__ */ new Set();
-  names = /* @__PURE__ */ new Map();
-  page(upstream, project) {
-    this.pages.set(`${upstream}/${project}`, { upstream, project });
-  }
-  index(upstream) {
-    this.indexes.add(upstream);
-  }
-  file(sha256) {
-    this.files.add(sha256);
-  }
-  name(upstream, project, filename) {
-    this.names.set(`${upstream}/${project}/${filename}`, { upstream, project, filename });
-  }
-  build() {
-    const byKey = /* @__PURE__ */ __name((a, b) => `${a.upstream}/${a.project}`.localeCompare(`${b.upstream}/${b.project}`), "byKey");
-    return {
-      version: 1,
-      layout: STORE_LAYOUT_VERSION,
-      startedAt: this.startedAt,
-      finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      pages: [...this.pages.values()].sort(byKey),
-      indexes: [...this.indexes].sort(),
-      files: [...this.files].sort(),
-      names: [...this.names.values()].sort(byKey)
-    };
-  }
-};
-async function writeManifest(path, manifest) {
-  const temp = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile3(temp, `${JSON.stringify(manifest, null, 2)}
-`);
-    await rename2(temp, path);
-  } catch (error) {
-    await rm3(temp, { force: true });
-    throw error;
-  }
-}
-__name(writeManifest, "writeManifest");
-async function readManifest(path) {
-  const manifest = JSON.parse(await readFile3(path, "utf8"));
-  if (manifest.version !== 1)
-    throw new Error(`${path}: unsupported manifest version ${String(manifest.version)}`);
-  return manifest;
-}
-__name(readManifest, "readManifest");
-async function listFiles(dir) {
-  try {
-    const entries = await readdir2(dir, { recursive: true, withFileTypes: true });
-    return entries.filter((entry) => entry.isFile()).map((entry) => `${entry.parentPath}/${entry.name}`);
-  } catch (error) {
-    if (error.code === "ENOENT") return [];
-    throw error;
-  }
-}
-__name(listFiles, "listFiles");
-async function pruneStoreToManifest(storeDir, manifest) {
-  const keep = /* @__PURE__ */ new Set();
-  const tryKeep = /* @__PURE__ */ __name((relativePath) => {
-    try {
-      keep.add(pathInside(storeDir, relativePath()));
-    } catch {
-    }
-  }, "tryKeep");
-  for (const sha256 of manifest.files ?? []) tryKeep(() => fileRelativePath(sha256));
-  for (const page of manifest.pages ?? []) tryKeep(() => pageRelativePath(page.upstream, page.project));
-  for (const upstream of manifest.indexes ?? []) tryKeep(() => indexRelativePath(upstream));
-  for (const name of manifest.names ?? [])
-    tryKeep(() => nameRelativePath(name.upstream, name.project, name.filename));
-  const result = { kept: 0, removed: 0 };
-  for (const area of ["files", "pages", "names"]) {
-    for (const path of await listFiles(pathInside(storeDir, area))) {
-      if (keep.has(path)) {
-        result.kept++;
-      } else {
-        await rm3(path, { force: true });
-        result.removed++;
-      }
-    }
-  }
-  await rm3(pathInside(storeDir, "tmp"), { recursive: true, force: true });
-  return result;
-}
-__name(pruneStoreToManifest, "pruneStoreToManifest");
-async function countStoredFiles(storeDir) {
-  try {
-    const entries = await readdir2(pathInside(storeDir, "files"), { recursive: true, withFileTypes: true });
-    return entries.filter((entry) => entry.isFile()).length;
-  } catch {
-    return 0;
-  }
-}
-__name(countStoredFiles, "countStoredFiles");
-
-// src/proxy/upstream/outbound-proxy.ts
-import https from "node:https";
-import net from "node:net";
-import tls from "node:tls";
-
 // src/proxy/upstream/file-hosts.ts
 import dns from "node:dns";
 import { isIP } from "node:net";
@@ -778,15 +280,15 @@ function addressKind(address) {
   return "other";
 }
 __name(addressKind, "addressKind");
-var systemLookup = /* @__PURE__ */ __name((hostname2) => dns.promises.lookup(hostname2, { all: true }), "systemLookup");
+var systemLookup = /* @__PURE__ */ __name((hostname) => dns.promises.lookup(hostname, { all: true }), "systemLookup");
 var FileHostError = class extends Error {
   static {
     __name(this, "FileHostError");
   }
 };
 var FileHostPolicy = class {
-  constructor(indexUrl, configured = [], resolve3 = systemLookup) {
-    this.resolve = resolve3;
+  constructor(indexUrl, configured = [], resolve = systemLookup) {
+    this.resolve = resolve;
     this.indexHost = bareHost(new URL(indexUrl).hostname);
     this.indexOnLoopback = addressKind(this.indexHost) === "loopback" || this.indexHost === "localhost" || this.indexHost.endsWith(".localhost");
     this.allowed = [
@@ -825,20 +327,20 @@ var FileHostPolicy = class {
     return void 0;
   }
   /** Whether a connection to `hostname` is under the address rule (not the index's own host). */
-  checksAddressesOf(hostname2) {
-    return bareHost(hostname2) !== this.indexHost;
+  checksAddressesOf(hostname) {
+    return bareHost(hostname) !== this.indexHost;
   }
   /**
    * A `lookup` for http.request (net.connect calls it for host names, never for literals): the
    * addresses come from `resolve` and are refused before any socket connects to them.
    */
-  lookup = /* @__PURE__ */ __name((hostname2, options, callback) => {
-    this.resolve(hostname2).then(
+  lookup = /* @__PURE__ */ __name((hostname, options, callback) => {
+    this.resolve(hostname).then(
       (addresses) => {
-        const checked2 = this.checksAddressesOf(hostname2);
-        const refused = checked2 ? addresses.map((a) => this.addressRefusal(a.address)).find(Boolean) : void 0;
+        const checked = this.checksAddressesOf(hostname);
+        const refused = checked ? addresses.map((a) => this.addressRefusal(a.address)).find(Boolean) : void 0;
         if (refused) {
-          callback(new FileHostError(`${hostname2} resolves to a refused address: ${refused}`), "", 0);
+          callback(new FileHostError(`${hostname} resolves to a refused address: ${refused}`), "", 0);
           return;
         }
         if (options.all) callback(null, addresses);
@@ -848,8 +350,8 @@ var FileHostPolicy = class {
     );
   }, "lookup");
 };
-function bareHost(hostname2) {
-  return hostname2.toLowerCase().replace(/^\[|\]$/g, "");
+function bareHost(hostname) {
+  return hostname.toLowerCase().replace(/^\[|\]$/g, "");
 }
 __name(bareHost, "bareHost");
 function hostMatches(host, pattern) {
@@ -859,6 +361,9 @@ function hostMatches(host, pattern) {
 __name(hostMatches, "hostMatches");
 
 // src/proxy/upstream/outbound-proxy.ts
+import https from "node:https";
+import net from "node:net";
+import tls from "node:tls";
 var OUTBOUND_PROXY_ENV = "PYPI_CACHE_PROXY_OUTBOUND_PROXY";
 var OUTBOUND_NO_PROXY_ENV = "PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY";
 var MAX_CONNECT_ANSWER_BYTES = 16 * 1024;
@@ -979,7 +484,7 @@ var OutboundProxy = class _OutboundProxy {
   connect(host, port, signal) {
     const authority = `${net.isIP(host) === 6 ? `[${host}]` : host}:${port}`;
     const what = `the job's HTTPS proxy ${this.display}, CONNECT ${authority}`;
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve, reject) => {
       const socket = net.connect({ host: this.host, port: this.port });
       let answer = Buffer.alloc(0);
       const fail = /* @__PURE__ */ __name((message, status) => {
@@ -1011,7 +516,7 @@ var OutboundProxy = class _OutboundProxy {
         socket.pause();
         const rest = answer.subarray(end + 4);
         if (rest.length > 0) socket.unshift(rest);
-        resolve3(socket);
+        resolve(socket);
       }, "onData");
       const cleanup = /* @__PURE__ */ __name(() => {
         clearTimeout(timer);
@@ -1043,10 +548,10 @@ function statusReason(status, hadCredentials) {
 __name(statusReason, "statusReason");
 function refusedByLookup(host, lookup) {
   if (!lookup || net.isIP(host) !== 0) return Promise.resolve();
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve, reject) => {
     lookup(host, { all: true }, (error) => {
       if (error instanceof FileHostError) reject(error);
-      else resolve3();
+      else resolve();
     });
   });
 }
@@ -1073,26 +578,7 @@ var ChainedHttpsAgent = class extends https.Agent {
   }
 };
 
-// src/proxy/shutdown-grace.ts
-var DEFAULT_SHUTDOWN_GRACE_MS = 5e3;
-
-// src/proxy/intercept/pypi-hosts.ts
-var PYPI_PAGES_HOST = "pypi.org";
-var PYPI_FILES_HOST = "files.pythonhosted.org";
-var PYPI_HOSTS = [PYPI_PAGES_HOST, PYPI_FILES_HOST];
-
-// src/proxy/upstream/file-host-pattern.ts
-var HOST_NAME = /^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
-var ADDRESS = /^\[?[0-9A-Fa-f:.]+\]?$/;
-function isFileHostPattern(value) {
-  return HOST_NAME.test(value) || ADDRESS.test(value);
-}
-__name(isFileHostPattern, "isFileHostPattern");
-
 export {
-  measureFolders,
-  formatBytes,
-  DEFAULT_SHUTDOWN_GRACE_MS,
   normalizeProjectName,
   isValidProjectName,
   isNormalizedProjectName,
@@ -1107,21 +593,6 @@ export {
   UPSTREAMS_ENV,
   UpstreamConfigError,
   parseUpstreams,
-  PYPI_PAGES_HOST,
-  PYPI_FILES_HOST,
-  PYPI_HOSTS,
-  StoreDirError,
-  pathInside,
-  fileRelativePath,
-  pageRelativePath,
-  nameRelativePath,
-  ContentStore,
-  ManifestRecorder,
-  writeManifest,
-  readManifest,
-  pruneStoreToManifest,
-  countStoredFiles,
-  isFileHostPattern,
   addressKind,
   FileHostError,
   FileHostPolicy,

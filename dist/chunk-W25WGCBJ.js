@@ -2,23 +2,25 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   DEFAULT_SHUTDOWN_GRACE_MS,
+  fileRelativePath,
+  isFileHostPattern,
+  nameRelativePath,
+  pageRelativePath,
+  pathInside,
+  readManifest
+} from "./chunk-IQA6DESO.js";
+import {
   OUTBOUND_NO_PROXY_ENV,
   OUTBOUND_PROXY_ENV,
   UPSTREAMS_ENV,
   credentialsEnvName,
-  fileRelativePath,
   indexUrlSecrets,
-  isFileHostPattern,
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
   isValidUpstreamName,
-  nameRelativePath,
-  pageRelativePath,
-  pathInside,
-  readManifest,
   redactIndexUrl
-} from "./chunk-GSNULY6F.js";
+} from "./chunk-6SZGUPQJ.js";
 import {
   __commonJS,
   __export,
