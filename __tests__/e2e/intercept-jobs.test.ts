@@ -1,9 +1,10 @@
-// Two emulated jobs with `proxy: true` and a pylock.toml (so `proxy-mode: auto` intercepts),
-// through dist/: the main step exports HTTPS_PROXY and the CA bundle (no PIP_INDEX_URL), a
+// Emulated jobs with `proxy: true` and a pylock.toml, through dist/. With `proxy-mode:
+// intercept`: the main step exports HTTPS_PROXY and the CA bundle (no PIP_INDEX_URL), a
 // `run: pip install -r pylock.toml` step with pip 26.2.1 goes through the daemon, the post step
 // saves the store. Job 2 restores it and reaches the PyPI stand-in not at all. The stand-in is a
 // TLS server with a test CA of its own, mapped in for the daemon through the test-only origin
-// mapping (PYPI_CACHE_PROXY_TEST_ORIGINS): nothing leaves loopback.
+// mapping (PYPI_CACHE_PROXY_TEST_ORIGINS): nothing leaves loopback. With `proxy-mode: auto` a
+// pylock.toml alone stays in index mode, and pip's own cache carries its files from job to job.
 import { execFileSync, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -80,9 +81,14 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function newJob(machineEnv: Record<string, string> = {}, runnerTemp = temp, inputs = {}): RunnerJob {
+function newJob(
+  machineEnv: Record<string, string> = {},
+  runnerTemp = temp,
+  inputs = {},
+  jobWorkspace = workspace,
+): RunnerJob {
   const job = new RunnerJob({
-    workspace,
+    workspace: jobWorkspace,
     inputs: { installer: 'pip', proxy: 'true', ...inputs },
     env: jobEnv(service, testEnv),
     machineEnv,
@@ -92,13 +98,18 @@ function newJob(machineEnv: Record<string, string> = {}, runnerTemp = temp, inpu
   return job;
 }
 
-function pipStep(job: RunnerJob, target: string): Promise<{ code: number; out: string }> {
+function pipStep(
+  job: RunnerJob,
+  target: string,
+  cwd = workspace,
+  args: string[] = [],
+): Promise<{ code: number; out: string }> {
   if ('missing' in pip) throw new Error(pip.missing);
   const child = spawn(
     pip.python,
-    ['-m', 'pip', 'install', '--target', target, '--timeout', '10', '-r', 'pylock.toml'],
+    ['-m', 'pip', 'install', '--target', target, '--timeout', '10', ...args, '-r', 'pylock.toml'],
     {
-      cwd: workspace,
+      cwd,
       env: job.stepEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -117,12 +128,12 @@ function filesWithPrivateKeys(dir: string): string[] {
     .filter((path) => statSync(path).size < 50_000_000 && readFileSync(path).includes('PRIVATE KEY'));
 }
 
-test('pip -r pylock.toml under proxy-mode auto: intercepted, saved, and warm with zero upstream requests', async () => {
+test('pip -r pylock.toml under proxy-mode intercept: intercepted, saved, and warm with zero upstream requests', async () => {
   if ('missing' in pip) {
     console.warn(`SKIPPED: ${pip.missing}`);
     return;
   }
-  const first = newJob();
+  const first = newJob({}, temp, { 'proxy-mode': 'intercept' });
   const main = await first.runMain();
   expect(main.exitCode).toBe(0);
   expect(main.outputs['proxy-mode']).toBe('intercept');
@@ -153,10 +164,61 @@ test('pip -r pylock.toml under proxy-mode auto: intercepted, saved, and warm wit
   process.kill(relays.pop() as number, 'SIGTERM');
 
   pypi.resetRequests();
-  const second = newJob();
+  const second = newJob({}, temp, { 'proxy-mode': 'intercept' });
   const warmMain = await second.runMain();
   expect(warmMain.outputs['cache-hit']).toBe('true');
   const warm = await pipStep(second, join(root, 'site-2'));
+  if (warm.code !== 0) throw new Error(warm.out);
+  expect(pypi.requests).toEqual([]);
+  expect((await second.runPost()).exitCode).toBe(0);
+}, 180_000);
+
+test('pip -r pylock.toml under proxy-mode auto: index mode, pip’s own cache kept and saved, warm with zero upstream requests', async () => {
+  if ('missing' in pip) {
+    console.warn(`SKIPPED: ${pip.missing}`);
+    return;
+  }
+  // Without interception pip goes to the lock's URLs itself: here the stand-in's loopback
+  // address (its certificate names files.pythonhosted.org, so the address is a trusted host,
+  // whose answers pip caches as it caches https ones).
+  const autoWorkspace = join(root, 'workspace-auto');
+  mkdirSync(autoWorkspace, { recursive: true });
+  const direct = (url: string) => `${pypi.filesOrigin}${new URL(url).pathname}`;
+  const packages = wheels.map(
+    (w) =>
+      `[[packages]]\nname = "${w.project}"\nversion = "${w.version}"\nwheels = [{ url = "${direct(pypi.fileUrl(w.filename))}", hashes = { sha256 = "${w.sha256}" } }]\n`,
+  );
+  writeFileSync(
+    join(autoWorkspace, 'pylock.toml'),
+    `lock-version = "1.0"\ncreated-by = "tests"\n\n${packages.join('\n')}`,
+  );
+  const trusted = ['--trusted-host', new URL(pypi.filesOrigin).host];
+  // The proxy's index on the stand-in too: in index mode no test-only origin mapping applies.
+  const inputs = { 'key-suffix': 'auto-pylock', 'index-url': pypi.indexUrl };
+  pypi.resetRequests();
+  const autoTemp = join(root, 'runner-temp-auto');
+  const first = newJob({}, autoTemp, inputs, autoWorkspace);
+  const main = await first.runMain();
+  expect(main.exitCode).toBe(0);
+  expect(main.outputs['proxy-mode']).toBe('index');
+  expect(main.stdout).toMatch(/Proxy mode: index \(a pylock\.toml records file URLs/);
+  expect(main.exportedEnv).not.toHaveProperty('HTTPS_PROXY');
+  const cold = await pipStep(first, join(root, 'site-auto-1'), autoWorkspace, trusted);
+  if (cold.code !== 0) throw new Error(cold.out);
+  expect(pypi.counts()).toMatchObject({ pages: 0, files: 2 });
+  const post = await first.runPost();
+  expect(post.exitCode).toBe(0);
+  // pip's cache holds the files (they went past the proxy): kept, and saved with an empty store.
+  expect(post.stdout).toContain('Installer caches kept as they are (prune: auto)');
+  expect(post.stdout).not.toContain('not saved');
+  expect(post.stdout).toMatch(/: saved\./);
+
+  // A fresh runner (the same RUNNER_TEMP path, as on one runner image): only what the entry restored.
+  rmSync(autoTemp, { recursive: true, force: true });
+  pypi.resetRequests();
+  const second = newJob({}, autoTemp, inputs, autoWorkspace);
+  expect((await second.runMain()).outputs['cache-hit']).toBe('true');
+  const warm = await pipStep(second, join(root, 'site-auto-2'), autoWorkspace, trusted);
   if (warm.code !== 0) throw new Error(warm.out);
   expect(pypi.requests).toEqual([]);
   expect((await second.runPost()).exitCode).toBe(0);
@@ -173,6 +235,7 @@ test('behind the job’s own HTTPS proxy: the daemon and the relay go through it
     // listed in intercept-hosts is answered with the job CA too (the wiring to the daemon; what
     // it then serves is in proxy/intercept/intercept-mirrors.test.ts).
     const job = newJob({ HTTPS_PROXY: corp.url(), NO_PROXY: 'internal.example' }, corpTemp, {
+      'proxy-mode': 'intercept',
       'extra-index-urls': 'corp=https://mirror.example/simple/',
       'intercept-hosts': 'mirror.example',
     });

@@ -23,16 +23,29 @@ export interface ModeDecision {
 }
 
 /**
- * auto: interception when a lockfile records URLs (uv.lock, pylock*.toml): those installs never
- * ask an index. Behind a job HTTPS_PROXY too: the daemon sends its connections through it
- * (job-https-proxy.ts).
+ * auto: interception when a uv.lock is among the dependency files: `uv sync` downloads from its
+ * URLs and `uv cache prune --ci` would drop them, so only interception keeps them in the entry.
+ * A pylock*.toml alone stays in index mode: pip (and `uv pip`) keep its files in their own
+ * caches, which are then not pruned (downloadsPastProxy), and a warm pip install from its cache
+ * took 13.8-15.9 s against 28.2 s through interception, which had to serve 247 MB over TLS again
+ * (BENCHMARKS.md, run lockfile), with 0 upstream requests either way. Behind a job HTTPS_PROXY
+ * too: the daemon sends its connections through it (job-https-proxy.ts).
  */
 export function chooseProxyMode(choice: ProxyModeChoice, files: string[]): ModeDecision {
   if (choice === 'index') return { mode: 'index', reason: "proxy-mode 'index'" };
   if (choice === 'intercept') return { mode: 'intercept', reason: "proxy-mode 'intercept'" };
+  if (files.some(isUvLock)) return { mode: 'intercept', reason: 'a uv.lock records file URLs' };
   return hasUrlLockfile(files)
-    ? { mode: 'intercept', reason: 'a lockfile records file URLs (uv.lock or pylock.toml)' }
+    ? {
+        mode: 'index',
+        reason:
+          "a pylock.toml records file URLs, which pip and uv pip download past the proxy: their own caches keep those files (faster warm than through interception); proxy-mode 'intercept' sends them through the proxy",
+      }
     : { mode: 'index', reason: 'no lockfile records file URLs' };
+}
+
+function isUvLock(file: string): boolean {
+  return file === 'uv.lock' || file.endsWith('/uv.lock');
 }
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];

@@ -7,6 +7,7 @@ import { LocalCacheBackend } from '../backend/local.js';
 import { type Installer, selectInstallers } from '../installers/installers.js';
 import { detectPythonVersion } from '../installers/python-version.js';
 import { findDependencyFiles } from '../key/dependency-files.js';
+import { hasDirectUrlRequirements } from '../key/direct-url-requirements.js';
 import { generationKey, generationOf, generationPrefix } from '../key/generation.js';
 import { deriveCacheKey, hashDependencyFiles, KeyTooLongError } from '../key/key.js';
 import { hasUrlLockfile, readLockedUrls } from '../key/locked-urls.js';
@@ -104,7 +105,10 @@ async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<vo
     restoreMs: restored.ms ?? 0,
     restoreProblem: restored.problem,
     proxy,
-    downloadsPastProxy: proxy !== undefined && proxy.mode !== 'intercept' && hasUrlLockfile(plan.files),
+    downloadsPastProxy:
+      proxy !== undefined &&
+      proxy.mode !== 'intercept' &&
+      (hasUrlLockfile(plan.files) || hasDirectUrlRequirements(plan.workspace, plan.files)),
     requirementPins: requirements?.pinned ? requirements.pins : undefined,
     wheelhouse,
   });

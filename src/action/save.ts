@@ -71,18 +71,21 @@ async function saveIfWanted(
   }
   // With the proxy, its store keeps every wheel, so the installers' downloads are dead weight.
   // Without it, pruning would drop what the next job needs to download again; so would it when
-  // a lockfile's URLs sent the installs past a proxy that is not intercepting (uv sync, pylock).
+  // file URLs sent the installs past a proxy that is not intercepting (uv sync, pylock.toml,
+  // `name @ URL` requirements).
   if (prune === 'on' || (prune === 'auto' && state.proxy && !state.downloadsPastProxy)) {
     await pruneInstallerCaches(state);
   } else if (prune === 'auto' && state.proxy) {
     core.info(
-      "Installer caches kept as they are (prune: auto): a lockfile's URLs sent downloads past the proxy (not intercepting), so these folders hold them.",
+      "Installer caches kept as they are (prune: auto): a lockfile's URLs or `name @ URL` requirements sent downloads past the proxy (not intercepting), so these folders hold them.",
     );
   }
 
   // An entry is restored as an exact hit from then on (frozen, never saved again): one that
-  // cannot serve the job must not take the key. A store without a file serves nothing.
-  if (state.proxy && (await countStoredFiles(state.proxy.storeDir)) === 0) {
+  // cannot serve the job must not take the key. A store without a file serves nothing, unless
+  // the installs went past the proxy (a pylock.toml in index mode): then the installer caches,
+  // kept above, are what serves the next job.
+  if (state.proxy && !state.downloadsPastProxy && (await countStoredFiles(state.proxy.storeDir)) === 0) {
     return {
       outcome:
         'not saved: the proxy store holds no file (nothing was installed through the proxy), so the entry could not serve the next job',
@@ -143,7 +146,9 @@ async function recordWheelhouseQuietly(
   if (!state.proxy) return;
   const bypass =
     proxy?.problem ??
-    (state.downloadsPastProxy ? "a lockfile's URLs sent downloads past the proxy" : undefined);
+    (state.downloadsPastProxy
+      ? "a lockfile's URLs or `name @ URL` requirements sent downloads past the proxy"
+      : undefined);
   try {
     core.info(
       await recordWheelhouse({
