@@ -1,7 +1,8 @@
 // Run lockfile: installs that never ask an index (issue 10). pip 26's `pip install -r
 // pylock.toml` and a requirements file of `name @ URL` direct references, each as a cold job
-// then a warm job, for pip's cache folder alone, this action without the proxy, and this action
-// with proxy-mode intercept, where the lock's https://files.pythonhosted.org URLs reach the PyPI
+// then a warm job, for pip's cache folder alone, this action without the proxy, this action with
+// proxy: true as it chooses (auto: index mode for these, pip's cache kept), and this action with
+// proxy-mode intercept, where the lock's https://files.pythonhosted.org URLs reach the PyPI
 // stand-in only through the daemon (the test-only origin mapping: nothing leaves loopback).
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
@@ -20,14 +21,15 @@ import { type BenchPip, benchPip, WANTED_PIP } from '../support/pip-version.js';
 import { runCommand } from '../support/processes.js';
 import { formatBytes, formatMs, formatRatio, median, ratio } from '../support/stats.js';
 
-type Scenario = 'pip-cache' | 'action' | 'intercept';
+type Scenario = 'pip-cache' | 'action' | 'auto' | 'intercept';
 
-const SCENARIOS: Scenario[] = ['pip-cache', 'action', 'intercept'];
+const SCENARIOS: Scenario[] = ['pip-cache', 'action', 'auto', 'intercept'];
 const STYLES: LockStyle[] = ['pylock', 'direct-url'];
 
 const SCENARIO_NAME: Record<Scenario, string> = {
   'pip-cache': "pip's cache folder alone",
   action: 'this action, proxy: false',
+  auto: 'this action, proxy: true (auto)',
   intercept: 'this action, proxy-mode: intercept',
 };
 
@@ -175,7 +177,7 @@ async function pipCacheJobs(setup: RunSetup, style: LockStyle, round: number): P
 async function actionJobs(
   setup: RunSetup,
   style: LockStyle,
-  scenario: 'action' | 'intercept',
+  scenario: 'action' | 'auto' | 'intercept',
   round: number,
 ): Promise<ScenarioRound> {
   const dir = await setup.ctx.tempDir(`lockfile-${scenario}-${style}`);
@@ -185,9 +187,17 @@ async function actionJobs(
   const intercept = scenario === 'intercept';
   const suffix = `lockfile-${scenario}-${style}-${round}-${Date.now()}`;
   // Port 0: the default port is shared with whatever else runs on the machine (runs 6 and 8 too).
-  const inputs: Record<string, string> = intercept
-    ? { installer: 'pip', proxy: 'true', 'proxy-mode': 'intercept', 'proxy-port': '0', 'key-suffix': suffix }
-    : { installer: 'pip', 'key-suffix': suffix };
+  const inputs: Record<string, string> = {
+    installer: 'pip',
+    'key-suffix': suffix,
+    ...(scenario === 'action' ? {} : { proxy: 'true', 'proxy-port': '0' }),
+    // In index mode the daemon's upstream is the stand-in itself (no test-only origin mapping
+    // applies there): nothing can leave loopback.
+    ...(scenario === 'auto' ? { 'index-url': setup.pypi.indexUrl } : {}),
+    ...(intercept ? { 'proxy-mode': 'intercept' } : {}),
+  };
+  // What the action should choose for these lockfiles (intercept-env.ts).
+  const expectedMode = { action: '', auto: 'index', intercept: 'intercept' }[scenario];
   const proxyLines: string[] = [];
   // The cold job's key: the warm job restores that entry and names the next generation (~gN).
   const keys: string[] = [];
@@ -203,15 +213,16 @@ async function actionJobs(
     try {
       const main = await runner.runMain();
       if (main.exitCode !== 0) throw new Error(`main step failed: ${main.stdout}\n${main.stderr}`);
-      if (intercept && main.outputs['proxy-mode'] !== 'intercept') {
-        throw new Error(`proxy-mode output is '${main.outputs['proxy-mode']}', not intercept`);
+      if ((main.outputs['proxy-mode'] ?? '') !== expectedMode) {
+        throw new Error(`proxy-mode output is '${main.outputs['proxy-mode']}', not '${expectedMode}'`);
       }
       keys.push(main.outputs['cache-key']);
       const install = await pipInstallStep(setup, {
         cwd: workspace,
         lockFile,
-        // With interception pip keeps its own default index, https://pypi.org/simple/.
-        args: intercept ? [] : directArgs(setup.pypi),
+        // With interception pip keeps its own default index, https://pypi.org/simple/; with the
+        // proxy in index mode, the index the action exported (the lock's files go past it).
+        args: intercept ? [] : scenario === 'auto' ? ['--trusted-host', '127.0.0.1'] : directArgs(setup.pypi),
         env: runner.stepEnv(),
       });
       const post = await runner.runPost();
@@ -262,7 +273,8 @@ async function measureRounds(setup: RunSetup): Promise<{ jobs: ScenarioRound[]; 
   const rounds = setup.ctx.rounds;
   for (let round = 0; round < rounds; round++) {
     for (const style of STYLES) {
-      const order = [...SCENARIOS.slice(round % 3), ...SCENARIOS.slice(0, round % 3)];
+      const turn = round % SCENARIOS.length;
+      const order = [...SCENARIOS.slice(turn), ...SCENARIOS.slice(0, turn)];
       local.push(await localFolderJob(setup, style, round));
       for (const scenario of order) {
         const result = await runScenario(setup, style, scenario, round);
@@ -370,6 +382,14 @@ function report(
   const interceptWarm = jobs.filter((j) => j.scenario === 'intercept').map((j) => j.warm);
   const interceptRatios = STYLES.map((style) => ratio(warmMedian(style, 'intercept'), localMedian(style)));
   const entryRatios = STYLES.map((style) => ratio(savedMedian(style, 'intercept'), wheelBytes));
+  const coldMedian = (style: LockStyle, scenario: Scenario) =>
+    median(figuresOf(jobs, style, scenario).map((r) => r.cold.installMs));
+  const autoRatios = STYLES.map((style) => ({
+    cold: ratio(coldMedian(style, 'auto'), coldMedian(style, 'action')),
+    warm: ratio(warmMedian(style, 'auto'), warmMedian(style, 'action')),
+    entry: ratio(savedMedian(style, 'auto'), wheelBytes),
+    requests: Math.max(...figuresOf(jobs, style, 'auto').map((r) => r.warm.requests)),
+  }));
   const failed =
     jobs.flatMap((j) => [j.cold, j.warm]).filter((f) => !f.ok).length + local.filter((l) => !l.ok).length;
   const proxyLines = STYLES.flatMap((style) => {
@@ -383,8 +403,8 @@ function report(
     title: 'Run lockfile: lockfile installs (pylock.toml, direct URLs) through interception',
     method: [
       `pip ${pip.version}${pip.note ? ` (${pip.note})` : " (from the machine's local wheel mirror, in its own venv, run with no pip configuration)"}, \`pip --python <fresh venv> install -r <lock file>\`: lockfile 0 of the corpus (${packages} packages, ${formatBytes(wheelBytes)} of wheels), every file locked by URL, so pip asks no index. Two styles: a PEP 751 pylock.toml (url, size and sha256 per wheel; pip 26's experimental \`-r pylock.toml\`) and a requirements file of \`name @ URL\` lines (no hashes: the daemon verifies those files by the blake2b digest in their path).`,
-      "Each set-up runs a cold job (nothing cached) then a warm job (fresh venv; pip's cache folder only as the set-up carries it over). pip's cache folder alone: `--cache-dir` kept between the two jobs, no action (what actions/cache of ~/.cache/pip gives). This action, proxy: false: dist/main.js, the install step, dist/post.js under the runner emulation against the cache service stand-in, XDG_CACHE_HOME emptied before each job, so the warm job has only what the action restored. This action, proxy-mode: intercept: the same with `proxy: true` and `proxy-mode: intercept`; the step gets HTTPS_PROXY and the CA bundle the main step exported, and no index flag.",
-      "The PyPI stand-in serves TLS with certificates of a test CA of its own for pypi.org and files.pythonhosted.org. With interception the lock names https://files.pythonhosted.org/packages/... and the daemon reaches the stand-in through the test-only origin mapping (PYPI_CACHE_PROXY_TEST_ORIGINS, PYPI_CACHE_PROXY_TEST_CA; it refuses any host it does not map). Without the daemon the lock names the stand-in's loopback address with the same paths, and pip gets `--index-url <stand-in> --trusted-host 127.0.0.1` (the certificate does not name the address; pip caches a trusted host's answers as it does https ones). Nothing leaves loopback.",
+      "Each set-up runs a cold job (nothing cached) then a warm job (fresh venv; pip's cache folder only as the set-up carries it over). pip's cache folder alone: `--cache-dir` kept between the two jobs, no action (what actions/cache of ~/.cache/pip gives). This action, proxy: false: dist/main.js, the install step, dist/post.js under the runner emulation against the cache service stand-in, XDG_CACHE_HOME emptied before each job, so the warm job has only what the action restored. This action, proxy: true (auto): the same with `proxy: true` and no proxy-mode, which picks the index mode for a pylock.toml alone and for `name @ URL` requirements and keeps pip's cache (the step gets the proxy's index and `--trusted-host 127.0.0.1`; the lock's files go past the proxy). This action, proxy-mode: intercept: the same with `proxy: true` and `proxy-mode: intercept`; the step gets HTTPS_PROXY and the CA bundle the main step exported, and no index flag.",
+      "The PyPI stand-in serves TLS with certificates of a test CA of its own for pypi.org and files.pythonhosted.org. With interception the lock names https://files.pythonhosted.org/packages/... and the daemon reaches the stand-in through the test-only origin mapping (PYPI_CACHE_PROXY_TEST_ORIGINS, PYPI_CACHE_PROXY_TEST_CA; it refuses any host it does not map). Without interception the lock names the stand-in's loopback address with the same paths, and pip gets `--index-url <stand-in> --trusted-host 127.0.0.1` (the certificate does not name the address; pip caches a trusted host's answers as it does https ones). Nothing leaves loopback.",
       `Upstream = requests the stand-in received during the job (for the action: main step, install step and post step) and the body bytes it sent. Install time: the install step's wall time. Local folder: the same pip installing the same pins by name with \`--no-cache-dir --no-index --find-links <the corpus folder>\`, measured in each round beside the jobs. Saved: the entry the cache service stored under the job's key (pip alone: pip's cache folder on disk, uncompressed, what actions/cache would archive).`,
       `${rounds} round${rounds === 1 ? '' : 's'}, interleaved (each round runs every set-up of both styles, the set-ups' order turned by one each round); medians, with the range across rounds where rounds differ. Load: ${load}.`,
     ],
@@ -451,6 +471,14 @@ function report(
         goal: 'with interception: warm install within 1.10x of the local folder',
         met: interceptRatios.every((r) => r <= 1.1),
         detail: STYLES.map((style, i) => `${style} ${formatRatio(interceptRatios[i])}`).join(', '),
+      },
+      {
+        goal: 'proxy: true (auto): warm 0 upstream requests, entry at most 1.05x the wheels, cold and warm install within 1.10x of proxy: false',
+        met: autoRatios.every((r) => r.cold <= 1.1 && r.warm <= 1.1 && r.entry <= 1.05 && r.requests === 0),
+        detail: STYLES.map((style, i) => {
+          const r = autoRatios[i] as (typeof autoRatios)[number];
+          return `${style}: cold ${formatRatio(r.cold)}, warm ${formatRatio(r.warm)} of proxy: false, entry ${formatRatio(r.entry)}, warm ${r.requests} requests`;
+        }).join('; '),
       },
       {
         goal: 'every job of the lockfile run installs',
