@@ -61,10 +61,22 @@ describe('readJobHttpsProxy', () => {
     ).toBeUndefined();
   });
 
+  it('takes an https:// proxy (TLS to the proxy itself), masked like an http:// one', () => {
+    let read: ReturnType<typeof readJobHttpsProxy>;
+    const out = printed(() => {
+      read = readJobHttpsProxy({ HTTPS_PROXY: 'https://me:pw-93@corp.example:3129' });
+    });
+    expect(read).toMatchObject({
+      url: 'https://me:pw-93@corp.example:3129',
+      display: 'https://corp.example:3129',
+    });
+    expect(out).toContain('::add-mask::pw-93');
+  });
+
   it('refuses a proxy the daemon cannot use, naming the variable, without the credentials', () => {
     for (const value of [
-      'https://me:pw-93@corp.example:3128',
       'socks5://me:pw-93@corp.example',
+      'https://me:pw-93@corp.example:3128/?q',
       'http://me:pw-93@corp.example:3128/x',
     ]) {
       let message = '';
@@ -75,7 +87,9 @@ describe('readJobHttpsProxy', () => {
           message = (error as Error).message;
         }
       });
-      expect(message).toMatch(/the job's HTTPS_PROXY .* takes http:\/\/\[user:password@\]host:port/);
+      expect(message).toMatch(
+        /the job's HTTPS_PROXY .* takes http:\/\/\[user:password@\]host:port or https:\/\/\[user:password@\]host:port/,
+      );
       expect(message).not.toContain('pw-93');
     }
   });

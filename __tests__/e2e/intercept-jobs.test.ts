@@ -16,6 +16,7 @@ import { CorporateProxy } from '../support/corporate-proxy.js';
 import { FakeCacheService } from '../support/fake-cache-service.js';
 import type { FakePypi } from '../support/fake-pypi.js';
 import { fakePypiOverTls } from '../support/fake-pypi-tls.js';
+import { loopbackCertificate } from '../support/loopback-certificate.js';
 import { pip26Venv } from '../support/pip26.js';
 import { RunnerJob } from '../support/runner.js';
 import { type BuiltWheel, buildWheels } from '../support/wheels.js';
@@ -309,4 +310,59 @@ test('behind the job’s own HTTPS proxy: the daemon and the relay go through it
   } finally {
     await corp.stop();
   }
+}, 120_000);
+
+test('behind an https:// job proxy the daemon chains over TLS; behind a socks5:// one the job runs without the proxy, never red', async () => {
+  const corpCert = await loopbackCertificate();
+  const corp = new CorporateProxy({ tls: corpCert });
+  await corp.start();
+  const corpCaFile = join(root, 'corp-ca.pem');
+  writeFileSync(corpCaFile, corpCert.certPem);
+  try {
+    // The corporate CA where a runner has it: SSL_CERT_FILE, beside HTTPS_PROXY.
+    const job = newJob(
+      { HTTPS_PROXY: corp.url(), SSL_CERT_FILE: corpCaFile },
+      join(root, 'runner-temp-tls-proxy'),
+      {
+        'proxy-mode': 'intercept',
+        'proxy-port': '0',
+        'key-suffix': 'tls-proxy',
+      },
+    );
+    const main = await job.runMain();
+    expect(main.exitCode).toBe(0);
+    expect(main.warnings).toEqual([]);
+    expect(main.outputs['proxy-mode']).toBe('intercept');
+    const bundle = readFileSync(main.exportedEnv.SSL_CERT_FILE as string, 'utf8');
+    const answer = await httpsThroughProxy(
+      main.outputs['proxy-url'] as string,
+      pypi.fileUrl(wheels[0]?.filename ?? ''),
+      {
+        ca: [bundle],
+      },
+    );
+    expect(answer.status).toBe(200);
+    expect(corp.count(new URL(pypi.filesOrigin).host)).toBe(1);
+    const post = await job.runPost();
+    expect(post.exitCode).toBe(0);
+    const relay = /Tunnel relay on (\S+) \(pid (\d+)\)/.exec(post.stdout);
+    if (relay) relays.push(Number(relay[2]));
+  } finally {
+    await corp.stop();
+  }
+
+  const socks = 'socks5://corp-user:socks-pw-4c1d@127.0.0.1:1080';
+  const job = newJob({ HTTPS_PROXY: socks }, join(root, 'runner-temp-socks'), { 'key-suffix': 'socks' });
+  const main = await job.runMain();
+  expect(main.exitCode).toBe(0);
+  expect(main.warnings).toEqual([
+    expect.stringMatching(
+      /HTTPS_PROXY \(socks5:\/\/127\.0\.0\.1:1080\).*takes http:\/\/\[user:password@\]host:port or https:.*The proxy is off for this job/,
+    ),
+  ]);
+  expect(main.stdout).toContain('::add-mask::socks-pw-4c1d');
+  for (const warning of main.warnings) expect(warning).not.toContain('socks-pw-4c1d');
+  expect(main.outputs['proxy-url']).toBe('');
+  expect(main.exportedEnv).not.toHaveProperty('HTTPS_PROXY');
+  expect((await job.runPost()).exitCode).toBe(0);
 }, 120_000);

@@ -1,8 +1,10 @@
 // A loopback stand-in for a job's corporate HTTPS proxy: it answers CONNECT only, requires
 // Proxy-Authorization (Basic) when given credentials (407 otherwise, as Squid does), counts the
 // tunnels it relays by target, and relays only to loopback targets (a test never leaves
-// loopback). `silent` accepts the connection and never answers: a hung proxy.
+// loopback). `silent` accepts the connection and never answers: a hung proxy. `tls` makes it an
+// https:// proxy (TLS to the proxy, CONNECT inside).
 import http from 'node:http';
+import https from 'node:https';
 import net, { type AddressInfo, type Socket } from 'node:net';
 
 export interface CorporateProxyOptions {
@@ -10,6 +12,8 @@ export interface CorporateProxyOptions {
   silent?: boolean;
   /** Send the 200 only with the origin's first bytes, in one write (a server that speaks first). */
   coalesce?: boolean;
+  /** An https:// proxy: TLS to the proxy itself with this certificate, CONNECT inside it. */
+  tls?: { certPem: string; keyPem: string };
 }
 
 export class CorporateProxy {
@@ -18,13 +22,17 @@ export class CorporateProxy {
   refused = 0;
   /** Every Proxy-Authorization value it was sent, good or bad. */
   readonly authorizations: string[] = [];
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
   private readonly sockets = new Set<Socket>();
 
   constructor(private readonly options: CorporateProxyOptions = {}) {
-    this.server = http.createServer((_req, res) => {
+    const answer = (_req: http.IncomingMessage, res: http.ServerResponse) => {
       res.writeHead(405).end('CONNECT only\n');
-    });
+    };
+    this.server = options.tls
+      ? https.createServer({ cert: options.tls.certPem, key: options.tls.keyPem }, answer)
+      : http.createServer(answer);
+    // The TCP connections (under TLS too): destroying one ends its TLS session.
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
@@ -86,7 +94,7 @@ export class CorporateProxy {
     const auth = credentials
       ? `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@`
       : '';
-    return `http://${auth}127.0.0.1:${port}`;
+    return `${this.options.tls ? 'https' : 'http'}://${auth}127.0.0.1:${port}`;
   }
 
   /** How many tunnels it opened to `authority` (host:port). */

@@ -11,7 +11,7 @@ import { OUTBOUND_NO_PROXY_ENV, OUTBOUND_PROXY_ENV } from '../proxy/launcher.js'
 export interface JobHttpsProxy {
   /** The URL as the job gave it (credentials included): for the daemon's environment only. */
   url: string;
-  /** `http://host:port`, for the log. */
+  /** `http://host:port` (or https://), for the log. */
   display: string;
   /** The job's NO_PROXY, which the daemon honours for its own connections. */
   noProxy: string;
@@ -23,7 +23,8 @@ export class JobHttpsProxyError extends Error {}
  * The job's HTTPS proxy, or undefined. An earlier use of this action in the job under
  * interception recorded it in OUTBOUND_PROXY_ENV (empty: none), as HTTPS_PROXY then names that
  * run's daemon, which is not a proxy to chain to. Throws JobHttpsProxyError for a value the
- * daemon could not use, naming the variable and what is accepted.
+ * daemon could not use, naming the variable and what is accepted (the main step then runs
+ * without the proxy, with a warning: restore.ts).
  */
 export function readJobHttpsProxy(env: NodeJS.ProcessEnv): JobHttpsProxy | undefined {
   const recorded = env[OUTBOUND_PROXY_ENV] !== undefined;
@@ -49,9 +50,16 @@ export function readJobHttpsProxy(env: NodeJS.ProcessEnv): JobHttpsProxy | undef
     }
   }
   const display = parsed ? `${parsed.protocol}//${parsed.host}` : '(not a URL)';
-  if (parsed?.protocol !== 'http:' || (parsed.pathname !== '/' && parsed.pathname !== '')) {
+  const scheme = parsed?.protocol;
+  if (
+    !parsed ||
+    (scheme !== 'http:' && scheme !== 'https:') ||
+    (parsed.pathname !== '/' && parsed.pathname !== '') ||
+    parsed.search ||
+    parsed.hash
+  ) {
     throw new JobHttpsProxyError(
-      `the job's ${variable} (${display}) is not a proxy the cache's daemon can send its connections through: it takes http://[user:password@]host:port (CONNECT). Set proxy: false, or point ${variable} at an http:// proxy.`,
+      `the job's ${variable} (${display}) is not a proxy the cache's daemon can send its connections through: it takes http://[user:password@]host:port or https://[user:password@]host:port (CONNECT; an https:// proxy's certificate checked against the roots the job trusts).`,
     );
   }
   const noProxy = env[OUTBOUND_NO_PROXY_ENV] ?? env.NO_PROXY ?? env.no_proxy ?? '';

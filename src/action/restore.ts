@@ -193,9 +193,12 @@ async function planCache(inputs: ActionInputs, platform: Platform): Promise<Cach
   // Both look-ups start a child process (python, `pip cache dir`); run them side by side.
   const pythonVersion = inputs.pythonVersion ?? detectPythonVersion(platform.env);
   const folders: CachedFolder[] = installers.map((installer) => installerFolder(installer, platform));
-  const upstreams = inputs.proxy
-    ? resolveUpstreams(inputs.indexUrl, inputs.extraIndexUrls, platform.env)
-    : undefined;
+  // Read (and masked) first: a job proxy the daemon cannot use turns the proxy off.
+  const jobProxy = inputs.proxy ? jobHttpsProxyOrWarning(platform.env) : undefined;
+  const upstreams =
+    inputs.proxy && jobProxy?.usable !== false
+      ? resolveUpstreams(inputs.indexUrl, inputs.extraIndexUrls, platform.env)
+      : undefined;
   if (upstreams) folders.push(proxyStoreFolder(platform));
 
   const { key, restoreKey } = keyOrInputError(
@@ -218,7 +221,7 @@ async function planCache(inputs: ActionInputs, platform: Platform): Promise<Cach
     restoreKeys: inputs.restoreFallback ? [restoreKey] : [],
     upstreams,
     mode: upstreams ? chooseProxyMode(inputs.proxyMode, files) : undefined,
-    outbound: upstreams ? jobHttpsProxyOrInputError(platform.env) : undefined,
+    outbound: upstreams && jobProxy?.usable ? jobProxy.proxy : undefined,
     // Checked before anything is restored: a host that names no configured index is a typo.
     mirrors: upstreams ? interceptedMirrors(inputs.interceptHosts, upstreams) : [],
   };
@@ -346,13 +349,22 @@ function logOutcome(
   }
 }
 
-/** The job's HTTPS proxy; one the daemon cannot use fails the step under the `proxy` input. */
-function jobHttpsProxyOrInputError(env: NodeJS.ProcessEnv): JobHttpsProxy | undefined {
+/**
+ * The job's HTTPS proxy. One the daemon cannot use (socks5://, a path) is a warning and no proxy
+ * for this job: the daemon's own fetches would bypass it, where a network may allow nothing
+ * else, and the job's installs keep using it directly, as without this action.
+ */
+function jobHttpsProxyOrWarning(
+  env: NodeJS.ProcessEnv,
+): { usable: true; proxy: JobHttpsProxy | undefined } | { usable: false } {
   try {
-    return readJobHttpsProxy(env);
+    return { usable: true, proxy: readJobHttpsProxy(env) };
   } catch (error: unknown) {
-    if (error instanceof JobHttpsProxyError) throw new InputError('proxy', error.message);
-    throw error;
+    if (!(error instanceof JobHttpsProxyError)) throw error;
+    core.warning(
+      `proxy: ${error.message} The proxy is off for this job: the cache folders are restored and saved as with proxy: false, and pip and uv keep reaching PyPI through that proxy themselves.`,
+    );
+    return { usable: false };
   }
 }
 

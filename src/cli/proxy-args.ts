@@ -83,9 +83,12 @@ Options:
   -h, --help              show this help
 
 Environment:
-  PYPI_CACHE_PROXY_OUTBOUND_PROXY     http://[user:password@]host:port: send the proxy's own
-                                      connections (upstream fetches, tunnels) through this HTTP
-                                      proxy by CONNECT (the job's HTTPS_PROXY; kept off argv)
+  PYPI_CACHE_PROXY_OUTBOUND_PROXY     http(s)://[user:password@]host:port: send the proxy's own
+                                      connections (upstream fetches, tunnels) through this proxy
+                                      by CONNECT (the job's HTTPS_PROXY; kept off argv); https://
+                                      is TLS to the proxy, checked against Node's roots and the
+                                      files SSL_CERT_FILE, REQUESTS_CA_BUNDLE, PIP_CERT and
+                                      NODE_EXTRA_CA_CERTS name
   PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY  hosts reached directly instead (NO_PROXY syntax)
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the

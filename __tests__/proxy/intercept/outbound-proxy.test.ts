@@ -28,6 +28,7 @@ import { httpsThroughProxy, openTunnel } from '../../support/connect-client.js';
 import { CorporateProxy } from '../../support/corporate-proxy.js';
 import type { FakePypi } from '../../support/fake-pypi.js';
 import { fakePypiOverTls } from '../../support/fake-pypi-tls.js';
+import { loopbackCertificate } from '../../support/loopback-certificate.js';
 import { type BuiltWheel, buildWheels } from '../../support/wheels.js';
 import { listTree, removeDir, sha256, tempDir } from '../harness.js';
 
@@ -173,6 +174,47 @@ describe('through the job proxy', () => {
       expect(corp.count(originAuthority)).toBe(1);
     } finally {
       await relay.close();
+    }
+  });
+
+  it('speaks TLS to an https:// job proxy, its certificate checked: fetches and tunnels go through it', async () => {
+    const corpCert = await loopbackCertificate();
+    const secureCorp = new CorporateProxy({ credentials: CREDENTIALS, tls: corpCert });
+    await secureCorp.start();
+    try {
+      expect(secureCorp.url()).toMatch(/^https:\/\//);
+      const chained = await daemon(
+        new OutboundProxy(secureCorp.url(), undefined, 2000, [corpCert.certPem]),
+        'store-tls-proxy',
+      );
+      const url = pypi.fileUrl(wheel('alpha').filename);
+      const answer = await httpsThroughProxy(chained.url, url, { ca: [chained.caCertPem as string] });
+      expect(sha256(answer.body)).toBe(wheel('alpha').sha256);
+      expect(secureCorp.count(authorityOf(pypi.filesOrigin))).toBe(1);
+      const tunnelled = await httpsThroughProxy(chained.url, 'https://tunnel.example/', {
+        ca: [originCa.certPem],
+      });
+      expect(tunnelled.body.toString()).toBe('hello from the origin\n');
+      expect(secureCorp.count(originAuthority)).toBe(1);
+
+      // A proxy whose certificate the job does not trust is not spoken to: a 502 naming it.
+      const untrusting = await daemon(
+        new OutboundProxy(secureCorp.url(), undefined, 2000),
+        'store-tls-untrusted',
+      );
+      const before = secureCorp.connects.length;
+      const refused = await httpsThroughProxy(untrusting.url, pypi.fileUrl(wheel('beta').filename), {
+        ca: [untrusting.caCertPem as string],
+      });
+      expect(refused.status).toBe(502);
+      expect(refused.body.toString()).toContain(`https://127.0.0.1:${new URL(secureCorp.url()).port}`);
+      expect(refused.body.toString()).not.toContain(CREDENTIALS.password);
+      expect(secureCorp.connects.length).toBe(before);
+      expect(
+        (await listTree(join(dir, 'store-tls-untrusted'))).some((p) => p.includes(wheel('beta').sha256)),
+      ).toBe(false);
+    } finally {
+      await secureCorp.stop();
     }
   });
 
@@ -324,10 +366,10 @@ describe('the tunnel policy through the job proxy', () => {
     expect(new NoProxyList('').bypasses('pypi.org', 443)).toBe(false);
   });
 
-  it('takes only an http:// proxy URL, and its errors never show the credentials', () => {
+  it('takes only an http:// or https:// proxy URL, and its errors never show the credentials', () => {
     for (const bad of [
-      'https://u:pw-x1@proxy.example:3128',
       'socks5://u:pw-x1@proxy.example:1080',
+      'https://u:pw-x1@proxy.example:3128/?q',
       'http://u:pw-x1@proxy.example:3128/path',
     ]) {
       expect(() => new OutboundProxy(bad)).toThrow(/PYPI_CACHE_PROXY_OUTBOUND_PROXY/);
@@ -338,6 +380,8 @@ describe('the tunnel policy through the job proxy', () => {
       }
     }
     expect(new OutboundProxy('proxy.example:3128').display).toBe('http://proxy.example:3128');
+    const secure = new OutboundProxy('https://u:pw-x1@proxy.example');
+    expect([secure.display, secure.port, secure.secure]).toEqual(['https://proxy.example', 443, true]);
   });
 });
 

@@ -5,7 +5,12 @@
 // tools reached them. The URL comes from the environment (OUTBOUND_PROXY_ENV), never argv:
 // /proc/<pid>/cmdline is readable by every user, and the URL may hold user:password. Nothing
 // here puts the credentials in a message: errors name the proxy as `http://host:port`.
+// An https:// proxy is reached over TLS (the CONNECT and the tunnel inside it), its certificate
+// checked against the roots the job trusts: Node's, plus the files SSL_CERT_FILE,
+// REQUESTS_CA_BUNDLE, PIP_CERT and NODE_EXTRA_CA_CERTS name (a corporate CA is given there), as
+// pip (urllib3) and uv check it.
 
+import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import net, { type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -80,41 +85,68 @@ function inIpv4Block(address: string, block: string): boolean {
   return list.check(address, 'ipv4');
 }
 
+/** The variables that name CA files a job trusts beyond Node's roots, in the order read. */
+const JOB_CA_VARIABLES = ['SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE', 'PIP_CERT', 'NODE_EXTRA_CA_CERTS'];
+
+/**
+ * What an https:// proxy's certificate is checked against: Node's roots and the job's CA files;
+ * undefined (Node's own store) when the job names none that can be read.
+ */
+export function jobTrustedCa(env: NodeJS.ProcessEnv): string[] | undefined {
+  const extra = [...new Set(JOB_CA_VARIABLES.map((name) => env[name]?.trim()).filter(Boolean))].flatMap(
+    (path) => {
+      try {
+        return [readFileSync(path as string, 'utf8')];
+      } catch {
+        return [];
+      }
+    },
+  );
+  return extra.length > 0 ? [...tls.rootCertificates, ...extra] : undefined;
+}
+
 export class OutboundProxy {
-  /** `http://host:port`: what messages may show (never the credentials). */
+  /** `http://host:port` or `https://host:port`: what messages may show (never the credentials). */
   readonly display: string;
   readonly host: string;
   readonly port: number;
+  /** An https:// proxy: TLS to the proxy itself, then CONNECT inside it. */
+  readonly secure: boolean;
   private readonly authorization: string | undefined;
 
-  /** `url`: http://[user:password@]host[:port][/]; `noProxy`: the job's NO_PROXY. */
+  /**
+   * `url`: http(s)://[user:password@]host[:port][/]; `noProxy`: the job's NO_PROXY; `ca`: what
+   * an https:// proxy's certificate is checked against (default: Node's roots).
+   */
   constructor(
     url: string,
     readonly noProxy: NoProxyList = new NoProxyList(undefined),
     readonly connectTimeoutMs = DEFAULT_OUTBOUND_CONNECT_TIMEOUT_MS,
+    private readonly ca?: string[],
   ) {
     let parsed: URL;
     try {
       parsed = new URL(url.includes('://') ? url : `http://${url}`);
     } catch {
       throw new OutboundProxyConfigError(
-        `${OUTBOUND_PROXY_ENV}: not a URL; expected http://[user:password@]host:port (the job's HTTPS_PROXY)`,
+        `${OUTBOUND_PROXY_ENV}: not a URL; expected http(s)://[user:password@]host:port (the job's HTTPS_PROXY)`,
       );
     }
     const display = `${parsed.protocol}//${parsed.host}`;
-    if (parsed.protocol !== 'http:') {
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new OutboundProxyConfigError(
-        `${OUTBOUND_PROXY_ENV}: ${display} is not an http:// proxy; only http://host:port proxies (CONNECT) are supported`,
+        `${OUTBOUND_PROXY_ENV}: ${display} is not an http:// or https:// proxy; only those (CONNECT) are supported`,
       );
     }
     if ((parsed.pathname !== '/' && parsed.pathname !== '') || parsed.search || parsed.hash) {
       throw new OutboundProxyConfigError(
-        `${OUTBOUND_PROXY_ENV}: ${display} has a path, query or fragment; expected http://[user:password@]host:port`,
+        `${OUTBOUND_PROXY_ENV}: ${display} has a path, query or fragment; expected http(s)://[user:password@]host:port`,
       );
     }
     this.display = display;
+    this.secure = parsed.protocol === 'https:';
     this.host = parsed.hostname.replace(/^\[|\]$/g, '');
-    this.port = Number(parsed.port || 80);
+    this.port = Number(parsed.port || (this.secure ? 443 : 80));
     this.authorization =
       parsed.username || parsed.password
         ? `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')}`
@@ -124,7 +156,14 @@ export class OutboundProxy {
   /** The proxy from the daemon's environment, or undefined when the job had none. */
   static fromEnv(env: NodeJS.ProcessEnv): OutboundProxy | undefined {
     const url = env[OUTBOUND_PROXY_ENV]?.trim();
-    return url ? new OutboundProxy(url, new NoProxyList(env[OUTBOUND_NO_PROXY_ENV])) : undefined;
+    return url
+      ? new OutboundProxy(
+          url,
+          new NoProxyList(env[OUTBOUND_NO_PROXY_ENV]),
+          DEFAULT_OUTBOUND_CONNECT_TIMEOUT_MS,
+          jobTrustedCa(env),
+        )
+      : undefined;
   }
 
   /** Whether the proxy URL carries credentials (sent as Proxy-Authorization). */
@@ -146,7 +185,15 @@ export class OutboundProxy {
     const authority = `${net.isIP(host) === 6 ? `[${host}]` : host}:${port}`;
     const what = `the job's HTTPS proxy ${this.display}, CONNECT ${authority}`;
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: this.host, port: this.port });
+      const socket = this.secure
+        ? tls.connect({
+            host: this.host,
+            port: this.port,
+            ...(net.isIP(this.host) === 0 ? { servername: this.host } : {}),
+            ...(this.ca ? { ca: this.ca } : {}),
+            ALPNProtocols: ['http/1.1'],
+          })
+        : net.connect({ host: this.host, port: this.port });
       let answer = Buffer.alloc(0);
       const fail = (message: string, status?: number) => {
         cleanup();
@@ -191,7 +238,8 @@ export class OutboundProxy {
       socket.on('data', onData);
       socket.once('error', onError);
       socket.once('close', onClose);
-      socket.once('connect', () => {
+      // A TLS proxy is spoken to once its certificate checked out (tls.connect rejects others).
+      socket.once(this.secure ? 'secureConnect' : 'connect', () => {
         const headers = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`];
         if (this.authorization) headers.push(`Proxy-Authorization: ${this.authorization}`);
         socket.write(`${headers.join('\r\n')}\r\n\r\n`);
