@@ -32,22 +32,22 @@ import {
   startJobProxy,
   stepsOutboundEnv,
   warning
-} from "./chunk-W25WGCBJ.js";
+} from "./chunk-MDMFRHYK.js";
 import {
   formatBytes,
   measureFolders
-} from "./chunk-IQA6DESO.js";
+} from "./chunk-XHNUFRBO.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";
-import "./chunk-6SZGUPQJ.js";
+import "./chunk-CWMGJEPE.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";
 
 // src/action/restore.ts
 import { mkdir as mkdir2, rm } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/installers/python-version.ts
 var PRINT_VERSION = 'import sys; print("%d.%d" % sys.version_info[:2])';
@@ -64,17 +64,36 @@ async function detectPythonVersion(env = process.env) {
 }
 __name(detectPythonVersion, "detectPythonVersion");
 
-// src/key/key.ts
-import { createHash } from "node:crypto";
+// src/key/direct-url-requirements.ts
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+var DIRECT_URL = /^(?:[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*@\s*)?https?:\/\//i;
+function hasDirectUrlRequirement(text) {
+  return text.split(/\r?\n/).map((line) => line.replace(/(^|\s)#.*$/, "").trim()).some((line) => !line.startsWith("-") && DIRECT_URL.test(line));
+}
+__name(hasDirectUrlRequirement, "hasDirectUrlRequirement");
+function hasDirectUrlRequirements(workspace, files) {
+  return files.filter((file) => file.endsWith(".txt")).some((file) => {
+    try {
+      return hasDirectUrlRequirement(readFileSync(join(workspace, file), "utf8"));
+    } catch {
+      return false;
+    }
+  });
+}
+__name(hasDirectUrlRequirements, "hasDirectUrlRequirements");
+
+// src/key/key.ts
+import { createHash } from "node:crypto";
+import { readFileSync as readFileSync2 } from "node:fs";
+import { join as join2 } from "node:path";
 var CACHE_LAYOUT_VERSION = "v1";
 var MAX_KEY_LENGTH = 512;
 function hashDependencyFiles(workspace, files, context = []) {
   const hash = createHash("sha256");
   for (const line of context) hash.update(`${line}\0`);
   for (const file of [...files].sort()) {
-    const content = readFileSync(join(workspace, file));
+    const content = readFileSync2(join2(workspace, file));
     hash.update(`${file}\0${content.length}\0`);
     hash.update(content);
   }
@@ -114,8 +133,8 @@ function deriveCacheKey(parts, hash) {
 __name(deriveCacheKey, "deriveCacheKey");
 
 // src/key/locked-urls.ts
-import { readFileSync as readFileSync2 } from "node:fs";
-import { join as join2 } from "node:path";
+import { readFileSync as readFileSync3 } from "node:fs";
+import { join as join3 } from "node:path";
 var URL_KEY = /\burl\s*=\s*"(https?:\/\/[^"]+)"/;
 var SHA256 = /\b(?:hash\s*=\s*"sha256:([0-9a-fA-F]{64})"|sha256\s*=\s*"([0-9a-fA-F]{64})")/;
 function isUrlLockfile(file) {
@@ -150,7 +169,7 @@ function readLockedUrls(workspace, files) {
   const locked = {};
   for (const file of files.filter(isUrlLockfile)) {
     try {
-      Object.assign(locked, lockedUrlsIn(readFileSync2(join2(workspace, file), "utf8")));
+      Object.assign(locked, lockedUrlsIn(readFileSync3(join3(workspace, file), "utf8")));
     } catch {
     }
   }
@@ -163,14 +182,14 @@ function hasUrlLockfile(files) {
 __name(hasUrlLockfile, "hasUrlLockfile");
 
 // src/key/lockfile-pins.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-import { join as join3 } from "node:path";
+import { readFileSync as readFileSync4 } from "node:fs";
+import { join as join4 } from "node:path";
 function readLockfilePins(workspace, files) {
   const pins = {};
   for (const file of files) {
     let text;
     try {
-      text = readFileSync3(join3(workspace, file), "utf8");
+      text = readFileSync4(join4(workspace, file), "utf8");
     } catch {
       continue;
     }
@@ -228,8 +247,8 @@ function pipfileLockPins(text) {
 __name(pipfileLockPins, "pipfileLockPins");
 
 // src/key/pinned-requirements.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-import { dirname, join as join4, normalize } from "node:path";
+import { readFileSync as readFileSync5 } from "node:fs";
+import { dirname, join as join5, normalize } from "node:path";
 function readPinnedRequirements(workspace, files) {
   const requirementFiles = files.filter((file) => file.endsWith(".txt"));
   if (requirementFiles.length === 0)
@@ -239,7 +258,7 @@ function readPinnedRequirements(workspace, files) {
   for (const file of requirementFiles) {
     let text;
     try {
-      text = readFileSync4(join4(workspace, file), "utf8");
+      text = readFileSync5(join5(workspace, file), "utf8");
     } catch (error) {
       return { pinned: false, reason: `${file} cannot be read (${error.message})` };
     }
@@ -294,7 +313,7 @@ function optionVerdict(line, file, known) {
   const option = match?.[1] ?? line;
   const value = match?.[2]?.trim() ?? "";
   if (option === "-r" || option === "--requirement") {
-    const included = normalize(join4(dirname(file), value));
+    const included = normalize(join5(dirname(file), value));
     return known.has(included) ? void 0 : `'${line}' includes a file that is not among the dependency files`;
   }
   if (HARMLESS_OPTIONS.has(option)) return void 0;
@@ -351,7 +370,7 @@ function dockerBridgeAddress() {
 __name(dockerBridgeAddress, "dockerBridgeAddress");
 
 // src/action/intercept-env.ts
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname as dirname2 } from "node:path";
 import tls from "node:tls";
@@ -359,9 +378,17 @@ var CA_VARIABLES = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT"];
 function chooseProxyMode(choice, files) {
   if (choice === "index") return { mode: "index", reason: "proxy-mode 'index'" };
   if (choice === "intercept") return { mode: "intercept", reason: "proxy-mode 'intercept'" };
-  return hasUrlLockfile(files) ? { mode: "intercept", reason: "a lockfile records file URLs (uv.lock or pylock.toml)" } : { mode: "index", reason: "no lockfile records file URLs" };
+  if (files.some(isUvLock)) return { mode: "intercept", reason: "a uv.lock records file URLs" };
+  return hasUrlLockfile(files) ? {
+    mode: "index",
+    reason: "a pylock.toml records file URLs, which pip and uv pip download past the proxy: their own caches keep those files (faster warm than through interception); proxy-mode 'intercept' sends them through the proxy"
+  } : { mode: "index", reason: "no lockfile records file URLs" };
 }
 __name(chooseProxyMode, "chooseProxyMode");
+function isUvLock(file) {
+  return file === "uv.lock" || file.endsWith("/uv.lock");
+}
+__name(isUvLock, "isUvLock");
 var LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1"];
 function noProxyHosts(env, chained = false) {
   if (chained) return LOOPBACK_NAMES;
@@ -404,7 +431,7 @@ function caBundle(caCertPem, env) {
     const path = env[name];
     if (!path || included.includes(path)) continue;
     try {
-      parts.push(readFileSync5(path, "utf8").trim());
+      parts.push(readFileSync6(path, "utf8").trim());
       included.push(path);
     } catch {
     }
@@ -576,14 +603,14 @@ async function restoreStep(inputs, platform) {
     restoreMs: restored.ms ?? 0,
     restoreProblem: restored.problem,
     proxy,
-    downloadsPastProxy: proxy !== void 0 && proxy.mode !== "intercept" && hasUrlLockfile(plan.files),
+    downloadsPastProxy: proxy !== void 0 && proxy.mode !== "intercept" && (hasUrlLockfile(plan.files) || hasDirectUrlRequirements(plan.workspace, plan.files)),
     requirementPins: requirements?.pinned ? requirements.pins : void 0,
     wheelhouse
   });
 }
 __name(restoreStep, "restoreStep");
 async function wheelhouseFor(plan, cacheHit, storeDir, requirements, platform) {
-  const folder = join5(jobFolderRoot(platform), "wheelhouse");
+  const folder = join6(jobFolderRoot(platform), "wheelhouse");
   try {
     const { offered, reason } = await offerWheelhouse({
       key: plan.key,
@@ -641,7 +668,8 @@ async function planCache(inputs, platform) {
   const installers = selectInstallers(inputs.installer, files, platform.env);
   const pythonVersion = inputs.pythonVersion ?? detectPythonVersion(platform.env);
   const folders = installers.map((installer) => installerFolder(installer, platform));
-  const upstreams = inputs.proxy ? resolveUpstreams(inputs.indexUrl, inputs.extraIndexUrls, platform.env) : void 0;
+  const jobProxy = inputs.proxy ? jobHttpsProxyOrWarning(platform.env) : void 0;
+  const upstreams = inputs.proxy && jobProxy?.usable !== false ? resolveUpstreams(inputs.indexUrl, inputs.extraIndexUrls, platform.env) : void 0;
   if (upstreams) folders.push(proxyStoreFolder(platform));
   const { key, restoreKey } = keyOrInputError(
     {
@@ -663,7 +691,7 @@ async function planCache(inputs, platform) {
     restoreKeys: inputs.restoreFallback ? [restoreKey] : [],
     upstreams,
     mode: upstreams ? chooseProxyMode(inputs.proxyMode, files) : void 0,
-    outbound: upstreams ? jobHttpsProxyOrInputError(platform.env) : void 0,
+    outbound: upstreams && jobProxy?.usable ? jobProxy.proxy : void 0,
     // Checked before anything is restored: a host that names no configured index is a typo.
     mirrors: upstreams ? interceptedMirrors(inputs.interceptHosts, upstreams) : []
   };
@@ -724,7 +752,7 @@ async function publish(plan, saveKey, cacheHit, matchedKey, proxy, proxyHost) {
     const variables = proxy.mode === "intercept" && proxy.caCertPem ? await interceptEnvironment({
       proxyUrl: proxy.url,
       caCertPem: proxy.caCertPem,
-      bundlePath: join5(jobProxyWorkDir(process.env), "ca-bundle.pem"),
+      bundlePath: join6(jobProxyWorkDir(process.env), "ca-bundle.pem"),
       env: process.env,
       outbound: plan.outbound
     }) : installerEnvironment(proxy.url, plan.upstreams.extras, process.env);
@@ -757,15 +785,18 @@ function logOutcome(matchedKey, cacheHit, bytes, ms, problem) {
   }
 }
 __name(logOutcome, "logOutcome");
-function jobHttpsProxyOrInputError(env) {
+function jobHttpsProxyOrWarning(env) {
   try {
-    return readJobHttpsProxy(env);
+    return { usable: true, proxy: readJobHttpsProxy(env) };
   } catch (error) {
-    if (error instanceof JobHttpsProxyError) throw new InputError("proxy", error.message);
-    throw error;
+    if (!(error instanceof JobHttpsProxyError)) throw error;
+    warning(
+      `proxy: ${error.message} The proxy is off for this job: the cache folders are restored and saved as with proxy: false, and pip and uv keep reaching PyPI through that proxy themselves.`
+    );
+    return { usable: false };
   }
 }
-__name(jobHttpsProxyOrInputError, "jobHttpsProxyOrInputError");
+__name(jobHttpsProxyOrWarning, "jobHttpsProxyOrWarning");
 function keyOrInputError(...args) {
   try {
     return deriveCacheKey(...args);

@@ -16,15 +16,15 @@ import {
   summary,
   warning,
   withWheelhouseFiles
-} from "./chunk-W25WGCBJ.js";
+} from "./chunk-MDMFRHYK.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-IQA6DESO.js";
+} from "./chunk-XHNUFRBO.js";
 import "./chunk-M6CONMEC.js";
-import "./chunk-6SZGUPQJ.js";
+import "./chunk-CWMGJEPE.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";
@@ -123,10 +123,10 @@ async function saveIfWanted(state, policy, prune, proxy) {
     await pruneInstallerCaches(state);
   } else if (prune === "auto" && state.proxy) {
     info(
-      "Installer caches kept as they are (prune: auto): a lockfile's URLs sent downloads past the proxy (not intercepting), so these folders hold them."
+      "Installer caches kept as they are (prune: auto): a lockfile's URLs or `name @ URL` requirements sent downloads past the proxy (not intercepting), so these folders hold them."
     );
   }
-  if (state.proxy && await countStoredFiles(state.proxy.storeDir) === 0) {
+  if (state.proxy && !state.downloadsPastProxy && await countStoredFiles(state.proxy.storeDir) === 0) {
     return {
       outcome: "not saved: the proxy store holds no file (nothing was installed through the proxy), so the entry could not serve the next job"
     };
@@ -171,7 +171,7 @@ async function pruneProxyStore(storeDir, manifest) {
 __name(pruneProxyStore, "pruneProxyStore");
 async function recordWheelhouseQuietly(state, manifest, proxy) {
   if (!state.proxy) return;
-  const bypass = proxy?.problem ?? (state.downloadsPastProxy ? "a lockfile's URLs sent downloads past the proxy" : void 0);
+  const bypass = proxy?.problem ?? (state.downloadsPastProxy ? "a lockfile's URLs or `name @ URL` requirements sent downloads past the proxy" : void 0);
   try {
     info(
       await recordWheelhouse({

@@ -9,7 +9,7 @@ import {
   formatBytes,
   isFileHostPattern,
   writeManifest
-} from "./chunk-IQA6DESO.js";
+} from "./chunk-XHNUFRBO.js";
 import {
   Blake2b256,
   BodyTooLargeError,
@@ -32,7 +32,7 @@ import {
   readLockedHashesFile,
   refuseConnect,
   sleep
-} from "./chunk-TOEZUWI4.js";
+} from "./chunk-YBTVM4FG.js";
 import {
   OutboundProxy,
   OutboundProxyConfigError,
@@ -44,7 +44,7 @@ import {
   parseUpstreams,
   redactIndexUrl,
   redactUrl
-} from "./chunk-6SZGUPQJ.js";
+} from "./chunk-CWMGJEPE.js";
 import {
   PageFormatError,
   parseHtmlPage,
@@ -1858,7 +1858,7 @@ async function startProxy(options) {
     log,
     manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest")
   });
-  const interception = options.intercept ? await import("./chunk-W5I6OYCQ.js").then(
+  const interception = options.intercept ? await import("./chunk-2CMNCZCZ.js").then(
     ({ attachInterception }) => attachInterception(server, {
       upstreams,
       options: options.intercept,
@@ -1983,9 +1983,12 @@ Options:
   -h, --help              show this help
 
 Environment:
-  PYPI_CACHE_PROXY_OUTBOUND_PROXY     http://[user:password@]host:port: send the proxy's own
-                                      connections (upstream fetches, tunnels) through this HTTP
-                                      proxy by CONNECT (the job's HTTPS_PROXY; kept off argv)
+  PYPI_CACHE_PROXY_OUTBOUND_PROXY     http(s)://[user:password@]host:port: send the proxy's own
+                                      connections (upstream fetches, tunnels) through this proxy
+                                      by CONNECT (the job's HTTPS_PROXY; kept off argv); https://
+                                      is TLS to the proxy, checked against Node's roots and the
+                                      files SSL_CERT_FILE, REQUESTS_CA_BUNDLE, PIP_CERT and
+                                      NODE_EXTRA_CA_CERTS name
   PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY  hosts reached directly instead (NO_PROXY syntax)
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the

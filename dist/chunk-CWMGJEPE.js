@@ -361,6 +361,7 @@ function hostMatches(host, pattern) {
 __name(hostMatches, "hostMatches");
 
 // src/proxy/upstream/outbound-proxy.ts
+import { readFileSync } from "node:fs";
 import https from "node:https";
 import net from "node:net";
 import tls from "node:tls";
@@ -424,49 +425,76 @@ function inIpv4Block(address, block) {
   return list.check(address, "ipv4");
 }
 __name(inIpv4Block, "inIpv4Block");
+var JOB_CA_VARIABLES = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT", "NODE_EXTRA_CA_CERTS"];
+function jobTrustedCa(env) {
+  const extra = [...new Set(JOB_CA_VARIABLES.map((name) => env[name]?.trim()).filter(Boolean))].flatMap(
+    (path) => {
+      try {
+        return [readFileSync(path, "utf8")];
+      } catch {
+        return [];
+      }
+    }
+  );
+  return extra.length > 0 ? [...tls.rootCertificates, ...extra] : void 0;
+}
+__name(jobTrustedCa, "jobTrustedCa");
 var OutboundProxy = class _OutboundProxy {
-  /** `url`: http://[user:password@]host[:port][/]; `noProxy`: the job's NO_PROXY. */
-  constructor(url, noProxy = new NoProxyList(void 0), connectTimeoutMs = DEFAULT_OUTBOUND_CONNECT_TIMEOUT_MS) {
+  /**
+   * `url`: http(s)://[user:password@]host[:port][/]; `noProxy`: the job's NO_PROXY; `ca`: what
+   * an https:// proxy's certificate is checked against (default: Node's roots).
+   */
+  constructor(url, noProxy = new NoProxyList(void 0), connectTimeoutMs = DEFAULT_OUTBOUND_CONNECT_TIMEOUT_MS, ca) {
     this.noProxy = noProxy;
     this.connectTimeoutMs = connectTimeoutMs;
+    this.ca = ca;
     let parsed;
     try {
       parsed = new URL(url.includes("://") ? url : `http://${url}`);
     } catch {
       throw new OutboundProxyConfigError(
-        `${OUTBOUND_PROXY_ENV}: not a URL; expected http://[user:password@]host:port (the job's HTTPS_PROXY)`
+        `${OUTBOUND_PROXY_ENV}: not a URL; expected http(s)://[user:password@]host:port (the job's HTTPS_PROXY)`
       );
     }
     const display = `${parsed.protocol}//${parsed.host}`;
-    if (parsed.protocol !== "http:") {
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
       throw new OutboundProxyConfigError(
-        `${OUTBOUND_PROXY_ENV}: ${display} is not an http:// proxy; only http://host:port proxies (CONNECT) are supported`
+        `${OUTBOUND_PROXY_ENV}: ${display} is not an http:// or https:// proxy; only those (CONNECT) are supported`
       );
     }
     if (parsed.pathname !== "/" && parsed.pathname !== "" || parsed.search || parsed.hash) {
       throw new OutboundProxyConfigError(
-        `${OUTBOUND_PROXY_ENV}: ${display} has a path, query or fragment; expected http://[user:password@]host:port`
+        `${OUTBOUND_PROXY_ENV}: ${display} has a path, query or fragment; expected http(s)://[user:password@]host:port`
       );
     }
     this.display = display;
+    this.secure = parsed.protocol === "https:";
     this.host = parsed.hostname.replace(/^\[|\]$/g, "");
-    this.port = Number(parsed.port || 80);
+    this.port = Number(parsed.port || (this.secure ? 443 : 80));
     this.authorization = parsed.username || parsed.password ? `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString("base64")}` : void 0;
   }
   noProxy;
   connectTimeoutMs;
+  ca;
   static {
     __name(this, "OutboundProxy");
   }
-  /** `http://host:port`: what messages may show (never the credentials). */
+  /** `http://host:port` or `https://host:port`: what messages may show (never the credentials). */
   display;
   host;
   port;
+  /** An https:// proxy: TLS to the proxy itself, then CONNECT inside it. */
+  secure;
   authorization;
   /** The proxy from the daemon's environment, or undefined when the job had none. */
   static fromEnv(env) {
     const url = env[OUTBOUND_PROXY_ENV]?.trim();
-    return url ? new _OutboundProxy(url, new NoProxyList(env[OUTBOUND_NO_PROXY_ENV])) : void 0;
+    return url ? new _OutboundProxy(
+      url,
+      new NoProxyList(env[OUTBOUND_NO_PROXY_ENV]),
+      DEFAULT_OUTBOUND_CONNECT_TIMEOUT_MS,
+      jobTrustedCa(env)
+    ) : void 0;
   }
   /** Whether the proxy URL carries credentials (sent as Proxy-Authorization). */
   get hasCredentials() {
@@ -485,7 +513,13 @@ var OutboundProxy = class _OutboundProxy {
     const authority = `${net.isIP(host) === 6 ? `[${host}]` : host}:${port}`;
     const what = `the job's HTTPS proxy ${this.display}, CONNECT ${authority}`;
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: this.host, port: this.port });
+      const socket = this.secure ? tls.connect({
+        host: this.host,
+        port: this.port,
+        ...net.isIP(this.host) === 0 ? { servername: this.host } : {},
+        ...this.ca ? { ca: this.ca } : {},
+        ALPNProtocols: ["http/1.1"]
+      }) : net.connect({ host: this.host, port: this.port });
       let answer = Buffer.alloc(0);
       const fail = /* @__PURE__ */ __name((message, status) => {
         cleanup();
@@ -528,7 +562,7 @@ var OutboundProxy = class _OutboundProxy {
       socket.on("data", onData);
       socket.once("error", onError);
       socket.once("close", onClose);
-      socket.once("connect", () => {
+      socket.once(this.secure ? "secureConnect" : "connect", () => {
         const headers = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`];
         if (this.authorization) headers.push(`Proxy-Authorization: ${this.authorization}`);
         socket.write(`${headers.join("\r\n")}\r

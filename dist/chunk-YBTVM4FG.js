@@ -12,7 +12,7 @@ import {
   isValidProjectName,
   normalizeProjectName,
   redactUrl
-} from "./chunk-6SZGUPQJ.js";
+} from "./chunk-CWMGJEPE.js";
 import {
   escapeHtml,
   renderHtmlPage,

@@ -5,7 +5,7 @@ import {
   isSha256Hex,
   isValidFileName,
   isValidUpstreamName
-} from "./chunk-6SZGUPQJ.js";
+} from "./chunk-CWMGJEPE.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";

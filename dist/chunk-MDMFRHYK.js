@@ -8,7 +8,7 @@ import {
   pageRelativePath,
   pathInside,
   readManifest
-} from "./chunk-IQA6DESO.js";
+} from "./chunk-XHNUFRBO.js";
 import {
   OUTBOUND_NO_PROXY_ENV,
   OUTBOUND_PROXY_ENV,
@@ -20,7 +20,7 @@ import {
   isValidFileName,
   isValidUpstreamName,
   redactIndexUrl
-} from "./chunk-6SZGUPQJ.js";
+} from "./chunk-CWMGJEPE.js";
 import {
   __commonJS,
   __export,
@@ -77109,9 +77109,10 @@ function readJobHttpsProxy(env) {
     }
   }
   const display = parsed ? `${parsed.protocol}//${parsed.host}` : "(not a URL)";
-  if (parsed?.protocol !== "http:" || parsed.pathname !== "/" && parsed.pathname !== "") {
+  const scheme = parsed?.protocol;
+  if (!parsed || scheme !== "http:" && scheme !== "https:" || parsed.pathname !== "/" && parsed.pathname !== "" || parsed.search || parsed.hash) {
     throw new JobHttpsProxyError(
-      `the job's ${variable} (${display}) is not a proxy the cache's daemon can send its connections through: it takes http://[user:password@]host:port (CONNECT). Set proxy: false, or point ${variable} at an http:// proxy.`
+      `the job's ${variable} (${display}) is not a proxy the cache's daemon can send its connections through: it takes http://[user:password@]host:port or https://[user:password@]host:port (CONNECT; an https:// proxy's certificate checked against the roots the job trusts).`
     );
   }
   const noProxy = env[OUTBOUND_NO_PROXY_ENV] ?? env.NO_PROXY ?? env.no_proxy ?? "";

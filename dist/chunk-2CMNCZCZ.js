@@ -21,13 +21,13 @@ import {
   sendText,
   simpleRoute,
   splitTarget
-} from "./chunk-TOEZUWI4.js";
+} from "./chunk-YBTVM4FG.js";
 import {
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
   normalizeProjectName
-} from "./chunk-6SZGUPQJ.js";
+} from "./chunk-CWMGJEPE.js";
 import {
   renderHtmlPage,
   renderHtmlProjectList,
