@@ -6,6 +6,7 @@ import { existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IndexPolicy, Manifest, ProxyStatsSnapshot } from './index.js';
+import { isRunning } from './process-state.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from './shutdown-grace.js';
 import { UPSTREAMS_ENV } from './upstream/upstream-config.js';
 
@@ -13,6 +14,7 @@ import { UPSTREAMS_ENV } from './upstream/upstream-config.js';
 // it re-exports only small modules, so the action's bundle does not carry the server.
 export { PYPI_HOSTS } from './intercept/pypi-hosts.js';
 export { credentialsEnvName } from './names.js';
+export { isRunning } from './process-state.js';
 export { countStoredFiles, pruneStoreToManifest, readManifest } from './store/manifest.js';
 export {
   readWheelhouseRecord,
@@ -164,34 +166,6 @@ async function spawnDaemon(
     await sleep(25);
   }
   return child.pid ?? 0;
-}
-
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error: unknown) {
-    // EPERM: it exists but is not ours to signal, which still means running.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !hasExited(pid);
-}
-
-/**
- * A process that exited but is not reaped yet (a zombie) still answers kill(pid, 0). The
- * daemon's parent is init by the post step (it is detached, and the main step has exited): an
- * init that reaps late (this machine's, about 1.4 s) kept every post step waiting, and one that
- * never reaps (a container's shell as PID 1) had a stopped daemon reported as killed after
- * STOP_TIMEOUT_MS. Linux says so in /proc/<pid>/stat (state Z or X); elsewhere, no such check.
- */
-function hasExited(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The state follows the command name in parentheses, which may itself hold ') '.
-    const state = stat.slice(stat.lastIndexOf(')') + 2)[0];
-    return state === 'Z' || state === 'X';
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { StoreLock } from '../../../src/proxy/store/store-lock.js';
 import { removeDir, tempDir } from '../harness.js';
 
 let dir: string;
@@ -84,3 +85,45 @@ test('a lock left by a dead process is taken over', async () => {
   proxy.child.kill('SIGTERM');
   await proxy.exited;
 }, 30_000);
+
+/**
+ * `sh` starts a `sleep` in the background, prints its pid and becomes a `sleep` that never reaps
+ * it; the child, killed here, is then a zombie until its parent dies.
+ */
+async function zombie(): Promise<{ pid: number; parent: ChildProcess }> {
+  const parent = spawn('sh', ['-c', 'sleep 30 & echo $!; exec sleep 30'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  running.push(parent);
+  const pid = await new Promise<number>((resolve) =>
+    parent.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk))),
+  );
+  // Until sh has become the `sleep`, it would reap the child itself. Polled: there is no event.
+  const parentCommand = () => readFile(`/proc/${parent.pid}/comm`, 'utf8').then((comm) => comm.trim());
+  while ((await parentCommand()) !== 'sleep') await new Promise((resolve) => setTimeout(resolve, 2));
+  process.kill(pid, 'SIGKILL');
+  // Waits for the child to have exited (state Z).
+  const state = async () =>
+    readFile(`/proc/${pid}/stat`, 'utf8').then((stat) => stat.slice(stat.lastIndexOf(')') + 2)[0]);
+  while ((await state()) !== 'Z') await new Promise((resolve) => setTimeout(resolve, 2));
+  return { pid, parent };
+}
+
+(process.platform === 'linux' ? test : test.skip)(
+  'a lock held by a process that exited but is not reaped (a zombie) is taken over',
+  async () => {
+    const storeDir = join(dir, 'zombie');
+    await mkdir(storeDir, { recursive: true });
+    const { pid, parent } = await zombie();
+    // Its start time as the holder recorded it: a zombie's /proc entry still has it.
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const processStart = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const holder = { pid, host: hostname(), processStart, since: new Date().toISOString() };
+    await writeFile(join(storeDir, 'lock'), JSON.stringify(holder));
+    // Before: kill(pid, 0) succeeds on a zombie, so the store stayed locked by a dead daemon.
+    const lock = await StoreLock.acquire(storeDir);
+    expect(JSON.parse(await readFile(join(storeDir, 'lock'), 'utf8')).pid).toBe(process.pid);
+    await lock.release();
+    parent.kill('SIGKILL');
+  },
+);

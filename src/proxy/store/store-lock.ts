@@ -1,12 +1,13 @@
 // One owner per store: `<store>/lock` is created exclusively (O_EXCL) by the proxy that opens the
 // store and removed when it closes. A second proxy on the same store would remove tmp/ under
 // the first one and race it on every rename; it refuses to start instead. A lock left by a
-// process that died (SIGKILL, a crashed runner) is taken over: its pid is gone, or is now
-// another process (different start time, or another host after a cache restore).
-import { readFileSync } from 'node:fs';
+// process that died (SIGKILL, a crashed runner) is taken over: its pid is gone, exited but not
+// reaped (a zombie), or is now another process (different start time, or another host after a
+// cache restore).
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { isRunning, processStartTime } from '../process-state.js';
 
 interface LockHolder {
   pid: number;
@@ -18,24 +19,9 @@ interface LockHolder {
 
 export class StoreLockedError extends Error {}
 
-function processStart(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces), from field 3 on; start time is 22.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
 function isAlive(holder: LockHolder): boolean {
-  if (holder.host !== hostname()) return false;
-  try {
-    process.kill(holder.pid, 0);
-  } catch (error: unknown) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  const start = processStart(holder.pid);
+  if (holder.host !== hostname() || !isRunning(holder.pid)) return false;
+  const start = processStartTime(holder.pid);
   return holder.processStart === undefined || start === undefined || start === holder.processStart;
 }
 
@@ -47,7 +33,7 @@ export class StoreLock {
     const mine: LockHolder = {
       pid: process.pid,
       host: hostname(),
-      processStart: processStart(process.pid),
+      processStart: processStartTime(process.pid),
       since: new Date().toISOString(),
     };
     for (let attempt = 0; ; attempt++) {
