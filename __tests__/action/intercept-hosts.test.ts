@@ -11,6 +11,7 @@ const upstreams: Upstreams = {
     'twin1=https://twins.example/a/simple/',
     'twin2=https://twins.example/b/simple/',
   ],
+  keyParts: [],
   extras: [],
   credentials: {},
 };

@@ -1,4 +1,6 @@
 import { installerEnvironment, resolveUpstreams } from '../../src/action/job-proxy.js';
+import { hashDependencyFiles } from '../../src/key/key.js';
+import { indexUrlForKey } from '../../src/proxy/upstream/url-secrets.js';
 
 describe('resolveUpstreams', () => {
   test('the input wins; then the job PIP_INDEX_URL or UV_DEFAULT_INDEX; then PyPI', () => {
@@ -53,5 +55,55 @@ test('installerEnvironment points pip and uv at the proxy and keeps trusted host
     UV_DEFAULT_INDEX: 'http://127.0.0.1:4000/simple/',
     PIP_EXTRA_INDEX_URL: 'http://127.0.0.1:4000/internal/simple/',
     UV_INDEX: 'internal=http://127.0.0.1:4000/internal/simple/',
+  });
+});
+
+describe('the cache key of the upstreams (no secret in it, the same after a token rotation)', () => {
+  const keyOf = (indexUrl: string, extras: { name: string; url: string }[] = []) =>
+    hashDependencyFiles('/nonexistent', [], resolveUpstreams(indexUrl, extras, {}).keyParts);
+  const cloudsmith = (token: string, repo = 'repo') =>
+    `https://dl.cloudsmith.io/${token}/acme/${repo}/python/simple/`;
+
+  test('a token in the path: rotating it keeps the key; the key input holds no part of it', () => {
+    const before = 'Ab3dEf9hIj2kLm4n';
+    const after = 'Zy8xWv7uTs6rQp5o';
+    // Before: the key hashed the whole URL, token and all.
+    expect(keyOf(cloudsmith(after))).toBe(keyOf(cloudsmith(before)));
+    expect(resolveUpstreams(cloudsmith(before), [], {}).keyParts).toEqual([
+      'pypi=https://dl.cloudsmith.io/***/acme/repo/python/simple/',
+    ]);
+  });
+
+  test('userinfo, a token user name and a token query value are left out too', () => {
+    expect(keyOf('https://aws:tokenAAAA1111@x.example/pypi/repo/simple/')).toBe(
+      keyOf('https://aws:tokenBBBB2222@x.example/pypi/repo/simple/'),
+    );
+    expect(indexUrlForKey('https://gemfuryToken123@pypi.fury.io/acme/')).toBe('https://pypi.fury.io/acme/');
+    expect(indexUrlForKey('https://x.example/simple/?token=0123456789abcdef&v=2')).toBe(
+      'https://x.example/simple/?token=***&v=2',
+    );
+    // A percent-encoded token is the token.
+    expect(indexUrlForKey('https://x.example/%41bcdefgh1234/simple/')).toBe('https://x.example/***/simple/');
+  });
+
+  test('two different indexes still get different keys', () => {
+    const token = 'Ab3dEf9hIj2kLm4n';
+    const keys = new Set([
+      keyOf(cloudsmith(token)),
+      keyOf(cloudsmith(token, 'other')),
+      keyOf(`https://dl.cloudsmith.io/${token}/beta/repo/python/simple/`),
+      keyOf('https://mirror.example/simple/'),
+      keyOf('https://mirror.example:8443/simple/'),
+      keyOf('http://mirror.example/simple/'),
+      keyOf('https://pypi.org/simple/'),
+      keyOf('https://pypi.org/simple/', [{ name: 'corp', url: 'https://mirror.example/simple/' }]),
+    ]);
+    expect(keys.size).toBe(8);
+  });
+
+  test('a URL with nothing secret in it keeps the key it had (no cache thrown away on upgrade)', () => {
+    expect(resolveUpstreams(undefined, [], {}).keyParts).toEqual(resolveUpstreams(undefined, [], {}).specs);
+    const plain = resolveUpstreams('https://nexus.example/repo/simple/', [], {});
+    expect(plain.keyParts).toEqual(plain.specs);
   });
 });

@@ -11,6 +11,7 @@ import {
   credentialsEnvName,
   fetchProxyManifest,
   fetchProxyStats,
+  indexUrlForKey,
   indexUrlSecrets,
   launchProxy,
   launchTunnelRelay,
@@ -49,6 +50,8 @@ export interface ProxyState {
 export interface Upstreams {
   /** `name=URL` without credentials, for the daemon's environment (never its argv). */
   specs: string[];
+  /** `name=URL` without credentials or token-like parts: what the cache key hashes (url-secrets.ts). */
+  keyParts: string[];
   extras: ExtraIndex[];
   /** PYPI_CACHE_PROXY_AUTH_<NAME> for the daemon: credentials never go on its command line. */
   credentials: Record<string, string>;
@@ -62,7 +65,8 @@ export function resolveUpstreams(
 ): Upstreams {
   const primary = indexUrl ?? jobIndexUrl(env) ?? DEFAULT_INDEX_URL;
   const credentials: Record<string, string> = {};
-  const specs = [{ name: 'pypi', url: primary }, ...extras].map(({ name, url }) => {
+  const indexes = [{ name: 'pypi', url: primary }, ...extras];
+  const specs = indexes.map(({ name, url }) => {
     // Before anything can print it: the URL, its credentials and its secret-looking path
     // segments (a token), but no common word, which would blank out half the log.
     for (const secret of indexUrlSecrets(url)) core.setSecret(secret);
@@ -75,7 +79,8 @@ export function resolveUpstreams(
     }
     return `${name}=${parsed.toString()}`;
   });
-  return { specs, extras, credentials };
+  const keyParts = indexes.map(({ name, url }) => `${name}=${indexUrlForKey(url)}`);
+  return { specs, keyParts, extras, credentials };
 }
 
 /** The index the job already points pip or uv at; checked like the input it stands in for. */

@@ -210,7 +210,7 @@ async function planCache(inputs: ActionInputs, platform: Platform): Promise<Cach
       installers: installers.map((installer) => installer.name),
       suffix: inputs.keySuffix,
     },
-    hashDependencyFiles(workspace, files, upstreams?.specs),
+    hashDependencyFiles(workspace, files, upstreams?.keyParts),
   );
   return {
     workspace,

@@ -27,7 +27,12 @@ export {
 export { isFileHostPattern } from './upstream/file-host-pattern.js';
 export { OUTBOUND_NO_PROXY_ENV, OUTBOUND_PROXY_ENV } from './upstream/outbound-proxy.js';
 export { UPSTREAMS_ENV } from './upstream/upstream-config.js';
-export { indexUrlSecrets, isPublicPypiHost, redactIndexUrl } from './upstream/url-secrets.js';
+export {
+  indexUrlForKey,
+  indexUrlSecrets,
+  isPublicPypiHost,
+  redactIndexUrl,
+} from './upstream/url-secrets.js';
 
 export interface LaunchOptions {
   /** dist/proxy.js, or src/cli/proxy.ts when the action runs from source. */

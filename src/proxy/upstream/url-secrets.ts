@@ -58,6 +58,32 @@ export function isSecretLooking(part: string): boolean {
   return part.length >= 8 && !STRUCTURAL_WORDS.has(part.toLowerCase());
 }
 
+/** A path segment the log masks, as given or percent-decoded (one rule for logs and the key). */
+function isSecretPart(segment: string): boolean {
+  return isSecretLooking(segment) || isSecretLooking(safeDecode(segment));
+}
+
+/**
+ * The index URL as the cache key hashes it: no userinfo, and off public PyPI each path segment
+ * and query value the log masks (isSecretLooking) replaced by `***`. A token is a secret: a key
+ * anyone with read access sees must not carry a hash of it, and rotating it must not throw the
+ * cache away. The host, the port and the segments the log shows still tell two indexes apart.
+ * A URL with nothing secret is returned as `new URL()` writes it (the key it had before).
+ */
+export function indexUrlForKey(indexUrl: string): string {
+  const url = new URL(indexUrl);
+  url.username = '';
+  url.password = '';
+  if (isPublicPypiHost(url.hostname)) return url.toString();
+  url.pathname = url.pathname
+    .split('/')
+    .map((segment) => (isSecretPart(segment) ? '***' : segment))
+    .join('/');
+  for (const [name, value] of [...url.searchParams])
+    if (isSecretLooking(value)) url.searchParams.set(name, '***');
+  return url.toString();
+}
+
 /**
  * The strings a log must never show for this index: the URL itself (as given, and without
  * userinfo, with and without the trailing slash), the credentials, and every secret-looking
@@ -89,10 +115,11 @@ export function indexUrlSecrets(indexUrl: string): string[] {
       secrets.add(bare);
       secrets.add(bare.replace(/\/$/, ''));
       for (const segment of url.pathname.split('/')) {
-        const decoded = safeDecode(segment);
-        if (isSecretLooking(decoded)) secrets.add(decoded);
-        if (isSecretLooking(segment)) secrets.add(segment);
+        if (!isSecretPart(segment)) continue;
+        secrets.add(segment);
+        secrets.add(safeDecode(segment));
       }
+      for (const [, value] of url.searchParams) if (isSecretLooking(value)) secrets.add(value);
     }
   }
   return [...secrets].filter((secret) => secret !== '');
