@@ -34,6 +34,25 @@ describe('proxy flags: errors name the flag, the value and what is accepted', ()
   });
 });
 
+describe('--port: one port, or candidates in order (the first free is bound)', () => {
+  test('a port, a range and a list', () => {
+    expect(parseProxyArgs([], {}).port).toEqual([0]);
+    expect(parseProxyArgs(['--port', '8080'], {}).port).toEqual([8080]);
+    expect(parseProxyArgs(['--port', '31415-31417,0'], {}).port).toEqual([31415, 31416, 31417, 0]);
+  });
+
+  test.each(['70000', '-1', 'abc', '5-3', '1,,2', '1-2000'])(
+    '%s is refused, naming the flag and the value',
+    (value) => {
+      expect(usage(['--port', value])).toMatch(
+        new RegExp(
+          `^--port: (expected a port 0-65535, a range A-B, or a comma-separated list of them|more than 1000 ports), got "${value}"$`,
+        ),
+      );
+    },
+  );
+});
+
 describe('size flags', () => {
   test.each([
     ['4096', 4096],

@@ -200,7 +200,7 @@ test('extra indexes get their own routes and variables; allow-file-hosts lets fi
   expect(storeFiles()).toContain(tiny.sha256);
 });
 
-test('a proxy that cannot start fails the main step with its reason', async () => {
+test('a proxy-port another process holds fails the main step naming the input, the port and the fix', async () => {
   const busy: Server = createServer();
   await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
   const port = (busy.address() as { port: number }).port;
@@ -208,7 +208,9 @@ test('a proxy that cannot start fails the main step with its reason', async () =
     const job = newJob('tiny-util==0.3.0\n', { 'key-suffix': 'busy', 'proxy-port': String(port) });
     const main = await job.runMain();
     expect(main.exitCode).toBe(1);
-    expect(main.errors).toEqual([expect.stringMatching(/the proxy did not start .*EADDRINUSE/s)]);
+    expect(main.errors).toEqual([
+      `Input 'proxy-port': port ${port} on 127.0.0.1 is in use by another process; leave proxy-port empty (the first free port from ${DEFAULT_PROXY_PORT}) or choose a free one.`,
+    ]);
   } finally {
     busy.close();
   }

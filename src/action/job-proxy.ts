@@ -108,7 +108,8 @@ export async function startJobProxy(options: {
   allowFileHosts: string[];
   storeDir: string;
   host: string;
-  port: number;
+  /** Candidates in order: the daemon binds the first free one (proxy-port.ts). */
+  port: readonly number[];
   policy: IndexPolicy;
   pins: LockfilePins;
   env: NodeJS.ProcessEnv;

@@ -13,6 +13,7 @@ import { deriveCacheKey, hashDependencyFiles, KeyTooLongError } from '../key/key
 import { hasUrlLockfile, readLockedUrls } from '../key/locked-urls.js';
 import { readLockfilePins } from '../key/lockfile-pins.js';
 import { readPinnedRequirements } from '../key/pinned-requirements.js';
+import { PORTS_IN_USE_EXIT_CODE, ProxyStartError } from '../proxy/launcher.js';
 import { formatBytes, measureFolders } from '../system/folder-size.js';
 import { currentPlatform, osKeyName, type Platform } from '../system/platform.js';
 import { dockerBuildSettings } from './docker-build.js';
@@ -30,7 +31,7 @@ import {
   startJobProxy,
   type Upstreams,
 } from './job-proxy.js';
-import { chooseProxyPort } from './proxy-port.js';
+import { DEFAULT_PROXY_PORT, proxyPortCandidates, proxyPortWarning } from './proxy-port.js';
 import { type CachedFolder, saveMainState } from './state.js';
 import { type OfferedWheelhouse, offerWheelhouse } from './wheelhouse.js';
 
@@ -235,14 +236,12 @@ async function startProxy(
 ): Promise<ProxyState> {
   // An exact hit holds every page and file this lockfile needs: PyPI need not be asked at all.
   const policy = cacheHit ? 'frozen' : 'revalidate';
-  const port = await chooseProxyPort(inputs.proxyHost, inputs.proxyPort);
-  if (port.warning) core.warning(port.warning);
   const proxy = await startJobProxy({
     upstreams: plan.upstreams as Upstreams,
     allowFileHosts: inputs.allowFileHosts,
     storeDir: proxyStoreFolder(platform).path,
     host: inputs.proxyHost,
-    port: port.port,
+    port: proxyPortCandidates(inputs.proxyPort),
     policy,
     pins: readLockfilePins(plan.workspace, plan.files),
     env: platform.env,
@@ -254,7 +253,11 @@ async function startProxy(
             mirrors: plan.mirrors,
           }
         : undefined,
+  }).catch((error: unknown) => {
+    throw takenPortAsInputError(error, inputs);
   });
+  const portWarning = proxyPortWarning(inputs.proxyHost, Number(new URL(proxy.url).port), inputs.proxyPort);
+  if (portWarning) core.warning(portWarning);
   core.info(
     `PyPI proxy at ${proxy.url}/simple/ (${policy}), upstream ${plan.upstreams ? describeUpstreams(plan.upstreams) : ''}`,
   );
@@ -347,6 +350,16 @@ function logOutcome(
   } else {
     core.info('Cache miss: nothing restored; a new entry is saved after the job.');
   }
+}
+
+/** A proxy-port another process holds is the input's fault: say so, and what to do. */
+function takenPortAsInputError(error: unknown, inputs: ActionInputs): unknown {
+  if (!(error instanceof ProxyStartError) || error.exitCode !== PORTS_IN_USE_EXIT_CODE) return error;
+  if (inputs.proxyPort === undefined) return error; // every candidate, 0 (any port) included
+  return new InputError(
+    'proxy-port',
+    `port ${inputs.proxyPort} on ${inputs.proxyHost} is in use by another process; leave proxy-port empty (the first free port from ${DEFAULT_PROXY_PORT}) or choose a free one.`,
+  );
 }
 
 /**

@@ -2,6 +2,7 @@
 // value is a UsageError (exit code 2), never silently ignored.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { parsePorts } from '../proxy/http/listen-ports.js';
 import { isFileHostPattern } from '../proxy/upstream/file-host-pattern.js';
 import { UPSTREAMS_ENV } from '../proxy/upstream/upstream-config.js';
 import { redactIndexUrl } from '../proxy/upstream/url-secrets.js';
@@ -12,7 +13,8 @@ export interface ProxyArgs {
   upstreams: string[];
   allowFileHosts: string[];
   host: string;
-  port: number;
+  /** Candidates in order: the first free one is bound (listen-ports.ts). */
+  port: number[];
   indexPolicy: 'revalidate' | 'frozen';
   readyFile?: string;
   log?: string;
@@ -50,7 +52,8 @@ Options:
                           own host (and files.pythonhosted.org for pypi.org); never
                           link-local addresses, loopback only for an index on loopback
   --host HOST             address to bind (default: 127.0.0.1)
-  --port N                port, 0 picks a free one (default: 0)
+  --port N                port, 0 picks a free one (default: 0); a list (31415-31434,0):
+                          the first that is free, in order
   --index-policy POLICY   revalidate: ask upstream once per run for each page (default)
                           frozen: serve pages in the store without asking upstream
   --ready-file FILE       write the proxy URL to FILE once listening
@@ -93,7 +96,7 @@ Environment:
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
 manifest, exit 0. A second SIGTERM or SIGINT exits at once (code 1).
-Exit codes: 0 success, 1 runtime failure, 2 bad usage.
+Exit codes: 0 success, 1 runtime failure, 2 bad usage, 3 no --port free.
 `;
 
 const VALUE_FLAGS = new Set([
@@ -116,11 +119,10 @@ const VALUE_FLAGS = new Set([
   '--memory-budget',
 ]);
 
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535)
-    throw new UsageError(`--port: expected 0-65535, got ${JSON.stringify(value)}`);
-  return port;
+function parsePort(value: string): number[] {
+  const ports = parsePorts(value);
+  if (typeof ports === 'string') throw new UsageError(`--port: ${ports}, got ${JSON.stringify(value)}`);
+  return ports;
 }
 
 function parseMilliseconds(flag: string, value: string): number {
@@ -229,7 +231,7 @@ export function parseProxyArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     upstreams: [],
     allowFileHosts: [],
     host: '127.0.0.1',
-    port: 0,
+    port: [0],
     indexPolicy: 'revalidate',
     interceptUpstreams: [],
   };

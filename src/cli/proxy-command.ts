@@ -3,12 +3,15 @@
 // written, exit code 0. A second signal exits at once with code 1.
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { formatPorts } from '../proxy/http/listen-ports.js';
 import {
   InterceptConfigError,
   type InterceptOptions,
   OutboundProxy,
   OutboundProxyConfigError,
   type Pins,
+  PORTS_IN_USE_EXIT_CODE,
+  PortsInUseError,
   readLockedHashesFile,
   readPinsFile,
   StoreDirError,
@@ -152,6 +155,11 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
       process.stderr.write(`pypi-cache-proxy: ${usage.message}\nTry --help.\n`);
       process.exit(2);
     }
+    if (error instanceof PortsInUseError) {
+      // Its own exit code: the action tells a taken proxy-port from other start-up failures.
+      process.stderr.write(`pypi-cache-proxy: --port ${formatPorts(args.port)}: ${error.message}\n`);
+      process.exit(PORTS_IN_USE_EXIT_CODE);
+    }
     const code =
       error instanceof UpstreamConfigError ||
       error instanceof InterceptConfigError ||
@@ -167,9 +175,11 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
 async function runTunnelRelay(args: ProxyArgs, env = process.env): Promise<void> {
   const testOrigins = env.PYPI_CACHE_PROXY_TEST_ORIGINS;
   try {
+    if (args.port.length !== 1)
+      throw new UsageError('--tunnel-relay takes one --port: the address clients already have');
     const relay = await startTunnelRelay({
       host: args.host,
-      port: args.port,
+      port: args.port[0] as number,
       outbound: OutboundProxy.fromEnv(env),
       ...(testOrigins ? { testOrigins: JSON.parse(testOrigins) as Record<string, string> } : {}),
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),

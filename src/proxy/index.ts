@@ -8,6 +8,7 @@ import { FileService } from './files/file-service.js';
 import { StoredFileMemory } from './files/stored-file-memory.js';
 import { StoredFiles } from './files/stored-files.js';
 import { ProxyLog } from './http/access-log.js';
+import { listenOnFirstFree } from './http/listen-ports.js';
 import { createProxyServer } from './http/server.js';
 import type { LockedHashes } from './intercept/locked-hashes.js';
 import { OriginMap } from './intercept/origin-map.js';
@@ -25,6 +26,7 @@ import { UpstreamClient } from './upstream/upstream.js';
 import { parseUpstreams, type Upstream } from './upstream/upstream-config.js';
 import { indexUrlSecrets } from './upstream/url-secrets.js';
 
+export { PORTS_IN_USE_EXIT_CODE, PortsInUseError } from './http/listen-ports.js';
 export { InterceptConfigError } from './intercept/intercepted-host-names.js';
 export { type LockedHashes, readLockedHashesFile } from './intercept/locked-hashes.js';
 export { startTunnelRelay, type TunnelRelay } from './intercept/tunnel-relay.js';
@@ -54,8 +56,8 @@ export interface ProxyOptions {
   upstreams?: string[];
   /** Default 127.0.0.1. */
   host?: string;
-  /** Default 0: a free port. */
-  port?: number;
+  /** Default 0: a free port. A list: the first of them that is free (listen-ports.ts). */
+  port?: number | readonly number[];
   indexPolicy?: IndexPolicy;
   /** Versions the lockfiles pin: stored pages listing them are not revalidated (pins.ts). */
   pins?: Pins;
@@ -280,13 +282,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
         })
     : undefined;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch(async (error: unknown) => {
+  const ports = typeof options.port === 'number' ? [options.port] : (options.port ?? [0]);
+  await listenOnFirstFree(server, options.host ?? '127.0.0.1', ports).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { formatPorts } from './http/listen-ports.js';
 import type { IndexPolicy, Manifest, ProxyStatsSnapshot } from './index.js';
 import { isRunning } from './process-state.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS } from './shutdown-grace.js';
@@ -12,6 +13,7 @@ import { UPSTREAMS_ENV } from './upstream/upstream-config.js';
 
 // The proxy's surface for the action (src/proxy/index.ts is the one for the daemon and the CLI):
 // it re-exports only small modules, so the action's bundle does not carry the server.
+export { PORTS_IN_USE_EXIT_CODE } from './http/listen-ports.js';
 export { PYPI_HOSTS } from './intercept/pypi-hosts.js';
 export { credentialsEnvName } from './names.js';
 export { isRunning } from './process-state.js';
@@ -49,7 +51,8 @@ export interface LaunchOptions {
   /** More hosts the daemon may fetch files from (--allow-file-host; file-hosts.ts). */
   allowFileHosts?: string[];
   host: string;
-  port: number;
+  /** A list: the daemon binds the first that is free, and reports the one it bound. */
+  port: number | readonly number[];
   indexPolicy: IndexPolicy;
   pinsFile?: string;
   /** Ready file, logs and manifest go here. */
@@ -92,7 +95,13 @@ export async function launchProxy(options: LaunchOptions): Promise<LaunchedProxy
     options.script,
     ['--store', options.storeDir],
     (options.allowFileHosts ?? []).flatMap((host) => ['--allow-file-host', host]),
-    ['--host', options.host, '--port', String(options.port), '--index-policy', options.indexPolicy],
+    [
+      '--host',
+      options.host,
+      '--port',
+      formatPorts(typeof options.port === 'number' ? [options.port] : options.port),
+    ],
+    ['--index-policy', options.indexPolicy],
     ['--ready-file', files.ready, '--log', files.accessLog, '--manifest', files.manifestFile],
     options.pinsFile ? ['--pins', options.pinsFile] : [],
     options.intercept ? ['--intercept', options.intercept.caFile] : [],
@@ -138,6 +147,16 @@ export async function launchTunnelRelay(options: {
   return { pid, url: (await readFile(ready, 'utf8')).trim(), outputFile };
 }
 
+/** The daemon exited (or hung) before it was ready; `exitCode` says why (PORTS_IN_USE_EXIT_CODE). */
+export class ProxyStartError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
 /** Starts `node <args>` detached and waits for it to write its ready file; returns its pid. */
 async function spawnDaemon(
   args: string[],
@@ -152,8 +171,10 @@ async function spawnDaemon(
     windowsHide: true,
   });
   let exited: string | undefined;
+  let exitCode: number | undefined;
   child.once('exit', (code, signal) => {
     exited = `exited with ${signal ?? `code ${code}`}`;
+    exitCode = code ?? undefined;
   });
   child.once('error', (error) => {
     exited = error.message;
@@ -164,8 +185,9 @@ async function spawnDaemon(
   while (!existsSync(files.ready)) {
     if (exited || Date.now() > deadline) {
       if (!exited && child.pid) killQuietly(child.pid, 'SIGKILL');
-      throw new Error(
+      throw new ProxyStartError(
         `the proxy did not start (${exited ?? 'no answer in time'}): ${tail(files.outputFile)}`,
+        exitCode,
       );
     }
     await sleep(25);
