@@ -12,7 +12,7 @@ import { loadInputs, type PruneChoice, type SavePolicy } from './inputs.js';
 import { type StoppedProxy, stopJobProxy } from './job-proxy.js';
 import { loadMainState, type MainState } from './state.js';
 import { type SaveReport, writeJobSummary } from './summary.js';
-import { recordWheelhouse, withWheelhouseFiles } from './wheelhouse.js';
+import { recordWheelhouse, removeAlteredWheelhouseFiles, withWheelhouseFiles } from './wheelhouse.js';
 
 // The post step: [stop proxy] -> prune -> save unless exact hit -> summary. It never fails the
 // job: every problem becomes a warning, and the job's result stays what its own steps made it.
@@ -65,6 +65,13 @@ async function saveIfWanted(
     proxy?.manifest && state.wheelhouse
       ? withWheelhouseFiles(proxy.manifest, state.wheelhouse.files)
       : proxy?.manifest;
+  if (state.proxy && state.wheelhouse) {
+    const altered = await removeAlteredWheelhouseFiles(state.proxy.storeDir, state.wheelhouse.files);
+    if (altered.length > 0)
+      core.warning(
+        `A step wrote into the wheelhouse folder ${state.wheelhouse.path}, changing the store's bytes of ${altered.join(', ')} (hard links): removed from the store before saving; write elsewhere (pip wheel -w, pip download -d).`,
+      );
+  }
   if (state.proxy) {
     await pruneProxyStore(state.proxy.storeDir, manifest);
     await recordWheelhouseQuietly(state, manifest, proxy);

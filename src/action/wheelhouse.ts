@@ -1,4 +1,6 @@
-import { copyFile, link, mkdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { chmod, copyFile, link, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PinnedRequirements, RequirementPin } from '../key/pinned-requirements.js';
 import type { Manifest } from '../proxy/index.js';
@@ -36,6 +38,14 @@ function versionInFileName(filename: string): string {
   return stem.slice(stem.lastIndexOf('-') + 1).toLowerCase();
 }
 
+/** The project part of a wheel or sdist file name, PEP 503 normalized: what pip matches on. */
+function projectInFileName(filename: string): string {
+  const stem = filename.endsWith('.whl')
+    ? (filename.split('-')[0] ?? '')
+    : filename.replace(/\.(tar\.gz|tar\.bz2|tar\.xz|zip|tgz)$/i, '').replace(/-[^-]*$/, '');
+  return stem.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
 /** Main step: links the files into `folder` when safe; says why not otherwise. */
 export async function offerWheelhouse(options: {
   key: string;
@@ -62,17 +72,19 @@ export async function offerWheelhouse(options: {
   for (const file of record.files) {
     if ((byName.get(file.filename) ?? file.sha256) !== file.sha256)
       return { reason: `two different files are named ${file.filename}` };
+    // pip picks a file by its name: one named for another project would not be the pin's.
+    if (projectInFileName(file.filename) !== file.project)
+      return { reason: `the record lists ${file.filename} for ${file.project}, a file of another project` };
     byName.set(file.filename, file.sha256);
   }
 
   await mkdir(options.folder, { recursive: true });
   for (const [filename, sha256] of byName) {
-    const source = await storedFile(options.storeDir, sha256);
-    if (!source) {
+    const problem = await linkVerified(options.storeDir, sha256, options.folder, filename);
+    if (problem) {
       await rm(options.folder, { recursive: true, force: true });
-      return { reason: `the store lacks ${filename}` };
+      return { reason: problem };
     }
-    await linkOrCopy(source, join(options.folder, filename));
   }
   return {
     offered: { path: options.folder, files: record.files },
@@ -80,13 +92,60 @@ export async function offerWheelhouse(options: {
   };
 }
 
-/** A hard link costs nothing; a copy where the store is on another file system. */
-async function linkOrCopy(source: string, target: string): Promise<void> {
+/**
+ * Links (or copies) the stored file to `target` and checks its bytes against `sha256`; a reason
+ * when it cannot be given to pip. The index route hands pip the sha256 with the URL and pip
+ * checks it; `--find-links` on a folder checks nothing, so this is the only check a file of a
+ * restored entry (damaged, or altered by whoever could write it) gets before it is installed.
+ * A hard link shares the store's bytes: it is made read-only, so a later step writing into the
+ * folder (`pip wheel -w`, `pip download -d` over a same-named file) cannot alter the store's
+ * copy, which a repaired entry would save and the proxy serve under the old sha256.
+ */
+async function linkVerified(
+  storeDir: string,
+  sha256: string,
+  folder: string,
+  filename: string,
+): Promise<string | undefined> {
+  const source = await storedFile(storeDir, sha256);
+  if (!source) return `the store lacks ${filename}`;
+  const target = join(folder, filename);
+  let linked = true;
   try {
     await link(source, target);
   } catch {
+    linked = false;
     await copyFile(source, target);
   }
+  if ((await sha256OfFile(target)) !== sha256)
+    return `the stored bytes of ${filename} do not match its sha256 ${sha256} (a damaged or altered entry)`;
+  if (linked) await chmod(target, 0o444);
+  return undefined;
+}
+
+/**
+ * Post step, before a save: the wheelhouse's files whose bytes in the store no longer match
+ * their sha256 (a step wrote into the folder through the hard link; read-only bits do not stop
+ * root), removed from the store so no entry saves them. Returns their file names.
+ */
+export async function removeAlteredWheelhouseFiles(
+  storeDir: string,
+  files: WheelhouseFile[],
+): Promise<string[]> {
+  const altered: string[] = [];
+  for (const file of files) {
+    const path = await storedFile(storeDir, file.sha256);
+    if (!path || (await sha256OfFile(path)) === file.sha256) continue;
+    await rm(path, { force: true });
+    altered.push(file.filename);
+  }
+  return altered;
+}
+
+async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /**

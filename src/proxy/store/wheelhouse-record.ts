@@ -7,7 +7,8 @@
 //                               "files": [{ "upstream", "project", "filename", "sha256" }] }
 //
 // The bytes stay where they are, named by their verified sha256: the record only names them.
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isNormalizedProjectName, isSha256Hex, isValidFileName, isValidUpstreamName } from '../names.js';
 import type { Manifest } from './manifest.js';
 import {
@@ -55,14 +56,20 @@ export async function usedDistributionFiles(storeDir: string, manifest: Manifest
   return found;
 }
 
-/** The stored file's path when the store holds it, else undefined. */
+/**
+ * The stored file's path when the store holds it, else undefined. A restored entry is a tar that
+ * may hold symbolic links: a link (or a linked folder on the way) pointing out of the store is
+ * not the store's file, and a hard link to it would hand pip whatever it points at.
+ */
 export async function storedFile(storeDir: string, sha256: string): Promise<string | undefined> {
   if (!isSha256Hex(sha256)) return undefined;
   const path = pathInside(storeDir, fileRelativePath(sha256));
-  return stat(path).then(
-    (info) => (info.isFile() ? path : undefined),
-    () => undefined,
-  );
+  try {
+    const [info, real, root] = await Promise.all([lstat(path), realpath(path), realpath(storeDir)]);
+    return info.isFile() && real === join(root, fileRelativePath(sha256)) ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function writeWheelhouseRecord(storeDir: string, record: WheelhouseRecord): Promise<void> {
