@@ -9,6 +9,7 @@
 // no name is ever looked up.
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import { embeddedIpv4 } from '../upstream/ip-literals.js';
 import { type ConnectTarget, type OriginMap, OriginMapError } from './origin-map.js';
 
 export class TunnelRefusedError extends Error {}
@@ -40,10 +41,10 @@ for (const [network, prefix] of [
 export function isTunnelAllowed(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
-  // An IPv4-mapped IPv6 address is its IPv4 address (BlockList would not look inside it).
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return isTunnelAllowed(mapped);
-  if (family === 6 && /^::ffff:/i.test(address)) return false;
+  // An IPv4-mapped (or -compatible) IPv6 address, however it is spelled, connects to its IPv4
+  // address: read as the file-host rule reads it, so both rules agree on every spelling.
+  const embedded = family === 6 ? embeddedIpv4(address) : undefined;
+  if (embedded) return isTunnelAllowed(embedded);
   return !REFUSED.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 

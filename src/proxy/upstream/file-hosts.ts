@@ -12,6 +12,7 @@
 // when the index itself is on loopback. The index's own host is exempt: it is configured.
 import dns, { type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
+import { ipv4Octets, ipv6Groups } from './ip-literals.js';
 
 const COMPANION_HOSTS: Record<string, string[]> = {
   'pypi.org': ['files.pythonhosted.org'],
@@ -19,36 +20,6 @@ const COMPANION_HOSTS: Record<string, string[]> = {
 };
 
 export type AddressKind = 'loopback' | 'link-local' | 'other';
-
-/** IPv4 as four numbers, from a dotted quad or an IPv4-mapped/-compatible IPv6 address. */
-function ipv4Octets(address: string): number[] | undefined {
-  if (isIP(address) === 4) return address.split('.').map(Number);
-  if (isIP(address) !== 6) return undefined;
-  const groups = ipv6Groups(address);
-  // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible) both reach the IPv4 address.
-  if (!groups || groups.slice(0, 5).some((g) => g !== 0) || (groups[5] !== 0xffff && groups[5] !== 0))
-    return undefined;
-  if (groups[5] === 0 && groups[6] === 0 && (groups[7] ?? 0) <= 1) return undefined; // :: and ::1
-  const [high = 0, low = 0] = groups.slice(6);
-  return [high >> 8, high & 255, low >> 8, low & 255];
-}
-
-function ipv6Groups(address: string): number[] | undefined {
-  let text = address.toLowerCase();
-  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (quad?.[1]) {
-    const [a = 0, b = 0, c = 0, d = 0] = quad[1].split('.').map(Number);
-    text = `${text.slice(0, -quad[1].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === undefined || tail === '' ? [] : tail.split(':');
-  const missing = 8 - left.length - right.length;
-  if (tail === undefined ? missing !== 0 : missing < 0) return undefined;
-  return [...left, ...Array<string>(Math.max(0, missing)).fill('0'), ...right].map((g) =>
-    Number.parseInt(g, 16),
-  );
-}
 
 export function addressKind(address: string): AddressKind {
   const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
