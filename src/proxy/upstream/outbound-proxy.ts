@@ -215,7 +215,9 @@ export class OutboundProxy {
           if (answer.length > MAX_CONNECT_ANSWER_BYTES) fail('its answer is not an HTTP response');
           return;
         }
-        const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(answer.subarray(0, end).toString('latin1'))?.[1]);
+        const status = Number(
+          /^HTTP\/1\.[01] (\d{3})(?: |\r|$)/.exec(answer.subarray(0, end).toString('latin1'))?.[1],
+        );
         if (status !== 200) {
           fail(statusReason(status, this.authorization !== undefined), status || undefined);
           return;
