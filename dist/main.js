@@ -4,6 +4,7 @@ import {
   InputError,
   JobHttpsProxyError,
   LocalCacheBackend,
+  ProxyStartError,
   chooseBackend,
   currentPlatform,
   describeUpstreams,
@@ -32,15 +33,16 @@ import {
   startJobProxy,
   stepsOutboundEnv,
   warning
-} from "./chunk-MDMFRHYK.js";
+} from "./chunk-KIRIX6U3.js";
 import {
+  PORTS_IN_USE_EXIT_CODE,
   formatBytes,
   measureFolders
-} from "./chunk-XHNUFRBO.js";
+} from "./chunk-DNINDAVU.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";
-import "./chunk-CWMGJEPE.js";
+import "./chunk-SP5MCYUJ.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";
@@ -533,31 +535,22 @@ function proxyStoreFolder(platform) {
 __name(proxyStoreFolder, "proxyStoreFolder");
 
 // src/action/proxy-port.ts
-import { createServer } from "node:net";
 var DEFAULT_PROXY_PORT = 31415;
 var TRIES = 20;
-async function chooseProxyPort(host, requested) {
-  if (requested !== void 0) return { port: requested, warning: void 0 };
-  for (let port = DEFAULT_PROXY_PORT; port < DEFAULT_PROXY_PORT + TRIES; port++) {
-    if (await isFree(host, port)) {
-      const warning2 = port === DEFAULT_PROXY_PORT ? void 0 : `Port ${DEFAULT_PROXY_PORT} on ${host} is taken: the proxy listens on ${port}. Its index URL differs from runs on the default port, so Docker layers built with docker-build-args run again and a Pipfile.lock recording the URL fails \`pipenv install --deploy\`. Set 'proxy-port' to a port that is free on this runner to keep it stable.`;
-      return { port, warning: warning2 };
-    }
+var LAST_TRIED = DEFAULT_PROXY_PORT + TRIES - 1;
+function proxyPortCandidates(requested) {
+  if (requested !== void 0) return [requested];
+  return [...Array.from({ length: TRIES }, (_, i) => DEFAULT_PROXY_PORT + i), 0];
+}
+__name(proxyPortCandidates, "proxyPortCandidates");
+function proxyPortWarning(host, bound, requested) {
+  if (requested !== void 0 || bound === DEFAULT_PROXY_PORT) return void 0;
+  if (bound > DEFAULT_PROXY_PORT && bound <= LAST_TRIED) {
+    return `Port ${DEFAULT_PROXY_PORT} on ${host} is taken: the proxy listens on ${bound}. Its index URL differs from runs on the default port, so Docker layers built with docker-build-args run again and a Pipfile.lock recording the URL fails \`pipenv install --deploy\`. Set 'proxy-port' to a port that is free on this runner to keep it stable.`;
   }
-  return {
-    port: 0,
-    warning: `Ports ${DEFAULT_PROXY_PORT}-${DEFAULT_PROXY_PORT + TRIES - 1} on ${host} are all taken: the proxy listens on a random port, so Docker layers built with docker-build-args and a Pipfile.lock recording the URL do not stay valid between runs.`
-  };
+  return `Ports ${DEFAULT_PROXY_PORT}-${LAST_TRIED} on ${host} are all taken: the proxy listens on a random port (${bound}), so Docker layers built with docker-build-args and a Pipfile.lock recording the URL do not stay valid between runs.`;
 }
-__name(chooseProxyPort, "chooseProxyPort");
-function isFree(host, port) {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once("error", () => resolve(false));
-    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(true)));
-  });
-}
-__name(isFree, "isFree");
+__name(proxyPortWarning, "proxyPortWarning");
 
 // src/action/restore.ts
 async function run() {
@@ -680,7 +673,7 @@ async function planCache(inputs, platform) {
       installers: installers.map((installer) => installer.name),
       suffix: inputs.keySuffix
     },
-    hashDependencyFiles(workspace, files, upstreams?.specs)
+    hashDependencyFiles(workspace, files, upstreams?.keyParts)
   );
   return {
     workspace,
@@ -699,14 +692,12 @@ async function planCache(inputs, platform) {
 __name(planCache, "planCache");
 async function startProxy(inputs, plan, cacheHit, platform) {
   const policy = cacheHit ? "frozen" : "revalidate";
-  const port = await chooseProxyPort(inputs.proxyHost, inputs.proxyPort);
-  if (port.warning) warning(port.warning);
   const proxy = await startJobProxy({
     upstreams: plan.upstreams,
     allowFileHosts: inputs.allowFileHosts,
     storeDir: proxyStoreFolder(platform).path,
     host: inputs.proxyHost,
-    port: port.port,
+    port: proxyPortCandidates(inputs.proxyPort),
     policy,
     pins: readLockfilePins(plan.workspace, plan.files),
     env: platform.env,
@@ -715,7 +706,11 @@ async function startProxy(inputs, plan, cacheHit, platform) {
       lockedUrls: readLockedUrls(plan.workspace, plan.files),
       mirrors: plan.mirrors
     } : void 0
+  }).catch((error) => {
+    throw takenPortAsInputError(error, inputs);
   });
+  const portWarning = proxyPortWarning(inputs.proxyHost, Number(new URL(proxy.url).port), inputs.proxyPort);
+  if (portWarning) warning(portWarning);
   info(
     `PyPI proxy at ${proxy.url}/simple/ (${policy}), upstream ${plan.upstreams ? describeUpstreams(plan.upstreams) : ""}`
   );
@@ -785,6 +780,15 @@ function logOutcome(matchedKey, cacheHit, bytes, ms, problem) {
   }
 }
 __name(logOutcome, "logOutcome");
+function takenPortAsInputError(error, inputs) {
+  if (!(error instanceof ProxyStartError) || error.exitCode !== PORTS_IN_USE_EXIT_CODE) return error;
+  if (inputs.proxyPort === void 0) return error;
+  return new InputError(
+    "proxy-port",
+    `port ${inputs.proxyPort} on ${inputs.proxyHost} is in use by another process; leave proxy-port empty (the first free port from ${DEFAULT_PROXY_PORT}) or choose a free one.`
+  );
+}
+__name(takenPortAsInputError, "takenPortAsInputError");
 function jobHttpsProxyOrWarning(env) {
   try {
     return { usable: true, proxy: readJobHttpsProxy(env) };

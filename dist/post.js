@@ -12,19 +12,20 @@ import {
   readCacheMode,
   readDefaultBranch,
   recordWheelhouse,
+  removeAlteredWheelhouseFiles,
   stopJobProxy,
   summary,
   warning,
   withWheelhouseFiles
-} from "./chunk-MDMFRHYK.js";
+} from "./chunk-KIRIX6U3.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-XHNUFRBO.js";
+} from "./chunk-DNINDAVU.js";
 import "./chunk-M6CONMEC.js";
-import "./chunk-CWMGJEPE.js";
+import "./chunk-SP5MCYUJ.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";
@@ -115,6 +116,13 @@ async function saveIfWanted(state, policy, prune, proxy) {
   const key = generationKey(state.key, (state.generation ?? 0) + 1);
   if (repair) info(`${repair}: saving it again as ${key}, so the next job finds everything there.`);
   const manifest = proxy?.manifest && state.wheelhouse ? withWheelhouseFiles(proxy.manifest, state.wheelhouse.files) : proxy?.manifest;
+  if (state.proxy && state.wheelhouse) {
+    const altered = await removeAlteredWheelhouseFiles(state.proxy.storeDir, state.wheelhouse.files);
+    if (altered.length > 0)
+      warning(
+        `A step wrote into the wheelhouse folder ${state.wheelhouse.path}, changing the store's bytes of ${altered.join(", ")} (hard links): removed from the store before saving; write elsewhere (pip wheel -w, pip download -d).`
+      );
+  }
   if (state.proxy) {
     await pruneProxyStore(state.proxy.storeDir, manifest);
     await recordWheelhouseQuietly(state, manifest, proxy);

@@ -5,11 +5,16 @@ import {
   ContentStore,
   DEFAULT_SHUTDOWN_GRACE_MS,
   ManifestRecorder,
+  PORTS_IN_USE_EXIT_CODE,
+  PortsInUseError,
   StoreDirError,
   formatBytes,
+  formatPorts,
   isFileHostPattern,
+  listenOnFirstFree,
+  parsePorts,
   writeManifest
-} from "./chunk-XHNUFRBO.js";
+} from "./chunk-DNINDAVU.js";
 import {
   Blake2b256,
   BodyTooLargeError,
@@ -32,7 +37,7 @@ import {
   readLockedHashesFile,
   refuseConnect,
   sleep
-} from "./chunk-YBTVM4FG.js";
+} from "./chunk-2QJT2XXY.js";
 import {
   OutboundProxy,
   OutboundProxyConfigError,
@@ -44,7 +49,7 @@ import {
   parseUpstreams,
   redactIndexUrl,
   redactUrl
-} from "./chunk-CWMGJEPE.js";
+} from "./chunk-SP5MCYUJ.js";
 import {
   PageFormatError,
   parseHtmlPage,
@@ -1858,7 +1863,7 @@ async function startProxy(options) {
     log,
     manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest")
   });
-  const interception = options.intercept ? await import("./chunk-2CMNCZCZ.js").then(
+  const interception = options.intercept ? await import("./chunk-KXMSHY2U.js").then(
     ({ attachInterception }) => attachInterception(server, {
       upstreams,
       options: options.intercept,
@@ -1870,13 +1875,8 @@ async function startProxy(options) {
     await store.close();
     throw error;
   }) : void 0;
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  }).catch(async (error) => {
+  const ports = typeof options.port === "number" ? [options.port] : options.port ?? [0];
+  await listenOnFirstFree(server, options.host ?? "127.0.0.1", ports).catch(async (error) => {
     await store.close();
     throw error;
   });
@@ -1950,7 +1950,8 @@ Options:
                           own host (and files.pythonhosted.org for pypi.org); never
                           link-local addresses, loopback only for an index on loopback
   --host HOST             address to bind (default: 127.0.0.1)
-  --port N                port, 0 picks a free one (default: 0)
+  --port N                port, 0 picks a free one (default: 0); a list (31415-31434,0):
+                          the first that is free, in order
   --index-policy POLICY   revalidate: ask upstream once per run for each page (default)
                           frozen: serve pages in the store without asking upstream
   --ready-file FILE       write the proxy URL to FILE once listening
@@ -1993,7 +1994,7 @@ Environment:
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
 manifest, exit 0. A second SIGTERM or SIGINT exits at once (code 1).
-Exit codes: 0 success, 1 runtime failure, 2 bad usage.
+Exit codes: 0 success, 1 runtime failure, 2 bad usage, 3 no --port free.
 `;
 var VALUE_FLAGS = /* @__PURE__ */ new Set([
   "--store",
@@ -2015,10 +2016,9 @@ var VALUE_FLAGS = /* @__PURE__ */ new Set([
   "--memory-budget"
 ]);
 function parsePort(value) {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535)
-    throw new UsageError(`--port: expected 0-65535, got ${JSON.stringify(value)}`);
-  return port;
+  const ports = parsePorts(value);
+  if (typeof ports === "string") throw new UsageError(`--port: ${ports}, got ${JSON.stringify(value)}`);
+  return ports;
 }
 __name(parsePort, "parsePort");
 function parseMilliseconds(flag, value) {
@@ -2116,7 +2116,7 @@ function parseProxyArgs(argv, env = process.env) {
     upstreams: [],
     allowFileHosts: [],
     host: "127.0.0.1",
-    port: 0,
+    port: [0],
     indexPolicy: "revalidate",
     interceptUpstreams: []
   };
@@ -2284,6 +2284,11 @@ Try --help.
 `);
       process.exit(2);
     }
+    if (error instanceof PortsInUseError) {
+      process.stderr.write(`pypi-cache-proxy: --port ${formatPorts(args.port)}: ${error.message}
+`);
+      process.exit(PORTS_IN_USE_EXIT_CODE);
+    }
     const code = error instanceof UpstreamConfigError || error instanceof InterceptConfigError || error instanceof OutboundProxyConfigError ? 2 : 1;
     process.stderr.write(`pypi-cache-proxy: ${error.message}
 `);
@@ -2294,9 +2299,11 @@ __name(run, "run");
 async function runTunnelRelay(args, env = process.env) {
   const testOrigins = env.PYPI_CACHE_PROXY_TEST_ORIGINS;
   try {
+    if (args.port.length !== 1)
+      throw new UsageError("--tunnel-relay takes one --port: the address clients already have");
     const relay = await startTunnelRelay({
       host: args.host,
-      port: args.port,
+      port: args.port[0],
       outbound: OutboundProxy.fromEnv(env),
       ...testOrigins ? { testOrigins: JSON.parse(testOrigins) } : {},
       onWarning: /* @__PURE__ */ __name((message) => process.stderr.write(`warning: ${message}

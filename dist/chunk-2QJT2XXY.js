@@ -6,13 +6,14 @@ import {
   FileHostPolicy,
   OutboundProxyError,
   addressKind,
+  embeddedIpv4,
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
   isValidProjectName,
   normalizeProjectName,
   redactUrl
-} from "./chunk-CWMGJEPE.js";
+} from "./chunk-SP5MCYUJ.js";
 import {
   escapeHtml,
   renderHtmlPage,
@@ -2567,9 +2568,8 @@ for (const [network, prefix] of [
 function isTunnelAllowed(address) {
   const family = isIP2(address);
   if (family === 0) return false;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return isTunnelAllowed(mapped);
-  if (family === 6 && /^::ffff:/i.test(address)) return false;
+  const embedded = family === 6 ? embeddedIpv4(address) : void 0;
+  if (embedded) return isTunnelAllowed(embedded);
   return !REFUSED.check(address, family === 4 ? "ipv4" : "ipv6");
 }
 __name(isTunnelAllowed, "isTunnelAllowed");

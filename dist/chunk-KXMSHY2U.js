@@ -21,13 +21,13 @@ import {
   sendText,
   simpleRoute,
   splitTarget
-} from "./chunk-YBTVM4FG.js";
+} from "./chunk-2QJT2XXY.js";
 import {
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
   normalizeProjectName
-} from "./chunk-CWMGJEPE.js";
+} from "./chunk-SP5MCYUJ.js";
 import {
   renderHtmlPage,
   renderHtmlProjectList,

@@ -82,6 +82,21 @@ function isSecretLooking(part) {
   return part.length >= 8 && !STRUCTURAL_WORDS.has(part.toLowerCase());
 }
 __name(isSecretLooking, "isSecretLooking");
+function isSecretPart(segment) {
+  return isSecretLooking(segment) || isSecretLooking(safeDecode(segment));
+}
+__name(isSecretPart, "isSecretPart");
+function indexUrlForKey(indexUrl) {
+  const url = new URL(indexUrl);
+  url.username = "";
+  url.password = "";
+  if (isPublicPypiHost(url.hostname)) return url.toString();
+  url.pathname = url.pathname.split("/").map((segment) => isSecretPart(segment) ? "***" : segment).join("/");
+  for (const [name, value] of [...url.searchParams])
+    if (isSecretLooking(value)) url.searchParams.set(name, "***");
+  return url.toString();
+}
+__name(indexUrlForKey, "indexUrlForKey");
 function indexUrlSecrets(indexUrl) {
   let url;
   try {
@@ -107,10 +122,11 @@ function indexUrlSecrets(indexUrl) {
       secrets.add(bare);
       secrets.add(bare.replace(/\/$/, ""));
       for (const segment of url.pathname.split("/")) {
-        const decoded = safeDecode(segment);
-        if (isSecretLooking(decoded)) secrets.add(decoded);
-        if (isSecretLooking(segment)) secrets.add(segment);
+        if (!isSecretPart(segment)) continue;
+        secrets.add(segment);
+        secrets.add(safeDecode(segment));
       }
+      for (const [, value] of url.searchParams) if (isSecretLooking(value)) secrets.add(value);
     }
   }
   return [...secrets].filter((secret) => secret !== "");
@@ -232,11 +248,10 @@ __name(parseUpstreams, "parseUpstreams");
 
 // src/proxy/upstream/file-hosts.ts
 import dns from "node:dns";
+import { isIP as isIP2 } from "node:net";
+
+// src/proxy/upstream/ip-literals.ts
 import { isIP } from "node:net";
-var COMPANION_HOSTS = {
-  "pypi.org": ["files.pythonhosted.org"],
-  "test.pypi.org": ["test-files.pythonhosted.org"]
-};
 function ipv4Octets(address) {
   if (isIP(address) === 4) return address.split(".").map(Number);
   if (isIP(address) !== 6) return void 0;
@@ -265,6 +280,16 @@ function ipv6Groups(address) {
   );
 }
 __name(ipv6Groups, "ipv6Groups");
+function embeddedIpv4(address) {
+  return ipv4Octets(address)?.join(".");
+}
+__name(embeddedIpv4, "embeddedIpv4");
+
+// src/proxy/upstream/file-hosts.ts
+var COMPANION_HOSTS = {
+  "pypi.org": ["files.pythonhosted.org"],
+  "test.pypi.org": ["test-files.pythonhosted.org"]
+};
 function addressKind(address) {
   const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
   const v4 = ipv4Octets(bare);
@@ -273,7 +298,7 @@ function addressKind(address) {
     if (v4[0] === 169 && v4[1] === 254) return "link-local";
     return "other";
   }
-  const groups = isIP(bare) === 6 ? ipv6Groups(bare) : void 0;
+  const groups = isIP2(bare) === 6 ? ipv6Groups(bare) : void 0;
   if (!groups) return "other";
   if (groups.slice(0, 7).every((g) => g === 0) && (groups[7] ?? 0) <= 1) return "loopback";
   if (((groups[0] ?? 0) & 65472) === 65152) return "link-local";
@@ -316,7 +341,7 @@ var FileHostPolicy = class {
     if (host === this.indexHost) return void 0;
     if (!this.allowed.some((pattern) => hostMatches(host, pattern)))
       return `host ${host} is neither the index's host nor allowed (--allow-file-host)`;
-    return isIP(host) ? this.addressRefusal(host) : void 0;
+    return isIP2(host) ? this.addressRefusal(host) : void 0;
   }
   /** The address rule, for an address a host name resolved to. */
   addressRefusal(address) {
@@ -541,7 +566,9 @@ var OutboundProxy = class _OutboundProxy {
           if (answer.length > MAX_CONNECT_ANSWER_BYTES) fail("its answer is not an HTTP response");
           return;
         }
-        const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(answer.subarray(0, end).toString("latin1"))?.[1]);
+        const status = Number(
+          /^HTTP\/1\.[01] (\d{3})(?: |\r|$)/.exec(answer.subarray(0, end).toString("latin1"))?.[1]
+        );
         if (status !== 200) {
           fail(statusReason(status, this.authorization !== void 0), status || void 0);
           return;
@@ -621,12 +648,14 @@ export {
   isValidUpstreamName,
   credentialsEnvName,
   redactIndexUrl,
+  indexUrlForKey,
   indexUrlSecrets,
   maskSecrets,
   redactUrl,
   UPSTREAMS_ENV,
   UpstreamConfigError,
   parseUpstreams,
+  embeddedIpv4,
   addressKind,
   FileHostError,
   FileHostPolicy,

@@ -3,24 +3,27 @@ const require = __createRequire(import.meta.url);
 import {
   DEFAULT_SHUTDOWN_GRACE_MS,
   fileRelativePath,
+  formatPorts,
   isFileHostPattern,
+  isRunning,
   nameRelativePath,
   pageRelativePath,
   pathInside,
   readManifest
-} from "./chunk-XHNUFRBO.js";
+} from "./chunk-DNINDAVU.js";
 import {
   OUTBOUND_NO_PROXY_ENV,
   OUTBOUND_PROXY_ENV,
   UPSTREAMS_ENV,
   credentialsEnvName,
+  indexUrlForKey,
   indexUrlSecrets,
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
   isValidUpstreamName,
   redactIndexUrl
-} from "./chunk-CWMGJEPE.js";
+} from "./chunk-SP5MCYUJ.js";
 import {
   __commonJS,
   __export,
@@ -31775,10 +31778,10 @@ function osKeyName(os9) {
 __name(osKeyName, "osKeyName");
 function userCacheDir(platform2) {
   const { os: os9, env, home } = platform2;
-  const join13 = joinPath(os9);
-  if (os9 === "win32") return env.LOCALAPPDATA || join13(home, "AppData", "Local");
-  if (os9 === "darwin") return join13(home, "Library", "Caches");
-  return env.XDG_CACHE_HOME || join13(home, ".cache");
+  const join14 = joinPath(os9);
+  if (os9 === "win32") return env.LOCALAPPDATA || join14(home, "AppData", "Local");
+  if (os9 === "darwin") return join14(home, "Library", "Caches");
+  return env.XDG_CACHE_HOME || join14(home, ".cache");
 }
 __name(userCacheDir, "userCacheDir");
 function joinPath(os9) {
@@ -76425,24 +76428,24 @@ __name(pipConfigMayApply, "pipConfigMayApply");
 function pipConfigFiles(platform2, prefix2) {
   const { os: os9, env, home } = platform2;
   if (os9 === "win32") {
-    const join14 = win322.join;
+    const join15 = win322.join;
     return [
-      join14(env.ProgramData || "C:\\ProgramData", "pip", "pip.ini"),
-      join14(env.APPDATA || join14(home, "AppData", "Roaming"), "pip", "pip.ini"),
-      join14(home, "pip", "pip.ini"),
-      join14(prefix2, "pip.ini")
+      join15(env.ProgramData || "C:\\ProgramData", "pip", "pip.ini"),
+      join15(env.APPDATA || join15(home, "AppData", "Roaming"), "pip", "pip.ini"),
+      join15(home, "pip", "pip.ini"),
+      join15(prefix2, "pip.ini")
     ];
   }
-  const join13 = posix2.join;
+  const join14 = posix2.join;
   const siteDirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
   return [
-    ...siteDirs.map((dir) => join13(dir, "pip", "pip.conf")),
+    ...siteDirs.map((dir) => join14(dir, "pip", "pip.conf")),
     "/etc/pip.conf",
     "/Library/Application Support/pip/pip.conf",
-    join13(env.XDG_CONFIG_HOME || join13(home, ".config"), "pip", "pip.conf"),
-    join13(home, "Library", "Application Support", "pip", "pip.conf"),
-    join13(home, ".pip", "pip.conf"),
-    join13(prefix2, "pip.conf")
+    join14(env.XDG_CONFIG_HOME || join14(home, ".config"), "pip", "pip.conf"),
+    join14(home, "Library", "Application Support", "pip", "pip.conf"),
+    join14(home, ".pip", "pip.conf"),
+    join14(prefix2, "pip.conf")
   ];
 }
 __name(pipConfigFiles, "pipConfigFiles");
@@ -76485,9 +76488,9 @@ var PIP = {
   // pip's cache: http/ and http-v2/ hold downloaded files (refetchable), wheels/ holds wheels
   // pip built from sdists (expensive to redo). See pip's src/pip/_internal/cache.py.
   prune: /* @__PURE__ */ __name(async (cacheDir) => {
-    const join13 = joinPath(process.platform);
+    const join14 = joinPath(process.platform);
     await Promise.all(
-      ["http", "http-v2"].map((part) => rm3(join13(cacheDir, part), { recursive: true, force: true }))
+      ["http", "http-v2"].map((part) => rm3(join14(cacheDir, part), { recursive: true, force: true }))
     );
     return "removed the downloaded files (http, http-v2), kept locally built wheels";
   }, "prune")
@@ -76500,9 +76503,9 @@ var UV = {
   cacheDirArgs: ["cache", "dir"],
   // uv uses XDG folders on macOS too: https://docs.astral.sh/uv/concepts/cache/#cache-directory
   defaultCacheDir: /* @__PURE__ */ __name((platform2) => {
-    const join13 = joinPath(platform2.os);
-    if (platform2.os === "win32") return join13(userCacheDir(platform2), "uv", "cache");
-    return join13(platform2.env.XDG_CACHE_HOME || join13(platform2.home, ".cache"), "uv");
+    const join14 = joinPath(platform2.os);
+    if (platform2.os === "win32") return join14(userCacheDir(platform2), "uv", "cache");
+    return join14(platform2.env.XDG_CACHE_HOME || join14(platform2.home, ".cache"), "uv");
   }, "defaultCacheDir"),
   // `uv cache prune --ci` keeps wheels built from source and drops downloaded ones:
   // https://docs.astral.sh/uv/concepts/cache/#caching-in-continuous-integration
@@ -76667,10 +76670,11 @@ __name(generationOf, "generationOf");
 import { spawn as spawn2 } from "node:child_process";
 import { existsSync as existsSync6, openSync as openSync4, readFileSync as readFileSync2 } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile3 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 
 // src/proxy/store/wheelhouse-record.ts
-import { readFile as readFile2, rename as rename3, rm as rm4, stat as stat3, writeFile as writeFile3 } from "node:fs/promises";
+import { lstat as lstat2, readFile as readFile2, realpath, rename as rename3, rm as rm4, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join10 } from "node:path";
 var RECORD = "wheelhouse.json";
 async function usedDistributionFiles(storeDir, manifest) {
   const used = new Set(manifest.files);
@@ -76690,10 +76694,12 @@ __name(usedDistributionFiles, "usedDistributionFiles");
 async function storedFile(storeDir, sha256) {
   if (!isSha256Hex(sha256)) return void 0;
   const path12 = pathInside(storeDir, fileRelativePath(sha256));
-  return stat3(path12).then(
-    (info2) => info2.isFile() ? path12 : void 0,
-    () => void 0
-  );
+  try {
+    const [info2, real, root] = await Promise.all([lstat2(path12), realpath(path12), realpath(storeDir)]);
+    return info2.isFile() && real === join10(root, fileRelativePath(sha256)) ? path12 : void 0;
+  } catch {
+    return void 0;
+  }
 }
 __name(storedFile, "storedFile");
 async function writeWheelhouseRecord(storeDir, record) {
@@ -76745,10 +76751,10 @@ var PROXY_NODE_FLAGS = ["--max-semi-space-size=1"];
 async function launchProxy(options) {
   await mkdir3(options.workDir, { recursive: true });
   const files = {
-    ready: join10(options.workDir, `ready-${process.pid}`),
-    outputFile: join10(options.workDir, "proxy-output.log"),
-    accessLog: join10(options.workDir, "access-log.jsonl"),
-    manifestFile: join10(options.workDir, "manifest.json")
+    ready: join11(options.workDir, `ready-${process.pid}`),
+    outputFile: join11(options.workDir, "proxy-output.log"),
+    accessLog: join11(options.workDir, "access-log.jsonl"),
+    manifestFile: join11(options.workDir, "manifest.json")
   };
   const args = [
     PROXY_NODE_FLAGS,
@@ -76756,7 +76762,13 @@ async function launchProxy(options) {
     options.script,
     ["--store", options.storeDir],
     (options.allowFileHosts ?? []).flatMap((host) => ["--allow-file-host", host]),
-    ["--host", options.host, "--port", String(options.port), "--index-policy", options.indexPolicy],
+    [
+      "--host",
+      options.host,
+      "--port",
+      formatPorts(typeof options.port === "number" ? [options.port] : options.port)
+    ],
+    ["--index-policy", options.indexPolicy],
     ["--ready-file", files.ready, "--log", files.accessLog, "--manifest", files.manifestFile],
     options.pinsFile ? ["--pins", options.pinsFile] : [],
     options.intercept ? ["--intercept", options.intercept.caFile] : [],
@@ -76779,8 +76791,8 @@ async function launchProxy(options) {
 }
 __name(launchProxy, "launchProxy");
 async function launchTunnelRelay(options) {
-  const ready = join10(options.workDir, `relay-ready-${process.pid}`);
-  const outputFile = join10(options.workDir, "relay-output.log");
+  const ready = join11(options.workDir, `relay-ready-${process.pid}`);
+  const outputFile = join11(options.workDir, "relay-output.log");
   const args = [
     options.loaderFlags ?? [],
     options.script,
@@ -76790,6 +76802,16 @@ async function launchTunnelRelay(options) {
   return { pid, url: (await readFile3(ready, "utf8")).trim(), outputFile };
 }
 __name(launchTunnelRelay, "launchTunnelRelay");
+var ProxyStartError = class extends Error {
+  constructor(message, exitCode) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+  exitCode;
+  static {
+    __name(this, "ProxyStartError");
+  }
+};
 async function spawnDaemon(args, env, files) {
   const output = openSync4(files.outputFile, "a");
   const child2 = spawn2(process.execPath, args, {
@@ -76799,8 +76821,10 @@ async function spawnDaemon(args, env, files) {
     windowsHide: true
   });
   let exited;
+  let exitCode;
   child2.once("exit", (code, signal) => {
     exited = `exited with ${signal ?? `code ${code}`}`;
+    exitCode = code ?? void 0;
   });
   child2.once("error", (error2) => {
     exited = error2.message;
@@ -76810,8 +76834,9 @@ async function spawnDaemon(args, env, files) {
   while (!existsSync6(files.ready)) {
     if (exited || Date.now() > deadline) {
       if (!exited && child2.pid) killQuietly(child2.pid, "SIGKILL");
-      throw new Error(
-        `the proxy did not start (${exited ?? "no answer in time"}): ${tail(files.outputFile)}`
+      throw new ProxyStartError(
+        `the proxy did not start (${exited ?? "no answer in time"}): ${tail(files.outputFile)}`,
+        exitCode
       );
     }
     await sleep2(25);
@@ -76819,25 +76844,6 @@ async function spawnDaemon(args, env, files) {
   return child2.pid ?? 0;
 }
 __name(spawnDaemon, "spawnDaemon");
-function isRunning(pid) {
-  try {
-    process.kill(pid, 0);
-  } catch (error2) {
-    return error2.code === "EPERM";
-  }
-  return !hasExited(pid);
-}
-__name(isRunning, "isRunning");
-function hasExited(pid) {
-  try {
-    const stat4 = readFileSync2(`/proc/${pid}/stat`, "utf8");
-    const state3 = stat4.slice(stat4.lastIndexOf(")") + 2)[0];
-    return state3 === "Z" || state3 === "X";
-  } catch {
-    return false;
-  }
-}
-__name(hasExited, "hasExited");
 function isProxyProcess(pid, storeDir) {
   let argv;
   try {
@@ -77140,13 +77146,14 @@ __name(safeDecode, "safeDecode");
 import { existsSync as existsSync7 } from "node:fs";
 import { mkdir as mkdir4, readFile as readFile4, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname as dirname5, join as join11 } from "node:path";
+import { dirname as dirname5, join as join12 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var DEFAULT_INDEX_URL = "https://pypi.org/simple/";
 function resolveUpstreams(indexUrl, extras, env) {
   const primary = indexUrl ?? jobIndexUrl(env) ?? DEFAULT_INDEX_URL;
   const credentials = {};
-  const specs = [{ name: "pypi", url: primary }, ...extras].map(({ name, url: url2 }) => {
+  const indexes = [{ name: "pypi", url: primary }, ...extras];
+  const specs = indexes.map(({ name, url: url2 }) => {
     for (const secret of indexUrlSecrets(url2)) setSecret(secret);
     const parsed = new URL(url2);
     if (parsed.username || parsed.password) {
@@ -77156,7 +77163,8 @@ function resolveUpstreams(indexUrl, extras, env) {
     }
     return `${name}=${parsed.toString()}`;
   });
-  return { specs, extras, credentials };
+  const keyParts = indexes.map(({ name, url: url2 }) => `${name}=${indexUrlForKey(url2)}`);
+  return { specs, keyParts, extras, credentials };
 }
 __name(resolveUpstreams, "resolveUpstreams");
 function jobIndexUrl(env) {
@@ -77178,13 +77186,13 @@ function jobIndexUrl(env) {
 __name(jobIndexUrl, "jobIndexUrl");
 async function startJobProxy(options) {
   const workDir = jobProxyWorkDir(options.env);
-  const pinsFile = join11(workDir, "pins.json");
-  const caFile = join11(workDir, "job-ca.pem");
+  const pinsFile = join12(workDir, "pins.json");
+  const caFile = join12(workDir, "job-ca.pem");
   const intercept = options.intercept && {
     caFile,
     mirrors: options.intercept.mirrors,
     lockedHashesFile: await writeLockedHashes(
-      join11(workDir, "locked-hashes.json"),
+      join12(workDir, "locked-hashes.json"),
       options.intercept.lockedUrls
     )
   };
@@ -77216,7 +77224,7 @@ async function startJobProxy(options) {
 }
 __name(startJobProxy, "startJobProxy");
 function jobProxyWorkDir(env) {
-  return join11(env.RUNNER_TEMP || tmpdir(), "pypi-cache-proxy");
+  return join12(env.RUNNER_TEMP || tmpdir(), "pypi-cache-proxy");
 }
 __name(jobProxyWorkDir, "jobProxyWorkDir");
 async function writeLockedHashes(path12, locked) {
@@ -77328,8 +77336,10 @@ function loadMainState() {
 __name(loadMainState, "loadMainState");
 
 // src/action/wheelhouse.ts
-import { copyFile as copyFile2, link, mkdir as mkdir5, rm as rm5 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { createHash as createHash3 } from "node:crypto";
+import { createReadStream as createReadStream2 } from "node:fs";
+import { chmod as chmod2, copyFile as copyFile2, link, mkdir as mkdir5, rm as rm5 } from "node:fs/promises";
+import { join as join13 } from "node:path";
 function missingPin(pins, files) {
   const have = new Set(files.map((file) => `${file.project} ${versionInFileName(file.filename)}`));
   return pins.find((pin) => !pin.conditional && !have.has(`${pin.project} ${pin.version}`));
@@ -77341,6 +77351,11 @@ function versionInFileName(filename) {
   return stem.slice(stem.lastIndexOf("-") + 1).toLowerCase();
 }
 __name(versionInFileName, "versionInFileName");
+function projectInFileName(filename) {
+  const stem = filename.endsWith(".whl") ? filename.split("-")[0] ?? "" : filename.replace(/\.(tar\.gz|tar\.bz2|tar\.xz|zip|tgz)$/i, "").replace(/-[^-]*$/, "");
+  return stem.toLowerCase().replace(/[-_.]+/g, "-");
+}
+__name(projectInFileName, "projectInFileName");
 async function offerWheelhouse(options) {
   await rm5(options.folder, { recursive: true, force: true });
   if (!options.cacheHit) return { reason: "no exact hit, so the store may lack files this lockfile needs" };
@@ -77358,16 +77373,17 @@ async function offerWheelhouse(options) {
   for (const file of record.files) {
     if ((byName.get(file.filename) ?? file.sha256) !== file.sha256)
       return { reason: `two different files are named ${file.filename}` };
+    if (projectInFileName(file.filename) !== file.project)
+      return { reason: `the record lists ${file.filename} for ${file.project}, a file of another project` };
     byName.set(file.filename, file.sha256);
   }
   await mkdir5(options.folder, { recursive: true });
   for (const [filename, sha256] of byName) {
-    const source = await storedFile(options.storeDir, sha256);
-    if (!source) {
+    const problem = await linkVerified(options.storeDir, sha256, options.folder, filename);
+    if (problem) {
       await rm5(options.folder, { recursive: true, force: true });
-      return { reason: `the store lacks ${filename}` };
+      return { reason: problem };
     }
-    await linkOrCopy(source, join12(options.folder, filename));
   }
   return {
     offered: { path: options.folder, files: record.files },
@@ -77375,14 +77391,40 @@ async function offerWheelhouse(options) {
   };
 }
 __name(offerWheelhouse, "offerWheelhouse");
-async function linkOrCopy(source, target) {
+async function linkVerified(storeDir, sha256, folder, filename) {
+  const source = await storedFile(storeDir, sha256);
+  if (!source) return `the store lacks ${filename}`;
+  const target = join13(folder, filename);
+  let linked = true;
   try {
     await link(source, target);
   } catch {
+    linked = false;
     await copyFile2(source, target);
   }
+  if (await sha256OfFile(target) !== sha256)
+    return `the stored bytes of ${filename} do not match its sha256 ${sha256} (a damaged or altered entry)`;
+  if (linked) await chmod2(target, 292);
+  return void 0;
 }
-__name(linkOrCopy, "linkOrCopy");
+__name(linkVerified, "linkVerified");
+async function removeAlteredWheelhouseFiles(storeDir, files) {
+  const altered = [];
+  for (const file of files) {
+    const path12 = await storedFile(storeDir, file.sha256);
+    if (!path12 || await sha256OfFile(path12) === file.sha256) continue;
+    await rm5(path12, { force: true });
+    altered.push(file.filename);
+  }
+  return altered;
+}
+__name(removeAlteredWheelhouseFiles, "removeAlteredWheelhouseFiles");
+async function sha256OfFile(path12) {
+  const hash = createHash3("sha256");
+  for await (const chunk of createReadStream2(path12)) hash.update(chunk);
+  return hash.digest("hex");
+}
+__name(sha256OfFile, "sha256OfFile");
 async function recordWheelhouse(options) {
   const skip = /* @__PURE__ */ __name(async (reason) => {
     await removeWheelhouseRecord(options.storeDir);
@@ -77431,6 +77473,7 @@ export {
   generationPrefix,
   generationKey,
   generationOf,
+  ProxyStartError,
   InputError,
   loadInputs,
   JobHttpsProxyError,
@@ -77445,6 +77488,7 @@ export {
   saveMainState,
   loadMainState,
   offerWheelhouse,
+  removeAlteredWheelhouseFiles,
   recordWheelhouse,
   withWheelhouseFiles,
   isEntryModule

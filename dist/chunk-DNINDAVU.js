@@ -5,60 +5,75 @@ import {
   isSha256Hex,
   isValidFileName,
   isValidUpstreamName
-} from "./chunk-CWMGJEPE.js";
+} from "./chunk-SP5MCYUJ.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";
 
-// src/system/folder-size.ts
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
-async function measureFolder(folder) {
-  const total = { files: 0, bytes: 0 };
-  let entries;
-  try {
-    entries = await readdir(folder, { withFileTypes: true });
-  } catch {
-    return total;
+// src/proxy/http/listen-ports.ts
+var PORTS_IN_USE_EXIT_CODE = 3;
+var MAX_CANDIDATES = 1e3;
+var PortsInUseError = class extends Error {
+  constructor(ports, host) {
+    const what = ports.length === 1 ? `port ${ports[0]} on ${host} is` : `ports ${formatPorts(ports)} on ${host} are all`;
+    super(`${what} in use by another process (EADDRINUSE); free one or choose another port`);
+    this.ports = ports;
+    this.host = host;
   }
-  for (const entry of entries) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) {
-      const inner = await measureFolder(path);
-      total.files += inner.files;
-      total.bytes += inner.bytes;
-    } else if (entry.isFile()) {
-      total.files += 1;
-      total.bytes += (await stat(path)).size;
-    }
+  ports;
+  host;
+  static {
+    __name(this, "PortsInUseError");
   }
-  return total;
-}
-__name(measureFolder, "measureFolder");
-async function measureFolders(folders) {
-  const sizes = await Promise.all(folders.map(measureFolder));
-  return sizes.reduce((sum, size) => ({ files: sum.files + size.files, bytes: sum.bytes + size.bytes }), {
-    files: 0,
-    bytes: 0
-  });
-}
-__name(measureFolders, "measureFolders");
-function formatBytes(bytes) {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
+};
+function parsePorts(value) {
+  const ports = [];
+  for (const item of value.split(",")) {
+    const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(item.trim());
+    const first = Number(match?.[1]);
+    const last = match?.[2] === void 0 ? first : Number(match[2]);
+    if (!match || first > 65535 || last > 65535 || last < first)
+      return `expected a port 0-65535, a range A-B, or a comma-separated list of them`;
+    for (let port = first; port <= last; port++) ports.push(port);
+    if (ports.length > MAX_CANDIDATES) return `more than ${MAX_CANDIDATES} ports`;
   }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+  return ports;
 }
-__name(formatBytes, "formatBytes");
+__name(parsePorts, "parsePorts");
+function formatPorts(ports) {
+  const parts = [];
+  for (let i = 0; i < ports.length; ) {
+    let j = i;
+    while (j + 1 < ports.length && ports[j + 1] === ports[j] + 1 && ports[j] !== 0) j++;
+    parts.push(j === i ? String(ports[i]) : `${ports[i]}-${ports[j]}`);
+    i = j + 1;
+  }
+  return parts.join(",");
+}
+__name(formatPorts, "formatPorts");
+async function listenOnFirstFree(server, host, ports) {
+  for (const port of ports) {
+    const bound = await new Promise((resolve3, reject) => {
+      const onError = /* @__PURE__ */ __name((error) => {
+        if (error.code === "EADDRINUSE") resolve3(false);
+        else reject(error);
+      }, "onError");
+      server.once("error", onError);
+      server.listen(port, host, () => {
+        server.off("error", onError);
+        resolve3(true);
+      });
+    });
+    if (bound) return;
+  }
+  throw new PortsInUseError(ports, host);
+}
+__name(listenOnFirstFree, "listenOnFirstFree");
 
 // src/proxy/store/store-dir.ts
 import { constants } from "node:fs";
-import { access, mkdir, stat as stat2 } from "node:fs/promises";
-import { dirname, join as join2, resolve } from "node:path";
+import { access, mkdir, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 var StoreDirError = class extends Error {
   constructor(storeDir, reason) {
     super(`store ${storeDir}: ${reason}`);
@@ -86,7 +101,7 @@ function describe(path, error) {
 __name(describe, "describe");
 async function isDirectory(root, path) {
   try {
-    return (await stat2(path)).isDirectory();
+    return (await stat(path)).isDirectory();
   } catch (error) {
     const code = error.code;
     if (code === "ENOENT" || code === "ENOTDIR") return void 0;
@@ -128,47 +143,64 @@ async function canWriteIn(root) {
 }
 __name(canWriteIn, "canWriteIn");
 function layoutFile(root) {
-  return join2(root, "layout.json");
+  return join(root, "layout.json");
 }
 __name(layoutFile, "layoutFile");
 
 // src/proxy/store/manifest.ts
-import { readdir as readdir2, readFile as readFile3, rename as rename2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { readdir, readFile as readFile3, rename as rename2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
 
 // src/proxy/store/store.ts
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir as mkdir2, mkdtemp, readFile as readFile2, rename, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, mkdtemp, readFile as readFile2, rename, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join4, resolve as resolve2, sep } from "node:path";
+import { join as join3, resolve as resolve2, sep } from "node:path";
 
 // src/proxy/store/store-lock.ts
-import { readFileSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join as join3 } from "node:path";
+import { join as join2 } from "node:path";
+
+// src/proxy/process-state.ts
+import { readFileSync } from "node:fs";
+function statFields(pid) {
+  try {
+    const stat4 = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat4.slice(stat4.lastIndexOf(")") + 2).split(" ");
+  } catch {
+    return void 0;
+  }
+}
+__name(statFields, "statFields");
+function hasExited(pid) {
+  const state = statFields(pid)?.[0];
+  return state === "Z" || state === "X";
+}
+__name(hasExited, "hasExited");
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return error.code === "EPERM";
+  }
+  return !hasExited(pid);
+}
+__name(isRunning, "isRunning");
+function processStartTime(pid) {
+  return statFields(pid)?.[19];
+}
+__name(processStartTime, "processStartTime");
+
+// src/proxy/store/store-lock.ts
 var StoreLockedError = class extends Error {
   static {
     __name(this, "StoreLockedError");
   }
 };
-function processStart(pid) {
-  try {
-    const stat4 = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat4.slice(stat4.lastIndexOf(")") + 2).split(" ")[19];
-  } catch {
-    return void 0;
-  }
-}
-__name(processStart, "processStart");
 function isAlive(holder) {
-  if (holder.host !== hostname()) return false;
-  try {
-    process.kill(holder.pid, 0);
-  } catch (error) {
-    if (error.code !== "EPERM") return false;
-  }
-  const start = processStart(holder.pid);
+  if (holder.host !== hostname() || !isRunning(holder.pid)) return false;
+  const start = processStartTime(holder.pid);
   return holder.processStart === void 0 || start === void 0 || start === holder.processStart;
 }
 __name(isAlive, "isAlive");
@@ -181,11 +213,11 @@ var StoreLock = class _StoreLock {
     __name(this, "StoreLock");
   }
   static async acquire(root) {
-    const path = join3(root, "lock");
+    const path = join2(root, "lock");
     const mine = {
       pid: process.pid,
       host: hostname(),
-      processStart: processStart(process.pid),
+      processStart: processStartTime(process.pid),
       since: (/* @__PURE__ */ new Date()).toISOString()
     };
     for (let attempt = 0; ; attempt++) {
@@ -242,23 +274,23 @@ function checked(kind, value, valid) {
 __name(checked, "checked");
 function fileRelativePath(sha256) {
   checked("sha256", sha256, isSha256Hex);
-  return join4("files", "sha256", sha256.slice(0, 2), sha256);
+  return join3("files", "sha256", sha256.slice(0, 2), sha256);
 }
 __name(fileRelativePath, "fileRelativePath");
 function pageRelativePath(upstream, project) {
   checked("upstream", upstream, isValidUpstreamName);
   checked("project", project, isNormalizedProjectName);
-  return join4("pages", upstream, "projects", `${project}.json`);
+  return join3("pages", upstream, "projects", `${project}.json`);
 }
 __name(pageRelativePath, "pageRelativePath");
 function indexRelativePath(upstream) {
-  return join4("pages", checked("upstream", upstream, isValidUpstreamName), "index.json");
+  return join3("pages", checked("upstream", upstream, isValidUpstreamName), "index.json");
 }
 __name(indexRelativePath, "indexRelativePath");
 function nameRelativePath(upstream, project, filename) {
   checked("upstream", upstream, isValidUpstreamName);
   checked("project", project, isNormalizedProjectName);
-  return join4("names", upstream, project, checked("filename", filename, isValidFileName));
+  return join3("names", upstream, project, checked("filename", filename, isValidFileName));
 }
 __name(nameRelativePath, "nameRelativePath");
 async function readJson(path) {
@@ -309,7 +341,7 @@ var ContentStore = class _ContentStore {
     if (!existsSync(layoutFile(this.root))) {
       throw new StoreDirError(this.root, "the folder is not writable and holds no store (no layout.json)");
     }
-    this.scratch = await mkdtemp(join4(tmpdir(), "pypi-cache-proxy-readonly-"));
+    this.scratch = await mkdtemp(join3(tmpdir(), "pypi-cache-proxy-readonly-"));
     return this;
   }
   /**
@@ -340,7 +372,7 @@ var ContentStore = class _ContentStore {
   }
   async fileSize(sha256) {
     try {
-      return (await stat3(this.filePath(sha256))).size;
+      return (await stat2(this.filePath(sha256))).size;
     } catch (error) {
       if (error.code === "ENOENT") return void 0;
       throw error;
@@ -457,7 +489,7 @@ async function readManifest(path) {
 __name(readManifest, "readManifest");
 async function listFiles(dir) {
   try {
-    const entries = await readdir2(dir, { recursive: true, withFileTypes: true });
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
     return entries.filter((entry) => entry.isFile()).map((entry) => `${entry.parentPath}/${entry.name}`);
   } catch (error) {
     if (error.code === "ENOENT") return [];
@@ -495,13 +527,58 @@ async function pruneStoreToManifest(storeDir, manifest) {
 __name(pruneStoreToManifest, "pruneStoreToManifest");
 async function countStoredFiles(storeDir) {
   try {
-    const entries = await readdir2(pathInside(storeDir, "files"), { recursive: true, withFileTypes: true });
+    const entries = await readdir(pathInside(storeDir, "files"), { recursive: true, withFileTypes: true });
     return entries.filter((entry) => entry.isFile()).length;
   } catch {
     return 0;
   }
 }
 __name(countStoredFiles, "countStoredFiles");
+
+// src/system/folder-size.ts
+import { readdir as readdir2, stat as stat3 } from "node:fs/promises";
+import { join as join4 } from "node:path";
+async function measureFolder(folder) {
+  const total = { files: 0, bytes: 0 };
+  let entries;
+  try {
+    entries = await readdir2(folder, { withFileTypes: true });
+  } catch {
+    return total;
+  }
+  for (const entry of entries) {
+    const path = join4(folder, entry.name);
+    if (entry.isDirectory()) {
+      const inner = await measureFolder(path);
+      total.files += inner.files;
+      total.bytes += inner.bytes;
+    } else if (entry.isFile()) {
+      total.files += 1;
+      total.bytes += (await stat3(path)).size;
+    }
+  }
+  return total;
+}
+__name(measureFolder, "measureFolder");
+async function measureFolders(folders) {
+  const sizes = await Promise.all(folders.map(measureFolder));
+  return sizes.reduce((sum, size) => ({ files: sum.files + size.files, bytes: sum.bytes + size.bytes }), {
+    files: 0,
+    bytes: 0
+  });
+}
+__name(measureFolders, "measureFolders");
+function formatBytes(bytes) {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+__name(formatBytes, "formatBytes");
 
 // src/proxy/shutdown-grace.ts
 var DEFAULT_SHUTDOWN_GRACE_MS = 5e3;
@@ -515,8 +592,12 @@ function isFileHostPattern(value) {
 __name(isFileHostPattern, "isFileHostPattern");
 
 export {
-  measureFolders,
-  formatBytes,
+  PORTS_IN_USE_EXIT_CODE,
+  PortsInUseError,
+  parsePorts,
+  formatPorts,
+  listenOnFirstFree,
+  isRunning,
   DEFAULT_SHUTDOWN_GRACE_MS,
   StoreDirError,
   pathInside,
@@ -529,5 +610,7 @@ export {
   readManifest,
   pruneStoreToManifest,
   countStoredFiles,
-  isFileHostPattern
+  isFileHostPattern,
+  measureFolders,
+  formatBytes
 };
