@@ -4,6 +4,8 @@
 // play the proxy.
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { OutboundProxy, OutboundProxyError } from '../../../src/proxy/upstream/outbound-proxy.js';
+import { UpstreamClient, UpstreamError } from '../../../src/proxy/upstream/upstream.js';
+import { parseUpstreams, type Upstream } from '../../../src/proxy/upstream/upstream-config.js';
 
 const USER = 'corp-user-7f3a';
 const PASSWORD = 's3cr:t/P@ss%9q';
@@ -102,4 +104,33 @@ test('a status line sent a byte at a time is still read', async () => {
   });
   const socket = await proxyAt(port).connect('files.example', 443);
   socket.destroy();
+});
+
+test('a proxy that answers 200 and then sends nothing: the fetch fails at the idle timeout, never hangs', async () => {
+  const port = await fakeProxy((socket) => socket.write('HTTP/1.1 200 Connection established\r\n\r\n'));
+  const client = new UpstreamClient({
+    timeoutMs: 300,
+    retries: 0,
+    outboundProxy: proxyAt(port),
+    // No name is ever looked up here: this one does not resolve, so it is left to the proxy.
+    hostLookup: async () => {
+      throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+    },
+  });
+  const [upstream] = parseUpstreams(['https://files.example/simple/'], {});
+  try {
+    const failure = await client
+      .request('https://files.example/simple/app/', {
+        upstream: upstream as Upstream,
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(failure).toBeInstanceOf(UpstreamError);
+    expect((failure as Error).message).toMatch(/no data for 300 ms/);
+    expect((failure as Error).message).not.toContain(PASSWORD);
+  } finally {
+    client.close();
+  }
 });
