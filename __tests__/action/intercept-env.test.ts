@@ -16,7 +16,7 @@ describe('chooseProxyMode', () => {
   });
 
   it('auto keeps a pylock.toml alone in index mode: pip and uv pip keep its files in their own caches', () => {
-    // Interception served them to pip over TLS on every warm job: 28.2 s against 15.9 s from
+    // Interception serves them to pip over TLS on every warm job: 7.6 s against 4.6 s from
     // pip's cache (BENCHMARKS.md, run lockfile), with 0 upstream requests either way.
     for (const files of [['pylock.toml'], ['sub/pylock.dev.toml', 'requirements.txt']]) {
       const decision = chooseProxyMode('auto', files);

@@ -26,8 +26,8 @@ export interface ModeDecision {
  * auto: interception when a uv.lock is among the dependency files: `uv sync` downloads from its
  * URLs and `uv cache prune --ci` would drop them, so only interception keeps them in the entry.
  * A pylock*.toml alone stays in index mode: pip (and `uv pip`) keep its files in their own
- * caches, which are then not pruned (downloadsPastProxy), and a warm pip install from its cache
- * took 13.8-15.9 s against 28.2 s through interception, which had to serve 247 MB over TLS again
+ * caches, which are then not pruned (downloadsPastProxy): a warm pip install from its cache
+ * took 4.6 s against 7.6 s through interception, which serves 247 MB over TLS again
  * (BENCHMARKS.md, run lockfile), with 0 upstream requests either way. Behind a job HTTPS_PROXY
  * too: the daemon sends its connections through it (job-https-proxy.ts).
  */
