@@ -74,7 +74,7 @@ async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<vo
   );
   await Promise.all(paths.map((path) => mkdir(path, { recursive: true })));
 
-  const backend = chooseBackend(inputs.cacheBackend, inputs.localCacheDir, platform);
+  const backend = await chooseBackend(inputs.cacheBackend, inputs.localCacheDir, platform);
   const restored = await restoreIfReadable(backend, paths, plan, platform.env);
   const generation = generationOf(plan.key, restored.matchedKey);
   const cacheHit = generation !== undefined;
@@ -148,7 +148,7 @@ async function wheelhouseFor(
 
 /** Restores unless ACTIONS_CACHE_MODE says this job may not read caches (`none`, `write-only`). */
 async function restoreIfReadable(
-  backend: ReturnType<typeof chooseBackend>,
+  backend: Awaited<ReturnType<typeof chooseBackend>>,
   paths: string[],
   plan: CachePlan,
   env: NodeJS.ProcessEnv,

@@ -102,7 +102,7 @@ async function saveIfWanted(
   const size = await measureFolders(paths);
   if (size.files === 0) return { outcome: 'skipped: the cache folders are empty' };
 
-  const backend = chooseBackend(state.backend, state.localCacheDir, currentPlatform());
+  const backend = await chooseBackend(state.backend, state.localCacheDir, currentPlatform());
   const started = Date.now();
   const outcome = await backend.save(paths, key);
   const ms = Date.now() - started;

@@ -7,12 +7,12 @@ import { LocalCacheBackend } from './local.js';
 export type BackendChoice = 'auto' | 'actions' | 'local';
 
 /** `auto` is the Actions cache service when the runner provides one, a local folder otherwise. */
-export function chooseBackend(
+export async function chooseBackend(
   choice: BackendChoice,
   localCacheDir: string | undefined,
   platform: Platform,
-): CacheBackend {
-  const useActions = choice === 'actions' || (choice === 'auto' && ActionsCacheBackend.isAvailable());
+): Promise<CacheBackend> {
+  const useActions = choice === 'actions' || (choice === 'auto' && (await ActionsCacheBackend.isAvailable()));
   if (useActions) return new ActionsCacheBackend();
   return new LocalCacheBackend(localCacheDir ?? defaultLocalCacheDir(platform), readCacheScope(platform.env));
 }

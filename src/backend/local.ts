@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tar from 'tar';
 import { type CacheBackend, errorMessage, type RestoreOutcome, type SaveOutcome } from './backend.js';
 import type { CacheScope } from './cache-scope.js';
 
@@ -147,17 +146,24 @@ function entryId(entry: Pick<EntryRecord, 'key' | 'version' | 'scope'>): string 
   return createHash('sha256').update(`${entry.key}\n${entry.version}${scoped}`).digest('hex').slice(0, 32);
 }
 
+/** tar, imported on first use: a step that restores nothing or saves nothing here never needs it. */
+function loadTar(): Promise<typeof import('tar')> {
+  return import('tar');
+}
+
 async function createArchive(file: string, paths: string[]): Promise<void> {
   // Uncompressed: the bulk is wheels, which are zip files already. `replace` appends, and
   // creates the file on the first call.
   const present = [...paths.entries()].filter(([, path]) => existsSync(path));
   if (present.length === 0) throw new Error('none of the cached folders exists');
+  const tar = await loadTar();
   for (const [index, path] of present) {
     await tar.replace({ file, cwd: path, prefix: String(index), portable: true }, ['.']);
   }
 }
 
 async function extractArchive(file: string, paths: string[]): Promise<void> {
+  const tar = await loadTar();
   for (const [index, path] of paths.entries()) {
     await mkdir(path, { recursive: true });
     await tar.extract({
