@@ -8,13 +8,11 @@ import {
   chooseBackend,
   currentPlatform,
   describeUpstreams,
-  exportVariable,
   findDependencyFiles,
   findOnPath,
   generationKey,
   generationOf,
   generationPrefix,
-  info,
   installerEnvironment,
   isEntryModule,
   jobProxyWorkDir,
@@ -28,17 +26,21 @@ import {
   runCommand,
   saveMainState,
   selectInstallers,
-  setFailed,
-  setOutput,
   startJobProxy,
-  stepsOutboundEnv,
-  warning
-} from "./chunk-KIRIX6U3.js";
+  stepsOutboundEnv
+} from "./chunk-U7MEKRV6.js";
 import {
   PORTS_IN_USE_EXIT_CODE,
   formatBytes,
   measureFolders
 } from "./chunk-DNINDAVU.js";
+import {
+  exportVariable,
+  info,
+  setFailed,
+  setOutput,
+  warning
+} from "./chunk-Y26EFZR3.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";
@@ -569,7 +571,7 @@ async function restoreStep(inputs, platform) {
     plan.folders.filter((folder) => folder.owned).map((folder) => rm(folder.path, { recursive: true, force: true }))
   );
   await Promise.all(paths.map((path) => mkdir2(path, { recursive: true })));
-  const backend = chooseBackend(inputs.cacheBackend, inputs.localCacheDir, platform);
+  const backend = await chooseBackend(inputs.cacheBackend, inputs.localCacheDir, platform);
   const restored = await restoreIfReadable(backend, paths, plan, platform.env);
   const generation = generationOf(plan.key, restored.matchedKey);
   const cacheHit = generation !== void 0;

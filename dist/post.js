@@ -5,7 +5,6 @@ import {
   chooseBackend,
   currentPlatform,
   generationKey,
-  info,
   isEntryModule,
   loadInputs,
   loadMainState,
@@ -14,16 +13,19 @@ import {
   recordWheelhouse,
   removeAlteredWheelhouseFiles,
   stopJobProxy,
-  summary,
-  warning,
   withWheelhouseFiles
-} from "./chunk-KIRIX6U3.js";
+} from "./chunk-U7MEKRV6.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
 } from "./chunk-DNINDAVU.js";
+import {
+  info,
+  summary,
+  warning
+} from "./chunk-Y26EFZR3.js";
 import "./chunk-M6CONMEC.js";
 import "./chunk-SP5MCYUJ.js";
 import {
@@ -142,7 +144,7 @@ async function saveIfWanted(state, policy, prune, proxy) {
   const paths = state.folders.map((folder) => folder.path);
   const size = await measureFolders(paths);
   if (size.files === 0) return { outcome: "skipped: the cache folders are empty" };
-  const backend = chooseBackend(state.backend, state.localCacheDir, currentPlatform());
+  const backend = await chooseBackend(state.backend, state.localCacheDir, currentPlatform());
   const started = Date.now();
   const outcome = await backend.save(paths, key);
   const ms = Date.now() - started;
