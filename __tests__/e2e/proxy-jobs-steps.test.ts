@@ -35,6 +35,13 @@ describe("the action's folders are the job's own, and nobody else's (issue 9, ca
     pip: snapshotFolder(join(home, '.cache', 'pip')),
     uv: snapshotFolder(join(home, '.cache', 'uv')),
   });
+  /** A job of this user's: their HOME (no XDG_CACHE_HOME), the uv stand-in on PATH, then `env`. */
+  const userJob = (key: string, env: Record<string, string> = {}) =>
+    newJob(
+      'tiny-util==0.3.0\n',
+      { installer: 'auto', 'key-suffix': key },
+      { HOME: home, XDG_CACHE_HOME: undefined, PATH: path, ...env },
+    );
 
   beforeAll(() => {
     home = join(root, 'home');
@@ -68,15 +75,7 @@ describe("the action's folders are the job's own, and nobody else's (issue 9, ca
 
   test("without PIP_CACHE_DIR or UV_CACHE_DIR: folders under RUNNER_TEMP, the user's and the CLI's untouched", async () => {
     const before = userFiles();
-    const job = newJob(
-      'tiny-util==0.3.0\n',
-      { installer: 'auto', 'key-suffix': 'owned' },
-      {
-        HOME: home,
-        XDG_CACHE_HOME: undefined,
-        PATH: path,
-      },
-    );
+    const job = userJob('owned');
     const main = await job.runMain();
     expect(main.exitCode).toBe(0);
     const owned = join(temp, 'pypi-cache-action');
@@ -95,17 +94,7 @@ describe("the action's folders are the job's own, and nobody else's (issue 9, ca
     const pipDir = join(home, '.cache', 'pip');
     const uvDir = join(home, '.cache', 'uv');
     const before = userFiles();
-    const job = newJob(
-      'tiny-util==0.3.0\n',
-      { installer: 'auto', 'key-suffix': 'named' },
-      {
-        HOME: home,
-        XDG_CACHE_HOME: undefined,
-        PATH: path,
-        PIP_CACHE_DIR: pipDir,
-        UV_CACHE_DIR: uvDir,
-      },
-    );
+    const job = userJob('named', { PIP_CACHE_DIR: pipDir, UV_CACHE_DIR: uvDir });
     const main = await job.runMain();
     expect(main.outputs['pip-cache-dir']).toBe(pipDir);
     expect(main.outputs['uv-cache-dir']).toBe(uvDir);
