@@ -9,6 +9,7 @@
 // script (the proxy run in-process by tests), or when the worker cannot start or dies, pages are
 // parsed on the main thread, as before.
 import { Worker } from 'node:worker_threads';
+import type { BodySegments } from '../upstream/body-segments.js';
 import { parseHtmlPage, parseHtmlProjectList } from './html-page.js';
 import type { ParseAnswer, ParseRequest } from './page-parser-worker.js';
 import type { ProjectList, ProjectPage } from './pages.js';
@@ -19,13 +20,19 @@ export const OFF_THREAD_MIN_BYTES = 1024 * 1024;
 /** The worker could not start: the page is parsed on the main thread instead. */
 class WorkerUnavailableError extends Error {}
 
+interface RunningWorker {
+  worker: Worker;
+  /** Resolves once the worker's parser is loaded; rejects if it never comes up. */
+  online: Promise<void>;
+}
+
 interface Waiting {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
 
 export class HtmlPageParser {
-  private worker?: Worker;
+  private running?: RunningWorker;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
   /** Pages the worker parsed so far. */
@@ -36,16 +43,16 @@ export class HtmlPageParser {
   /** `script`: the worker's module (dist/page-parser.js); undefined parses on the main thread. */
   constructor(private readonly script?: string | URL) {}
 
-  async projectPage(body: Buffer, url: string, name: string): Promise<ProjectPage> {
-    const here = () => parseHtmlPage(body.toString('utf8'), url, name);
+  async projectPage(body: BodySegments, url: string, name: string): Promise<ProjectPage> {
+    const here = () => parseHtmlPage(body.whole().toString('utf8'), url, name);
     if (!this.offThread(body)) return here();
-    return (await this.inWorker({ kind: 'page', body, url, name }, here)) as ProjectPage;
+    return (await this.inWorker({ kind: 'page', url, name }, body, here)) as ProjectPage;
   }
 
-  async projectList(body: Buffer): Promise<ProjectList> {
-    const here = () => parseHtmlProjectList(body.toString('utf8'));
+  async projectList(body: BodySegments): Promise<ProjectList> {
+    const here = () => parseHtmlProjectList(body.whole().toString('utf8'));
     if (!this.offThread(body)) return here();
-    return (await this.inWorker({ kind: 'list', body, url: '', name: '' }, here)) as ProjectList;
+    return (await this.inWorker({ kind: 'list', url: '', name: '' }, body, here)) as ProjectList;
   }
 
   /** Pages the worker is parsing now, or has yet to. */
@@ -55,25 +62,35 @@ export class HtmlPageParser {
 
   /** Stops the worker; pages still being parsed fail. */
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
+    const worker = this.running?.worker;
+    this.running = undefined;
     await worker?.terminate();
   }
 
-  private offThread(body: Buffer): boolean {
+  private offThread(body: BodySegments): boolean {
     return this.script !== undefined && this.unavailable === undefined && body.length >= OFF_THREAD_MIN_BYTES;
   }
 
-  private async inWorker(request: Omit<ParseRequest, 'id'>, here: () => unknown): Promise<unknown> {
-    const worker = this.started();
-    const id = this.nextId++;
-    // A copy of its own, handed over whole: the caller's buffer may share memory with others.
-    // set() is one memcpy; new Uint8Array(buffer) copied element by element (~30 ms for 8 MiB).
-    const body = new Uint8Array(request.body.length);
-    body.set(request.body);
-    const answer = new Promise<unknown>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    worker.postMessage({ ...request, id, body } satisfies ParseRequest, [body.buffer]);
+  private async inWorker(
+    request: Omit<ParseRequest, 'id' | 'body'>,
+    body: BodySegments,
+    here: () => unknown,
+  ): Promise<unknown> {
+    const running = this.started();
+    const { worker } = running;
     try {
+      // Transferred only to a worker that is up: one that cannot start leaves the body here.
+      await running.online;
+      // It may have died since: a message to it would never be answered.
+      if (this.running !== running) throw new Error('the page parser thread exited before the page was sent');
+      const id = this.nextId++;
+      const answer = new Promise<unknown>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+      // The segments are the body's own (body-segments.ts): handed over, not copied.
+      const segments = body.handOver();
+      worker.postMessage(
+        { ...request, id, body: segments } satisfies ParseRequest,
+        segments.map((segment) => segment.buffer as ArrayBuffer),
+      );
       return await answer;
     } catch (error: unknown) {
       // A worker that died while parsing (out of memory on this page) fails the page instead:
@@ -83,16 +100,25 @@ export class HtmlPageParser {
     }
   }
 
-  private started(): Worker {
-    if (this.worker) return this.worker;
+  private started(): RunningWorker {
+    if (this.running) return this.running;
     const worker = new Worker(this.script as string | URL);
     // Parsing is never a reason to stay up; the waiting requests keep their server busy anyway.
     worker.unref();
     // Up once its parser is loaded: a script that fails to load never says so.
     let online = false;
+    let up: () => void = () => {};
+    let neverUp: (error: Error) => void = () => {};
+    const onlinePromise = new Promise<void>((resolve, reject) => {
+      up = resolve;
+      neverUp = reject;
+    });
+    // Awaited by whoever sends a page; a rejection with no page waiting is no crash.
+    onlinePromise.catch(() => {});
     worker.on('message', (answer: ParseAnswer) => {
       if ('ready' in answer) {
         online = true;
+        up();
         return;
       }
       const waiting = this.waiting.get(answer.id);
@@ -104,18 +130,19 @@ export class HtmlPageParser {
       }
     });
     const lost = (reason: string) => {
-      if (this.worker === worker) this.worker = undefined;
+      if (this.running?.worker === worker) this.running = undefined;
       // A worker that never came up will not next time either (a missing script).
       const error = online
         ? new Error(`the page parser thread ${reason}`)
         : new WorkerUnavailableError(`the page parser thread could not start: ${reason}`);
       if (!online) this.unavailable = error;
+      neverUp(error);
       for (const waiting of this.waiting.values()) waiting.reject(error);
       this.waiting.clear();
     };
     worker.on('error', (error: Error) => lost(`failed: ${error.message}`));
     worker.on('exit', (code) => lost(`exited (code ${code})`));
-    this.worker = worker;
-    return worker;
+    this.running = { worker, online: onlinePromise };
+    return this.running;
   }
 }

@@ -7,8 +7,8 @@ import { parseHtmlPage, parseHtmlProjectList } from './html-page.js';
 export interface ParseRequest {
   id: number;
   kind: 'page' | 'list';
-  /** The body as received, decoded here (UTF-8, bad sequences replaced, as Buffer does). */
-  body: Uint8Array;
+  /** The body's segments as received, joined and decoded here (UTF-8, bad sequences replaced, as Buffer does). */
+  body: Uint8Array[];
   url: string;
   name: string;
 }
@@ -22,8 +22,7 @@ export function servePageParsing(): void {
   port.on('message', (request: ParseRequest) => {
     let answer: ParseAnswer;
     try {
-      const { buffer, byteOffset, byteLength } = request.body;
-      const html = Buffer.from(buffer, byteOffset, byteLength).toString('utf8');
+      const html = Buffer.concat(request.body).toString('utf8');
       const value =
         request.kind === 'page' ? parseHtmlPage(html, request.url, request.name) : parseHtmlProjectList(html);
       answer = { id: request.id, value };

@@ -23,6 +23,7 @@ import { NotFoundError } from '../errors.js';
 import type { ProxyStats } from '../stats.js';
 import type { ManifestRecorder } from '../store/manifest.js';
 import type { ContentStore, UpstreamValidators } from '../store/store.js';
+import type { BodySegments } from '../upstream/body-segments.js';
 import {
   BodyTooLargeError,
   readBody,
@@ -68,7 +69,7 @@ interface Fetched<T> extends UpstreamValidators {
   value?: T;
 }
 
-type Parse<T> = (body: Buffer, contentType: string, url: string) => Promise<T>;
+type Parse<T> = (body: BodySegments, contentType: string, url: string) => Promise<T>;
 
 export interface PageServiceOptions {
   store: ContentStore;
@@ -198,7 +199,7 @@ export class PageService {
           this.allowedLinks(
             upstream,
             isJson(contentType)
-              ? parseJsonPage(body.toString('utf8'), url, project)
+              ? parseJsonPage(body.whole().toString('utf8'), url, project)
               : await this.html.projectPage(body, url, project),
           ),
         storeSuffices: (page) => pageHasPinnedVersions(page, this.options.pins?.get(project)),
@@ -259,7 +260,7 @@ export class PageService {
             }),
           parse: async (body, contentType) =>
             isJson(contentType)
-              ? parseJsonProjectList(body.toString('utf8'))
+              ? parseJsonProjectList(body.whole().toString('utf8'))
               : await this.html.projectList(body),
         }),
       estimatedListBytes,
@@ -460,7 +461,7 @@ async function readPageBody(
   body: Readable,
   shownUrl: string,
   maxBytes = DEFAULT_MAX_PAGE_BYTES,
-): Promise<Buffer> {
+): Promise<BodySegments> {
   try {
     return await readBody(body, maxBytes);
   } catch (error: unknown) {
@@ -479,7 +480,7 @@ async function readPageBody(
  */
 async function parseOrFail<T>(
   parse: Parse<T>,
-  body: Buffer,
+  body: BodySegments,
   contentType: string,
   url: string,
   shown: (url: string) => string,

@@ -8,6 +8,7 @@ import https from 'node:https';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
 import tls from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { BodySegments } from './body-segments.js';
 import { FileHostError, FileHostPolicy, type HostLookup } from './file-hosts.js';
 import { ChainedHttpsAgent, type OutboundProxy, OutboundProxyError } from './outbound-proxy.js';
 import { redactUrl, type Upstream } from './upstream-config.js';
@@ -332,16 +333,14 @@ export class BodyTooLargeError extends UpstreamError {
 }
 
 /** Reads a whole body, refusing more than `maxBytes` (upstream pages are bounded too). */
-export async function readBody(body: Readable, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
+export async function readBody(body: Readable, maxBytes: number): Promise<BodySegments> {
+  const segments = new BodySegments();
   for await (const chunk of body) {
-    total += (chunk as Buffer).length;
-    if (total > maxBytes) {
+    if (segments.length + (chunk as Buffer).length > maxBytes) {
       body.destroy();
       throw new BodyTooLargeError(maxBytes);
     }
-    chunks.push(chunk as Buffer);
+    segments.append(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return segments;
 }
