@@ -16,8 +16,7 @@ function servePageParsing() {
   port.on("message", (request) => {
     let answer;
     try {
-      const { buffer, byteOffset, byteLength } = request.body;
-      const html = Buffer.from(buffer, byteOffset, byteLength).toString("utf8");
+      const html = Buffer.concat(request.body).toString("utf8");
       const value = request.kind === "page" ? parseHtmlPage(html, request.url, request.name) : parseHtmlProjectList(html);
       answer = { id: request.id, value };
     } catch (error) {

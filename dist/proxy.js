@@ -37,7 +37,7 @@ import {
   readLockedHashesFile,
   refuseConnect,
   sleep
-} from "./chunk-2QJT2XXY.js";
+} from "./chunk-Y572WN2A.js";
 import {
   OutboundProxy,
   OutboundProxyConfigError,
@@ -977,7 +977,7 @@ var HtmlPageParser = class {
   static {
     __name(this, "HtmlPageParser");
   }
-  worker;
+  running;
   waiting = /* @__PURE__ */ new Map();
   nextId = 0;
   /** Pages the worker parsed so far. */
@@ -985,14 +985,14 @@ var HtmlPageParser = class {
   /** Set once the worker could not start: the main thread parses from then on. */
   unavailable;
   async projectPage(body, url, name) {
-    const here = /* @__PURE__ */ __name(() => parseHtmlPage(body.toString("utf8"), url, name), "here");
+    const here = /* @__PURE__ */ __name(() => parseHtmlPage(body.whole().toString("utf8"), url, name), "here");
     if (!this.offThread(body)) return here();
-    return await this.inWorker({ kind: "page", body, url, name }, here);
+    return await this.inWorker({ kind: "page", url, name }, body, here);
   }
   async projectList(body) {
-    const here = /* @__PURE__ */ __name(() => parseHtmlProjectList(body.toString("utf8")), "here");
+    const here = /* @__PURE__ */ __name(() => parseHtmlProjectList(body.whole().toString("utf8")), "here");
     if (!this.offThread(body)) return here();
-    return await this.inWorker({ kind: "list", body, url: "", name: "" }, here);
+    return await this.inWorker({ kind: "list", url: "", name: "" }, body, here);
   }
   /** Pages the worker is parsing now, or has yet to. */
   get inProgress() {
@@ -1000,21 +1000,26 @@ var HtmlPageParser = class {
   }
   /** Stops the worker; pages still being parsed fail. */
   async close() {
-    const worker = this.worker;
-    this.worker = void 0;
+    const worker = this.running?.worker;
+    this.running = void 0;
     await worker?.terminate();
   }
   offThread(body) {
     return this.script !== void 0 && this.unavailable === void 0 && body.length >= OFF_THREAD_MIN_BYTES;
   }
-  async inWorker(request, here) {
-    const worker = this.started();
-    const id = this.nextId++;
-    const body = new Uint8Array(request.body.length);
-    body.set(request.body);
-    const answer = new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    worker.postMessage({ ...request, id, body }, [body.buffer]);
+  async inWorker(request, body, here) {
+    const running = this.started();
+    const { worker } = running;
     try {
+      await running.online;
+      if (this.running !== running) throw new Error("the page parser thread exited before the page was sent");
+      const id = this.nextId++;
+      const answer = new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+      const segments = body.handOver();
+      worker.postMessage(
+        { ...request, id, body: segments },
+        segments.map((segment) => segment.buffer)
+      );
       return await answer;
     } catch (error) {
       if (error instanceof WorkerUnavailableError) return here();
@@ -1022,13 +1027,24 @@ var HtmlPageParser = class {
     }
   }
   started() {
-    if (this.worker) return this.worker;
+    if (this.running) return this.running;
     const worker = new Worker(this.script);
     worker.unref();
     let online = false;
+    let up = /* @__PURE__ */ __name(() => {
+    }, "up");
+    let neverUp = /* @__PURE__ */ __name(() => {
+    }, "neverUp");
+    const onlinePromise = new Promise((resolve, reject) => {
+      up = resolve;
+      neverUp = reject;
+    });
+    onlinePromise.catch(() => {
+    });
     worker.on("message", (answer) => {
       if ("ready" in answer) {
         online = true;
+        up();
         return;
       }
       const waiting = this.waiting.get(answer.id);
@@ -1040,16 +1056,17 @@ var HtmlPageParser = class {
       }
     });
     const lost = /* @__PURE__ */ __name((reason) => {
-      if (this.worker === worker) this.worker = void 0;
+      if (this.running?.worker === worker) this.running = void 0;
       const error = online ? new Error(`the page parser thread ${reason}`) : new WorkerUnavailableError(`the page parser thread could not start: ${reason}`);
       if (!online) this.unavailable = error;
+      neverUp(error);
       for (const waiting of this.waiting.values()) waiting.reject(error);
       this.waiting.clear();
     }, "lost");
     worker.on("error", (error) => lost(`failed: ${error.message}`));
     worker.on("exit", (code) => lost(`exited (code ${code})`));
-    this.worker = worker;
-    return worker;
+    this.running = { worker, online: onlinePromise };
+    return this.running;
   }
 };
 
@@ -1376,7 +1393,7 @@ var PageService = class {
         }), "write"),
         parse: /* @__PURE__ */ __name(async (body, contentType, url2) => this.allowedLinks(
           upstream,
-          isJson(contentType) ? parseJsonPage(body.toString("utf8"), url2, project) : await this.html.projectPage(body, url2, project)
+          isJson(contentType) ? parseJsonPage(body.whole().toString("utf8"), url2, project) : await this.html.projectPage(body, url2, project)
         ), "parse"),
         storeSuffices: /* @__PURE__ */ __name((page) => pageHasPinnedVersions(page, this.options.pins?.get(project)), "storeSuffices")
       });
@@ -1430,7 +1447,7 @@ var PageService = class {
           fetchedAt: (/* @__PURE__ */ new Date()).toISOString(),
           list: value
         }), "write"),
-        parse: /* @__PURE__ */ __name(async (body, contentType) => isJson(contentType) ? parseJsonProjectList(body.toString("utf8")) : await this.html.projectList(body), "parse")
+        parse: /* @__PURE__ */ __name(async (body, contentType) => isJson(contentType) ? parseJsonProjectList(body.whole().toString("utf8")) : await this.html.projectList(body), "parse")
       }),
       estimatedListBytes
     );
@@ -1863,7 +1880,7 @@ async function startProxy(options) {
     log,
     manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest")
   });
-  const interception = options.intercept ? await import("./chunk-KXMSHY2U.js").then(
+  const interception = options.intercept ? await import("./chunk-SZM5DQYB.js").then(
     ({ attachInterception }) => attachInterception(server, {
       upstreams,
       options: options.intercept,

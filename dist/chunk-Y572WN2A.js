@@ -3281,6 +3281,72 @@ import https from "node:https";
 import { PassThrough, pipeline as pipeline2 } from "node:stream";
 import tls2 from "node:tls";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+
+// src/proxy/upstream/body-segments.ts
+var FIRST_SEGMENT_BYTES = 64 * 1024;
+var MAX_SEGMENT_BYTES = 1024 * 1024;
+var BodySegments = class _BodySegments {
+  static {
+    __name(this, "BodySegments");
+  }
+  filled = [];
+  current;
+  used = 0;
+  handedOver = false;
+  /** Bytes appended so far. */
+  length = 0;
+  /** A body already in memory (tests, stored bytes), copied in. */
+  static of(bytes) {
+    const body = new _BodySegments();
+    body.append(bytes);
+    return body;
+  }
+  append(chunk) {
+    if (this.handedOver) throw new Error("BodySegments: appended to after handing its segments over");
+    let from = 0;
+    while (from < chunk.length) {
+      if (!this.current || this.used === this.current.length) this.nextSegment();
+      const segment = this.current;
+      const n = Math.min(chunk.length - from, segment.length - this.used);
+      segment.set(chunk.subarray(from, from + n), this.used);
+      this.used += n;
+      from += n;
+    }
+    this.length += chunk.length;
+  }
+  /** The whole body as one Buffer; no copy when it fits its first segment (most pages do). */
+  whole() {
+    const parts = this.segments();
+    if (parts.length === 1) {
+      const only = parts[0];
+      return Buffer.from(only.buffer, only.byteOffset, only.byteLength);
+    }
+    return Buffer.concat(parts, this.length);
+  }
+  /**
+   * The filled part of each segment, for postMessage's transfer list. The body cannot be read
+   * here any more once they are transferred: call handOver() with them.
+   */
+  segments() {
+    if (this.handedOver) throw new Error("BodySegments: read after handing its segments over");
+    const last = this.current ? [this.current.subarray(0, this.used)] : [];
+    return [...this.filled, ...last];
+  }
+  /** The segments, marked as given away (transferred to another thread). */
+  handOver() {
+    const parts = this.segments();
+    this.handedOver = true;
+    return parts;
+  }
+  nextSegment() {
+    if (this.current) this.filled.push(this.current);
+    const size = this.current ? Math.min(this.current.length * 2, MAX_SEGMENT_BYTES) : FIRST_SEGMENT_BYTES;
+    this.current = Buffer.allocUnsafeSlow(size);
+    this.used = 0;
+  }
+};
+
+// src/proxy/upstream/upstream.ts
 var UpstreamError = class extends Error {
   constructor(message, retryable, status) {
     super(message);
@@ -3527,17 +3593,15 @@ var BodyTooLargeError = class extends UpstreamError {
   }
 };
 async function readBody(body, maxBytes) {
-  const chunks = [];
-  let total = 0;
+  const segments = new BodySegments();
   for await (const chunk of body) {
-    total += chunk.length;
-    if (total > maxBytes) {
+    if (segments.length + chunk.length > maxBytes) {
       body.destroy();
       throw new BodyTooLargeError(maxBytes);
     }
-    chunks.push(chunk);
+    segments.append(chunk);
   }
-  return Buffer.concat(chunks);
+  return segments;
 }
 __name(readBody, "readBody");
 

@@ -21,7 +21,7 @@ import {
   sendText,
   simpleRoute,
   splitTarget
-} from "./chunk-2QJT2XXY.js";
+} from "./chunk-Y572WN2A.js";
 import {
   isNormalizedProjectName,
   isSha256Hex,
