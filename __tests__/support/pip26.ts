@@ -1,12 +1,10 @@
 // pip 26.2.1, the first pip that installs from pylock.toml (`pip install -r pylock.toml`,
 // experimental), in a venv of its own, made once per test run and shared by the suites that use
 // it (support/shared-fixture.ts; they install with --target, never into it). The wheel comes from
-// this machine's local mirror (the machine's pip configuration, on purpose: the only pip run here
-// that is not isolated); the venv's pip then runs isolated like every other. Undefined, with the
-// reason, where it cannot be had.
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+// this machine's local mirror (support/local-mirror.ts); the venv's pip then runs isolated like
+// every other. Undefined, with the reason, where it cannot be had.
 import { join } from 'node:path';
+import { downloadFromLocalMirror } from './local-mirror.js';
 import { BASE_PYTHON, createVenv, pipInstall } from './pip.js';
 import { sharedFixture } from './shared-fixture.js';
 
@@ -19,26 +17,9 @@ export function pip26Venv(dir: string): Promise<{ python: string } | { missing: 
 
 async function makePip26Venv(dir: string): Promise<{ python: string } | { missing: string }> {
   const wheels = join(dir, 'pip-wheel');
-  const download = spawnSync(
-    BASE_PYTHON,
-    // One retry, not pip's five: where pypi.org (the default index beside the mirror) cannot be
-    // resolved, the five took ~8 s of back-off before the mirror's answer counted.
-    [
-      '-m',
-      'pip',
-      'download',
-      '--no-deps',
-      '--disable-pip-version-check',
-      '--retries',
-      '1',
-      '-d',
-      wheels,
-      `pip==${PIP_26}`,
-    ],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
-  const wheel = download.status === 0 ? readdirSync(wheels).find((name) => name.endsWith('.whl')) : undefined;
-  if (!wheel) return { missing: `pip ${PIP_26} cannot be had here: ${(download.stderr ?? '').slice(-300)}` };
+  const download = await downloadFromLocalMirror(BASE_PYTHON, `pip==${PIP_26}`, wheels);
+  if ('missing' in download) return { missing: `pip ${PIP_26} cannot be had here: ${download.missing}` };
+  const wheel = download.wheel;
   const python = await createVenv(join(dir, 'pip26-venv'));
   // --no-compile: byte-compiling pip's ~1,000 modules at install took ~1.5 s of CPU; Python
   // compiles the few a run imports when it first imports them.
