@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import type { Installer } from '../installers/installers.js';
 import { joinPath, type Platform } from '../system/platform.js';
+import { perUserName } from '../system/private-folder.js';
 import type { CachedFolder } from './state.js';
 
 // Which folders the job caches, and which of them it owns. The action empties, prunes and
@@ -10,9 +11,18 @@ import type { CachedFolder } from './state.js';
 // the job did not make (issue 9, case 7). A folder the job's env names (PIP_CACHE_DIR,
 // UV_CACHE_DIR) is the user's choice: it is cached, never emptied or pruned.
 
-/** RUNNER_TEMP, else (outside Actions) a folder of the system's temp dir that only the action uses. */
+/** RUNNER_TEMP's, else (outside Actions) this user's folder in the system's temp dir. */
 export function jobFolderRoot(platform: Platform): string {
-  return joinPath(platform.os)(platform.env.RUNNER_TEMP || tmpdir(), 'pypi-cache-action');
+  return jobTempFolder(platform.env, 'pypi-cache-action', platform.os);
+}
+
+/**
+ * A folder of the job's own: under RUNNER_TEMP (the runner's, emptied per job), else under the
+ * system's temp dir, shared by every user of the machine, so with the uid in its name and
+ * checked before use (ensurePrivateFolder).
+ */
+export function jobTempFolder(env: NodeJS.ProcessEnv, name: string, os = process.platform): string {
+  return env.RUNNER_TEMP ? joinPath(os)(env.RUNNER_TEMP, name) : joinPath(os)(tmpdir(), perUserName(name));
 }
 
 export function installerFolder(installer: Installer, platform: Platform): CachedFolder {

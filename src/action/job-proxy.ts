@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
@@ -22,8 +21,10 @@ import {
   stopProxy,
   tail,
 } from '../proxy/launcher.js';
+import { ensurePrivateFolder } from '../system/private-folder.js';
 import { type ExtraIndex, InputError } from './inputs.js';
 import type { ProxyMode } from './intercept-env.js';
+import { jobTempFolder } from './job-folders.js';
 import { daemonOutboundEnv, type JobHttpsProxy } from './job-https-proxy.js';
 
 // The proxy as the job's daemon: which upstreams it fronts, starting it in the main step,
@@ -119,6 +120,8 @@ export async function startJobProxy(options: {
   intercept?: { lockedUrls: LockedUrls; mirrors?: string[] };
 }): Promise<ProxyState> {
   const workDir = jobProxyWorkDir(options.env);
+  // The daemon's manifest, the job CA and the CA bundle the job trusts are written here.
+  await ensurePrivateFolder(workDir);
   const pinsFile = join(workDir, 'pins.json');
   const caFile = join(workDir, 'job-ca.pem');
   const intercept = options.intercept && {
@@ -158,7 +161,7 @@ export async function startJobProxy(options: {
 }
 
 export function jobProxyWorkDir(env: NodeJS.ProcessEnv): string {
-  return join(env.RUNNER_TEMP || tmpdir(), 'pypi-cache-proxy');
+  return jobTempFolder(env, 'pypi-cache-proxy');
 }
 
 async function writeLockedHashes(path: string, locked: LockedUrls): Promise<string | undefined> {

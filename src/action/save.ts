@@ -8,7 +8,9 @@ import type { Manifest } from '../proxy/index.js';
 import { countStoredFiles, pruneStoreToManifest } from '../proxy/launcher.js';
 import { formatBytes, measureFolders } from '../system/folder-size.js';
 import { currentPlatform } from '../system/platform.js';
+import { checkPrivateFolder } from '../system/private-folder.js';
 import { loadInputs, type PruneChoice, type SavePolicy } from './inputs.js';
+import { jobFolderRoot } from './job-folders.js';
 import { type StoppedProxy, stopJobProxy } from './job-proxy.js';
 import { loadMainState, type MainState } from './state.js';
 import { type SaveReport, writeJobSummary } from './summary.js';
@@ -59,6 +61,11 @@ async function saveIfWanted(
   if (skip) return { outcome: `skipped: ${skip}` };
   const key = generationKey(state.key, (state.generation ?? 0) + 1);
   if (repair) core.info(`${repair}: saving it again as ${key}, so the next job finds everything there.`);
+
+  // The main step made the job's folder; it must still be this user's alone before anything in
+  // it is pruned (a shared temp dir outside Actions). A PrivateFolderError skips the save.
+  if (state.folders.some((folder) => folder.owned))
+    await checkPrivateFolder(jobFolderRoot(currentPlatform()));
 
   // Files the wheelhouse gave pip were used too, though the proxy never saw them.
   const manifest =

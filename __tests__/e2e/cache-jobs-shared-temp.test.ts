@@ -1,0 +1,76 @@
+// End to end, outside Actions' RUNNER_TEMP (local-action runs, self-made runners): the action's
+// folders then live in the system's temp dir, which every user of the machine can write. The
+// bundled action under the runner emulation with RUNNER_TEMP unset and TMPDIR a temp folder of
+// the test, where "another user" planted the action's folder beforehand.
+import { chmodSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { job, project, pypi, root, useCacheJobs } from './cache-jobs-fixture.js';
+
+useCacheJobs('cache-jobs-shared-temp-');
+
+const uid = process.getuid?.();
+const posixOnly = uid === undefined ? test.skip : test;
+
+/** A user's folder with a file in pip/, which a planted link would have the action empty. */
+function victim(name: string): string {
+  const home = join(root, name, 'victim-home');
+  mkdirSync(join(home, 'pip'), { recursive: true });
+  writeFileSync(join(home, 'pip', 'keep'), 'not the job');
+  return home;
+}
+
+posixOnly(
+  'a planted symlink in the shared temp dir is refused, and what it points at is left alone',
+  async () => {
+    const { workspace } = project('symlink', 'tiny-util==0.3.0\n');
+    const shared = join(root, 'symlink', 'tmp');
+    mkdirSync(shared, { recursive: true });
+    const home = victim('symlink');
+    // Both the name every user shared before and this user's own name point at the victim.
+    symlinkSync(home, join(shared, 'pypi-cache-action'));
+    symlinkSync(home, join(shared, `pypi-cache-action-${uid}`));
+    const main = await job(workspace, { RUNNER_TEMP: undefined, TMPDIR: shared }).runMain();
+    expect(main.exitCode).toBe(1);
+    expect(main.errors.join('\n')).toContain(
+      `${join(shared, `pypi-cache-action-${uid}`)} is a symlink; it accepts only a directory (not a symlink) owned by this user`,
+    );
+    expect(existsSync(join(home, 'pip', 'keep'))).toBe(true);
+  },
+);
+
+posixOnly('a folder writable by others is refused and not emptied', async () => {
+  const { workspace } = project('open', 'tiny-util==0.3.0\n');
+  const shared = join(root, 'open', 'tmp');
+  const planted = join(shared, `pypi-cache-action-${uid}`);
+  mkdirSync(join(planted, 'pip'), { recursive: true });
+  chmodSync(planted, 0o777);
+  writeFileSync(join(planted, 'pip', 'keep'), 'planted');
+  const main = await job(workspace, { RUNNER_TEMP: undefined, TMPDIR: shared }).runMain();
+  expect(main.exitCode).toBe(1);
+  expect(main.errors.join('\n')).toContain(`${planted} is writable by others (mode 777)`);
+  expect(existsSync(join(planted, 'pip', 'keep'))).toBe(true);
+});
+
+posixOnly(
+  "with no folder there, the job's folders are made for this user alone (mode 0700), the proxy's too",
+  async () => {
+    const { workspace } = project('fresh', 'tiny-util==0.3.0\n');
+    const shared = join(root, 'fresh', 'tmp');
+    mkdirSync(shared, { recursive: true });
+    const fresh = job(
+      workspace,
+      { RUNNER_TEMP: undefined, TMPDIR: shared },
+      { proxy: 'true', 'index-url': pypi.indexUrl },
+    );
+    const main = await fresh.runMain();
+    expect({ code: main.exitCode, errors: main.errors }).toEqual({ code: 0, errors: [] });
+    const own = join(shared, `pypi-cache-action-${uid}`);
+    expect(main.outputs['pip-cache-dir']).toBe(join(own, 'pip'));
+    expect(statSync(own).mode & 0o777).toBe(0o700);
+    expect(statSync(join(shared, `pypi-cache-proxy-${uid}`)).mode & 0o777).toBe(0o700);
+    expect(existsSync(join(shared, 'pypi-cache-action'))).toBe(false);
+    const post = await fresh.runPost();
+    expect(post.exitCode).toBe(0);
+    expect(post.warnings).toEqual([]);
+  },
+);
