@@ -8,18 +8,21 @@ import {
   chooseBackend,
   currentPlatform,
   describeUpstreams,
+  ensurePrivateFolder,
   findDependencyFiles,
   findOnPath,
   generationKey,
   generationOf,
   generationPrefix,
   installerEnvironment,
+  installerFolder,
   isEntryModule,
+  jobFolderRoot,
   jobProxyWorkDir,
-  joinPath,
   loadInputs,
   offerWheelhouse,
   osKeyName,
+  proxyStoreFolder,
   readCacheMode,
   readJobHttpsProxy,
   resolveUpstreams,
@@ -28,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-U7MEKRV6.js";
+} from "./chunk-YOC4NYK7.js";
 import {
   PORTS_IN_USE_EXIT_CODE,
   formatBytes,
@@ -515,27 +518,6 @@ function interceptedMirrors(hosts, upstreams) {
 }
 __name(interceptedMirrors, "interceptedMirrors");
 
-// src/action/job-folders.ts
-import { tmpdir } from "node:os";
-function jobFolderRoot(platform) {
-  return joinPath(platform.os)(platform.env.RUNNER_TEMP || tmpdir(), "pypi-cache-action");
-}
-__name(jobFolderRoot, "jobFolderRoot");
-function installerFolder(installer, platform) {
-  const named = platform.env[installer.cacheDirVariable]?.trim();
-  if (named) return { owner: installer.name, path: named, owned: false };
-  return {
-    owner: installer.name,
-    path: joinPath(platform.os)(jobFolderRoot(platform), installer.name),
-    owned: true
-  };
-}
-__name(installerFolder, "installerFolder");
-function proxyStoreFolder(platform) {
-  return { owner: "proxy", path: joinPath(platform.os)(jobFolderRoot(platform), "proxy-store"), owned: true };
-}
-__name(proxyStoreFolder, "proxyStoreFolder");
-
 // src/action/proxy-port.ts
 var DEFAULT_PROXY_PORT = 31415;
 var TRIES = 20;
@@ -567,6 +549,7 @@ __name(run, "run");
 async function restoreStep(inputs, platform) {
   const plan = await planCache(inputs, platform);
   const paths = plan.folders.map((folder) => folder.path);
+  if (plan.folders.some((folder) => folder.owned)) await ensurePrivateFolder(jobFolderRoot(platform));
   await Promise.all(
     plan.folders.filter((folder) => folder.owned).map((folder) => rm(folder.path, { recursive: true, force: true }))
   );

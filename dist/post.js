@@ -2,10 +2,12 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   INSTALLERS,
+  checkPrivateFolder,
   chooseBackend,
   currentPlatform,
   generationKey,
   isEntryModule,
+  jobFolderRoot,
   loadInputs,
   loadMainState,
   readCacheMode,
@@ -14,7 +16,7 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-U7MEKRV6.js";
+} from "./chunk-YOC4NYK7.js";
 import {
   countStoredFiles,
   formatBytes,
@@ -117,6 +119,8 @@ async function saveIfWanted(state, policy, prune, proxy) {
   if (skip) return { outcome: `skipped: ${skip}` };
   const key = generationKey(state.key, (state.generation ?? 0) + 1);
   if (repair) info(`${repair}: saving it again as ${key}, so the next job finds everything there.`);
+  if (state.folders.some((folder) => folder.owned))
+    await checkPrivateFolder(jobFolderRoot(currentPlatform()));
   const manifest = proxy?.manifest && state.wheelhouse ? withWheelhouseFiles(proxy.manifest, state.wheelhouse.files) : proxy?.manifest;
   if (state.proxy && state.wheelhouse) {
     const altered = await removeAlteredWheelhouseFiles(state.proxy.storeDir, state.wheelhouse.files);

@@ -2688,6 +2688,48 @@ function sleep(ms) {
 }
 __name(sleep, "sleep");
 
+// src/system/private-folder.ts
+import { lstat as lstat2, mkdir as mkdir3 } from "node:fs/promises";
+import { dirname } from "node:path";
+var PrivateFolderError = class extends Error {
+  static {
+    __name(this, "PrivateFolderError");
+  }
+  constructor(path, found) {
+    super(
+      `the action's folder ${path} ${found}; it accepts only a directory (not a symlink) owned by this user (uid ${process.getuid?.()}) and writable by no one else (no other group, not others). Remove it or set RUNNER_TEMP to a folder of your own.`
+    );
+    this.name = "PrivateFolderError";
+  }
+};
+async function ensurePrivateFolder(path) {
+  await mkdir3(dirname(path), { recursive: true });
+  await mkdir3(path, { mode: 448 }).catch((error) => {
+    if (error.code !== "EEXIST") throw error;
+  });
+  await checkPrivateFolder(path);
+}
+__name(ensurePrivateFolder, "ensurePrivateFolder");
+async function checkPrivateFolder(path) {
+  const uid = process.getuid?.();
+  if (uid === void 0) return;
+  const found = await lstat2(path);
+  if (found.isSymbolicLink()) throw new PrivateFolderError(path, "is a symlink");
+  if (!found.isDirectory()) throw new PrivateFolderError(path, "exists and is not a directory");
+  if (found.uid !== uid) throw new PrivateFolderError(path, `is owned by uid ${found.uid}`);
+  const mode = (found.mode & 511).toString(8);
+  if (found.mode & 2) throw new PrivateFolderError(path, `is writable by others (mode ${mode})`);
+  if (found.mode & 16 && found.gid !== process.getgid?.()) {
+    throw new PrivateFolderError(path, `is writable by group ${found.gid} (mode ${mode})`);
+  }
+}
+__name(checkPrivateFolder, "checkPrivateFolder");
+function perUserName(name) {
+  const uid = process.getuid?.();
+  return uid === void 0 ? name : `${name}-${uid}`;
+}
+__name(perUserName, "perUserName");
+
 // src/action/inputs.ts
 var InputError = class extends Error {
   static {
@@ -2921,11 +2963,35 @@ function safeDecode(text) {
 }
 __name(safeDecode, "safeDecode");
 
+// src/action/job-folders.ts
+import { tmpdir } from "node:os";
+function jobFolderRoot(platform) {
+  return jobTempFolder(platform.env, "pypi-cache-action", platform.os);
+}
+__name(jobFolderRoot, "jobFolderRoot");
+function jobTempFolder(env, name, os = process.platform) {
+  return env.RUNNER_TEMP ? joinPath(os)(env.RUNNER_TEMP, name) : joinPath(os)(tmpdir(), perUserName(name));
+}
+__name(jobTempFolder, "jobTempFolder");
+function installerFolder(installer, platform) {
+  const named = platform.env[installer.cacheDirVariable]?.trim();
+  if (named) return { owner: installer.name, path: named, owned: false };
+  return {
+    owner: installer.name,
+    path: joinPath(platform.os)(jobFolderRoot(platform), installer.name),
+    owned: true
+  };
+}
+__name(installerFolder, "installerFolder");
+function proxyStoreFolder(platform) {
+  return { owner: "proxy", path: joinPath(platform.os)(jobFolderRoot(platform), "proxy-store"), owned: true };
+}
+__name(proxyStoreFolder, "proxyStoreFolder");
+
 // src/action/job-proxy.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { mkdir as mkdir3, readFile as readFile4, writeFile as writeFile3 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join as join6 } from "node:path";
+import { mkdir as mkdir4, readFile as readFile4, writeFile as writeFile3 } from "node:fs/promises";
+import { dirname as dirname2, join as join6 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var DEFAULT_INDEX_URL = "https://pypi.org/simple/";
 function resolveUpstreams(indexUrl, extras, env) {
@@ -2965,6 +3031,7 @@ function jobIndexUrl(env) {
 __name(jobIndexUrl, "jobIndexUrl");
 async function startJobProxy(options) {
   const workDir = jobProxyWorkDir(options.env);
+  await ensurePrivateFolder(workDir);
   const pinsFile = join6(workDir, "pins.json");
   const caFile = join6(workDir, "job-ca.pem");
   const intercept = options.intercept && {
@@ -3003,12 +3070,12 @@ async function startJobProxy(options) {
 }
 __name(startJobProxy, "startJobProxy");
 function jobProxyWorkDir(env) {
-  return join6(env.RUNNER_TEMP || tmpdir(), "pypi-cache-proxy");
+  return jobTempFolder(env, "pypi-cache-proxy");
 }
 __name(jobProxyWorkDir, "jobProxyWorkDir");
 async function writeLockedHashes(path, locked) {
   if (Object.keys(locked).length === 0) return void 0;
-  await mkdir3(dirname(path), { recursive: true });
+  await mkdir4(dirname2(path), { recursive: true });
   await writeFile3(path, JSON.stringify({ files: locked }));
   return path;
 }
@@ -3024,7 +3091,7 @@ function proxyDaemonScript(moduleUrl) {
 __name(proxyDaemonScript, "proxyDaemonScript");
 async function writePins(path, pins) {
   if (Object.keys(pins).length === 0) return void 0;
-  await mkdir3(dirname(path), { recursive: true });
+  await mkdir4(dirname2(path), { recursive: true });
   await writeFile3(path, JSON.stringify({ projects: pins }));
   return path;
 }
@@ -3075,7 +3142,7 @@ async function relayTunnels(state) {
       ...proxyDaemonScript(import.meta.url),
       host: state.listenHost ?? hostname.replace(/^\[|\]$/g, ""),
       port: Number(port),
-      workDir: dirname(state.outputFile),
+      workDir: dirname2(state.outputFile),
       env: process.env
     });
     info(
@@ -3117,7 +3184,7 @@ __name(loadMainState, "loadMainState");
 // src/action/wheelhouse.ts
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { chmod, copyFile, link, mkdir as mkdir4, rm as rm4 } from "node:fs/promises";
+import { chmod, copyFile, link, mkdir as mkdir5, rm as rm4 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 function missingPin(pins, files) {
   const have = new Set(files.map((file) => `${file.project} ${versionInFileName(file.filename)}`));
@@ -3156,7 +3223,7 @@ async function offerWheelhouse(options) {
       return { reason: `the record lists ${file.filename} for ${file.project}, a file of another project` };
     byName.set(file.filename, file.sha256);
   }
-  await mkdir4(options.folder, { recursive: true });
+  await mkdir5(options.folder, { recursive: true });
   for (const [filename, sha256] of byName) {
     const problem = await linkVerified(options.storeDir, sha256, options.folder, filename);
     if (problem) {
@@ -3234,7 +3301,6 @@ export {
   readCacheMode,
   currentPlatform,
   osKeyName,
-  joinPath,
   readDefaultBranch,
   LocalCacheBackend,
   chooseBackend,
@@ -3247,11 +3313,16 @@ export {
   generationKey,
   generationOf,
   ProxyStartError,
+  ensurePrivateFolder,
+  checkPrivateFolder,
   InputError,
   loadInputs,
   JobHttpsProxyError,
   readJobHttpsProxy,
   stepsOutboundEnv,
+  jobFolderRoot,
+  installerFolder,
+  proxyStoreFolder,
   resolveUpstreams,
   startJobProxy,
   jobProxyWorkDir,
