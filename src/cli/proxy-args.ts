@@ -93,6 +93,9 @@ Environment:
                                       files SSL_CERT_FILE, REQUESTS_CA_BUNDLE, PIP_CERT and
                                       NODE_EXTRA_CA_CERTS name
   PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY  hosts reached directly instead (NO_PROXY syntax)
+  SSL_CERT_FILE, REQUESTS_CA_BUNDLE,  CA files trusted besides Node's roots for every
+  PIP_CERT, NODE_EXTRA_CA_CERTS       upstream certificate (a corporate or internal CA), as
+                                      pip and uv trust them
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
 manifest, exit 0. A second SIGTERM or SIGINT exits at once (code 1).

@@ -7,6 +7,7 @@ import { formatPorts } from '../proxy/http/listen-ports.js';
 import {
   InterceptConfigError,
   type InterceptOptions,
+  jobCaCertificates,
   OutboundProxy,
   OutboundProxyConfigError,
   type Pins,
@@ -120,6 +121,8 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
       memoryBudgetBytes: args.memoryBudgetBytes,
       pageParserScript: pageParserScript(import.meta.url),
       outboundProxy: OutboundProxy.fromEnv(process.env),
+      // The certificates pip and uv check an index against: a corporate or internal CA.
+      trustedCa: jobCaCertificates(process.env),
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     });
     let stopping = false;

@@ -40,6 +40,7 @@ export { pruneStoreToManifest, readManifest } from './store/manifest.js';
 export { STORE_LAYOUT_VERSION } from './store/store.js';
 export { StoreDirError } from './store/store-dir.js';
 export { StoreLockedError } from './store/store-lock.js';
+export { jobCaCertificates } from './upstream/job-trust.js';
 export {
   NoProxyList,
   OUTBOUND_NO_PROXY_ENV,
@@ -56,6 +57,11 @@ export interface ProxyOptions {
   upstreams?: string[];
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * PEM certificates trusted besides Node's roots for every upstream certificate: the job's CA
+   * files (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, PIP_CERT, NODE_EXTRA_CA_CERTS; job-trust.ts).
+   */
+  trustedCa?: string[];
   /** Default 0: a free port. A list: the first of them that is free (listen-ports.ts). */
   port?: number | readonly number[];
   indexPolicy?: IndexPolicy;
@@ -210,7 +216,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     backoffMs: options.retryBackoffMs,
     onRetry: (message) => log.warn(message),
     ...(origins.isTestMapping ? { mapUrl: (url: URL) => origins.mapUrl(url) } : {}),
-    extraCa: options.intercept?.testUpstreamCa,
+    extraCa: [...(options.trustedCa ?? []), ...(options.intercept?.testUpstreamCa ?? [])],
     allowFileHosts: options.allowFileHosts,
     hostLookup: options.hostLookup,
     outboundProxy: options.outboundProxy,

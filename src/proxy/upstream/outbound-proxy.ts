@@ -10,12 +10,12 @@
 // REQUESTS_CA_BUNDLE, PIP_CERT and NODE_EXTRA_CA_CERTS name (a corporate CA is given there), as
 // pip (urllib3) and uv check it.
 
-import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import net, { type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { FileHostError } from './file-hosts.js';
+import { jobTrustedCa } from './job-trust.js';
 
 export const OUTBOUND_PROXY_ENV = 'PYPI_CACHE_PROXY_OUTBOUND_PROXY';
 export const OUTBOUND_NO_PROXY_ENV = 'PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY';
@@ -83,26 +83,6 @@ function inIpv4Block(address: string, block: string): boolean {
     return false;
   }
   return list.check(address, 'ipv4');
-}
-
-/** The variables that name CA files a job trusts beyond Node's roots, in the order read. */
-const JOB_CA_VARIABLES = ['SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE', 'PIP_CERT', 'NODE_EXTRA_CA_CERTS'];
-
-/**
- * What an https:// proxy's certificate is checked against: Node's roots and the job's CA files;
- * undefined (Node's own store) when the job names none that can be read.
- */
-export function jobTrustedCa(env: NodeJS.ProcessEnv): string[] | undefined {
-  const extra = [...new Set(JOB_CA_VARIABLES.map((name) => env[name]?.trim()).filter(Boolean))].flatMap(
-    (path) => {
-      try {
-        return [readFileSync(path as string, 'utf8')];
-      } catch {
-        return [];
-      }
-    },
-  );
-  return extra.length > 0 ? [...tls.rootCertificates, ...extra] : undefined;
 }
 
 export class OutboundProxy {

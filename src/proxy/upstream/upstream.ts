@@ -10,6 +10,7 @@ import tls from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { BodySegments } from './body-segments.js';
 import { FileHostError, FileHostPolicy, type HostLookup } from './file-hosts.js';
+import { trustedCa } from './job-trust.js';
 import { ChainedHttpsAgent, type OutboundProxy, OutboundProxyError } from './outbound-proxy.js';
 import { redactUrl, type Upstream } from './upstream-config.js';
 
@@ -27,7 +28,7 @@ export interface UpstreamClientOptions {
    * keep the URL as given.
    */
   mapUrl?: (url: URL) => URL;
-  /** PEM certificates trusted besides Node's roots (a test stand-in's own CA). */
+  /** PEM certificates trusted besides Node's roots: the job's CA files (job-trust.ts), a test CA. */
   extraCa?: string[];
   /** Hosts every index may send the proxy to for files and redirects (--allow-file-host). */
   allowFileHosts?: string[];
@@ -151,10 +152,12 @@ export class UpstreamClient {
     this.retries = options.retries ?? 3;
     this.backoffMs = options.backoffMs ?? 250;
     this.maxRedirects = options.maxRedirects ?? 5;
+    const ca = trustedCa(options.extraCa ?? []);
     const agentOptions: https.AgentOptions = {
       keepAlive: true,
       maxSockets: 32,
-      ...(options.extraCa?.length ? { ca: [...tls.rootCertificates, ...options.extraCa] } : {}),
+      // One secure context for every connection: a `ca` list is otherwise parsed per connection.
+      ...(ca ? { secureContext: tls.createSecureContext({ ca }) } : {}),
     };
     this.httpsAgent = new https.Agent(agentOptions);
     this.chainedAgent = options.outboundProxy
