@@ -31,12 +31,12 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-YOC4NYK7.js";
+} from "./chunk-MQPHLGLB.js";
 import {
   PORTS_IN_USE_EXIT_CODE,
   formatBytes,
   measureFolders
-} from "./chunk-DNINDAVU.js";
+} from "./chunk-C3GCNSO6.js";
 import {
   exportVariable,
   info,
@@ -47,7 +47,7 @@ import {
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";
-import "./chunk-SP5MCYUJ.js";
+import "./chunk-RCYBDYLN.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";

@@ -16,20 +16,20 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-YOC4NYK7.js";
+} from "./chunk-MQPHLGLB.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-DNINDAVU.js";
+} from "./chunk-C3GCNSO6.js";
 import {
   info,
   summary,
   warning
 } from "./chunk-Y26EFZR3.js";
 import "./chunk-M6CONMEC.js";
-import "./chunk-SP5MCYUJ.js";
+import "./chunk-RCYBDYLN.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";

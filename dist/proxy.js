@@ -14,7 +14,7 @@ import {
   listenOnFirstFree,
   parsePorts,
   writeManifest
-} from "./chunk-DNINDAVU.js";
+} from "./chunk-C3GCNSO6.js";
 import {
   Blake2b256,
   BodyTooLargeError,
@@ -37,19 +37,20 @@ import {
   readLockedHashesFile,
   refuseConnect,
   sleep
-} from "./chunk-Y572WN2A.js";
+} from "./chunk-WUCOE3VX.js";
 import {
   OutboundProxy,
   OutboundProxyConfigError,
   UPSTREAMS_ENV,
   UpstreamConfigError,
   indexUrlSecrets,
+  jobCaCertificates,
   maskSecrets,
   normalizeProjectName,
   parseUpstreams,
   redactIndexUrl,
   redactUrl
-} from "./chunk-SP5MCYUJ.js";
+} from "./chunk-RCYBDYLN.js";
 import {
   PageFormatError,
   parseHtmlPage,
@@ -1827,7 +1828,7 @@ async function startProxy(options) {
     backoffMs: options.retryBackoffMs,
     onRetry: /* @__PURE__ */ __name((message) => log.warn(message), "onRetry"),
     ...origins.isTestMapping ? { mapUrl: /* @__PURE__ */ __name((url) => origins.mapUrl(url), "mapUrl") } : {},
-    extraCa: options.intercept?.testUpstreamCa,
+    extraCa: [...options.trustedCa ?? [], ...options.intercept?.testUpstreamCa ?? []],
     allowFileHosts: options.allowFileHosts,
     hostLookup: options.hostLookup,
     outboundProxy: options.outboundProxy
@@ -1880,7 +1881,7 @@ async function startProxy(options) {
     log,
     manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest")
   });
-  const interception = options.intercept ? await import("./chunk-SZM5DQYB.js").then(
+  const interception = options.intercept ? await import("./chunk-FHVLZ2RI.js").then(
     ({ attachInterception }) => attachInterception(server, {
       upstreams,
       options: options.intercept,
@@ -2008,6 +2009,9 @@ Environment:
                                       files SSL_CERT_FILE, REQUESTS_CA_BUNDLE, PIP_CERT and
                                       NODE_EXTRA_CA_CERTS name
   PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY  hosts reached directly instead (NO_PROXY syntax)
+  SSL_CERT_FILE, REQUESTS_CA_BUNDLE,  CA files trusted besides Node's roots for every
+  PIP_CERT, NODE_EXTRA_CA_CERTS       upstream certificate (a corporate or internal CA), as
+                                      pip and uv trust them
 
 SIGTERM or SIGINT: finish what is under way within 5 s, answer the rest 503, write the
 manifest, exit 0. A second SIGTERM or SIGINT exits at once (code 1).
@@ -2259,6 +2263,8 @@ async function run(argv = process.argv.slice(2)) {
       memoryBudgetBytes: args.memoryBudgetBytes,
       pageParserScript: pageParserScript(import.meta.url),
       outboundProxy: OutboundProxy.fromEnv(process.env),
+      // The certificates pip and uv check an index against: a corporate or internal CA.
+      trustedCa: jobCaCertificates(process.env),
       onWarning: /* @__PURE__ */ __name((message) => process.stderr.write(`warning: ${message}
 `), "onWarning")
     });

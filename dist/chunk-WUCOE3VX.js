@@ -12,8 +12,9 @@ import {
   isValidFileName,
   isValidProjectName,
   normalizeProjectName,
-  redactUrl
-} from "./chunk-SP5MCYUJ.js";
+  redactUrl,
+  trustedCa
+} from "./chunk-RCYBDYLN.js";
 import {
   escapeHtml,
   renderHtmlPage,
@@ -3414,10 +3415,12 @@ var UpstreamClient = class {
     this.retries = options.retries ?? 3;
     this.backoffMs = options.backoffMs ?? 250;
     this.maxRedirects = options.maxRedirects ?? 5;
+    const ca = trustedCa(options.extraCa ?? []);
     const agentOptions = {
       keepAlive: true,
       maxSockets: 32,
-      ...options.extraCa?.length ? { ca: [...tls2.rootCertificates, ...options.extraCa] } : {}
+      // One secure context for every connection: a `ca` list is otherwise parsed per connection.
+      ...ca ? { secureContext: tls2.createSecureContext({ ca }) } : {}
     };
     this.httpsAgent = new https.Agent(agentOptions);
     this.chainedAgent = options.outboundProxy ? new ChainedHttpsAgent(options.outboundProxy, agentOptions) : void 0;

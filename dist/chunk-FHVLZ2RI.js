@@ -21,13 +21,13 @@ import {
   sendText,
   simpleRoute,
   splitTarget
-} from "./chunk-Y572WN2A.js";
+} from "./chunk-WUCOE3VX.js";
 import {
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
   normalizeProjectName
-} from "./chunk-SP5MCYUJ.js";
+} from "./chunk-RCYBDYLN.js";
 import {
   renderHtmlPage,
   renderHtmlProjectList,

@@ -385,11 +385,34 @@ function hostMatches(host, pattern) {
 }
 __name(hostMatches, "hostMatches");
 
-// src/proxy/upstream/outbound-proxy.ts
+// src/proxy/upstream/job-trust.ts
 import { readFileSync } from "node:fs";
+import tls from "node:tls";
+var JOB_CA_VARIABLES = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT", "NODE_EXTRA_CA_CERTS"];
+function jobCaCertificates(env) {
+  const paths = new Set(JOB_CA_VARIABLES.map((name) => env[name]?.trim()).filter(Boolean));
+  return [...paths].flatMap((path) => {
+    try {
+      return [readFileSync(path, "utf8")];
+    } catch {
+      return [];
+    }
+  });
+}
+__name(jobCaCertificates, "jobCaCertificates");
+function trustedCa(extra) {
+  return extra.length > 0 ? [...tls.rootCertificates, ...extra] : void 0;
+}
+__name(trustedCa, "trustedCa");
+function jobTrustedCa(env) {
+  return trustedCa(jobCaCertificates(env));
+}
+__name(jobTrustedCa, "jobTrustedCa");
+
+// src/proxy/upstream/outbound-proxy.ts
 import https from "node:https";
 import net from "node:net";
-import tls from "node:tls";
+import tls2 from "node:tls";
 var OUTBOUND_PROXY_ENV = "PYPI_CACHE_PROXY_OUTBOUND_PROXY";
 var OUTBOUND_NO_PROXY_ENV = "PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY";
 var MAX_CONNECT_ANSWER_BYTES = 16 * 1024;
@@ -450,20 +473,6 @@ function inIpv4Block(address, block) {
   return list.check(address, "ipv4");
 }
 __name(inIpv4Block, "inIpv4Block");
-var JOB_CA_VARIABLES = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT", "NODE_EXTRA_CA_CERTS"];
-function jobTrustedCa(env) {
-  const extra = [...new Set(JOB_CA_VARIABLES.map((name) => env[name]?.trim()).filter(Boolean))].flatMap(
-    (path) => {
-      try {
-        return [readFileSync(path, "utf8")];
-      } catch {
-        return [];
-      }
-    }
-  );
-  return extra.length > 0 ? [...tls.rootCertificates, ...extra] : void 0;
-}
-__name(jobTrustedCa, "jobTrustedCa");
 var OutboundProxy = class _OutboundProxy {
   /**
    * `url`: http(s)://[user:password@]host[:port][/]; `noProxy`: the job's NO_PROXY; `ca`: what
@@ -538,7 +547,7 @@ var OutboundProxy = class _OutboundProxy {
     const authority = `${net.isIP(host) === 6 ? `[${host}]` : host}:${port}`;
     const what = `the job's HTTPS proxy ${this.display}, CONNECT ${authority}`;
     return new Promise((resolve, reject) => {
-      const socket = this.secure ? tls.connect({
+      const socket = this.secure ? tls2.connect({
         host: this.host,
         port: this.port,
         ...net.isIP(this.host) === 0 ? { servername: this.host } : {},
@@ -630,7 +639,7 @@ var ChainedHttpsAgent = class extends https.Agent {
     const host = options.host ?? "localhost";
     refusedByLookup(host, options.lookup).then(() => this.proxy.connect(host, Number(options.port ?? 443), options.signal)).then(
       (socket) => {
-        const secure = tls.connect({ ...options, socket, host });
+        const secure = tls2.connect({ ...options, socket, host });
         callback(null, secure);
       },
       (error) => callback(error)
@@ -659,6 +668,8 @@ export {
   addressKind,
   FileHostError,
   FileHostPolicy,
+  jobCaCertificates,
+  trustedCa,
   OUTBOUND_PROXY_ENV,
   OUTBOUND_NO_PROXY_ENV,
   OutboundProxyConfigError,

@@ -10,7 +10,7 @@ import {
   pageRelativePath,
   pathInside,
   readManifest
-} from "./chunk-DNINDAVU.js";
+} from "./chunk-C3GCNSO6.js";
 import {
   HttpClient,
   getInput,
@@ -32,7 +32,7 @@ import {
   isValidFileName,
   isValidUpstreamName,
   redactIndexUrl
-} from "./chunk-SP5MCYUJ.js";
+} from "./chunk-RCYBDYLN.js";
 import {
   __commonJS,
   __name,

@@ -5,7 +5,7 @@ import {
   isSha256Hex,
   isValidFileName,
   isValidUpstreamName
-} from "./chunk-SP5MCYUJ.js";
+} from "./chunk-RCYBDYLN.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";
