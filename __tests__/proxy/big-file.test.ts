@@ -1,8 +1,6 @@
 // A big wheel streams through without being buffered: the process grows by far less than the
 // file while two clients download it cold (one upstream download) and then warm.
-import { createHash } from 'node:crypto';
-import { get } from 'node:http';
-import { fileUrlFromPage, type Stack, startStack } from './harness.js';
+import { download, fileUrlFromPage, type Stack, startStack } from './harness.js';
 
 const SIZE = 200 * 1024 * 1024;
 let stack: Stack;
@@ -11,23 +9,6 @@ beforeAll(async () => {
   stack = await startStack([{ name: 'huge', version: '1.0', payloadBytes: SIZE }]);
 }, 60_000);
 afterAll(() => stack.stop());
-
-function streamHash(url: string): Promise<{ sha256: string; bytes: number }> {
-  return new Promise((resolve, reject) => {
-    get(url, (res) => {
-      const hash = createHash('sha256');
-      let bytes = 0;
-      res.on('data', (chunk: Buffer) => {
-        hash.update(chunk);
-        bytes += chunk.length;
-      });
-      res.on('end', () =>
-        res.complete ? resolve({ sha256: hash.digest('hex'), bytes }) : reject(new Error('cut off')),
-      );
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
 
 test('200 MB: two cold clients and one warm one, memory stays far below the file size', async () => {
   const [wheel] = stack.wheels;
@@ -40,9 +21,11 @@ test('200 MB: two cold clients and one warm one, memory stays far below the file
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 20);
   try {
-    const cold = await Promise.all([streamHash(url), streamHash(url)]);
-    const warm = await streamHash(url);
-    for (const result of [...cold, warm]) expect(result).toEqual({ sha256: wheel.sha256, bytes: wheel.size });
+    const cold = await Promise.all([download(url), download(url)]);
+    const warm = await download(url);
+    for (const result of [...cold, warm]) {
+      expect(result).toEqual({ status: 200, sha256: wheel.sha256, bytes: wheel.size });
+    }
   } finally {
     clearInterval(sampler);
   }

@@ -63,6 +63,37 @@ export function request(
   });
 }
 
+export interface Download {
+  status: number;
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * One GET, hashed as it streams: for big or many bodies, where holding each whole body (and
+ * copying it into one buffer) would cost more than the proxy under test. Rejects when cut off.
+ */
+export function download(url: string): Promise<Download> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        const hash = createHash('sha256');
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          hash.update(chunk);
+          bytes += chunk.length;
+        });
+        res.on('error', reject);
+        res.on('end', () =>
+          res.complete
+            ? resolve({ status: res.statusCode ?? 0, bytes, sha256: hash.digest('hex') })
+            : reject(new Error('response cut off')),
+        );
+      })
+      .on('error', reject);
+  });
+}
+
 /** Every file below `dir`, relative to it. */
 export async function listTree(dir: string): Promise<string[]> {
   try {

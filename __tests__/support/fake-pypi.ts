@@ -1,7 +1,6 @@
 // A PyPI stand-in on loopback with two origins, like pypi.org (simple index) and
 // files.pythonhosted.org (files), so tests and the bench never need the internet.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -13,7 +12,6 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
-import { blake2b } from '@noble/hashes/blake2.js';
 import { type BodySource, deliver, type Reply } from './fake-pypi-delivery.js';
 import { type Fault, FaultPlan, type FaultRule } from './fake-pypi-faults.js';
 import { negotiate, type PageFile, renderProjectPage, renderRootPage } from './fake-pypi-pages.js';
@@ -230,7 +228,7 @@ export class FakePypi {
     for (const wheel of wheels) {
       this.serial += 1;
       // Warehouse's path: the file's blake2b-256 (what interception checks a file against).
-      const digest = Buffer.from(blake2b(readFileSync(wheel.path), { dkLen: 32 })).toString('hex');
+      const digest = wheel.blake2b256;
       const filePath = `/packages/${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest.slice(4)}/${wheel.filename}`;
       const uploadTime = new Date(UPLOAD_EPOCH + this.serial * 60_000).toISOString().replace('Z', '000Z');
       const entry = { wheel, filePath, uploadTime };
