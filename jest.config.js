@@ -9,7 +9,8 @@ export default {
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   testTimeout: 120000,
-  maxWorkers: 2,
+  maxWorkers: 3,
+  testSequencer: '<rootDir>/scripts/jest-sequencer.cjs',
   setupFilesAfterEnv: ['<rootDir>/scripts/jest-suite-cpu.cjs'],
   // One folder per run for fixtures several files share (__tests__/support/shared-fixture.ts).
   globalSetup: '<rootDir>/scripts/jest-shared-fixtures.cjs',
