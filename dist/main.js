@@ -31,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-MQPHLGLB.js";
+} from "./chunk-XCT54F3F.js";
 import {
   PORTS_IN_USE_EXIT_CODE,
   formatBytes,

@@ -16,7 +16,7 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-MQPHLGLB.js";
+} from "./chunk-XCT54F3F.js";
 import {
   countStoredFiles,
   formatBytes,

@@ -2449,6 +2449,7 @@ __name(generationOf, "generationOf");
 import { spawn } from "node:child_process";
 import { existsSync as existsSync3, openSync as openSync2, readFileSync as readFileSync2 } from "node:fs";
 import { mkdir as mkdir2, readFile as readFile3 } from "node:fs/promises";
+import { Agent, get } from "node:http";
 import { join as join5 } from "node:path";
 
 // src/proxy/store/wheelhouse-record.ts
@@ -2659,15 +2660,43 @@ function fetchProxyManifest(url) {
   return getJson(`${url}/-/manifest`, QUERY_TIMEOUT_MS);
 }
 __name(fetchProxyManifest, "fetchProxyManifest");
-async function getJson(url, timeoutMs = 1e4) {
+function getJson(url, timeoutMs = 1e4) {
+  return new Promise((resolve) => {
+    let request;
+    const timer = setTimeout(() => request?.destroy(), timeoutMs);
+    const settle = /* @__PURE__ */ __name((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    }, "settle");
+    try {
+      const agent = new Agent({ proxyEnv: null });
+      request = get(url, { agent }, (response) => {
+        const status = response.statusCode ?? 0;
+        if (status < 200 || status > 299) {
+          response.resume();
+          settle(void 0);
+          return;
+        }
+        const chunks = [];
+        response.on("data", (chunk) => chunks.push(chunk));
+        response.on("error", () => settle(void 0));
+        response.on("end", () => settle(parseJson(Buffer.concat(chunks).toString("utf8"))));
+      });
+      request.on("error", () => settle(void 0));
+    } catch {
+      settle(void 0);
+    }
+  });
+}
+__name(getJson, "getJson");
+function parseJson(text) {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    return response.ok ? await response.json() : void 0;
+    return JSON.parse(text);
   } catch {
     return void 0;
   }
 }
-__name(getJson, "getJson");
+__name(parseJson, "parseJson");
 function killQuietly(pid, signal) {
   try {
     process.kill(pid, signal);
