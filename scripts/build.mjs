@@ -3,6 +3,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const entryPoints = {
@@ -16,6 +17,25 @@ const check = process.argv.includes('--check');
 const outdir = check ? mkdtempSync(join(tmpdir(), 'dist-check-')) : 'dist';
 // Start from an empty folder so chunks of an earlier build cannot linger.
 if (!check) rmSync(outdir, { recursive: true, force: true });
+
+/**
+ * @actions/core imports its OIDC client (core.getIDToken) at start-up, and with it
+ * @actions/http-client and undici: 830 of the 1065 KB main.js loaded at start-up, for a call this
+ * action never makes. Only core's own import is swapped for scripts/oidc-client-stub.mjs;
+ * @actions/cache and the service probe still import the real @actions/http-client, on first use.
+ * A build where the import was not found fails: the swap would be gone without a word.
+ */
+let oidcImportsSwapped = 0;
+const withoutOidcClient = {
+  name: 'without-oidc-client',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, (args) => {
+      if (!/[\\/]@actions[\\/]core[\\/]lib[\\/]core\.js$/.test(args.importer)) return undefined;
+      oidcImportsSwapped++;
+      return { path: fileURLToPath(new URL('./oidc-client-stub.mjs', import.meta.url)) };
+    });
+  },
+};
 
 // Bundled CommonJS dependencies call require() for Node built-ins; give ESM a require.
 const banner =
@@ -37,7 +57,14 @@ await build({
   splitting: true,
   chunkNames: 'chunk-[hash]',
   logLevel: 'warning',
+  plugins: [withoutOidcClient],
 });
+if (oidcImportsSwapped === 0) {
+  console.error(
+    "@actions/core's import of ./oidc-utils.js was not found: update withoutOidcClient in build.mjs.",
+  );
+  process.exit(1);
+}
 writeFileSync(join(outdir, 'package.json'), '{ "type": "module" }\n');
 
 if (check) {

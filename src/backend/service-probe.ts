@@ -1,8 +1,8 @@
-import { HttpClient } from '@actions/http-client';
-
 // One cheap request that tells whether the Actions cache service answers at all, before
 // @actions/cache spends its retries (5 attempts, ~25 s of backoff) on a service that is down.
-// @actions/http-client, like @actions/cache, honours the runner's proxy settings.
+// @actions/http-client, like @actions/cache, honours the runner's proxy settings. It is imported
+// on first use, as @actions/cache is (actions.ts): with undici it is ~0.9 MB of bundle that a
+// step with a local folder, or a post step on an exact hit, would evaluate for nothing.
 
 const PROBE_TIMEOUT_MS = 10_000;
 /**
@@ -26,6 +26,7 @@ export async function probeCacheService(env: NodeJS.ProcessEnv = process.env): P
     v2 ? CACHE_SERVICE : '_apis/artifactcache/cache?keys=probe&version=probe',
     withSlash(base),
   );
+  const { HttpClient } = await import('@actions/http-client');
   const client = new HttpClient('pypi-cache-action', [], {
     socketTimeout: probeTimeoutMs(env),
     allowRetries: false,
