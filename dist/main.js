@@ -31,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-XCT54F3F.js";
+} from "./chunk-4UC4LXMH.js";
 import {
   PORTS_IN_USE_EXIT_CODE,
   formatBytes,
@@ -43,7 +43,7 @@ import {
   setFailed,
   setOutput,
   warning
-} from "./chunk-Y26EFZR3.js";
+} from "./chunk-VWTKPA2T.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";

@@ -16,7 +16,7 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-XCT54F3F.js";
+} from "./chunk-4UC4LXMH.js";
 import {
   countStoredFiles,
   formatBytes,
@@ -27,7 +27,7 @@ import {
   info,
   summary,
   warning
-} from "./chunk-Y26EFZR3.js";
+} from "./chunk-VWTKPA2T.js";
 import "./chunk-M6CONMEC.js";
 import "./chunk-RCYBDYLN.js";
 import {

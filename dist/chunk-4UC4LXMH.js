@@ -12,14 +12,13 @@ import {
   readManifest
 } from "./chunk-C3GCNSO6.js";
 import {
-  HttpClient,
   getInput,
   getState,
   info,
   saveState,
   setSecret,
   warning
-} from "./chunk-Y26EFZR3.js";
+} from "./chunk-VWTKPA2T.js";
 import {
   OUTBOUND_NO_PROXY_ENV,
   OUTBOUND_PROXY_ENV,
@@ -2078,6 +2077,7 @@ async function probeCacheService(env = process.env) {
     v2 ? CACHE_SERVICE : "_apis/artifactcache/cache?keys=probe&version=probe",
     withSlash(base)
   );
+  const { HttpClient } = await import("./chunk-ET2PGF75.js");
   const client = new HttpClient("pypi-cache-action", [], {
     socketTimeout: probeTimeoutMs(env),
     allowRetries: false
@@ -2106,7 +2106,7 @@ __name(withSlash, "withSlash");
 // src/backend/actions.ts
 var actionsCache;
 function loadActionsCache() {
-  actionsCache ??= import("./chunk-Q3R7RBVM.js");
+  actionsCache ??= import("./chunk-OGWGMZL6.js");
   return actionsCache;
 }
 __name(loadActionsCache, "loadActionsCache");
