@@ -58,12 +58,13 @@ import { join as join6 } from "node:path";
 
 // src/installers/python-version.ts
 var PRINT_VERSION = 'import sys; print("%d.%d" % sys.version_info[:2])';
+var PRINT_VERSION_ARGS = ["-S", "-c", PRINT_VERSION];
 async function detectPythonVersion(env = process.env) {
   const candidates = process.platform === "win32" ? ["python", "python3"] : ["python3", "python"];
   for (const name of candidates) {
     const python = findOnPath(name, env);
     if (!python) continue;
-    const result = await runCommand(python, ["-c", PRINT_VERSION], { env, timeoutMs: 3e4 });
+    const result = await runCommand(python, PRINT_VERSION_ARGS, { env, timeoutMs: 3e4 });
     const version = result.stdout.trim();
     if (result.code === 0 && /^\d+\.\d+$/.test(version)) return version;
   }
