@@ -138,8 +138,7 @@ export interface RequestOptions {
 
 export class UpstreamClient {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-  private readonly httpsAgent: https.Agent;
-  private readonly chainedAgent: https.Agent | undefined;
+  private secureAgents: { direct: https.Agent; chained: https.Agent | undefined } | undefined;
   private readonly timeoutMs: number;
   readonly retries: number;
   private readonly backoffMs: number;
@@ -152,25 +151,37 @@ export class UpstreamClient {
     this.retries = options.retries ?? 3;
     this.backoffMs = options.backoffMs ?? 250;
     this.maxRedirects = options.maxRedirects ?? 5;
-    const ca = trustedCa(options.extraCa ?? []);
-    const agentOptions: https.AgentOptions = {
-      keepAlive: true,
-      maxSockets: 32,
-      // One secure context for every connection: a `ca` list is otherwise parsed per connection.
-      ...(ca ? { secureContext: tls.createSecureContext({ ca }) } : {}),
-    };
-    this.httpsAgent = new https.Agent(agentOptions);
-    this.chainedAgent = options.outboundProxy
-      ? new ChainedHttpsAgent(options.outboundProxy, agentOptions)
-      : undefined;
+  }
+
+  /**
+   * Made for the first https request, not at start-up: with the job's CA files the secure context
+   * parses Node's roots and theirs (~60 ms of CPU for this machine's bundle), which a daemon whose
+   * upstreams are plain http, or a job served from the store, never needs.
+   */
+  private httpsAgents(): { direct: https.Agent; chained: https.Agent | undefined } {
+    if (!this.secureAgents) {
+      const ca = trustedCa(this.options.extraCa ?? []);
+      const agentOptions: https.AgentOptions = {
+        keepAlive: true,
+        maxSockets: 32,
+        // One secure context for every connection: a `ca` list is otherwise parsed per connection.
+        ...(ca ? { secureContext: tls.createSecureContext({ ca }) } : {}),
+      };
+      const proxy = this.options.outboundProxy;
+      this.secureAgents = {
+        direct: new https.Agent(agentOptions),
+        chained: proxy ? new ChainedHttpsAgent(proxy, agentOptions) : undefined,
+      };
+    }
+    return this.secureAgents;
   }
 
   /** The agent for a request to `target` for `logical` (they differ under the test mapping). */
   private agentFor(logical: URL, target: URL): http.Agent {
     if (target.protocol !== 'https:') return this.httpAgent;
+    const { direct, chained } = this.httpsAgents();
     const port = Number(logical.port || 443);
-    const chained = this.chainedAgent && this.options.outboundProxy?.serves(logical.hostname, port);
-    return chained ? (this.chainedAgent as https.Agent) : this.httpsAgent;
+    return chained && this.options.outboundProxy?.serves(logical.hostname, port) ? chained : direct;
   }
 
   /** Exponential backoff with jitter, so clients of a struggling upstream do not retry in step. */
@@ -324,8 +335,8 @@ export class UpstreamClient {
 
   close(): void {
     this.httpAgent.destroy();
-    this.httpsAgent.destroy();
-    this.chainedAgent?.destroy();
+    this.secureAgents?.direct.destroy();
+    this.secureAgents?.chained?.destroy();
   }
 }
 
