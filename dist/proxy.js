@@ -37,7 +37,7 @@ import {
   readLockedHashesFile,
   refuseConnect,
   sleep
-} from "./chunk-WUCOE3VX.js";
+} from "./chunk-FEKHZJI3.js";
 import {
   OutboundProxy,
   OutboundProxyConfigError,
@@ -1881,7 +1881,7 @@ async function startProxy(options) {
     log,
     manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest")
   });
-  const interception = options.intercept ? await import("./chunk-FHVLZ2RI.js").then(
+  const interception = options.intercept ? await import("./chunk-O7CBPZ7S.js").then(
     ({ attachInterception }) => attachInterception(server, {
       upstreams,
       options: options.intercept,

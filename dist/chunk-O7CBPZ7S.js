@@ -21,7 +21,7 @@ import {
   sendText,
   simpleRoute,
   splitTarget
-} from "./chunk-WUCOE3VX.js";
+} from "./chunk-FEKHZJI3.js";
 import {
   isNormalizedProjectName,
   isSha256Hex,

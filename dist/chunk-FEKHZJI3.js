@@ -3415,34 +3415,46 @@ var UpstreamClient = class {
     this.retries = options.retries ?? 3;
     this.backoffMs = options.backoffMs ?? 250;
     this.maxRedirects = options.maxRedirects ?? 5;
-    const ca = trustedCa(options.extraCa ?? []);
-    const agentOptions = {
-      keepAlive: true,
-      maxSockets: 32,
-      // One secure context for every connection: a `ca` list is otherwise parsed per connection.
-      ...ca ? { secureContext: tls2.createSecureContext({ ca }) } : {}
-    };
-    this.httpsAgent = new https.Agent(agentOptions);
-    this.chainedAgent = options.outboundProxy ? new ChainedHttpsAgent(options.outboundProxy, agentOptions) : void 0;
   }
   options;
   static {
     __name(this, "UpstreamClient");
   }
   httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-  httpsAgent;
-  chainedAgent;
+  secureAgents;
   timeoutMs;
   retries;
   backoffMs;
   maxRedirects;
   hostPolicies = /* @__PURE__ */ new WeakMap();
+  /**
+   * Made for the first https request, not at start-up: with the job's CA files the secure context
+   * parses Node's roots and theirs (~60 ms of CPU for this machine's bundle), which a daemon whose
+   * upstreams are plain http, or a job served from the store, never needs.
+   */
+  httpsAgents() {
+    if (!this.secureAgents) {
+      const ca = trustedCa(this.options.extraCa ?? []);
+      const agentOptions = {
+        keepAlive: true,
+        maxSockets: 32,
+        // One secure context for every connection: a `ca` list is otherwise parsed per connection.
+        ...ca ? { secureContext: tls2.createSecureContext({ ca }) } : {}
+      };
+      const proxy = this.options.outboundProxy;
+      this.secureAgents = {
+        direct: new https.Agent(agentOptions),
+        chained: proxy ? new ChainedHttpsAgent(proxy, agentOptions) : void 0
+      };
+    }
+    return this.secureAgents;
+  }
   /** The agent for a request to `target` for `logical` (they differ under the test mapping). */
   agentFor(logical, target) {
     if (target.protocol !== "https:") return this.httpAgent;
+    const { direct, chained } = this.httpsAgents();
     const port = Number(logical.port || 443);
-    const chained = this.chainedAgent && this.options.outboundProxy?.serves(logical.hostname, port);
-    return chained ? this.chainedAgent : this.httpsAgent;
+    return chained && this.options.outboundProxy?.serves(logical.hostname, port) ? chained : direct;
   }
   /** Exponential backoff with jitter, so clients of a struggling upstream do not retry in step. */
   backoffDelay(tries) {
@@ -3581,8 +3593,8 @@ var UpstreamClient = class {
   }
   close() {
     this.httpAgent.destroy();
-    this.httpsAgent.destroy();
-    this.chainedAgent?.destroy();
+    this.secureAgents?.direct.destroy();
+    this.secureAgents?.chained?.destroy();
   }
 };
 var BodyTooLargeError = class extends UpstreamError {
