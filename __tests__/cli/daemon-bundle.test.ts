@@ -1,43 +1,31 @@
-// The daemon's bundle loads the certificate libraries (@peculiar/x509 and its ASN.1 schemas,
-// most of its code) only under interception: an index-mode start parses none of them (issue 10;
-// ~0.34 s of CPU per start before, ~0.22 s after, measured with /usr/bin/time). Reads dist/,
-// the committed bundle (the check's dist stage holds it to a fresh build).
-import { existsSync, readFileSync } from 'node:fs';
+// The daemon's bundle loads what only some runs need on demand. The certificate libraries
+// (@peculiar/x509 and its ASN.1 schemas, most of its code) only under interception: an
+// index-mode start parses none of them (issue 10; ~0.34 s of CPU per start before, ~0.22 s after,
+// measured with /usr/bin/time). hash-wasm (270 KB) only for the first file checked by the
+// blake2b digest in its path. Reads dist/, the committed bundle.
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { chunksWithModule, DIST, distBuilt, loadableChunks, staticClosure } from '../support/dist-chunks.js';
 
-const DIST = join(process.cwd(), 'dist');
-// A class of @peculiar/x509 (keepNames keeps it in the bundle) that only the job CA uses.
-const CERTIFICATE_LIBRARY = 'X509CertificateGenerator';
+const built = distBuilt('proxy.js') ? test : test.skip;
 
-/** The chunks `file` imports statically, and theirs, `file` included. */
-function staticClosure(file: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(file)) return seen;
-  seen.add(file);
-  const text = readFileSync(join(DIST, file), 'utf8');
-  for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s*"\.\/([^"]+\.js)"/g))
-    staticClosure(match[1] as string, seen);
-  for (const match of text.matchAll(/(?:^|\n)import\s*"\.\/([^"]+\.js)"/g))
-    staticClosure(match[1] as string, seen);
-  return seen;
-}
+built.each([
+  ['the certificate libraries', 'node_modules/@peculiar/x509/'],
+  ['hash-wasm', 'node_modules/hash-wasm/'],
+])('dist/proxy.js holds %s only in a chunk it imports on demand', (_name, module) => {
+  expect(chunksWithModule(staticClosure('proxy.js'), module)).toEqual([]);
+  expect(chunksWithModule(loadableChunks('proxy.js'), module)).not.toEqual([]);
+});
 
-const built = existsSync(join(DIST, 'proxy.js'));
-
-(built ? test : test.skip)(
-  'dist/proxy.js holds the certificate libraries only in a chunk it imports on demand',
-  () => {
-    const eager = [...staticClosure('proxy.js')];
-    for (const file of eager) {
-      expect([file, readFileSync(join(DIST, file), 'utf8').includes(CERTIFICATE_LIBRARY)]).toEqual([
-        file,
-        false,
-      ]);
-    }
-    const lazy = [
-      ...readFileSync(join(DIST, 'proxy.js'), 'utf8').matchAll(/import\("\.\/([^"]+\.js)"\)/g),
-    ].map((match) => match[1] as string);
-    expect(lazy.some((file) => readFileSync(join(DIST, file), 'utf8').includes(CERTIFICATE_LIBRARY))).toBe(
-      true,
-    );
-  },
-);
+built("the bundle's blake2b-256, hash-wasm imported on demand, hashes as BLAKE2b-256 does", () => {
+  const [chunk] = chunksWithModule(staticClosure('proxy.js'), 'src/proxy/intercept/path-digest.ts');
+  expect(chunk).toBeDefined();
+  // In a process of its own: the bundle as Node runs it, not as jest's module registry would.
+  const script = `
+    const chunk = await import(${JSON.stringify(join(DIST, chunk as string))});
+    const Blake2b256 = Object.values(chunk).find((value) => value?.name === 'Blake2b256');
+    console.log((await Blake2b256.create()).update(new TextEncoder().encode('abc')).hex());`;
+  const digest = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  // RFC 7693's BLAKE2b test vector is for 512 bits; this is blake2b-256 of "abc" (Python's hashlib).
+  expect(digest.trim()).toBe('bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319');
+});

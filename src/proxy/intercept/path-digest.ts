@@ -6,7 +6,7 @@
 // truncated blake2b-512 (the digest length is in the parameter block), so the digest comes from
 // hash-wasm's WebAssembly BLAKE2b: ~785 MB/s of CPU here against ~41 MB/s for @noble/hashes'
 // pure JavaScript (about 0.3 s for 247 MB, so it stays on the download's own path).
-import { createBLAKE2b, type IHasher } from 'hash-wasm';
+import type { IHasher } from 'hash-wasm';
 
 const PACKAGE_PATH = /^\/packages\/([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{60})\/([^/]+)$/;
 
@@ -23,6 +23,8 @@ export class Blake2b256 {
 
   /** Asynchronous: each hasher is a WebAssembly instance (the module is compiled once). */
   static async create(): Promise<Blake2b256> {
+    // On first use (blake2b-wasm.ts says why).
+    const { createBLAKE2b } = await import('./blake2b-wasm.js');
     return new Blake2b256(await createBLAKE2b(256));
   }
 
