@@ -31,12 +31,16 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-4UC4LXMH.js";
+} from "./chunk-AX2J7HZH.js";
+import {
+  PYPI_HOSTS
+} from "./chunk-M6CONMEC.js";
 import {
   PORTS_IN_USE_EXIT_CODE,
   formatBytes,
   measureFolders
 } from "./chunk-C3GCNSO6.js";
+import "./chunk-RCYBDYLN.js";
 import {
   exportVariable,
   info,
@@ -44,10 +48,6 @@ import {
   setOutput,
   warning
 } from "./chunk-VWTKPA2T.js";
-import {
-  PYPI_HOSTS
-} from "./chunk-M6CONMEC.js";
-import "./chunk-RCYBDYLN.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";

@@ -16,20 +16,20 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-4UC4LXMH.js";
+} from "./chunk-AX2J7HZH.js";
+import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
 } from "./chunk-C3GCNSO6.js";
+import "./chunk-RCYBDYLN.js";
 import {
   info,
   summary,
   warning
 } from "./chunk-VWTKPA2T.js";
-import "./chunk-M6CONMEC.js";
-import "./chunk-RCYBDYLN.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";

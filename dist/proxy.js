@@ -2,20 +2,6 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  ContentStore,
-  DEFAULT_SHUTDOWN_GRACE_MS,
-  ManifestRecorder,
-  PORTS_IN_USE_EXIT_CODE,
-  PortsInUseError,
-  StoreDirError,
-  formatBytes,
-  formatPorts,
-  isFileHostPattern,
-  listenOnFirstFree,
-  parsePorts,
-  writeManifest
-} from "./chunk-C3GCNSO6.js";
-import {
   Blake2b256,
   BodyTooLargeError,
   CONTENT_TYPES,
@@ -37,7 +23,21 @@ import {
   readLockedHashesFile,
   refuseConnect,
   sleep
-} from "./chunk-FEKHZJI3.js";
+} from "./chunk-IL35NKLR.js";
+import {
+  ContentStore,
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  ManifestRecorder,
+  PORTS_IN_USE_EXIT_CODE,
+  PortsInUseError,
+  StoreDirError,
+  formatBytes,
+  formatPorts,
+  isFileHostPattern,
+  listenOnFirstFree,
+  parsePorts,
+  writeManifest
+} from "./chunk-C3GCNSO6.js";
 import {
   OutboundProxy,
   OutboundProxyConfigError,
@@ -1881,7 +1881,7 @@ async function startProxy(options) {
     log,
     manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest")
   });
-  const interception = options.intercept ? await import("./chunk-O7CBPZ7S.js").then(
+  const interception = options.intercept ? await import("./chunk-6QYLRBLC.js").then(
     ({ attachInterception }) => attachInterception(server, {
       upstreams,
       options: options.intercept,

@@ -12,14 +12,6 @@ import {
   readManifest
 } from "./chunk-C3GCNSO6.js";
 import {
-  getInput,
-  getState,
-  info,
-  saveState,
-  setSecret,
-  warning
-} from "./chunk-VWTKPA2T.js";
-import {
   OUTBOUND_NO_PROXY_ENV,
   OUTBOUND_PROXY_ENV,
   UPSTREAMS_ENV,
@@ -32,6 +24,14 @@ import {
   isValidUpstreamName,
   redactIndexUrl
 } from "./chunk-RCYBDYLN.js";
+import {
+  getInput,
+  getState,
+  info,
+  saveState,
+  setSecret,
+  warning
+} from "./chunk-VWTKPA2T.js";
 import {
   __commonJS,
   __name,

@@ -21,7 +21,7 @@ import {
   sendText,
   simpleRoute,
   splitTarget
-} from "./chunk-FEKHZJI3.js";
+} from "./chunk-IL35NKLR.js";
 import {
   isNormalizedProjectName,
   isSha256Hex,
