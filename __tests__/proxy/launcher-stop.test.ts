@@ -7,20 +7,26 @@ import { isRunning, launchProxy, stopProxy } from '../../src/proxy/launcher.js';
 import { removeDir, tempDir } from './harness.js';
 
 let dir: string;
-let sleeper: ChildProcess | undefined;
+// Every process a test spawns, killed at the end: one left running keeps the jest worker alive.
+const spawned: ChildProcess[] = [];
+
+function track(child: ChildProcess): ChildProcess {
+  spawned.push(child);
+  return child;
+}
 
 beforeAll(async () => {
   dir = await tempDir('launcher');
 });
 afterAll(async () => {
-  sleeper?.kill('SIGKILL');
+  for (const child of spawned) child.kill('SIGKILL');
   await removeDir(dir);
 });
 
 const onLinux = process.platform === 'linux' ? test : test.skip;
 
 onLinux('a recorded pid that now belongs to another process is not signalled', async () => {
-  sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+  const sleeper = track(spawn('sleep', ['30'], { stdio: 'ignore' }));
   const pid = sleeper.pid ?? 0;
   expect(await stopProxy(pid, 500, join(dir, 'store'))).toBe('not-ours');
   expect(isRunning(pid)).toBe(true);
@@ -28,8 +34,10 @@ onLinux('a recorded pid that now belongs to another process is not signalled', a
 
 /** `sh` runs `child` in the background, prints its pid and becomes a `sleep` that never reaps it. */
 function parentThatNeverReaps(child: string): Promise<number> {
-  sleeper = spawn('sh', ['-c', `${child} & echo $!; exec sleep 30`], { stdio: ['ignore', 'pipe', 'ignore'] });
-  return new Promise((resolve) => sleeper?.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk))));
+  const parent = track(
+    spawn('sh', ['-c', `${child} & echo $!; exec sleep 30`], { stdio: ['ignore', 'pipe', 'ignore'] }),
+  );
+  return new Promise((resolve) => parent.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk))));
 }
 
 onLinux('a process that exited but is not reaped yet (a zombie) is not running', async () => {
@@ -39,7 +47,6 @@ onLinux('a process that exited but is not reaped yet (a zombie) is not running',
   // Before: kill(pid, 0) succeeds on a zombie, so this waited out the timeout and said 'killed'.
   expect(await stopProxy(pid, 5_000)).toBe('stopped');
   expect(isRunning(pid)).toBe(false);
-  sleeper?.kill('SIGKILL');
 });
 
 onLinux(
