@@ -11,9 +11,11 @@ import { normalizeProjectName } from './wheels.js';
 /**
  * The interpreter that owns the base pip; override with PYTHON for another one. Resolved once to
  * the real executable: a version manager's shim (pyenv's is a bash script) costs ~0.3 s of CPU on
- * every venv and pip start-up otherwise.
+ * every venv and pip start-up otherwise. Jest's globalSetup (scripts/jest-shared-fixtures.cjs)
+ * resolves it once for the whole run; without it, each importing file does.
  */
-export const BASE_PYTHON = process.env.PYTHON ?? realInterpreter('python3');
+export const BASE_PYTHON =
+  process.env.PYTHON ?? (process.env.PYPI_CACHE_ACTION_TEST_BASE_PYTHON || realInterpreter('python3'));
 
 function realInterpreter(name: string): string {
   try {
@@ -52,7 +54,14 @@ export const BASE_PYTHON_DIR = dirname(BASE_PYTHON);
  * venv's interpreter after a full start-up of pip in the base one. Running it directly saves that
  * first interpreter and pip import (about a second of CPU per pip call here) for the same pip.
  */
-const PIP_RUNNER = pipRunner();
+const PIP_RUNNER = sharedPipRunner() ?? pipRunner();
+
+/** The runner globalSetup found for BASE_PYTHON (an empty value: none); undefined: not looked up. */
+function sharedPipRunner(): string | undefined {
+  const found = process.env.PYPI_CACHE_ACTION_TEST_PIP_RUNNER;
+  if (found === undefined || !process.env.PYPI_CACHE_ACTION_TEST_BASE_PYTHON) return undefined;
+  return found;
+}
 
 function pipRunner(): string | undefined {
   try {
