@@ -120,7 +120,9 @@ test('the TLS uv meets: ALPN http/1.1, a leaf with the host as SAN and an ECDSA 
   expect(leaf.subjectAltName).toBe('DNS:files.pythonhosted.org');
   expect(leaf.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
   expect(leaf.checkIssued(new X509Certificate(proxy.caCertPem as string))).toBe(true);
-  socket.destroy();
+  // As a TLS client closes (close_notify, then FIN). Dropped with destroy() after a handshake and
+  // no request, the tunnel stayed open in the daemon, and close() in afterAll waited its 5 s grace.
+  socket.end();
 });
 
 test('uv sync --locked: wheels by the lock URLs over one kept-alive tunnel, bytes as locked, no Content-Encoding', async () => {
