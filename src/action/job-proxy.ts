@@ -15,6 +15,7 @@ import {
   launchProxy,
   launchTunnelRelay,
   OUTBOUND_PROXY_ENV,
+  QUERY_TIMEOUT_MS,
   readManifest,
   redactIndexUrl,
   STOP_TIMEOUT_MS,
@@ -231,23 +232,39 @@ export interface StoppedProxy {
   problem: string | undefined;
 }
 
+/** How long the post step waits on the daemon: for its stats and manifest, then for it to exit. */
+export interface StopBounds {
+  queryTimeoutMs: number;
+  stopTimeoutMs: number;
+}
+
+/**
+ * The post step's bounds. Test-only: a test of a stuck daemon passes shorter ones to stopJobProxy
+ * (the post step never does), so that it does not wait 10 s for the same outcome.
+ */
+export const STOP_BOUNDS: StopBounds = { queryTimeoutMs: QUERY_TIMEOUT_MS, stopTimeoutMs: STOP_TIMEOUT_MS };
+
 /**
  * Bounded however the daemon behaves: two queries of QUERY_TIMEOUT_MS side by side, then
  * STOP_TIMEOUT_MS for it to exit before it is killed (about 10 s in all for a stuck daemon).
  */
-export async function stopJobProxy(state: ProxyState): Promise<StoppedProxy> {
+export async function stopJobProxy(state: ProxyState, bounds = STOP_BOUNDS): Promise<StoppedProxy> {
   // Asked over HTTP first: stats die with the process, and Windows has no graceful SIGTERM.
   const [stats, liveManifest] = await Promise.all([
-    fetchProxyStats(state.url),
-    fetchProxyManifest(state.url),
+    fetchProxyStats(state.url, bounds.queryTimeoutMs),
+    fetchProxyManifest(state.url, bounds.queryTimeoutMs),
   ]);
-  const stopped = await stopProxy(state.pid, undefined, state.storeDir);
+  const stopped = await stopProxy(state.pid, bounds.stopTimeoutMs, state.storeDir);
   if (state.mode === 'intercept') await relayTunnels(state);
   // The manifest written on shutdown also holds downloads that finished while stopping.
   const manifest = existsSync(state.manifestFile)
     ? await readManifest(state.manifestFile).catch(() => liveManifest)
     : liveManifest;
-  return { stats, manifest, problem: stopProblem(state, stopped, stats !== undefined) };
+  return {
+    stats,
+    manifest,
+    problem: stopProblem(state, stopped, stats !== undefined, bounds.stopTimeoutMs),
+  };
 }
 
 /**
@@ -287,10 +304,11 @@ export function stopProblem(
   state: ProxyState,
   stopped: Awaited<ReturnType<typeof stopProxy>>,
   answered: boolean,
+  stopTimeoutMs = STOP_TIMEOUT_MS,
 ): string | undefined {
   const output = tail(state.outputFile, 5);
   if (stopped === 'killed') {
-    return `the proxy did not exit within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM and was killed${answered ? '' : ' (it did not answer either)'}: ${output}`;
+    return `the proxy did not exit within ${stopTimeoutMs / 1000} s of SIGTERM and was killed${answered ? '' : ' (it did not answer either)'}: ${output}`;
   }
   // Under interception the dead address was the job's HTTPS_PROXY: not only installs failed.
   const blast =

@@ -250,12 +250,15 @@ export async function stopProxy(
  */
 export const QUERY_TIMEOUT_MS = 2_000;
 
-export function fetchProxyStats(url: string): Promise<ProxyStatsSnapshot | undefined> {
-  return getJson<ProxyStatsSnapshot>(`${url}/-/stats`, QUERY_TIMEOUT_MS);
+export function fetchProxyStats(
+  url: string,
+  timeoutMs = QUERY_TIMEOUT_MS,
+): Promise<ProxyStatsSnapshot | undefined> {
+  return getJson<ProxyStatsSnapshot>(`${url}/-/stats`, timeoutMs);
 }
 
-export function fetchProxyManifest(url: string): Promise<Manifest | undefined> {
-  return getJson<Manifest>(`${url}/-/manifest`, QUERY_TIMEOUT_MS);
+export function fetchProxyManifest(url: string, timeoutMs = QUERY_TIMEOUT_MS): Promise<Manifest | undefined> {
+  return getJson<Manifest>(`${url}/-/manifest`, timeoutMs);
 }
 
 /**
