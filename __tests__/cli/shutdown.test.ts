@@ -24,7 +24,7 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-async function startDaemon(name: string) {
+async function startDaemon(name: string, env: Record<string, string> = {}) {
   const port = (hung.address() as { port: number }).port;
   const child = spawn(
     process.execPath,
@@ -33,7 +33,7 @@ async function startDaemon(name: string) {
       ['--store', join(dir, name)],
       ['--upstream', `http://127.0.0.1:${port}/simple/`],
     ].flat(),
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -53,11 +53,14 @@ async function upstreamHolds(count: number): Promise<void> {
 }
 
 test('SIGTERM: a request stuck on upstream gets a 503, the manifest is written, exit 0', async () => {
-  const proxy = await startDaemon('graceful');
+  // The test-only grace of 1 s instead of the default 5 s: the same 503 once it has passed.
+  const proxy = await startDaemon('graceful', { PYPI_CACHE_PROXY_TEST_SHUTDOWN_GRACE_MS: '1000' });
   const stuck = request(`${proxy.url}/simple/anything/`);
   await upstreamHolds(1);
+  const signalled = Date.now();
   proxy.child.kill('SIGTERM');
   const answer = await stuck;
+  expect(Date.now() - signalled).toBeGreaterThanOrEqual(900);
   expect(answer.status).toBe(503);
   expect(await proxy.exited).toBe(0);
   expect(existsSync(join(dir, 'graceful', 'manifest.json'))).toBe(true);

@@ -58,6 +58,16 @@ function storeUsageError(value: string, error: StoreDirError): UsageError {
 }
 
 /**
+ * Test-only: the grace period on SIGTERM in ms (PYPI_CACHE_PROXY_TEST_SHUTDOWN_GRACE_MS), so the
+ * suite's stuck-request case waits 1 s, not 5 s, for its 503. Not a flag: a job has no reason to
+ * give what is under way less time, and the action's stop bound counts on the default.
+ */
+function testShutdownGraceMs(env: NodeJS.ProcessEnv): number | undefined {
+  const ms = Number(env.PYPI_CACHE_PROXY_TEST_SHUTDOWN_GRACE_MS);
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : undefined;
+}
+
+/**
  * Interception's options. The test-only origin mapping comes from the environment, never a flag
  * (PYPI_CACHE_PROXY_TEST_ORIGINS: JSON host -> loopback origin; PYPI_CACHE_PROXY_TEST_CA: a PEM
  * file the daemon trusts for those origins): the e2e tests start the daemon through the action.
@@ -119,6 +129,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
       maxFileBytes: args.maxFileBytes,
       intercept: args.intercept ? await interceptOptions(args) : undefined,
       memoryBudgetBytes: args.memoryBudgetBytes,
+      shutdownGraceMs: testShutdownGraceMs(process.env),
       pageParserScript: pageParserScript(import.meta.url),
       outboundProxy: OutboundProxy.fromEnv(process.env),
       // The certificates pip and uv check an index against: a corporate or internal CA.
