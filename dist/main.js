@@ -31,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-AX2J7HZH.js";
+} from "./chunk-EP4VW5V2.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";

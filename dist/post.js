@@ -16,7 +16,7 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-AX2J7HZH.js";
+} from "./chunk-EP4VW5V2.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,

@@ -2207,6 +2207,11 @@ function storeUsageError(value, error) {
   );
 }
 __name(storeUsageError, "storeUsageError");
+function testShutdownGraceMs(env) {
+  const ms = Number(env.PYPI_CACHE_PROXY_TEST_SHUTDOWN_GRACE_MS);
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : void 0;
+}
+__name(testShutdownGraceMs, "testShutdownGraceMs");
 async function interceptOptions(args, env = process.env) {
   const testOrigins = env.PYPI_CACHE_PROXY_TEST_ORIGINS;
   const testCa = env.PYPI_CACHE_PROXY_TEST_CA;
@@ -2261,6 +2266,7 @@ async function run(argv = process.argv.slice(2)) {
       maxFileBytes: args.maxFileBytes,
       intercept: args.intercept ? await interceptOptions(args) : void 0,
       memoryBudgetBytes: args.memoryBudgetBytes,
+      shutdownGraceMs: testShutdownGraceMs(process.env),
       pageParserScript: pageParserScript(import.meta.url),
       outboundProxy: OutboundProxy.fromEnv(process.env),
       // The certificates pip and uv check an index against: a corporate or internal CA.

@@ -2652,12 +2652,12 @@ async function stopProxy(pid, timeoutMs = STOP_TIMEOUT_MS, storeDir) {
 }
 __name(stopProxy, "stopProxy");
 var QUERY_TIMEOUT_MS = 2e3;
-function fetchProxyStats(url) {
-  return getJson(`${url}/-/stats`, QUERY_TIMEOUT_MS);
+function fetchProxyStats(url, timeoutMs = QUERY_TIMEOUT_MS) {
+  return getJson(`${url}/-/stats`, timeoutMs);
 }
 __name(fetchProxyStats, "fetchProxyStats");
-function fetchProxyManifest(url) {
-  return getJson(`${url}/-/manifest`, QUERY_TIMEOUT_MS);
+function fetchProxyManifest(url, timeoutMs = QUERY_TIMEOUT_MS) {
+  return getJson(`${url}/-/manifest`, timeoutMs);
 }
 __name(fetchProxyManifest, "fetchProxyManifest");
 function getJson(url, timeoutMs = 1e4) {
@@ -3148,15 +3148,20 @@ function installerEnvironment(url, extras, env) {
   return exported;
 }
 __name(installerEnvironment, "installerEnvironment");
-async function stopJobProxy(state) {
+var STOP_BOUNDS = { queryTimeoutMs: QUERY_TIMEOUT_MS, stopTimeoutMs: STOP_TIMEOUT_MS };
+async function stopJobProxy(state, bounds = STOP_BOUNDS) {
   const [stats, liveManifest] = await Promise.all([
-    fetchProxyStats(state.url),
-    fetchProxyManifest(state.url)
+    fetchProxyStats(state.url, bounds.queryTimeoutMs),
+    fetchProxyManifest(state.url, bounds.queryTimeoutMs)
   ]);
-  const stopped = await stopProxy(state.pid, void 0, state.storeDir);
+  const stopped = await stopProxy(state.pid, bounds.stopTimeoutMs, state.storeDir);
   if (state.mode === "intercept") await relayTunnels(state);
   const manifest = existsSync4(state.manifestFile) ? await readManifest(state.manifestFile).catch(() => liveManifest) : liveManifest;
-  return { stats, manifest, problem: stopProblem(state, stopped, stats !== void 0) };
+  return {
+    stats,
+    manifest,
+    problem: stopProblem(state, stopped, stats !== void 0, bounds.stopTimeoutMs)
+  };
 }
 __name(stopJobProxy, "stopJobProxy");
 async function relayTunnels(state) {
@@ -3184,10 +3189,10 @@ async function relayTunnels(state) {
   }
 }
 __name(relayTunnels, "relayTunnels");
-function stopProblem(state, stopped, answered) {
+function stopProblem(state, stopped, answered, stopTimeoutMs = STOP_TIMEOUT_MS) {
   const output = tail(state.outputFile, 5);
   if (stopped === "killed") {
-    return `the proxy did not exit within ${STOP_TIMEOUT_MS / 1e3} s of SIGTERM and was killed${answered ? "" : " (it did not answer either)"}: ${output}`;
+    return `the proxy did not exit within ${stopTimeoutMs / 1e3} s of SIGTERM and was killed${answered ? "" : " (it did not answer either)"}: ${output}`;
   }
   const blast = state.mode === "intercept" ? `; HTTPS_PROXY pointed at ${state.url}, so every HTTPS request of the steps after it stopped failed, not only installs (git, curl, other actions' downloads); from this step on, a tunnel relay keeps that address working` : "";
   if (stopped === "not-ours") {
