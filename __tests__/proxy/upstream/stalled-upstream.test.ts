@@ -12,7 +12,7 @@ const EXPECTED = { 'app-main': '1.0.0', 'lib-a': '1.2.0', 'lib-b': '2.0.0' };
 const ALL_PAGES = /^\/simple\//;
 // Short deadlines keep the suite fast (the defaults are 3 s and 12 s); what is tested is that a
 // deadline, not pip's 15 s read timeout, ends the wait.
-const DEADLINES = { pageDeadlineMs: 1_000, coldPageDeadlineMs: 2_000 };
+const DEADLINES = { pageDeadlineMs: 500, coldPageDeadlineMs: 1_000 };
 const PIP_READ_TIMEOUT_MS = 15_000;
 
 beforeAll(async () => {
