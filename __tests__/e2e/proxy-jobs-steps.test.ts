@@ -7,9 +7,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { DEFAULT_PROXY_PORT } from '../../src/action/proxy-port.js';
 import { pipInstallStep, snapshotFolder } from '../support/cache-job.js';
+import { BASE_PYTHON_DIR } from '../support/pip.js';
 import type { BuiltWheel } from '../support/wheels.js';
 import {
   newJob,
@@ -70,7 +71,9 @@ describe("the action's folders are the job's own, and nobody else's (issue 9, ca
       ].join('\n'),
       { mode: 0o755 },
     );
-    path = `${bin}${delimiter}${process.env.PATH}`;
+    // The real interpreter next, as jobEnv puts it (this PATH replaces jobEnv's): pyenv's shim
+    // would cost the main step's python3 two bash start-ups.
+    path = [bin, ...(isAbsolute(BASE_PYTHON_DIR) ? [BASE_PYTHON_DIR] : []), process.env.PATH].join(delimiter);
   });
 
   test("without PIP_CACHE_DIR or UV_CACHE_DIR: folders under RUNNER_TEMP, the user's and the CLI's untouched", async () => {
