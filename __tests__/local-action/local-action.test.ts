@@ -8,21 +8,15 @@
 // (__tests__/support/local-action-post.ts) before the real post step.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { devNull, tmpdir } from 'node:os';
-import { join, resolve as resolvePath } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FakeCacheService } from '../support/fake-cache-service.js';
 import { FakePypi } from '../support/fake-pypi.js';
 import { buildWheels } from '../support/wheels.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-// local-action's bin finds the package manager (npm here: no packageManager in package.json) and
-// runs `npm exec tsx <its src/index.ts> -- ARGS` through two shells, and tsx's CLI starts node
-// with its loader: ~2 s of CPU before the run starts. The test starts that last node itself, with
-// the variables the bin sets; the run is local-action's own, from its CLI on.
-const LOCAL_ACTION_CLI = join(REPO_ROOT, 'node_modules', '@github', 'local-action', 'src', 'index.ts');
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const LOCAL_ACTION = join(REPO_ROOT, 'node_modules', '@github', 'local-action', 'bin', 'local-action.js');
 
 let root: string;
 let pypi: FakePypi;
@@ -71,26 +65,8 @@ function localAction(dotenv: string): Promise<{ code: number; output: string }> 
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        TSX_LOADER,
-        LOCAL_ACTION_CLI,
-        '.',
-        'src/main.ts',
-        dotenv,
-        '--post',
-        '__tests__/support/local-action-post.ts',
-      ],
-      {
-        cwd: REPO_ROOT,
-        env: {
-          ...cleanEnv(),
-          TARGET_ACTION_PATH: resolvePath(REPO_ROOT),
-          NODE_PACKAGE_MANAGER: 'npm',
-          NODE_NO_WARNINGS: '1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      [LOCAL_ACTION, '.', 'src/main.ts', dotenv, '--post', '__tests__/support/local-action-post.ts'],
+      { cwd: REPO_ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
