@@ -2,7 +2,17 @@
 // folders then live in the system's temp dir, which every user of the machine can write. The
 // bundled action under the runner emulation with RUNNER_TEMP unset and TMPDIR a temp folder of
 // the test, where "another user" planted the action's folder beforehand.
-import { chmodSync, existsSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lchownSync,
+  mkdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { job, project, pypi, root, useCacheJobs } from './cache-jobs-fixture.js';
 
@@ -72,5 +82,52 @@ posixOnly(
     const post = await fresh.runPost();
     expect(post.exitCode).toBe(0);
     expect(post.warnings).toEqual([]);
+  },
+);
+
+posixOnly(
+  'a TMPDIR that others may write without the sticky bit is refused: they could rename our checked folder and put a symlink there',
+  async () => {
+    const { workspace } = project('open-tmpdir', 'tiny-util==0.3.0\n');
+    const shared = join(root, 'open-tmpdir', 'tmp');
+    mkdirSync(shared, { recursive: true });
+    chmodSync(shared, 0o777);
+    const main = await job(workspace, { RUNNER_TEMP: undefined, TMPDIR: shared }).runMain();
+    expect(main.exitCode).toBe(1);
+    expect(main.errors.join('\n')).toContain(
+      `is in ${shared}, which is writable by others without the sticky bit (mode 777)`,
+    );
+    expect(existsSync(join(shared, `pypi-cache-action-${uid}`))).toBe(false);
+  },
+);
+
+const asRoot = uid === 0 ? test : test.skip;
+
+asRoot(
+  "a TMPDIR symlink another user owns, repointed between the steps, sends the post step's prune nowhere else (as root)",
+  async () => {
+    const { workspace } = project('tmpdir-link', 'tiny-util==0.3.0\n');
+    const real = join(root, 'tmpdir-link', 'real');
+    mkdirSync(real, { recursive: true });
+    const link = join(root, 'tmpdir-link', 'tmp');
+    symlinkSync(real, link);
+    lchownSync(link, 65534, 65534);
+    // A folder of this user's elsewhere, of the same name (another TMPDIR this user has).
+    const victim = join(root, 'tmpdir-link', 'victim');
+    const victimHttp = join(victim, `pypi-cache-action-${uid}`, 'pip', 'http');
+    mkdirSync(victimHttp, { recursive: true, mode: 0o700 });
+    writeFileSync(join(victimHttp, 'keep'), 'not the job');
+    const linked = job(workspace, { RUNNER_TEMP: undefined, TMPDIR: link }, { prune: 'true' });
+    const main = await linked.runMain();
+    expect({ code: main.exitCode, errors: main.errors }).toEqual({ code: 0, errors: [] });
+    // The folders are named by the link's target, resolved once in the main step.
+    expect(main.outputs['pip-cache-dir']).toBe(join(realpathSync(real), `pypi-cache-action-${uid}`, 'pip'));
+    // The link's owner points it at the victim's folder before the post step.
+    rmSync(link);
+    symlinkSync(victim, link);
+    lchownSync(link, 65534, 65534);
+    const post = await linked.runPost();
+    expect(post.exitCode).toBe(0);
+    expect(existsSync(join(victimHttp, 'keep'))).toBe(true);
   },
 );

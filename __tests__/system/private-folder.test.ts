@@ -16,6 +16,8 @@ import {
   checkPrivateFolder,
   ensurePrivateFolder,
   PrivateFolderError,
+  resolvedPath,
+  UnsafeTempDirError,
 } from '../../src/system/private-folder.js';
 
 let dir: string;
@@ -66,4 +68,46 @@ asRoot('a folder of another uid, or group-writable for another group, is refused
   chmodSync(join(dir, 'shared-group'), 0o770);
   chownSync(join(dir, 'shared-group'), process.getuid?.() ?? 0, 65534);
   await expect(ensurePrivateFolder(join(dir, 'shared-group'))).rejects.toThrow(/writable by group 65534/);
+});
+
+test('in a shared temp dir, a folder above that others may write without the sticky bit is refused: they could swap ours for a symlink after the check', async () => {
+  const open = join(dir, 'open-tmp');
+  mkdirSync(open);
+  chmodSync(open, 0o777);
+  const path = join(open, 'mine');
+  const refused = ensurePrivateFolder(path, { shared: true });
+  await expect(refused).rejects.toThrow(UnsafeTempDirError);
+  await expect(refused).rejects.toThrow(
+    `${path} is in ${open}, which is writable by others without the sticky bit (mode 777)`,
+  );
+  // Made before the fix, by us, 0700: the check after the fact refuses it all the same.
+  mkdirSync(path, { mode: 0o700 });
+  await expect(checkPrivateFolder(path, { shared: true })).rejects.toThrow(UnsafeTempDirError);
+  // The sticky bit (as /tmp has) keeps others from renaming what is ours.
+  chmodSync(open, 0o1777);
+  await expect(ensurePrivateFolder(path, { shared: true })).resolves.toBeUndefined();
+  // Under RUNNER_TEMP (not shared) the runner's folders above are not ours to judge.
+  chmodSync(open, 0o777);
+  await expect(ensurePrivateFolder(path)).resolves.toBeUndefined();
+});
+
+test('a symlink above the folder is refused in a shared temp dir; resolvedPath takes it out, missing parts kept', async () => {
+  const real = join(dir, 'real');
+  mkdirSync(real);
+  symlinkSync(real, join(dir, 'link'));
+  await expect(ensurePrivateFolder(join(dir, 'link', 'mine'), { shared: true })).rejects.toThrow(
+    `is in ${join(dir, 'link')}, which is a symlink`,
+  );
+  const resolved = resolvedPath(join(dir, 'link', 'not-yet', 'mine'));
+  expect(resolved).toBe(join(resolvedPath(dir), 'real', 'not-yet', 'mine'));
+  await expect(ensurePrivateFolder(resolved, { shared: true })).resolves.toBeUndefined();
+});
+
+asRoot('in a shared temp dir, a folder above owned by another uid is refused (as root)', async () => {
+  const theirs = join(dir, 'their-tmp');
+  mkdirSync(theirs, { mode: 0o755 });
+  chownSync(theirs, 65534, 65534);
+  await expect(ensurePrivateFolder(join(theirs, 'mine'), { shared: true })).rejects.toThrow(
+    `is in ${theirs}, which is owned by uid 65534`,
+  );
 });

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import type { Installer } from '../installers/installers.js';
 import { joinPath, type Platform } from '../system/platform.js';
-import { perUserName } from '../system/private-folder.js';
+import { perUserName, resolvedPath } from '../system/private-folder.js';
 import type { CachedFolder } from './state.js';
 
 // Which folders the job caches, and which of them it owns. The action empties, prunes and
@@ -18,11 +18,19 @@ export function jobFolderRoot(platform: Platform): string {
 
 /**
  * A folder of the job's own: under RUNNER_TEMP (the runner's, emptied per job), else under the
- * system's temp dir, shared by every user of the machine, so with the uid in its name and
- * checked before use (ensurePrivateFolder).
+ * system's temp dir, shared by every user of the machine, so with the uid in its name, the temp
+ * dir's symlinks resolved (the steps keep the path: a link repointed later changes nothing), and
+ * checked before use (ensurePrivateFolder with `shared`).
  */
 export function jobTempFolder(env: NodeJS.ProcessEnv, name: string, os = process.platform): string {
-  return env.RUNNER_TEMP ? joinPath(os)(env.RUNNER_TEMP, name) : joinPath(os)(tmpdir(), perUserName(name));
+  return env.RUNNER_TEMP
+    ? joinPath(os)(env.RUNNER_TEMP, name)
+    : joinPath(os)(resolvedPath(tmpdir()), perUserName(name));
+}
+
+/** Whether the job's folders are in the temp dir every user shares (no RUNNER_TEMP). */
+export function inSharedTempDir(env: NodeJS.ProcessEnv): boolean {
+  return !env.RUNNER_TEMP;
 }
 
 export function installerFolder(installer: Installer, platform: Platform): CachedFolder {

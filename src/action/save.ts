@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import * as core from '@actions/core';
 import { readCacheMode } from '../backend/cache-mode.js';
 import { readDefaultBranch } from '../backend/cache-scope.js';
@@ -10,7 +11,7 @@ import { formatBytes, measureFolders } from '../system/folder-size.js';
 import { currentPlatform } from '../system/platform.js';
 import { checkPrivateFolder } from '../system/private-folder.js';
 import { loadInputs, type PruneChoice, type SavePolicy } from './inputs.js';
-import { jobFolderRoot } from './job-folders.js';
+import { inSharedTempDir } from './job-folders.js';
 import { type StoppedProxy, stopJobProxy } from './job-proxy.js';
 import { loadMainState, type MainState } from './state.js';
 import { type SaveReport, writeJobSummary } from './summary.js';
@@ -63,9 +64,12 @@ async function saveIfWanted(
   if (repair) core.info(`${repair}: saving it again as ${key}, so the next job finds everything there.`);
 
   // The main step made the job's folder; it must still be this user's alone before anything in
-  // it is pruned (a shared temp dir outside Actions). A PrivateFolderError skips the save.
-  if (state.folders.some((folder) => folder.owned))
-    await checkPrivateFolder(jobFolderRoot(currentPlatform()));
+  // it is pruned (a shared temp dir outside Actions). A PrivateFolderError skips the save. The
+  // folder checked is the one the main step's paths are in, not one worked out again here: the
+  // post step's TMPDIR may differ, and those paths are what is pruned and saved.
+  const shared = inSharedTempDir(process.env);
+  const roots = new Set(state.folders.filter((folder) => folder.owned).map((folder) => dirname(folder.path)));
+  for (const root of roots) await checkPrivateFolder(root, { shared });
 
   // Files the wheelhouse gave pip were used too, though the proxy never saw them.
   const manifest =
