@@ -14,6 +14,7 @@ import {
   generationKey,
   generationOf,
   generationPrefix,
+  inSharedTempDir,
   installerEnvironment,
   installerFolder,
   isEntryModule,
@@ -31,7 +32,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-EP4VW5V2.js";
+} from "./chunk-34HK3POJ.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";
@@ -550,7 +551,8 @@ __name(run, "run");
 async function restoreStep(inputs, platform) {
   const plan = await planCache(inputs, platform);
   const paths = plan.folders.map((folder) => folder.path);
-  if (plan.folders.some((folder) => folder.owned)) await ensurePrivateFolder(jobFolderRoot(platform));
+  if (plan.folders.some((folder) => folder.owned))
+    await ensurePrivateFolder(jobFolderRoot(platform), { shared: inSharedTempDir(platform.env) });
   await Promise.all(
     plan.folders.filter((folder) => folder.owned).map((folder) => rm(folder.path, { recursive: true, force: true }))
   );

@@ -6,8 +6,8 @@ import {
   chooseBackend,
   currentPlatform,
   generationKey,
+  inSharedTempDir,
   isEntryModule,
-  jobFolderRoot,
   loadInputs,
   loadMainState,
   readCacheMode,
@@ -16,7 +16,7 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-EP4VW5V2.js";
+} from "./chunk-34HK3POJ.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,
@@ -33,6 +33,9 @@ import {
 import {
   __name
 } from "./chunk-7UH2FPMM.js";
+
+// src/action/save.ts
+import { dirname } from "node:path";
 
 // src/action/summary.ts
 async function writeJobSummary(state, save, proxy) {
@@ -119,8 +122,9 @@ async function saveIfWanted(state, policy, prune, proxy) {
   if (skip) return { outcome: `skipped: ${skip}` };
   const key = generationKey(state.key, (state.generation ?? 0) + 1);
   if (repair) info(`${repair}: saving it again as ${key}, so the next job finds everything there.`);
-  if (state.folders.some((folder) => folder.owned))
-    await checkPrivateFolder(jobFolderRoot(currentPlatform()));
+  const shared = inSharedTempDir(process.env);
+  const roots = new Set(state.folders.filter((folder) => folder.owned).map((folder) => dirname(folder.path)));
+  for (const root of roots) await checkPrivateFolder(root, { shared });
   const manifest = proxy?.manifest && state.wheelhouse ? withWheelhouseFiles(proxy.manifest, state.wheelhouse.files) : proxy?.manifest;
   if (state.proxy && state.wheelhouse) {
     const altered = await removeAlteredWheelhouseFiles(state.proxy.storeDir, state.wheelhouse.files);

@@ -1861,10 +1861,10 @@ function osKeyName(os) {
 __name(osKeyName, "osKeyName");
 function userCacheDir(platform) {
   const { os, env, home } = platform;
-  const join8 = joinPath(os);
-  if (os === "win32") return env.LOCALAPPDATA || join8(home, "AppData", "Local");
-  if (os === "darwin") return join8(home, "Library", "Caches");
-  return env.XDG_CACHE_HOME || join8(home, ".cache");
+  const join9 = joinPath(os);
+  if (os === "win32") return env.LOCALAPPDATA || join9(home, "AppData", "Local");
+  if (os === "darwin") return join9(home, "Library", "Caches");
+  return env.XDG_CACHE_HOME || join9(home, ".cache");
 }
 __name(userCacheDir, "userCacheDir");
 function joinPath(os) {
@@ -2207,24 +2207,24 @@ __name(pipConfigMayApply, "pipConfigMayApply");
 function pipConfigFiles(platform, prefix) {
   const { os, env, home } = platform;
   if (os === "win32") {
-    const join9 = win322.join;
+    const join10 = win322.join;
     return [
-      join9(env.ProgramData || "C:\\ProgramData", "pip", "pip.ini"),
-      join9(env.APPDATA || join9(home, "AppData", "Roaming"), "pip", "pip.ini"),
-      join9(home, "pip", "pip.ini"),
-      join9(prefix, "pip.ini")
+      join10(env.ProgramData || "C:\\ProgramData", "pip", "pip.ini"),
+      join10(env.APPDATA || join10(home, "AppData", "Roaming"), "pip", "pip.ini"),
+      join10(home, "pip", "pip.ini"),
+      join10(prefix, "pip.ini")
     ];
   }
-  const join8 = posix2.join;
+  const join9 = posix2.join;
   const siteDirs = (env.XDG_CONFIG_DIRS || "/etc/xdg").split(":").filter(Boolean);
   return [
-    ...siteDirs.map((dir) => join8(dir, "pip", "pip.conf")),
+    ...siteDirs.map((dir) => join9(dir, "pip", "pip.conf")),
     "/etc/pip.conf",
     "/Library/Application Support/pip/pip.conf",
-    join8(env.XDG_CONFIG_HOME || join8(home, ".config"), "pip", "pip.conf"),
-    join8(home, "Library", "Application Support", "pip", "pip.conf"),
-    join8(home, ".pip", "pip.conf"),
-    join8(prefix, "pip.conf")
+    join9(env.XDG_CONFIG_HOME || join9(home, ".config"), "pip", "pip.conf"),
+    join9(home, "Library", "Application Support", "pip", "pip.conf"),
+    join9(home, ".pip", "pip.conf"),
+    join9(prefix, "pip.conf")
   ];
 }
 __name(pipConfigFiles, "pipConfigFiles");
@@ -2267,9 +2267,9 @@ var PIP = {
   // pip's cache: http/ and http-v2/ hold downloaded files (refetchable), wheels/ holds wheels
   // pip built from sdists (expensive to redo). See pip's src/pip/_internal/cache.py.
   prune: /* @__PURE__ */ __name(async (cacheDir) => {
-    const join8 = joinPath(process.platform);
+    const join9 = joinPath(process.platform);
     await Promise.all(
-      ["http", "http-v2"].map((part) => rm2(join8(cacheDir, part), { recursive: true, force: true }))
+      ["http", "http-v2"].map((part) => rm2(join9(cacheDir, part), { recursive: true, force: true }))
     );
     return "removed the downloaded files (http, http-v2), kept locally built wheels";
   }, "prune")
@@ -2282,9 +2282,9 @@ var UV = {
   cacheDirArgs: ["cache", "dir"],
   // uv uses XDG folders on macOS too: https://docs.astral.sh/uv/concepts/cache/#cache-directory
   defaultCacheDir: /* @__PURE__ */ __name((platform) => {
-    const join8 = joinPath(platform.os);
-    if (platform.os === "win32") return join8(userCacheDir(platform), "uv", "cache");
-    return join8(platform.env.XDG_CACHE_HOME || join8(platform.home, ".cache"), "uv");
+    const join9 = joinPath(platform.os);
+    if (platform.os === "win32") return join9(userCacheDir(platform), "uv", "cache");
+    return join9(platform.env.XDG_CACHE_HOME || join9(platform.home, ".cache"), "uv");
   }, "defaultCacheDir"),
   // `uv cache prune --ci` keeps wheels built from source and drops downloaded ones:
   // https://docs.astral.sh/uv/concepts/cache/#caching-in-continuous-integration
@@ -2718,8 +2718,9 @@ function sleep(ms) {
 __name(sleep, "sleep");
 
 // src/system/private-folder.ts
+import { lstatSync, realpathSync as realpathSync2 } from "node:fs";
 import { lstat as lstat2, mkdir as mkdir3 } from "node:fs/promises";
-import { dirname } from "node:path";
+import { basename, dirname, join as join6 } from "node:path";
 var PrivateFolderError = class extends Error {
   static {
     __name(this, "PrivateFolderError");
@@ -2731,17 +2732,30 @@ var PrivateFolderError = class extends Error {
     this.name = "PrivateFolderError";
   }
 };
-async function ensurePrivateFolder(path) {
+var UnsafeTempDirError = class extends Error {
+  static {
+    __name(this, "UnsafeTempDirError");
+  }
+  constructor(path, folder, found) {
+    super(
+      `the action's folder ${path} is in ${folder}, which ${found}: another user could swap the folder for a symlink after it is checked. Folders above it must be owned by root or this user (uid ${process.getuid?.()}), with the sticky bit if others may write them (as /tmp); set TMPDIR or RUNNER_TEMP to a folder of your own.`
+    );
+    this.name = "UnsafeTempDirError";
+  }
+};
+async function ensurePrivateFolder(path, options = {}) {
   await mkdir3(dirname(path), { recursive: true });
+  if (options.shared) await checkFoldersAbove(path);
   await mkdir3(path, { mode: 448 }).catch((error) => {
     if (error.code !== "EEXIST") throw error;
   });
-  await checkPrivateFolder(path);
+  await checkPrivateFolder(path, options);
 }
 __name(ensurePrivateFolder, "ensurePrivateFolder");
-async function checkPrivateFolder(path) {
+async function checkPrivateFolder(path, options = {}) {
   const uid = process.getuid?.();
   if (uid === void 0) return;
+  if (options.shared) await checkFoldersAbove(path);
   const found = await lstat2(path);
   if (found.isSymbolicLink()) throw new PrivateFolderError(path, "is a symlink");
   if (!found.isDirectory()) throw new PrivateFolderError(path, "exists and is not a directory");
@@ -2753,6 +2767,48 @@ async function checkPrivateFolder(path) {
   }
 }
 __name(checkPrivateFolder, "checkPrivateFolder");
+async function checkFoldersAbove(path) {
+  const uid = process.getuid?.();
+  if (uid === void 0) return;
+  for (let folder = dirname(path); ; folder = dirname(folder)) {
+    const found = await lstat2(folder);
+    const problem = unsafeFolderAbove(found, uid);
+    if (problem) throw new UnsafeTempDirError(path, folder, problem);
+    if (dirname(folder) === folder) return;
+  }
+}
+__name(checkFoldersAbove, "checkFoldersAbove");
+function unsafeFolderAbove(found, uid) {
+  const mode = (found.mode & 4095).toString(8);
+  if (found.isSymbolicLink()) return "is a symlink";
+  if (found.uid !== 0 && found.uid !== uid) return `is owned by uid ${found.uid}`;
+  const sticky = (found.mode & 512) !== 0;
+  if (found.mode & 2 && !sticky) return `is writable by others without the sticky bit (mode ${mode})`;
+  if (found.mode & 16 && !sticky && found.gid !== process.getgid?.()) {
+    return `is writable by group ${found.gid} without the sticky bit (mode ${mode})`;
+  }
+  return void 0;
+}
+__name(unsafeFolderAbove, "unsafeFolderAbove");
+function resolvedPath(path) {
+  try {
+    return realpathSync2.native(path);
+  } catch {
+    const parent = dirname(path);
+    if (parent === path) return path;
+    if (isSymlink(path)) return path;
+    return join6(resolvedPath(parent), basename(path));
+  }
+}
+__name(resolvedPath, "resolvedPath");
+function isSymlink(path) {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+__name(isSymlink, "isSymlink");
 function perUserName(name) {
   const uid = process.getuid?.();
   return uid === void 0 ? name : `${name}-${uid}`;
@@ -2999,9 +3055,13 @@ function jobFolderRoot(platform) {
 }
 __name(jobFolderRoot, "jobFolderRoot");
 function jobTempFolder(env, name, os = process.platform) {
-  return env.RUNNER_TEMP ? joinPath(os)(env.RUNNER_TEMP, name) : joinPath(os)(tmpdir(), perUserName(name));
+  return env.RUNNER_TEMP ? joinPath(os)(env.RUNNER_TEMP, name) : joinPath(os)(resolvedPath(tmpdir()), perUserName(name));
 }
 __name(jobTempFolder, "jobTempFolder");
+function inSharedTempDir(env) {
+  return !env.RUNNER_TEMP;
+}
+__name(inSharedTempDir, "inSharedTempDir");
 function installerFolder(installer, platform) {
   const named = platform.env[installer.cacheDirVariable]?.trim();
   if (named) return { owner: installer.name, path: named, owned: false };
@@ -3020,7 +3080,7 @@ __name(proxyStoreFolder, "proxyStoreFolder");
 // src/action/job-proxy.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { mkdir as mkdir4, readFile as readFile4, writeFile as writeFile3 } from "node:fs/promises";
-import { dirname as dirname2, join as join6 } from "node:path";
+import { dirname as dirname2, join as join7 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var DEFAULT_INDEX_URL = "https://pypi.org/simple/";
 function resolveUpstreams(indexUrl, extras, env) {
@@ -3060,14 +3120,14 @@ function jobIndexUrl(env) {
 __name(jobIndexUrl, "jobIndexUrl");
 async function startJobProxy(options) {
   const workDir = jobProxyWorkDir(options.env);
-  await ensurePrivateFolder(workDir);
-  const pinsFile = join6(workDir, "pins.json");
-  const caFile = join6(workDir, "job-ca.pem");
+  await ensurePrivateFolder(workDir, { shared: inSharedTempDir(options.env) });
+  const pinsFile = join7(workDir, "pins.json");
+  const caFile = join7(workDir, "job-ca.pem");
   const intercept = options.intercept && {
     caFile,
     mirrors: options.intercept.mirrors,
     lockedHashesFile: await writeLockedHashes(
-      join6(workDir, "locked-hashes.json"),
+      join7(workDir, "locked-hashes.json"),
       options.intercept.lockedUrls
     )
   };
@@ -3219,7 +3279,7 @@ __name(loadMainState, "loadMainState");
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { chmod, copyFile, link, mkdir as mkdir5, rm as rm4 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 function missingPin(pins, files) {
   const have = new Set(files.map((file) => `${file.project} ${versionInFileName(file.filename)}`));
   return pins.find((pin) => !pin.conditional && !have.has(`${pin.project} ${pin.version}`));
@@ -3274,7 +3334,7 @@ __name(offerWheelhouse, "offerWheelhouse");
 async function linkVerified(storeDir, sha256, folder, filename) {
   const source = await storedFile(storeDir, sha256);
   if (!source) return `the store lacks ${filename}`;
-  const target = join7(folder, filename);
+  const target = join8(folder, filename);
   let linked = true;
   try {
     await link(source, target);
@@ -3355,6 +3415,7 @@ export {
   readJobHttpsProxy,
   stepsOutboundEnv,
   jobFolderRoot,
+  inSharedTempDir,
   installerFolder,
   proxyStoreFolder,
   resolveUpstreams,
