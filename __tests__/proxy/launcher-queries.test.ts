@@ -2,7 +2,12 @@
 // anything else, and never longer than QUERY_TIMEOUT_MS. A real loopback server plays the daemon.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fetchProxyManifest, fetchProxyStats, QUERY_TIMEOUT_MS } from '../../src/proxy/launcher.js';
+import {
+  fetchProxyManifest,
+  fetchProxyStats,
+  MAX_QUERY_ANSWER_BYTES,
+  QUERY_TIMEOUT_MS,
+} from '../../src/proxy/launcher.js';
 
 type Answer = (response: ServerResponse) => void;
 let answer: Answer;
@@ -60,4 +65,29 @@ test('a daemon that sends headers and never the whole body is undefined after th
   const waited = Date.now() - started;
   expect(waited).toBeGreaterThanOrEqual(QUERY_TIMEOUT_MS - 50);
   expect(waited).toBeLessThan(QUERY_TIMEOUT_MS + 1_500);
+});
+
+test('an answer larger than MAX_QUERY_ANSWER_BYTES is undefined as soon as it is, not held until the timeout', async () => {
+  // Not the daemon (it died and something else took its port), or a daemon gone wrong: it
+  // streams as fast as loopback allows. The server stops at 200 MiB, so a client that reads it
+  // all holds no more than that and then waits out the timeout.
+  let sent = 0;
+  const chunk = Buffer.alloc(1 << 20, 0x20);
+  answer = (response) => {
+    held.push(response);
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.write('{"requests": 1, "pad": "');
+    const more = () => {
+      while (sent < 200 * (1 << 20) && !response.destroyed) {
+        sent += chunk.length;
+        if (!response.write(chunk)) return void response.once('drain', more);
+      }
+    };
+    more();
+  };
+  const started = Date.now();
+  expect(await fetchProxyManifest(url)).toBeUndefined();
+  expect(Date.now() - started).toBeLessThan(QUERY_TIMEOUT_MS / 2);
+  expect(sent).toBeLessThan(200 * (1 << 20));
+  expect(sent).toBeGreaterThanOrEqual(MAX_QUERY_ANSWER_BYTES - (1 << 20));
 });

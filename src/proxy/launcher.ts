@@ -250,6 +250,13 @@ export async function stopProxy(
  */
 export const QUERY_TIMEOUT_MS = 2_000;
 
+/**
+ * The most of an answer the steps hold. A job's manifest is kilobytes (one line per file it used);
+ * whatever sends more within the timeout is not our daemon's answer (something else on its port
+ * after it died), and holding it all could take the step's memory. The manifest is also in a file.
+ */
+export const MAX_QUERY_ANSWER_BYTES = 16 * (1 << 20);
+
 export function fetchProxyStats(
   url: string,
   timeoutMs = QUERY_TIMEOUT_MS,
@@ -263,7 +270,8 @@ export function fetchProxyManifest(url: string, timeoutMs = QUERY_TIMEOUT_MS): P
 
 /**
  * GET `url` (the daemon's, always http://) and parse its JSON body; undefined on any failure, a
- * non-2xx answer, a body that is not JSON, or no full answer within `timeoutMs`.
+ * non-2xx answer, a body that is not JSON or larger than MAX_QUERY_ANSWER_BYTES, or no full
+ * answer within `timeoutMs`.
  * node:http, not fetch: a first fetch loads Node's own undici and compiles its WebAssembly HTTP
  * parser (~0.28 s of CPU on Node 20 here, against ~0.01 s for http.get), and under
  * NODE_USE_ENV_PROXY=1 (Node 24) fetch and http's global agent send requests through the job's
@@ -289,7 +297,16 @@ function getJson<T>(url: string, timeoutMs = 10_000): Promise<T | undefined> {
           return;
         }
         const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes > MAX_QUERY_ANSWER_BYTES) {
+            request?.destroy();
+            settle(undefined);
+            return;
+          }
+          chunks.push(chunk);
+        });
         response.on('error', () => settle(undefined));
         response.on('end', () => settle(parseJson<T>(Buffer.concat(chunks).toString('utf8'))));
       });
