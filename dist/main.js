@@ -32,7 +32,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-34HK3POJ.js";
+} from "./chunk-LIMG3MMK.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";

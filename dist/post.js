@@ -16,7 +16,7 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-34HK3POJ.js";
+} from "./chunk-LIMG3MMK.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,

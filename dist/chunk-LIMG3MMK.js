@@ -2652,6 +2652,7 @@ async function stopProxy(pid, timeoutMs = STOP_TIMEOUT_MS, storeDir) {
 }
 __name(stopProxy, "stopProxy");
 var QUERY_TIMEOUT_MS = 2e3;
+var MAX_QUERY_ANSWER_BYTES = 16 * (1 << 20);
 function fetchProxyStats(url, timeoutMs = QUERY_TIMEOUT_MS) {
   return getJson(`${url}/-/stats`, timeoutMs);
 }
@@ -2678,7 +2679,16 @@ function getJson(url, timeoutMs = 1e4) {
           return;
         }
         const chunks = [];
-        response.on("data", (chunk) => chunks.push(chunk));
+        let bytes = 0;
+        response.on("data", (chunk) => {
+          bytes += chunk.length;
+          if (bytes > MAX_QUERY_ANSWER_BYTES) {
+            request?.destroy();
+            settle(void 0);
+            return;
+          }
+          chunks.push(chunk);
+        });
         response.on("error", () => settle(void 0));
         response.on("end", () => settle(parseJson(Buffer.concat(chunks).toString("utf8"))));
       });
