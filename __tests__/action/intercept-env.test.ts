@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
@@ -78,5 +79,31 @@ describe('interceptEnvironment', () => {
       new X509Certificate(ca.certPem).subject,
     ]);
     expect(caBundle(ca.certPem, env).included).toEqual([corporateFile]);
+  });
+
+  it("takes a CA folder's hashed certificates into the bundle (it replaces the folder for pip), and skips a FIFO without waiting on it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'intercept-env-'));
+    const ca = await JobCa.create({ hosts: ['pypi.org'] });
+    const corporate = await JobCa.create({ hosts: ['corp.example'] });
+    const folder = join(dir, 'certs');
+    mkdirSync(folder);
+    // c_rehash's <subject hash>.0; a name OpenSSL would not read is left out, as OpenSSL does.
+    writeFileSync(join(folder, '5e1a2b3c.0'), corporate.certPem);
+    writeFileSync(join(folder, 'other.pem'), ca.certPem);
+    const fifo = join(dir, 'ca.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // Without O_NONBLOCK the read of the FIFO waits for a writer: the main step would hang.
+    const bundle = caBundle(ca.certPem, {
+      SSL_CERT_FILE: fifo,
+      PIP_CERT: folder,
+      REQUESTS_CA_BUNDLE: '/dev/zero',
+    });
+    expect(bundle.included).toEqual([folder]);
+    const certs = bundle.pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+    expect(certs.length).toBe(tls.rootCertificates.length + 2);
+    expect(new X509Certificate(certs.at(-2) ?? '').subject).toBe(
+      new X509Certificate(corporate.certPem).subject,
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -2,7 +2,8 @@
 // the job trusts: Node's roots plus the CA files of SSL_CERT_FILE, REQUESTS_CA_BUNDLE, PIP_CERT
 // and NODE_EXTRA_CA_CERTS, where a corporate or internal CA is given to pip and uv. The index is
 // the PyPI stand-in over TLS at 127.0.0.1, its certificate signed by no CA Node knows.
-import { existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PIP_ACCEPT, removeDir, request, sha256, tempDir } from '../proxy/harness.js';
 import { FakePypi } from '../support/fake-pypi.js';
@@ -76,3 +77,38 @@ test.each(['SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE', 'PIP_CERT', 'NODE_EXTRA_CA_CER
 test('without the CA named, the index is not trusted (502)', async () => {
   expect(await fetchThroughDaemon('untrusted', {})).toEqual({ page: 502 });
 });
+
+test.each(['PIP_CERT', 'REQUESTS_CA_BUNDLE'])(
+  'a CA folder in %s (requests takes one; OpenSSL reads its hashed names) is trusted too',
+  async (variable) => {
+    // c_rehash's layout: <subject hash>.0; a name OpenSSL would not read (corporate.pem) is not read.
+    const folder = join(dir, `ca-folder-${variable}`);
+    mkdirSync(folder);
+    writeFileSync(join(folder, '9d1f0c5e.0'), readCa());
+    expect(await fetchThroughDaemon(`folder-${variable}`, { [variable]: folder })).toEqual({
+      page: 200,
+      file: 200,
+      sha256: wheel.sha256,
+    });
+    const unhashed = join(dir, `unhashed-${variable}`);
+    mkdirSync(unhashed);
+    writeFileSync(join(unhashed, 'corporate.pem'), readCa());
+    expect(await fetchThroughDaemon(`unhashed-${variable}`, { [variable]: unhashed })).toEqual({ page: 502 });
+  },
+);
+
+test('a CA variable naming a FIFO or a device does not hang the daemon: it is left out, the others apply', async () => {
+  const fifo = join(dir, 'ca.fifo');
+  execFileSync('mkfifo', [fifo]);
+  expect(
+    await fetchThroughDaemon('fifo', {
+      SSL_CERT_FILE: fifo,
+      REQUESTS_CA_BUNDLE: '/dev/zero',
+      PIP_CERT: caFile,
+    }),
+  ).toEqual({ page: 200, file: 200, sha256: wheel.sha256 });
+});
+
+function readCa(): string {
+  return readFileSync(caFile, 'utf8');
+}

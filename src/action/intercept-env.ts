@@ -3,11 +3,11 @@
 // trusting the job CA on top of what the job already trusted. No PIP_INDEX_URL or
 // UV_DEFAULT_INDEX in this mode: the clients keep their own index URLs, so a uv.lock whose
 // `source = { registry = "https://pypi.org/simple" }` stays up to date for `uv sync --locked`.
-import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import tls from 'node:tls';
 import { hasUrlLockfile } from '../key/locked-urls.js';
+import { readCaPath } from '../proxy/upstream/job-trust.js';
 import { type JobHttpsProxy, stepsOutboundEnv } from './job-https-proxy.js';
 
 export type ProxyModeChoice = 'auto' | 'index' | 'intercept';
@@ -99,12 +99,12 @@ export function caBundle(caCertPem: string, env: NodeJS.ProcessEnv): { pem: stri
   for (const name of CA_VARIABLES) {
     const path = env[name];
     if (!path || included.includes(path)) continue;
-    try {
-      parts.push(readFileSync(path, 'utf8').trim());
-      included.push(path);
-    } catch {
-      // not a readable file (PIP_CERT may name a folder for OpenSSL's c_rehash layout): left out
-    }
+    // A file, or a folder of hashed certificates (c_rehash): the bundle replaces it for pip, so
+    // its certificates must be in it. Nothing readable (a FIFO, a device, too large): left out.
+    const text = readCaPath(path);
+    if (text === undefined) continue;
+    parts.push(text.trim());
+    included.push(path);
   }
   parts.push(caCertPem.trim());
   return { pem: `${parts.join('\n')}\n`, included };

@@ -3,22 +3,60 @@
 // requests and uv (SSL_CERT_FILE) check an index's certificate against them. The daemon checks
 // the same set for every certificate it meets upstream (the index, its file hosts, an https://
 // job proxy): trusting less, it turned a job whose pip reached its index into failed installs.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import tls from 'node:tls';
 
 /** The variables that name CA files a job trusts beyond Node's roots, in the order read. */
 export const JOB_CA_VARIABLES = ['SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE', 'PIP_CERT', 'NODE_EXTRA_CA_CERTS'];
 
-/** The PEM texts of the readable files those variables name (PIP_CERT may name a folder: left out). */
+/** The PEM texts of what those variables name: a file, or a folder of hashed certificates. */
 export function jobCaCertificates(env: NodeJS.ProcessEnv): string[] {
   const paths = new Set(JOB_CA_VARIABLES.map((name) => env[name]?.trim()).filter(Boolean) as string[]);
   return [...paths].flatMap((path) => {
-    try {
-      return [readFileSync(path, 'utf8')];
-    } catch {
-      return [];
-    }
+    const text = readCaPath(path);
+    return text === undefined ? [] : [text];
   });
+}
+
+/** Far above a full bundle (Mozilla's roots are ~220 KB); what is larger is no CA file. */
+const MAX_CA_FILE_BYTES = 8 * (1 << 20);
+
+/** OpenSSL's names in a CA folder (c_rehash): `<subject hash>.<n>`; `.r<n>` are CRLs. */
+const HASHED_CERT_NAME = /^[0-9a-f]{8}\.\d+$/;
+
+/**
+ * The certificates at `path`, as the clients would read them: a regular file, or a folder
+ * (PIP_CERT and REQUESTS_CA_BUNDLE may name one: requests' `verify` takes a folder, OpenSSL reads
+ * its hashed names only). Undefined for anything else, unreadable or larger than a CA file can
+ * be: a FIFO or a device (opened without blocking, and not read) would hang the step or the
+ * daemon, where the clients would only fail their own TLS; the job must not fail for it.
+ */
+export function readCaPath(path: string): string | undefined {
+  try {
+    if (!statSync(path).isDirectory()) return readRegularFile(path);
+    const texts = readdirSync(path)
+      .filter((name) => HASHED_CERT_NAME.test(name))
+      .sort()
+      .flatMap((name) => readRegularFile(join(path, name)) ?? []);
+    return texts.length > 0 ? texts.join('\n') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readRegularFile(path: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > MAX_CA_FILE_BYTES) return undefined;
+    return readFileSync(fd, 'utf8');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /**
