@@ -32,7 +32,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-LIMG3MMK.js";
+} from "./chunk-DWP7OMAL.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";
@@ -40,8 +40,10 @@ import {
   PORTS_IN_USE_EXIT_CODE,
   formatBytes,
   measureFolders
-} from "./chunk-C3GCNSO6.js";
-import "./chunk-RCYBDYLN.js";
+} from "./chunk-B4IZJCJC.js";
+import {
+  readCaPath
+} from "./chunk-KJYKGMO6.js";
 import {
   exportVariable,
   info,
@@ -379,7 +381,6 @@ function dockerBridgeAddress() {
 __name(dockerBridgeAddress, "dockerBridgeAddress");
 
 // src/action/intercept-env.ts
-import { readFileSync as readFileSync6 } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname as dirname2 } from "node:path";
 import tls from "node:tls";
@@ -439,11 +440,10 @@ function caBundle(caCertPem, env) {
   for (const name of CA_VARIABLES) {
     const path = env[name];
     if (!path || included.includes(path)) continue;
-    try {
-      parts.push(readFileSync6(path, "utf8").trim());
-      included.push(path);
-    } catch {
-    }
+    const text = readCaPath(path);
+    if (text === void 0) continue;
+    parts.push(text.trim());
+    included.push(path);
   }
   parts.push(caCertPem.trim());
   return { pem: `${parts.join("\n")}

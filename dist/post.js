@@ -16,15 +16,15 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-LIMG3MMK.js";
+} from "./chunk-DWP7OMAL.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-C3GCNSO6.js";
-import "./chunk-RCYBDYLN.js";
+} from "./chunk-B4IZJCJC.js";
+import "./chunk-KJYKGMO6.js";
 import {
   info,
   summary,

@@ -23,7 +23,7 @@ import {
   readLockedHashesFile,
   refuseConnect,
   sleep
-} from "./chunk-IL35NKLR.js";
+} from "./chunk-YACEFTYM.js";
 import {
   ContentStore,
   DEFAULT_SHUTDOWN_GRACE_MS,
@@ -37,7 +37,7 @@ import {
   listenOnFirstFree,
   parsePorts,
   writeManifest
-} from "./chunk-C3GCNSO6.js";
+} from "./chunk-B4IZJCJC.js";
 import {
   OutboundProxy,
   OutboundProxyConfigError,
@@ -50,7 +50,7 @@ import {
   parseUpstreams,
   redactIndexUrl,
   redactUrl
-} from "./chunk-RCYBDYLN.js";
+} from "./chunk-KJYKGMO6.js";
 import {
   PageFormatError,
   parseHtmlPage,
@@ -1881,7 +1881,7 @@ async function startProxy(options) {
     log,
     manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest")
   });
-  const interception = options.intercept ? await import("./chunk-6QYLRBLC.js").then(
+  const interception = options.intercept ? await import("./chunk-5XNDXUKN.js").then(
     ({ attachInterception }) => attachInterception(server, {
       upstreams,
       options: options.intercept,

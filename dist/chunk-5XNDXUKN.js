@@ -21,13 +21,13 @@ import {
   sendText,
   simpleRoute,
   splitTarget
-} from "./chunk-IL35NKLR.js";
+} from "./chunk-YACEFTYM.js";
 import {
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
   normalizeProjectName
-} from "./chunk-RCYBDYLN.js";
+} from "./chunk-KJYKGMO6.js";
 import {
   renderHtmlPage,
   renderHtmlProjectList,

@@ -5,7 +5,7 @@ import {
   isSha256Hex,
   isValidFileName,
   isValidUpstreamName
-} from "./chunk-RCYBDYLN.js";
+} from "./chunk-KJYKGMO6.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";

@@ -386,20 +386,44 @@ function hostMatches(host, pattern) {
 __name(hostMatches, "hostMatches");
 
 // src/proxy/upstream/job-trust.ts
-import { readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import tls from "node:tls";
 var JOB_CA_VARIABLES = ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "PIP_CERT", "NODE_EXTRA_CA_CERTS"];
 function jobCaCertificates(env) {
   const paths = new Set(JOB_CA_VARIABLES.map((name) => env[name]?.trim()).filter(Boolean));
   return [...paths].flatMap((path) => {
-    try {
-      return [readFileSync(path, "utf8")];
-    } catch {
-      return [];
-    }
+    const text = readCaPath(path);
+    return text === void 0 ? [] : [text];
   });
 }
 __name(jobCaCertificates, "jobCaCertificates");
+var MAX_CA_FILE_BYTES = 8 * (1 << 20);
+var HASHED_CERT_NAME = /^[0-9a-f]{8}\.\d+$/;
+function readCaPath(path) {
+  try {
+    if (!statSync(path).isDirectory()) return readRegularFile(path);
+    const texts = readdirSync(path).filter((name) => HASHED_CERT_NAME.test(name)).sort().flatMap((name) => readRegularFile(join(path, name)) ?? []);
+    return texts.length > 0 ? texts.join("\n") : void 0;
+  } catch {
+    return void 0;
+  }
+}
+__name(readCaPath, "readCaPath");
+function readRegularFile(path) {
+  let fd;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > MAX_CA_FILE_BYTES) return void 0;
+    return readFileSync(fd, "utf8");
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+__name(readRegularFile, "readRegularFile");
 function trustedCa(extra) {
   return extra.length > 0 ? [...tls.rootCertificates, ...extra] : void 0;
 }
@@ -669,6 +693,7 @@ export {
   FileHostError,
   FileHostPolicy,
   jobCaCertificates,
+  readCaPath,
   trustedCa,
   OUTBOUND_PROXY_ENV,
   OUTBOUND_NO_PROXY_ENV,

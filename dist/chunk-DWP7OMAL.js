@@ -10,7 +10,7 @@ import {
   pageRelativePath,
   pathInside,
   readManifest
-} from "./chunk-C3GCNSO6.js";
+} from "./chunk-B4IZJCJC.js";
 import {
   OUTBOUND_NO_PROXY_ENV,
   OUTBOUND_PROXY_ENV,
@@ -23,7 +23,7 @@ import {
   isValidFileName,
   isValidUpstreamName,
   redactIndexUrl
-} from "./chunk-RCYBDYLN.js";
+} from "./chunk-KJYKGMO6.js";
 import {
   getInput,
   getState,

@@ -14,7 +14,7 @@ import {
   normalizeProjectName,
   redactUrl,
   trustedCa
-} from "./chunk-RCYBDYLN.js";
+} from "./chunk-KJYKGMO6.js";
 import {
   escapeHtml,
   renderHtmlPage,
