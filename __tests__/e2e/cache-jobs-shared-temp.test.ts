@@ -13,7 +13,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { job, project, pypi, root, useCacheJobs } from './cache-jobs-fixture.js';
 
 useCacheJobs('cache-jobs-shared-temp-');
@@ -75,13 +75,21 @@ posixOnly(
     const main = await fresh.runMain();
     expect({ code: main.exitCode, errors: main.errors }).toEqual({ code: 0, errors: [] });
     const own = join(shared, `pypi-cache-action-${uid}`);
-    expect(main.outputs['pip-cache-dir']).toBe(join(own, 'pip'));
-    expect(statSync(own).mode & 0o777).toBe(0o700);
-    expect(statSync(join(shared, `pypi-cache-proxy-${uid}`)).mode & 0o777).toBe(0o700);
+    // This user's folder, and in it one for this job (as RUNNER_TEMP is per job).
+    const pipDir = main.outputs['pip-cache-dir'] ?? '';
+    expect(pipDir).toMatch(new RegExp(`^${own}/job-[0-9a-f]{12}/pypi-cache-action/pip$`));
+    const jobDir = dirname(dirname(pipDir));
+    for (const folder of [own, jobDir, dirname(pipDir), join(jobDir, 'pypi-cache-proxy')]) {
+      expect([folder, statSync(folder).mode & 0o777]).toEqual([folder, 0o700]);
+    }
     expect(existsSync(join(shared, 'pypi-cache-action'))).toBe(false);
     const post = await fresh.runPost();
     expect(post.exitCode).toBe(0);
     expect(post.warnings).toEqual([]);
+    // Nobody empties the shared temp dir after the job: the post step removes the cache folders
+    // (the entry has them); the daemon's folder stays for the tunnel relay and the CA bundle.
+    expect(existsSync(dirname(pipDir))).toBe(false);
+    expect(existsSync(join(jobDir, 'pypi-cache-proxy'))).toBe(true);
   },
 );
 
@@ -121,7 +129,11 @@ asRoot(
     const main = await linked.runMain();
     expect({ code: main.exitCode, errors: main.errors }).toEqual({ code: 0, errors: [] });
     // The folders are named by the link's target, resolved once in the main step.
-    expect(main.outputs['pip-cache-dir']).toBe(join(realpathSync(real), `pypi-cache-action-${uid}`, 'pip'));
+    expect(main.outputs['pip-cache-dir']).toMatch(
+      new RegExp(
+        `^${join(realpathSync(real), `pypi-cache-action-${uid}`)}/job-[0-9a-f]{12}/pypi-cache-action/pip$`,
+      ),
+    );
     // The link's owner points it at the victim's folder before the post step.
     rmSync(link);
     symlinkSync(victim, link);
@@ -129,5 +141,27 @@ asRoot(
     const post = await linked.runPost();
     expect(post.exitCode).toBe(0);
     expect(existsSync(join(victimHttp, 'keep'))).toBe(true);
+  },
+);
+
+posixOnly(
+  "two jobs of one user at once: the second one's main step empties nothing of the first's",
+  async () => {
+    const { workspace } = project('two-jobs', 'tiny-util==0.3.0\n');
+    const shared = join(root, 'two-jobs', 'tmp');
+    mkdirSync(shared, { recursive: true });
+    const env = { RUNNER_TEMP: undefined, TMPDIR: shared };
+    const first = job(workspace, env);
+    const firstMain = await first.runMain();
+    expect(firstMain.exitCode).toBe(0);
+    // The first job's pip is at work in its cache folder...
+    const firstPip = firstMain.outputs['pip-cache-dir'] ?? '';
+    mkdirSync(join(firstPip, 'http-v2'), { recursive: true });
+    writeFileSync(join(firstPip, 'http-v2', 'downloading'), 'the first job');
+    // ...when the second job of the same user starts on the same machine.
+    const secondMain = await job(workspace, env).runMain();
+    expect(secondMain.exitCode).toBe(0);
+    expect(existsSync(join(firstPip, 'http-v2', 'downloading'))).toBe(true);
+    expect(secondMain.outputs['pip-cache-dir']).not.toBe(firstPip);
   },
 );

@@ -22,10 +22,9 @@ import {
   stopProxy,
   tail,
 } from '../proxy/launcher.js';
-import { ensurePrivateFolder } from '../system/private-folder.js';
 import { type ExtraIndex, InputError } from './inputs.js';
 import type { ProxyMode } from './intercept-env.js';
-import { inSharedTempDir, jobTempFolder } from './job-folders.js';
+import { ensureJobFolder, jobTempFolder } from './job-folders.js';
 import { daemonOutboundEnv, type JobHttpsProxy } from './job-https-proxy.js';
 
 // The proxy as the job's daemon: which upstreams it fronts, starting it in the main step,
@@ -122,7 +121,7 @@ export async function startJobProxy(options: {
 }): Promise<ProxyState> {
   const workDir = jobProxyWorkDir(options.env);
   // The daemon's manifest, the job CA and the CA bundle the job trusts are written here.
-  await ensurePrivateFolder(workDir, { shared: inSharedTempDir(options.env) });
+  await ensureJobFolder(workDir, options.env);
   const pinsFile = join(workDir, 'pins.json');
   const caFile = join(workDir, 'job-ca.pem');
   const intercept = options.intercept && {

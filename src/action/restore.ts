@@ -16,12 +16,11 @@ import { readPinnedRequirements } from '../key/pinned-requirements.js';
 import { PORTS_IN_USE_EXIT_CODE, ProxyStartError } from '../proxy/launcher.js';
 import { formatBytes, measureFolders } from '../system/folder-size.js';
 import { currentPlatform, osKeyName, type Platform } from '../system/platform.js';
-import { ensurePrivateFolder } from '../system/private-folder.js';
 import { dockerBuildSettings } from './docker-build.js';
 import { type ActionInputs, InputError, loadInputs } from './inputs.js';
 import { chooseProxyMode, interceptEnvironment, type ModeDecision } from './intercept-env.js';
 import { interceptedMirrors } from './intercept-hosts.js';
-import { inSharedTempDir, installerFolder, jobFolderRoot, proxyStoreFolder } from './job-folders.js';
+import { ensureJobFolder, installerFolder, jobFolderRoot, proxyStoreFolder } from './job-folders.js';
 import { type JobHttpsProxy, JobHttpsProxyError, readJobHttpsProxy } from './job-https-proxy.js';
 import {
   describeUpstreams,
@@ -69,7 +68,7 @@ async function restoreStep(inputs: ActionInputs, platform: Platform): Promise<vo
   // Made here (mode 0700), or refused if another user could have planted it: outside Actions
   // it sits in the machine's shared temp dir, and what is under it is emptied and pruned.
   if (plan.folders.some((folder) => folder.owned))
-    await ensurePrivateFolder(jobFolderRoot(platform), { shared: inSharedTempDir(platform.env) });
+    await ensureJobFolder(jobFolderRoot(platform), platform.env);
   // A job-owned folder starts empty, as on a fresh runner: what is in it after the restore is
   // the entry, not leftovers of an earlier job on a persistent machine.
   await Promise.all(

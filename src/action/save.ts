@@ -1,3 +1,4 @@
+import { rm, rmdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as core from '@actions/core';
 import { readCacheMode } from '../backend/cache-mode.js';
@@ -44,6 +45,33 @@ async function saveStep(): Promise<void> {
   await writeJobSummary(state, report, proxy).catch((error: unknown) =>
     core.info(`No job summary: ${String(error)}`),
   );
+  if (inSharedTempDir(process.env)) await removeSharedJobFolders(state);
+}
+
+/**
+ * Outside RUNNER_TEMP nobody empties the job's folder after the job, and each job has its own
+ * (job-folders.ts): the cache folders go once saved (or not), the entry holds them. The daemon's
+ * folder stays: the tunnel relay and the CA bundle later post steps trust are in it. Under
+ * RUNNER_TEMP they stay for the runner to remove (and for steps after ours, as before).
+ */
+async function removeSharedJobFolders(state: MainState): Promise<void> {
+  for (const root of ownedRoots(state)) {
+    try {
+      await checkPrivateFolder(root, { shared: true });
+      await rm(root, { recursive: true, force: true });
+      // The job's folder too, when the daemon left nothing in it (no proxy).
+      await rmdir(dirname(root)).catch(() => undefined);
+    } catch (error: unknown) {
+      core.info(
+        `The job's folder ${root} is left as it is: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+}
+
+/** The folders the job's own cache folders are in (the main step's paths, not worked out again). */
+function ownedRoots(state: MainState): Set<string> {
+  return new Set(state.folders.filter((folder) => folder.owned).map((folder) => dirname(folder.path)));
 }
 
 async function saveIfWanted(
@@ -68,8 +96,7 @@ async function saveIfWanted(
   // folder checked is the one the main step's paths are in, not one worked out again here: the
   // post step's TMPDIR may differ, and those paths are what is pruned and saved.
   const shared = inSharedTempDir(process.env);
-  const roots = new Set(state.folders.filter((folder) => folder.owned).map((folder) => dirname(folder.path)));
-  for (const root of roots) await checkPrivateFolder(root, { shared });
+  for (const root of ownedRoots(state)) await checkPrivateFolder(root, { shared });
 
   // Files the wheelhouse gave pip were used too, though the proxy never saw them.
   const manifest =
