@@ -8,13 +8,12 @@ import {
   chooseBackend,
   currentPlatform,
   describeUpstreams,
-  ensurePrivateFolder,
+  ensureJobFolder,
   findDependencyFiles,
   findOnPath,
   generationKey,
   generationOf,
   generationPrefix,
-  inSharedTempDir,
   installerEnvironment,
   installerFolder,
   isEntryModule,
@@ -32,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-DWP7OMAL.js";
+} from "./chunk-ZC546GM2.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";
@@ -552,7 +551,7 @@ async function restoreStep(inputs, platform) {
   const plan = await planCache(inputs, platform);
   const paths = plan.folders.map((folder) => folder.path);
   if (plan.folders.some((folder) => folder.owned))
-    await ensurePrivateFolder(jobFolderRoot(platform), { shared: inSharedTempDir(platform.env) });
+    await ensureJobFolder(jobFolderRoot(platform), platform.env);
   await Promise.all(
     plan.folders.filter((folder) => folder.owned).map((folder) => rm(folder.path, { recursive: true, force: true }))
   );

@@ -16,7 +16,7 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-DWP7OMAL.js";
+} from "./chunk-ZC546GM2.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,
@@ -35,6 +35,7 @@ import {
 } from "./chunk-7UH2FPMM.js";
 
 // src/action/save.ts
+import { rm, rmdir } from "node:fs/promises";
 import { dirname } from "node:path";
 
 // src/action/summary.ts
@@ -109,8 +110,27 @@ async function saveStep() {
   await writeJobSummary(state, report, proxy).catch(
     (error) => info(`No job summary: ${String(error)}`)
   );
+  if (inSharedTempDir(process.env)) await removeSharedJobFolders(state);
 }
 __name(saveStep, "saveStep");
+async function removeSharedJobFolders(state) {
+  for (const root of ownedRoots(state)) {
+    try {
+      await checkPrivateFolder(root, { shared: true });
+      await rm(root, { recursive: true, force: true });
+      await rmdir(dirname(root)).catch(() => void 0);
+    } catch (error) {
+      info(
+        `The job's folder ${root} is left as it is: ${error instanceof Error ? error.message : String(error)}`
+      );
+    }
+  }
+}
+__name(removeSharedJobFolders, "removeSharedJobFolders");
+function ownedRoots(state) {
+  return new Set(state.folders.filter((folder) => folder.owned).map((folder) => dirname(folder.path)));
+}
+__name(ownedRoots, "ownedRoots");
 async function saveIfWanted(state, policy, prune, proxy) {
   const mode = readCacheMode(process.env);
   if (!mode.writable) {
@@ -123,8 +143,7 @@ async function saveIfWanted(state, policy, prune, proxy) {
   const key = generationKey(state.key, (state.generation ?? 0) + 1);
   if (repair) info(`${repair}: saving it again as ${key}, so the next job finds everything there.`);
   const shared = inSharedTempDir(process.env);
-  const roots = new Set(state.folders.filter((folder) => folder.owned).map((folder) => dirname(folder.path)));
-  for (const root of roots) await checkPrivateFolder(root, { shared });
+  for (const root of ownedRoots(state)) await checkPrivateFolder(root, { shared });
   const manifest = proxy?.manifest && state.wheelhouse ? withWheelhouseFiles(proxy.manifest, state.wheelhouse.files) : proxy?.manifest;
   if (state.proxy && state.wheelhouse) {
     const altered = await removeAlteredWheelhouseFiles(state.proxy.storeDir, state.wheelhouse.files);

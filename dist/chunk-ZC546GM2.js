@@ -2727,104 +2727,6 @@ function sleep(ms) {
 }
 __name(sleep, "sleep");
 
-// src/system/private-folder.ts
-import { lstatSync, realpathSync as realpathSync2 } from "node:fs";
-import { lstat as lstat2, mkdir as mkdir3 } from "node:fs/promises";
-import { basename, dirname, join as join6 } from "node:path";
-var PrivateFolderError = class extends Error {
-  static {
-    __name(this, "PrivateFolderError");
-  }
-  constructor(path, found) {
-    super(
-      `the action's folder ${path} ${found}; it accepts only a directory (not a symlink) owned by this user (uid ${process.getuid?.()}) and writable by no one else (no other group, not others). Remove it or set RUNNER_TEMP to a folder of your own.`
-    );
-    this.name = "PrivateFolderError";
-  }
-};
-var UnsafeTempDirError = class extends Error {
-  static {
-    __name(this, "UnsafeTempDirError");
-  }
-  constructor(path, folder, found) {
-    super(
-      `the action's folder ${path} is in ${folder}, which ${found}: another user could swap the folder for a symlink after it is checked. Folders above it must be owned by root or this user (uid ${process.getuid?.()}), with the sticky bit if others may write them (as /tmp); set TMPDIR or RUNNER_TEMP to a folder of your own.`
-    );
-    this.name = "UnsafeTempDirError";
-  }
-};
-async function ensurePrivateFolder(path, options = {}) {
-  await mkdir3(dirname(path), { recursive: true });
-  if (options.shared) await checkFoldersAbove(path);
-  await mkdir3(path, { mode: 448 }).catch((error) => {
-    if (error.code !== "EEXIST") throw error;
-  });
-  await checkPrivateFolder(path, options);
-}
-__name(ensurePrivateFolder, "ensurePrivateFolder");
-async function checkPrivateFolder(path, options = {}) {
-  const uid = process.getuid?.();
-  if (uid === void 0) return;
-  if (options.shared) await checkFoldersAbove(path);
-  const found = await lstat2(path);
-  if (found.isSymbolicLink()) throw new PrivateFolderError(path, "is a symlink");
-  if (!found.isDirectory()) throw new PrivateFolderError(path, "exists and is not a directory");
-  if (found.uid !== uid) throw new PrivateFolderError(path, `is owned by uid ${found.uid}`);
-  const mode = (found.mode & 511).toString(8);
-  if (found.mode & 2) throw new PrivateFolderError(path, `is writable by others (mode ${mode})`);
-  if (found.mode & 16 && found.gid !== process.getgid?.()) {
-    throw new PrivateFolderError(path, `is writable by group ${found.gid} (mode ${mode})`);
-  }
-}
-__name(checkPrivateFolder, "checkPrivateFolder");
-async function checkFoldersAbove(path) {
-  const uid = process.getuid?.();
-  if (uid === void 0) return;
-  for (let folder = dirname(path); ; folder = dirname(folder)) {
-    const found = await lstat2(folder);
-    const problem = unsafeFolderAbove(found, uid);
-    if (problem) throw new UnsafeTempDirError(path, folder, problem);
-    if (dirname(folder) === folder) return;
-  }
-}
-__name(checkFoldersAbove, "checkFoldersAbove");
-function unsafeFolderAbove(found, uid) {
-  const mode = (found.mode & 4095).toString(8);
-  if (found.isSymbolicLink()) return "is a symlink";
-  if (found.uid !== 0 && found.uid !== uid) return `is owned by uid ${found.uid}`;
-  const sticky = (found.mode & 512) !== 0;
-  if (found.mode & 2 && !sticky) return `is writable by others without the sticky bit (mode ${mode})`;
-  if (found.mode & 16 && !sticky && found.gid !== process.getgid?.()) {
-    return `is writable by group ${found.gid} without the sticky bit (mode ${mode})`;
-  }
-  return void 0;
-}
-__name(unsafeFolderAbove, "unsafeFolderAbove");
-function resolvedPath(path) {
-  try {
-    return realpathSync2.native(path);
-  } catch {
-    const parent = dirname(path);
-    if (parent === path) return path;
-    if (isSymlink(path)) return path;
-    return join6(resolvedPath(parent), basename(path));
-  }
-}
-__name(resolvedPath, "resolvedPath");
-function isSymlink(path) {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-__name(isSymlink, "isSymlink");
-function perUserName(name) {
-  const uid = process.getuid?.();
-  return uid === void 0 ? name : `${name}-${uid}`;
-}
-__name(perUserName, "perUserName");
-
 // src/action/inputs.ts
 var InputError = class extends Error {
   static {
@@ -3058,20 +2960,137 @@ function safeDecode(text) {
 }
 __name(safeDecode, "safeDecode");
 
+// src/system/private-folder.ts
+import { lstatSync, realpathSync as realpathSync2 } from "node:fs";
+import { lstat as lstat2, mkdir as mkdir3 } from "node:fs/promises";
+import { basename, dirname, join as join6 } from "node:path";
+var PrivateFolderError = class extends Error {
+  static {
+    __name(this, "PrivateFolderError");
+  }
+  constructor(path, found) {
+    super(
+      `the action's folder ${path} ${found}; it accepts only a directory (not a symlink) owned by this user (uid ${process.getuid?.()}) and writable by no one else (no other group, not others). Remove it or set RUNNER_TEMP to a folder of your own.`
+    );
+    this.name = "PrivateFolderError";
+  }
+};
+var UnsafeTempDirError = class extends Error {
+  static {
+    __name(this, "UnsafeTempDirError");
+  }
+  constructor(path, folder, found) {
+    super(
+      `the action's folder ${path} is in ${folder}, which ${found}: another user could swap the folder for a symlink after it is checked. Folders above it must be owned by root or this user (uid ${process.getuid?.()}), with the sticky bit if others may write them (as /tmp); set TMPDIR or RUNNER_TEMP to a folder of your own.`
+    );
+    this.name = "UnsafeTempDirError";
+  }
+};
+async function ensurePrivateFolder(path, options = {}) {
+  await mkdir3(dirname(path), { recursive: true });
+  if (options.shared) await checkFoldersAbove(path);
+  await mkdir3(path, { mode: 448 }).catch((error) => {
+    if (error.code !== "EEXIST") throw error;
+  });
+  await checkPrivateFolder(path, options);
+}
+__name(ensurePrivateFolder, "ensurePrivateFolder");
+async function checkPrivateFolder(path, options = {}) {
+  const uid = process.getuid?.();
+  if (uid === void 0) return;
+  if (options.shared) await checkFoldersAbove(path);
+  const found = await lstat2(path);
+  if (found.isSymbolicLink()) throw new PrivateFolderError(path, "is a symlink");
+  if (!found.isDirectory()) throw new PrivateFolderError(path, "exists and is not a directory");
+  if (found.uid !== uid) throw new PrivateFolderError(path, `is owned by uid ${found.uid}`);
+  const mode = (found.mode & 511).toString(8);
+  if (found.mode & 2) throw new PrivateFolderError(path, `is writable by others (mode ${mode})`);
+  if (found.mode & 16 && found.gid !== process.getgid?.()) {
+    throw new PrivateFolderError(path, `is writable by group ${found.gid} (mode ${mode})`);
+  }
+}
+__name(checkPrivateFolder, "checkPrivateFolder");
+async function checkFoldersAbove(path) {
+  const uid = process.getuid?.();
+  if (uid === void 0) return;
+  for (let folder = dirname(path); ; folder = dirname(folder)) {
+    const found = await lstat2(folder);
+    const problem = unsafeFolderAbove(found, uid);
+    if (problem) throw new UnsafeTempDirError(path, folder, problem);
+    if (dirname(folder) === folder) return;
+  }
+}
+__name(checkFoldersAbove, "checkFoldersAbove");
+function unsafeFolderAbove(found, uid) {
+  const mode = (found.mode & 4095).toString(8);
+  if (found.isSymbolicLink()) return "is a symlink";
+  if (found.uid !== 0 && found.uid !== uid) return `is owned by uid ${found.uid}`;
+  const sticky = (found.mode & 512) !== 0;
+  if (found.mode & 2 && !sticky) return `is writable by others without the sticky bit (mode ${mode})`;
+  if (found.mode & 16 && !sticky && found.gid !== process.getgid?.()) {
+    return `is writable by group ${found.gid} without the sticky bit (mode ${mode})`;
+  }
+  return void 0;
+}
+__name(unsafeFolderAbove, "unsafeFolderAbove");
+function resolvedPath(path) {
+  try {
+    return realpathSync2.native(path);
+  } catch {
+    const parent = dirname(path);
+    if (parent === path) return path;
+    if (isSymlink(path)) return path;
+    return join6(resolvedPath(parent), basename(path));
+  }
+}
+__name(resolvedPath, "resolvedPath");
+function isSymlink(path) {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+__name(isSymlink, "isSymlink");
+function perUserName(name) {
+  const uid = process.getuid?.();
+  return uid === void 0 ? name : `${name}-${uid}`;
+}
+__name(perUserName, "perUserName");
+
 // src/action/job-folders.ts
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 function jobFolderRoot(platform) {
   return jobTempFolder(platform.env, "pypi-cache-action", platform.os);
 }
 __name(jobFolderRoot, "jobFolderRoot");
 function jobTempFolder(env, name, os = process.platform) {
-  return env.RUNNER_TEMP ? joinPath(os)(env.RUNNER_TEMP, name) : joinPath(os)(resolvedPath(tmpdir()), perUserName(name));
+  return env.RUNNER_TEMP ? joinPath(os)(env.RUNNER_TEMP, name) : joinPath(os)(sharedJobFolder(os).job, name);
 }
 __name(jobTempFolder, "jobTempFolder");
 function inSharedTempDir(env) {
   return !env.RUNNER_TEMP;
 }
 __name(inSharedTempDir, "inSharedTempDir");
+var sharedFolders;
+function sharedJobFolder(os) {
+  if (!sharedFolders) {
+    const user = joinPath(os)(resolvedPath(tmpdir()), perUserName("pypi-cache-action"));
+    sharedFolders = { user, job: joinPath(os)(user, `job-${randomBytes(6).toString("hex")}`) };
+  }
+  return sharedFolders;
+}
+__name(sharedJobFolder, "sharedJobFolder");
+async function ensureJobFolder(path, env) {
+  if (inSharedTempDir(env)) {
+    const { user, job } = sharedJobFolder(process.platform);
+    await ensurePrivateFolder(user, { shared: true });
+    await ensurePrivateFolder(job, { shared: true });
+  }
+  await ensurePrivateFolder(path, { shared: inSharedTempDir(env) });
+}
+__name(ensureJobFolder, "ensureJobFolder");
 function installerFolder(installer, platform) {
   const named = platform.env[installer.cacheDirVariable]?.trim();
   if (named) return { owner: installer.name, path: named, owned: false };
@@ -3130,7 +3149,7 @@ function jobIndexUrl(env) {
 __name(jobIndexUrl, "jobIndexUrl");
 async function startJobProxy(options) {
   const workDir = jobProxyWorkDir(options.env);
-  await ensurePrivateFolder(workDir, { shared: inSharedTempDir(options.env) });
+  await ensureJobFolder(workDir, options.env);
   const pinsFile = join7(workDir, "pins.json");
   const caFile = join7(workDir, "job-ca.pem");
   const intercept = options.intercept && {
@@ -3417,15 +3436,15 @@ export {
   generationKey,
   generationOf,
   ProxyStartError,
-  ensurePrivateFolder,
-  checkPrivateFolder,
   InputError,
   loadInputs,
   JobHttpsProxyError,
   readJobHttpsProxy,
   stepsOutboundEnv,
+  checkPrivateFolder,
   jobFolderRoot,
   inSharedTempDir,
+  ensureJobFolder,
   installerFolder,
   proxyStoreFolder,
   resolveUpstreams,
