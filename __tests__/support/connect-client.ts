@@ -2,7 +2,8 @@
 // HTTPS_PROXY: CONNECT host:443, then TLS inside the tunnel with SNI and ALPN http/1.1, trusting
 // only the CA bundle it is given, then plain HTTP/1.1 requests.
 import http, { type IncomingHttpHeaders } from 'node:http';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 
 export interface TunnelAnswer {
@@ -119,5 +120,78 @@ export async function httpsThroughProxy(
       reject(error);
     });
     req.end();
+  });
+}
+
+export interface OwnSocketTunnel {
+  /** The TCP connection to the proxy: `end()` sends a FIN with no close_notify before it. */
+  raw: Socket;
+  /** TLS over the tunnel; its own end or destroy never reaches `raw`. */
+  secure?: tls.TLSSocket;
+}
+
+/**
+ * CONNECT on a TCP connection the test keeps apart from the TLS over it, so that it can close the
+ * way a killed client or one that skips close_notify does (a FIN, nothing before it) at any point
+ * of the handshake, and see the proxy's own FIN come back. `tls: false`: the CONNECT only.
+ */
+export async function tunnelOnOwnSocket(
+  proxyUrl: string,
+  host: string,
+  options: TlsOptions & { tls?: boolean; port?: number },
+): Promise<OwnSocketTunnel> {
+  const proxy = new URL(proxyUrl);
+  const raw = net.connect(Number(proxy.port), proxy.hostname);
+  raw.on('error', () => {});
+  const authority = `${host}:${options.port ?? 443}`;
+  raw.write(`CONNECT ${authority} HTTP/1.1\r\nhost: ${authority}\r\n\r\n`);
+  const answer = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (!text.includes('\r\n\r\n')) return;
+      raw.off('data', onData);
+      resolve(text);
+    };
+    raw.on('data', onData);
+    raw.once('end', () => reject(new Error(`the proxy closed before its CONNECT answer: ${text}`)));
+  });
+  if (!answer.startsWith('HTTP/1.1 200 ')) throw new Error(`CONNECT answered ${answer}`);
+  if (options.tls === false) return { raw };
+  const carrier = new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, done) {
+      if (raw.writable) raw.write(chunk, () => done());
+      else done();
+    },
+  });
+  raw.on('data', (chunk: Buffer) => carrier.push(chunk));
+  raw.once('end', () => carrier.push(null));
+  const secure = tls.connect({
+    socket: carrier,
+    ca: options.ca,
+    ALPNProtocols: ['http/1.1'],
+    servername: options.servername === false ? undefined : (options.servername ?? host),
+    checkServerIdentity: (_name, cert) => tls.checkServerIdentity(host, cert),
+  });
+  secure.on('error', () => {});
+  return { raw, secure };
+}
+
+/** Resolves when the proxy's FIN (or RST) reaches `raw`; rejects after `ms` without one. */
+export function proxyCloses(raw: Socket, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (raw.readableEnded || raw.destroyed) return resolve();
+    const timer = setTimeout(
+      () => reject(new Error(`the proxy kept the tunnel open ${ms} ms after the client's FIN`)),
+      ms,
+    );
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    raw.once('end', done);
+    raw.once('close', done);
+    raw.resume();
   });
 }

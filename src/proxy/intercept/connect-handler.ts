@@ -56,7 +56,19 @@ async function intercept(
   socket: Socket,
   head: Buffer,
 ): Promise<void> {
+  // Until the handshake is done the tunnel is ours to close: its sockets are half-open (they
+  // inherit allowHalfOpen from the daemon's HTTP server), so a client's FIN before that (a client
+  // gone mid-handshake, or Node's, destroyed at 'secureConnect' before its Finished is sent) would
+  // leave them open until the handshake timeout. After it, the intercepted-requests server ends
+  // the socket on 'end'. The raw socket's FIN is seen only if it came before the TLS socket took
+  // the handle; after that, the TLS socket's.
+  let handedOver = false;
+  const closeIfEnded = () => {
+    if (!handedOver) socket.destroy();
+  };
+  socket.once('end', closeIfEnded);
   const leaf = await ctx.ca.leafFor(host.host);
+  if (socket.destroyed) return;
   const context = tls.createSecureContext({ cert: leaf.certPem, key: leaf.keyPem });
   socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
   if (head.length > 0) socket.unshift(head);
@@ -73,7 +85,9 @@ async function intercept(
     secure.destroy();
     socket.destroy();
   }, timeoutOf(ctx));
+  secure.once('end', closeIfEnded);
   secure.once('secure', () => {
+    handedOver = true;
     clearTimeout(timer);
     ctx.mark(secure, host);
     ctx.requests.emit('connection', secure);
