@@ -23,7 +23,7 @@ import {
   readLockedHashesFile,
   refuseConnect,
   sleep
-} from "./chunk-YACEFTYM.js";
+} from "./chunk-NTZYEYWT.js";
 import {
   ContentStore,
   DEFAULT_SHUTDOWN_GRACE_MS,
@@ -1881,7 +1881,7 @@ async function startProxy(options) {
     log,
     manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest")
   });
-  const interception = options.intercept ? await import("./chunk-5XNDXUKN.js").then(
+  const interception = options.intercept ? await import("./chunk-VQSMGWIM.js").then(
     ({ attachInterception }) => attachInterception(server, {
       upstreams,
       options: options.intercept,

@@ -196,7 +196,13 @@ ${body}`
 }
 __name(refuseConnect, "refuseConnect");
 async function intercept(ctx, host, socket, head) {
+  let handedOver = false;
+  const closeIfEnded = /* @__PURE__ */ __name(() => {
+    if (!handedOver) socket.destroy();
+  }, "closeIfEnded");
+  socket.once("end", closeIfEnded);
   const leaf = await ctx.ca.leafFor(host.host);
+  if (socket.destroyed) return;
   const context = tls.createSecureContext({ cert: leaf.certPem, key: leaf.keyPem });
   socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
   if (head.length > 0) socket.unshift(head);
@@ -213,7 +219,9 @@ async function intercept(ctx, host, socket, head) {
     secure.destroy();
     socket.destroy();
   }, timeoutOf(ctx));
+  secure.once("end", closeIfEnded);
   secure.once("secure", () => {
+    handedOver = true;
     clearTimeout(timer);
     ctx.mark(secure, host);
     ctx.requests.emit("connection", secure);

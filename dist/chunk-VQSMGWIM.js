@@ -21,7 +21,7 @@ import {
   sendText,
   simpleRoute,
   splitTarget
-} from "./chunk-YACEFTYM.js";
+} from "./chunk-NTZYEYWT.js";
 import {
   isNormalizedProjectName,
   isSha256Hex,
