@@ -56,6 +56,9 @@ await build({
   // main and post share @actions/cache and friends: one chunk instead of two copies.
   splitting: true,
   chunkNames: 'chunk-[hash]',
+  // The paths in dist/'s comments (and so the chunk names) stay `node_modules/...` when
+  // node_modules is a link to another checkout's, as in a copy of the repo made for a check.
+  preserveSymlinks: true,
   logLevel: 'warning',
   plugins: [withoutOidcClient],
 });
