@@ -282,7 +282,11 @@ export function fetchProxyManifest(url: string, timeoutMs = QUERY_TIMEOUT_MS): P
 function getJson<T>(url: string, timeoutMs = 10_000): Promise<T | undefined> {
   return new Promise((resolve) => {
     let request: ClientRequest | undefined;
-    const timer = setTimeout(() => request?.destroy(), timeoutMs);
+    // The deadline settles by itself: it does not count on destroy() raising an error event.
+    const timer = setTimeout(() => {
+      request?.destroy();
+      resolve(undefined);
+    }, timeoutMs);
     const settle = (value: T | undefined) => {
       clearTimeout(timer);
       resolve(value);
