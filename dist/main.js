@@ -31,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-ZC546GM2.js";
+} from "./chunk-A4H23Q2O.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";

@@ -16,7 +16,7 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-ZC546GM2.js";
+} from "./chunk-A4H23Q2O.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,

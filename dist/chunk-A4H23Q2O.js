@@ -2664,7 +2664,10 @@ __name(fetchProxyManifest, "fetchProxyManifest");
 function getJson(url, timeoutMs = 1e4) {
   return new Promise((resolve) => {
     let request;
-    const timer = setTimeout(() => request?.destroy(), timeoutMs);
+    const timer = setTimeout(() => {
+      request?.destroy();
+      resolve(void 0);
+    }, timeoutMs);
     const settle = /* @__PURE__ */ __name((value) => {
       clearTimeout(timer);
       resolve(value);
