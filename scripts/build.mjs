@@ -37,6 +37,24 @@ const withoutOidcClient = {
   },
 };
 
+/**
+ * @actions/http-client imports undici for one method, getAgentDispatcher() (a fetch() dispatcher
+ * through the job's proxy), which neither @actions/cache nor this action calls. undici was 810 of
+ * the 850 KB chunk that a restore or a save loads, evaluated on load (~60 ms of CPU a step).
+ * Its import there is swapped for scripts/undici-stub.mjs, whose ProxyAgent throws when built.
+ */
+let undiciImportsSwapped = 0;
+const withoutUndici = {
+  name: 'without-undici',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, (args) => {
+      if (!/[\\/]@actions[\\/]http-client[\\/]lib[\\/]index\.js$/.test(args.importer)) return undefined;
+      undiciImportsSwapped++;
+      return { path: fileURLToPath(new URL('./undici-stub.mjs', import.meta.url)) };
+    });
+  },
+};
+
 // Bundled CommonJS dependencies call require() for Node built-ins; give ESM a require.
 const banner =
   "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
@@ -60,12 +78,16 @@ await build({
   // node_modules is a link to another checkout's, as in a copy of the repo made for a check.
   preserveSymlinks: true,
   logLevel: 'warning',
-  plugins: [withoutOidcClient],
+  plugins: [withoutOidcClient, withoutUndici],
 });
 if (oidcImportsSwapped === 0) {
   console.error(
     "@actions/core's import of ./oidc-utils.js was not found: update withoutOidcClient in build.mjs.",
   );
+  process.exit(1);
+}
+if (undiciImportsSwapped === 0) {
+  console.error("@actions/http-client's import of undici was not found: update withoutUndici in build.mjs.");
   process.exit(1);
 }
 writeFileSync(join(outdir, 'package.json'), '{ "type": "module" }\n');
