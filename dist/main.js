@@ -31,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-A4H23Q2O.js";
+} from "./chunk-YQZRYKXA.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";

@@ -16,7 +16,7 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-A4H23Q2O.js";
+} from "./chunk-YQZRYKXA.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,

@@ -16,7 +16,7 @@ import {
   HttpClient,
   HttpClientError,
   HttpCodes
-} from "./chunk-SX5Y52GD.js";
+} from "./chunk-TTNY55CV.js";
 import {
   __commonJS,
   __export,

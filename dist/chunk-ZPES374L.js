@@ -9,7 +9,7 @@ import {
   MediaTypes,
   getProxyUrl,
   isHttps
-} from "./chunk-SX5Y52GD.js";
+} from "./chunk-TTNY55CV.js";
 import "./chunk-7UH2FPMM.js";
 export {
   Headers,

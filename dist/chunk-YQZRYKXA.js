@@ -2077,7 +2077,7 @@ async function probeCacheService(env = process.env) {
     v2 ? CACHE_SERVICE : "_apis/artifactcache/cache?keys=probe&version=probe",
     withSlash(base)
   );
-  const { HttpClient } = await import("./chunk-ET2PGF75.js");
+  const { HttpClient } = await import("./chunk-ZPES374L.js");
   const client = new HttpClient("pypi-cache-action", [], {
     socketTimeout: probeTimeoutMs(env),
     allowRetries: false
@@ -2106,7 +2106,7 @@ __name(withSlash, "withSlash");
 // src/backend/actions.ts
 var actionsCache;
 function loadActionsCache() {
-  actionsCache ??= import("./chunk-OGWGMZL6.js");
+  actionsCache ??= import("./chunk-2W6ZXFKG.js");
   return actionsCache;
 }
 __name(loadActionsCache, "loadActionsCache");
