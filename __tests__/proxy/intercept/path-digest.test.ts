@@ -22,9 +22,17 @@ describe('pathDigestOf', () => {
 
 /** A few MiB with no period a chunking bug could hide behind. */
 function pattern(length: number): Buffer {
-  const data = Buffer.alloc(length);
-  for (let i = 0; i < length; i++) data[i] = (i * 7 + Math.floor(i / 251)) % 256;
-  return data;
+  // (i * 7 + floor(i / 251)) mod 256, with the quotient counted instead of divided: the same
+  // bytes in a tenth of the time (3 MiB of Math.floor cost this file a second of CPU).
+  const data = new Uint8Array(length);
+  for (let i = 0, quotient = 0, rest = 0; i < length; i++) {
+    data[i] = (i * 7 + quotient) & 0xff;
+    if (++rest === 251) {
+      rest = 0;
+      quotient++;
+    }
+  }
+  return Buffer.from(data.buffer, 0, length);
 }
 
 async function digestOf(...chunks: Uint8Array[]): Promise<string> {

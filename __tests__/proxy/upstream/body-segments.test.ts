@@ -3,8 +3,12 @@
 import { MessageChannel } from 'node:worker_threads';
 import { BodySegments } from '../../../src/proxy/upstream/body-segments.js';
 
-const bytesOf = (n: number, seed: number) =>
-  Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
+function bytesOf(n: number, seed: number): Buffer {
+  // A typed array filled in place: Array.from over MiBs of numbers cost this file seconds of CPU.
+  const bytes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) bytes[i] = (i * 31 + seed) & 0xff;
+  return Buffer.from(bytes.buffer, 0, n);
+}
 
 test.each([
   ['empty', []],
