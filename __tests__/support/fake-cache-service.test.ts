@@ -90,25 +90,26 @@ test('a second save of the same key does not throw and keeps the first entry', a
   expect(await readFile(join(dir, 'v.txt'), 'utf8')).toBe('first');
 });
 
-test('a 40 MB cache round-trips through the Azure SDK download path (HEAD, then 4 MiB ranges)', async () => {
+test('a 10 MiB cache round-trips through the Azure SDK download path (HEAD, then 4 MiB ranges)', async () => {
   // Signed URLs on *.blob.core.windows.net make @actions/cache download as on a hosted runner.
   await service.stop();
   service = new FakeCacheService({ blobHost: 'fakecache.blob.core.windows.net' });
   await service.start();
   undo.push(setEnv(service.env()), routeHostsToLoopback(/\.blob\.core\.windows\.net$/));
   const dir = join(work, 'big');
-  const content = randomBytes(40 * 1024 * 1024);
+  // Random bytes do not compress: the archive is a little over 10 MiB, three 4 MiB ranges.
+  const content = randomBytes(10 * 1024 * 1024);
   await writeTree(dir, { 'blob.bin': content });
   expect(await cache.saveCache([dir], 'big')).toBeGreaterThan(0);
   await rm(dir, { recursive: true });
   expect(await cache.restoreCache([dir], 'big')).toBe('big');
   expect(sha256(await readFile(join(dir, 'blob.bin')))).toBe(sha256(content));
-  expect(service.entries()[0].size).toBeGreaterThan(40 * 1024 * 1024);
+  expect(service.entries()[0].size).toBeGreaterThan(10 * 1024 * 1024);
   // One PUT: @actions/cache stages blocks only above 128 MiB (maxSingleShotSize).
   const calls = service.calls.map((c) => `${c.method} ${c.path} ${c.status}`);
   expect(calls.filter((c) => c.startsWith('PUT'))).toEqual(['PUT /blob/cache/1 201']);
   expect(calls).toContain('HEAD /blob/cache/1 200');
-  expect(calls.filter((c) => c === 'GET /blob/cache/1 206')).toHaveLength(11);
+  expect(calls.filter((c) => c === 'GET /blob/cache/1 206')).toHaveLength(3);
 });
 
 // Opt-in (FAKE_CACHE_HUGE=1): ~700 MB of temp files. Over 128 MiB, @actions/cache uploads 64 MiB blocks.
