@@ -3,9 +3,10 @@
 // quietly install from local folders, and a test "passes" without touching the fake PyPI.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { devNull } from 'node:os';
 import { dirname, join } from 'node:path';
+import { sharedFixture } from './shared-fixture.js';
 import { normalizeProjectName } from './wheels.js';
 
 /**
@@ -101,11 +102,31 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<R
 /**
  * A venv without pip (fast: no ensurepip); the base pip installs into it through
  * `pip --python` (pip >= 22.3). Returns the venv's python.
+ *
+ * `python -m venv` makes one venv a run (a shared fixture) and each caller gets a copy, links kept
+ * as they are and the copy's own path written where venv writes the path (pyvenv.cfg, the activate
+ * scripts): the same folder venv would make, without its ~0.15 s of CPU each (38 venvs a run).
  */
 export async function createVenv(dir: string): Promise<string> {
+  const template = await sharedFixture('venv-without-pip', dirname(dir), makeVenv);
+  await cp(template, dir, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
+  for (const file of ['pyvenv.cfg', ...VENV_SCRIPTS_NAMING_IT]) {
+    const path = join(dir, file);
+    const text = await readFile(path, 'utf8').catch(() => undefined);
+    if (text !== undefined) await writeFile(path, text.replaceAll(template, dir));
+  }
+  return join(dir, process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python');
+}
+
+const VENV_SCRIPTS_NAMING_IT =
+  process.platform === 'win32'
+    ? ['Scripts/activate', 'Scripts/activate.bat']
+    : ['bin/activate', 'bin/activate.csh', 'bin/activate.fish'];
+
+async function makeVenv(dir: string): Promise<string> {
   const result = await run(BASE_PYTHON, ['-m', 'venv', '--without-pip', dir], isolatedPipEnv());
   if (result.code !== 0) throw new Error(`python -m venv ${dir} failed: ${result.stderr}`);
-  return join(dir, process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python');
+  return dir;
 }
 
 function basePip(python: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
