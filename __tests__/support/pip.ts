@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { devNull } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { sharedFixture } from './shared-fixture.js';
 import { normalizeProjectName } from './wheels.js';
 
@@ -29,9 +29,21 @@ function realInterpreter(name: string): string {
 }
 
 /**
- * process.env without any PIP_* variable, with config files switched off (pip skips every config
- * file when PIP_CONFIG_FILE is os.devnull), then `extra` on top — the way a later job step gets
- * PIP_INDEX_URL and friends from GITHUB_ENV.
+ * PATH without the folders that hold a `rustc`: pip runs `rustc --version` for its User-Agent at
+ * every start, ~0.07 s of CPU through rustup's proxy here (43 pip runs a check). These tests
+ * install wheels; nothing builds Rust.
+ */
+const PATH_WITHOUT_RUSTC = (process.env.PATH ?? '')
+  .split(delimiter)
+  .filter(
+    (folder) => !folder || !existsSync(join(folder, process.platform === 'win32' ? 'rustc.exe' : 'rustc')),
+  )
+  .join(delimiter);
+
+/**
+ * process.env without any PIP_* variable, PATH without rustc, config files switched off (pip
+ * skips every config file when PIP_CONFIG_FILE is os.devnull), then `extra` on top — the way a
+ * later job step gets PIP_INDEX_URL and friends from GITHUB_ENV.
  */
 export function isolatedPipEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -40,6 +52,7 @@ export function isolatedPipEnv(extra: Record<string, string> = {}): NodeJS.Proce
   }
   return {
     ...env,
+    ...(env.PATH === undefined ? {} : { PATH: PATH_WITHOUT_RUSTC }),
     PIP_CONFIG_FILE: devNull,
     PIP_DISABLE_PIP_VERSION_CHECK: '1',
     PIP_NO_INPUT: '1',
