@@ -60,8 +60,12 @@ export class ManifestRecorder {
   }
 
   build(): Manifest {
-    const byKey = <T extends PageRef>(a: T, b: T) =>
-      `${a.upstream}/${a.project}`.localeCompare(`${b.upstream}/${b.project}`);
+    // Code-unit order, like the other lists: localeCompare's first call sets up ICU's collator,
+    // ~12 ms of CPU at every daemon's exit, for an order nobody reads by locale.
+    const byKey = <T extends PageRef>(a: T, b: T) => {
+      const [left, right] = [`${a.upstream}/${a.project}`, `${b.upstream}/${b.project}`];
+      return left < right ? -1 : left > right ? 1 : 0;
+    };
     return {
       version: 1,
       layout: STORE_LAYOUT_VERSION,
