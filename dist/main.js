@@ -31,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-YQZRYKXA.js";
+} from "./chunk-BFOI7YPY.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";
@@ -39,7 +39,7 @@ import {
   PORTS_IN_USE_EXIT_CODE,
   formatBytes,
   measureFolders
-} from "./chunk-B4IZJCJC.js";
+} from "./chunk-UMR2XS22.js";
 import {
   readCaPath
 } from "./chunk-KJYKGMO6.js";

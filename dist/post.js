@@ -16,14 +16,14 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-YQZRYKXA.js";
+} from "./chunk-BFOI7YPY.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-B4IZJCJC.js";
+} from "./chunk-UMR2XS22.js";
 import "./chunk-KJYKGMO6.js";
 import {
   info,

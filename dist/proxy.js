@@ -37,7 +37,7 @@ import {
   listenOnFirstFree,
   parsePorts,
   writeManifest
-} from "./chunk-B4IZJCJC.js";
+} from "./chunk-UMR2XS22.js";
 import {
   OutboundProxy,
   OutboundProxyConfigError,

@@ -10,7 +10,7 @@ import {
   pageRelativePath,
   pathInside,
   readManifest
-} from "./chunk-B4IZJCJC.js";
+} from "./chunk-UMR2XS22.js";
 import {
   OUTBOUND_NO_PROXY_ENV,
   OUTBOUND_PROXY_ENV,

@@ -455,7 +455,10 @@ var ManifestRecorder = class {
     this.names.set(`${upstream}/${project}/${filename}`, { upstream, project, filename });
   }
   build() {
-    const byKey = /* @__PURE__ */ __name((a, b) => `${a.upstream}/${a.project}`.localeCompare(`${b.upstream}/${b.project}`), "byKey");
+    const byKey = /* @__PURE__ */ __name((a, b) => {
+      const [left, right] = [`${a.upstream}/${a.project}`, `${b.upstream}/${b.project}`];
+      return left < right ? -1 : left > right ? 1 : 0;
+    }, "byKey");
     return {
       version: 1,
       layout: STORE_LAYOUT_VERSION,
