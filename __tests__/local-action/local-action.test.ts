@@ -40,14 +40,20 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** The pids whose command line names a path below `dir` (Linux; none found elsewhere). */
+/**
+ * The live pids whose command line names a path below `dir` (Linux; none found elsewhere). A
+ * process whose main thread has exited (state Z) is done, as the post step counts it, though its
+ * other threads may hold the command line a moment longer.
+ */
 function processesOn(dir: string): number[] {
   if (process.platform !== 'linux') return [];
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        return !'ZX'.includes(state) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
       } catch {
         return false;
       }
