@@ -2,7 +2,8 @@
 // file while two clients download it cold (one upstream download) and then warm.
 import { download, fileUrlFromPage, type Stack, startStack } from './harness.js';
 
-const SIZE = 200 * 1024 * 1024;
+// Above the daemon's whole --memory-budget (96 MiB): no buffer of its could hold the file.
+const SIZE = 128 * 1024 * 1024;
 let stack: Stack;
 
 beforeAll(async () => {
@@ -10,7 +11,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => stack.stop());
 
-test('200 MB: two cold clients and one warm one, memory stays far below the file size', async () => {
+test('128 MiB: two cold clients and one warm one, memory stays far below the file size', async () => {
   const [wheel] = stack.wheels;
   if (!wheel) throw new Error('fixture');
   const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
@@ -30,5 +31,6 @@ test('200 MB: two cold clients and one warm one, memory stays far below the file
     clearInterval(sampler);
   }
   expect(stack.pypi.counts().files).toBe(1);
-  expect(peak - baseline).toBeLessThan(100 * 1024 * 1024);
+  // ~5 MiB here; a proxy that held the file would grow by all of it.
+  expect(peak - baseline).toBeLessThan(SIZE / 2);
 });
