@@ -40,25 +40,30 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/**
- * The live pids whose command line names a path below `dir` (Linux; none found elsewhere). A
- * process whose main thread has exited (state Z) is done, as the post step counts it, though its
- * other threads may hold the command line a moment longer.
- */
+/** The pids whose command line names a path below `dir` (Linux; none found elsewhere). */
 function processesOn(dir: string): number[] {
   if (process.platform !== 'linux') return [];
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .filter((pid) => {
       try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-        return !'ZX'.includes(state) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
       } catch {
         return false;
       }
     })
     .map(Number);
+}
+
+/** `<pid> <state> <command line>`: what a failure shows of a process left running. */
+function describeProcess(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    return `${pid} ${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]} ${cmdline}`;
+  } catch {
+    return `${pid} (gone)`;
+  }
 }
 
 /** The variables of this machine and of jest that would leak into the run. */
@@ -125,7 +130,7 @@ test('main and post run from src/ with proxy: true; pip installs through the pro
   // The post step stopped the daemon it started from src/cli/proxy.ts (it once took it for
   // another process, left it running and warned).
   expect(run.output).not.toContain('::warning::');
-  expect(processesOn(join(root, 'runner-temp'))).toEqual([]);
+  expect(processesOn(join(root, 'runner-temp')).map(describeProcess)).toEqual([]);
 
   const pip = JSON.parse(readFileSync(pipLog, 'utf8')) as {
     code: number;
