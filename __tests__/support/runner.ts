@@ -276,9 +276,11 @@ export class RunnerJob {
   /** Linux only: the processes whose environment carries this job's RUNNER_TRACKING_ID. */
   private async killOrphans(): Promise<void> {
     if (process.platform !== 'linux') return;
+    const marker = `RUNNER_TRACKING_ID=${this.trackingId}\0`;
     for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
       const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
-      if (environ.split('\0').includes(`RUNNER_TRACKING_ID=${this.trackingId}`)) {
+      // The variable whole: first, or after another one's NUL.
+      if (environ.startsWith(marker) || environ.includes(`\0${marker}`)) {
         try {
           process.kill(Number(pid), 'SIGKILL');
         } catch {
