@@ -5,8 +5,10 @@
 // manifest lists only what is stored, and once space is freed the file is fetched and stored.
 // A file larger than what a download may hold in memory still reaches its client: memory keeps
 // only what the reader has not read, and the upstream waits for a slow reader.
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
 import http from 'node:http';
 import { join } from 'node:path';
 import { MAX_UNSTORED_BYTES } from '../../src/proxy/files/download-bytes.js';
@@ -19,7 +21,7 @@ import { FakePypi } from '../support/fake-pypi.js';
 import { createVenv, installedPackages, isolatedPipEnv, pipInstall } from '../support/pip.js';
 import { oneFilePageShort, Tmpfs, tmpfsUnavailable } from '../support/tmpfs.js';
 import { type BuiltWheel, buildWheels } from '../support/wheels.js';
-import { fileUrlFromPage, listTree, removeDir, sha256, tempDir } from './harness.js';
+import { fileUrlFromPage, listTree, removeDir, tempDir } from './harness.js';
 
 const unavailable = tmpfsUnavailable();
 if (unavailable) {
@@ -30,18 +32,32 @@ const describeOnTmpfs = unavailable ? describe.skip : describe;
 // A client that gives up instead of hanging: 'hung' is a failure the tests name.
 const CLIENT_PATIENCE_MS = 20_000;
 
-type Outcome = { kind: 'ok'; status: number; body: Buffer } | { kind: 'cut-off' } | { kind: 'hung' };
+// Bodies are hashed as they stream, not held: the large and huge files would cost a copy each.
+// `text` keeps the body of a page.
+type Outcome =
+  | { kind: 'ok'; status: number; sha256: string; text: string }
+  | { kind: 'cut-off' }
+  | { kind: 'hung' };
 
-function get(url: string): Promise<Outcome> {
+function get(url: string, { text = false } = {}): Promise<Outcome> {
   return new Promise((resolve) => {
     const req = http.get(url, { agent: false }, (res) => {
+      const hash = createHash('sha256');
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        if (text) chunks.push(chunk);
+      });
       res.on('error', () => resolve({ kind: 'cut-off' }));
       res.on('end', () =>
         resolve(
           res.complete
-            ? { kind: 'ok', status: res.statusCode ?? 0, body: Buffer.concat(chunks) }
+            ? {
+                kind: 'ok',
+                status: res.statusCode ?? 0,
+                sha256: hash.digest('hex'),
+                text: Buffer.concat(chunks).toString(),
+              }
             : { kind: 'cut-off' },
         ),
       );
@@ -52,6 +68,16 @@ function get(url: string): Promise<Outcome> {
     });
     req.on('error', () => resolve({ kind: 'cut-off' }));
   });
+}
+
+/** The sha256 of what a stream gives, and how many bytes. */
+async function digestOf(stream: AsyncIterable<Buffer>, hash = createHash('sha256')) {
+  let bytes = 0;
+  for await (const chunk of stream) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { bytes, sha256: hash.digest('hex') };
 }
 
 describeOnTmpfs('a store on a nearly full disk', () => {
@@ -75,10 +101,11 @@ describeOnTmpfs('a store on a nearly full disk', () => {
     wheels = await buildWheels(join(dir, 'wheels'), [
       // Answered only once verified (under 8 MiB).
       { name: 'small', version: '1.0', payloadBytes: 1_000_000 },
-      // Streamed to the client while it downloads.
-      { name: 'large', version: '1.0', payloadBytes: 12_000_000 },
-      // Larger than what a download may hold in memory once the store gave up (16 MiB).
-      { name: 'huge', version: '1.0', payloadBytes: 24_000_000 },
+      // Streamed to the client while it downloads: over 8 MiB (8.6 MiB).
+      { name: 'large', version: '1.0', payloadBytes: 9_000_000 },
+      // Larger than what a download may hold in memory once the store gave up (16 MiB). A reader
+      // stopped at 1 MB holds the upstream back at ~18.2 MB written: 20 MB leaves it 1.8 MB short.
+      { name: 'huge', version: '1.0', payloadBytes: 20_000_000 },
       { name: 'unstored-page', version: '1.0' },
     ]);
     pypi = new FakePypi({ wheels });
@@ -117,7 +144,8 @@ describeOnTmpfs('a store on a nearly full disk', () => {
   async function expectOnlyVerifiedFiles(): Promise<void> {
     for (const path of await listTree(join(storeDir, 'files', 'sha256'))) {
       const name = path.split('/').pop() ?? '';
-      expect(sha256(await readFile(join(storeDir, 'files', 'sha256', path)))).toBe(name);
+      const { sha256 } = await digestOf(createReadStream(join(storeDir, 'files', 'sha256', path)));
+      expect(sha256).toBe(name);
     }
     expect(await readdir(join(storeDir, 'tmp'))).toEqual([]);
   }
@@ -139,7 +167,7 @@ describeOnTmpfs('a store on a nearly full disk', () => {
       expect(first.kind).toBe('ok');
       if (first.kind === 'ok') {
         expect(first.status).toBe(200);
-        expect(sha256(first.body)).toBe(file.sha256);
+        expect(first.sha256).toBe(file.sha256);
       }
       await expectOnlyVerifiedFiles();
       expect(await storedHashes()).not.toContain(file.sha256);
@@ -149,7 +177,7 @@ describeOnTmpfs('a store on a nearly full disk', () => {
       // Space freed: the next request downloads the file again and stores it, verified.
       await tmpfs.setFreeBytes(64 * 1024 * 1024);
       const second = await get(url);
-      expect(second.kind === 'ok' && sha256(second.body)).toBe(file.sha256);
+      expect(second.kind === 'ok' && second.sha256).toBe(file.sha256);
       expect(await storedHashes()).toContain(file.sha256);
       expect(proxy.manifest().files).toContain(file.sha256);
       await expectOnlyVerifiedFiles();
@@ -201,13 +229,6 @@ describeOnTmpfs('a store on a nearly full disk', () => {
       });
     }
 
-    /** Reads a reader to its end. */
-    async function readAll(reader: NodeJS.ReadableStream): Promise<Buffer> {
-      const chunks: Buffer[] = [];
-      for await (const chunk of reader) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
-    }
-
     test('a reader that stops holds the upstream back; a late reader gets a download of its own', async () => {
       const file = wheel('huge');
       await tmpfs.setFreeBytes(256 * 1024);
@@ -216,11 +237,11 @@ describeOnTmpfs('a store on a nearly full disk', () => {
       const first = download.openReader();
       if (!first) throw new Error('the first reader must attach');
       // The first reader takes 1 MB and stops: the download must wait for it, not buffer the file.
-      const firstChunks: Buffer[] = [];
+      const firstHash = createHash('sha256');
       let taken = 0;
       const stopped = new Promise<void>((resolve) => {
         first.on('data', (chunk: Buffer) => {
-          firstChunks.push(chunk);
+          firstHash.update(chunk);
           taken += chunk.length;
           if (taken >= 1024 * 1024) {
             first.pause();
@@ -247,15 +268,15 @@ describeOnTmpfs('a store on a nearly full disk', () => {
       await own.started;
       const late = own.openReader();
       if (!late) throw new Error('a download of its own must take its reader');
-      const lateBody = await readAll(late);
-      expect(sha256(lateBody)).toBe(file.sha256);
+      expect(await digestOf(late)).toEqual({ bytes: file.size, sha256: file.sha256 });
 
       // The first reader goes on and gets every byte, verified.
       first.removeAllListeners('data');
-      const rest = readAll(first);
-      const firstBody = Buffer.concat([...firstChunks, await rest]);
-      expect(firstBody.length).toBe(file.size);
-      expect(sha256(firstBody)).toBe(file.sha256);
+      const rest = await digestOf(first, firstHash);
+      expect({ bytes: taken + rest.bytes, sha256: rest.sha256 }).toEqual({
+        bytes: file.size,
+        sha256: file.sha256,
+      });
       expect(await download.done).toBe(file.sha256);
       expect(download.committedPath).toBeUndefined();
       expect(await store.fileSize(file.sha256)).toBeUndefined();
@@ -264,9 +285,9 @@ describeOnTmpfs('a store on a nearly full disk', () => {
 
   test('a page upstream answered is served although the store cannot keep it', async () => {
     await tmpfs.setFreeBytes(0);
-    const answer = await get(`${proxy.url}/simple/unstored-page/`);
+    const answer = await get(`${proxy.url}/simple/unstored-page/`, { text: true });
     expect(answer.kind === 'ok' && answer.status).toBe(200);
-    if (answer.kind === 'ok') expect(answer.body.toString()).toContain('unstored_page-1.0');
+    if (answer.kind === 'ok') expect(answer.text).toContain('unstored_page-1.0');
     expect(warnings.some((w) => /could not store the page/.test(w))).toBe(true);
   });
 
