@@ -13,8 +13,8 @@ beforeAll(async () => {
   stack = await startStack(
     [
       ...FAULTS.map((fault) => ({ name: `victim-${fault}`, version: '1.0', payloadBytes: 400_000 })),
-      // Over VERIFY_FIRST_MAX_BYTES: streamed to clients as it arrives.
-      { name: 'large-victim', version: '1.0', payloadBytes: 9_000_000 },
+      // Over VERIFY_FIRST_MAX_BYTES (8 MiB): streamed to clients as it arrives.
+      { name: 'large-victim', version: '1.0', payloadBytes: 8_500_000 },
     ],
     { pypi: { slowFaultMs: 1500 }, proxy: { upstreamTimeoutMs: 400, upstreamRetries: 3 } },
   );
@@ -184,7 +184,10 @@ test('a body cut short again and again, with progress each time, is resumed to t
 test('a body that fails for good answers 502 naming the upstream URL, not a bare 500', async () => {
   const wheel = stack.wheels.find((w) => w.name === 'victim-reset-mid-body');
   if (!wheel) throw new Error('fixture');
-  await stack.restartProxy({ storeDir: join(stack.dir, 'store-resets') });
+  // An attempt is about 17 bodies cut short (the first and up to 16 resumes, 25 ms each in the
+  // fake PyPI); one fresh download (upstreamRetries: 1) fails the same way, and the 502 is what
+  // the last failure gives: half the requests of 3 retries.
+  await stack.restartProxy({ storeDir: join(stack.dir, 'store-resets'), upstreamRetries: 1 });
   const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
   stack.pypi.injectFault({ path: wheel.filename, fault: 'reset-mid-body' });
   try {
@@ -200,18 +203,23 @@ test('a body that fails for good answers 502 naming the upstream URL, not a bare
 test('a client arriving while a small file is downloaded again waits for the verified copy', async () => {
   const wheel = stack.wheels.find((w) => w.name === 'victim-wrong-bytes');
   if (!wheel) throw new Error('fixture');
-  const warnings: string[] = [];
-  // A long back-off keeps the window between two attempts open for the second client.
+  let downloadingAgain: () => void = () => {};
+  const restarted = new Promise<void>((resolve) => {
+    downloadingAgain = resolve;
+  });
+  // The back-off (150-250 ms before the second attempt, twice that before the third) keeps the
+  // window between two attempts open for the second client, sent the moment the first restarts.
   await stack.restartProxy({
     storeDir: join(stack.dir, 'store-window'),
-    retryBackoffMs: 600,
-    onWarning: (m) => warnings.push(m),
+    retryBackoffMs: 200,
+    onWarning: (m) => {
+      if (m.includes('downloading it again')) downloadingAgain();
+    },
   });
   const url = await fileUrlFromPage(stack.proxy.url, wheel.project, wheel.filename);
   stack.pypi.injectFault({ path: wheel.filename, fault: 'wrong-bytes', times: 2 });
   const first = request(url);
-  while (!warnings.some((m) => m.includes('downloading it again')))
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  await restarted;
   const second = request(url);
   for (const res of await Promise.all([first, second])) {
     expect(res.status).toBe(200);
