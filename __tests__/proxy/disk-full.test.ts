@@ -132,7 +132,7 @@ describeOnTmpfs('a store on a nearly full disk', () => {
       await proxy?.close();
       await pypi?.stop();
     } finally {
-      tmpfs?.unmount();
+      await tmpfs?.unmount();
       if (dir) await removeDir(dir);
     }
   });
