@@ -1,12 +1,11 @@
 // Builds real, pip-installable py3-none-any wheels for the fake PyPI, written as zip files by hand
 // so a 500 MB wheel streams to disk without a python process or a big buffer.
 // Wheel format: https://packaging.python.org/en/latest/specifications/binary-distribution-format/
-import { createCipheriv, createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { type FileHandle, mkdir, open, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { createBLAKE2b } from 'hash-wasm';
+import { createBLAKE2b, type IHasher } from 'hash-wasm';
 
 export interface WheelSpec {
   /** As published, e.g. 'Demo_Pkg'; the project name is its PEP 503 normalization. */
@@ -55,50 +54,84 @@ interface CentralEntry {
   offset: number;
 }
 
-/** Appends zip entries to a file, sequentially, and finishes with the central directory. */
+/**
+ * Appends zip entries sequentially and finishes with the central directory. Bytes are held until
+ * a streamed entry or the end, so a wheel without one is written in one go and never read back.
+ */
 class ZipWriter {
   private offset = 0;
   private readonly entries: CentralEntry[] = [];
+  private pending: Buffer[] = [];
+  private fh: FileHandle | null = null;
 
-  constructor(private readonly fh: FileHandle) {}
+  constructor(private readonly path: string) {}
 
-  async addFile(name: string, content: Buffer): Promise<void> {
-    const deflated = deflateRawSync(content);
+  addFile(name: string, content: Buffer): void {
+    // A small output chunk: the default 16 KiB one is fresh memory each call, for ~1 KiB of text.
+    const deflated = deflateRawSync(content, { chunkSize: 1024 });
     const useDeflate = deflated.length < content.length;
     const data = useDeflate ? deflated : content;
     const entry = this.entry(name, useDeflate ? 8 : 0, crc32(content), data.length, content.length);
-    await this.write(localHeader(entry));
-    await this.write(data);
+    this.push(localHeader(entry), data);
   }
 
-  /** A stored entry whose content is generated chunk by chunk; the CRC is patched in afterwards. */
+  /** A stored (not deflated) entry, held until the file is written. */
+  addStored(name: string, content: Buffer): void {
+    this.push(localHeader(this.entry(name, 0, crc32(content), content.length, content.length)), content);
+  }
+
+  /**
+   * A stored entry whose content is generated chunk by chunk (each chunk is written before the
+   * next is asked for); the CRC is patched in afterwards.
+   */
   async addStream(name: string, size: number, chunks: AsyncIterable<Buffer>): Promise<void> {
     const entry = this.entry(name, 0, 0, size, size);
-    await this.write(localHeader(entry));
+    this.push(localHeader(entry));
+    const fh = await this.flush();
     let crc = 0;
     let written = 0;
     for await (const chunk of chunks) {
       crc = crc32(chunk, crc);
+      await fh.write(chunk, 0, chunk.length, this.offset + written);
       written += chunk.length;
-      await this.write(chunk);
     }
     if (written !== size) throw new Error(`zip entry ${name}: wrote ${written} of ${size} bytes`);
+    this.offset += size;
     entry.crc = crc;
     const patch = Buffer.alloc(4);
     patch.writeUInt32LE(crc >>> 0);
-    await this.fh.write(patch, 0, 4, entry.offset + 14);
+    await fh.write(patch, 0, 4, entry.offset + 14);
   }
 
-  async finish(): Promise<void> {
+  /**
+   * Writes the central directory and closes the file. Returns the file's bytes, in parts, when
+   * nothing was streamed (all of it was still held); null otherwise.
+   */
+  async finish(): Promise<Buffer[] | null> {
     const start = this.offset;
-    for (const entry of this.entries) await this.write(centralHeader(entry));
+    for (const entry of this.entries) this.push(centralHeader(entry));
     const end = Buffer.alloc(22);
     end.writeUInt32LE(0x06054b50, 0);
     end.writeUInt16LE(this.entries.length, 8);
     end.writeUInt16LE(this.entries.length, 10);
     end.writeUInt32LE(this.offset - start, 12);
     end.writeUInt32LE(start, 16);
-    await this.write(end);
+    this.push(end);
+    const whole = this.fh ? null : this.pending;
+    await this.flush();
+    await this.close();
+    return whole;
+  }
+
+  async close(): Promise<void> {
+    const fh = this.fh;
+    this.fh = null;
+    await fh?.close();
+  }
+
+  /** The size of the file once finished. */
+  get size(): number {
+    return this.offset;
   }
 
   private entry(name: string, method: number, crc: number, compressedSize: number, size: number) {
@@ -108,9 +141,22 @@ class ZipWriter {
     return entry;
   }
 
-  private async write(buf: Buffer): Promise<void> {
-    await this.fh.write(buf, 0, buf.length, this.offset);
-    this.offset += buf.length;
+  private push(...bufs: Buffer[]): void {
+    for (const buf of bufs) {
+      this.pending.push(buf);
+      this.offset += buf.length;
+    }
+  }
+
+  /** Writes what is held, at its offset; opens the file on first use. */
+  private async flush(): Promise<FileHandle> {
+    this.fh ??= await open(this.path, 'w');
+    const parts = this.pending;
+    this.pending = [];
+    const length = parts.reduce((sum, part) => sum + part.length, 0);
+    const { bytesWritten } = await this.fh.writev(parts, this.offset - length);
+    if (bytesWritten !== length) throw new Error(`${this.path}: wrote ${bytesWritten} of ${length} bytes`);
+    return this.fh;
   }
 }
 
@@ -147,14 +193,70 @@ function centralHeader(e: CentralEntry): Buffer {
   return Buffer.concat([h, e.name]);
 }
 
-/** Deterministic incompressible bytes: AES-256-CTR over zeros, keyed by the seed. */
-async function* pseudoRandomChunks(seed: string, size: number): AsyncIterable<Buffer> {
-  const key = createHash('sha256').update(seed).digest();
-  const cipher = createCipheriv('aes-256-ctr', key, Buffer.alloc(16));
-  const zeros = Buffer.alloc(CHUNK);
-  for (let left = size; left > 0; left -= CHUNK) {
-    yield cipher.update(left >= CHUNK ? zeros : zeros.subarray(0, left));
+/**
+ * Deterministic incompressible bytes, keyed by the seed: Marsaglia's xorshift128 from the seed's
+ * sha256, as little-endian 32-bit words (int32 arithmetic, so V8 keeps them unboxed). It was
+ * AES-256-CTR, but node's cipher allocates every result, and faulting that fresh memory in cost
+ * ~4 ms of CPU a MB here against ~0.5 ms for this. No test depends on which random bytes a
+ * payload holds: digests are computed, never written down.
+ */
+class PseudoRandomBytes {
+  private readonly state: Int32Array;
+
+  constructor(seed: string) {
+    const digest = createHash('sha256').update(seed).digest();
+    this.state = new Int32Array(digest.buffer.slice(digest.byteOffset, digest.byteOffset + 16));
+    if (this.state.every((word) => word === 0)) this.state[0] = 1; // all zeros would stay zeros
   }
+
+  /** The next `size` bytes, CHUNK by CHUNK in `scratch` (each used before the next). */
+  async *chunks(size: number, scratch: Scratch): AsyncIterable<Buffer> {
+    for (let left = size; left > 0; left -= CHUNK) {
+      const length = Math.min(CHUNK, left);
+      this.next(scratch.words, Math.ceil(length / 4));
+      yield scratch.bytes.subarray(0, length);
+    }
+  }
+
+  /** Fills words[0, count) with the next words of the sequence. */
+  private next(words: Int32Array, count: number): void {
+    const { state } = this;
+    let [x, y, z, w] = [state[0], state[1], state[2], state[3]];
+    for (let i = 0; i < count; i++) {
+      const t = x ^ (x << 11);
+      x = y;
+      y = z;
+      z = w;
+      w = w ^ (w >>> 19) ^ t ^ (t >>> 8);
+      words[i] = w;
+    }
+    state[0] = x;
+    state[1] = y;
+    state[2] = z;
+    state[3] = w;
+  }
+}
+
+/** A CHUNK of memory, and a BLAKE2b, for one build at a time (`withScratch`). */
+interface Scratch {
+  words: Int32Array;
+  bytes: Buffer;
+  blake2b: IHasher;
+}
+
+// Fresh memory costs ~4 ms of CPU a MB here to fault in, more than making and hashing the bytes:
+// payloads are made one at a time, all in the same CHUNK. WebAssembly BLAKE2b, as @noble/hashes'
+// pure JS one took ~4.5 s of CPU for a 200 MB wheel.
+let scratch: Promise<Scratch> | undefined;
+let turn: Promise<unknown> = Promise.resolve();
+function withScratch<T>(use: (scratch: Scratch) => Promise<T>): Promise<T> {
+  scratch ??= createBLAKE2b(256).then((blake2b) => {
+    const words = new Int32Array(CHUNK / 4);
+    return { words, bytes: Buffer.from(words.buffer), blake2b };
+  });
+  const done = turn.then(async () => use(await (scratch as Promise<Scratch>)));
+  turn = done.catch(() => {});
+  return done;
 }
 
 /** RECORD hash format: urlsafe base64 sha256 without padding. */
@@ -172,14 +274,38 @@ function renderMetadata(spec: WheelSpec): string {
 
 const WHEEL_FILE = 'Wheel-Version: 1.0\nGenerator: fake-pypi\nRoot-Is-Purelib: true\nTag: py3-none-any\n\n';
 
-// One read for both digests; WebAssembly BLAKE2b, as @noble/hashes' pure JS one took ~4.5 s of
-// CPU for a 200 MB wheel.
-async function digestsOfFile(path: string): Promise<{ sha256: string; blake2b256: string }> {
+interface FileDigests {
+  sha256: string;
+  blake2b256: string;
+}
+
+function digestsOf(parts: Buffer[], blake2b: IHasher): FileDigests {
   const sha256 = createHash('sha256');
-  const blake2b = await createBLAKE2b(256);
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
-    sha256.update(chunk);
-    blake2b.update(chunk);
+  blake2b.init();
+  for (const part of parts) {
+    sha256.update(part);
+    blake2b.update(part);
+  }
+  return { sha256: sha256.digest('hex'), blake2b256: blake2b.digest('hex') };
+}
+
+// One BLAKE2b for the wheels without a payload: their digests are taken in one synchronous go.
+let sharedBlake2b: Promise<IHasher> | undefined;
+
+/** Both digests in one read, CHUNK by CHUNK through `scratch`. */
+async function digestsOfFile(path: string, { bytes, blake2b }: Scratch): Promise<FileDigests> {
+  const sha256 = createHash('sha256');
+  blake2b.init();
+  const fh = await open(path, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(bytes, 0, bytes.length, null);
+      if (bytesRead === 0) break;
+      sha256.update(bytes.subarray(0, bytesRead));
+      blake2b.update(bytes.subarray(0, bytesRead));
+    }
+  } finally {
+    await fh.close();
   }
   return { sha256: sha256.digest('hex'), blake2b256: blake2b.digest('hex') };
 }
@@ -195,45 +321,59 @@ export async function buildWheel(dir: string, spec: WheelSpec): Promise<BuiltWhe
   await mkdir(resolve(dir), { recursive: true });
 
   const record: string[] = [];
-  const fh = await open(path, 'w');
-  try {
-    const zip = new ZipWriter(fh);
-    const addFile = async (name: string, text: string) => {
-      const content = Buffer.from(text);
-      await zip.addFile(name, content);
-      record.push(`${name},${recordHash(createHash('sha256').update(content))},${content.length}`);
-    };
-    await addFile(`${moduleName}/__init__.py`, `__version__ = ${JSON.stringify(spec.version)}\n`);
-    if (spec.payloadBytes) {
-      const name = `${moduleName}/payload.bin`;
-      const hash = createHash('sha256');
-      const chunks = async function* () {
-        for await (const chunk of pseudoRandomChunks(filename, spec.payloadBytes ?? 0)) {
-          hash.update(chunk);
-          yield chunk;
-        }
-      };
-      await zip.addStream(name, spec.payloadBytes, chunks());
-      record.push(`${name},${recordHash(hash)},${spec.payloadBytes}`);
-    }
-    await addFile(`${distInfo}/METADATA`, metadata);
-    await addFile(`${distInfo}/WHEEL`, WHEEL_FILE);
+  const zip = new ZipWriter(path);
+  const addFile = (name: string, text: string) => {
+    const content = Buffer.from(text);
+    zip.addFile(name, content);
+    record.push(`${name},${recordHash(createHash('sha256').update(content))},${content.length}`);
+  };
+  const finish = async () => {
+    addFile(`${distInfo}/METADATA`, metadata);
+    addFile(`${distInfo}/WHEEL`, WHEEL_FILE);
     record.push(`${distInfo}/RECORD,,`);
-    await zip.addFile(`${distInfo}/RECORD`, Buffer.from(`${record.join('\n')}\n`));
-    await zip.finish();
+    zip.addFile(`${distInfo}/RECORD`, Buffer.from(`${record.join('\n')}\n`));
+    return zip.finish();
+  };
+  let digests: FileDigests;
+  try {
+    addFile(`${moduleName}/__init__.py`, `__version__ = ${JSON.stringify(spec.version)}\n`);
+    const payloadBytes = spec.payloadBytes ?? 0;
+    if (!payloadBytes) {
+      const whole = (await finish()) as Buffer[];
+      sharedBlake2b ??= createBLAKE2b(256);
+      digests = digestsOf(whole, await sharedBlake2b);
+    } else {
+      digests = await withScratch(async (scratch) => {
+        const name = `${moduleName}/payload.bin`;
+        const hash = createHash('sha256');
+        const chunks = async function* () {
+          for await (const chunk of new PseudoRandomBytes(filename).chunks(payloadBytes, scratch)) {
+            hash.update(chunk);
+            yield chunk;
+          }
+        };
+        if (payloadBytes <= CHUNK) {
+          // One chunk, held in scratch until finish() writes the file.
+          for await (const chunk of chunks()) zip.addStored(name, chunk);
+        } else {
+          await zip.addStream(name, payloadBytes, chunks());
+        }
+        record.push(`${name},${recordHash(hash)},${payloadBytes}`);
+        const whole = await finish();
+        return whole ? digestsOf(whole, scratch.blake2b) : digestsOfFile(path, scratch);
+      });
+    }
   } finally {
-    await fh.close();
+    await zip.close();
   }
-
-  const { size } = await stat(path);
   return {
     project,
     name: spec.name,
     version: spec.version,
     filename,
     path,
-    ...(await digestsOfFile(path)),
-    size,
+    ...digests,
+    size: zip.size,
     metadata,
     ...(spec.requiresPython ? { requiresPython: spec.requiresPython } : {}),
   };
