@@ -118,7 +118,7 @@ export function renderProjectPage(
   serial: number,
 ): string {
   if (format === 'html') return htmlPage(`Links for ${project}`, files.map(fileLink), serial);
-  const versions = [...new Set(files.map((f) => f.wheel.version))].sort(compareVersions);
+  const versions = [...new Set(files.map((f) => f.wheel.version))].sort(compareNumerically);
   return JSON.stringify({
     meta: { 'api-version': API_VERSION, '_last-serial': serial },
     name: project,
@@ -141,7 +141,9 @@ export function renderProjectPage(
   });
 }
 
-/** Good enough ordering for test versions like 1.2.10 (no PEP 440 pre/post releases needed). */
-export function compareVersions(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
-}
+/**
+ * Numeric-aware order: good enough for test versions like 1.2.10 (no PEP 440 pre/post releases
+ * needed) and for file names. One collator: localeCompare with options makes one each call.
+ */
+export const compareNumerically: (a: string, b: string) => number = new Intl.Collator('en', { numeric: true })
+  .compare;

@@ -1,6 +1,7 @@
 // A PyPI stand-in on loopback with two origins, like pypi.org (simple index) and
 // files.pythonhosted.org (files), so tests and the bench never need the internet.
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -14,7 +15,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import { type BodySource, deliver, type Reply } from './fake-pypi-delivery.js';
 import { type Fault, FaultPlan, type FaultRule } from './fake-pypi-faults.js';
-import { negotiate, type PageFile, renderProjectPage, renderRootPage } from './fake-pypi-pages.js';
+import {
+  compareNumerically,
+  negotiate,
+  type PageFile,
+  renderProjectPage,
+  renderRootPage,
+} from './fake-pypi-pages.js';
 import { type BuiltWheel, normalizeProjectName } from './wheels.js';
 
 export type { Fault, FaultRule };
@@ -65,12 +72,18 @@ interface Published {
   wheel: BuiltWheel;
   filePath: string;
   uploadTime: string;
+  metadataSha256: string;
+  /** The file's bytes once read, for a small file. */
+  bytes?: Promise<Buffer>;
 }
 
 // Real PyPI pages are cached by clients for 10 minutes, files forever.
 const PAGE_CACHE_CONTROL = 'max-age=600, public';
 const FILE_CACHE_CONTROL = 'max-age=365000000, immutable, public';
 const UPLOAD_EPOCH = Date.UTC(2024, 0, 1);
+// Files up to this size are read once and then served from memory: opening and reading a 1 kB
+// wheel for each request cost twice the rest of the request.
+const IN_MEMORY_FILE = 1024 * 1024;
 
 function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -231,7 +244,7 @@ export class FakePypi {
       const digest = wheel.blake2b256;
       const filePath = `/packages/${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest.slice(4)}/${wheel.filename}`;
       const uploadTime = new Date(UPLOAD_EPOCH + this.serial * 60_000).toISOString().replace('Z', '000Z');
-      const entry = { wheel, filePath, uploadTime };
+      const entry = { wheel, filePath, uploadTime, metadataSha256: sha256(wheel.metadata) };
       const previous = this.published.get(wheel.filename);
       if (previous) this.byFilePath.delete(previous.filePath);
       this.published.set(wheel.filename, entry);
@@ -290,7 +303,7 @@ export class FakePypi {
       const fault = this.faults.pick(origin, pathname);
       // A trickle needs a body to trickle: it answers in full, never 304.
       const { 'if-none-match': _etag, 'if-modified-since': _date, ...unconditional } = req.headers;
-      const reply = this.route(
+      const reply = await this.route(
         origin,
         method,
         pathname,
@@ -315,7 +328,12 @@ export class FakePypi {
     }
   }
 
-  private route(origin: Origin, method: string, pathname: string, headers: IncomingHttpHeaders): Reply {
+  private async route(
+    origin: Origin,
+    method: string,
+    pathname: string,
+    headers: IncomingHttpHeaders,
+  ): Promise<Reply> {
     if (method !== 'GET' && method !== 'HEAD') {
       return { status: 405, headers: { allow: 'GET, HEAD', 'content-length': 0 } };
     }
@@ -385,29 +403,29 @@ export class FakePypi {
     const withMetadata = this.options.withMetadata ?? (() => true);
     return [...this.published.values()]
       .filter(({ wheel }) => wheel.project === project)
-      .sort((a, b) => a.wheel.filename.localeCompare(b.wheel.filename, 'en', { numeric: true }))
-      .map(({ wheel, filePath, uploadTime }) => ({
+      .sort((a, b) => compareNumerically(a.wheel.filename, b.wheel.filename))
+      .map(({ wheel, filePath, uploadTime, metadataSha256 }) => ({
         wheel,
         url: `${this.options.publicFilesOrigin ?? this.filesOrigin}${this.prefix}${filePath}`,
-        metadataSha256: withMetadata(wheel) ? sha256(wheel.metadata) : null,
+        metadataSha256: withMetadata(wheel) ? metadataSha256 : null,
         yanked: this.options.yanked?.[wheel.filename] ?? false,
         uploadTime,
       }));
   }
 
-  private routeFiles(pathname: string, headers: IncomingHttpHeaders): Reply {
+  private async routeFiles(pathname: string, headers: IncomingHttpHeaders): Promise<Reply> {
     const file = this.byFilePath.get(pathname);
-    if (file)
-      return this.fileReply(headers, {
-        file: file.wheel.path,
-        size: file.wheel.size,
-        etag: file.wheel.sha256,
-      });
+    if (file) {
+      const { path, size, sha256: etag } = file.wheel;
+      if (size > IN_MEMORY_FILE) return this.fileReply(headers, { file: path, size, etag });
+      file.bytes ??= readFile(path);
+      return this.fileReply(headers, { buffer: await file.bytes, size, etag });
+    }
     const base = this.byFilePath.get(pathname.replace(/\.metadata$/, ''));
     const withMetadata = this.options.withMetadata ?? (() => true);
     if (!pathname.endsWith('.metadata') || !base || !withMetadata(base.wheel)) return notFound();
     const buffer = Buffer.from(base.wheel.metadata);
-    return this.fileReply(headers, { buffer, size: buffer.length, etag: sha256(buffer) });
+    return this.fileReply(headers, { buffer, size: buffer.length, etag: base.metadataSha256 });
   }
 
   private fileReply(
