@@ -1,7 +1,7 @@
 // Jest reporter: the slowest test files, wall time and CPU time (jest-suite-cpu.cjs) side by
 // side, and the run's total. `npm test -- --reporters=default --reporters=./scripts/jest-suite-times.cjs`
 // prints them all; in the check it prints the ten slowest, to see a new suite that costs much.
-const { readFileSync, rmSync } = require('node:fs');
+const { readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, relative } = require('node:path');
 
@@ -32,6 +32,7 @@ class SuiteTimes {
         tests: r.numPassingTests + r.numFailingTests + r.numPendingTests,
       }))
       .sort((a, b) => b.wall - a.wall);
+    if (process.env.JEST_WRITE_DURATIONS) writeDurations(rows);
     const shown = rows.slice(0, this.limit);
     const fmt = (s) => (s === undefined || Number.isNaN(s) ? '    -' : s.toFixed(1).padStart(5));
     const lines = shown.map((r) => `${fmt(r.wall)} s wall ${fmt(r.cpu)} s CPU  ${r.path} (${r.tests} tests)`);
@@ -43,4 +44,14 @@ class SuiteTimes {
     );
   }
 }
+/** scripts/jest-durations.json, the order scripts/jest-sequencer.cjs runs a clean clone's files in. */
+function writeDurations(rows) {
+  const durations = Object.fromEntries(
+    rows
+      .map((r) => [r.path.split('\\').join('/'), Math.round(r.wall * 10) / 10])
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  writeFileSync(join(__dirname, 'jest-durations.json'), `${JSON.stringify(durations, null, 2)}\n`);
+}
+
 module.exports = SuiteTimes;
