@@ -6,11 +6,10 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { PassThrough, pipeline, type Readable } from 'node:stream';
-import tls from 'node:tls';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { BodySegments } from './body-segments.js';
 import { FileHostError, FileHostPolicy, type HostLookup } from './file-hosts.js';
-import { trustedCa } from './job-trust.js';
+import { trustingContext } from './job-trust.js';
 import { ChainedHttpsAgent, type OutboundProxy, OutboundProxyError } from './outbound-proxy.js';
 import { redactUrl, type Upstream } from './upstream-config.js';
 
@@ -155,17 +154,17 @@ export class UpstreamClient {
 
   /**
    * Made for the first https request, not at start-up: with the job's CA files the secure context
-   * parses Node's roots and theirs (~60 ms of CPU for this machine's bundle), which a daemon whose
-   * upstreams are plain http, or a job served from the store, never needs.
+   * parses theirs, which a daemon whose upstreams are plain http, or a job served from the store,
+   * never needs.
    */
   private httpsAgents(): { direct: https.Agent; chained: https.Agent | undefined } {
     if (!this.secureAgents) {
-      const ca = trustedCa(this.options.extraCa ?? []);
+      const secureContext = trustingContext(this.options.extraCa ?? []);
       const agentOptions: https.AgentOptions = {
         keepAlive: true,
         maxSockets: 32,
-        // One secure context for every connection: a `ca` list is otherwise parsed per connection.
-        ...(ca ? { secureContext: tls.createSecureContext({ ca }) } : {}),
+        // One secure context for every connection: CA files are otherwise parsed per connection.
+        ...(secureContext ? { secureContext } : {}),
       };
       const proxy = this.options.outboundProxy;
       this.secureAgents = {
