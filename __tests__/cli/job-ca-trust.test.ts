@@ -36,6 +36,11 @@ afterAll(async () => {
 
 /** A daemon with `env`; the page's status, and the file's status and sha256 when the page listed it. */
 async function fetchThroughDaemon(name: string, env: Record<string, string>) {
+  return (await runDaemon(name, env)).fetched;
+}
+
+/** fetchThroughDaemon's answer, and what the daemon wrote to stderr until it exited. */
+async function runDaemon(name: string, env: Record<string, string>) {
   const readyFile = join(dir, `${name}.ready`);
   const { child, exited } = runCli(
     [
@@ -49,18 +54,21 @@ async function fetchThroughDaemon(name: string, env: Record<string, string>) {
     ],
     { env: { PATH: process.env.PATH ?? '', ...env } },
   );
+  let fetched: { page: number; file?: number; sha256?: string };
   try {
     const url = await waitForFile(readyFile);
     const page = await request(`${url}/simple/internal-lib/`, { headers: { accept: PIP_ACCEPT } });
-    if (page.status !== 200) return { page: page.status };
-    const listed = JSON.parse(page.body.toString()) as { files: { url: string }[] };
-    const fileUrl = new URL(listed.files[0]?.url ?? '', `${url}/simple/internal-lib/`).toString();
-    const file = await request(fileUrl);
-    return { page: page.status, file: file.status, sha256: sha256(file.body) };
+    if (page.status !== 200) fetched = { page: page.status };
+    else {
+      const listed = JSON.parse(page.body.toString()) as { files: { url: string }[] };
+      const fileUrl = new URL(listed.files[0]?.url ?? '', `${url}/simple/internal-lib/`).toString();
+      const file = await request(fileUrl);
+      fetched = { page: page.status, file: file.status, sha256: sha256(file.body) };
+    }
   } finally {
     child.kill('SIGTERM');
-    await exited;
   }
+  return { fetched, stderr: (await exited).stderr };
 }
 
 test.each(['SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE', 'PIP_CERT', 'NODE_EXTRA_CA_CERTS'])(
@@ -74,8 +82,12 @@ test.each(['SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE', 'PIP_CERT', 'NODE_EXTRA_CA_CER
   },
 );
 
-test('without the CA named, the index is not trusted (502)', async () => {
-  expect(await fetchThroughDaemon('untrusted', {})).toEqual({ page: 502 });
+test('without the CA named, the index is not trusted (502), and not asked again', async () => {
+  const { fetched, stderr } = await runDaemon('untrusted', {});
+  expect(fetched).toEqual({ page: 502 });
+  // The same certificate would meet the same trust: no retry (each waited out a backoff).
+  expect(stderr).toContain('self-signed certificate');
+  expect(stderr).not.toContain('retrying');
 });
 
 test.each(['PIP_CERT', 'REQUESTS_CA_BUNDLE'])(

@@ -86,3 +86,49 @@ export function trustingContext(extra: readonly string[]): tls.SecureContext | u
 export function jobTrustedCa(env: NodeJS.ProcessEnv): string[] | undefined {
   return trustedCa(jobCaCertificates(env));
 }
+
+/**
+ * OpenSSL's verdicts on a certificate chain, as Node names them in an error's `code`
+ * (X509_V_ERR_*, nodejs/node src/crypto/crypto_common.cc), and Node's own for a certificate that
+ * does not name the host. OUT_OF_MEM is left out: it says nothing about the certificate.
+ */
+const CERTIFICATE_REJECTIONS = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_CRL',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CRL_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'CERT_SIGNATURE_FAILURE',
+  'CRL_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'CRL_NOT_YET_VALID',
+  'CRL_HAS_EXPIRED',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  'ERROR_IN_CRL_LAST_UPDATE_FIELD',
+  'ERROR_IN_CRL_NEXT_UPDATE_FIELD',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_CHAIN_TOO_LONG',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'INVALID_PURPOSE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * Whether `error` is an upstream certificate that what the job trusts rejects. Another attempt
+ * meets the same certificate and the same trust: retrying it only kept pip waiting (three
+ * handshakes and ~1.75 s of backoff a page) for the same 502.
+ */
+export function isCertificateRejection(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CERTIFICATE_REJECTIONS.has(code);
+}

@@ -9,7 +9,7 @@ import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { BodySegments } from './body-segments.js';
 import { FileHostError, FileHostPolicy, type HostLookup } from './file-hosts.js';
-import { trustingContext } from './job-trust.js';
+import { isCertificateRejection, trustingContext } from './job-trust.js';
 import { ChainedHttpsAgent, type OutboundProxy, OutboundProxyError } from './outbound-proxy.js';
 import { redactUrl, type Upstream } from './upstream-config.js';
 
@@ -322,9 +322,11 @@ export class UpstreamClient {
               : new UpstreamError(
                   `${redactUrl(url, options.upstream.indexUrl)}: ${(error as Error).message}`,
                   // A refused address stays refused, and so does the job proxy's 4xx to CONNECT
-                  // (407: credentials refused; 403: its rules): no retry.
+                  // (407: credentials refused; 403: its rules), and a certificate the job does not
+                  // trust: no retry.
                   !(error instanceof FileHostError) &&
-                    !(error instanceof OutboundProxyError && (error.status ?? 500) < 500),
+                    !(error instanceof OutboundProxyError && (error.status ?? 500) < 500) &&
+                    !isCertificateRejection(error),
                 ),
         );
       });
