@@ -31,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-BFOI7YPY.js";
+} from "./chunk-RYBKUIX5.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";
@@ -39,10 +39,10 @@ import {
   PORTS_IN_USE_EXIT_CODE,
   formatBytes,
   measureFolders
-} from "./chunk-UMR2XS22.js";
+} from "./chunk-V6RQUYVB.js";
 import {
   readCaPath
-} from "./chunk-KJYKGMO6.js";
+} from "./chunk-3G2P6W23.js";
 import {
   exportVariable,
   info,

@@ -16,15 +16,15 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-BFOI7YPY.js";
+} from "./chunk-RYBKUIX5.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-UMR2XS22.js";
-import "./chunk-KJYKGMO6.js";
+} from "./chunk-V6RQUYVB.js";
+import "./chunk-3G2P6W23.js";
 import {
   info,
   summary,

@@ -7,14 +7,15 @@ import {
   OutboundProxyError,
   addressKind,
   embeddedIpv4,
+  isCertificateRejection,
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
   isValidProjectName,
   normalizeProjectName,
   redactUrl,
-  trustedCa
-} from "./chunk-KJYKGMO6.js";
+  trustingContext
+} from "./chunk-3G2P6W23.js";
 import {
   escapeHtml,
   renderHtmlPage,
@@ -843,7 +844,6 @@ import http2 from "node:http";
 import http from "node:http";
 import https from "node:https";
 import { PassThrough, pipeline as pipeline2 } from "node:stream";
-import tls2 from "node:tls";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 
 // src/proxy/upstream/body-segments.ts
@@ -992,17 +992,17 @@ var UpstreamClient = class {
   hostPolicies = /* @__PURE__ */ new WeakMap();
   /**
    * Made for the first https request, not at start-up: with the job's CA files the secure context
-   * parses Node's roots and theirs (~60 ms of CPU for this machine's bundle), which a daemon whose
-   * upstreams are plain http, or a job served from the store, never needs.
+   * parses theirs, which a daemon whose upstreams are plain http, or a job served from the store,
+   * never needs.
    */
   httpsAgents() {
     if (!this.secureAgents) {
-      const ca = trustedCa(this.options.extraCa ?? []);
+      const secureContext = trustingContext(this.options.extraCa ?? []);
       const agentOptions = {
         keepAlive: true,
         maxSockets: 32,
-        // One secure context for every connection: a `ca` list is otherwise parsed per connection.
-        ...ca ? { secureContext: tls2.createSecureContext({ ca }) } : {}
+        // One secure context for every connection: CA files are otherwise parsed per connection.
+        ...secureContext ? { secureContext } : {}
       };
       const proxy = this.options.outboundProxy;
       this.secureAgents = {
@@ -1146,8 +1146,9 @@ var UpstreamClient = class {
           options.signal?.aborted ? options.signal.reason : error instanceof UpstreamError ? error : new UpstreamError(
             `${redactUrl(url, options.upstream.indexUrl)}: ${error.message}`,
             // A refused address stays refused, and so does the job proxy's 4xx to CONNECT
-            // (407: credentials refused; 403: its rules): no retry.
-            !(error instanceof FileHostError) && !(error instanceof OutboundProxyError && (error.status ?? 500) < 500)
+            // (407: credentials refused; 403: its rules), and a certificate the job does not
+            // trust: no retry.
+            !(error instanceof FileHostError) && !(error instanceof OutboundProxyError && (error.status ?? 500) < 500) && !isCertificateRejection(error)
           )
         );
       });

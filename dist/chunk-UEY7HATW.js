@@ -21,13 +21,13 @@ import {
   sendText,
   simpleRoute,
   splitTarget
-} from "./chunk-NTZYEYWT.js";
+} from "./chunk-RL4G2UVI.js";
 import {
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
   normalizeProjectName
-} from "./chunk-KJYKGMO6.js";
+} from "./chunk-3G2P6W23.js";
 import {
   renderHtmlPage,
   renderHtmlProjectList,

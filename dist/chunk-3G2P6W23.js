@@ -428,10 +428,52 @@ function trustedCa(extra) {
   return extra.length > 0 ? [...tls.rootCertificates, ...extra] : void 0;
 }
 __name(trustedCa, "trustedCa");
+function trustingContext(extra) {
+  if (extra.length === 0) return void 0;
+  const context = tls.createSecureContext();
+  for (const pem of extra) context.context.addCACert(pem);
+  return context;
+}
+__name(trustingContext, "trustingContext");
 function jobTrustedCa(env) {
   return trustedCa(jobCaCertificates(env));
 }
 __name(jobTrustedCa, "jobTrustedCa");
+var CERTIFICATE_REJECTIONS = /* @__PURE__ */ new Set([
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_CRL",
+  "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
+  "UNABLE_TO_DECRYPT_CRL_SIGNATURE",
+  "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
+  "CERT_SIGNATURE_FAILURE",
+  "CRL_SIGNATURE_FAILURE",
+  "CERT_NOT_YET_VALID",
+  "CERT_HAS_EXPIRED",
+  "CRL_NOT_YET_VALID",
+  "CRL_HAS_EXPIRED",
+  "ERROR_IN_CERT_NOT_BEFORE_FIELD",
+  "ERROR_IN_CERT_NOT_AFTER_FIELD",
+  "ERROR_IN_CRL_LAST_UPDATE_FIELD",
+  "ERROR_IN_CRL_NEXT_UPDATE_FIELD",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "CERT_CHAIN_TOO_LONG",
+  "CERT_REVOKED",
+  "INVALID_CA",
+  "PATH_LENGTH_EXCEEDED",
+  "INVALID_PURPOSE",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID"
+]);
+function isCertificateRejection(error) {
+  const code = error?.code;
+  return typeof code === "string" && CERTIFICATE_REJECTIONS.has(code);
+}
+__name(isCertificateRejection, "isCertificateRejection");
 
 // src/proxy/upstream/outbound-proxy.ts
 import https from "node:https";
@@ -694,7 +736,8 @@ export {
   FileHostPolicy,
   jobCaCertificates,
   readCaPath,
-  trustedCa,
+  trustingContext,
+  isCertificateRejection,
   OUTBOUND_PROXY_ENV,
   OUTBOUND_NO_PROXY_ENV,
   OutboundProxyConfigError,

@@ -10,7 +10,7 @@ import {
   pageRelativePath,
   pathInside,
   readManifest
-} from "./chunk-UMR2XS22.js";
+} from "./chunk-V6RQUYVB.js";
 import {
   OUTBOUND_NO_PROXY_ENV,
   OUTBOUND_PROXY_ENV,
@@ -23,7 +23,7 @@ import {
   isValidFileName,
   isValidUpstreamName,
   redactIndexUrl
-} from "./chunk-KJYKGMO6.js";
+} from "./chunk-3G2P6W23.js";
 import {
   getInput,
   getState,

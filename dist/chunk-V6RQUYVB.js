@@ -5,7 +5,7 @@ import {
   isSha256Hex,
   isValidFileName,
   isValidUpstreamName
-} from "./chunk-KJYKGMO6.js";
+} from "./chunk-3G2P6W23.js";
 import {
   __name
 } from "./chunk-7UH2FPMM.js";
