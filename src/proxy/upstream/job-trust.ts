@@ -60,32 +60,18 @@ function readRegularFile(path: string): string | undefined {
 }
 
 /**
- * What a certificate is checked against: Node's roots and `extra`; undefined (Node's own store)
- * when there is nothing extra. An explicit list replaces Node's default store, which is why the
- * roots (and NODE_EXTRA_CA_CERTS, read above) are put back in.
- */
-export function trustedCa(extra: readonly string[]): string[] | undefined {
-  return extra.length > 0 ? [...tls.rootCertificates, ...extra] : undefined;
-}
-
-/**
  * A secure context that checks certificates against Node's roots and `extra`; undefined (Node's
- * own default) when there is nothing extra. The same set as a `ca` list of trustedCa(), made
- * without it: `extra` is added to a default context, whose roots Node parses once per process
- * and copies in (`addCACert`, the way NODE_EXTRA_CA_CERTS joins them, nodejs/node#27079), where
- * the list had all ~145 of them parsed from PEM again for every context: 26 ms of CPU against 60
- * in a daemon just started, and next to nothing for the next context of the same process.
+ * own default) when there is nothing extra. A `ca` list would replace Node's store, so it had to
+ * carry the ~145 roots again, parsed from PEM for every context; here `extra` is added to a
+ * default context, whose roots Node parses once per process (`addCACert`, the way
+ * NODE_EXTRA_CA_CERTS joins them, nodejs/node#27079): 26 ms of CPU against 60 in a daemon just
+ * started, and next to nothing for the next context of the same process.
  */
 export function trustingContext(extra: readonly string[]): tls.SecureContext | undefined {
   if (extra.length === 0) return undefined;
   const context = tls.createSecureContext();
   for (const pem of extra) context.context.addCACert(pem);
   return context;
-}
-
-/** jobCaCertificates and Node's roots, or undefined when the job names no CA file. */
-export function jobTrustedCa(env: NodeJS.ProcessEnv): string[] | undefined {
-  return trustedCa(jobCaCertificates(env));
 }
 
 /**

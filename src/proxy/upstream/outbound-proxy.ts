@@ -15,7 +15,7 @@ import net, { type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { FileHostError } from './file-hosts.js';
-import { jobTrustedCa } from './job-trust.js';
+import { jobCaCertificates, trustingContext } from './job-trust.js';
 
 export const OUTBOUND_PROXY_ENV = 'PYPI_CACHE_PROXY_OUTBOUND_PROXY';
 export const OUTBOUND_NO_PROXY_ENV = 'PYPI_CACHE_PROXY_OUTBOUND_NO_PROXY';
@@ -94,15 +94,18 @@ export class OutboundProxy {
   readonly secure: boolean;
   private readonly authorization: string | undefined;
 
+  /** What an https:// proxy's certificate is checked against: made on its first connection. */
+  private trust?: { context: tls.SecureContext | undefined };
+
   /**
-   * `url`: http(s)://[user:password@]host[:port][/]; `noProxy`: the job's NO_PROXY; `ca`: what
-   * an https:// proxy's certificate is checked against (default: Node's roots).
+   * `url`: http(s)://[user:password@]host[:port][/]; `noProxy`: the job's NO_PROXY; `extraCa`:
+   * PEM certificates an https:// proxy's certificate may chain to besides Node's roots.
    */
   constructor(
     url: string,
     readonly noProxy: NoProxyList = new NoProxyList(undefined),
     readonly connectTimeoutMs = DEFAULT_OUTBOUND_CONNECT_TIMEOUT_MS,
-    private readonly ca?: string[],
+    private readonly extraCa: readonly string[] = [],
   ) {
     let parsed: URL;
     try {
@@ -141,7 +144,7 @@ export class OutboundProxy {
           url,
           new NoProxyList(env[OUTBOUND_NO_PROXY_ENV]),
           DEFAULT_OUTBOUND_CONNECT_TIMEOUT_MS,
-          jobTrustedCa(env),
+          jobCaCertificates(env),
         )
       : undefined;
   }
@@ -164,13 +167,16 @@ export class OutboundProxy {
   connect(host: string, port: number, signal?: AbortSignal): Promise<Socket> {
     const authority = `${net.isIP(host) === 6 ? `[${host}]` : host}:${port}`;
     const what = `the job's HTTPS proxy ${this.display}, CONNECT ${authority}`;
+    // One context for every connection: a `ca` list had Node's roots parsed again for each.
+    this.trust ??= { context: trustingContext(this.extraCa) };
+    const secureContext = this.trust.context;
     return new Promise((resolve, reject) => {
       const socket = this.secure
         ? tls.connect({
             host: this.host,
             port: this.port,
             ...(net.isIP(this.host) === 0 ? { servername: this.host } : {}),
-            ...(this.ca ? { ca: this.ca } : {}),
+            ...(secureContext ? { secureContext } : {}),
             ALPNProtocols: ['http/1.1'],
           })
         : net.connect({ host: this.host, port: this.port });
