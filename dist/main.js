@@ -31,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-RYBKUIX5.js";
+} from "./chunk-NJ2JF7DE.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";
@@ -39,10 +39,10 @@ import {
   PORTS_IN_USE_EXIT_CODE,
   formatBytes,
   measureFolders
-} from "./chunk-V6RQUYVB.js";
+} from "./chunk-ZFYIRX5F.js";
 import {
   readCaPath
-} from "./chunk-3G2P6W23.js";
+} from "./chunk-EJQJFN6H.js";
 import {
   exportVariable,
   info,

@@ -16,15 +16,15 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-RYBKUIX5.js";
+} from "./chunk-NJ2JF7DE.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-V6RQUYVB.js";
-import "./chunk-3G2P6W23.js";
+} from "./chunk-ZFYIRX5F.js";
+import "./chunk-EJQJFN6H.js";
 import {
   info,
   summary,

@@ -23,7 +23,7 @@ import {
   readLockedHashesFile,
   refuseConnect,
   sleep
-} from "./chunk-RL4G2UVI.js";
+} from "./chunk-UIFBLC2E.js";
 import {
   ContentStore,
   DEFAULT_SHUTDOWN_GRACE_MS,
@@ -37,7 +37,7 @@ import {
   listenOnFirstFree,
   parsePorts,
   writeManifest
-} from "./chunk-V6RQUYVB.js";
+} from "./chunk-ZFYIRX5F.js";
 import {
   OutboundProxy,
   OutboundProxyConfigError,
@@ -50,7 +50,7 @@ import {
   parseUpstreams,
   redactIndexUrl,
   redactUrl
-} from "./chunk-3G2P6W23.js";
+} from "./chunk-EJQJFN6H.js";
 import {
   PageFormatError,
   parseHtmlPage,
@@ -1881,7 +1881,7 @@ async function startProxy(options) {
     log,
     manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest")
   });
-  const interception = options.intercept ? await import("./chunk-UEY7HATW.js").then(
+  const interception = options.intercept ? await import("./chunk-ZO2DIEH7.js").then(
     ({ attachInterception }) => attachInterception(server, {
       upstreams,
       options: options.intercept,

@@ -10,7 +10,7 @@ import {
   pageRelativePath,
   pathInside,
   readManifest
-} from "./chunk-V6RQUYVB.js";
+} from "./chunk-ZFYIRX5F.js";
 import {
   OUTBOUND_NO_PROXY_ENV,
   OUTBOUND_PROXY_ENV,
@@ -23,7 +23,7 @@ import {
   isValidFileName,
   isValidUpstreamName,
   redactIndexUrl
-} from "./chunk-3G2P6W23.js";
+} from "./chunk-EJQJFN6H.js";
 import {
   getInput,
   getState,

@@ -15,7 +15,7 @@ import {
   normalizeProjectName,
   redactUrl,
   trustingContext
-} from "./chunk-3G2P6W23.js";
+} from "./chunk-EJQJFN6H.js";
 import {
   escapeHtml,
   renderHtmlPage,

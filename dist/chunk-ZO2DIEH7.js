@@ -21,13 +21,13 @@ import {
   sendText,
   simpleRoute,
   splitTarget
-} from "./chunk-RL4G2UVI.js";
+} from "./chunk-UIFBLC2E.js";
 import {
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
   normalizeProjectName
-} from "./chunk-3G2P6W23.js";
+} from "./chunk-EJQJFN6H.js";
 import {
   renderHtmlPage,
   renderHtmlProjectList,

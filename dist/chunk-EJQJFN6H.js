@@ -424,10 +424,6 @@ function readRegularFile(path) {
   }
 }
 __name(readRegularFile, "readRegularFile");
-function trustedCa(extra) {
-  return extra.length > 0 ? [...tls.rootCertificates, ...extra] : void 0;
-}
-__name(trustedCa, "trustedCa");
 function trustingContext(extra) {
   if (extra.length === 0) return void 0;
   const context = tls.createSecureContext();
@@ -435,10 +431,6 @@ function trustingContext(extra) {
   return context;
 }
 __name(trustingContext, "trustingContext");
-function jobTrustedCa(env) {
-  return trustedCa(jobCaCertificates(env));
-}
-__name(jobTrustedCa, "jobTrustedCa");
 var CERTIFICATE_REJECTIONS = /* @__PURE__ */ new Set([
   "UNABLE_TO_GET_ISSUER_CERT",
   "UNABLE_TO_GET_CRL",
@@ -541,13 +533,13 @@ function inIpv4Block(address, block) {
 __name(inIpv4Block, "inIpv4Block");
 var OutboundProxy = class _OutboundProxy {
   /**
-   * `url`: http(s)://[user:password@]host[:port][/]; `noProxy`: the job's NO_PROXY; `ca`: what
-   * an https:// proxy's certificate is checked against (default: Node's roots).
+   * `url`: http(s)://[user:password@]host[:port][/]; `noProxy`: the job's NO_PROXY; `extraCa`:
+   * PEM certificates an https:// proxy's certificate may chain to besides Node's roots.
    */
-  constructor(url, noProxy = new NoProxyList(void 0), connectTimeoutMs = DEFAULT_OUTBOUND_CONNECT_TIMEOUT_MS, ca) {
+  constructor(url, noProxy = new NoProxyList(void 0), connectTimeoutMs = DEFAULT_OUTBOUND_CONNECT_TIMEOUT_MS, extraCa = []) {
     this.noProxy = noProxy;
     this.connectTimeoutMs = connectTimeoutMs;
-    this.ca = ca;
+    this.extraCa = extraCa;
     let parsed;
     try {
       parsed = new URL(url.includes("://") ? url : `http://${url}`);
@@ -575,7 +567,7 @@ var OutboundProxy = class _OutboundProxy {
   }
   noProxy;
   connectTimeoutMs;
-  ca;
+  extraCa;
   static {
     __name(this, "OutboundProxy");
   }
@@ -586,6 +578,8 @@ var OutboundProxy = class _OutboundProxy {
   /** An https:// proxy: TLS to the proxy itself, then CONNECT inside it. */
   secure;
   authorization;
+  /** What an https:// proxy's certificate is checked against: made on its first connection. */
+  trust;
   /** The proxy from the daemon's environment, or undefined when the job had none. */
   static fromEnv(env) {
     const url = env[OUTBOUND_PROXY_ENV]?.trim();
@@ -593,7 +587,7 @@ var OutboundProxy = class _OutboundProxy {
       url,
       new NoProxyList(env[OUTBOUND_NO_PROXY_ENV]),
       DEFAULT_OUTBOUND_CONNECT_TIMEOUT_MS,
-      jobTrustedCa(env)
+      jobCaCertificates(env)
     ) : void 0;
   }
   /** Whether the proxy URL carries credentials (sent as Proxy-Authorization). */
@@ -612,12 +606,14 @@ var OutboundProxy = class _OutboundProxy {
   connect(host, port, signal) {
     const authority = `${net.isIP(host) === 6 ? `[${host}]` : host}:${port}`;
     const what = `the job's HTTPS proxy ${this.display}, CONNECT ${authority}`;
+    this.trust ??= { context: trustingContext(this.extraCa) };
+    const secureContext = this.trust.context;
     return new Promise((resolve, reject) => {
       const socket = this.secure ? tls2.connect({
         host: this.host,
         port: this.port,
         ...net.isIP(this.host) === 0 ? { servername: this.host } : {},
-        ...this.ca ? { ca: this.ca } : {},
+        ...secureContext ? { secureContext } : {},
         ALPNProtocols: ["http/1.1"]
       }) : net.connect({ host: this.host, port: this.port });
       let answer = Buffer.alloc(0);
