@@ -45,7 +45,9 @@ export async function ensurePrivateFolder(path: string, options: PrivateFolderOp
   await mkdir(path, { mode: 0o700 }).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   });
-  await checkPrivateFolder(path, options);
+  // The folders above were checked before the mkdir, and none of them is another user's to
+  // change: checking them again would find the same.
+  await checkPrivateFolder(path);
 }
 
 /** Throws PrivateFolderError unless `path` is a real directory of this uid that no one else can write. */
