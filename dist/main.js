@@ -31,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-NJ2JF7DE.js";
+} from "./chunk-AKZVEFTJ.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";

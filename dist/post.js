@@ -16,7 +16,7 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-NJ2JF7DE.js";
+} from "./chunk-AKZVEFTJ.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,

@@ -2995,7 +2995,7 @@ async function ensurePrivateFolder(path, options = {}) {
   await mkdir3(path, { mode: 448 }).catch((error) => {
     if (error.code !== "EEXIST") throw error;
   });
-  await checkPrivateFolder(path, options);
+  await checkPrivateFolder(path);
 }
 __name(ensurePrivateFolder, "ensurePrivateFolder");
 async function checkPrivateFolder(path, options = {}) {
