@@ -55,6 +55,32 @@ const withoutUndici = {
   },
 };
 
+/**
+ * The Azure SDK's request pipeline (the cache upload and download) asks `typeof FormData` of every
+ * request body. In Node that global is a lazy getter that loads Node's own undici (~40 ms of CPU
+ * a save step) to answer. The probe is rewritten to look at the body's tag first: a real FormData
+ * (tagged "FormData") still reaches the same `instanceof FormData`; any other body never touches
+ * the global. A build where the probe was not found fails.
+ */
+const FORM_DATA_PROBE = 'typeof FormData !== "undefined" && body instanceof FormData';
+const TAGGED_FORM_DATA_PROBE =
+  'Object.prototype.toString.call(body) === "[object FormData]" && typeof FormData !== "undefined" && body instanceof FormData';
+let formDataProbesRewritten = 0;
+const withoutFormDataProbe = {
+  name: 'without-form-data-probe',
+  setup(build) {
+    build.onLoad(
+      { filter: /[\\/]@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]formData\.js$/ },
+      (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes(FORM_DATA_PROBE)) return undefined;
+        formDataProbesRewritten++;
+        return { contents: source.replace(FORM_DATA_PROBE, TAGGED_FORM_DATA_PROBE), loader: 'js' };
+      },
+    );
+  },
+};
+
 // Bundled CommonJS dependencies call require() for Node built-ins; give ESM a require.
 const banner =
   "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
@@ -78,7 +104,7 @@ await build({
   // node_modules is a link to another checkout's, as in a copy of the repo made for a check.
   preserveSymlinks: true,
   logLevel: 'warning',
-  plugins: [withoutOidcClient, withoutUndici],
+  plugins: [withoutOidcClient, withoutUndici, withoutFormDataProbe],
 });
 if (oidcImportsSwapped === 0) {
   console.error(
@@ -88,6 +114,12 @@ if (oidcImportsSwapped === 0) {
 }
 if (undiciImportsSwapped === 0) {
   console.error("@actions/http-client's import of undici was not found: update withoutUndici in build.mjs.");
+  process.exit(1);
+}
+if (formDataProbesRewritten === 0) {
+  console.error(
+    "@typespec/ts-http-runtime's `typeof FormData` probe was not found: update withoutFormDataProbe in build.mjs.",
+  );
   process.exit(1);
 }
 writeFileSync(join(outdir, 'package.json'), '{ "type": "module" }\n');

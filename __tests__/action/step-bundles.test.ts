@@ -2,6 +2,7 @@
 // import it for core.getIDToken(), which the build swaps for a stub (scripts/build.mjs);
 // @actions/cache and the service probe load it on demand, without undici. Reads dist/, the
 // committed bundle.
+import { execFileSync } from 'node:child_process';
 import {
   chunksWithModule,
   distBuilt,
@@ -39,3 +40,35 @@ built("dist/ has no copy of @actions/core's OIDC client", () => {
     [],
   );
 });
+
+// The Azure SDK's pipeline (every cache upload and download request) asks whether the body is a
+// FormData; Node answers `typeof FormData` by loading its own undici (~40 ms a save step). The
+// build rewrites the probe to read the body's tag first. Run as bundled, in a plain node process.
+built(
+  'dist/post.js: the FormData probe on a request body leaves Node’s undici unloaded, and still finds a FormData',
+  () => {
+    const [chunk] = chunksWithModule(loadableChunks('post.js'), 'node_modules/@typespec/ts-http-runtime/');
+    expect(chunk).toBeDefined();
+    const probe = /\nfunction convertBodyToFormDataMap\([^)]*\) \{\n[\s\S]*?\n\}\n/.exec(
+      distText(chunk as string),
+    );
+    expect(probe).not.toBeNull();
+    const script = `${probe?.[0]}
+const loaded = () => process.moduleLoadList.some((name) => name.includes('undici'));
+const before = loaded();
+const bodies = [Buffer.from('x'), new Uint8Array(1), 'text', null, undefined, { entries: () => [] }];
+const others = bodies.map((body) => convertBodyToFormDataMap(body));
+const after = loaded();
+const form = new FormData();
+form.append('a', '1');
+form.append('a', '2');
+console.log(JSON.stringify({ before, after, others, form: convertBodyToFormDataMap(form) }));`;
+    const result = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    expect(result).toEqual({
+      before: false,
+      after: false,
+      others: [null, null, null, null, null, null],
+      form: { a: ['1', '2'] },
+    });
+  },
+);
