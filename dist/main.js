@@ -31,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-AKZVEFTJ.js";
+} from "./chunk-YEOC2JX6.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";

@@ -16,7 +16,7 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-AKZVEFTJ.js";
+} from "./chunk-YEOC2JX6.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,

@@ -13219,7 +13219,7 @@ __name(defaultRetryPolicy, "defaultRetryPolicy");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/formData.js
 function convertBodyToFormDataMap(body2) {
-  if (typeof FormData !== "undefined" && body2 instanceof FormData) {
+  if (Object.prototype.toString.call(body2) === "[object FormData]" && typeof FormData !== "undefined" && body2 instanceof FormData) {
     const formDataMap = {};
     for (const [key, value] of body2.entries()) {
       const existing = formDataMap[key];

@@ -2106,7 +2106,7 @@ __name(withSlash, "withSlash");
 // src/backend/actions.ts
 var actionsCache;
 function loadActionsCache() {
-  actionsCache ??= import("./chunk-2W6ZXFKG.js");
+  actionsCache ??= import("./chunk-3S6LBLC5.js");
   return actionsCache;
 }
 __name(loadActionsCache, "loadActionsCache");
