@@ -5,6 +5,7 @@
 // It also finds the base interpreter and its pip's __pip-runner__.py once for the run
 // (__tests__/support/pip.ts looks them up itself when these are unset): that was two Python
 // start-ups, through pyenv's shim, in every test file that imports pip.ts (~0.4 s of CPU each).
+// And it leaves the machine's TLS trust variables out of the run (MACHINE_TRUST_VARIABLES).
 const { execFileSync } = require('node:child_process');
 const { existsSync, mkdtempSync, rmSync } = require('node:fs');
 const { devNull, tmpdir } = require('node:os');
@@ -44,10 +45,31 @@ function findBasePython() {
   }
 }
 
+/**
+ * This machine's TLS trust settings, none of which a GitHub-hosted runner sets. The tests reach
+ * loopback servers only, with test CAs they name themselves, and a test of one of these variables
+ * sets it for its own step or daemon; inherited, they made the steps and daemons trust the
+ * machine's bundle as a job's CA files. NODE_EXTRA_CA_CERTS also made every node process parse
+ * the ~140 certificates of the bundle it names as it started (~60 ms of CPU here, against ~30 ms
+ * for all the rest of `node -e 0`), and a check starts ~250 of them. Workers and everything they
+ * start inherit the environment without them.
+ */
+const MACHINE_TRUST_VARIABLES = [
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'REQUESTS_CA_BUNDLE',
+  'CURL_CA_BUNDLE',
+  'PIP_CERT',
+];
+
 module.exports = async function setup() {
+  for (const name of MACHINE_TRUST_VARIABLES) delete process.env[name];
   process.env[VARIABLE] = mkdtempSync(join(tmpdir(), 'pypi-cache-action-shared-'));
   findBasePython();
 };
+
+module.exports.MACHINE_TRUST_VARIABLES = MACHINE_TRUST_VARIABLES;
 
 module.exports.teardown = async function teardown() {
   const dir = process.env[VARIABLE];

@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -185,4 +186,14 @@ test('a step that hangs fails after the step timeout', async () => {
     stepTimeoutMs: 500,
   });
   await expect(job.runMain()).rejects.toThrow(/timed out after 500 ms/);
+});
+
+// Jest's globalSetup leaves them out: a GitHub-hosted runner sets none, and this machine names its
+// own bundle in all of them (steps and daemons took it for a job's CA files).
+test("the run's steps, daemons and pip runs inherit none of the machine's TLS trust variables", () => {
+  const { MACHINE_TRUST_VARIABLES } = createRequire(import.meta.url)(
+    '../../scripts/jest-shared-fixtures.cjs',
+  );
+  expect(MACHINE_TRUST_VARIABLES).toContain('NODE_EXTRA_CA_CERTS');
+  expect((MACHINE_TRUST_VARIABLES as string[]).filter((name) => process.env[name] !== undefined)).toEqual([]);
 });
