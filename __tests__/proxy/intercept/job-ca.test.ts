@@ -4,6 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import {
+  BasicConstraints,
+  Certificate,
+  id_ce_basicConstraints,
+  id_ce_keyUsage,
+  id_ce_nameConstraints,
+  KeyUsage,
+  NameConstraints,
+} from '@peculiar/asn1-x509';
 import {
   checkedHostName,
   InterceptConfigError,
@@ -74,9 +84,33 @@ describe('JobCa', () => {
   it('is a short-lived CA whose certificate carries critical name constraints', () => {
     const caCert = new X509Certificate(ca.certPem);
     expect(caCert.ca).toBe(true);
+    expect(caCert.checkIssued(caCert)).toBe(true);
+    expect(caCert.verify(caCert.publicKey)).toBe(true);
     const lifetime = new Date(caCert.validTo).getTime() - new Date(caCert.validFrom).getTime();
     expect(lifetime).toBeLessThanOrEqual(8 * 60 * 60 * 1000);
-    expect(ca.certificate.getExtension('2.5.29.30')?.critical).toBe(true);
+    // Read back by an ASN.1 parser of its own (the certificate is written by ours).
+    const extensions = AsnConvert.parse(caCert.raw, Certificate).tbsCertificate.extensions ?? [];
+    const byId = (oid: string) => extensions.find((extension) => extension.extnID === oid);
+    const constraints = byId(id_ce_nameConstraints);
+    expect(constraints?.critical).toBe(true);
+    const value = AsnConvert.parse(constraints?.extnValue.buffer ?? new ArrayBuffer(0), NameConstraints);
+    expect(value.permittedSubtrees?.map((subtree) => subtree.base.dNSName)).toEqual(HOSTS);
+    expect(value.excludedSubtrees?.map((subtree) => subtree.base.iPAddress)).toEqual(['0.0.0.0/0', '::/0']);
+    const basic = AsnConvert.parse(
+      byId(id_ce_basicConstraints)?.extnValue.buffer ?? new ArrayBuffer(0),
+      BasicConstraints,
+    );
+    expect({
+      cA: basic.cA,
+      pathLength: basic.pathLenConstraint,
+      critical: byId(id_ce_basicConstraints)?.critical,
+    }).toEqual({
+      cA: true,
+      pathLength: 0,
+      critical: true,
+    });
+    const usage = AsnConvert.parse(byId(id_ce_keyUsage)?.extnValue.buffer ?? new ArrayBuffer(0), KeyUsage);
+    expect(usage.toJSON().sort()).toEqual(['crlSign', 'keyCertSign']);
   });
 
   it('name constraints make a leaf the same CA signs for another name fail verification', async () => {

@@ -1,6 +1,6 @@
 // The host names interception may vouch for, and the error for a configuration it cannot take.
 // Apart from job-ca.ts so that the daemon can name and catch these without loading the
-// certificate libraries (@peculiar/x509 and its ASN.1 schemas), which only interception needs.
+// certificate code (job-ca.ts, x509/), which only interception needs.
 
 export class InterceptConfigError extends Error {}
 
