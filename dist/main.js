@@ -31,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-YEOC2JX6.js";
+} from "./chunk-NCHO3PSN.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";
@@ -39,20 +39,20 @@ import {
   PORTS_IN_USE_EXIT_CODE,
   formatBytes,
   measureFolders
-} from "./chunk-ZFYIRX5F.js";
+} from "./chunk-RM4JE3JT.js";
 import {
   readCaPath
-} from "./chunk-EJQJFN6H.js";
+} from "./chunk-ROZJLQ5J.js";
 import {
   exportVariable,
   info,
   setFailed,
   setOutput,
   warning
-} from "./chunk-VWTKPA2T.js";
+} from "./chunk-OEW76XB5.js";
 import {
   __name
-} from "./chunk-7UH2FPMM.js";
+} from "./chunk-WTG47EWH.js";
 
 // src/action/restore.ts
 import { mkdir as mkdir2, rm } from "node:fs/promises";

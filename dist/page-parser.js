@@ -3,10 +3,10 @@ const require = __createRequire(import.meta.url);
 import {
   parseHtmlPage,
   parseHtmlProjectList
-} from "./chunk-L6LOGGS3.js";
+} from "./chunk-HKO227F4.js";
 import {
   __name
-} from "./chunk-7UH2FPMM.js";
+} from "./chunk-WTG47EWH.js";
 
 // src/proxy/pages/page-parser-worker.ts
 import { parentPort } from "node:worker_threads";

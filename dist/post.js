@@ -16,23 +16,23 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-YEOC2JX6.js";
+} from "./chunk-NCHO3PSN.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-ZFYIRX5F.js";
-import "./chunk-EJQJFN6H.js";
+} from "./chunk-RM4JE3JT.js";
+import "./chunk-ROZJLQ5J.js";
 import {
   info,
   summary,
   warning
-} from "./chunk-VWTKPA2T.js";
+} from "./chunk-OEW76XB5.js";
 import {
   __name
-} from "./chunk-7UH2FPMM.js";
+} from "./chunk-WTG47EWH.js";
 
 // src/action/save.ts
 import { rm, rmdir } from "node:fs/promises";

@@ -23,7 +23,7 @@ import {
   readLockedHashesFile,
   refuseConnect,
   sleep
-} from "./chunk-UIFBLC2E.js";
+} from "./chunk-OEK4OUKU.js";
 import {
   ContentStore,
   DEFAULT_SHUTDOWN_GRACE_MS,
@@ -37,7 +37,7 @@ import {
   listenOnFirstFree,
   parsePorts,
   writeManifest
-} from "./chunk-ZFYIRX5F.js";
+} from "./chunk-RM4JE3JT.js";
 import {
   OutboundProxy,
   OutboundProxyConfigError,
@@ -50,17 +50,17 @@ import {
   parseUpstreams,
   redactIndexUrl,
   redactUrl
-} from "./chunk-EJQJFN6H.js";
+} from "./chunk-ROZJLQ5J.js";
 import {
   PageFormatError,
   parseHtmlPage,
   parseHtmlProjectList,
   parseJsonPage,
   parseJsonProjectList
-} from "./chunk-L6LOGGS3.js";
+} from "./chunk-HKO227F4.js";
 import {
   __name
-} from "./chunk-7UH2FPMM.js";
+} from "./chunk-WTG47EWH.js";
 
 // src/cli/proxy-command.ts
 import { existsSync } from "node:fs";
@@ -1881,7 +1881,7 @@ async function startProxy(options) {
     log,
     manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest")
   });
-  const interception = options.intercept ? await import("./chunk-ZO2DIEH7.js").then(
+  const interception = options.intercept ? await import("./chunk-FVWLIMVK.js").then(
     ({ attachInterception }) => attachInterception(server, {
       upstreams,
       options: options.intercept,

@@ -5,10 +5,10 @@ import {
   isSha256Hex,
   isValidFileName,
   isValidUpstreamName
-} from "./chunk-EJQJFN6H.js";
+} from "./chunk-ROZJLQ5J.js";
 import {
   __name
-} from "./chunk-7UH2FPMM.js";
+} from "./chunk-WTG47EWH.js";
 
 // src/proxy/http/listen-ports.ts
 var PORTS_IN_USE_EXIT_CODE = 3;

@@ -5,7 +5,7 @@ import {
   __name,
   __require,
   __toESM
-} from "./chunk-7UH2FPMM.js";
+} from "./chunk-WTG47EWH.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -10,7 +10,7 @@ import {
   pageRelativePath,
   pathInside,
   readManifest
-} from "./chunk-ZFYIRX5F.js";
+} from "./chunk-RM4JE3JT.js";
 import {
   OUTBOUND_NO_PROXY_ENV,
   OUTBOUND_PROXY_ENV,
@@ -23,7 +23,7 @@ import {
   isValidFileName,
   isValidUpstreamName,
   redactIndexUrl
-} from "./chunk-EJQJFN6H.js";
+} from "./chunk-ROZJLQ5J.js";
 import {
   getInput,
   getState,
@@ -31,12 +31,12 @@ import {
   saveState,
   setSecret,
   warning
-} from "./chunk-VWTKPA2T.js";
+} from "./chunk-OEW76XB5.js";
 import {
   __commonJS,
   __name,
   __toESM
-} from "./chunk-7UH2FPMM.js";
+} from "./chunk-WTG47EWH.js";
 
 // node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
@@ -2034,7 +2034,7 @@ ${entry.version}${scoped}`).digest("hex").slice(0, 32);
 }
 __name(entryId, "entryId");
 function loadTar() {
-  return import("./chunk-HCMO5WDB.js");
+  return import("./chunk-X3CEAG63.js");
 }
 __name(loadTar, "loadTar");
 async function createArchive(file, paths) {
@@ -2077,7 +2077,7 @@ async function probeCacheService(env = process.env) {
     v2 ? CACHE_SERVICE : "_apis/artifactcache/cache?keys=probe&version=probe",
     withSlash(base)
   );
-  const { HttpClient } = await import("./chunk-ZPES374L.js");
+  const { HttpClient } = await import("./chunk-U7ZIZQDD.js");
   const client = new HttpClient("pypi-cache-action", [], {
     socketTimeout: probeTimeoutMs(env),
     allowRetries: false
@@ -2106,7 +2106,7 @@ __name(withSlash, "withSlash");
 // src/backend/actions.ts
 var actionsCache;
 function loadActionsCache() {
-  actionsCache ??= import("./chunk-3S6LBLC5.js");
+  actionsCache ??= import("./chunk-UFRDWJQU.js");
   return actionsCache;
 }
 __name(loadActionsCache, "loadActionsCache");

@@ -9,8 +9,8 @@ import {
   MediaTypes,
   getProxyUrl,
   isHttps
-} from "./chunk-TTNY55CV.js";
-import "./chunk-7UH2FPMM.js";
+} from "./chunk-6UIIDMQI.js";
+import "./chunk-WTG47EWH.js";
 export {
   Headers,
   HttpClient,

@@ -11,19 +11,19 @@ import {
   setSecret,
   warning,
   which
-} from "./chunk-VWTKPA2T.js";
+} from "./chunk-OEW76XB5.js";
 import {
   HttpClient,
   HttpClientError,
   HttpCodes
-} from "./chunk-TTNY55CV.js";
+} from "./chunk-6UIIDMQI.js";
 import {
   __commonJS,
   __export,
   __name,
   __require,
   __toESM
-} from "./chunk-7UH2FPMM.js";
+} from "./chunk-WTG47EWH.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({

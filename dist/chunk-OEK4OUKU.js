@@ -15,17 +15,17 @@ import {
   normalizeProjectName,
   redactUrl,
   trustingContext
-} from "./chunk-EJQJFN6H.js";
+} from "./chunk-ROZJLQ5J.js";
 import {
   escapeHtml,
   renderHtmlPage,
   renderHtmlProjectList,
   renderJsonPage,
   renderJsonProjectList
-} from "./chunk-L6LOGGS3.js";
+} from "./chunk-HKO227F4.js";
 import {
   __name
-} from "./chunk-7UH2FPMM.js";
+} from "./chunk-WTG47EWH.js";
 
 // src/proxy/intercept/connect-handler.ts
 import net from "node:net";
@@ -355,7 +355,7 @@ var Blake2b256 = class _Blake2b256 {
   }
   /** Asynchronous: each hasher is a WebAssembly instance (the module is compiled once). */
   static async create() {
-    const { createBLAKE2b } = await import("./chunk-7ZXLQXNW.js");
+    const { createBLAKE2b } = await import("./chunk-KINJ4MST.js");
     return new _Blake2b256(await createBLAKE2b(256));
   }
   update(chunk) {

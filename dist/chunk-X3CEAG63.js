@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   __name
-} from "./chunk-7UH2FPMM.js";
+} from "./chunk-WTG47EWH.js";
 
 // node_modules/tar/dist/esm/index.min.js
 import Qr from "events";

@@ -4,7 +4,7 @@ import {
   __commonJS,
   __name,
   __toESM
-} from "./chunk-7UH2FPMM.js";
+} from "./chunk-WTG47EWH.js";
 
 // node_modules/hash-wasm/dist/index.umd.js
 var require_index_umd = __commonJS({
