@@ -87,7 +87,9 @@ describe('JobCa', () => {
     expect(caCert.checkIssued(caCert)).toBe(true);
     expect(caCert.verify(caCert.publicKey)).toBe(true);
     const lifetime = new Date(caCert.validTo).getTime() - new Date(caCert.validFrom).getTime();
-    expect(lifetime).toBeLessThanOrEqual(8 * 60 * 60 * 1000);
+    // 7 hours and the 5 minutes of clock skew allowed before now, to the second.
+    expect(lifetime).toBeGreaterThanOrEqual(7 * 60 * 60 * 1000);
+    expect(lifetime).toBeLessThanOrEqual((7 * 60 + 5) * 60 * 1000 + 1000);
     // Read back by an ASN.1 parser of its own (the certificate is written by ours).
     const extensions = AsnConvert.parse(caCert.raw, Certificate).tbsCertificate.extensions ?? [];
     const byId = (oid: string) => extensions.find((extension) => extension.extnID === oid);
@@ -111,6 +113,19 @@ describe('JobCa', () => {
     });
     const usage = AsnConvert.parse(byId(id_ce_keyUsage)?.extnValue.buffer ?? new ArrayBuffer(0), KeyUsage);
     expect(usage.toJSON().sort()).toEqual(['crlSign', 'keyCertSign']);
+  });
+
+  it("keeps each leaf's validity inside the CA's, and signs none once the CA has expired", async () => {
+    const caCert = new X509Certificate(ca.certPem);
+    const leaf = new X509Certificate((await ca.leafFor('pypi.org')).certPem);
+    expect(Date.parse(leaf.validFrom)).toBeGreaterThanOrEqual(Date.parse(caCert.validFrom));
+    expect(Date.parse(leaf.validTo)).toBeLessThanOrEqual(Date.parse(caCert.validTo));
+    const expired = await JobCa.create({ hosts: HOSTS, now: new Date(Date.now() - 2000), validityMs: 1000 });
+    await expect(expired.leafFor('pypi.org')).rejects.toThrow(/expired/);
+  });
+
+  it('signs no name that is not printable ASCII (a look-alike would be written as another name)', async () => {
+    await expect(ca.signLeafUnchecked('ṗypi.org')).rejects.toThrow(/not a printable ASCII name/);
   });
 
   it('name constraints make a leaf the same CA signs for another name fail verification', async () => {

@@ -150,6 +150,8 @@ export class JobCa {
    */
   async signLeafUnchecked(name: string, nameType: 'dns' | 'ip' = 'dns'): Promise<LeafCertificate> {
     const ca = this.certificate;
+    // A leaf cannot outlive its CA; past the CA's end there is nothing valid left to sign.
+    if (Date.now() >= ca.notAfter.getTime()) throw new InterceptConfigError('the job CA has expired');
     const der = await signCertificate(
       {
         serial: randomSerial(),

@@ -5,12 +5,15 @@ import {
   basicConstraints,
   certificatePem,
   distinguishedName,
+  ecdsaSignatureValue,
   signCertificate,
   subjectAltName,
 } from '../../../../src/proxy/intercept/x509/certificate.js';
 import {
+  ia5Name,
   namedBits,
   objectIdentifier,
+  smallInteger,
   subjectPublicKeyBits,
   time,
   tlv,
@@ -90,4 +93,48 @@ test('OpenSSL reads a certificate valid past 2050, its 16-byte serial and its IP
   expect(new Date(cert.validTo).toISOString()).toBe('2051-06-01T00:00:00.000Z');
   expect(cert.subjectAltName).toBe('IP Address:2001:DB8:0:0:0:0:0:1');
   expect(cert.verify(cert.publicKey)).toBe(true);
+});
+
+test('bad input throws instead of encoding something else', () => {
+  expect(() => smallInteger(-1)).toThrow(/not an integer from 0 to 255/);
+  expect(() => smallInteger(256)).toThrow(/not an integer from 0 to 255/);
+  expect(() => ia5Name(2, 'ṗypi.org')).toThrow(/not a printable ASCII name/); // latin1 would write "pypi.org"
+  expect(() => ia5Name(2, 'pypi.org ')).toThrow(/not a printable ASCII name/);
+  expect(() => objectIdentifier('1.2.x')).toThrow(/not an object identifier/);
+  expect(() => objectIdentifier('1.40')).toThrow(/out of range/);
+  expect(() => time(new Date('10000-01-01T00:00:00Z'))).toThrow(/year 1 to 9999/);
+  expect(() => time(new Date(Number.NaN))).toThrow(/year 1 to 9999/);
+  expect(() => subjectAltName('fe80::1%eth0', 'ip')).toThrow(/zone/);
+  expect(hex(namedBits([]))).toBe('030100');
+});
+
+test('an ECDSA signature as r || s becomes Ecdsa-Sig-Value: a leading zero dropped, one added before a high bit', () => {
+  const r = Buffer.concat([Buffer.from([0x00, 0x80]), Buffer.alloc(30, 0x11)]);
+  const s = Buffer.concat([Buffer.from([0x7f]), Buffer.alloc(31, 0x22)]);
+  const value = hex(ecdsaSignatureValue(Buffer.concat([r, s])));
+  // SEQUENCE { INTEGER 00 80 11.. (32 bytes: the zero in front of 0x80 kept), INTEGER 7f 22.. }
+  expect(value).toBe(`3044022000801111${'11'.repeat(28)}02207f${'22'.repeat(31)}`);
+  const small = hex(
+    ecdsaSignatureValue(Buffer.concat([Buffer.alloc(31), Buffer.from([5]), Buffer.alloc(32, 0xff)])),
+  );
+  expect(small).toBe(`3026020105022100${'ff'.repeat(32)}`);
+});
+
+test('a certificate without extensions has no extensions field (SIZE 1..MAX), and OpenSSL reads it', async () => {
+  const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'sign',
+  ])) as webcrypto.CryptoKeyPair;
+  const name = distinguishedName([['CN', 'bare']]);
+  const publicKey = Buffer.from(await webcrypto.subtle.exportKey('spki', keys.publicKey));
+  const fields = { serial: Uint8Array.of(7), issuer: name, subject: name, publicKey };
+  const validity = {
+    notBefore: new Date('2030-01-01T00:00:00Z'),
+    notAfter: new Date('2030-01-02T00:00:00Z'),
+  };
+  const der = await signCertificate({ ...fields, ...validity, extensions: [] }, keys.privateKey);
+  const cert = new X509Certificate(certificatePem(der));
+  expect(cert.verify(cert.publicKey)).toBe(true);
+  expect(cert.subjectAltName).toBeUndefined();
+  // The TBSCertificate ends with the key: no [3] (a3) after it.
+  expect(der.includes(Buffer.concat([publicKey, Buffer.from([0xa3])]))).toBe(false);
 });

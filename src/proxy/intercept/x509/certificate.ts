@@ -7,6 +7,7 @@ import {
   bitString,
   boolean,
   contextConstructed,
+  ia5Name,
   implicitPrimitive,
   namedBits,
   objectIdentifier,
@@ -66,7 +67,10 @@ export async function signCertificate(fields: CertificateFields, signingKey: Cry
     sequence(time(fields.notBefore), time(fields.notAfter)),
     fields.subject,
     fields.publicKey,
-    contextConstructed(3, sequence(...fields.extensions.map(extension))),
+    // Extensions ::= SEQUENCE SIZE (1..MAX): none at all is no [3] field.
+    ...(fields.extensions.length > 0
+      ? [contextConstructed(3, sequence(...fields.extensions.map(extension)))]
+      : []),
   );
   const signature = Buffer.from(await webcrypto.subtle.sign(SIGNING, signingKey, tbs));
   return sequence(tbs, ECDSA_WITH_SHA256, bitString(ecdsaSignatureValue(signature)));
@@ -85,7 +89,8 @@ function extension({ oid, critical, value }: Extension): Buffer {
 }
 
 /** WebCrypto signs ECDSA as r || s (IEEE P1363); X.509 wants Ecdsa-Sig-Value (RFC 3279 2.2.3). */
-function ecdsaSignatureValue(p1363: Buffer): Buffer {
+export function ecdsaSignatureValue(p1363: Buffer): Buffer {
+  if (p1363.length === 0 || p1363.length % 2 !== 0) throw new Error('not an r || s signature');
   const half = p1363.length / 2;
   return sequence(unsignedInteger(p1363.subarray(0, half)), unsignedInteger(p1363.subarray(half)));
 }
@@ -110,8 +115,7 @@ export function serverAuthOnly(): Extension {
 
 /** RFC 5280 4.2.1.6: one name, a dNSName or an iPAddress. */
 export function subjectAltName(name: string, type: 'dns' | 'ip'): Extension {
-  const general =
-    type === 'dns' ? implicitPrimitive(2, Buffer.from(name, 'latin1')) : implicitPrimitive(7, ipBytes(name));
+  const general = type === 'dns' ? ia5Name(2, name) : implicitPrimitive(7, ipBytes(name));
   return { oid: '2.5.29.17', critical: false, value: sequence(general) };
 }
 
@@ -139,9 +143,7 @@ export function authorityKeyIdentifier(issuerSpki: Buffer): Extension {
  */
 export function nameConstraints(permittedDnsNames: readonly string[]): Extension {
   const subtree = (name: Buffer) => sequence(name);
-  const permitted = permittedDnsNames.map((host) =>
-    subtree(implicitPrimitive(2, Buffer.from(host, 'latin1'))),
-  );
+  const permitted = permittedDnsNames.map((host) => subtree(ia5Name(2, host)));
   const excluded = [Buffer.alloc(8), Buffer.alloc(32)].map((addressAndMask) =>
     subtree(implicitPrimitive(7, addressAndMask)),
   );
@@ -160,8 +162,8 @@ function ipBytes(address: string): Buffer {
 }
 
 function ipv6Bytes(address: string): Buffer {
-  if (address.includes('.'))
-    throw new Error(`${address}: an IPv6 address with an IPv4 tail is not supported`);
+  if (address.includes('.') || address.includes('%'))
+    throw new Error(`${address}: an IPv6 address with an IPv4 tail or a zone is not supported`);
   const [head = '', tail] = address.split('::');
   const groups = (part: string) => (part === '' ? [] : part.split(':'));
   const front = groups(head);

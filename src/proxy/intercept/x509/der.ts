@@ -31,7 +31,19 @@ export function unsignedInteger(bytes: Uint8Array): Buffer {
   return (digits[0] ?? 0) & 0x80 ? tlv(0x02, Buffer.from([0]), digits) : tlv(0x02, digits);
 }
 
-export const smallInteger = (value: number) => unsignedInteger(Buffer.from([value]));
+/** 0-255 (a version, a path length); anything else throws rather than wrap around. */
+export function smallInteger(value: number): Buffer {
+  if (!Number.isInteger(value) || value < 0 || value > 255)
+    throw new RangeError(`${value}: not an integer from 0 to 255`);
+  return unsignedInteger(Buffer.from([value]));
+}
+
+/** IA5String text as a [n] IMPLICIT name (dNSName): printable ASCII only, never a look-alike. */
+export function ia5Name(n: number, text: string): Buffer {
+  if (!/^[\x21-\x7e]+$/.test(text))
+    throw new RangeError(`${JSON.stringify(text)}: not a printable ASCII name`);
+  return implicitPrimitive(n, Buffer.from(text, 'ascii'));
+}
 
 /** BIT STRING of whole bytes (a key, a signature). */
 export const bitString = (bytes: Uint8Array) => tlv(0x03, Buffer.from([0]), bytes);
@@ -41,6 +53,9 @@ export const bitString = (bytes: Uint8Array) => tlv(0x03, Buffer.from([0]), byte
  * zero bits and says how many of the last byte's are unused (X.690 11.2.2).
  */
 export function namedBits(bits: readonly number[]): Buffer {
+  if (bits.length === 0) return tlv(0x03, Buffer.from([0]));
+  if (!bits.every((bit) => Number.isInteger(bit) && bit >= 0))
+    throw new RangeError(`${bits}: not bit numbers`);
   const highest = Math.max(...bits);
   const bytes = Buffer.alloc(Math.floor(highest / 8) + 1);
   for (const bit of bits) bytes[bit >> 3] = (bytes[bit >> 3] ?? 0) | (0x80 >> (bit & 7));
@@ -48,8 +63,13 @@ export function namedBits(bits: readonly number[]): Buffer {
 }
 
 export function objectIdentifier(dotted: string): Buffer {
+  if (!/^[0-2]\.(0|[1-9]\d*)(\.(0|[1-9]\d*))*$/.test(dotted))
+    throw new RangeError(`${dotted}: not an object identifier`);
   const arcs = dotted.split('.').map(Number);
   const [first = 0, second = 0, ...rest] = arcs;
+  // X.660: under the arcs 0 and 1 there are 40 arcs at most.
+  if (!arcs.every(Number.isSafeInteger) || (first < 2 && second >= 40))
+    throw new RangeError(`${dotted}: an arc out of range`);
   const bytes: number[] = [];
   for (const arc of [first * 40 + second, ...rest]) {
     const base128 = [arc & 0x7f];
@@ -62,9 +82,12 @@ export function objectIdentifier(dotted: string): Buffer {
 
 /** RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050; whole seconds, UTC. */
 export function time(date: Date): Buffer {
+  const year = date.getUTCFullYear();
+  // RFC 5280 4.1.2.5: no well-defined expiration is 99991231235959Z; nothing of ours goes past it.
+  if (Number.isNaN(year) || year < 1 || year > 9999)
+    throw new RangeError(`${String(date)}: not a date from year 1 to 9999`);
   const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
   const digits = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
-  const year = date.getUTCFullYear();
   if (year >= 1950 && year < 2050) return tlv(0x17, Buffer.from(digits.slice(2), 'latin1'));
   return tlv(0x18, Buffer.from(digits, 'latin1'));
 }
