@@ -387,9 +387,23 @@ function unsignedInteger(bytes) {
   return (digits[0] ?? 0) & 128 ? tlv(2, Buffer.from([0]), digits) : tlv(2, digits);
 }
 __name(unsignedInteger, "unsignedInteger");
-var smallInteger = /* @__PURE__ */ __name((value) => unsignedInteger(Buffer.from([value])), "smallInteger");
+function smallInteger(value) {
+  if (!Number.isInteger(value) || value < 0 || value > 255)
+    throw new RangeError(`${value}: not an integer from 0 to 255`);
+  return unsignedInteger(Buffer.from([value]));
+}
+__name(smallInteger, "smallInteger");
+function ia5Name(n, text) {
+  if (!/^[\x21-\x7e]+$/.test(text))
+    throw new RangeError(`${JSON.stringify(text)}: not a printable ASCII name`);
+  return implicitPrimitive(n, Buffer.from(text, "ascii"));
+}
+__name(ia5Name, "ia5Name");
 var bitString = /* @__PURE__ */ __name((bytes) => tlv(3, Buffer.from([0]), bytes), "bitString");
 function namedBits(bits) {
+  if (bits.length === 0) return tlv(3, Buffer.from([0]));
+  if (!bits.every((bit) => Number.isInteger(bit) && bit >= 0))
+    throw new RangeError(`${bits}: not bit numbers`);
   const highest = Math.max(...bits);
   const bytes = Buffer.alloc(Math.floor(highest / 8) + 1);
   for (const bit of bits) bytes[bit >> 3] = (bytes[bit >> 3] ?? 0) | 128 >> (bit & 7);
@@ -397,8 +411,12 @@ function namedBits(bits) {
 }
 __name(namedBits, "namedBits");
 function objectIdentifier(dotted) {
+  if (!/^[0-2]\.(0|[1-9]\d*)(\.(0|[1-9]\d*))*$/.test(dotted))
+    throw new RangeError(`${dotted}: not an object identifier`);
   const arcs = dotted.split(".").map(Number);
   const [first = 0, second = 0, ...rest] = arcs;
+  if (!arcs.every(Number.isSafeInteger) || first < 2 && second >= 40)
+    throw new RangeError(`${dotted}: an arc out of range`);
   const bytes = [];
   for (const arc of [first * 40 + second, ...rest]) {
     const base128 = [arc & 127];
@@ -410,9 +428,11 @@ function objectIdentifier(dotted) {
 }
 __name(objectIdentifier, "objectIdentifier");
 function time(date) {
+  const year = date.getUTCFullYear();
+  if (Number.isNaN(year) || year < 1 || year > 9999)
+    throw new RangeError(`${String(date)}: not a date from year 1 to 9999`);
   const iso = date.toISOString();
   const digits = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
-  const year = date.getUTCFullYear();
   if (year >= 1950 && year < 2050) return tlv(23, Buffer.from(digits.slice(2), "latin1"));
   return tlv(24, Buffer.from(digits, "latin1"));
 }
@@ -481,7 +501,7 @@ async function signCertificate(fields, signingKey) {
     sequence(time(fields.notBefore), time(fields.notAfter)),
     fields.subject,
     fields.publicKey,
-    contextConstructed(3, sequence(...fields.extensions.map(extension)))
+    ...fields.extensions.length > 0 ? [contextConstructed(3, sequence(...fields.extensions.map(extension)))] : []
   );
   const signature = Buffer.from(await webcrypto.subtle.sign(SIGNING, signingKey, tbs));
   return sequence(tbs, ECDSA_WITH_SHA256, bitString(ecdsaSignatureValue(signature)));
@@ -499,6 +519,7 @@ function extension({ oid, critical, value }) {
 }
 __name(extension, "extension");
 function ecdsaSignatureValue(p1363) {
+  if (p1363.length === 0 || p1363.length % 2 !== 0) throw new Error("not an r || s signature");
   const half = p1363.length / 2;
   return sequence(unsignedInteger(p1363.subarray(0, half)), unsignedInteger(p1363.subarray(half)));
 }
@@ -518,7 +539,7 @@ function serverAuthOnly() {
 }
 __name(serverAuthOnly, "serverAuthOnly");
 function subjectAltName(name, type) {
-  const general = type === "dns" ? implicitPrimitive(2, Buffer.from(name, "latin1")) : implicitPrimitive(7, ipBytes(name));
+  const general = type === "dns" ? ia5Name(2, name) : implicitPrimitive(7, ipBytes(name));
   return { oid: "2.5.29.17", critical: false, value: sequence(general) };
 }
 __name(subjectAltName, "subjectAltName");
@@ -540,9 +561,7 @@ function authorityKeyIdentifier(issuerSpki) {
 __name(authorityKeyIdentifier, "authorityKeyIdentifier");
 function nameConstraints(permittedDnsNames) {
   const subtree = /* @__PURE__ */ __name((name) => sequence(name), "subtree");
-  const permitted = permittedDnsNames.map(
-    (host) => subtree(implicitPrimitive(2, Buffer.from(host, "latin1")))
-  );
+  const permitted = permittedDnsNames.map((host) => subtree(ia5Name(2, host)));
   const excluded = [Buffer.alloc(8), Buffer.alloc(32)].map(
     (addressAndMask) => subtree(implicitPrimitive(7, addressAndMask))
   );
@@ -561,8 +580,8 @@ function ipBytes(address) {
 }
 __name(ipBytes, "ipBytes");
 function ipv6Bytes(address) {
-  if (address.includes("."))
-    throw new Error(`${address}: an IPv6 address with an IPv4 tail is not supported`);
+  if (address.includes(".") || address.includes("%"))
+    throw new Error(`${address}: an IPv6 address with an IPv4 tail or a zone is not supported`);
   const [head = "", tail] = address.split("::");
   const groups = /* @__PURE__ */ __name((part) => part === "" ? [] : part.split(":"), "groups");
   const front = groups(head);
@@ -677,6 +696,7 @@ var JobCa = class _JobCa {
    */
   async signLeafUnchecked(name, nameType = "dns") {
     const ca = this.certificate;
+    if (Date.now() >= ca.notAfter.getTime()) throw new InterceptConfigError("the job CA has expired");
     const der = await signCertificate(
       {
         serial: randomSerial(),
