@@ -7,6 +7,17 @@ import tls from 'node:tls';
 import { caBundle, chooseProxyMode, interceptEnvironment } from '../../src/action/intercept-env.js';
 import { JobCa } from '../../src/proxy/intercept/job-ca.js';
 
+// Each test's folder, removed when the file is done.
+const testDirs: string[] = [];
+afterAll(() => {
+  for (const dir of testDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function testDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'intercept-env-'));
+  testDirs.push(dir);
+  return dir;
+}
+
 describe('chooseProxyMode', () => {
   it('auto intercepts when a uv.lock records URLs, and an input overrides', () => {
     expect(chooseProxyMode('auto', ['uv.lock']).mode).toBe('intercept');
@@ -30,7 +41,7 @@ describe('chooseProxyMode', () => {
 
 describe('interceptEnvironment', () => {
   it('exports HTTPS_PROXY, the CA variables at one bundle, NO_PROXY appended, and no index variables', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'intercept-env-'));
+    const dir = testDir();
     const ca = await JobCa.create({ hosts: ['pypi.org', 'files.pythonhosted.org'] });
     const corporate = await JobCa.create({ hosts: ['corp.example'] });
     const corporateFile = join(dir, 'corp.pem');
@@ -82,7 +93,7 @@ describe('interceptEnvironment', () => {
   });
 
   it("takes a CA folder's hashed certificates into the bundle (it replaces the folder for pip), and skips a FIFO without waiting on it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'intercept-env-'));
+    const dir = testDir();
     const ca = await JobCa.create({ hosts: ['pypi.org'] });
     const corporate = await JobCa.create({ hosts: ['corp.example'] });
     const folder = join(dir, 'certs');

@@ -1,12 +1,23 @@
 // The job's own HTTPS proxy as the main step reads it (issue 10): masked before anything can
 // print it, refused with the variable named when the daemon could not use it, handed to the
 // daemon and the relay in the environment, and NO_PROXY for the clients kept to loopback.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { interceptEnvironment } from '../../src/action/intercept-env.js';
 import { daemonOutboundEnv, readJobHttpsProxy } from '../../src/action/job-https-proxy.js';
+
+// Each test's folder, removed when the file is done.
+const testDirs: string[] = [];
+afterAll(() => {
+  for (const dir of testDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function testDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'job-https-proxy-'));
+  testDirs.push(dir);
+  return dir;
+}
 
 function printed(run: () => void): string {
   const lines: string[] = [];
@@ -97,7 +108,7 @@ describe('readJobHttpsProxy', () => {
 
 describe('interceptEnvironment behind a job proxy', () => {
   it('records that there was none, for a later use of the action in the job', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'job-https-proxy-'));
+    const dir = testDir();
     const exported = await interceptEnvironment({
       proxyUrl: 'http://127.0.0.1:31415',
       caCertPem: '',
@@ -111,7 +122,7 @@ describe('interceptEnvironment behind a job proxy', () => {
   });
 
   it('adds only loopback to NO_PROXY and keeps the job proxy for the relay', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'job-https-proxy-'));
+    const dir = testDir();
     const outbound = {
       url: 'http://corp.example:3128',
       display: 'http://corp.example:3128',

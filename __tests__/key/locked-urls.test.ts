@@ -1,7 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasUrlLockfile, lockedUrlsIn, readLockedUrls } from '../../src/key/locked-urls.js';
+
+// Each test's folder, removed when the file is done.
+const testDirs: string[] = [];
+afterAll(() => {
+  for (const dir of testDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function testDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'locked-urls-'));
+  testDirs.push(dir);
+  return dir;
+}
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -54,7 +65,7 @@ md5 = "00"
   });
 
   it('reads only uv.lock and pylock files of the dependency files', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'locked-urls-'));
+    const dir = testDir();
     writeFileSync(
       join(dir, 'uv.lock'),
       `wheels = [{ url = "https://h.example/x.whl", hash = "sha256:${A}" }]\n`,
