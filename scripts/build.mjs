@@ -81,6 +81,51 @@ const withoutFormDataProbe = {
   },
 };
 
+/**
+ * @actions/cache imports the Azure SDK's blob clients at the top of two files, for the two calls
+ * that move an archive (downloadCacheStorageSDK, uploadCacheArchiveSDK): ~720 KB that every
+ * restore and save loaded, a lookup that misses and a save that is skipped included (~60 ms of
+ * CPU). Each import moves into its function, as `yield import(...)` (the functions are
+ * generators under __awaiter), so esbuild puts the SDK in a chunk of its own, loaded when bytes
+ * move. A build where the code was not found fails.
+ */
+const LAZY_BLOB_CLIENTS = [
+  {
+    file: /[\\/]@actions[\\/]cache[\\/]lib[\\/]internal[\\/]downloadUtils\.js$/,
+    name: 'BlockBlobClient',
+    use: 'const client = new BlockBlobClient(',
+  },
+  {
+    file: /[\\/]@actions[\\/]cache[\\/]lib[\\/]internal[\\/]uploadUtils\.js$/,
+    name: 'BlobClient',
+    use: 'const blobClient = new BlobClient(',
+  },
+];
+let blobClientImportsMoved = 0;
+const lazyBlobClients = {
+  name: 'lazy-blob-clients',
+  setup(build) {
+    build.onLoad(
+      { filter: /[\\/]@actions[\\/]cache[\\/]lib[\\/]internal[\\/](download|upload)Utils\.js$/ },
+      (args) => {
+        const lazy = LAZY_BLOB_CLIENTS.find((entry) => entry.file.test(args.path));
+        if (!lazy) return undefined;
+        const source = readFileSync(args.path, 'utf8');
+        const staticImport = `import { ${lazy.name} } from '@azure/storage-blob';\n`;
+        if (!source.includes(staticImport) || source.split(lazy.use).length !== 2) return undefined;
+        blobClientImportsMoved++;
+        const contents = source
+          .replace(staticImport, '')
+          .replace(
+            lazy.use,
+            `const { ${lazy.name} } = yield import('@azure/storage-blob');\n        ${lazy.use}`,
+          );
+        return { contents, loader: 'js' };
+      },
+    );
+  },
+};
+
 // Bundled CommonJS dependencies call require() for Node built-ins; give ESM a require.
 const banner =
   "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
@@ -104,7 +149,7 @@ await build({
   // node_modules is a link to another checkout's, as in a copy of the repo made for a check.
   preserveSymlinks: true,
   logLevel: 'warning',
-  plugins: [withoutOidcClient, withoutUndici, withoutFormDataProbe],
+  plugins: [withoutOidcClient, withoutUndici, withoutFormDataProbe, lazyBlobClients],
 });
 if (oidcImportsSwapped === 0) {
   console.error(
@@ -114,6 +159,12 @@ if (oidcImportsSwapped === 0) {
 }
 if (undiciImportsSwapped === 0) {
   console.error("@actions/http-client's import of undici was not found: update withoutUndici in build.mjs.");
+  process.exit(1);
+}
+if (blobClientImportsMoved !== LAZY_BLOB_CLIENTS.length) {
+  console.error(
+    "@actions/cache's imports of @azure/storage-blob were not found as expected: update lazyBlobClients in build.mjs.",
+  );
   process.exit(1);
 }
 if (formDataProbesRewritten === 0) {

@@ -3,10 +3,24 @@
 // PyPI stand-in. Mocked: only what cannot exist here, the runner and the two services.
 // This file: the cache service racing, down, erroring, slow and hung.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pipInstallStep } from '../support/cache-job.js';
-import { installArgs, job, jobPipCache, project, root, service, useCacheJobs } from './cache-jobs-fixture.js';
+import { fileURLToPath } from 'node:url';
+import { jobEnv, pipInstallStep } from '../support/cache-job.js';
+import { FakeCacheService } from '../support/fake-cache-service.js';
+import { RunnerJob } from '../support/runner.js';
+import {
+  installArgs,
+  job,
+  jobPipCache,
+  jobs,
+  project,
+  root,
+  service,
+  useCacheJobs,
+} from './cache-jobs-fixture.js';
+
+const BLOB_HOST_LOOPBACK = fileURLToPath(new URL('../support/blob-host-loopback.cjs', import.meta.url));
 
 useCacheJobs('cache-jobs-service-');
 
@@ -103,5 +117,39 @@ test('a slow cache service still restores and saves; one that hangs is given up 
     expect(stuck.durationMs).toBeLessThan(30_000);
   } finally {
     service.setMode('up');
+  }
+});
+
+test("on a hosted runner's blob host the bundle moves archives with the Azure SDK: post uploads, the next main downloads in ranges", async () => {
+  // The SDK's code loads only when an archive moves (scripts/build.mjs, lazyBlobClients): this is
+  // the path every hosted job takes, through dist/ as the runner runs it.
+  const blobService = new FakeCacheService({ blobHost: 'fakecache.blob.core.windows.net' });
+  await blobService.start();
+  try {
+    const { workspace, temp } = project('azure-sdk', 'tiny-util==0.3.0\n');
+    const env = jobEnv(blobService, { NODE_OPTIONS: `--require ${BLOB_HOST_LOOPBACK}` });
+    const azureJob = () => {
+      const created = new RunnerJob({ workspace, inputs: { installer: 'pip' }, env, runnerTemp: temp });
+      jobs.push(created);
+      return created;
+    };
+    const first = azureJob();
+    expect((await first.runMain()).outputs['cache-hit']).toBe('false');
+    writeFileSync(join(jobPipCache(temp), 'marker'), 'cached');
+    const post = await first.runPost();
+    expect(post.warnings).toEqual([]);
+    expect(post.stdout).toContain(': saved.');
+    rmSync(jobPipCache(temp), { recursive: true, force: true });
+
+    const main = await azureJob().runMain();
+    expect(main.warnings).toEqual([]);
+    expect(main.outputs['cache-hit']).toBe('true');
+    expect(readFileSync(join(jobPipCache(temp), 'marker'), 'utf8')).toBe('cached');
+    const calls = blobService.calls.map((call) => `${call.method} ${call.path} ${call.status}`);
+    expect(calls.filter((call) => call.startsWith('PUT /blob/'))).toEqual(['PUT /blob/cache/1 201']);
+    expect(calls).toContain('HEAD /blob/cache/1 200');
+    expect(calls.filter((call) => call === 'GET /blob/cache/1 206').length).toBeGreaterThan(0);
+  } finally {
+    await blobService.stop();
   }
 });
