@@ -31,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-NCHO3PSN.js";
+} from "./chunk-KPG45C33.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";

@@ -16,7 +16,7 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-NCHO3PSN.js";
+} from "./chunk-KPG45C33.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,

@@ -2106,7 +2106,7 @@ __name(withSlash, "withSlash");
 // src/backend/actions.ts
 var actionsCache;
 function loadActionsCache() {
-  actionsCache ??= import("./chunk-UFRDWJQU.js");
+  actionsCache ??= import("./chunk-MIP2K3MU.js");
   return actionsCache;
 }
 __name(loadActionsCache, "loadActionsCache");

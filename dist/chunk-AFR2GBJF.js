@@ -1,2254 +1,12 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  debug,
-  error,
-  exec,
-  info,
-  isDebug,
-  mkdirP,
-  rmRF,
-  setSecret,
-  warning,
-  which
-} from "./chunk-OEW76XB5.js";
-import {
-  HttpClient,
-  HttpClientError,
-  HttpCodes
-} from "./chunk-6UIIDMQI.js";
-import {
   __commonJS,
   __export,
   __name,
   __require,
   __toESM
 } from "./chunk-WTG47EWH.js";
-
-// node_modules/semver/internal/constants.js
-var require_constants = __commonJS({
-  "node_modules/semver/internal/constants.js"(exports2, module) {
-    "use strict";
-    var SEMVER_SPEC_VERSION = "2.0.0";
-    var MAX_LENGTH = 256;
-    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
-    9007199254740991;
-    var MAX_SAFE_COMPONENT_LENGTH = 16;
-    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
-    var WHITESPACE_CHARACTERS = [
-      "	",
-      "\n",
-      "\v",
-      "\f",
-      "\r",
-      " ",
-      "\xA0",
-      "\u1680",
-      "\u2000",
-      "\u2001",
-      "\u2002",
-      "\u2003",
-      "\u2004",
-      "\u2005",
-      "\u2006",
-      "\u2007",
-      "\u2008",
-      "\u2009",
-      "\u200A",
-      "\u2028",
-      "\u2029",
-      "\u202F",
-      "\u205F",
-      "\u3000",
-      "\uFEFF"
-    ];
-    var RELEASE_TYPES = [
-      "major",
-      "premajor",
-      "minor",
-      "preminor",
-      "patch",
-      "prepatch",
-      "prerelease"
-    ];
-    module.exports = {
-      MAX_LENGTH,
-      MAX_SAFE_COMPONENT_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      MAX_SAFE_INTEGER,
-      WHITESPACE_CHARACTERS,
-      RELEASE_TYPES,
-      SEMVER_SPEC_VERSION,
-      FLAG_INCLUDE_PRERELEASE: 1,
-      FLAG_LOOSE: 2
-    };
-  }
-});
-
-// node_modules/semver/internal/debug.js
-var require_debug = __commonJS({
-  "node_modules/semver/internal/debug.js"(exports2, module) {
-    "use strict";
-    var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
-    };
-    module.exports = debug2;
-  }
-});
-
-// node_modules/semver/internal/re.js
-var require_re = __commonJS({
-  "node_modules/semver/internal/re.js"(exports2, module) {
-    "use strict";
-    var {
-      MAX_SAFE_COMPONENT_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      MAX_LENGTH
-    } = require_constants();
-    var debug2 = require_debug();
-    exports2 = module.exports = {};
-    var re = exports2.re = [];
-    var safeRe = exports2.safeRe = [];
-    var src = exports2.src = [];
-    var safeSrc = exports2.safeSrc = [];
-    var t = exports2.t = {};
-    var R = 0;
-    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
-    var safeRegexReplacements = [
-      ["\\s", 1],
-      ["\\d", MAX_LENGTH],
-      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
-    ];
-    var makeSafeRegex = /* @__PURE__ */ __name((value) => {
-      for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
-      }
-      return value;
-    }, "makeSafeRegex");
-    var createToken = /* @__PURE__ */ __name((name, value, isGlobal) => {
-      const safe = makeSafeRegex(value);
-      const index = R++;
-      debug2(name, index, value);
-      t[name] = index;
-      src[index] = value;
-      safeSrc[index] = safe;
-      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
-      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
-    }, "createToken");
-    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
-    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
-    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
-    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
-    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
-    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
-    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
-    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
-    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
-    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
-    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
-    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
-    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
-    createToken("GTLT", "((?:<|>)?=?)");
-    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
-    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
-    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
-    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
-    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
-    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
-    createToken("COERCERTL", src[t.COERCE], true);
-    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
-    createToken("LONETILDE", "(?:~>?)");
-    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
-    exports2.tildeTrimReplace = "$1~";
-    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
-    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("LONECARET", "(?:\\^)");
-    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
-    exports2.caretTrimReplace = "$1^";
-    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
-    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
-    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
-    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
-    exports2.comparatorTrimReplace = "$1$2$3";
-    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
-    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
-    createToken("STAR", "(<|>)?=?\\s*\\*");
-    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
-    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
-  }
-});
-
-// node_modules/semver/internal/parse-options.js
-var require_parse_options = __commonJS({
-  "node_modules/semver/internal/parse-options.js"(exports2, module) {
-    "use strict";
-    var looseOption = Object.freeze({ loose: true });
-    var emptyOpts = Object.freeze({});
-    var parseOptions = /* @__PURE__ */ __name((options) => {
-      if (!options) {
-        return emptyOpts;
-      }
-      if (typeof options !== "object") {
-        return looseOption;
-      }
-      return options;
-    }, "parseOptions");
-    module.exports = parseOptions;
-  }
-});
-
-// node_modules/semver/internal/identifiers.js
-var require_identifiers = __commonJS({
-  "node_modules/semver/internal/identifiers.js"(exports2, module) {
-    "use strict";
-    var numeric2 = /^[0-9]+$/;
-    var compareIdentifiers = /* @__PURE__ */ __name((a, b) => {
-      if (typeof a === "number" && typeof b === "number") {
-        return a === b ? 0 : a < b ? -1 : 1;
-      }
-      const anum = numeric2.test(a);
-      const bnum = numeric2.test(b);
-      if (anum && bnum) {
-        a = +a;
-        b = +b;
-      }
-      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
-    }, "compareIdentifiers");
-    var rcompareIdentifiers = /* @__PURE__ */ __name((a, b) => compareIdentifiers(b, a), "rcompareIdentifiers");
-    module.exports = {
-      compareIdentifiers,
-      rcompareIdentifiers
-    };
-  }
-});
-
-// node_modules/semver/classes/semver.js
-var require_semver = __commonJS({
-  "node_modules/semver/classes/semver.js"(exports2, module) {
-    "use strict";
-    var debug2 = require_debug();
-    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants();
-    var { safeRe: re, t } = require_re();
-    var parseOptions = require_parse_options();
-    var { compareIdentifiers } = require_identifiers();
-    var isPrereleaseIdentifier = /* @__PURE__ */ __name((prerelease, identifier) => {
-      const identifiers = identifier.split(".");
-      if (identifiers.length > prerelease.length) {
-        return false;
-      }
-      for (let i = 0; i < identifiers.length; i++) {
-        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
-          return false;
-        }
-      }
-      return true;
-    }, "isPrereleaseIdentifier");
-    var SemVer = class _SemVer {
-      static {
-        __name(this, "SemVer");
-      }
-      constructor(version3, options) {
-        options = parseOptions(options);
-        if (version3 instanceof _SemVer) {
-          if (version3.loose === !!options.loose && version3.includePrerelease === !!options.includePrerelease) {
-            return version3;
-          } else {
-            version3 = version3.version;
-          }
-        } else if (typeof version3 !== "string") {
-          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version3}".`);
-        }
-        if (version3.length > MAX_LENGTH) {
-          throw new TypeError(
-            `version is longer than ${MAX_LENGTH} characters`
-          );
-        }
-        debug2("SemVer", version3, options);
-        this.options = options;
-        this.loose = !!options.loose;
-        this.includePrerelease = !!options.includePrerelease;
-        const m = version3.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
-        if (!m) {
-          throw new TypeError(`Invalid Version: ${version3}`);
-        }
-        this.raw = version3;
-        this.major = +m[1];
-        this.minor = +m[2];
-        this.patch = +m[3];
-        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
-          throw new TypeError("Invalid major version");
-        }
-        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
-          throw new TypeError("Invalid minor version");
-        }
-        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
-          throw new TypeError("Invalid patch version");
-        }
-        if (!m[4]) {
-          this.prerelease = [];
-        } else {
-          this.prerelease = m[4].split(".").map((id) => {
-            if (/^[0-9]+$/.test(id)) {
-              const num = +id;
-              if (num >= 0 && num < MAX_SAFE_INTEGER) {
-                return num;
-              }
-            }
-            return id;
-          });
-        }
-        this.build = m[5] ? m[5].split(".") : [];
-        this.format();
-      }
-      format() {
-        this.version = `${this.major}.${this.minor}.${this.patch}`;
-        if (this.prerelease.length) {
-          this.version += `-${this.prerelease.join(".")}`;
-        }
-        return this.version;
-      }
-      toString() {
-        return this.version;
-      }
-      compare(other) {
-        debug2("SemVer.compare", this.version, this.options, other);
-        if (!(other instanceof _SemVer)) {
-          if (typeof other === "string" && other === this.version) {
-            return 0;
-          }
-          other = new _SemVer(other, this.options);
-        }
-        if (other.version === this.version) {
-          return 0;
-        }
-        return this.compareMain(other) || this.comparePre(other);
-      }
-      compareMain(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        if (this.major < other.major) {
-          return -1;
-        }
-        if (this.major > other.major) {
-          return 1;
-        }
-        if (this.minor < other.minor) {
-          return -1;
-        }
-        if (this.minor > other.minor) {
-          return 1;
-        }
-        if (this.patch < other.patch) {
-          return -1;
-        }
-        if (this.patch > other.patch) {
-          return 1;
-        }
-        return 0;
-      }
-      comparePre(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        if (this.prerelease.length && !other.prerelease.length) {
-          return -1;
-        } else if (!this.prerelease.length && other.prerelease.length) {
-          return 1;
-        } else if (!this.prerelease.length && !other.prerelease.length) {
-          return 0;
-        }
-        let i = 0;
-        do {
-          const a = this.prerelease[i];
-          const b = other.prerelease[i];
-          debug2("prerelease compare", i, a, b);
-          if (a === void 0 && b === void 0) {
-            return 0;
-          } else if (b === void 0) {
-            return 1;
-          } else if (a === void 0) {
-            return -1;
-          } else if (a === b) {
-            continue;
-          } else {
-            return compareIdentifiers(a, b);
-          }
-        } while (++i);
-      }
-      compareBuild(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        let i = 0;
-        do {
-          const a = this.build[i];
-          const b = other.build[i];
-          debug2("build compare", i, a, b);
-          if (a === void 0 && b === void 0) {
-            return 0;
-          } else if (b === void 0) {
-            return 1;
-          } else if (a === void 0) {
-            return -1;
-          } else if (a === b) {
-            continue;
-          } else {
-            return compareIdentifiers(a, b);
-          }
-        } while (++i);
-      }
-      // preminor will bump the version up to the next minor release, and immediately
-      // down to pre-release. premajor and prepatch work the same way.
-      inc(release, identifier, identifierBase) {
-        if (release.startsWith("pre")) {
-          if (!identifier && identifierBase === false) {
-            throw new Error("invalid increment argument: identifier is empty");
-          }
-          if (identifier) {
-            const match3 = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
-            if (!match3 || match3[1] !== identifier) {
-              throw new Error(`invalid identifier: ${identifier}`);
-            }
-          }
-        }
-        switch (release) {
-          case "premajor":
-            this.prerelease.length = 0;
-            this.patch = 0;
-            this.minor = 0;
-            this.major++;
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "preminor":
-            this.prerelease.length = 0;
-            this.patch = 0;
-            this.minor++;
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "prepatch":
-            this.prerelease.length = 0;
-            this.inc("patch", identifier, identifierBase);
-            this.inc("pre", identifier, identifierBase);
-            break;
-          // If the input is a non-prerelease version, this acts the same as
-          // prepatch.
-          case "prerelease":
-            if (this.prerelease.length === 0) {
-              this.inc("patch", identifier, identifierBase);
-            }
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "release":
-            if (this.prerelease.length === 0) {
-              throw new Error(`version ${this.raw} is not a prerelease`);
-            }
-            this.prerelease.length = 0;
-            break;
-          case "major":
-            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
-              this.major++;
-            }
-            this.minor = 0;
-            this.patch = 0;
-            this.prerelease = [];
-            break;
-          case "minor":
-            if (this.patch !== 0 || this.prerelease.length === 0) {
-              this.minor++;
-            }
-            this.patch = 0;
-            this.prerelease = [];
-            break;
-          case "patch":
-            if (this.prerelease.length === 0) {
-              this.patch++;
-            }
-            this.prerelease = [];
-            break;
-          // This probably shouldn't be used publicly.
-          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
-          case "pre": {
-            const base = Number(identifierBase) ? 1 : 0;
-            if (this.prerelease.length === 0) {
-              this.prerelease = [base];
-            } else {
-              let i = this.prerelease.length;
-              while (--i >= 0) {
-                if (typeof this.prerelease[i] === "number") {
-                  this.prerelease[i]++;
-                  i = -2;
-                }
-              }
-              if (i === -1) {
-                if (identifier === this.prerelease.join(".") && identifierBase === false) {
-                  throw new Error("invalid increment argument: identifier already exists");
-                }
-                this.prerelease.push(base);
-              }
-            }
-            if (identifier) {
-              let prerelease = [identifier, base];
-              if (identifierBase === false) {
-                prerelease = [identifier];
-              }
-              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
-                const prereleaseBase = this.prerelease[identifier.split(".").length];
-                if (isNaN(prereleaseBase)) {
-                  this.prerelease = prerelease;
-                }
-              } else {
-                this.prerelease = prerelease;
-              }
-            }
-            break;
-          }
-          default:
-            throw new Error(`invalid increment argument: ${release}`);
-        }
-        this.raw = this.format();
-        if (this.build.length) {
-          this.raw += `+${this.build.join(".")}`;
-        }
-        return this;
-      }
-    };
-    module.exports = SemVer;
-  }
-});
-
-// node_modules/semver/functions/parse.js
-var require_parse = __commonJS({
-  "node_modules/semver/functions/parse.js"(exports2, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse2 = /* @__PURE__ */ __name((version3, options, throwErrors = false) => {
-      if (version3 instanceof SemVer) {
-        return version3;
-      }
-      try {
-        return new SemVer(version3, options);
-      } catch (er) {
-        if (!throwErrors) {
-          return null;
-        }
-        throw er;
-      }
-    }, "parse");
-    module.exports = parse2;
-  }
-});
-
-// node_modules/semver/functions/valid.js
-var require_valid = __commonJS({
-  "node_modules/semver/functions/valid.js"(exports2, module) {
-    "use strict";
-    var parse2 = require_parse();
-    var valid = /* @__PURE__ */ __name((version3, options) => {
-      const v = parse2(version3, options);
-      return v ? v.version : null;
-    }, "valid");
-    module.exports = valid;
-  }
-});
-
-// node_modules/semver/functions/clean.js
-var require_clean = __commonJS({
-  "node_modules/semver/functions/clean.js"(exports2, module) {
-    "use strict";
-    var parse2 = require_parse();
-    var clean2 = /* @__PURE__ */ __name((version3, options) => {
-      const s = parse2(version3.trim().replace(/^[=v]+/, ""), options);
-      return s ? s.version : null;
-    }, "clean");
-    module.exports = clean2;
-  }
-});
-
-// node_modules/semver/functions/inc.js
-var require_inc = __commonJS({
-  "node_modules/semver/functions/inc.js"(exports2, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var inc = /* @__PURE__ */ __name((version3, release, options, identifier, identifierBase) => {
-      if (typeof options === "string") {
-        identifierBase = identifier;
-        identifier = options;
-        options = void 0;
-      }
-      try {
-        return new SemVer(
-          version3 instanceof SemVer ? version3.version : version3,
-          options
-        ).inc(release, identifier, identifierBase).version;
-      } catch (er) {
-        return null;
-      }
-    }, "inc");
-    module.exports = inc;
-  }
-});
-
-// node_modules/semver/functions/diff.js
-var require_diff = __commonJS({
-  "node_modules/semver/functions/diff.js"(exports2, module) {
-    "use strict";
-    var parse2 = require_parse();
-    var diff = /* @__PURE__ */ __name((version1, version22) => {
-      const v1 = parse2(version1, null, true);
-      const v2 = parse2(version22, null, true);
-      const comparison = v1.compare(v2);
-      if (comparison === 0) {
-        return null;
-      }
-      const v1Higher = comparison > 0;
-      const highVersion = v1Higher ? v1 : v2;
-      const lowVersion = v1Higher ? v2 : v1;
-      const highHasPre = !!highVersion.prerelease.length;
-      const lowHasPre = !!lowVersion.prerelease.length;
-      if (lowHasPre && !highHasPre) {
-        if (!lowVersion.patch && !lowVersion.minor) {
-          return "major";
-        }
-        if (lowVersion.compareMain(highVersion) === 0) {
-          if (lowVersion.minor && !lowVersion.patch) {
-            return "minor";
-          }
-          return "patch";
-        }
-      }
-      const prefix2 = highHasPre ? "pre" : "";
-      if (v1.major !== v2.major) {
-        return prefix2 + "major";
-      }
-      if (v1.minor !== v2.minor) {
-        return prefix2 + "minor";
-      }
-      if (v1.patch !== v2.patch) {
-        return prefix2 + "patch";
-      }
-      return "prerelease";
-    }, "diff");
-    module.exports = diff;
-  }
-});
-
-// node_modules/semver/functions/major.js
-var require_major = __commonJS({
-  "node_modules/semver/functions/major.js"(exports2, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var major = /* @__PURE__ */ __name((a, loose) => new SemVer(a, loose).major, "major");
-    module.exports = major;
-  }
-});
-
-// node_modules/semver/functions/minor.js
-var require_minor = __commonJS({
-  "node_modules/semver/functions/minor.js"(exports2, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var minor = /* @__PURE__ */ __name((a, loose) => new SemVer(a, loose).minor, "minor");
-    module.exports = minor;
-  }
-});
-
-// node_modules/semver/functions/patch.js
-var require_patch = __commonJS({
-  "node_modules/semver/functions/patch.js"(exports2, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var patch = /* @__PURE__ */ __name((a, loose) => new SemVer(a, loose).patch, "patch");
-    module.exports = patch;
-  }
-});
-
-// node_modules/semver/functions/prerelease.js
-var require_prerelease = __commonJS({
-  "node_modules/semver/functions/prerelease.js"(exports2, module) {
-    "use strict";
-    var parse2 = require_parse();
-    var prerelease = /* @__PURE__ */ __name((version3, options) => {
-      const parsed = parse2(version3, options);
-      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
-    }, "prerelease");
-    module.exports = prerelease;
-  }
-});
-
-// node_modules/semver/functions/compare.js
-var require_compare = __commonJS({
-  "node_modules/semver/functions/compare.js"(exports2, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var compare = /* @__PURE__ */ __name((a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose)), "compare");
-    module.exports = compare;
-  }
-});
-
-// node_modules/semver/functions/rcompare.js
-var require_rcompare = __commonJS({
-  "node_modules/semver/functions/rcompare.js"(exports2, module) {
-    "use strict";
-    var compare = require_compare();
-    var rcompare = /* @__PURE__ */ __name((a, b, loose) => compare(b, a, loose), "rcompare");
-    module.exports = rcompare;
-  }
-});
-
-// node_modules/semver/functions/compare-loose.js
-var require_compare_loose = __commonJS({
-  "node_modules/semver/functions/compare-loose.js"(exports2, module) {
-    "use strict";
-    var compare = require_compare();
-    var compareLoose = /* @__PURE__ */ __name((a, b) => compare(a, b, true), "compareLoose");
-    module.exports = compareLoose;
-  }
-});
-
-// node_modules/semver/functions/compare-build.js
-var require_compare_build = __commonJS({
-  "node_modules/semver/functions/compare-build.js"(exports2, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var compareBuild = /* @__PURE__ */ __name((a, b, loose) => {
-      const versionA = new SemVer(a, loose);
-      const versionB = new SemVer(b, loose);
-      return versionA.compare(versionB) || versionA.compareBuild(versionB);
-    }, "compareBuild");
-    module.exports = compareBuild;
-  }
-});
-
-// node_modules/semver/functions/sort.js
-var require_sort = __commonJS({
-  "node_modules/semver/functions/sort.js"(exports2, module) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var sort = /* @__PURE__ */ __name((list, loose) => list.sort((a, b) => compareBuild(a, b, loose)), "sort");
-    module.exports = sort;
-  }
-});
-
-// node_modules/semver/functions/rsort.js
-var require_rsort = __commonJS({
-  "node_modules/semver/functions/rsort.js"(exports2, module) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var rsort = /* @__PURE__ */ __name((list, loose) => list.sort((a, b) => compareBuild(b, a, loose)), "rsort");
-    module.exports = rsort;
-  }
-});
-
-// node_modules/semver/functions/gt.js
-var require_gt = __commonJS({
-  "node_modules/semver/functions/gt.js"(exports2, module) {
-    "use strict";
-    var compare = require_compare();
-    var gt = /* @__PURE__ */ __name((a, b, loose) => compare(a, b, loose) > 0, "gt");
-    module.exports = gt;
-  }
-});
-
-// node_modules/semver/functions/lt.js
-var require_lt = __commonJS({
-  "node_modules/semver/functions/lt.js"(exports2, module) {
-    "use strict";
-    var compare = require_compare();
-    var lt = /* @__PURE__ */ __name((a, b, loose) => compare(a, b, loose) < 0, "lt");
-    module.exports = lt;
-  }
-});
-
-// node_modules/semver/functions/eq.js
-var require_eq = __commonJS({
-  "node_modules/semver/functions/eq.js"(exports2, module) {
-    "use strict";
-    var compare = require_compare();
-    var eq = /* @__PURE__ */ __name((a, b, loose) => compare(a, b, loose) === 0, "eq");
-    module.exports = eq;
-  }
-});
-
-// node_modules/semver/functions/neq.js
-var require_neq = __commonJS({
-  "node_modules/semver/functions/neq.js"(exports2, module) {
-    "use strict";
-    var compare = require_compare();
-    var neq = /* @__PURE__ */ __name((a, b, loose) => compare(a, b, loose) !== 0, "neq");
-    module.exports = neq;
-  }
-});
-
-// node_modules/semver/functions/gte.js
-var require_gte = __commonJS({
-  "node_modules/semver/functions/gte.js"(exports2, module) {
-    "use strict";
-    var compare = require_compare();
-    var gte2 = /* @__PURE__ */ __name((a, b, loose) => compare(a, b, loose) >= 0, "gte");
-    module.exports = gte2;
-  }
-});
-
-// node_modules/semver/functions/lte.js
-var require_lte = __commonJS({
-  "node_modules/semver/functions/lte.js"(exports2, module) {
-    "use strict";
-    var compare = require_compare();
-    var lte2 = /* @__PURE__ */ __name((a, b, loose) => compare(a, b, loose) <= 0, "lte");
-    module.exports = lte2;
-  }
-});
-
-// node_modules/semver/functions/cmp.js
-var require_cmp = __commonJS({
-  "node_modules/semver/functions/cmp.js"(exports2, module) {
-    "use strict";
-    var eq = require_eq();
-    var neq = require_neq();
-    var gt = require_gt();
-    var gte2 = require_gte();
-    var lt = require_lt();
-    var lte2 = require_lte();
-    var cmp = /* @__PURE__ */ __name((a, op, b, loose) => {
-      switch (op) {
-        case "===":
-          if (typeof a === "object") {
-            a = a.version;
-          }
-          if (typeof b === "object") {
-            b = b.version;
-          }
-          return a === b;
-        case "!==":
-          if (typeof a === "object") {
-            a = a.version;
-          }
-          if (typeof b === "object") {
-            b = b.version;
-          }
-          return a !== b;
-        case "":
-        case "=":
-        case "==":
-          return eq(a, b, loose);
-        case "!=":
-          return neq(a, b, loose);
-        case ">":
-          return gt(a, b, loose);
-        case ">=":
-          return gte2(a, b, loose);
-        case "<":
-          return lt(a, b, loose);
-        case "<=":
-          return lte2(a, b, loose);
-        default:
-          throw new TypeError(`Invalid operator: ${op}`);
-      }
-    }, "cmp");
-    module.exports = cmp;
-  }
-});
-
-// node_modules/semver/functions/coerce.js
-var require_coerce = __commonJS({
-  "node_modules/semver/functions/coerce.js"(exports2, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse2 = require_parse();
-    var { safeRe: re, t } = require_re();
-    var coerce = /* @__PURE__ */ __name((version3, options) => {
-      if (version3 instanceof SemVer) {
-        return version3;
-      }
-      if (typeof version3 === "number") {
-        version3 = String(version3);
-      }
-      if (typeof version3 !== "string") {
-        return null;
-      }
-      options = options || {};
-      let match3 = null;
-      if (!options.rtl) {
-        match3 = version3.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
-      } else {
-        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
-        let next;
-        while ((next = coerceRtlRegex.exec(version3)) && (!match3 || match3.index + match3[0].length !== version3.length)) {
-          if (!match3 || next.index + next[0].length !== match3.index + match3[0].length) {
-            match3 = next;
-          }
-          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
-        }
-        coerceRtlRegex.lastIndex = -1;
-      }
-      if (match3 === null) {
-        return null;
-      }
-      const major = match3[2];
-      const minor = match3[3] || "0";
-      const patch = match3[4] || "0";
-      const prerelease = options.includePrerelease && match3[5] ? `-${match3[5]}` : "";
-      const build = options.includePrerelease && match3[6] ? `+${match3[6]}` : "";
-      return parse2(`${major}.${minor}.${patch}${prerelease}${build}`, options);
-    }, "coerce");
-    module.exports = coerce;
-  }
-});
-
-// node_modules/semver/functions/truncate.js
-var require_truncate = __commonJS({
-  "node_modules/semver/functions/truncate.js"(exports2, module) {
-    "use strict";
-    var parse2 = require_parse();
-    var constants2 = require_constants();
-    var SemVer = require_semver();
-    var truncate = /* @__PURE__ */ __name((version3, truncation, options) => {
-      if (!constants2.RELEASE_TYPES.includes(truncation)) {
-        return null;
-      }
-      const clonedVersion = cloneInputVersion(version3, options);
-      return clonedVersion && doTruncation(clonedVersion, truncation);
-    }, "truncate");
-    var cloneInputVersion = /* @__PURE__ */ __name((version3, options) => {
-      const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
-      return parse2(versionStringToParse, options);
-    }, "cloneInputVersion");
-    var doTruncation = /* @__PURE__ */ __name((version3, truncation) => {
-      if (isPrerelease(truncation)) {
-        return version3.version;
-      }
-      version3.prerelease = [];
-      switch (truncation) {
-        case "major":
-          version3.minor = 0;
-          version3.patch = 0;
-          break;
-        case "minor":
-          version3.patch = 0;
-          break;
-      }
-      return version3.format();
-    }, "doTruncation");
-    var isPrerelease = /* @__PURE__ */ __name((type) => {
-      return type.startsWith("pre");
-    }, "isPrerelease");
-    module.exports = truncate;
-  }
-});
-
-// node_modules/semver/internal/lrucache.js
-var require_lrucache = __commonJS({
-  "node_modules/semver/internal/lrucache.js"(exports2, module) {
-    "use strict";
-    var LRUCache = class {
-      static {
-        __name(this, "LRUCache");
-      }
-      constructor() {
-        this.max = 1e3;
-        this.map = /* @__PURE__ */ new Map();
-      }
-      get(key) {
-        const value = this.map.get(key);
-        if (value === void 0) {
-          return void 0;
-        } else {
-          this.map.delete(key);
-          this.map.set(key, value);
-          return value;
-        }
-      }
-      delete(key) {
-        return this.map.delete(key);
-      }
-      set(key, value) {
-        const deleted = this.delete(key);
-        if (!deleted && value !== void 0) {
-          if (this.map.size >= this.max) {
-            const firstKey = this.map.keys().next().value;
-            this.delete(firstKey);
-          }
-          this.map.set(key, value);
-        }
-        return this;
-      }
-    };
-    module.exports = LRUCache;
-  }
-});
-
-// node_modules/semver/internal/trim-comparator-whitespace.js
-var require_trim_comparator_whitespace = __commonJS({
-  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports2, module) {
-    "use strict";
-    var {
-      MAX_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      WHITESPACE_CHARACTERS
-    } = require_constants();
-    var whitespace = new Uint8Array(65536);
-    for (const char of WHITESPACE_CHARACTERS) {
-      whitespace[char.charCodeAt(0)] = 1;
-    }
-    var isWhitespace = /* @__PURE__ */ __name((char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1, "isWhitespace");
-    var isVersionPrefix = /* @__PURE__ */ __name((char) => char === "v" || char === "=" || isWhitespace(char), "isVersionPrefix");
-    var isDigit = /* @__PURE__ */ __name((char) => char !== void 0 && char >= "0" && char <= "9", "isDigit");
-    var isLetter = /* @__PURE__ */ __name((char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z"), "isLetter");
-    var isIdentifierCharacter = /* @__PURE__ */ __name((char) => isDigit(char) || isLetter(char) || char === "-", "isIdentifierCharacter");
-    var isVersionStart = /* @__PURE__ */ __name((char) => isDigit(char) || char === "x" || char === "X" || char === "*", "isVersionStart");
-    var findDigitsEndIndex = /* @__PURE__ */ __name((range3, start, limit, digitRuns) => {
-      if (!isDigit(range3[start])) {
-        return start;
-      }
-      if (start >= digitRuns.start && start < digitRuns.end) {
-        return Math.min(start + limit, digitRuns.end);
-      }
-      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
-        return Math.min(start + limit, digitRuns.previousEnd);
-      }
-      let end = start + 1;
-      while (isDigit(range3[end])) {
-        end++;
-      }
-      digitRuns.previousStart = digitRuns.start;
-      digitRuns.previousEnd = digitRuns.end;
-      digitRuns.start = start;
-      digitRuns.end = end;
-      return Math.min(start + limit, end);
-    }, "findDigitsEndIndex");
-    var findVersionNumberEndIndex = /* @__PURE__ */ __name((range3, start, loose, digitRuns) => {
-      if (!loose && range3[start] === "0") {
-        return start + 1;
-      }
-      return findDigitsEndIndex(range3, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
-    }, "findVersionNumberEndIndex");
-    var findPrereleaseIdentifierEndIndex = /* @__PURE__ */ __name((range3, start, loose, digitRuns) => {
-      const digitsEnd = findDigitsEndIndex(range3, start, MAX_LENGTH, digitRuns);
-      if (isLetter(range3[digitsEnd]) || range3[digitsEnd] === "-") {
-        let end = digitsEnd + 1;
-        const limit = end + MAX_SAFE_BUILD_LENGTH;
-        while (end < limit && isIdentifierCharacter(range3[end])) {
-          end++;
-        }
-        return end;
-      }
-      return findVersionNumberEndIndex(range3, start, loose, digitRuns);
-    }, "findPrereleaseIdentifierEndIndex");
-    var findPrereleaseEndIndex = /* @__PURE__ */ __name((range3, start, loose, digitRuns) => {
-      const hyphen = range3[start] === "-";
-      if (!loose && !hyphen) {
-        return start;
-      }
-      const identifierStart = start + (hyphen ? 1 : 0);
-      let end = findPrereleaseIdentifierEndIndex(range3, identifierStart, loose, digitRuns);
-      if (end === identifierStart) {
-        if (!loose || !hyphen) {
-          return start;
-        }
-        end = findPrereleaseIdentifierEndIndex(range3, start, loose, digitRuns);
-      }
-      while (range3[end] === ".") {
-        const next = findPrereleaseIdentifierEndIndex(range3, end + 1, loose, digitRuns);
-        if (next === end + 1) {
-          break;
-        }
-        end = next;
-      }
-      return end;
-    }, "findPrereleaseEndIndex");
-    var findBuildIdentifierEndIndex = /* @__PURE__ */ __name((range3, start) => {
-      let end = start;
-      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range3[end])) {
-        end++;
-      }
-      return end;
-    }, "findBuildIdentifierEndIndex");
-    var findBuildEndIndex = /* @__PURE__ */ __name((range3, start) => {
-      if (range3[start] !== "+") {
-        return start;
-      }
-      let end = findBuildIdentifierEndIndex(range3, start + 1);
-      if (end === start + 1) {
-        return start;
-      }
-      while (range3[end] === ".") {
-        const next = findBuildIdentifierEndIndex(range3, end + 1);
-        if (next === end + 1) {
-          break;
-        }
-        end = next;
-      }
-      return end;
-    }, "findBuildEndIndex");
-    var findLooseFullVersionEndIndex = /* @__PURE__ */ __name((range3, start, digitRuns) => {
-      let end = start;
-      for (let component = 0; component < 3; component++) {
-        const next = findVersionNumberEndIndex(range3, end, true, digitRuns);
-        if (next === end) {
-          return start;
-        }
-        end = next;
-        if (component < 2) {
-          if (range3[end] !== ".") {
-            return start;
-          }
-          end++;
-        }
-      }
-      const prereleaseEnd = findPrereleaseEndIndex(range3, end, true, digitRuns);
-      return findBuildEndIndex(range3, prereleaseEnd);
-    }, "findLooseFullVersionEndIndex");
-    var findPartialVersionComponentEndIndex = /* @__PURE__ */ __name((range3, start, digitRuns) => {
-      if (isDigit(range3[start])) {
-        return findVersionNumberEndIndex(range3, start, false, digitRuns);
-      }
-      return isVersionStart(range3[start]) ? start + 1 : start;
-    }, "findPartialVersionComponentEndIndex");
-    var findPartialVersionEndIndex = /* @__PURE__ */ __name((range3, start, digitRuns) => {
-      let end = findPartialVersionComponentEndIndex(range3, start, digitRuns);
-      for (let component = 0; component < 2; component++) {
-        if (range3[end] !== ".") {
-          return end;
-        }
-        const next = findPartialVersionComponentEndIndex(range3, end + 1, digitRuns);
-        if (next === end + 1) {
-          return end;
-        }
-        end = next;
-      }
-      const prereleaseEnd = findPrereleaseEndIndex(range3, end, false, digitRuns);
-      return findBuildEndIndex(range3, prereleaseEnd);
-    }, "findPartialVersionEndIndex");
-    var findVersionEndIndex = /* @__PURE__ */ __name((range3, start, digitRuns) => {
-      const fullVersionEnd = findLooseFullVersionEndIndex(range3, start, digitRuns);
-      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range3, start, digitRuns);
-    }, "findVersionEndIndex");
-    var findRemovableWhitespaceIndex = /* @__PURE__ */ __name((range3, matchStart) => {
-      let position = matchStart;
-      if (isWhitespace(range3[position])) {
-        position++;
-      }
-      if (range3[position] === "<" || range3[position] === ">") {
-        position++;
-      }
-      if (range3[position] === "=") {
-        position++;
-      }
-      return isWhitespace(range3[position]) ? position : -1;
-    }, "findRemovableWhitespaceIndex");
-    var trimComparatorWhitespace = /* @__PURE__ */ __name((range3) => {
-      let result = "";
-      let copyFrom = 0;
-      let cursor = 0;
-      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
-      while (cursor < range3.length) {
-        const matchStart = cursor;
-        if (range3[cursor] === "<" || range3[cursor] === ">") {
-          cursor++;
-        } else if (!isVersionPrefix(range3[cursor]) && !isVersionStart(range3[cursor])) {
-          cursor++;
-          continue;
-        }
-        while (cursor < range3.length && isVersionPrefix(range3[cursor])) {
-          cursor++;
-        }
-        if (!isVersionStart(range3[cursor])) {
-          continue;
-        }
-        const whitespacePosition = findRemovableWhitespaceIndex(range3, matchStart);
-        if (whitespacePosition !== -1) {
-          result += range3.slice(copyFrom, whitespacePosition);
-          copyFrom = whitespacePosition + 1;
-        }
-        cursor = findVersionEndIndex(range3, cursor, digitRuns);
-      }
-      return result + range3.slice(copyFrom);
-    }, "trimComparatorWhitespace");
-    module.exports = trimComparatorWhitespace;
-  }
-});
-
-// node_modules/semver/classes/range.js
-var require_range = __commonJS({
-  "node_modules/semver/classes/range.js"(exports2, module) {
-    "use strict";
-    var SPACE_CHARACTERS = /\s+/g;
-    var Range = class _Range {
-      static {
-        __name(this, "Range");
-      }
-      constructor(range3, options) {
-        options = parseOptions(options);
-        if (range3 instanceof _Range) {
-          if (range3.loose === !!options.loose && range3.includePrerelease === !!options.includePrerelease) {
-            return range3;
-          } else {
-            return new _Range(range3.raw, options);
-          }
-        }
-        if (range3 instanceof Comparator) {
-          this.raw = range3.value;
-          this.set = [[range3]];
-          this.formatted = void 0;
-          return this;
-        }
-        this.options = options;
-        this.loose = !!options.loose;
-        this.includePrerelease = !!options.includePrerelease;
-        this.raw = range3.trim().replace(SPACE_CHARACTERS, " ");
-        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c) => c.length);
-        if (!this.set.length) {
-          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
-        }
-        if (this.set.length > 1) {
-          const first = this.set[0];
-          this.set = this.set.filter((c) => !isNullSet(c[0]));
-          if (this.set.length === 0) {
-            this.set = [first];
-          } else if (this.set.length > 1) {
-            for (const c of this.set) {
-              if (c.length === 1 && isAny(c[0])) {
-                this.set = [c];
-                break;
-              }
-            }
-          }
-        }
-        this.formatted = void 0;
-      }
-      get range() {
-        if (this.formatted === void 0) {
-          this.formatted = "";
-          for (let i = 0; i < this.set.length; i++) {
-            if (i > 0) {
-              this.formatted += "||";
-            }
-            const comps = this.set[i];
-            for (let k = 0; k < comps.length; k++) {
-              if (k > 0) {
-                this.formatted += " ";
-              }
-              this.formatted += comps[k].toString().trim();
-            }
-          }
-        }
-        return this.formatted;
-      }
-      format() {
-        return this.range;
-      }
-      toString() {
-        return this.range;
-      }
-      parseRange(range3) {
-        range3 = range3.replace(BUILDSTRIPRE, "");
-        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
-        const memoKey = memoOpts + ":" + range3;
-        const cached = cache.get(memoKey);
-        if (cached) {
-          return cached;
-        }
-        const loose = this.options.loose;
-        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
-        range3 = range3.replace(hr, hyphenReplace(this.options.includePrerelease));
-        debug2("hyphen replace", range3);
-        range3 = trimComparatorWhitespace(range3);
-        debug2("comparator trim", range3);
-        range3 = range3.replace(re[t.TILDETRIM], tildeTrimReplace);
-        debug2("tilde trim", range3);
-        range3 = range3.replace(re[t.CARETTRIM], caretTrimReplace);
-        debug2("caret trim", range3);
-        let rangeList = range3.split(" ").map((comp26) => parseComparator(comp26, this.options)).join(" ").split(/\s+/).map((comp26) => replaceGTE0(comp26, this.options));
-        if (loose) {
-          rangeList = rangeList.filter((comp26) => {
-            debug2("loose invalid filter", comp26, this.options);
-            return !!comp26.match(re[t.COMPARATORLOOSE]);
-          });
-        }
-        debug2("range list", rangeList);
-        const rangeMap = /* @__PURE__ */ new Map();
-        const comparators = rangeList.map((comp26) => new Comparator(comp26, this.options));
-        for (const comp26 of comparators) {
-          if (isNullSet(comp26)) {
-            return [comp26];
-          }
-          rangeMap.set(comp26.value, comp26);
-        }
-        if (rangeMap.size > 1 && rangeMap.has("")) {
-          rangeMap.delete("");
-        }
-        const result = [...rangeMap.values()];
-        cache.set(memoKey, result);
-        return result;
-      }
-      intersects(range3, options) {
-        if (!(range3 instanceof _Range)) {
-          throw new TypeError("a Range is required");
-        }
-        return this.set.some((thisComparators) => {
-          return isSatisfiable(thisComparators, options) && range3.set.some((rangeComparators) => {
-            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
-              return rangeComparators.every((rangeComparator) => {
-                return thisComparator.intersects(rangeComparator, options);
-              });
-            });
-          });
-        });
-      }
-      // if ANY of the sets match ALL of its comparators, then pass
-      test(version3) {
-        if (!version3) {
-          return false;
-        }
-        if (typeof version3 === "string") {
-          try {
-            version3 = new SemVer(version3, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        for (let i = 0; i < this.set.length; i++) {
-          if (testSet(this.set[i], version3, this.options)) {
-            return true;
-          }
-        }
-        return false;
-      }
-    };
-    module.exports = Range;
-    var LRU = require_lrucache();
-    var cache = new LRU();
-    var parseOptions = require_parse_options();
-    var Comparator = require_comparator();
-    var debug2 = require_debug();
-    var SemVer = require_semver();
-    var trimComparatorWhitespace = require_trim_comparator_whitespace();
-    var {
-      safeRe: re,
-      src,
-      t,
-      tildeTrimReplace,
-      caretTrimReplace
-    } = require_re();
-    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants();
-    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
-    var isNullSet = /* @__PURE__ */ __name((c) => c.value === "<0.0.0-0", "isNullSet");
-    var isAny = /* @__PURE__ */ __name((c) => c.value === "", "isAny");
-    var isSatisfiable = /* @__PURE__ */ __name((comparators, options) => {
-      let result = true;
-      const remainingComparators = comparators.slice();
-      let testComparator = remainingComparators.pop();
-      while (result && remainingComparators.length) {
-        result = remainingComparators.every((otherComparator) => {
-          return testComparator.intersects(otherComparator, options);
-        });
-        testComparator = remainingComparators.pop();
-      }
-      return result;
-    }, "isSatisfiable");
-    var parseComparator = /* @__PURE__ */ __name((comp26, options) => {
-      comp26 = comp26.replace(re[t.BUILD], "");
-      debug2("comp", comp26, options);
-      comp26 = replaceCarets(comp26, options);
-      debug2("caret", comp26);
-      comp26 = replaceTildes(comp26, options);
-      debug2("tildes", comp26);
-      comp26 = replaceXRanges(comp26, options);
-      debug2("xrange", comp26);
-      comp26 = replaceStars(comp26, options);
-      debug2("stars", comp26);
-      return comp26;
-    }, "parseComparator");
-    var isX = /* @__PURE__ */ __name((id) => !id || id.toLowerCase() === "x" || id === "*", "isX");
-    var invalidXRangeOrder = /* @__PURE__ */ __name((M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p), "invalidXRangeOrder");
-    var replaceTildes = /* @__PURE__ */ __name((comp26, options) => {
-      return comp26.trim().split(/\s+/).map((c) => replaceTilde(c, options)).join(" ");
-    }, "replaceTildes");
-    var replaceTilde = /* @__PURE__ */ __name((comp26, options) => {
-      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
-      const z = options.includePrerelease ? "-0" : "";
-      return comp26.replace(r, (_, M, m, p, pr) => {
-        debug2("tilde", comp26, _, M, m, p, pr);
-        let ret;
-        if (isX(M)) {
-          ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
-          ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
-        } else if (pr) {
-          debug2("replaceTilde pr", pr);
-          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
-        } else {
-          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
-        }
-        debug2("tilde return", ret);
-        return ret;
-      });
-    }, "replaceTilde");
-    var replaceCarets = /* @__PURE__ */ __name((comp26, options) => {
-      return comp26.trim().split(/\s+/).map((c) => replaceCaret(c, options)).join(" ");
-    }, "replaceCarets");
-    var replaceCaret = /* @__PURE__ */ __name((comp26, options) => {
-      debug2("caret", comp26, options);
-      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
-      const z = options.includePrerelease ? "-0" : "";
-      return comp26.replace(r, (_, M, m, p, pr) => {
-        debug2("caret", comp26, _, M, m, p, pr);
-        let ret;
-        if (isX(M)) {
-          ret = "";
-        } else if (isX(m)) {
-          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
-        } else if (isX(p)) {
-          if (M === "0") {
-            ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
-          } else {
-            ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`;
-          }
-        } else if (pr) {
-          debug2("replaceCaret pr", pr);
-          if (M === "0") {
-            if (m === "0") {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
-            } else {
-              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
-            }
-          } else {
-            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
-          }
-        } else {
-          debug2("no pr");
-          if (M === "0") {
-            if (m === "0") {
-              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
-            } else {
-              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
-            }
-          } else {
-            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
-          }
-        }
-        debug2("caret return", ret);
-        return ret;
-      });
-    }, "replaceCaret");
-    var replaceXRanges = /* @__PURE__ */ __name((comp26, options) => {
-      debug2("replaceXRanges", comp26, options);
-      return comp26.split(/\s+/).map((c) => replaceXRange(c, options)).join(" ");
-    }, "replaceXRanges");
-    var replaceXRange = /* @__PURE__ */ __name((comp26, options) => {
-      comp26 = comp26.trim();
-      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
-      return comp26.replace(r, (ret, gtlt, M, m, p, pr) => {
-        debug2("xRange", comp26, ret, gtlt, M, m, p, pr);
-        if (invalidXRangeOrder(M, m, p)) {
-          return comp26;
-        }
-        const xM = isX(M);
-        const xm = xM || isX(m);
-        const xp = xm || isX(p);
-        const anyX = xp;
-        if (gtlt === "=" && anyX) {
-          gtlt = "";
-        }
-        pr = options.includePrerelease ? "-0" : "";
-        if (xM) {
-          if (gtlt === ">" || gtlt === "<") {
-            ret = "<0.0.0-0";
-          } else {
-            ret = "*";
-          }
-        } else if (gtlt && anyX) {
-          if (xm) {
-            m = 0;
-          }
-          p = 0;
-          if (gtlt === ">") {
-            gtlt = ">=";
-            if (xm) {
-              M = +M + 1;
-              m = 0;
-              p = 0;
-            } else {
-              m = +m + 1;
-              p = 0;
-            }
-          } else if (gtlt === "<=") {
-            gtlt = "<";
-            if (xm) {
-              M = +M + 1;
-            } else {
-              m = +m + 1;
-            }
-          }
-          if (gtlt === "<") {
-            pr = "-0";
-          }
-          ret = `${gtlt + M}.${m}.${p}${pr}`;
-        } else if (xm) {
-          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
-        } else if (xp) {
-          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
-        }
-        debug2("xRange return", ret);
-        return ret;
-      });
-    }, "replaceXRange");
-    var replaceStars = /* @__PURE__ */ __name((comp26, options) => {
-      debug2("replaceStars", comp26, options);
-      return comp26.trim().replace(re[t.STAR], "");
-    }, "replaceStars");
-    var replaceGTE0 = /* @__PURE__ */ __name((comp26, options) => {
-      debug2("replaceGTE0", comp26, options);
-      return comp26.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
-    }, "replaceGTE0");
-    var hyphenReplace = /* @__PURE__ */ __name((incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
-      if (isX(fM)) {
-        from = "";
-      } else if (isX(fm)) {
-        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
-      } else if (isX(fp)) {
-        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
-      } else if (fpr) {
-        from = `>=${from}`;
-      } else {
-        from = `>=${from}${incPr ? "-0" : ""}`;
-      }
-      if (isX(tM)) {
-        to = "";
-      } else if (isX(tm)) {
-        to = `<${+tM + 1}.0.0-0`;
-      } else if (isX(tp)) {
-        to = `<${tM}.${+tm + 1}.0-0`;
-      } else if (tpr) {
-        to = `<=${tM}.${tm}.${tp}-${tpr}`;
-      } else if (incPr) {
-        to = `<${tM}.${tm}.${+tp + 1}-0`;
-      } else {
-        to = `<=${to}`;
-      }
-      return `${from} ${to}`.trim();
-    }, "hyphenReplace");
-    var testSet = /* @__PURE__ */ __name((set, version3, options) => {
-      for (let i = 0; i < set.length; i++) {
-        if (!set[i].test(version3)) {
-          return false;
-        }
-      }
-      if (version3.prerelease.length && !options.includePrerelease) {
-        for (let i = 0; i < set.length; i++) {
-          debug2(set[i].semver);
-          if (set[i].semver === Comparator.ANY) {
-            continue;
-          }
-          if (set[i].semver.prerelease.length > 0) {
-            const allowed = set[i].semver;
-            if (allowed.major === version3.major && allowed.minor === version3.minor && allowed.patch === version3.patch) {
-              return true;
-            }
-          }
-        }
-        return false;
-      }
-      return true;
-    }, "testSet");
-  }
-});
-
-// node_modules/semver/classes/comparator.js
-var require_comparator = __commonJS({
-  "node_modules/semver/classes/comparator.js"(exports2, module) {
-    "use strict";
-    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
-    var Comparator = class _Comparator {
-      static {
-        __name(this, "Comparator");
-      }
-      static get ANY() {
-        return ANY;
-      }
-      constructor(comp26, options) {
-        options = parseOptions(options);
-        if (comp26 instanceof _Comparator) {
-          if (comp26.loose === !!options.loose) {
-            return comp26;
-          } else {
-            comp26 = comp26.value;
-          }
-        }
-        comp26 = comp26.trim().split(/\s+/).join(" ");
-        debug2("comparator", comp26, options);
-        this.options = options;
-        this.loose = !!options.loose;
-        this.parse(comp26);
-        if (this.semver === ANY) {
-          this.value = "";
-        } else {
-          this.value = this.operator + this.semver.version;
-        }
-        debug2("comp", this);
-      }
-      parse(comp26) {
-        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
-        const m = comp26.match(r);
-        if (!m) {
-          throw new TypeError(`Invalid comparator: ${comp26}`);
-        }
-        this.operator = m[1] !== void 0 ? m[1] : "";
-        if (this.operator === "=") {
-          this.operator = "";
-        }
-        if (!m[2]) {
-          this.semver = ANY;
-        } else {
-          this.semver = new SemVer(m[2], this.options.loose);
-        }
-      }
-      toString() {
-        return this.value;
-      }
-      test(version3) {
-        debug2("Comparator.test", version3, this.options.loose);
-        if (this.semver === ANY || version3 === ANY) {
-          return true;
-        }
-        if (typeof version3 === "string") {
-          try {
-            version3 = new SemVer(version3, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        return cmp(version3, this.operator, this.semver, this.options);
-      }
-      intersects(comp26, options) {
-        if (!(comp26 instanceof _Comparator)) {
-          throw new TypeError("a Comparator is required");
-        }
-        if (this.operator === "") {
-          if (this.value === "") {
-            return true;
-          }
-          return new Range(comp26.value, options).test(this.value);
-        } else if (comp26.operator === "") {
-          if (comp26.value === "") {
-            return true;
-          }
-          return new Range(this.value, options).test(comp26.semver);
-        }
-        options = parseOptions(options);
-        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp26.value === "<0.0.0-0")) {
-          return false;
-        }
-        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp26.value.startsWith("<0.0.0"))) {
-          return false;
-        }
-        if (this.operator.startsWith(">") && comp26.operator.startsWith(">")) {
-          return true;
-        }
-        if (this.operator.startsWith("<") && comp26.operator.startsWith("<")) {
-          return true;
-        }
-        if (this.semver.version === comp26.semver.version && this.operator.includes("=") && comp26.operator.includes("=")) {
-          return true;
-        }
-        if (cmp(this.semver, "<", comp26.semver, options) && this.operator.startsWith(">") && comp26.operator.startsWith("<")) {
-          return true;
-        }
-        if (cmp(this.semver, ">", comp26.semver, options) && this.operator.startsWith("<") && comp26.operator.startsWith(">")) {
-          return true;
-        }
-        return false;
-      }
-    };
-    module.exports = Comparator;
-    var parseOptions = require_parse_options();
-    var { safeRe: re, t } = require_re();
-    var cmp = require_cmp();
-    var debug2 = require_debug();
-    var SemVer = require_semver();
-    var Range = require_range();
-  }
-});
-
-// node_modules/semver/functions/satisfies.js
-var require_satisfies = __commonJS({
-  "node_modules/semver/functions/satisfies.js"(exports2, module) {
-    "use strict";
-    var Range = require_range();
-    var satisfies = /* @__PURE__ */ __name((version3, range3, options) => {
-      try {
-        range3 = new Range(range3, options);
-      } catch (er) {
-        return false;
-      }
-      return range3.test(version3);
-    }, "satisfies");
-    module.exports = satisfies;
-  }
-});
-
-// node_modules/semver/ranges/to-comparators.js
-var require_to_comparators = __commonJS({
-  "node_modules/semver/ranges/to-comparators.js"(exports2, module) {
-    "use strict";
-    var Range = require_range();
-    var toComparators = /* @__PURE__ */ __name((range3, options) => new Range(range3, options).set.map((comp26) => comp26.map((c) => c.value).join(" ").trim().split(" ")), "toComparators");
-    module.exports = toComparators;
-  }
-});
-
-// node_modules/semver/ranges/max-satisfying.js
-var require_max_satisfying = __commonJS({
-  "node_modules/semver/ranges/max-satisfying.js"(exports2, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var maxSatisfying = /* @__PURE__ */ __name((versions, range3, options) => {
-      let max = null;
-      let maxSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range3, options);
-      } catch (er) {
-        return null;
-      }
-      versions.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!max || maxSV.compare(v) === -1) {
-            max = v;
-            maxSV = new SemVer(max, options);
-          }
-        }
-      });
-      return max;
-    }, "maxSatisfying");
-    module.exports = maxSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-satisfying.js
-var require_min_satisfying = __commonJS({
-  "node_modules/semver/ranges/min-satisfying.js"(exports2, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var minSatisfying = /* @__PURE__ */ __name((versions, range3, options) => {
-      let min = null;
-      let minSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range3, options);
-      } catch (er) {
-        return null;
-      }
-      versions.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!min || minSV.compare(v) === 1) {
-            min = v;
-            minSV = new SemVer(min, options);
-          }
-        }
-      });
-      return min;
-    }, "minSatisfying");
-    module.exports = minSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-version.js
-var require_min_version = __commonJS({
-  "node_modules/semver/ranges/min-version.js"(exports2, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var gt = require_gt();
-    var minVersion = /* @__PURE__ */ __name((range3, loose) => {
-      range3 = new Range(range3, loose);
-      let minver = new SemVer("0.0.0");
-      if (range3.test(minver)) {
-        return minver;
-      }
-      minver = new SemVer("0.0.0-0");
-      if (range3.test(minver)) {
-        return minver;
-      }
-      minver = null;
-      for (let i = 0; i < range3.set.length; ++i) {
-        const comparators = range3.set[i];
-        let setMin = null;
-        comparators.forEach((comparator) => {
-          const compver = new SemVer(comparator.semver.version);
-          switch (comparator.operator) {
-            case ">":
-              if (compver.prerelease.length === 0) {
-                compver.patch++;
-              } else {
-                compver.prerelease.push(0);
-              }
-              compver.raw = compver.format();
-            /* fallthrough */
-            case "":
-            case ">=":
-              if (!setMin || gt(compver, setMin)) {
-                setMin = compver;
-              }
-              break;
-            case "<":
-            case "<=":
-              break;
-            /* istanbul ignore next */
-            default:
-              throw new Error(`Unexpected operation: ${comparator.operator}`);
-          }
-        });
-        if (setMin && (!minver || gt(minver, setMin))) {
-          minver = setMin;
-        }
-      }
-      if (minver && range3.test(minver)) {
-        return minver;
-      }
-      return null;
-    }, "minVersion");
-    module.exports = minVersion;
-  }
-});
-
-// node_modules/semver/ranges/valid.js
-var require_valid2 = __commonJS({
-  "node_modules/semver/ranges/valid.js"(exports2, module) {
-    "use strict";
-    var Range = require_range();
-    var validRange = /* @__PURE__ */ __name((range3, options) => {
-      try {
-        return new Range(range3, options).range || "*";
-      } catch (er) {
-        return null;
-      }
-    }, "validRange");
-    module.exports = validRange;
-  }
-});
-
-// node_modules/semver/ranges/outside.js
-var require_outside = __commonJS({
-  "node_modules/semver/ranges/outside.js"(exports2, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var Range = require_range();
-    var satisfies = require_satisfies();
-    var gt = require_gt();
-    var lt = require_lt();
-    var lte2 = require_lte();
-    var gte2 = require_gte();
-    var outside = /* @__PURE__ */ __name((version3, range3, hilo, options) => {
-      version3 = new SemVer(version3, options);
-      range3 = new Range(range3, options);
-      let gtfn, ltefn, ltfn, comp26, ecomp;
-      switch (hilo) {
-        case ">":
-          gtfn = gt;
-          ltefn = lte2;
-          ltfn = lt;
-          comp26 = ">";
-          ecomp = ">=";
-          break;
-        case "<":
-          gtfn = lt;
-          ltefn = gte2;
-          ltfn = gt;
-          comp26 = "<";
-          ecomp = "<=";
-          break;
-        default:
-          throw new TypeError('Must provide a hilo val of "<" or ">"');
-      }
-      if (satisfies(version3, range3, options)) {
-        return false;
-      }
-      for (let i = 0; i < range3.set.length; ++i) {
-        const comparators = range3.set[i];
-        let high = null;
-        let low = null;
-        comparators.forEach((comparator) => {
-          if (comparator.semver === ANY) {
-            comparator = new Comparator(">=0.0.0");
-          }
-          high = high || comparator;
-          low = low || comparator;
-          if (gtfn(comparator.semver, high.semver, options)) {
-            high = comparator;
-          } else if (ltfn(comparator.semver, low.semver, options)) {
-            low = comparator;
-          }
-        });
-        if (high.operator === comp26 || high.operator === ecomp) {
-          return false;
-        }
-        if ((!low.operator || low.operator === comp26) && ltefn(version3, low.semver)) {
-          return false;
-        } else if (low.operator === ecomp && ltfn(version3, low.semver)) {
-          return false;
-        }
-      }
-      return true;
-    }, "outside");
-    module.exports = outside;
-  }
-});
-
-// node_modules/semver/ranges/gtr.js
-var require_gtr = __commonJS({
-  "node_modules/semver/ranges/gtr.js"(exports2, module) {
-    "use strict";
-    var outside = require_outside();
-    var gtr = /* @__PURE__ */ __name((version3, range3, options) => outside(version3, range3, ">", options), "gtr");
-    module.exports = gtr;
-  }
-});
-
-// node_modules/semver/ranges/ltr.js
-var require_ltr = __commonJS({
-  "node_modules/semver/ranges/ltr.js"(exports2, module) {
-    "use strict";
-    var outside = require_outside();
-    var ltr = /* @__PURE__ */ __name((version3, range3, options) => outside(version3, range3, "<", options), "ltr");
-    module.exports = ltr;
-  }
-});
-
-// node_modules/semver/ranges/intersects.js
-var require_intersects = __commonJS({
-  "node_modules/semver/ranges/intersects.js"(exports2, module) {
-    "use strict";
-    var Range = require_range();
-    var intersects = /* @__PURE__ */ __name((r1, r2, options) => {
-      r1 = new Range(r1, options);
-      r2 = new Range(r2, options);
-      return r1.intersects(r2, options);
-    }, "intersects");
-    module.exports = intersects;
-  }
-});
-
-// node_modules/semver/ranges/simplify.js
-var require_simplify = __commonJS({
-  "node_modules/semver/ranges/simplify.js"(exports2, module) {
-    "use strict";
-    var satisfies = require_satisfies();
-    var compare = require_compare();
-    module.exports = (versions, range3, options) => {
-      const set = [];
-      let first = null;
-      let prev = null;
-      const v = versions.sort((a, b) => compare(a, b, options));
-      for (const version3 of v) {
-        const included = satisfies(version3, range3, options);
-        if (included) {
-          prev = version3;
-          if (!first) {
-            first = version3;
-          }
-        } else {
-          if (prev) {
-            set.push([first, prev]);
-          }
-          prev = null;
-          first = null;
-        }
-      }
-      if (first) {
-        set.push([first, null]);
-      }
-      const ranges = [];
-      for (const [min, max] of set) {
-        if (min === max) {
-          ranges.push(min);
-        } else if (!max && min === v[0]) {
-          ranges.push("*");
-        } else if (!max) {
-          ranges.push(`>=${min}`);
-        } else if (min === v[0]) {
-          ranges.push(`<=${max}`);
-        } else {
-          ranges.push(`${min} - ${max}`);
-        }
-      }
-      const simplified = ranges.join(" || ");
-      const original = typeof range3.raw === "string" ? range3.raw : String(range3);
-      return simplified.length < original.length ? simplified : range3;
-    };
-  }
-});
-
-// node_modules/semver/ranges/subset.js
-var require_subset = __commonJS({
-  "node_modules/semver/ranges/subset.js"(exports2, module) {
-    "use strict";
-    var Range = require_range();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var satisfies = require_satisfies();
-    var compare = require_compare();
-    var subset = /* @__PURE__ */ __name((sub, dom, options = {}) => {
-      if (sub === dom) {
-        return true;
-      }
-      sub = new Range(sub, options);
-      dom = new Range(dom, options);
-      let sawNonNull = false;
-      OUTER: for (const simpleSub of sub.set) {
-        for (const simpleDom of dom.set) {
-          const isSub = simpleSubset(simpleSub, simpleDom, options);
-          sawNonNull = sawNonNull || isSub !== null;
-          if (isSub) {
-            continue OUTER;
-          }
-        }
-        if (sawNonNull) {
-          return false;
-        }
-      }
-      return true;
-    }, "subset");
-    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
-    var minimumVersion = [new Comparator(">=0.0.0")];
-    var simpleSubset = /* @__PURE__ */ __name((sub, dom, options) => {
-      if (sub === dom) {
-        return true;
-      }
-      if (sub.length === 1 && sub[0].semver === ANY) {
-        if (dom.length === 1 && dom[0].semver === ANY) {
-          return true;
-        } else if (options.includePrerelease) {
-          sub = minimumVersionWithPreRelease;
-        } else {
-          sub = minimumVersion;
-        }
-      }
-      if (dom.length === 1 && dom[0].semver === ANY) {
-        if (options.includePrerelease) {
-          return true;
-        } else {
-          dom = minimumVersion;
-        }
-      }
-      const eqSet = /* @__PURE__ */ new Set();
-      let gt, lt;
-      for (const c of sub) {
-        if (c.operator === ">" || c.operator === ">=") {
-          gt = higherGT(gt, c, options);
-        } else if (c.operator === "<" || c.operator === "<=") {
-          lt = lowerLT(lt, c, options);
-        } else {
-          eqSet.add(c.semver);
-        }
-      }
-      if (eqSet.size > 1) {
-        return null;
-      }
-      let gtltComp;
-      if (gt && lt) {
-        gtltComp = compare(gt.semver, lt.semver, options);
-        if (gtltComp > 0) {
-          return null;
-        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
-          return null;
-        }
-      }
-      for (const eq of eqSet) {
-        if (gt && !satisfies(eq, String(gt), options)) {
-          return null;
-        }
-        if (lt && !satisfies(eq, String(lt), options)) {
-          return null;
-        }
-        for (const c of dom) {
-          if (!satisfies(eq, String(c), options)) {
-            return false;
-          }
-        }
-        return true;
-      }
-      let higher, lower;
-      let hasDomLT, hasDomGT;
-      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
-      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
-      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
-        needDomLTPre = false;
-      }
-      for (const c of dom) {
-        hasDomGT = hasDomGT || c.operator === ">" || c.operator === ">=";
-        hasDomLT = hasDomLT || c.operator === "<" || c.operator === "<=";
-        if (gt) {
-          if (needDomGTPre) {
-            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomGTPre.major && c.semver.minor === needDomGTPre.minor && c.semver.patch === needDomGTPre.patch) {
-              needDomGTPre = false;
-            }
-          }
-          if (c.operator === ">" || c.operator === ">=") {
-            higher = higherGT(gt, c, options);
-            if (higher === c && higher !== gt) {
-              return false;
-            }
-          } else if (gt.operator === ">=" && !c.test(gt.semver)) {
-            return false;
-          }
-        }
-        if (lt) {
-          if (needDomLTPre) {
-            if (c.semver.prerelease && c.semver.prerelease.length && c.semver.major === needDomLTPre.major && c.semver.minor === needDomLTPre.minor && c.semver.patch === needDomLTPre.patch) {
-              needDomLTPre = false;
-            }
-          }
-          if (c.operator === "<" || c.operator === "<=") {
-            lower = lowerLT(lt, c, options);
-            if (lower === c && lower !== lt) {
-              return false;
-            }
-          } else if (lt.operator === "<=" && !c.test(lt.semver)) {
-            return false;
-          }
-        }
-        if (!c.operator && (lt || gt) && gtltComp !== 0) {
-          return false;
-        }
-      }
-      if (gt && hasDomLT && !lt && gtltComp !== 0) {
-        return false;
-      }
-      if (lt && hasDomGT && !gt && gtltComp !== 0) {
-        return false;
-      }
-      if (needDomGTPre || needDomLTPre) {
-        return false;
-      }
-      return true;
-    }, "simpleSubset");
-    var higherGT = /* @__PURE__ */ __name((a, b, options) => {
-      if (!a) {
-        return b;
-      }
-      const comp26 = compare(a.semver, b.semver, options);
-      return comp26 > 0 ? a : comp26 < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
-    }, "higherGT");
-    var lowerLT = /* @__PURE__ */ __name((a, b, options) => {
-      if (!a) {
-        return b;
-      }
-      const comp26 = compare(a.semver, b.semver, options);
-      return comp26 < 0 ? a : comp26 > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
-    }, "lowerLT");
-    module.exports = subset;
-  }
-});
-
-// node_modules/semver/index.js
-var require_semver2 = __commonJS({
-  "node_modules/semver/index.js"(exports2, module) {
-    "use strict";
-    var internalRe = require_re();
-    var constants2 = require_constants();
-    var SemVer = require_semver();
-    var identifiers = require_identifiers();
-    var parse2 = require_parse();
-    var valid = require_valid();
-    var clean2 = require_clean();
-    var inc = require_inc();
-    var diff = require_diff();
-    var major = require_major();
-    var minor = require_minor();
-    var patch = require_patch();
-    var prerelease = require_prerelease();
-    var compare = require_compare();
-    var rcompare = require_rcompare();
-    var compareLoose = require_compare_loose();
-    var compareBuild = require_compare_build();
-    var sort = require_sort();
-    var rsort = require_rsort();
-    var gt = require_gt();
-    var lt = require_lt();
-    var eq = require_eq();
-    var neq = require_neq();
-    var gte2 = require_gte();
-    var lte2 = require_lte();
-    var cmp = require_cmp();
-    var coerce = require_coerce();
-    var truncate = require_truncate();
-    var Comparator = require_comparator();
-    var Range = require_range();
-    var satisfies = require_satisfies();
-    var toComparators = require_to_comparators();
-    var maxSatisfying = require_max_satisfying();
-    var minSatisfying = require_min_satisfying();
-    var minVersion = require_min_version();
-    var validRange = require_valid2();
-    var outside = require_outside();
-    var gtr = require_gtr();
-    var ltr = require_ltr();
-    var intersects = require_intersects();
-    var simplifyRange = require_simplify();
-    var subset = require_subset();
-    module.exports = {
-      parse: parse2,
-      valid,
-      clean: clean2,
-      inc,
-      diff,
-      major,
-      minor,
-      patch,
-      prerelease,
-      compare,
-      rcompare,
-      compareLoose,
-      compareBuild,
-      sort,
-      rsort,
-      gt,
-      lt,
-      eq,
-      neq,
-      gte: gte2,
-      lte: lte2,
-      cmp,
-      coerce,
-      truncate,
-      Comparator,
-      Range,
-      satisfies,
-      toComparators,
-      maxSatisfying,
-      minSatisfying,
-      minVersion,
-      validRange,
-      outside,
-      gtr,
-      ltr,
-      intersects,
-      simplifyRange,
-      subset,
-      SemVer,
-      re: internalRe.re,
-      src: internalRe.src,
-      tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants2.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants2.RELEASE_TYPES,
-      compareIdentifiers: identifiers.compareIdentifiers,
-      rcompareIdentifiers: identifiers.rcompareIdentifiers
-    };
-  }
-});
 
 // node_modules/ms/index.js
 var require_ms = __commonJS({
@@ -2276,14 +34,14 @@ var require_ms = __commonJS({
       if (str.length > 100) {
         return;
       }
-      var match3 = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
+      var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
         str
       );
-      if (!match3) {
+      if (!match) {
         return;
       }
-      var n = parseFloat(match3[1]);
-      var type = (match3[2] || "ms").toLowerCase();
+      var n = parseFloat(match[1]);
+      var type = (match[2] || "ms").toLowerCase();
       switch (type) {
         case "years":
         case "year":
@@ -2403,11 +161,11 @@ var require_common = __commonJS({
         let enableOverride = null;
         let namespacesCache;
         let enabledCache;
-        function debug2(...args) {
-          if (!debug2.enabled) {
+        function debug(...args) {
+          if (!debug.enabled) {
             return;
           }
-          const self = debug2;
+          const self = debug;
           const curr = Number(/* @__PURE__ */ new Date());
           const ms = curr - (prevTime || curr);
           self.diff = ms;
@@ -2419,31 +177,31 @@ var require_common = __commonJS({
             args.unshift("%O");
           }
           let index = 0;
-          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match3, format) => {
-            if (match3 === "%%") {
+          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format) => {
+            if (match === "%%") {
               return "%";
             }
             index++;
             const formatter = createDebug.formatters[format];
             if (typeof formatter === "function") {
               const val = args[index];
-              match3 = formatter.call(self, val);
+              match = formatter.call(self, val);
               args.splice(index, 1);
               index--;
             }
-            return match3;
+            return match;
           });
           createDebug.formatArgs.call(self, args);
           const logFn = self.log || createDebug.log;
           logFn.apply(self, args);
         }
-        __name(debug2, "debug");
-        debug2.namespace = namespace;
-        debug2.useColors = createDebug.useColors();
-        debug2.color = createDebug.selectColor(namespace);
-        debug2.extend = extend2;
-        debug2.destroy = createDebug.destroy;
-        Object.defineProperty(debug2, "enabled", {
+        __name(debug, "debug");
+        debug.namespace = namespace;
+        debug.useColors = createDebug.useColors();
+        debug.color = createDebug.selectColor(namespace);
+        debug.extend = extend2;
+        debug.destroy = createDebug.destroy;
+        Object.defineProperty(debug, "enabled", {
           enumerable: true,
           configurable: false,
           get: /* @__PURE__ */ __name(() => {
@@ -2461,9 +219,9 @@ var require_common = __commonJS({
           }, "set")
         });
         if (typeof createDebug.init === "function") {
-          createDebug.init(debug2);
+          createDebug.init(debug);
         }
-        return debug2;
+        return debug;
       }
       __name(createDebug, "createDebug");
       function extend2(namespace, delimiter2) {
@@ -2677,12 +435,12 @@ var require_browser = __commonJS({
       args.splice(1, 0, c, "color: inherit");
       let index = 0;
       let lastC = 0;
-      args[0].replace(/%[a-zA-Z%]/g, (match3) => {
-        if (match3 === "%%") {
+      args[0].replace(/%[a-zA-Z%]/g, (match) => {
+        if (match === "%%") {
           return;
         }
         index++;
-        if (match3 === "%c") {
+        if (match === "%c") {
           lastC = index;
         }
       });
@@ -2698,7 +456,7 @@ var require_browser = __commonJS({
         } else {
           exports2.storage.removeItem("debug");
         }
-      } catch (error2) {
+      } catch (error) {
       }
     }
     __name(save, "save");
@@ -2706,7 +464,7 @@ var require_browser = __commonJS({
       let r;
       try {
         r = exports2.storage.getItem("debug") || exports2.storage.getItem("DEBUG");
-      } catch (error2) {
+      } catch (error) {
       }
       if (!r && typeof process !== "undefined" && "env" in process) {
         r = process.env.DEBUG;
@@ -2717,7 +475,7 @@ var require_browser = __commonJS({
     function localstorage() {
       try {
         return localStorage;
-      } catch (error2) {
+      } catch (error) {
       }
     }
     __name(localstorage, "localstorage");
@@ -2726,8 +484,8 @@ var require_browser = __commonJS({
     formatters.j = function(v) {
       try {
         return JSON.stringify(v);
-      } catch (error2) {
-        return "[UnexpectedJSONParseError]: " + error2.message;
+      } catch (error) {
+        return "[UnexpectedJSONParseError]: " + error.message;
       }
     };
   }
@@ -2750,7 +508,7 @@ var require_has_flag = __commonJS({
 var require_supports_color = __commonJS({
   "node_modules/supports-color/index.js"(exports2, module) {
     "use strict";
-    var os3 = __require("os");
+    var os2 = __require("os");
     var tty = __require("tty");
     var hasFlag = require_has_flag();
     var { env } = process;
@@ -2799,7 +557,7 @@ var require_supports_color = __commonJS({
         return min;
       }
       if (process.platform === "win32") {
-        const osRelease = os3.release().split(".");
+        const osRelease = os2.release().split(".");
         if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
           return Number(osRelease[2]) >= 14931 ? 3 : 2;
         }
@@ -2818,10 +576,10 @@ var require_supports_color = __commonJS({
         return 3;
       }
       if ("TERM_PROGRAM" in env) {
-        const version3 = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
+        const version2 = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
         switch (env.TERM_PROGRAM) {
           case "iTerm.app":
-            return version3 >= 3 ? 3 : 2;
+            return version2 >= 3 ? 3 : 2;
           case "Apple_Terminal":
             return 2;
         }
@@ -2838,8 +596,8 @@ var require_supports_color = __commonJS({
       return min;
     }
     __name(supportsColor, "supportsColor");
-    function getSupportLevel(stream2) {
-      const level = supportsColor(stream2, stream2 && stream2.isTTY);
+    function getSupportLevel(stream) {
+      const level = supportsColor(stream, stream && stream.isTTY);
       return translateLevel(level);
     }
     __name(getSupportLevel, "getSupportLevel");
@@ -2855,14 +613,14 @@ var require_supports_color = __commonJS({
 var require_node = __commonJS({
   "node_modules/debug/src/node.js"(exports2, module) {
     var tty = __require("tty");
-    var util5 = __require("util");
+    var util3 = __require("util");
     exports2.init = init;
     exports2.log = log2;
     exports2.formatArgs = formatArgs;
     exports2.save = save;
     exports2.load = load;
     exports2.useColors = useColors;
-    exports2.destroy = util5.deprecate(
+    exports2.destroy = util3.deprecate(
       () => {
       },
       "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
@@ -2950,7 +708,7 @@ var require_node = __commonJS({
           221
         ];
       }
-    } catch (error2) {
+    } catch (error) {
     }
     exports2.inspectOpts = Object.keys(process.env).filter((key) => {
       return /^debug_/i.test(key);
@@ -2996,7 +754,7 @@ var require_node = __commonJS({
     }
     __name(getDate, "getDate");
     function log2(...args) {
-      return process.stderr.write(util5.formatWithOptions(exports2.inspectOpts, ...args) + "\n");
+      return process.stderr.write(util3.formatWithOptions(exports2.inspectOpts, ...args) + "\n");
     }
     __name(log2, "log");
     function save(namespaces) {
@@ -3011,11 +769,11 @@ var require_node = __commonJS({
       return process.env.DEBUG;
     }
     __name(load, "load");
-    function init(debug2) {
-      debug2.inspectOpts = {};
+    function init(debug) {
+      debug.inspectOpts = {};
       const keys = Object.keys(exports2.inspectOpts);
       for (let i = 0; i < keys.length; i++) {
-        debug2.inspectOpts[keys[i]] = exports2.inspectOpts[keys[i]];
+        debug.inspectOpts[keys[i]] = exports2.inspectOpts[keys[i]];
       }
     }
     __name(init, "init");
@@ -3023,11 +781,11 @@ var require_node = __commonJS({
     var { formatters } = module.exports;
     formatters.o = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util5.inspect(v, this.inspectOpts).split("\n").map((str) => str.trim()).join(" ");
+      return util3.inspect(v, this.inspectOpts).split("\n").map((str) => str.trim()).join(" ");
     };
     formatters.O = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util5.inspect(v, this.inspectOpts);
+      return util3.inspect(v, this.inspectOpts);
     };
   }
 });
@@ -3078,10 +836,10 @@ var require_helpers = __commonJS({
     exports2.req = exports2.json = exports2.toBuffer = void 0;
     var http2 = __importStar(__require("http"));
     var https2 = __importStar(__require("https"));
-    async function toBuffer(stream2) {
+    async function toBuffer(stream) {
       let length = 0;
       const chunks = [];
-      for await (const chunk of stream2) {
+      for await (const chunk of stream) {
         length += chunk.length;
         chunks.push(chunk);
       }
@@ -3089,8 +847,8 @@ var require_helpers = __commonJS({
     }
     __name(toBuffer, "toBuffer");
     exports2.toBuffer = toBuffer;
-    async function json(stream2) {
-      const buf = await toBuffer(stream2);
+    async function json(stream) {
+      const buf = await toBuffer(stream);
       const str = buf.toString("utf8");
       try {
         return JSON.parse(str);
@@ -3105,8 +863,8 @@ var require_helpers = __commonJS({
     function req(url2, opts = {}) {
       const href = typeof url2 === "string" ? url2 : url2.href;
       const req2 = (href.startsWith("https:") ? https2 : http2).request(url2, opts);
-      const promise = new Promise((resolve2, reject) => {
-        req2.once("response", resolve2).once("error", reject).end();
+      const promise = new Promise((resolve, reject) => {
+        req2.once("response", resolve).once("error", reject).end();
       });
       req2.then = promise.then.bind(promise);
       return req2;
@@ -3285,9 +1043,9 @@ var require_parse_proxy_response = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.parseProxyResponse = void 0;
     var debug_1 = __importDefault(require_src());
-    var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
+    var debug = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve, reject) => {
         let buffersLength = 0;
         const buffers = [];
         function read() {
@@ -3306,13 +1064,13 @@ var require_parse_proxy_response = __commonJS({
         __name(cleanup, "cleanup");
         function onend() {
           cleanup();
-          debug2("onend");
+          debug("onend");
           reject(new Error("Proxy connection ended before receiving CONNECT response"));
         }
         __name(onend, "onend");
         function onerror(err) {
           cleanup();
-          debug2("onerror %o", err);
+          debug("onerror %o", err);
           reject(err);
         }
         __name(onerror, "onerror");
@@ -3322,7 +1080,7 @@ var require_parse_proxy_response = __commonJS({
           const buffered = Buffer.concat(buffers, buffersLength);
           const endOfHeaders = buffered.indexOf("\r\n\r\n");
           if (endOfHeaders === -1) {
-            debug2("have not received end of HTTP headers yet...");
+            debug("have not received end of HTTP headers yet...");
             read();
             return;
           }
@@ -3355,9 +1113,9 @@ var require_parse_proxy_response = __commonJS({
               headers[key] = value;
             }
           }
-          debug2("got proxy server response: %o %o", firstLine, headers);
+          debug("got proxy server response: %o %o", firstLine, headers);
           cleanup();
-          resolve2({
+          resolve({
             connect: {
               statusCode,
               statusText,
@@ -3420,7 +1178,7 @@ var require_dist2 = __commonJS({
     var agent_base_1 = require_dist();
     var url_1 = __require("url");
     var parse_proxy_response_1 = require_parse_proxy_response();
-    var debug2 = (0, debug_1.default)("https-proxy-agent");
+    var debug = (0, debug_1.default)("https-proxy-agent");
     var setServernameFromNonIpHost = /* @__PURE__ */ __name((options) => {
       if (options.servername === void 0 && options.host && !net.isIP(options.host)) {
         return {
@@ -3439,7 +1197,7 @@ var require_dist2 = __commonJS({
         this.options = { path: void 0 };
         this.proxy = typeof proxy === "string" ? new url_1.URL(proxy) : proxy;
         this.proxyHeaders = opts?.headers ?? {};
-        debug2("Creating new HttpsProxyAgent instance: %o", this.proxy.href);
+        debug("Creating new HttpsProxyAgent instance: %o", this.proxy.href);
         const host = (this.proxy.hostname || this.proxy.host).replace(/^\[|\]$/g, "");
         const port = this.proxy.port ? parseInt(this.proxy.port, 10) : this.proxy.protocol === "https:" ? 443 : 80;
         this.connectOpts = {
@@ -3461,10 +1219,10 @@ var require_dist2 = __commonJS({
         }
         let socket;
         if (proxy.protocol === "https:") {
-          debug2("Creating `tls.Socket`: %o", this.connectOpts);
+          debug("Creating `tls.Socket`: %o", this.connectOpts);
           socket = tls.connect(setServernameFromNonIpHost(this.connectOpts));
         } else {
-          debug2("Creating `net.Socket`: %o", this.connectOpts);
+          debug("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
         }
         const headers = typeof this.proxyHeaders === "function" ? this.proxyHeaders() : { ...this.proxyHeaders };
@@ -3492,7 +1250,7 @@ var require_dist2 = __commonJS({
         if (connect.statusCode === 200) {
           req.once("socket", resume);
           if (opts.secureEndpoint) {
-            debug2("Upgrading socket connection to TLS");
+            debug("Upgrading socket connection to TLS");
             return tls.connect({
               ...omit(setServernameFromNonIpHost(opts), "host", "path", "port"),
               socket
@@ -3504,7 +1262,7 @@ var require_dist2 = __commonJS({
         const fakeSocket = new net.Socket({ writable: false });
         fakeSocket.readable = true;
         req.once("socket", (s) => {
-          debug2("Replaying proxy buffer for failed request");
+          debug("Replaying proxy buffer for failed request");
           (0, assert_1.default)(s.listenerCount("data") > 0);
           s.push(buffered);
           s.push(null);
@@ -3574,7 +1332,7 @@ var require_dist3 = __commonJS({
     var events_1 = __require("events");
     var agent_base_1 = require_dist();
     var url_1 = __require("url");
-    var debug2 = (0, debug_1.default)("http-proxy-agent");
+    var debug = (0, debug_1.default)("http-proxy-agent");
     var HttpProxyAgent2 = class extends agent_base_1.Agent {
       static {
         __name(this, "HttpProxyAgent");
@@ -3583,7 +1341,7 @@ var require_dist3 = __commonJS({
         super(opts);
         this.proxy = typeof proxy === "string" ? new url_1.URL(proxy) : proxy;
         this.proxyHeaders = opts?.headers ?? {};
-        debug2("Creating new HttpProxyAgent instance: %o", this.proxy.href);
+        debug("Creating new HttpProxyAgent instance: %o", this.proxy.href);
         const host = (this.proxy.hostname || this.proxy.host).replace(/^\[|\]$/g, "");
         const port = this.proxy.port ? parseInt(this.proxy.port, 10) : this.proxy.protocol === "https:" ? 443 : 80;
         this.connectOpts = {
@@ -3629,21 +1387,21 @@ var require_dist3 = __commonJS({
         }
         let first;
         let endOfHeaders;
-        debug2("Regenerating stored HTTP header string for request");
+        debug("Regenerating stored HTTP header string for request");
         req._implicitHeader();
         if (req.outputData && req.outputData.length > 0) {
-          debug2("Patching connection write() output buffer with updated header");
+          debug("Patching connection write() output buffer with updated header");
           first = req.outputData[0].data;
           endOfHeaders = first.indexOf("\r\n\r\n") + 4;
           req.outputData[0].data = req._header + first.substring(endOfHeaders);
-          debug2("Output buffer: %o", req.outputData[0].data);
+          debug("Output buffer: %o", req.outputData[0].data);
         }
         let socket;
         if (this.proxy.protocol === "https:") {
-          debug2("Creating `tls.Socket`: %o", this.connectOpts);
+          debug("Creating `tls.Socket`: %o", this.connectOpts);
           socket = tls.connect(this.connectOpts);
         } else {
-          debug2("Creating `net.Socket`: %o", this.connectOpts);
+          debug("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
         }
         await (0, events_1.once)(socket, "connect");
@@ -3690,7487 +1448,6 @@ var require_state_cjs = __commonJS({
   }
 });
 
-// node_modules/@actions/cache/package.json
-var require_package = __commonJS({
-  "node_modules/@actions/cache/package.json"(exports2, module) {
-    module.exports = {
-      name: "@actions/cache",
-      version: "6.3.0",
-      description: "Actions cache lib",
-      keywords: [
-        "github",
-        "actions",
-        "cache"
-      ],
-      homepage: "https://github.com/actions/toolkit/tree/main/packages/cache",
-      license: "MIT",
-      type: "module",
-      main: "lib/cache.js",
-      types: "lib/cache.d.ts",
-      exports: {
-        ".": {
-          types: "./lib/cache.d.ts",
-          import: "./lib/cache.js"
-        }
-      },
-      directories: {
-        lib: "lib",
-        test: "__tests__"
-      },
-      files: [
-        "lib",
-        "!.DS_Store"
-      ],
-      publishConfig: {
-        access: "public"
-      },
-      repository: {
-        type: "git",
-        url: "git+https://github.com/actions/toolkit.git",
-        directory: "packages/cache"
-      },
-      scripts: {
-        "audit-moderate": "npm install && npm audit --json --audit-level=moderate > audit.json",
-        test: 'echo "Error: run tests from root" && exit 1',
-        tsc: "tsc && cp src/internal/shared/package-version.cjs lib/internal/shared/"
-      },
-      bugs: {
-        url: "https://github.com/actions/toolkit/issues"
-      },
-      dependencies: {
-        "@actions/core": "^3.0.1",
-        "@actions/exec": "^3.0.0",
-        "@actions/glob": "^0.7.0",
-        "@actions/http-client": "^4.0.1",
-        "@actions/io": "^3.0.2",
-        "@azure/core-rest-pipeline": "~1.23.0",
-        "@azure/storage-blob": "~12.31.0",
-        "@protobuf-ts/runtime-rpc": "^2.11.1",
-        semver: "^7.8.5"
-      },
-      devDependencies: {
-        "@protobuf-ts/plugin": "^2.11.1",
-        "@types/node": "^25.9.8",
-        "@types/semver": "^7.8.0",
-        typescript: "^5.9.3"
-      },
-      overrides: {
-        "uri-js": "npm:uri-js-replace@^1.0.1",
-        "node-fetch": "^3.3.2"
-      }
-    };
-  }
-});
-
-// node_modules/@actions/cache/lib/internal/shared/package-version.cjs
-var require_package_version = __commonJS({
-  "node_modules/@actions/cache/lib/internal/shared/package-version.cjs"(exports2, module) {
-    var packageJson = require_package();
-    module.exports = { version: packageJson.version };
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/json-typings.js
-var require_json_typings = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/json-typings.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.isJsonObject = exports2.typeofJsonValue = void 0;
-    function typeofJsonValue(value) {
-      let t = typeof value;
-      if (t == "object") {
-        if (Array.isArray(value))
-          return "array";
-        if (value === null)
-          return "null";
-      }
-      return t;
-    }
-    __name(typeofJsonValue, "typeofJsonValue");
-    exports2.typeofJsonValue = typeofJsonValue;
-    function isJsonObject(value) {
-      return value !== null && typeof value == "object" && !Array.isArray(value);
-    }
-    __name(isJsonObject, "isJsonObject");
-    exports2.isJsonObject = isJsonObject;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/base64.js
-var require_base64 = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/base64.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.base64encode = exports2.base64decode = void 0;
-    var encTable = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("");
-    var decTable = [];
-    for (let i = 0; i < encTable.length; i++)
-      decTable[encTable[i].charCodeAt(0)] = i;
-    decTable["-".charCodeAt(0)] = encTable.indexOf("+");
-    decTable["_".charCodeAt(0)] = encTable.indexOf("/");
-    function base64decode(base64Str) {
-      let es = base64Str.length * 3 / 4;
-      if (base64Str[base64Str.length - 2] == "=")
-        es -= 2;
-      else if (base64Str[base64Str.length - 1] == "=")
-        es -= 1;
-      let bytes = new Uint8Array(es), bytePos = 0, groupPos = 0, b, p = 0;
-      for (let i = 0; i < base64Str.length; i++) {
-        b = decTable[base64Str.charCodeAt(i)];
-        if (b === void 0) {
-          switch (base64Str[i]) {
-            case "=":
-              groupPos = 0;
-            // reset state when padding found
-            case "\n":
-            case "\r":
-            case "	":
-            case " ":
-              continue;
-            // skip white-space, and padding
-            default:
-              throw Error(`invalid base64 string.`);
-          }
-        }
-        switch (groupPos) {
-          case 0:
-            p = b;
-            groupPos = 1;
-            break;
-          case 1:
-            bytes[bytePos++] = p << 2 | (b & 48) >> 4;
-            p = b;
-            groupPos = 2;
-            break;
-          case 2:
-            bytes[bytePos++] = (p & 15) << 4 | (b & 60) >> 2;
-            p = b;
-            groupPos = 3;
-            break;
-          case 3:
-            bytes[bytePos++] = (p & 3) << 6 | b;
-            groupPos = 0;
-            break;
-        }
-      }
-      if (groupPos == 1)
-        throw Error(`invalid base64 string.`);
-      return bytes.subarray(0, bytePos);
-    }
-    __name(base64decode, "base64decode");
-    exports2.base64decode = base64decode;
-    function base64encode2(bytes) {
-      let base64 = "", groupPos = 0, b, p = 0;
-      for (let i = 0; i < bytes.length; i++) {
-        b = bytes[i];
-        switch (groupPos) {
-          case 0:
-            base64 += encTable[b >> 2];
-            p = (b & 3) << 4;
-            groupPos = 1;
-            break;
-          case 1:
-            base64 += encTable[p | b >> 4];
-            p = (b & 15) << 2;
-            groupPos = 2;
-            break;
-          case 2:
-            base64 += encTable[p | b >> 6];
-            base64 += encTable[b & 63];
-            groupPos = 0;
-            break;
-        }
-      }
-      if (groupPos) {
-        base64 += encTable[p];
-        base64 += "=";
-        if (groupPos == 1)
-          base64 += "=";
-      }
-      return base64;
-    }
-    __name(base64encode2, "base64encode");
-    exports2.base64encode = base64encode2;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/protobufjs-utf8.js
-var require_protobufjs_utf8 = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/protobufjs-utf8.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.utf8read = void 0;
-    var fromCharCodes = /* @__PURE__ */ __name((chunk) => String.fromCharCode.apply(String, chunk), "fromCharCodes");
-    function utf8read(bytes) {
-      if (bytes.length < 1)
-        return "";
-      let pos = 0, parts = [], chunk = [], i = 0, t;
-      let len = bytes.length;
-      while (pos < len) {
-        t = bytes[pos++];
-        if (t < 128)
-          chunk[i++] = t;
-        else if (t > 191 && t < 224)
-          chunk[i++] = (t & 31) << 6 | bytes[pos++] & 63;
-        else if (t > 239 && t < 365) {
-          t = ((t & 7) << 18 | (bytes[pos++] & 63) << 12 | (bytes[pos++] & 63) << 6 | bytes[pos++] & 63) - 65536;
-          chunk[i++] = 55296 + (t >> 10);
-          chunk[i++] = 56320 + (t & 1023);
-        } else
-          chunk[i++] = (t & 15) << 12 | (bytes[pos++] & 63) << 6 | bytes[pos++] & 63;
-        if (i > 8191) {
-          parts.push(fromCharCodes(chunk));
-          i = 0;
-        }
-      }
-      if (parts.length) {
-        if (i)
-          parts.push(fromCharCodes(chunk.slice(0, i)));
-        return parts.join("");
-      }
-      return fromCharCodes(chunk.slice(0, i));
-    }
-    __name(utf8read, "utf8read");
-    exports2.utf8read = utf8read;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/binary-format-contract.js
-var require_binary_format_contract = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/binary-format-contract.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.WireType = exports2.mergeBinaryOptions = exports2.UnknownFieldHandler = void 0;
-    var UnknownFieldHandler4;
-    (function(UnknownFieldHandler5) {
-      UnknownFieldHandler5.symbol = /* @__PURE__ */ Symbol.for("protobuf-ts/unknown");
-      UnknownFieldHandler5.onRead = (typeName, message, fieldNo, wireType, data) => {
-        let container = is(message) ? message[UnknownFieldHandler5.symbol] : message[UnknownFieldHandler5.symbol] = [];
-        container.push({ no: fieldNo, wireType, data });
-      };
-      UnknownFieldHandler5.onWrite = (typeName, message, writer) => {
-        for (let { no, wireType, data } of UnknownFieldHandler5.list(message))
-          writer.tag(no, wireType).raw(data);
-      };
-      UnknownFieldHandler5.list = (message, fieldNo) => {
-        if (is(message)) {
-          let all = message[UnknownFieldHandler5.symbol];
-          return fieldNo ? all.filter((uf) => uf.no == fieldNo) : all;
-        }
-        return [];
-      };
-      UnknownFieldHandler5.last = (message, fieldNo) => UnknownFieldHandler5.list(message, fieldNo).slice(-1)[0];
-      const is = /* @__PURE__ */ __name((message) => message && Array.isArray(message[UnknownFieldHandler5.symbol]), "is");
-    })(UnknownFieldHandler4 = exports2.UnknownFieldHandler || (exports2.UnknownFieldHandler = {}));
-    function mergeBinaryOptions(a, b) {
-      return Object.assign(Object.assign({}, a), b);
-    }
-    __name(mergeBinaryOptions, "mergeBinaryOptions");
-    exports2.mergeBinaryOptions = mergeBinaryOptions;
-    var WireType4;
-    (function(WireType5) {
-      WireType5[WireType5["Varint"] = 0] = "Varint";
-      WireType5[WireType5["Bit64"] = 1] = "Bit64";
-      WireType5[WireType5["LengthDelimited"] = 2] = "LengthDelimited";
-      WireType5[WireType5["StartGroup"] = 3] = "StartGroup";
-      WireType5[WireType5["EndGroup"] = 4] = "EndGroup";
-      WireType5[WireType5["Bit32"] = 5] = "Bit32";
-    })(WireType4 = exports2.WireType || (exports2.WireType = {}));
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/goog-varint.js
-var require_goog_varint = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/goog-varint.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.varint32read = exports2.varint32write = exports2.int64toString = exports2.int64fromString = exports2.varint64write = exports2.varint64read = void 0;
-    function varint64read() {
-      let lowBits = 0;
-      let highBits = 0;
-      for (let shift = 0; shift < 28; shift += 7) {
-        let b = this.buf[this.pos++];
-        lowBits |= (b & 127) << shift;
-        if ((b & 128) == 0) {
-          this.assertBounds();
-          return [lowBits, highBits];
-        }
-      }
-      let middleByte = this.buf[this.pos++];
-      lowBits |= (middleByte & 15) << 28;
-      highBits = (middleByte & 112) >> 4;
-      if ((middleByte & 128) == 0) {
-        this.assertBounds();
-        return [lowBits, highBits];
-      }
-      for (let shift = 3; shift <= 31; shift += 7) {
-        let b = this.buf[this.pos++];
-        highBits |= (b & 127) << shift;
-        if ((b & 128) == 0) {
-          this.assertBounds();
-          return [lowBits, highBits];
-        }
-      }
-      throw new Error("invalid varint");
-    }
-    __name(varint64read, "varint64read");
-    exports2.varint64read = varint64read;
-    function varint64write(lo, hi, bytes) {
-      for (let i = 0; i < 28; i = i + 7) {
-        const shift = lo >>> i;
-        const hasNext = !(shift >>> 7 == 0 && hi == 0);
-        const byte = (hasNext ? shift | 128 : shift) & 255;
-        bytes.push(byte);
-        if (!hasNext) {
-          return;
-        }
-      }
-      const splitBits = lo >>> 28 & 15 | (hi & 7) << 4;
-      const hasMoreBits = !(hi >> 3 == 0);
-      bytes.push((hasMoreBits ? splitBits | 128 : splitBits) & 255);
-      if (!hasMoreBits) {
-        return;
-      }
-      for (let i = 3; i < 31; i = i + 7) {
-        const shift = hi >>> i;
-        const hasNext = !(shift >>> 7 == 0);
-        const byte = (hasNext ? shift | 128 : shift) & 255;
-        bytes.push(byte);
-        if (!hasNext) {
-          return;
-        }
-      }
-      bytes.push(hi >>> 31 & 1);
-    }
-    __name(varint64write, "varint64write");
-    exports2.varint64write = varint64write;
-    var TWO_PWR_32_DBL = (1 << 16) * (1 << 16);
-    function int64fromString(dec) {
-      let minus = dec[0] == "-";
-      if (minus)
-        dec = dec.slice(1);
-      const base = 1e6;
-      let lowBits = 0;
-      let highBits = 0;
-      function add1e6digit(begin, end) {
-        const digit1e6 = Number(dec.slice(begin, end));
-        highBits *= base;
-        lowBits = lowBits * base + digit1e6;
-        if (lowBits >= TWO_PWR_32_DBL) {
-          highBits = highBits + (lowBits / TWO_PWR_32_DBL | 0);
-          lowBits = lowBits % TWO_PWR_32_DBL;
-        }
-      }
-      __name(add1e6digit, "add1e6digit");
-      add1e6digit(-24, -18);
-      add1e6digit(-18, -12);
-      add1e6digit(-12, -6);
-      add1e6digit(-6);
-      return [minus, lowBits, highBits];
-    }
-    __name(int64fromString, "int64fromString");
-    exports2.int64fromString = int64fromString;
-    function int64toString(bitsLow, bitsHigh) {
-      if (bitsHigh >>> 0 <= 2097151) {
-        return "" + (TWO_PWR_32_DBL * bitsHigh + (bitsLow >>> 0));
-      }
-      let low = bitsLow & 16777215;
-      let mid = (bitsLow >>> 24 | bitsHigh << 8) >>> 0 & 16777215;
-      let high = bitsHigh >> 16 & 65535;
-      let digitA = low + mid * 6777216 + high * 6710656;
-      let digitB = mid + high * 8147497;
-      let digitC = high * 2;
-      let base = 1e7;
-      if (digitA >= base) {
-        digitB += Math.floor(digitA / base);
-        digitA %= base;
-      }
-      if (digitB >= base) {
-        digitC += Math.floor(digitB / base);
-        digitB %= base;
-      }
-      function decimalFrom1e7(digit1e7, needLeadingZeros) {
-        let partial = digit1e7 ? String(digit1e7) : "";
-        if (needLeadingZeros) {
-          return "0000000".slice(partial.length) + partial;
-        }
-        return partial;
-      }
-      __name(decimalFrom1e7, "decimalFrom1e7");
-      return decimalFrom1e7(
-        digitC,
-        /*needLeadingZeros=*/
-        0
-      ) + decimalFrom1e7(
-        digitB,
-        /*needLeadingZeros=*/
-        digitC
-      ) + // If the final 1e7 digit didn't need leading zeros, we would have
-      // returned via the trivial code path at the top.
-      decimalFrom1e7(
-        digitA,
-        /*needLeadingZeros=*/
-        1
-      );
-    }
-    __name(int64toString, "int64toString");
-    exports2.int64toString = int64toString;
-    function varint32write(value, bytes) {
-      if (value >= 0) {
-        while (value > 127) {
-          bytes.push(value & 127 | 128);
-          value = value >>> 7;
-        }
-        bytes.push(value);
-      } else {
-        for (let i = 0; i < 9; i++) {
-          bytes.push(value & 127 | 128);
-          value = value >> 7;
-        }
-        bytes.push(1);
-      }
-    }
-    __name(varint32write, "varint32write");
-    exports2.varint32write = varint32write;
-    function varint32read() {
-      let b = this.buf[this.pos++];
-      let result = b & 127;
-      if ((b & 128) == 0) {
-        this.assertBounds();
-        return result;
-      }
-      b = this.buf[this.pos++];
-      result |= (b & 127) << 7;
-      if ((b & 128) == 0) {
-        this.assertBounds();
-        return result;
-      }
-      b = this.buf[this.pos++];
-      result |= (b & 127) << 14;
-      if ((b & 128) == 0) {
-        this.assertBounds();
-        return result;
-      }
-      b = this.buf[this.pos++];
-      result |= (b & 127) << 21;
-      if ((b & 128) == 0) {
-        this.assertBounds();
-        return result;
-      }
-      b = this.buf[this.pos++];
-      result |= (b & 15) << 28;
-      for (let readBytes = 5; (b & 128) !== 0 && readBytes < 10; readBytes++)
-        b = this.buf[this.pos++];
-      if ((b & 128) != 0)
-        throw new Error("invalid varint");
-      this.assertBounds();
-      return result >>> 0;
-    }
-    __name(varint32read, "varint32read");
-    exports2.varint32read = varint32read;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/pb-long.js
-var require_pb_long = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/pb-long.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.PbLong = exports2.PbULong = exports2.detectBi = void 0;
-    var goog_varint_1 = require_goog_varint();
-    var BI;
-    function detectBi() {
-      const dv = new DataView(new ArrayBuffer(8));
-      const ok = globalThis.BigInt !== void 0 && typeof dv.getBigInt64 === "function" && typeof dv.getBigUint64 === "function" && typeof dv.setBigInt64 === "function" && typeof dv.setBigUint64 === "function";
-      BI = ok ? {
-        MIN: BigInt("-9223372036854775808"),
-        MAX: BigInt("9223372036854775807"),
-        UMIN: BigInt("0"),
-        UMAX: BigInt("18446744073709551615"),
-        C: BigInt,
-        V: dv
-      } : void 0;
-    }
-    __name(detectBi, "detectBi");
-    exports2.detectBi = detectBi;
-    detectBi();
-    function assertBi(bi) {
-      if (!bi)
-        throw new Error("BigInt unavailable, see https://github.com/timostamm/protobuf-ts/blob/v1.0.8/MANUAL.md#bigint-support");
-    }
-    __name(assertBi, "assertBi");
-    var RE_DECIMAL_STR = /^-?[0-9]+$/;
-    var TWO_PWR_32_DBL = 4294967296;
-    var HALF_2_PWR_32 = 2147483648;
-    var SharedPbLong = class {
-      static {
-        __name(this, "SharedPbLong");
-      }
-      /**
-       * Create a new instance with the given bits.
-       */
-      constructor(lo, hi) {
-        this.lo = lo | 0;
-        this.hi = hi | 0;
-      }
-      /**
-       * Is this instance equal to 0?
-       */
-      isZero() {
-        return this.lo == 0 && this.hi == 0;
-      }
-      /**
-       * Convert to a native number.
-       */
-      toNumber() {
-        let result = this.hi * TWO_PWR_32_DBL + (this.lo >>> 0);
-        if (!Number.isSafeInteger(result))
-          throw new Error("cannot convert to safe number");
-        return result;
-      }
-    };
-    var PbULong = class _PbULong extends SharedPbLong {
-      static {
-        __name(this, "PbULong");
-      }
-      /**
-       * Create instance from a `string`, `number` or `bigint`.
-       */
-      static from(value) {
-        if (BI)
-          switch (typeof value) {
-            case "string":
-              if (value == "0")
-                return this.ZERO;
-              if (value == "")
-                throw new Error("string is no integer");
-              value = BI.C(value);
-            case "number":
-              if (value === 0)
-                return this.ZERO;
-              value = BI.C(value);
-            case "bigint":
-              if (!value)
-                return this.ZERO;
-              if (value < BI.UMIN)
-                throw new Error("signed value for ulong");
-              if (value > BI.UMAX)
-                throw new Error("ulong too large");
-              BI.V.setBigUint64(0, value, true);
-              return new _PbULong(BI.V.getInt32(0, true), BI.V.getInt32(4, true));
-          }
-        else
-          switch (typeof value) {
-            case "string":
-              if (value == "0")
-                return this.ZERO;
-              value = value.trim();
-              if (!RE_DECIMAL_STR.test(value))
-                throw new Error("string is no integer");
-              let [minus, lo, hi] = goog_varint_1.int64fromString(value);
-              if (minus)
-                throw new Error("signed value for ulong");
-              return new _PbULong(lo, hi);
-            case "number":
-              if (value == 0)
-                return this.ZERO;
-              if (!Number.isSafeInteger(value))
-                throw new Error("number is no integer");
-              if (value < 0)
-                throw new Error("signed value for ulong");
-              return new _PbULong(value, value / TWO_PWR_32_DBL);
-          }
-        throw new Error("unknown value " + typeof value);
-      }
-      /**
-       * Convert to decimal string.
-       */
-      toString() {
-        return BI ? this.toBigInt().toString() : goog_varint_1.int64toString(this.lo, this.hi);
-      }
-      /**
-       * Convert to native bigint.
-       */
-      toBigInt() {
-        assertBi(BI);
-        BI.V.setInt32(0, this.lo, true);
-        BI.V.setInt32(4, this.hi, true);
-        return BI.V.getBigUint64(0, true);
-      }
-    };
-    exports2.PbULong = PbULong;
-    PbULong.ZERO = new PbULong(0, 0);
-    var PbLong = class _PbLong extends SharedPbLong {
-      static {
-        __name(this, "PbLong");
-      }
-      /**
-       * Create instance from a `string`, `number` or `bigint`.
-       */
-      static from(value) {
-        if (BI)
-          switch (typeof value) {
-            case "string":
-              if (value == "0")
-                return this.ZERO;
-              if (value == "")
-                throw new Error("string is no integer");
-              value = BI.C(value);
-            case "number":
-              if (value === 0)
-                return this.ZERO;
-              value = BI.C(value);
-            case "bigint":
-              if (!value)
-                return this.ZERO;
-              if (value < BI.MIN)
-                throw new Error("signed long too small");
-              if (value > BI.MAX)
-                throw new Error("signed long too large");
-              BI.V.setBigInt64(0, value, true);
-              return new _PbLong(BI.V.getInt32(0, true), BI.V.getInt32(4, true));
-          }
-        else
-          switch (typeof value) {
-            case "string":
-              if (value == "0")
-                return this.ZERO;
-              value = value.trim();
-              if (!RE_DECIMAL_STR.test(value))
-                throw new Error("string is no integer");
-              let [minus, lo, hi] = goog_varint_1.int64fromString(value);
-              if (minus) {
-                if (hi > HALF_2_PWR_32 || hi == HALF_2_PWR_32 && lo != 0)
-                  throw new Error("signed long too small");
-              } else if (hi >= HALF_2_PWR_32)
-                throw new Error("signed long too large");
-              let pbl = new _PbLong(lo, hi);
-              return minus ? pbl.negate() : pbl;
-            case "number":
-              if (value == 0)
-                return this.ZERO;
-              if (!Number.isSafeInteger(value))
-                throw new Error("number is no integer");
-              return value > 0 ? new _PbLong(value, value / TWO_PWR_32_DBL) : new _PbLong(-value, -value / TWO_PWR_32_DBL).negate();
-          }
-        throw new Error("unknown value " + typeof value);
-      }
-      /**
-       * Do we have a minus sign?
-       */
-      isNegative() {
-        return (this.hi & HALF_2_PWR_32) !== 0;
-      }
-      /**
-       * Negate two's complement.
-       * Invert all the bits and add one to the result.
-       */
-      negate() {
-        let hi = ~this.hi, lo = this.lo;
-        if (lo)
-          lo = ~lo + 1;
-        else
-          hi += 1;
-        return new _PbLong(lo, hi);
-      }
-      /**
-       * Convert to decimal string.
-       */
-      toString() {
-        if (BI)
-          return this.toBigInt().toString();
-        if (this.isNegative()) {
-          let n = this.negate();
-          return "-" + goog_varint_1.int64toString(n.lo, n.hi);
-        }
-        return goog_varint_1.int64toString(this.lo, this.hi);
-      }
-      /**
-       * Convert to native bigint.
-       */
-      toBigInt() {
-        assertBi(BI);
-        BI.V.setInt32(0, this.lo, true);
-        BI.V.setInt32(4, this.hi, true);
-        return BI.V.getBigInt64(0, true);
-      }
-    };
-    exports2.PbLong = PbLong;
-    PbLong.ZERO = new PbLong(0, 0);
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/binary-reader.js
-var require_binary_reader = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/binary-reader.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.BinaryReader = exports2.binaryReadOptions = void 0;
-    var binary_format_contract_1 = require_binary_format_contract();
-    var pb_long_1 = require_pb_long();
-    var goog_varint_1 = require_goog_varint();
-    var defaultsRead = {
-      readUnknownField: true,
-      readerFactory: /* @__PURE__ */ __name((bytes) => new BinaryReader(bytes), "readerFactory")
-    };
-    function binaryReadOptions(options) {
-      return options ? Object.assign(Object.assign({}, defaultsRead), options) : defaultsRead;
-    }
-    __name(binaryReadOptions, "binaryReadOptions");
-    exports2.binaryReadOptions = binaryReadOptions;
-    var BinaryReader = class {
-      static {
-        __name(this, "BinaryReader");
-      }
-      constructor(buf, textDecoder) {
-        this.varint64 = goog_varint_1.varint64read;
-        this.uint32 = goog_varint_1.varint32read;
-        this.buf = buf;
-        this.len = buf.length;
-        this.pos = 0;
-        this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-        this.textDecoder = textDecoder !== null && textDecoder !== void 0 ? textDecoder : new TextDecoder("utf-8", {
-          fatal: true,
-          ignoreBOM: true
-        });
-      }
-      /**
-       * Reads a tag - field number and wire type.
-       */
-      tag() {
-        let tag = this.uint32(), fieldNo = tag >>> 3, wireType = tag & 7;
-        if (fieldNo <= 0 || wireType < 0 || wireType > 5)
-          throw new Error("illegal tag: field no " + fieldNo + " wire type " + wireType);
-        return [fieldNo, wireType];
-      }
-      /**
-       * Skip one element on the wire and return the skipped data.
-       * Supports WireType.StartGroup since v2.0.0-alpha.23.
-       */
-      skip(wireType) {
-        let start = this.pos;
-        switch (wireType) {
-          case binary_format_contract_1.WireType.Varint:
-            while (this.buf[this.pos++] & 128) {
-            }
-            break;
-          case binary_format_contract_1.WireType.Bit64:
-            this.pos += 4;
-          case binary_format_contract_1.WireType.Bit32:
-            this.pos += 4;
-            break;
-          case binary_format_contract_1.WireType.LengthDelimited:
-            let len = this.uint32();
-            this.pos += len;
-            break;
-          case binary_format_contract_1.WireType.StartGroup:
-            let t;
-            while ((t = this.tag()[1]) !== binary_format_contract_1.WireType.EndGroup) {
-              this.skip(t);
-            }
-            break;
-          default:
-            throw new Error("cant skip wire type " + wireType);
-        }
-        this.assertBounds();
-        return this.buf.subarray(start, this.pos);
-      }
-      /**
-       * Throws error if position in byte array is out of range.
-       */
-      assertBounds() {
-        if (this.pos > this.len)
-          throw new RangeError("premature EOF");
-      }
-      /**
-       * Read a `int32` field, a signed 32 bit varint.
-       */
-      int32() {
-        return this.uint32() | 0;
-      }
-      /**
-       * Read a `sint32` field, a signed, zigzag-encoded 32-bit varint.
-       */
-      sint32() {
-        let zze = this.uint32();
-        return zze >>> 1 ^ -(zze & 1);
-      }
-      /**
-       * Read a `int64` field, a signed 64-bit varint.
-       */
-      int64() {
-        return new pb_long_1.PbLong(...this.varint64());
-      }
-      /**
-       * Read a `uint64` field, an unsigned 64-bit varint.
-       */
-      uint64() {
-        return new pb_long_1.PbULong(...this.varint64());
-      }
-      /**
-       * Read a `sint64` field, a signed, zig-zag-encoded 64-bit varint.
-       */
-      sint64() {
-        let [lo, hi] = this.varint64();
-        let s = -(lo & 1);
-        lo = (lo >>> 1 | (hi & 1) << 31) ^ s;
-        hi = hi >>> 1 ^ s;
-        return new pb_long_1.PbLong(lo, hi);
-      }
-      /**
-       * Read a `bool` field, a variant.
-       */
-      bool() {
-        let [lo, hi] = this.varint64();
-        return lo !== 0 || hi !== 0;
-      }
-      /**
-       * Read a `fixed32` field, an unsigned, fixed-length 32-bit integer.
-       */
-      fixed32() {
-        return this.view.getUint32((this.pos += 4) - 4, true);
-      }
-      /**
-       * Read a `sfixed32` field, a signed, fixed-length 32-bit integer.
-       */
-      sfixed32() {
-        return this.view.getInt32((this.pos += 4) - 4, true);
-      }
-      /**
-       * Read a `fixed64` field, an unsigned, fixed-length 64 bit integer.
-       */
-      fixed64() {
-        return new pb_long_1.PbULong(this.sfixed32(), this.sfixed32());
-      }
-      /**
-       * Read a `fixed64` field, a signed, fixed-length 64-bit integer.
-       */
-      sfixed64() {
-        return new pb_long_1.PbLong(this.sfixed32(), this.sfixed32());
-      }
-      /**
-       * Read a `float` field, 32-bit floating point number.
-       */
-      float() {
-        return this.view.getFloat32((this.pos += 4) - 4, true);
-      }
-      /**
-       * Read a `double` field, a 64-bit floating point number.
-       */
-      double() {
-        return this.view.getFloat64((this.pos += 8) - 8, true);
-      }
-      /**
-       * Read a `bytes` field, length-delimited arbitrary data.
-       */
-      bytes() {
-        let len = this.uint32();
-        let start = this.pos;
-        this.pos += len;
-        this.assertBounds();
-        return this.buf.subarray(start, start + len);
-      }
-      /**
-       * Read a `string` field, length-delimited data converted to UTF-8 text.
-       */
-      string() {
-        return this.textDecoder.decode(this.bytes());
-      }
-    };
-    exports2.BinaryReader = BinaryReader;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/assert.js
-var require_assert = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/assert.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.assertFloat32 = exports2.assertUInt32 = exports2.assertInt32 = exports2.assertNever = exports2.assert = void 0;
-    function assert4(condition, msg) {
-      if (!condition) {
-        throw new Error(msg);
-      }
-    }
-    __name(assert4, "assert");
-    exports2.assert = assert4;
-    function assertNever(value, msg) {
-      throw new Error(msg !== null && msg !== void 0 ? msg : "Unexpected object: " + value);
-    }
-    __name(assertNever, "assertNever");
-    exports2.assertNever = assertNever;
-    var FLOAT32_MAX = 34028234663852886e22;
-    var FLOAT32_MIN = -34028234663852886e22;
-    var UINT32_MAX = 4294967295;
-    var INT32_MAX = 2147483647;
-    var INT32_MIN = -2147483648;
-    function assertInt32(arg) {
-      if (typeof arg !== "number")
-        throw new Error("invalid int 32: " + typeof arg);
-      if (!Number.isInteger(arg) || arg > INT32_MAX || arg < INT32_MIN)
-        throw new Error("invalid int 32: " + arg);
-    }
-    __name(assertInt32, "assertInt32");
-    exports2.assertInt32 = assertInt32;
-    function assertUInt32(arg) {
-      if (typeof arg !== "number")
-        throw new Error("invalid uint 32: " + typeof arg);
-      if (!Number.isInteger(arg) || arg > UINT32_MAX || arg < 0)
-        throw new Error("invalid uint 32: " + arg);
-    }
-    __name(assertUInt32, "assertUInt32");
-    exports2.assertUInt32 = assertUInt32;
-    function assertFloat32(arg) {
-      if (typeof arg !== "number")
-        throw new Error("invalid float 32: " + typeof arg);
-      if (!Number.isFinite(arg))
-        return;
-      if (arg > FLOAT32_MAX || arg < FLOAT32_MIN)
-        throw new Error("invalid float 32: " + arg);
-    }
-    __name(assertFloat32, "assertFloat32");
-    exports2.assertFloat32 = assertFloat32;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/binary-writer.js
-var require_binary_writer = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/binary-writer.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.BinaryWriter = exports2.binaryWriteOptions = void 0;
-    var pb_long_1 = require_pb_long();
-    var goog_varint_1 = require_goog_varint();
-    var assert_1 = require_assert();
-    var defaultsWrite = {
-      writeUnknownFields: true,
-      writerFactory: /* @__PURE__ */ __name(() => new BinaryWriter(), "writerFactory")
-    };
-    function binaryWriteOptions(options) {
-      return options ? Object.assign(Object.assign({}, defaultsWrite), options) : defaultsWrite;
-    }
-    __name(binaryWriteOptions, "binaryWriteOptions");
-    exports2.binaryWriteOptions = binaryWriteOptions;
-    var BinaryWriter = class {
-      static {
-        __name(this, "BinaryWriter");
-      }
-      constructor(textEncoder) {
-        this.stack = [];
-        this.textEncoder = textEncoder !== null && textEncoder !== void 0 ? textEncoder : new TextEncoder();
-        this.chunks = [];
-        this.buf = [];
-      }
-      /**
-       * Return all bytes written and reset this writer.
-       */
-      finish() {
-        this.chunks.push(new Uint8Array(this.buf));
-        let len = 0;
-        for (let i = 0; i < this.chunks.length; i++)
-          len += this.chunks[i].length;
-        let bytes = new Uint8Array(len);
-        let offset = 0;
-        for (let i = 0; i < this.chunks.length; i++) {
-          bytes.set(this.chunks[i], offset);
-          offset += this.chunks[i].length;
-        }
-        this.chunks = [];
-        return bytes;
-      }
-      /**
-       * Start a new fork for length-delimited data like a message
-       * or a packed repeated field.
-       *
-       * Must be joined later with `join()`.
-       */
-      fork() {
-        this.stack.push({ chunks: this.chunks, buf: this.buf });
-        this.chunks = [];
-        this.buf = [];
-        return this;
-      }
-      /**
-       * Join the last fork. Write its length and bytes, then
-       * return to the previous state.
-       */
-      join() {
-        let chunk = this.finish();
-        let prev = this.stack.pop();
-        if (!prev)
-          throw new Error("invalid state, fork stack empty");
-        this.chunks = prev.chunks;
-        this.buf = prev.buf;
-        this.uint32(chunk.byteLength);
-        return this.raw(chunk);
-      }
-      /**
-       * Writes a tag (field number and wire type).
-       *
-       * Equivalent to `uint32( (fieldNo << 3 | type) >>> 0 )`.
-       *
-       * Generated code should compute the tag ahead of time and call `uint32()`.
-       */
-      tag(fieldNo, type) {
-        return this.uint32((fieldNo << 3 | type) >>> 0);
-      }
-      /**
-       * Write a chunk of raw bytes.
-       */
-      raw(chunk) {
-        if (this.buf.length) {
-          this.chunks.push(new Uint8Array(this.buf));
-          this.buf = [];
-        }
-        this.chunks.push(chunk);
-        return this;
-      }
-      /**
-       * Write a `uint32` value, an unsigned 32 bit varint.
-       */
-      uint32(value) {
-        assert_1.assertUInt32(value);
-        while (value > 127) {
-          this.buf.push(value & 127 | 128);
-          value = value >>> 7;
-        }
-        this.buf.push(value);
-        return this;
-      }
-      /**
-       * Write a `int32` value, a signed 32 bit varint.
-       */
-      int32(value) {
-        assert_1.assertInt32(value);
-        goog_varint_1.varint32write(value, this.buf);
-        return this;
-      }
-      /**
-       * Write a `bool` value, a variant.
-       */
-      bool(value) {
-        this.buf.push(value ? 1 : 0);
-        return this;
-      }
-      /**
-       * Write a `bytes` value, length-delimited arbitrary data.
-       */
-      bytes(value) {
-        this.uint32(value.byteLength);
-        return this.raw(value);
-      }
-      /**
-       * Write a `string` value, length-delimited data converted to UTF-8 text.
-       */
-      string(value) {
-        let chunk = this.textEncoder.encode(value);
-        this.uint32(chunk.byteLength);
-        return this.raw(chunk);
-      }
-      /**
-       * Write a `float` value, 32-bit floating point number.
-       */
-      float(value) {
-        assert_1.assertFloat32(value);
-        let chunk = new Uint8Array(4);
-        new DataView(chunk.buffer).setFloat32(0, value, true);
-        return this.raw(chunk);
-      }
-      /**
-       * Write a `double` value, a 64-bit floating point number.
-       */
-      double(value) {
-        let chunk = new Uint8Array(8);
-        new DataView(chunk.buffer).setFloat64(0, value, true);
-        return this.raw(chunk);
-      }
-      /**
-       * Write a `fixed32` value, an unsigned, fixed-length 32-bit integer.
-       */
-      fixed32(value) {
-        assert_1.assertUInt32(value);
-        let chunk = new Uint8Array(4);
-        new DataView(chunk.buffer).setUint32(0, value, true);
-        return this.raw(chunk);
-      }
-      /**
-       * Write a `sfixed32` value, a signed, fixed-length 32-bit integer.
-       */
-      sfixed32(value) {
-        assert_1.assertInt32(value);
-        let chunk = new Uint8Array(4);
-        new DataView(chunk.buffer).setInt32(0, value, true);
-        return this.raw(chunk);
-      }
-      /**
-       * Write a `sint32` value, a signed, zigzag-encoded 32-bit varint.
-       */
-      sint32(value) {
-        assert_1.assertInt32(value);
-        value = (value << 1 ^ value >> 31) >>> 0;
-        goog_varint_1.varint32write(value, this.buf);
-        return this;
-      }
-      /**
-       * Write a `fixed64` value, a signed, fixed-length 64-bit integer.
-       */
-      sfixed64(value) {
-        let chunk = new Uint8Array(8);
-        let view = new DataView(chunk.buffer);
-        let long = pb_long_1.PbLong.from(value);
-        view.setInt32(0, long.lo, true);
-        view.setInt32(4, long.hi, true);
-        return this.raw(chunk);
-      }
-      /**
-       * Write a `fixed64` value, an unsigned, fixed-length 64 bit integer.
-       */
-      fixed64(value) {
-        let chunk = new Uint8Array(8);
-        let view = new DataView(chunk.buffer);
-        let long = pb_long_1.PbULong.from(value);
-        view.setInt32(0, long.lo, true);
-        view.setInt32(4, long.hi, true);
-        return this.raw(chunk);
-      }
-      /**
-       * Write a `int64` value, a signed 64-bit varint.
-       */
-      int64(value) {
-        let long = pb_long_1.PbLong.from(value);
-        goog_varint_1.varint64write(long.lo, long.hi, this.buf);
-        return this;
-      }
-      /**
-       * Write a `sint64` value, a signed, zig-zag-encoded 64-bit varint.
-       */
-      sint64(value) {
-        let long = pb_long_1.PbLong.from(value), sign = long.hi >> 31, lo = long.lo << 1 ^ sign, hi = (long.hi << 1 | long.lo >>> 31) ^ sign;
-        goog_varint_1.varint64write(lo, hi, this.buf);
-        return this;
-      }
-      /**
-       * Write a `uint64` value, an unsigned 64-bit varint.
-       */
-      uint64(value) {
-        let long = pb_long_1.PbULong.from(value);
-        goog_varint_1.varint64write(long.lo, long.hi, this.buf);
-        return this;
-      }
-    };
-    exports2.BinaryWriter = BinaryWriter;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/json-format-contract.js
-var require_json_format_contract = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/json-format-contract.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.mergeJsonOptions = exports2.jsonWriteOptions = exports2.jsonReadOptions = void 0;
-    var defaultsWrite = {
-      emitDefaultValues: false,
-      enumAsInteger: false,
-      useProtoFieldName: false,
-      prettySpaces: 0
-    };
-    var defaultsRead = {
-      ignoreUnknownFields: false
-    };
-    function jsonReadOptions(options) {
-      return options ? Object.assign(Object.assign({}, defaultsRead), options) : defaultsRead;
-    }
-    __name(jsonReadOptions, "jsonReadOptions");
-    exports2.jsonReadOptions = jsonReadOptions;
-    function jsonWriteOptions(options) {
-      return options ? Object.assign(Object.assign({}, defaultsWrite), options) : defaultsWrite;
-    }
-    __name(jsonWriteOptions, "jsonWriteOptions");
-    exports2.jsonWriteOptions = jsonWriteOptions;
-    function mergeJsonOptions(a, b) {
-      var _a2, _b;
-      let c = Object.assign(Object.assign({}, a), b);
-      c.typeRegistry = [...(_a2 = a === null || a === void 0 ? void 0 : a.typeRegistry) !== null && _a2 !== void 0 ? _a2 : [], ...(_b = b === null || b === void 0 ? void 0 : b.typeRegistry) !== null && _b !== void 0 ? _b : []];
-      return c;
-    }
-    __name(mergeJsonOptions, "mergeJsonOptions");
-    exports2.mergeJsonOptions = mergeJsonOptions;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/message-type-contract.js
-var require_message_type_contract = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/message-type-contract.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.MESSAGE_TYPE = void 0;
-    exports2.MESSAGE_TYPE = /* @__PURE__ */ Symbol.for("protobuf-ts/message-type");
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/lower-camel-case.js
-var require_lower_camel_case = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/lower-camel-case.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.lowerCamelCase = void 0;
-    function lowerCamelCase(snakeCase) {
-      let capNext = false;
-      const sb = [];
-      for (let i = 0; i < snakeCase.length; i++) {
-        let next = snakeCase.charAt(i);
-        if (next == "_") {
-          capNext = true;
-        } else if (/\d/.test(next)) {
-          sb.push(next);
-          capNext = true;
-        } else if (capNext) {
-          sb.push(next.toUpperCase());
-          capNext = false;
-        } else if (i == 0) {
-          sb.push(next.toLowerCase());
-        } else {
-          sb.push(next);
-        }
-      }
-      return sb.join("");
-    }
-    __name(lowerCamelCase, "lowerCamelCase");
-    exports2.lowerCamelCase = lowerCamelCase;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/reflection-info.js
-var require_reflection_info = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-info.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.readMessageOption = exports2.readFieldOption = exports2.readFieldOptions = exports2.normalizeFieldInfo = exports2.RepeatType = exports2.LongType = exports2.ScalarType = void 0;
-    var lower_camel_case_1 = require_lower_camel_case();
-    var ScalarType;
-    (function(ScalarType2) {
-      ScalarType2[ScalarType2["DOUBLE"] = 1] = "DOUBLE";
-      ScalarType2[ScalarType2["FLOAT"] = 2] = "FLOAT";
-      ScalarType2[ScalarType2["INT64"] = 3] = "INT64";
-      ScalarType2[ScalarType2["UINT64"] = 4] = "UINT64";
-      ScalarType2[ScalarType2["INT32"] = 5] = "INT32";
-      ScalarType2[ScalarType2["FIXED64"] = 6] = "FIXED64";
-      ScalarType2[ScalarType2["FIXED32"] = 7] = "FIXED32";
-      ScalarType2[ScalarType2["BOOL"] = 8] = "BOOL";
-      ScalarType2[ScalarType2["STRING"] = 9] = "STRING";
-      ScalarType2[ScalarType2["BYTES"] = 12] = "BYTES";
-      ScalarType2[ScalarType2["UINT32"] = 13] = "UINT32";
-      ScalarType2[ScalarType2["SFIXED32"] = 15] = "SFIXED32";
-      ScalarType2[ScalarType2["SFIXED64"] = 16] = "SFIXED64";
-      ScalarType2[ScalarType2["SINT32"] = 17] = "SINT32";
-      ScalarType2[ScalarType2["SINT64"] = 18] = "SINT64";
-    })(ScalarType = exports2.ScalarType || (exports2.ScalarType = {}));
-    var LongType;
-    (function(LongType2) {
-      LongType2[LongType2["BIGINT"] = 0] = "BIGINT";
-      LongType2[LongType2["STRING"] = 1] = "STRING";
-      LongType2[LongType2["NUMBER"] = 2] = "NUMBER";
-    })(LongType = exports2.LongType || (exports2.LongType = {}));
-    var RepeatType;
-    (function(RepeatType2) {
-      RepeatType2[RepeatType2["NO"] = 0] = "NO";
-      RepeatType2[RepeatType2["PACKED"] = 1] = "PACKED";
-      RepeatType2[RepeatType2["UNPACKED"] = 2] = "UNPACKED";
-    })(RepeatType = exports2.RepeatType || (exports2.RepeatType = {}));
-    function normalizeFieldInfo(field) {
-      var _a2, _b, _c, _d;
-      field.localName = (_a2 = field.localName) !== null && _a2 !== void 0 ? _a2 : lower_camel_case_1.lowerCamelCase(field.name);
-      field.jsonName = (_b = field.jsonName) !== null && _b !== void 0 ? _b : lower_camel_case_1.lowerCamelCase(field.name);
-      field.repeat = (_c = field.repeat) !== null && _c !== void 0 ? _c : RepeatType.NO;
-      field.opt = (_d = field.opt) !== null && _d !== void 0 ? _d : field.repeat ? false : field.oneof ? false : field.kind == "message";
-      return field;
-    }
-    __name(normalizeFieldInfo, "normalizeFieldInfo");
-    exports2.normalizeFieldInfo = normalizeFieldInfo;
-    function readFieldOptions(messageType, fieldName, extensionName, extensionType) {
-      var _a2;
-      const options = (_a2 = messageType.fields.find((m, i) => m.localName == fieldName || i == fieldName)) === null || _a2 === void 0 ? void 0 : _a2.options;
-      return options && options[extensionName] ? extensionType.fromJson(options[extensionName]) : void 0;
-    }
-    __name(readFieldOptions, "readFieldOptions");
-    exports2.readFieldOptions = readFieldOptions;
-    function readFieldOption(messageType, fieldName, extensionName, extensionType) {
-      var _a2;
-      const options = (_a2 = messageType.fields.find((m, i) => m.localName == fieldName || i == fieldName)) === null || _a2 === void 0 ? void 0 : _a2.options;
-      if (!options) {
-        return void 0;
-      }
-      const optionVal = options[extensionName];
-      if (optionVal === void 0) {
-        return optionVal;
-      }
-      return extensionType ? extensionType.fromJson(optionVal) : optionVal;
-    }
-    __name(readFieldOption, "readFieldOption");
-    exports2.readFieldOption = readFieldOption;
-    function readMessageOption(messageType, extensionName, extensionType) {
-      const options = messageType.options;
-      const optionVal = options[extensionName];
-      if (optionVal === void 0) {
-        return optionVal;
-      }
-      return extensionType ? extensionType.fromJson(optionVal) : optionVal;
-    }
-    __name(readMessageOption, "readMessageOption");
-    exports2.readMessageOption = readMessageOption;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/oneof.js
-var require_oneof = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/oneof.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.getSelectedOneofValue = exports2.clearOneofValue = exports2.setUnknownOneofValue = exports2.setOneofValue = exports2.getOneofValue = exports2.isOneofGroup = void 0;
-    function isOneofGroup(any) {
-      if (typeof any != "object" || any === null || !any.hasOwnProperty("oneofKind")) {
-        return false;
-      }
-      switch (typeof any.oneofKind) {
-        case "string":
-          if (any[any.oneofKind] === void 0)
-            return false;
-          return Object.keys(any).length == 2;
-        case "undefined":
-          return Object.keys(any).length == 1;
-        default:
-          return false;
-      }
-    }
-    __name(isOneofGroup, "isOneofGroup");
-    exports2.isOneofGroup = isOneofGroup;
-    function getOneofValue(oneof, kind) {
-      return oneof[kind];
-    }
-    __name(getOneofValue, "getOneofValue");
-    exports2.getOneofValue = getOneofValue;
-    function setOneofValue(oneof, kind, value) {
-      if (oneof.oneofKind !== void 0) {
-        delete oneof[oneof.oneofKind];
-      }
-      oneof.oneofKind = kind;
-      if (value !== void 0) {
-        oneof[kind] = value;
-      }
-    }
-    __name(setOneofValue, "setOneofValue");
-    exports2.setOneofValue = setOneofValue;
-    function setUnknownOneofValue(oneof, kind, value) {
-      if (oneof.oneofKind !== void 0) {
-        delete oneof[oneof.oneofKind];
-      }
-      oneof.oneofKind = kind;
-      if (value !== void 0 && kind !== void 0) {
-        oneof[kind] = value;
-      }
-    }
-    __name(setUnknownOneofValue, "setUnknownOneofValue");
-    exports2.setUnknownOneofValue = setUnknownOneofValue;
-    function clearOneofValue(oneof) {
-      if (oneof.oneofKind !== void 0) {
-        delete oneof[oneof.oneofKind];
-      }
-      oneof.oneofKind = void 0;
-    }
-    __name(clearOneofValue, "clearOneofValue");
-    exports2.clearOneofValue = clearOneofValue;
-    function getSelectedOneofValue(oneof) {
-      if (oneof.oneofKind === void 0) {
-        return void 0;
-      }
-      return oneof[oneof.oneofKind];
-    }
-    __name(getSelectedOneofValue, "getSelectedOneofValue");
-    exports2.getSelectedOneofValue = getSelectedOneofValue;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/reflection-type-check.js
-var require_reflection_type_check = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-type-check.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ReflectionTypeCheck = void 0;
-    var reflection_info_1 = require_reflection_info();
-    var oneof_1 = require_oneof();
-    var ReflectionTypeCheck = class {
-      static {
-        __name(this, "ReflectionTypeCheck");
-      }
-      constructor(info2) {
-        var _a2;
-        this.fields = (_a2 = info2.fields) !== null && _a2 !== void 0 ? _a2 : [];
-      }
-      prepare() {
-        if (this.data)
-          return;
-        const req = [], known = [], oneofs = [];
-        for (let field of this.fields) {
-          if (field.oneof) {
-            if (!oneofs.includes(field.oneof)) {
-              oneofs.push(field.oneof);
-              req.push(field.oneof);
-              known.push(field.oneof);
-            }
-          } else {
-            known.push(field.localName);
-            switch (field.kind) {
-              case "scalar":
-              case "enum":
-                if (!field.opt || field.repeat)
-                  req.push(field.localName);
-                break;
-              case "message":
-                if (field.repeat)
-                  req.push(field.localName);
-                break;
-              case "map":
-                req.push(field.localName);
-                break;
-            }
-          }
-        }
-        this.data = { req, known, oneofs: Object.values(oneofs) };
-      }
-      /**
-       * Is the argument a valid message as specified by the
-       * reflection information?
-       *
-       * Checks all field types recursively. The `depth`
-       * specifies how deep into the structure the check will be.
-       *
-       * With a depth of 0, only the presence of fields
-       * is checked.
-       *
-       * With a depth of 1 or more, the field types are checked.
-       *
-       * With a depth of 2 or more, the members of map, repeated
-       * and message fields are checked.
-       *
-       * Message fields will be checked recursively with depth - 1.
-       *
-       * The number of map entries / repeated values being checked
-       * is < depth.
-       */
-      is(message, depth, allowExcessProperties = false) {
-        if (depth < 0)
-          return true;
-        if (message === null || message === void 0 || typeof message != "object")
-          return false;
-        this.prepare();
-        let keys = Object.keys(message), data = this.data;
-        if (keys.length < data.req.length || data.req.some((n) => !keys.includes(n)))
-          return false;
-        if (!allowExcessProperties) {
-          if (keys.some((k) => !data.known.includes(k)))
-            return false;
-        }
-        if (depth < 1) {
-          return true;
-        }
-        for (const name of data.oneofs) {
-          const group = message[name];
-          if (!oneof_1.isOneofGroup(group))
-            return false;
-          if (group.oneofKind === void 0)
-            continue;
-          const field = this.fields.find((f) => f.localName === group.oneofKind);
-          if (!field)
-            return false;
-          if (!this.field(group[group.oneofKind], field, allowExcessProperties, depth))
-            return false;
-        }
-        for (const field of this.fields) {
-          if (field.oneof !== void 0)
-            continue;
-          if (!this.field(message[field.localName], field, allowExcessProperties, depth))
-            return false;
-        }
-        return true;
-      }
-      field(arg, field, allowExcessProperties, depth) {
-        let repeated = field.repeat;
-        switch (field.kind) {
-          case "scalar":
-            if (arg === void 0)
-              return field.opt;
-            if (repeated)
-              return this.scalars(arg, field.T, depth, field.L);
-            return this.scalar(arg, field.T, field.L);
-          case "enum":
-            if (arg === void 0)
-              return field.opt;
-            if (repeated)
-              return this.scalars(arg, reflection_info_1.ScalarType.INT32, depth);
-            return this.scalar(arg, reflection_info_1.ScalarType.INT32);
-          case "message":
-            if (arg === void 0)
-              return true;
-            if (repeated)
-              return this.messages(arg, field.T(), allowExcessProperties, depth);
-            return this.message(arg, field.T(), allowExcessProperties, depth);
-          case "map":
-            if (typeof arg != "object" || arg === null)
-              return false;
-            if (depth < 2)
-              return true;
-            if (!this.mapKeys(arg, field.K, depth))
-              return false;
-            switch (field.V.kind) {
-              case "scalar":
-                return this.scalars(Object.values(arg), field.V.T, depth, field.V.L);
-              case "enum":
-                return this.scalars(Object.values(arg), reflection_info_1.ScalarType.INT32, depth);
-              case "message":
-                return this.messages(Object.values(arg), field.V.T(), allowExcessProperties, depth);
-            }
-            break;
-        }
-        return true;
-      }
-      message(arg, type, allowExcessProperties, depth) {
-        if (allowExcessProperties) {
-          return type.isAssignable(arg, depth);
-        }
-        return type.is(arg, depth);
-      }
-      messages(arg, type, allowExcessProperties, depth) {
-        if (!Array.isArray(arg))
-          return false;
-        if (depth < 2)
-          return true;
-        if (allowExcessProperties) {
-          for (let i = 0; i < arg.length && i < depth; i++)
-            if (!type.isAssignable(arg[i], depth - 1))
-              return false;
-        } else {
-          for (let i = 0; i < arg.length && i < depth; i++)
-            if (!type.is(arg[i], depth - 1))
-              return false;
-        }
-        return true;
-      }
-      scalar(arg, type, longType) {
-        let argType = typeof arg;
-        switch (type) {
-          case reflection_info_1.ScalarType.UINT64:
-          case reflection_info_1.ScalarType.FIXED64:
-          case reflection_info_1.ScalarType.INT64:
-          case reflection_info_1.ScalarType.SFIXED64:
-          case reflection_info_1.ScalarType.SINT64:
-            switch (longType) {
-              case reflection_info_1.LongType.BIGINT:
-                return argType == "bigint";
-              case reflection_info_1.LongType.NUMBER:
-                return argType == "number" && !isNaN(arg);
-              default:
-                return argType == "string";
-            }
-          case reflection_info_1.ScalarType.BOOL:
-            return argType == "boolean";
-          case reflection_info_1.ScalarType.STRING:
-            return argType == "string";
-          case reflection_info_1.ScalarType.BYTES:
-            return arg instanceof Uint8Array;
-          case reflection_info_1.ScalarType.DOUBLE:
-          case reflection_info_1.ScalarType.FLOAT:
-            return argType == "number" && !isNaN(arg);
-          default:
-            return argType == "number" && Number.isInteger(arg);
-        }
-      }
-      scalars(arg, type, depth, longType) {
-        if (!Array.isArray(arg))
-          return false;
-        if (depth < 2)
-          return true;
-        if (Array.isArray(arg)) {
-          for (let i = 0; i < arg.length && i < depth; i++)
-            if (!this.scalar(arg[i], type, longType))
-              return false;
-        }
-        return true;
-      }
-      mapKeys(map, type, depth) {
-        let keys = Object.keys(map);
-        switch (type) {
-          case reflection_info_1.ScalarType.INT32:
-          case reflection_info_1.ScalarType.FIXED32:
-          case reflection_info_1.ScalarType.SFIXED32:
-          case reflection_info_1.ScalarType.SINT32:
-          case reflection_info_1.ScalarType.UINT32:
-            return this.scalars(keys.slice(0, depth).map((k) => parseInt(k)), type, depth);
-          case reflection_info_1.ScalarType.BOOL:
-            return this.scalars(keys.slice(0, depth).map((k) => k == "true" ? true : k == "false" ? false : k), type, depth);
-          default:
-            return this.scalars(keys, type, depth, reflection_info_1.LongType.STRING);
-        }
-      }
-    };
-    exports2.ReflectionTypeCheck = ReflectionTypeCheck;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/reflection-long-convert.js
-var require_reflection_long_convert = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-long-convert.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.reflectionLongConvert = void 0;
-    var reflection_info_1 = require_reflection_info();
-    function reflectionLongConvert(long, type) {
-      switch (type) {
-        case reflection_info_1.LongType.BIGINT:
-          return long.toBigInt();
-        case reflection_info_1.LongType.NUMBER:
-          return long.toNumber();
-        default:
-          return long.toString();
-      }
-    }
-    __name(reflectionLongConvert, "reflectionLongConvert");
-    exports2.reflectionLongConvert = reflectionLongConvert;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/reflection-json-reader.js
-var require_reflection_json_reader = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-json-reader.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ReflectionJsonReader = void 0;
-    var json_typings_1 = require_json_typings();
-    var base64_1 = require_base64();
-    var reflection_info_1 = require_reflection_info();
-    var pb_long_1 = require_pb_long();
-    var assert_1 = require_assert();
-    var reflection_long_convert_1 = require_reflection_long_convert();
-    var ReflectionJsonReader = class {
-      static {
-        __name(this, "ReflectionJsonReader");
-      }
-      constructor(info2) {
-        this.info = info2;
-      }
-      prepare() {
-        var _a2;
-        if (this.fMap === void 0) {
-          this.fMap = {};
-          const fieldsInput = (_a2 = this.info.fields) !== null && _a2 !== void 0 ? _a2 : [];
-          for (const field of fieldsInput) {
-            this.fMap[field.name] = field;
-            this.fMap[field.jsonName] = field;
-            this.fMap[field.localName] = field;
-          }
-        }
-      }
-      // Cannot parse JSON <type of jsonValue> for <type name>#<fieldName>.
-      assert(condition, fieldName, jsonValue) {
-        if (!condition) {
-          let what = json_typings_1.typeofJsonValue(jsonValue);
-          if (what == "number" || what == "boolean")
-            what = jsonValue.toString();
-          throw new Error(`Cannot parse JSON ${what} for ${this.info.typeName}#${fieldName}`);
-        }
-      }
-      /**
-       * Reads a message from canonical JSON format into the target message.
-       *
-       * Repeated fields are appended. Map entries are added, overwriting
-       * existing keys.
-       *
-       * If a message field is already present, it will be merged with the
-       * new data.
-       */
-      read(input, message, options) {
-        this.prepare();
-        const oneofsHandled = [];
-        for (const [jsonKey, jsonValue] of Object.entries(input)) {
-          const field = this.fMap[jsonKey];
-          if (!field) {
-            if (!options.ignoreUnknownFields)
-              throw new Error(`Found unknown field while reading ${this.info.typeName} from JSON format. JSON key: ${jsonKey}`);
-            continue;
-          }
-          const localName = field.localName;
-          let target;
-          if (field.oneof) {
-            if (jsonValue === null && (field.kind !== "enum" || field.T()[0] !== "google.protobuf.NullValue")) {
-              continue;
-            }
-            if (oneofsHandled.includes(field.oneof))
-              throw new Error(`Multiple members of the oneof group "${field.oneof}" of ${this.info.typeName} are present in JSON.`);
-            oneofsHandled.push(field.oneof);
-            target = message[field.oneof] = {
-              oneofKind: localName
-            };
-          } else {
-            target = message;
-          }
-          if (field.kind == "map") {
-            if (jsonValue === null) {
-              continue;
-            }
-            this.assert(json_typings_1.isJsonObject(jsonValue), field.name, jsonValue);
-            const fieldObj = target[localName];
-            for (const [jsonObjKey, jsonObjValue] of Object.entries(jsonValue)) {
-              this.assert(jsonObjValue !== null, field.name + " map value", null);
-              let val;
-              switch (field.V.kind) {
-                case "message":
-                  val = field.V.T().internalJsonRead(jsonObjValue, options);
-                  break;
-                case "enum":
-                  val = this.enum(field.V.T(), jsonObjValue, field.name, options.ignoreUnknownFields);
-                  if (val === false)
-                    continue;
-                  break;
-                case "scalar":
-                  val = this.scalar(jsonObjValue, field.V.T, field.V.L, field.name);
-                  break;
-              }
-              this.assert(val !== void 0, field.name + " map value", jsonObjValue);
-              let key = jsonObjKey;
-              if (field.K == reflection_info_1.ScalarType.BOOL)
-                key = key == "true" ? true : key == "false" ? false : key;
-              key = this.scalar(key, field.K, reflection_info_1.LongType.STRING, field.name).toString();
-              fieldObj[key] = val;
-            }
-          } else if (field.repeat) {
-            if (jsonValue === null)
-              continue;
-            this.assert(Array.isArray(jsonValue), field.name, jsonValue);
-            const fieldArr = target[localName];
-            for (const jsonItem of jsonValue) {
-              this.assert(jsonItem !== null, field.name, null);
-              let val;
-              switch (field.kind) {
-                case "message":
-                  val = field.T().internalJsonRead(jsonItem, options);
-                  break;
-                case "enum":
-                  val = this.enum(field.T(), jsonItem, field.name, options.ignoreUnknownFields);
-                  if (val === false)
-                    continue;
-                  break;
-                case "scalar":
-                  val = this.scalar(jsonItem, field.T, field.L, field.name);
-                  break;
-              }
-              this.assert(val !== void 0, field.name, jsonValue);
-              fieldArr.push(val);
-            }
-          } else {
-            switch (field.kind) {
-              case "message":
-                if (jsonValue === null && field.T().typeName != "google.protobuf.Value") {
-                  this.assert(field.oneof === void 0, field.name + " (oneof member)", null);
-                  continue;
-                }
-                target[localName] = field.T().internalJsonRead(jsonValue, options, target[localName]);
-                break;
-              case "enum":
-                if (jsonValue === null)
-                  continue;
-                let val = this.enum(field.T(), jsonValue, field.name, options.ignoreUnknownFields);
-                if (val === false)
-                  continue;
-                target[localName] = val;
-                break;
-              case "scalar":
-                if (jsonValue === null)
-                  continue;
-                target[localName] = this.scalar(jsonValue, field.T, field.L, field.name);
-                break;
-            }
-          }
-        }
-      }
-      /**
-       * Returns `false` for unrecognized string representations.
-       *
-       * google.protobuf.NullValue accepts only JSON `null` (or the old `"NULL_VALUE"`).
-       */
-      enum(type, json, fieldName, ignoreUnknownFields) {
-        if (type[0] == "google.protobuf.NullValue")
-          assert_1.assert(json === null || json === "NULL_VALUE", `Unable to parse field ${this.info.typeName}#${fieldName}, enum ${type[0]} only accepts null.`);
-        if (json === null)
-          return 0;
-        switch (typeof json) {
-          case "number":
-            assert_1.assert(Number.isInteger(json), `Unable to parse field ${this.info.typeName}#${fieldName}, enum can only be integral number, got ${json}.`);
-            return json;
-          case "string":
-            let localEnumName = json;
-            if (type[2] && json.substring(0, type[2].length) === type[2])
-              localEnumName = json.substring(type[2].length);
-            let enumNumber = type[1][localEnumName];
-            if (typeof enumNumber === "undefined" && ignoreUnknownFields) {
-              return false;
-            }
-            assert_1.assert(typeof enumNumber == "number", `Unable to parse field ${this.info.typeName}#${fieldName}, enum ${type[0]} has no value for "${json}".`);
-            return enumNumber;
-        }
-        assert_1.assert(false, `Unable to parse field ${this.info.typeName}#${fieldName}, cannot parse enum value from ${typeof json}".`);
-      }
-      scalar(json, type, longType, fieldName) {
-        let e;
-        try {
-          switch (type) {
-            // float, double: JSON value will be a number or one of the special string values "NaN", "Infinity", and "-Infinity".
-            // Either numbers or strings are accepted. Exponent notation is also accepted.
-            case reflection_info_1.ScalarType.DOUBLE:
-            case reflection_info_1.ScalarType.FLOAT:
-              if (json === null)
-                return 0;
-              if (json === "NaN")
-                return Number.NaN;
-              if (json === "Infinity")
-                return Number.POSITIVE_INFINITY;
-              if (json === "-Infinity")
-                return Number.NEGATIVE_INFINITY;
-              if (json === "") {
-                e = "empty string";
-                break;
-              }
-              if (typeof json == "string" && json.trim().length !== json.length) {
-                e = "extra whitespace";
-                break;
-              }
-              if (typeof json != "string" && typeof json != "number") {
-                break;
-              }
-              let float = Number(json);
-              if (Number.isNaN(float)) {
-                e = "not a number";
-                break;
-              }
-              if (!Number.isFinite(float)) {
-                e = "too large or small";
-                break;
-              }
-              if (type == reflection_info_1.ScalarType.FLOAT)
-                assert_1.assertFloat32(float);
-              return float;
-            // int32, fixed32, uint32: JSON value will be a decimal number. Either numbers or strings are accepted.
-            case reflection_info_1.ScalarType.INT32:
-            case reflection_info_1.ScalarType.FIXED32:
-            case reflection_info_1.ScalarType.SFIXED32:
-            case reflection_info_1.ScalarType.SINT32:
-            case reflection_info_1.ScalarType.UINT32:
-              if (json === null)
-                return 0;
-              let int32;
-              if (typeof json == "number")
-                int32 = json;
-              else if (json === "")
-                e = "empty string";
-              else if (typeof json == "string") {
-                if (json.trim().length !== json.length)
-                  e = "extra whitespace";
-                else
-                  int32 = Number(json);
-              }
-              if (int32 === void 0)
-                break;
-              if (type == reflection_info_1.ScalarType.UINT32)
-                assert_1.assertUInt32(int32);
-              else
-                assert_1.assertInt32(int32);
-              return int32;
-            // int64, fixed64, uint64: JSON value will be a decimal string. Either numbers or strings are accepted.
-            case reflection_info_1.ScalarType.INT64:
-            case reflection_info_1.ScalarType.SFIXED64:
-            case reflection_info_1.ScalarType.SINT64:
-              if (json === null)
-                return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbLong.ZERO, longType);
-              if (typeof json != "number" && typeof json != "string")
-                break;
-              return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbLong.from(json), longType);
-            case reflection_info_1.ScalarType.FIXED64:
-            case reflection_info_1.ScalarType.UINT64:
-              if (json === null)
-                return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbULong.ZERO, longType);
-              if (typeof json != "number" && typeof json != "string")
-                break;
-              return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbULong.from(json), longType);
-            // bool:
-            case reflection_info_1.ScalarType.BOOL:
-              if (json === null)
-                return false;
-              if (typeof json !== "boolean")
-                break;
-              return json;
-            // string:
-            case reflection_info_1.ScalarType.STRING:
-              if (json === null)
-                return "";
-              if (typeof json !== "string") {
-                e = "extra whitespace";
-                break;
-              }
-              try {
-                encodeURIComponent(json);
-              } catch (e2) {
-                e2 = "invalid UTF8";
-                break;
-              }
-              return json;
-            // bytes: JSON value will be the data encoded as a string using standard base64 encoding with paddings.
-            // Either standard or URL-safe base64 encoding with/without paddings are accepted.
-            case reflection_info_1.ScalarType.BYTES:
-              if (json === null || json === "")
-                return new Uint8Array(0);
-              if (typeof json !== "string")
-                break;
-              return base64_1.base64decode(json);
-          }
-        } catch (error2) {
-          e = error2.message;
-        }
-        this.assert(false, fieldName + (e ? " - " + e : ""), json);
-      }
-    };
-    exports2.ReflectionJsonReader = ReflectionJsonReader;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/reflection-json-writer.js
-var require_reflection_json_writer = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-json-writer.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ReflectionJsonWriter = void 0;
-    var base64_1 = require_base64();
-    var pb_long_1 = require_pb_long();
-    var reflection_info_1 = require_reflection_info();
-    var assert_1 = require_assert();
-    var ReflectionJsonWriter = class {
-      static {
-        __name(this, "ReflectionJsonWriter");
-      }
-      constructor(info2) {
-        var _a2;
-        this.fields = (_a2 = info2.fields) !== null && _a2 !== void 0 ? _a2 : [];
-      }
-      /**
-       * Converts the message to a JSON object, based on the field descriptors.
-       */
-      write(message, options) {
-        const json = {}, source = message;
-        for (const field of this.fields) {
-          if (!field.oneof) {
-            let jsonValue2 = this.field(field, source[field.localName], options);
-            if (jsonValue2 !== void 0)
-              json[options.useProtoFieldName ? field.name : field.jsonName] = jsonValue2;
-            continue;
-          }
-          const group = source[field.oneof];
-          if (group.oneofKind !== field.localName)
-            continue;
-          const opt = field.kind == "scalar" || field.kind == "enum" ? Object.assign(Object.assign({}, options), { emitDefaultValues: true }) : options;
-          let jsonValue = this.field(field, group[field.localName], opt);
-          assert_1.assert(jsonValue !== void 0);
-          json[options.useProtoFieldName ? field.name : field.jsonName] = jsonValue;
-        }
-        return json;
-      }
-      field(field, value, options) {
-        let jsonValue = void 0;
-        if (field.kind == "map") {
-          assert_1.assert(typeof value == "object" && value !== null);
-          const jsonObj = {};
-          switch (field.V.kind) {
-            case "scalar":
-              for (const [entryKey, entryValue] of Object.entries(value)) {
-                const val = this.scalar(field.V.T, entryValue, field.name, false, true);
-                assert_1.assert(val !== void 0);
-                jsonObj[entryKey.toString()] = val;
-              }
-              break;
-            case "message":
-              const messageType = field.V.T();
-              for (const [entryKey, entryValue] of Object.entries(value)) {
-                const val = this.message(messageType, entryValue, field.name, options);
-                assert_1.assert(val !== void 0);
-                jsonObj[entryKey.toString()] = val;
-              }
-              break;
-            case "enum":
-              const enumInfo = field.V.T();
-              for (const [entryKey, entryValue] of Object.entries(value)) {
-                assert_1.assert(entryValue === void 0 || typeof entryValue == "number");
-                const val = this.enum(enumInfo, entryValue, field.name, false, true, options.enumAsInteger);
-                assert_1.assert(val !== void 0);
-                jsonObj[entryKey.toString()] = val;
-              }
-              break;
-          }
-          if (options.emitDefaultValues || Object.keys(jsonObj).length > 0)
-            jsonValue = jsonObj;
-        } else if (field.repeat) {
-          assert_1.assert(Array.isArray(value));
-          const jsonArr = [];
-          switch (field.kind) {
-            case "scalar":
-              for (let i = 0; i < value.length; i++) {
-                const val = this.scalar(field.T, value[i], field.name, field.opt, true);
-                assert_1.assert(val !== void 0);
-                jsonArr.push(val);
-              }
-              break;
-            case "enum":
-              const enumInfo = field.T();
-              for (let i = 0; i < value.length; i++) {
-                assert_1.assert(value[i] === void 0 || typeof value[i] == "number");
-                const val = this.enum(enumInfo, value[i], field.name, field.opt, true, options.enumAsInteger);
-                assert_1.assert(val !== void 0);
-                jsonArr.push(val);
-              }
-              break;
-            case "message":
-              const messageType = field.T();
-              for (let i = 0; i < value.length; i++) {
-                const val = this.message(messageType, value[i], field.name, options);
-                assert_1.assert(val !== void 0);
-                jsonArr.push(val);
-              }
-              break;
-          }
-          if (options.emitDefaultValues || jsonArr.length > 0 || options.emitDefaultValues)
-            jsonValue = jsonArr;
-        } else {
-          switch (field.kind) {
-            case "scalar":
-              jsonValue = this.scalar(field.T, value, field.name, field.opt, options.emitDefaultValues);
-              break;
-            case "enum":
-              jsonValue = this.enum(field.T(), value, field.name, field.opt, options.emitDefaultValues, options.enumAsInteger);
-              break;
-            case "message":
-              jsonValue = this.message(field.T(), value, field.name, options);
-              break;
-          }
-        }
-        return jsonValue;
-      }
-      /**
-       * Returns `null` as the default for google.protobuf.NullValue.
-       */
-      enum(type, value, fieldName, optional, emitDefaultValues, enumAsInteger) {
-        if (type[0] == "google.protobuf.NullValue")
-          return !emitDefaultValues && !optional ? void 0 : null;
-        if (value === void 0) {
-          assert_1.assert(optional);
-          return void 0;
-        }
-        if (value === 0 && !emitDefaultValues && !optional)
-          return void 0;
-        assert_1.assert(typeof value == "number");
-        assert_1.assert(Number.isInteger(value));
-        if (enumAsInteger || !type[1].hasOwnProperty(value))
-          return value;
-        if (type[2])
-          return type[2] + type[1][value];
-        return type[1][value];
-      }
-      message(type, value, fieldName, options) {
-        if (value === void 0)
-          return options.emitDefaultValues ? null : void 0;
-        return type.internalJsonWrite(value, options);
-      }
-      scalar(type, value, fieldName, optional, emitDefaultValues) {
-        if (value === void 0) {
-          assert_1.assert(optional);
-          return void 0;
-        }
-        const ed = emitDefaultValues || optional;
-        switch (type) {
-          // int32, fixed32, uint32: JSON value will be a decimal number. Either numbers or strings are accepted.
-          case reflection_info_1.ScalarType.INT32:
-          case reflection_info_1.ScalarType.SFIXED32:
-          case reflection_info_1.ScalarType.SINT32:
-            if (value === 0)
-              return ed ? 0 : void 0;
-            assert_1.assertInt32(value);
-            return value;
-          case reflection_info_1.ScalarType.FIXED32:
-          case reflection_info_1.ScalarType.UINT32:
-            if (value === 0)
-              return ed ? 0 : void 0;
-            assert_1.assertUInt32(value);
-            return value;
-          // float, double: JSON value will be a number or one of the special string values "NaN", "Infinity", and "-Infinity".
-          // Either numbers or strings are accepted. Exponent notation is also accepted.
-          case reflection_info_1.ScalarType.FLOAT:
-            assert_1.assertFloat32(value);
-          case reflection_info_1.ScalarType.DOUBLE:
-            if (value === 0)
-              return ed ? 0 : void 0;
-            assert_1.assert(typeof value == "number");
-            if (Number.isNaN(value))
-              return "NaN";
-            if (value === Number.POSITIVE_INFINITY)
-              return "Infinity";
-            if (value === Number.NEGATIVE_INFINITY)
-              return "-Infinity";
-            return value;
-          // string:
-          case reflection_info_1.ScalarType.STRING:
-            if (value === "")
-              return ed ? "" : void 0;
-            assert_1.assert(typeof value == "string");
-            return value;
-          // bool:
-          case reflection_info_1.ScalarType.BOOL:
-            if (value === false)
-              return ed ? false : void 0;
-            assert_1.assert(typeof value == "boolean");
-            return value;
-          // JSON value will be a decimal string. Either numbers or strings are accepted.
-          case reflection_info_1.ScalarType.UINT64:
-          case reflection_info_1.ScalarType.FIXED64:
-            assert_1.assert(typeof value == "number" || typeof value == "string" || typeof value == "bigint");
-            let ulong = pb_long_1.PbULong.from(value);
-            if (ulong.isZero() && !ed)
-              return void 0;
-            return ulong.toString();
-          // JSON value will be a decimal string. Either numbers or strings are accepted.
-          case reflection_info_1.ScalarType.INT64:
-          case reflection_info_1.ScalarType.SFIXED64:
-          case reflection_info_1.ScalarType.SINT64:
-            assert_1.assert(typeof value == "number" || typeof value == "string" || typeof value == "bigint");
-            let long = pb_long_1.PbLong.from(value);
-            if (long.isZero() && !ed)
-              return void 0;
-            return long.toString();
-          // bytes: JSON value will be the data encoded as a string using standard base64 encoding with paddings.
-          // Either standard or URL-safe base64 encoding with/without paddings are accepted.
-          case reflection_info_1.ScalarType.BYTES:
-            assert_1.assert(value instanceof Uint8Array);
-            if (!value.byteLength)
-              return ed ? "" : void 0;
-            return base64_1.base64encode(value);
-        }
-      }
-    };
-    exports2.ReflectionJsonWriter = ReflectionJsonWriter;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/reflection-scalar-default.js
-var require_reflection_scalar_default = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-scalar-default.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.reflectionScalarDefault = void 0;
-    var reflection_info_1 = require_reflection_info();
-    var reflection_long_convert_1 = require_reflection_long_convert();
-    var pb_long_1 = require_pb_long();
-    function reflectionScalarDefault(type, longType = reflection_info_1.LongType.STRING) {
-      switch (type) {
-        case reflection_info_1.ScalarType.BOOL:
-          return false;
-        case reflection_info_1.ScalarType.UINT64:
-        case reflection_info_1.ScalarType.FIXED64:
-          return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbULong.ZERO, longType);
-        case reflection_info_1.ScalarType.INT64:
-        case reflection_info_1.ScalarType.SFIXED64:
-        case reflection_info_1.ScalarType.SINT64:
-          return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbLong.ZERO, longType);
-        case reflection_info_1.ScalarType.DOUBLE:
-        case reflection_info_1.ScalarType.FLOAT:
-          return 0;
-        case reflection_info_1.ScalarType.BYTES:
-          return new Uint8Array(0);
-        case reflection_info_1.ScalarType.STRING:
-          return "";
-        default:
-          return 0;
-      }
-    }
-    __name(reflectionScalarDefault, "reflectionScalarDefault");
-    exports2.reflectionScalarDefault = reflectionScalarDefault;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/reflection-binary-reader.js
-var require_reflection_binary_reader = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-binary-reader.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ReflectionBinaryReader = void 0;
-    var binary_format_contract_1 = require_binary_format_contract();
-    var reflection_info_1 = require_reflection_info();
-    var reflection_long_convert_1 = require_reflection_long_convert();
-    var reflection_scalar_default_1 = require_reflection_scalar_default();
-    var ReflectionBinaryReader = class {
-      static {
-        __name(this, "ReflectionBinaryReader");
-      }
-      constructor(info2) {
-        this.info = info2;
-      }
-      prepare() {
-        var _a2;
-        if (!this.fieldNoToField) {
-          const fieldsInput = (_a2 = this.info.fields) !== null && _a2 !== void 0 ? _a2 : [];
-          this.fieldNoToField = new Map(fieldsInput.map((field) => [field.no, field]));
-        }
-      }
-      /**
-       * Reads a message from binary format into the target message.
-       *
-       * Repeated fields are appended. Map entries are added, overwriting
-       * existing keys.
-       *
-       * If a message field is already present, it will be merged with the
-       * new data.
-       */
-      read(reader, message, options, length) {
-        this.prepare();
-        const end = length === void 0 ? reader.len : reader.pos + length;
-        while (reader.pos < end) {
-          const [fieldNo, wireType] = reader.tag(), field = this.fieldNoToField.get(fieldNo);
-          if (!field) {
-            let u = options.readUnknownField;
-            if (u == "throw")
-              throw new Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.info.typeName}`);
-            let d = reader.skip(wireType);
-            if (u !== false)
-              (u === true ? binary_format_contract_1.UnknownFieldHandler.onRead : u)(this.info.typeName, message, fieldNo, wireType, d);
-            continue;
-          }
-          let target = message, repeated = field.repeat, localName = field.localName;
-          if (field.oneof) {
-            target = target[field.oneof];
-            if (target.oneofKind !== localName)
-              target = message[field.oneof] = {
-                oneofKind: localName
-              };
-          }
-          switch (field.kind) {
-            case "scalar":
-            case "enum":
-              let T = field.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field.T;
-              let L = field.kind == "scalar" ? field.L : void 0;
-              if (repeated) {
-                let arr = target[localName];
-                if (wireType == binary_format_contract_1.WireType.LengthDelimited && T != reflection_info_1.ScalarType.STRING && T != reflection_info_1.ScalarType.BYTES) {
-                  let e = reader.uint32() + reader.pos;
-                  while (reader.pos < e)
-                    arr.push(this.scalar(reader, T, L));
-                } else
-                  arr.push(this.scalar(reader, T, L));
-              } else
-                target[localName] = this.scalar(reader, T, L);
-              break;
-            case "message":
-              if (repeated) {
-                let arr = target[localName];
-                let msg = field.T().internalBinaryRead(reader, reader.uint32(), options);
-                arr.push(msg);
-              } else
-                target[localName] = field.T().internalBinaryRead(reader, reader.uint32(), options, target[localName]);
-              break;
-            case "map":
-              let [mapKey, mapVal] = this.mapEntry(field, reader, options);
-              target[localName][mapKey] = mapVal;
-              break;
-          }
-        }
-      }
-      /**
-       * Read a map field, expecting key field = 1, value field = 2
-       */
-      mapEntry(field, reader, options) {
-        let length = reader.uint32();
-        let end = reader.pos + length;
-        let key = void 0;
-        let val = void 0;
-        while (reader.pos < end) {
-          let [fieldNo, wireType] = reader.tag();
-          switch (fieldNo) {
-            case 1:
-              if (field.K == reflection_info_1.ScalarType.BOOL)
-                key = reader.bool().toString();
-              else
-                key = this.scalar(reader, field.K, reflection_info_1.LongType.STRING);
-              break;
-            case 2:
-              switch (field.V.kind) {
-                case "scalar":
-                  val = this.scalar(reader, field.V.T, field.V.L);
-                  break;
-                case "enum":
-                  val = reader.int32();
-                  break;
-                case "message":
-                  val = field.V.T().internalBinaryRead(reader, reader.uint32(), options);
-                  break;
-              }
-              break;
-            default:
-              throw new Error(`Unknown field ${fieldNo} (wire type ${wireType}) in map entry for ${this.info.typeName}#${field.name}`);
-          }
-        }
-        if (key === void 0) {
-          let keyRaw = reflection_scalar_default_1.reflectionScalarDefault(field.K);
-          key = field.K == reflection_info_1.ScalarType.BOOL ? keyRaw.toString() : keyRaw;
-        }
-        if (val === void 0)
-          switch (field.V.kind) {
-            case "scalar":
-              val = reflection_scalar_default_1.reflectionScalarDefault(field.V.T, field.V.L);
-              break;
-            case "enum":
-              val = 0;
-              break;
-            case "message":
-              val = field.V.T().create();
-              break;
-          }
-        return [key, val];
-      }
-      scalar(reader, type, longType) {
-        switch (type) {
-          case reflection_info_1.ScalarType.INT32:
-            return reader.int32();
-          case reflection_info_1.ScalarType.STRING:
-            return reader.string();
-          case reflection_info_1.ScalarType.BOOL:
-            return reader.bool();
-          case reflection_info_1.ScalarType.DOUBLE:
-            return reader.double();
-          case reflection_info_1.ScalarType.FLOAT:
-            return reader.float();
-          case reflection_info_1.ScalarType.INT64:
-            return reflection_long_convert_1.reflectionLongConvert(reader.int64(), longType);
-          case reflection_info_1.ScalarType.UINT64:
-            return reflection_long_convert_1.reflectionLongConvert(reader.uint64(), longType);
-          case reflection_info_1.ScalarType.FIXED64:
-            return reflection_long_convert_1.reflectionLongConvert(reader.fixed64(), longType);
-          case reflection_info_1.ScalarType.FIXED32:
-            return reader.fixed32();
-          case reflection_info_1.ScalarType.BYTES:
-            return reader.bytes();
-          case reflection_info_1.ScalarType.UINT32:
-            return reader.uint32();
-          case reflection_info_1.ScalarType.SFIXED32:
-            return reader.sfixed32();
-          case reflection_info_1.ScalarType.SFIXED64:
-            return reflection_long_convert_1.reflectionLongConvert(reader.sfixed64(), longType);
-          case reflection_info_1.ScalarType.SINT32:
-            return reader.sint32();
-          case reflection_info_1.ScalarType.SINT64:
-            return reflection_long_convert_1.reflectionLongConvert(reader.sint64(), longType);
-        }
-      }
-    };
-    exports2.ReflectionBinaryReader = ReflectionBinaryReader;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/reflection-binary-writer.js
-var require_reflection_binary_writer = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-binary-writer.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ReflectionBinaryWriter = void 0;
-    var binary_format_contract_1 = require_binary_format_contract();
-    var reflection_info_1 = require_reflection_info();
-    var assert_1 = require_assert();
-    var pb_long_1 = require_pb_long();
-    var ReflectionBinaryWriter = class {
-      static {
-        __name(this, "ReflectionBinaryWriter");
-      }
-      constructor(info2) {
-        this.info = info2;
-      }
-      prepare() {
-        if (!this.fields) {
-          const fieldsInput = this.info.fields ? this.info.fields.concat() : [];
-          this.fields = fieldsInput.sort((a, b) => a.no - b.no);
-        }
-      }
-      /**
-       * Writes the message to binary format.
-       */
-      write(message, writer, options) {
-        this.prepare();
-        for (const field of this.fields) {
-          let value, emitDefault, repeated = field.repeat, localName = field.localName;
-          if (field.oneof) {
-            const group = message[field.oneof];
-            if (group.oneofKind !== localName)
-              continue;
-            value = group[localName];
-            emitDefault = true;
-          } else {
-            value = message[localName];
-            emitDefault = false;
-          }
-          switch (field.kind) {
-            case "scalar":
-            case "enum":
-              let T = field.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field.T;
-              if (repeated) {
-                assert_1.assert(Array.isArray(value));
-                if (repeated == reflection_info_1.RepeatType.PACKED)
-                  this.packed(writer, T, field.no, value);
-                else
-                  for (const item of value)
-                    this.scalar(writer, T, field.no, item, true);
-              } else if (value === void 0)
-                assert_1.assert(field.opt);
-              else
-                this.scalar(writer, T, field.no, value, emitDefault || field.opt);
-              break;
-            case "message":
-              if (repeated) {
-                assert_1.assert(Array.isArray(value));
-                for (const item of value)
-                  this.message(writer, options, field.T(), field.no, item);
-              } else {
-                this.message(writer, options, field.T(), field.no, value);
-              }
-              break;
-            case "map":
-              assert_1.assert(typeof value == "object" && value !== null);
-              for (const [key, val] of Object.entries(value))
-                this.mapEntry(writer, options, field, key, val);
-              break;
-          }
-        }
-        let u = options.writeUnknownFields;
-        if (u !== false)
-          (u === true ? binary_format_contract_1.UnknownFieldHandler.onWrite : u)(this.info.typeName, message, writer);
-      }
-      mapEntry(writer, options, field, key, value) {
-        writer.tag(field.no, binary_format_contract_1.WireType.LengthDelimited);
-        writer.fork();
-        let keyValue = key;
-        switch (field.K) {
-          case reflection_info_1.ScalarType.INT32:
-          case reflection_info_1.ScalarType.FIXED32:
-          case reflection_info_1.ScalarType.UINT32:
-          case reflection_info_1.ScalarType.SFIXED32:
-          case reflection_info_1.ScalarType.SINT32:
-            keyValue = Number.parseInt(key);
-            break;
-          case reflection_info_1.ScalarType.BOOL:
-            assert_1.assert(key == "true" || key == "false");
-            keyValue = key == "true";
-            break;
-        }
-        this.scalar(writer, field.K, 1, keyValue, true);
-        switch (field.V.kind) {
-          case "scalar":
-            this.scalar(writer, field.V.T, 2, value, true);
-            break;
-          case "enum":
-            this.scalar(writer, reflection_info_1.ScalarType.INT32, 2, value, true);
-            break;
-          case "message":
-            this.message(writer, options, field.V.T(), 2, value);
-            break;
-        }
-        writer.join();
-      }
-      message(writer, options, handler, fieldNo, value) {
-        if (value === void 0)
-          return;
-        handler.internalBinaryWrite(value, writer.tag(fieldNo, binary_format_contract_1.WireType.LengthDelimited).fork(), options);
-        writer.join();
-      }
-      /**
-       * Write a single scalar value.
-       */
-      scalar(writer, type, fieldNo, value, emitDefault) {
-        let [wireType, method, isDefault] = this.scalarInfo(type, value);
-        if (!isDefault || emitDefault) {
-          writer.tag(fieldNo, wireType);
-          writer[method](value);
-        }
-      }
-      /**
-       * Write an array of scalar values in packed format.
-       */
-      packed(writer, type, fieldNo, value) {
-        if (!value.length)
-          return;
-        assert_1.assert(type !== reflection_info_1.ScalarType.BYTES && type !== reflection_info_1.ScalarType.STRING);
-        writer.tag(fieldNo, binary_format_contract_1.WireType.LengthDelimited);
-        writer.fork();
-        let [, method] = this.scalarInfo(type);
-        for (let i = 0; i < value.length; i++)
-          writer[method](value[i]);
-        writer.join();
-      }
-      /**
-       * Get information for writing a scalar value.
-       *
-       * Returns tuple:
-       * [0]: appropriate WireType
-       * [1]: name of the appropriate method of IBinaryWriter
-       * [2]: whether the given value is a default value
-       *
-       * If argument `value` is omitted, [2] is always false.
-       */
-      scalarInfo(type, value) {
-        let t = binary_format_contract_1.WireType.Varint;
-        let m;
-        let i = value === void 0;
-        let d = value === 0;
-        switch (type) {
-          case reflection_info_1.ScalarType.INT32:
-            m = "int32";
-            break;
-          case reflection_info_1.ScalarType.STRING:
-            d = i || !value.length;
-            t = binary_format_contract_1.WireType.LengthDelimited;
-            m = "string";
-            break;
-          case reflection_info_1.ScalarType.BOOL:
-            d = value === false;
-            m = "bool";
-            break;
-          case reflection_info_1.ScalarType.UINT32:
-            m = "uint32";
-            break;
-          case reflection_info_1.ScalarType.DOUBLE:
-            t = binary_format_contract_1.WireType.Bit64;
-            m = "double";
-            break;
-          case reflection_info_1.ScalarType.FLOAT:
-            t = binary_format_contract_1.WireType.Bit32;
-            m = "float";
-            break;
-          case reflection_info_1.ScalarType.INT64:
-            d = i || pb_long_1.PbLong.from(value).isZero();
-            m = "int64";
-            break;
-          case reflection_info_1.ScalarType.UINT64:
-            d = i || pb_long_1.PbULong.from(value).isZero();
-            m = "uint64";
-            break;
-          case reflection_info_1.ScalarType.FIXED64:
-            d = i || pb_long_1.PbULong.from(value).isZero();
-            t = binary_format_contract_1.WireType.Bit64;
-            m = "fixed64";
-            break;
-          case reflection_info_1.ScalarType.BYTES:
-            d = i || !value.byteLength;
-            t = binary_format_contract_1.WireType.LengthDelimited;
-            m = "bytes";
-            break;
-          case reflection_info_1.ScalarType.FIXED32:
-            t = binary_format_contract_1.WireType.Bit32;
-            m = "fixed32";
-            break;
-          case reflection_info_1.ScalarType.SFIXED32:
-            t = binary_format_contract_1.WireType.Bit32;
-            m = "sfixed32";
-            break;
-          case reflection_info_1.ScalarType.SFIXED64:
-            d = i || pb_long_1.PbLong.from(value).isZero();
-            t = binary_format_contract_1.WireType.Bit64;
-            m = "sfixed64";
-            break;
-          case reflection_info_1.ScalarType.SINT32:
-            m = "sint32";
-            break;
-          case reflection_info_1.ScalarType.SINT64:
-            d = i || pb_long_1.PbLong.from(value).isZero();
-            m = "sint64";
-            break;
-        }
-        return [t, m, i || d];
-      }
-    };
-    exports2.ReflectionBinaryWriter = ReflectionBinaryWriter;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/reflection-create.js
-var require_reflection_create = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-create.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.reflectionCreate = void 0;
-    var reflection_scalar_default_1 = require_reflection_scalar_default();
-    var message_type_contract_1 = require_message_type_contract();
-    function reflectionCreate(type) {
-      const msg = type.messagePrototype ? Object.create(type.messagePrototype) : Object.defineProperty({}, message_type_contract_1.MESSAGE_TYPE, { value: type });
-      for (let field of type.fields) {
-        let name = field.localName;
-        if (field.opt)
-          continue;
-        if (field.oneof)
-          msg[field.oneof] = { oneofKind: void 0 };
-        else if (field.repeat)
-          msg[name] = [];
-        else
-          switch (field.kind) {
-            case "scalar":
-              msg[name] = reflection_scalar_default_1.reflectionScalarDefault(field.T, field.L);
-              break;
-            case "enum":
-              msg[name] = 0;
-              break;
-            case "map":
-              msg[name] = {};
-              break;
-          }
-      }
-      return msg;
-    }
-    __name(reflectionCreate, "reflectionCreate");
-    exports2.reflectionCreate = reflectionCreate;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/reflection-merge-partial.js
-var require_reflection_merge_partial = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-merge-partial.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.reflectionMergePartial = void 0;
-    function reflectionMergePartial4(info2, target, source) {
-      let fieldValue, input = source, output;
-      for (let field of info2.fields) {
-        let name = field.localName;
-        if (field.oneof) {
-          const group = input[field.oneof];
-          if ((group === null || group === void 0 ? void 0 : group.oneofKind) == void 0) {
-            continue;
-          }
-          fieldValue = group[name];
-          output = target[field.oneof];
-          output.oneofKind = group.oneofKind;
-          if (fieldValue == void 0) {
-            delete output[name];
-            continue;
-          }
-        } else {
-          fieldValue = input[name];
-          output = target;
-          if (fieldValue == void 0) {
-            continue;
-          }
-        }
-        if (field.repeat)
-          output[name].length = fieldValue.length;
-        switch (field.kind) {
-          case "scalar":
-          case "enum":
-            if (field.repeat)
-              for (let i = 0; i < fieldValue.length; i++)
-                output[name][i] = fieldValue[i];
-            else
-              output[name] = fieldValue;
-            break;
-          case "message":
-            let T = field.T();
-            if (field.repeat)
-              for (let i = 0; i < fieldValue.length; i++)
-                output[name][i] = T.create(fieldValue[i]);
-            else if (output[name] === void 0)
-              output[name] = T.create(fieldValue);
-            else
-              T.mergePartial(output[name], fieldValue);
-            break;
-          case "map":
-            switch (field.V.kind) {
-              case "scalar":
-              case "enum":
-                Object.assign(output[name], fieldValue);
-                break;
-              case "message":
-                let T2 = field.V.T();
-                for (let k of Object.keys(fieldValue))
-                  output[name][k] = T2.create(fieldValue[k]);
-                break;
-            }
-            break;
-        }
-      }
-    }
-    __name(reflectionMergePartial4, "reflectionMergePartial");
-    exports2.reflectionMergePartial = reflectionMergePartial4;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/reflection-equals.js
-var require_reflection_equals = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-equals.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.reflectionEquals = void 0;
-    var reflection_info_1 = require_reflection_info();
-    function reflectionEquals(info2, a, b) {
-      if (a === b)
-        return true;
-      if (!a || !b)
-        return false;
-      for (let field of info2.fields) {
-        let localName = field.localName;
-        let val_a = field.oneof ? a[field.oneof][localName] : a[localName];
-        let val_b = field.oneof ? b[field.oneof][localName] : b[localName];
-        switch (field.kind) {
-          case "enum":
-          case "scalar":
-            let t = field.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field.T;
-            if (!(field.repeat ? repeatedPrimitiveEq(t, val_a, val_b) : primitiveEq(t, val_a, val_b)))
-              return false;
-            break;
-          case "map":
-            if (!(field.V.kind == "message" ? repeatedMsgEq(field.V.T(), objectValues(val_a), objectValues(val_b)) : repeatedPrimitiveEq(field.V.kind == "enum" ? reflection_info_1.ScalarType.INT32 : field.V.T, objectValues(val_a), objectValues(val_b))))
-              return false;
-            break;
-          case "message":
-            let T = field.T();
-            if (!(field.repeat ? repeatedMsgEq(T, val_a, val_b) : T.equals(val_a, val_b)))
-              return false;
-            break;
-        }
-      }
-      return true;
-    }
-    __name(reflectionEquals, "reflectionEquals");
-    exports2.reflectionEquals = reflectionEquals;
-    var objectValues = Object.values;
-    function primitiveEq(type, a, b) {
-      if (a === b)
-        return true;
-      if (type !== reflection_info_1.ScalarType.BYTES)
-        return false;
-      let ba = a;
-      let bb = b;
-      if (ba.length !== bb.length)
-        return false;
-      for (let i = 0; i < ba.length; i++)
-        if (ba[i] != bb[i])
-          return false;
-      return true;
-    }
-    __name(primitiveEq, "primitiveEq");
-    function repeatedPrimitiveEq(type, a, b) {
-      if (a.length !== b.length)
-        return false;
-      for (let i = 0; i < a.length; i++)
-        if (!primitiveEq(type, a[i], b[i]))
-          return false;
-      return true;
-    }
-    __name(repeatedPrimitiveEq, "repeatedPrimitiveEq");
-    function repeatedMsgEq(type, a, b) {
-      if (a.length !== b.length)
-        return false;
-      for (let i = 0; i < a.length; i++)
-        if (!type.equals(a[i], b[i]))
-          return false;
-      return true;
-    }
-    __name(repeatedMsgEq, "repeatedMsgEq");
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/message-type.js
-var require_message_type = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/message-type.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.MessageType = void 0;
-    var message_type_contract_1 = require_message_type_contract();
-    var reflection_info_1 = require_reflection_info();
-    var reflection_type_check_1 = require_reflection_type_check();
-    var reflection_json_reader_1 = require_reflection_json_reader();
-    var reflection_json_writer_1 = require_reflection_json_writer();
-    var reflection_binary_reader_1 = require_reflection_binary_reader();
-    var reflection_binary_writer_1 = require_reflection_binary_writer();
-    var reflection_create_1 = require_reflection_create();
-    var reflection_merge_partial_1 = require_reflection_merge_partial();
-    var json_typings_1 = require_json_typings();
-    var json_format_contract_1 = require_json_format_contract();
-    var reflection_equals_1 = require_reflection_equals();
-    var binary_writer_1 = require_binary_writer();
-    var binary_reader_1 = require_binary_reader();
-    var baseDescriptors = Object.getOwnPropertyDescriptors(Object.getPrototypeOf({}));
-    var messageTypeDescriptor = baseDescriptors[message_type_contract_1.MESSAGE_TYPE] = {};
-    var MessageType4 = class {
-      static {
-        __name(this, "MessageType");
-      }
-      constructor(name, fields, options) {
-        this.defaultCheckDepth = 16;
-        this.typeName = name;
-        this.fields = fields.map(reflection_info_1.normalizeFieldInfo);
-        this.options = options !== null && options !== void 0 ? options : {};
-        messageTypeDescriptor.value = this;
-        this.messagePrototype = Object.create(null, baseDescriptors);
-        this.refTypeCheck = new reflection_type_check_1.ReflectionTypeCheck(this);
-        this.refJsonReader = new reflection_json_reader_1.ReflectionJsonReader(this);
-        this.refJsonWriter = new reflection_json_writer_1.ReflectionJsonWriter(this);
-        this.refBinReader = new reflection_binary_reader_1.ReflectionBinaryReader(this);
-        this.refBinWriter = new reflection_binary_writer_1.ReflectionBinaryWriter(this);
-      }
-      create(value) {
-        let message = reflection_create_1.reflectionCreate(this);
-        if (value !== void 0) {
-          reflection_merge_partial_1.reflectionMergePartial(this, message, value);
-        }
-        return message;
-      }
-      /**
-       * Clone the message.
-       *
-       * Unknown fields are discarded.
-       */
-      clone(message) {
-        let copy = this.create();
-        reflection_merge_partial_1.reflectionMergePartial(this, copy, message);
-        return copy;
-      }
-      /**
-       * Determines whether two message of the same type have the same field values.
-       * Checks for deep equality, traversing repeated fields, oneof groups, maps
-       * and messages recursively.
-       * Will also return true if both messages are `undefined`.
-       */
-      equals(a, b) {
-        return reflection_equals_1.reflectionEquals(this, a, b);
-      }
-      /**
-       * Is the given value assignable to our message type
-       * and contains no [excess properties](https://www.typescriptlang.org/docs/handbook/interfaces.html#excess-property-checks)?
-       */
-      is(arg, depth = this.defaultCheckDepth) {
-        return this.refTypeCheck.is(arg, depth, false);
-      }
-      /**
-       * Is the given value assignable to our message type,
-       * regardless of [excess properties](https://www.typescriptlang.org/docs/handbook/interfaces.html#excess-property-checks)?
-       */
-      isAssignable(arg, depth = this.defaultCheckDepth) {
-        return this.refTypeCheck.is(arg, depth, true);
-      }
-      /**
-       * Copy partial data into the target message.
-       */
-      mergePartial(target, source) {
-        reflection_merge_partial_1.reflectionMergePartial(this, target, source);
-      }
-      /**
-       * Create a new message from binary format.
-       */
-      fromBinary(data, options) {
-        let opt = binary_reader_1.binaryReadOptions(options);
-        return this.internalBinaryRead(opt.readerFactory(data), data.byteLength, opt);
-      }
-      /**
-       * Read a new message from a JSON value.
-       */
-      fromJson(json, options) {
-        return this.internalJsonRead(json, json_format_contract_1.jsonReadOptions(options));
-      }
-      /**
-       * Read a new message from a JSON string.
-       * This is equivalent to `T.fromJson(JSON.parse(json))`.
-       */
-      fromJsonString(json, options) {
-        let value = JSON.parse(json);
-        return this.fromJson(value, options);
-      }
-      /**
-       * Write the message to canonical JSON value.
-       */
-      toJson(message, options) {
-        return this.internalJsonWrite(message, json_format_contract_1.jsonWriteOptions(options));
-      }
-      /**
-       * Convert the message to canonical JSON string.
-       * This is equivalent to `JSON.stringify(T.toJson(t))`
-       */
-      toJsonString(message, options) {
-        var _a2;
-        let value = this.toJson(message, options);
-        return JSON.stringify(value, null, (_a2 = options === null || options === void 0 ? void 0 : options.prettySpaces) !== null && _a2 !== void 0 ? _a2 : 0);
-      }
-      /**
-       * Write the message to binary format.
-       */
-      toBinary(message, options) {
-        let opt = binary_writer_1.binaryWriteOptions(options);
-        return this.internalBinaryWrite(message, opt.writerFactory(), opt).finish();
-      }
-      /**
-       * This is an internal method. If you just want to read a message from
-       * JSON, use `fromJson()` or `fromJsonString()`.
-       *
-       * Reads JSON value and merges the fields into the target
-       * according to protobuf rules. If the target is omitted,
-       * a new instance is created first.
-       */
-      internalJsonRead(json, options, target) {
-        if (json !== null && typeof json == "object" && !Array.isArray(json)) {
-          let message = target !== null && target !== void 0 ? target : this.create();
-          this.refJsonReader.read(json, message, options);
-          return message;
-        }
-        throw new Error(`Unable to parse message ${this.typeName} from JSON ${json_typings_1.typeofJsonValue(json)}.`);
-      }
-      /**
-       * This is an internal method. If you just want to write a message
-       * to JSON, use `toJson()` or `toJsonString().
-       *
-       * Writes JSON value and returns it.
-       */
-      internalJsonWrite(message, options) {
-        return this.refJsonWriter.write(message, options);
-      }
-      /**
-       * This is an internal method. If you just want to write a message
-       * in binary format, use `toBinary()`.
-       *
-       * Serializes the message in binary format and appends it to the given
-       * writer. Returns passed writer.
-       */
-      internalBinaryWrite(message, writer, options) {
-        this.refBinWriter.write(message, writer, options);
-        return writer;
-      }
-      /**
-       * This is an internal method. If you just want to read a message from
-       * binary data, use `fromBinary()`.
-       *
-       * Reads data from binary format and merges the fields into
-       * the target according to protobuf rules. If the target is
-       * omitted, a new instance is created first.
-       */
-      internalBinaryRead(reader, length, options, target) {
-        let message = target !== null && target !== void 0 ? target : this.create();
-        this.refBinReader.read(reader, message, options, length);
-        return message;
-      }
-    };
-    exports2.MessageType = MessageType4;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/reflection-contains-message-type.js
-var require_reflection_contains_message_type = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/reflection-contains-message-type.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.containsMessageType = void 0;
-    var message_type_contract_1 = require_message_type_contract();
-    function containsMessageType(msg) {
-      return msg[message_type_contract_1.MESSAGE_TYPE] != null;
-    }
-    __name(containsMessageType, "containsMessageType");
-    exports2.containsMessageType = containsMessageType;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/enum-object.js
-var require_enum_object = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/enum-object.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.listEnumNumbers = exports2.listEnumNames = exports2.listEnumValues = exports2.isEnumObject = void 0;
-    function isEnumObject(arg) {
-      if (typeof arg != "object" || arg === null) {
-        return false;
-      }
-      if (!arg.hasOwnProperty(0)) {
-        return false;
-      }
-      for (let k of Object.keys(arg)) {
-        let num = parseInt(k);
-        if (!Number.isNaN(num)) {
-          let nam = arg[num];
-          if (nam === void 0)
-            return false;
-          if (arg[nam] !== num)
-            return false;
-        } else {
-          let num2 = arg[k];
-          if (num2 === void 0)
-            return false;
-          if (typeof num2 !== "number")
-            return false;
-          if (arg[num2] === void 0)
-            return false;
-        }
-      }
-      return true;
-    }
-    __name(isEnumObject, "isEnumObject");
-    exports2.isEnumObject = isEnumObject;
-    function listEnumValues(enumObject) {
-      if (!isEnumObject(enumObject))
-        throw new Error("not a typescript enum object");
-      let values = [];
-      for (let [name, number] of Object.entries(enumObject))
-        if (typeof number == "number")
-          values.push({ name, number });
-      return values;
-    }
-    __name(listEnumValues, "listEnumValues");
-    exports2.listEnumValues = listEnumValues;
-    function listEnumNames(enumObject) {
-      return listEnumValues(enumObject).map((val) => val.name);
-    }
-    __name(listEnumNames, "listEnumNames");
-    exports2.listEnumNames = listEnumNames;
-    function listEnumNumbers(enumObject) {
-      return listEnumValues(enumObject).map((val) => val.number).filter((num, index, arr) => arr.indexOf(num) == index);
-    }
-    __name(listEnumNumbers, "listEnumNumbers");
-    exports2.listEnumNumbers = listEnumNumbers;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime/build/commonjs/index.js
-var require_commonjs = __commonJS({
-  "node_modules/@protobuf-ts/runtime/build/commonjs/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var json_typings_1 = require_json_typings();
-    Object.defineProperty(exports2, "typeofJsonValue", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return json_typings_1.typeofJsonValue;
-    }, "get") });
-    Object.defineProperty(exports2, "isJsonObject", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return json_typings_1.isJsonObject;
-    }, "get") });
-    var base64_1 = require_base64();
-    Object.defineProperty(exports2, "base64decode", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return base64_1.base64decode;
-    }, "get") });
-    Object.defineProperty(exports2, "base64encode", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return base64_1.base64encode;
-    }, "get") });
-    var protobufjs_utf8_1 = require_protobufjs_utf8();
-    Object.defineProperty(exports2, "utf8read", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return protobufjs_utf8_1.utf8read;
-    }, "get") });
-    var binary_format_contract_1 = require_binary_format_contract();
-    Object.defineProperty(exports2, "WireType", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return binary_format_contract_1.WireType;
-    }, "get") });
-    Object.defineProperty(exports2, "mergeBinaryOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return binary_format_contract_1.mergeBinaryOptions;
-    }, "get") });
-    Object.defineProperty(exports2, "UnknownFieldHandler", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return binary_format_contract_1.UnknownFieldHandler;
-    }, "get") });
-    var binary_reader_1 = require_binary_reader();
-    Object.defineProperty(exports2, "BinaryReader", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return binary_reader_1.BinaryReader;
-    }, "get") });
-    Object.defineProperty(exports2, "binaryReadOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return binary_reader_1.binaryReadOptions;
-    }, "get") });
-    var binary_writer_1 = require_binary_writer();
-    Object.defineProperty(exports2, "BinaryWriter", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return binary_writer_1.BinaryWriter;
-    }, "get") });
-    Object.defineProperty(exports2, "binaryWriteOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return binary_writer_1.binaryWriteOptions;
-    }, "get") });
-    var pb_long_1 = require_pb_long();
-    Object.defineProperty(exports2, "PbLong", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return pb_long_1.PbLong;
-    }, "get") });
-    Object.defineProperty(exports2, "PbULong", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return pb_long_1.PbULong;
-    }, "get") });
-    var json_format_contract_1 = require_json_format_contract();
-    Object.defineProperty(exports2, "jsonReadOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return json_format_contract_1.jsonReadOptions;
-    }, "get") });
-    Object.defineProperty(exports2, "jsonWriteOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return json_format_contract_1.jsonWriteOptions;
-    }, "get") });
-    Object.defineProperty(exports2, "mergeJsonOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return json_format_contract_1.mergeJsonOptions;
-    }, "get") });
-    var message_type_contract_1 = require_message_type_contract();
-    Object.defineProperty(exports2, "MESSAGE_TYPE", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return message_type_contract_1.MESSAGE_TYPE;
-    }, "get") });
-    var message_type_1 = require_message_type();
-    Object.defineProperty(exports2, "MessageType", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return message_type_1.MessageType;
-    }, "get") });
-    var reflection_info_1 = require_reflection_info();
-    Object.defineProperty(exports2, "ScalarType", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_info_1.ScalarType;
-    }, "get") });
-    Object.defineProperty(exports2, "LongType", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_info_1.LongType;
-    }, "get") });
-    Object.defineProperty(exports2, "RepeatType", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_info_1.RepeatType;
-    }, "get") });
-    Object.defineProperty(exports2, "normalizeFieldInfo", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_info_1.normalizeFieldInfo;
-    }, "get") });
-    Object.defineProperty(exports2, "readFieldOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_info_1.readFieldOptions;
-    }, "get") });
-    Object.defineProperty(exports2, "readFieldOption", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_info_1.readFieldOption;
-    }, "get") });
-    Object.defineProperty(exports2, "readMessageOption", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_info_1.readMessageOption;
-    }, "get") });
-    var reflection_type_check_1 = require_reflection_type_check();
-    Object.defineProperty(exports2, "ReflectionTypeCheck", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_type_check_1.ReflectionTypeCheck;
-    }, "get") });
-    var reflection_create_1 = require_reflection_create();
-    Object.defineProperty(exports2, "reflectionCreate", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_create_1.reflectionCreate;
-    }, "get") });
-    var reflection_scalar_default_1 = require_reflection_scalar_default();
-    Object.defineProperty(exports2, "reflectionScalarDefault", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_scalar_default_1.reflectionScalarDefault;
-    }, "get") });
-    var reflection_merge_partial_1 = require_reflection_merge_partial();
-    Object.defineProperty(exports2, "reflectionMergePartial", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_merge_partial_1.reflectionMergePartial;
-    }, "get") });
-    var reflection_equals_1 = require_reflection_equals();
-    Object.defineProperty(exports2, "reflectionEquals", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_equals_1.reflectionEquals;
-    }, "get") });
-    var reflection_binary_reader_1 = require_reflection_binary_reader();
-    Object.defineProperty(exports2, "ReflectionBinaryReader", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_binary_reader_1.ReflectionBinaryReader;
-    }, "get") });
-    var reflection_binary_writer_1 = require_reflection_binary_writer();
-    Object.defineProperty(exports2, "ReflectionBinaryWriter", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_binary_writer_1.ReflectionBinaryWriter;
-    }, "get") });
-    var reflection_json_reader_1 = require_reflection_json_reader();
-    Object.defineProperty(exports2, "ReflectionJsonReader", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_json_reader_1.ReflectionJsonReader;
-    }, "get") });
-    var reflection_json_writer_1 = require_reflection_json_writer();
-    Object.defineProperty(exports2, "ReflectionJsonWriter", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_json_writer_1.ReflectionJsonWriter;
-    }, "get") });
-    var reflection_contains_message_type_1 = require_reflection_contains_message_type();
-    Object.defineProperty(exports2, "containsMessageType", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_contains_message_type_1.containsMessageType;
-    }, "get") });
-    var oneof_1 = require_oneof();
-    Object.defineProperty(exports2, "isOneofGroup", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return oneof_1.isOneofGroup;
-    }, "get") });
-    Object.defineProperty(exports2, "setOneofValue", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return oneof_1.setOneofValue;
-    }, "get") });
-    Object.defineProperty(exports2, "getOneofValue", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return oneof_1.getOneofValue;
-    }, "get") });
-    Object.defineProperty(exports2, "clearOneofValue", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return oneof_1.clearOneofValue;
-    }, "get") });
-    Object.defineProperty(exports2, "getSelectedOneofValue", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return oneof_1.getSelectedOneofValue;
-    }, "get") });
-    var enum_object_1 = require_enum_object();
-    Object.defineProperty(exports2, "listEnumValues", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return enum_object_1.listEnumValues;
-    }, "get") });
-    Object.defineProperty(exports2, "listEnumNames", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return enum_object_1.listEnumNames;
-    }, "get") });
-    Object.defineProperty(exports2, "listEnumNumbers", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return enum_object_1.listEnumNumbers;
-    }, "get") });
-    Object.defineProperty(exports2, "isEnumObject", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return enum_object_1.isEnumObject;
-    }, "get") });
-    var lower_camel_case_1 = require_lower_camel_case();
-    Object.defineProperty(exports2, "lowerCamelCase", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return lower_camel_case_1.lowerCamelCase;
-    }, "get") });
-    var assert_1 = require_assert();
-    Object.defineProperty(exports2, "assert", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return assert_1.assert;
-    }, "get") });
-    Object.defineProperty(exports2, "assertNever", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return assert_1.assertNever;
-    }, "get") });
-    Object.defineProperty(exports2, "assertInt32", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return assert_1.assertInt32;
-    }, "get") });
-    Object.defineProperty(exports2, "assertUInt32", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return assert_1.assertUInt32;
-    }, "get") });
-    Object.defineProperty(exports2, "assertFloat32", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return assert_1.assertFloat32;
-    }, "get") });
-  }
-});
-
-// node_modules/@protobuf-ts/runtime-rpc/build/commonjs/reflection-info.js
-var require_reflection_info2 = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/reflection-info.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.readServiceOption = exports2.readMethodOption = exports2.readMethodOptions = exports2.normalizeMethodInfo = void 0;
-    var runtime_1 = require_commonjs();
-    function normalizeMethodInfo(method, service) {
-      var _a2, _b, _c;
-      let m = method;
-      m.service = service;
-      m.localName = (_a2 = m.localName) !== null && _a2 !== void 0 ? _a2 : runtime_1.lowerCamelCase(m.name);
-      m.serverStreaming = !!m.serverStreaming;
-      m.clientStreaming = !!m.clientStreaming;
-      m.options = (_b = m.options) !== null && _b !== void 0 ? _b : {};
-      m.idempotency = (_c = m.idempotency) !== null && _c !== void 0 ? _c : void 0;
-      return m;
-    }
-    __name(normalizeMethodInfo, "normalizeMethodInfo");
-    exports2.normalizeMethodInfo = normalizeMethodInfo;
-    function readMethodOptions(service, methodName, extensionName, extensionType) {
-      var _a2;
-      const options = (_a2 = service.methods.find((m, i) => m.localName === methodName || i === methodName)) === null || _a2 === void 0 ? void 0 : _a2.options;
-      return options && options[extensionName] ? extensionType.fromJson(options[extensionName]) : void 0;
-    }
-    __name(readMethodOptions, "readMethodOptions");
-    exports2.readMethodOptions = readMethodOptions;
-    function readMethodOption(service, methodName, extensionName, extensionType) {
-      var _a2;
-      const options = (_a2 = service.methods.find((m, i) => m.localName === methodName || i === methodName)) === null || _a2 === void 0 ? void 0 : _a2.options;
-      if (!options) {
-        return void 0;
-      }
-      const optionVal = options[extensionName];
-      if (optionVal === void 0) {
-        return optionVal;
-      }
-      return extensionType ? extensionType.fromJson(optionVal) : optionVal;
-    }
-    __name(readMethodOption, "readMethodOption");
-    exports2.readMethodOption = readMethodOption;
-    function readServiceOption(service, extensionName, extensionType) {
-      const options = service.options;
-      if (!options) {
-        return void 0;
-      }
-      const optionVal = options[extensionName];
-      if (optionVal === void 0) {
-        return optionVal;
-      }
-      return extensionType ? extensionType.fromJson(optionVal) : optionVal;
-    }
-    __name(readServiceOption, "readServiceOption");
-    exports2.readServiceOption = readServiceOption;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime-rpc/build/commonjs/service-type.js
-var require_service_type = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/service-type.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ServiceType = void 0;
-    var reflection_info_1 = require_reflection_info2();
-    var ServiceType2 = class {
-      static {
-        __name(this, "ServiceType");
-      }
-      constructor(typeName, methods, options) {
-        this.typeName = typeName;
-        this.methods = methods.map((i) => reflection_info_1.normalizeMethodInfo(i, this));
-        this.options = options !== null && options !== void 0 ? options : {};
-      }
-    };
-    exports2.ServiceType = ServiceType2;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-error.js
-var require_rpc_error = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-error.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.RpcError = void 0;
-    var RpcError = class extends Error {
-      static {
-        __name(this, "RpcError");
-      }
-      constructor(message, code = "UNKNOWN", meta) {
-        super(message);
-        this.name = "RpcError";
-        Object.setPrototypeOf(this, new.target.prototype);
-        this.code = code;
-        this.meta = meta !== null && meta !== void 0 ? meta : {};
-      }
-      toString() {
-        const l = [this.name + ": " + this.message];
-        if (this.code) {
-          l.push("");
-          l.push("Code: " + this.code);
-        }
-        if (this.serviceName && this.methodName) {
-          l.push("Method: " + this.serviceName + "/" + this.methodName);
-        }
-        let m = Object.entries(this.meta);
-        if (m.length) {
-          l.push("");
-          l.push("Meta:");
-          for (let [k, v] of m) {
-            l.push(`  ${k}: ${v}`);
-          }
-        }
-        return l.join("\n");
-      }
-    };
-    exports2.RpcError = RpcError;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-options.js
-var require_rpc_options = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-options.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.mergeRpcOptions = void 0;
-    var runtime_1 = require_commonjs();
-    function mergeRpcOptions(defaults2, options) {
-      if (!options)
-        return defaults2;
-      let o = {};
-      copy(defaults2, o);
-      copy(options, o);
-      for (let key of Object.keys(options)) {
-        let val = options[key];
-        switch (key) {
-          case "jsonOptions":
-            o.jsonOptions = runtime_1.mergeJsonOptions(defaults2.jsonOptions, o.jsonOptions);
-            break;
-          case "binaryOptions":
-            o.binaryOptions = runtime_1.mergeBinaryOptions(defaults2.binaryOptions, o.binaryOptions);
-            break;
-          case "meta":
-            o.meta = {};
-            copy(defaults2.meta, o.meta);
-            copy(options.meta, o.meta);
-            break;
-          case "interceptors":
-            o.interceptors = defaults2.interceptors ? defaults2.interceptors.concat(val) : val.concat();
-            break;
-        }
-      }
-      return o;
-    }
-    __name(mergeRpcOptions, "mergeRpcOptions");
-    exports2.mergeRpcOptions = mergeRpcOptions;
-    function copy(a, into) {
-      if (!a)
-        return;
-      let c = into;
-      for (let [k, v] of Object.entries(a)) {
-        if (v instanceof Date)
-          c[k] = new Date(v.getTime());
-        else if (Array.isArray(v))
-          c[k] = v.concat();
-        else
-          c[k] = v;
-      }
-    }
-    __name(copy, "copy");
-  }
-});
-
-// node_modules/@protobuf-ts/runtime-rpc/build/commonjs/deferred.js
-var require_deferred = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/deferred.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.Deferred = exports2.DeferredState = void 0;
-    var DeferredState;
-    (function(DeferredState2) {
-      DeferredState2[DeferredState2["PENDING"] = 0] = "PENDING";
-      DeferredState2[DeferredState2["REJECTED"] = 1] = "REJECTED";
-      DeferredState2[DeferredState2["RESOLVED"] = 2] = "RESOLVED";
-    })(DeferredState = exports2.DeferredState || (exports2.DeferredState = {}));
-    var Deferred = class {
-      static {
-        __name(this, "Deferred");
-      }
-      /**
-       * @param preventUnhandledRejectionWarning - prevents the warning
-       * "Unhandled Promise rejection" by adding a noop rejection handler.
-       * Working with calls returned from the runtime-rpc package in an
-       * async function usually means awaiting one call property after
-       * the other. This means that the "status" is not being awaited when
-       * an earlier await for the "headers" is rejected. This causes the
-       * "unhandled promise reject" warning. A more correct behaviour for
-       * calls might be to become aware whether at least one of the
-       * promises is handled and swallow the rejection warning for the
-       * others.
-       */
-      constructor(preventUnhandledRejectionWarning = true) {
-        this._state = DeferredState.PENDING;
-        this._promise = new Promise((resolve2, reject) => {
-          this._resolve = resolve2;
-          this._reject = reject;
-        });
-        if (preventUnhandledRejectionWarning) {
-          this._promise.catch((_) => {
-          });
-        }
-      }
-      /**
-       * Get the current state of the promise.
-       */
-      get state() {
-        return this._state;
-      }
-      /**
-       * Get the deferred promise.
-       */
-      get promise() {
-        return this._promise;
-      }
-      /**
-       * Resolve the promise. Throws if the promise is already resolved or rejected.
-       */
-      resolve(value) {
-        if (this.state !== DeferredState.PENDING)
-          throw new Error(`cannot resolve ${DeferredState[this.state].toLowerCase()}`);
-        this._resolve(value);
-        this._state = DeferredState.RESOLVED;
-      }
-      /**
-       * Reject the promise. Throws if the promise is already resolved or rejected.
-       */
-      reject(reason) {
-        if (this.state !== DeferredState.PENDING)
-          throw new Error(`cannot reject ${DeferredState[this.state].toLowerCase()}`);
-        this._reject(reason);
-        this._state = DeferredState.REJECTED;
-      }
-      /**
-       * Resolve the promise. Ignore if not pending.
-       */
-      resolvePending(val) {
-        if (this._state === DeferredState.PENDING)
-          this.resolve(val);
-      }
-      /**
-       * Reject the promise. Ignore if not pending.
-       */
-      rejectPending(reason) {
-        if (this._state === DeferredState.PENDING)
-          this.reject(reason);
-      }
-    };
-    exports2.Deferred = Deferred;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-output-stream.js
-var require_rpc_output_stream = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-output-stream.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.RpcOutputStreamController = void 0;
-    var deferred_1 = require_deferred();
-    var runtime_1 = require_commonjs();
-    var RpcOutputStreamController = class {
-      static {
-        __name(this, "RpcOutputStreamController");
-      }
-      constructor() {
-        this._lis = {
-          nxt: [],
-          msg: [],
-          err: [],
-          cmp: []
-        };
-        this._closed = false;
-        this._itState = { q: [] };
-      }
-      // --- RpcOutputStream callback API
-      onNext(callback) {
-        return this.addLis(callback, this._lis.nxt);
-      }
-      onMessage(callback) {
-        return this.addLis(callback, this._lis.msg);
-      }
-      onError(callback) {
-        return this.addLis(callback, this._lis.err);
-      }
-      onComplete(callback) {
-        return this.addLis(callback, this._lis.cmp);
-      }
-      addLis(callback, list) {
-        list.push(callback);
-        return () => {
-          let i = list.indexOf(callback);
-          if (i >= 0)
-            list.splice(i, 1);
-        };
-      }
-      // remove all listeners
-      clearLis() {
-        for (let l of Object.values(this._lis))
-          l.splice(0, l.length);
-      }
-      // --- Controller API
-      /**
-       * Is this stream already closed by a completion or error?
-       */
-      get closed() {
-        return this._closed !== false;
-      }
-      /**
-       * Emit message, close with error, or close successfully, but only one
-       * at a time.
-       * Can be used to wrap a stream by using the other stream's `onNext`.
-       */
-      notifyNext(message, error2, complete) {
-        runtime_1.assert((message ? 1 : 0) + (error2 ? 1 : 0) + (complete ? 1 : 0) <= 1, "only one emission at a time");
-        if (message)
-          this.notifyMessage(message);
-        if (error2)
-          this.notifyError(error2);
-        if (complete)
-          this.notifyComplete();
-      }
-      /**
-       * Emits a new message. Throws if stream is closed.
-       *
-       * Triggers onNext and onMessage callbacks.
-       */
-      notifyMessage(message) {
-        runtime_1.assert(!this.closed, "stream is closed");
-        this.pushIt({ value: message, done: false });
-        this._lis.msg.forEach((l) => l(message));
-        this._lis.nxt.forEach((l) => l(message, void 0, false));
-      }
-      /**
-       * Closes the stream with an error. Throws if stream is closed.
-       *
-       * Triggers onNext and onError callbacks.
-       */
-      notifyError(error2) {
-        runtime_1.assert(!this.closed, "stream is closed");
-        this._closed = error2;
-        this.pushIt(error2);
-        this._lis.err.forEach((l) => l(error2));
-        this._lis.nxt.forEach((l) => l(void 0, error2, false));
-        this.clearLis();
-      }
-      /**
-       * Closes the stream successfully. Throws if stream is closed.
-       *
-       * Triggers onNext and onComplete callbacks.
-       */
-      notifyComplete() {
-        runtime_1.assert(!this.closed, "stream is closed");
-        this._closed = true;
-        this.pushIt({ value: null, done: true });
-        this._lis.cmp.forEach((l) => l());
-        this._lis.nxt.forEach((l) => l(void 0, void 0, true));
-        this.clearLis();
-      }
-      /**
-       * Creates an async iterator (that can be used with `for await {...}`)
-       * to consume the stream.
-       *
-       * Some things to note:
-       * - If an error occurs, the `for await` will throw it.
-       * - If an error occurred before the `for await` was started, `for await`
-       *   will re-throw it.
-       * - If the stream is already complete, the `for await` will be empty.
-       * - If your `for await` consumes slower than the stream produces,
-       *   for example because you are relaying messages in a slow operation,
-       *   messages are queued.
-       */
-      [Symbol.asyncIterator]() {
-        if (this._closed === true)
-          this.pushIt({ value: null, done: true });
-        else if (this._closed !== false)
-          this.pushIt(this._closed);
-        return {
-          next: /* @__PURE__ */ __name(() => {
-            let state3 = this._itState;
-            runtime_1.assert(state3, "bad state");
-            runtime_1.assert(!state3.p, "iterator contract broken");
-            let first = state3.q.shift();
-            if (first)
-              return "value" in first ? Promise.resolve(first) : Promise.reject(first);
-            state3.p = new deferred_1.Deferred();
-            return state3.p.promise;
-          }, "next")
-        };
-      }
-      // "push" a new iterator result.
-      // this either resolves a pending promise, or enqueues the result.
-      pushIt(result) {
-        let state3 = this._itState;
-        if (state3.p) {
-          const p = state3.p;
-          runtime_1.assert(p.state == deferred_1.DeferredState.PENDING, "iterator contract broken");
-          "value" in result ? p.resolve(result) : p.reject(result);
-          delete state3.p;
-        } else {
-          state3.q.push(result);
-        }
-      }
-    };
-    exports2.RpcOutputStreamController = RpcOutputStreamController;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime-rpc/build/commonjs/unary-call.js
-var require_unary_call = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/unary-call.js"(exports2) {
-    "use strict";
-    var __awaiter12 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
-      function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
-        });
-      }
-      __name(adopt, "adopt");
-      return new (P || (P = Promise))(function(resolve2, reject) {
-        function fulfilled(value) {
-          try {
-            step(generator.next(value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        __name(fulfilled, "fulfilled");
-        function rejected(value) {
-          try {
-            step(generator["throw"](value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        __name(rejected, "rejected");
-        function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-        }
-        __name(step, "step");
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-      });
-    };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.UnaryCall = void 0;
-    var UnaryCall = class {
-      static {
-        __name(this, "UnaryCall");
-      }
-      constructor(method, requestHeaders, request, headers, response, status, trailers) {
-        this.method = method;
-        this.requestHeaders = requestHeaders;
-        this.request = request;
-        this.headers = headers;
-        this.response = response;
-        this.status = status;
-        this.trailers = trailers;
-      }
-      /**
-       * If you are only interested in the final outcome of this call,
-       * you can await it to receive a `FinishedUnaryCall`.
-       */
-      then(onfulfilled, onrejected) {
-        return this.promiseFinished().then((value) => onfulfilled ? Promise.resolve(onfulfilled(value)) : value, (reason) => onrejected ? Promise.resolve(onrejected(reason)) : Promise.reject(reason));
-      }
-      promiseFinished() {
-        return __awaiter12(this, void 0, void 0, function* () {
-          let [headers, response, status, trailers] = yield Promise.all([this.headers, this.response, this.status, this.trailers]);
-          return {
-            method: this.method,
-            requestHeaders: this.requestHeaders,
-            request: this.request,
-            headers,
-            response,
-            status,
-            trailers
-          };
-        });
-      }
-    };
-    exports2.UnaryCall = UnaryCall;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime-rpc/build/commonjs/server-streaming-call.js
-var require_server_streaming_call = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/server-streaming-call.js"(exports2) {
-    "use strict";
-    var __awaiter12 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
-      function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
-        });
-      }
-      __name(adopt, "adopt");
-      return new (P || (P = Promise))(function(resolve2, reject) {
-        function fulfilled(value) {
-          try {
-            step(generator.next(value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        __name(fulfilled, "fulfilled");
-        function rejected(value) {
-          try {
-            step(generator["throw"](value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        __name(rejected, "rejected");
-        function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-        }
-        __name(step, "step");
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-      });
-    };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ServerStreamingCall = void 0;
-    var ServerStreamingCall = class {
-      static {
-        __name(this, "ServerStreamingCall");
-      }
-      constructor(method, requestHeaders, request, headers, response, status, trailers) {
-        this.method = method;
-        this.requestHeaders = requestHeaders;
-        this.request = request;
-        this.headers = headers;
-        this.responses = response;
-        this.status = status;
-        this.trailers = trailers;
-      }
-      /**
-       * Instead of awaiting the response status and trailers, you can
-       * just as well await this call itself to receive the server outcome.
-       * You should first setup some listeners to the `request` to
-       * see the actual messages the server replied with.
-       */
-      then(onfulfilled, onrejected) {
-        return this.promiseFinished().then((value) => onfulfilled ? Promise.resolve(onfulfilled(value)) : value, (reason) => onrejected ? Promise.resolve(onrejected(reason)) : Promise.reject(reason));
-      }
-      promiseFinished() {
-        return __awaiter12(this, void 0, void 0, function* () {
-          let [headers, status, trailers] = yield Promise.all([this.headers, this.status, this.trailers]);
-          return {
-            method: this.method,
-            requestHeaders: this.requestHeaders,
-            request: this.request,
-            headers,
-            status,
-            trailers
-          };
-        });
-      }
-    };
-    exports2.ServerStreamingCall = ServerStreamingCall;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime-rpc/build/commonjs/client-streaming-call.js
-var require_client_streaming_call = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/client-streaming-call.js"(exports2) {
-    "use strict";
-    var __awaiter12 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
-      function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
-        });
-      }
-      __name(adopt, "adopt");
-      return new (P || (P = Promise))(function(resolve2, reject) {
-        function fulfilled(value) {
-          try {
-            step(generator.next(value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        __name(fulfilled, "fulfilled");
-        function rejected(value) {
-          try {
-            step(generator["throw"](value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        __name(rejected, "rejected");
-        function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-        }
-        __name(step, "step");
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-      });
-    };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ClientStreamingCall = void 0;
-    var ClientStreamingCall = class {
-      static {
-        __name(this, "ClientStreamingCall");
-      }
-      constructor(method, requestHeaders, request, headers, response, status, trailers) {
-        this.method = method;
-        this.requestHeaders = requestHeaders;
-        this.requests = request;
-        this.headers = headers;
-        this.response = response;
-        this.status = status;
-        this.trailers = trailers;
-      }
-      /**
-       * Instead of awaiting the response status and trailers, you can
-       * just as well await this call itself to receive the server outcome.
-       * Note that it may still be valid to send more request messages.
-       */
-      then(onfulfilled, onrejected) {
-        return this.promiseFinished().then((value) => onfulfilled ? Promise.resolve(onfulfilled(value)) : value, (reason) => onrejected ? Promise.resolve(onrejected(reason)) : Promise.reject(reason));
-      }
-      promiseFinished() {
-        return __awaiter12(this, void 0, void 0, function* () {
-          let [headers, response, status, trailers] = yield Promise.all([this.headers, this.response, this.status, this.trailers]);
-          return {
-            method: this.method,
-            requestHeaders: this.requestHeaders,
-            headers,
-            response,
-            status,
-            trailers
-          };
-        });
-      }
-    };
-    exports2.ClientStreamingCall = ClientStreamingCall;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime-rpc/build/commonjs/duplex-streaming-call.js
-var require_duplex_streaming_call = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/duplex-streaming-call.js"(exports2) {
-    "use strict";
-    var __awaiter12 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
-      function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
-        });
-      }
-      __name(adopt, "adopt");
-      return new (P || (P = Promise))(function(resolve2, reject) {
-        function fulfilled(value) {
-          try {
-            step(generator.next(value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        __name(fulfilled, "fulfilled");
-        function rejected(value) {
-          try {
-            step(generator["throw"](value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        __name(rejected, "rejected");
-        function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-        }
-        __name(step, "step");
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-      });
-    };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.DuplexStreamingCall = void 0;
-    var DuplexStreamingCall = class {
-      static {
-        __name(this, "DuplexStreamingCall");
-      }
-      constructor(method, requestHeaders, request, headers, response, status, trailers) {
-        this.method = method;
-        this.requestHeaders = requestHeaders;
-        this.requests = request;
-        this.headers = headers;
-        this.responses = response;
-        this.status = status;
-        this.trailers = trailers;
-      }
-      /**
-       * Instead of awaiting the response status and trailers, you can
-       * just as well await this call itself to receive the server outcome.
-       * Note that it may still be valid to send more request messages.
-       */
-      then(onfulfilled, onrejected) {
-        return this.promiseFinished().then((value) => onfulfilled ? Promise.resolve(onfulfilled(value)) : value, (reason) => onrejected ? Promise.resolve(onrejected(reason)) : Promise.reject(reason));
-      }
-      promiseFinished() {
-        return __awaiter12(this, void 0, void 0, function* () {
-          let [headers, status, trailers] = yield Promise.all([this.headers, this.status, this.trailers]);
-          return {
-            method: this.method,
-            requestHeaders: this.requestHeaders,
-            headers,
-            status,
-            trailers
-          };
-        });
-      }
-    };
-    exports2.DuplexStreamingCall = DuplexStreamingCall;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime-rpc/build/commonjs/test-transport.js
-var require_test_transport = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/test-transport.js"(exports2) {
-    "use strict";
-    var __awaiter12 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
-      function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
-        });
-      }
-      __name(adopt, "adopt");
-      return new (P || (P = Promise))(function(resolve2, reject) {
-        function fulfilled(value) {
-          try {
-            step(generator.next(value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        __name(fulfilled, "fulfilled");
-        function rejected(value) {
-          try {
-            step(generator["throw"](value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        __name(rejected, "rejected");
-        function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-        }
-        __name(step, "step");
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-      });
-    };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.TestTransport = void 0;
-    var rpc_error_1 = require_rpc_error();
-    var runtime_1 = require_commonjs();
-    var rpc_output_stream_1 = require_rpc_output_stream();
-    var rpc_options_1 = require_rpc_options();
-    var unary_call_1 = require_unary_call();
-    var server_streaming_call_1 = require_server_streaming_call();
-    var client_streaming_call_1 = require_client_streaming_call();
-    var duplex_streaming_call_1 = require_duplex_streaming_call();
-    var TestTransport = class _TestTransport {
-      static {
-        __name(this, "TestTransport");
-      }
-      /**
-       * Initialize with mock data. Omitted fields have default value.
-       */
-      constructor(data) {
-        this.suppressUncaughtRejections = true;
-        this.headerDelay = 10;
-        this.responseDelay = 50;
-        this.betweenResponseDelay = 10;
-        this.afterResponseDelay = 10;
-        this.data = data !== null && data !== void 0 ? data : {};
-      }
-      /**
-       * Sent message(s) during the last operation.
-       */
-      get sentMessages() {
-        if (this.lastInput instanceof TestInputStream) {
-          return this.lastInput.sent;
-        } else if (typeof this.lastInput == "object") {
-          return [this.lastInput.single];
-        }
-        return [];
-      }
-      /**
-       * Sending message(s) completed?
-       */
-      get sendComplete() {
-        if (this.lastInput instanceof TestInputStream) {
-          return this.lastInput.completed;
-        } else if (typeof this.lastInput == "object") {
-          return true;
-        }
-        return false;
-      }
-      // Creates a promise for response headers from the mock data.
-      promiseHeaders() {
-        var _a2;
-        const headers = (_a2 = this.data.headers) !== null && _a2 !== void 0 ? _a2 : _TestTransport.defaultHeaders;
-        return headers instanceof rpc_error_1.RpcError ? Promise.reject(headers) : Promise.resolve(headers);
-      }
-      // Creates a promise for a single, valid, message from the mock data.
-      promiseSingleResponse(method) {
-        if (this.data.response instanceof rpc_error_1.RpcError) {
-          return Promise.reject(this.data.response);
-        }
-        let r;
-        if (Array.isArray(this.data.response)) {
-          runtime_1.assert(this.data.response.length > 0);
-          r = this.data.response[0];
-        } else if (this.data.response !== void 0) {
-          r = this.data.response;
-        } else {
-          r = method.O.create();
-        }
-        runtime_1.assert(method.O.is(r));
-        return Promise.resolve(r);
-      }
-      /**
-       * Pushes response messages from the mock data to the output stream.
-       * If an error response, status or trailers are mocked, the stream is
-       * closed with the respective error.
-       * Otherwise, stream is completed successfully.
-       *
-       * The returned promise resolves when the stream is closed. It should
-       * not reject. If it does, code is broken.
-       */
-      streamResponses(method, stream2, abort) {
-        return __awaiter12(this, void 0, void 0, function* () {
-          const messages = [];
-          if (this.data.response === void 0) {
-            messages.push(method.O.create());
-          } else if (Array.isArray(this.data.response)) {
-            for (let msg of this.data.response) {
-              runtime_1.assert(method.O.is(msg));
-              messages.push(msg);
-            }
-          } else if (!(this.data.response instanceof rpc_error_1.RpcError)) {
-            runtime_1.assert(method.O.is(this.data.response));
-            messages.push(this.data.response);
-          }
-          try {
-            yield delay4(this.responseDelay, abort)(void 0);
-          } catch (error2) {
-            stream2.notifyError(error2);
-            return;
-          }
-          if (this.data.response instanceof rpc_error_1.RpcError) {
-            stream2.notifyError(this.data.response);
-            return;
-          }
-          for (let msg of messages) {
-            stream2.notifyMessage(msg);
-            try {
-              yield delay4(this.betweenResponseDelay, abort)(void 0);
-            } catch (error2) {
-              stream2.notifyError(error2);
-              return;
-            }
-          }
-          if (this.data.status instanceof rpc_error_1.RpcError) {
-            stream2.notifyError(this.data.status);
-            return;
-          }
-          if (this.data.trailers instanceof rpc_error_1.RpcError) {
-            stream2.notifyError(this.data.trailers);
-            return;
-          }
-          stream2.notifyComplete();
-        });
-      }
-      // Creates a promise for response status from the mock data.
-      promiseStatus() {
-        var _a2;
-        const status = (_a2 = this.data.status) !== null && _a2 !== void 0 ? _a2 : _TestTransport.defaultStatus;
-        return status instanceof rpc_error_1.RpcError ? Promise.reject(status) : Promise.resolve(status);
-      }
-      // Creates a promise for response trailers from the mock data.
-      promiseTrailers() {
-        var _a2;
-        const trailers = (_a2 = this.data.trailers) !== null && _a2 !== void 0 ? _a2 : _TestTransport.defaultTrailers;
-        return trailers instanceof rpc_error_1.RpcError ? Promise.reject(trailers) : Promise.resolve(trailers);
-      }
-      maybeSuppressUncaught(...promise) {
-        if (this.suppressUncaughtRejections) {
-          for (let p of promise) {
-            p.catch(() => {
-            });
-          }
-        }
-      }
-      mergeOptions(options) {
-        return rpc_options_1.mergeRpcOptions({}, options);
-      }
-      unary(method, input, options) {
-        var _a2;
-        const requestHeaders = (_a2 = options.meta) !== null && _a2 !== void 0 ? _a2 : {}, headersPromise = this.promiseHeaders().then(delay4(this.headerDelay, options.abort)), responsePromise = headersPromise.catch((_) => {
-        }).then(delay4(this.responseDelay, options.abort)).then((_) => this.promiseSingleResponse(method)), statusPromise = responsePromise.catch((_) => {
-        }).then(delay4(this.afterResponseDelay, options.abort)).then((_) => this.promiseStatus()), trailersPromise = responsePromise.catch((_) => {
-        }).then(delay4(this.afterResponseDelay, options.abort)).then((_) => this.promiseTrailers());
-        this.maybeSuppressUncaught(statusPromise, trailersPromise);
-        this.lastInput = { single: input };
-        return new unary_call_1.UnaryCall(method, requestHeaders, input, headersPromise, responsePromise, statusPromise, trailersPromise);
-      }
-      serverStreaming(method, input, options) {
-        var _a2;
-        const requestHeaders = (_a2 = options.meta) !== null && _a2 !== void 0 ? _a2 : {}, headersPromise = this.promiseHeaders().then(delay4(this.headerDelay, options.abort)), outputStream = new rpc_output_stream_1.RpcOutputStreamController(), responseStreamClosedPromise = headersPromise.then(delay4(this.responseDelay, options.abort)).catch(() => {
-        }).then(() => this.streamResponses(method, outputStream, options.abort)).then(delay4(this.afterResponseDelay, options.abort)), statusPromise = responseStreamClosedPromise.then(() => this.promiseStatus()), trailersPromise = responseStreamClosedPromise.then(() => this.promiseTrailers());
-        this.maybeSuppressUncaught(statusPromise, trailersPromise);
-        this.lastInput = { single: input };
-        return new server_streaming_call_1.ServerStreamingCall(method, requestHeaders, input, headersPromise, outputStream, statusPromise, trailersPromise);
-      }
-      clientStreaming(method, options) {
-        var _a2;
-        const requestHeaders = (_a2 = options.meta) !== null && _a2 !== void 0 ? _a2 : {}, headersPromise = this.promiseHeaders().then(delay4(this.headerDelay, options.abort)), responsePromise = headersPromise.catch((_) => {
-        }).then(delay4(this.responseDelay, options.abort)).then((_) => this.promiseSingleResponse(method)), statusPromise = responsePromise.catch((_) => {
-        }).then(delay4(this.afterResponseDelay, options.abort)).then((_) => this.promiseStatus()), trailersPromise = responsePromise.catch((_) => {
-        }).then(delay4(this.afterResponseDelay, options.abort)).then((_) => this.promiseTrailers());
-        this.maybeSuppressUncaught(statusPromise, trailersPromise);
-        this.lastInput = new TestInputStream(this.data, options.abort);
-        return new client_streaming_call_1.ClientStreamingCall(method, requestHeaders, this.lastInput, headersPromise, responsePromise, statusPromise, trailersPromise);
-      }
-      duplex(method, options) {
-        var _a2;
-        const requestHeaders = (_a2 = options.meta) !== null && _a2 !== void 0 ? _a2 : {}, headersPromise = this.promiseHeaders().then(delay4(this.headerDelay, options.abort)), outputStream = new rpc_output_stream_1.RpcOutputStreamController(), responseStreamClosedPromise = headersPromise.then(delay4(this.responseDelay, options.abort)).catch(() => {
-        }).then(() => this.streamResponses(method, outputStream, options.abort)).then(delay4(this.afterResponseDelay, options.abort)), statusPromise = responseStreamClosedPromise.then(() => this.promiseStatus()), trailersPromise = responseStreamClosedPromise.then(() => this.promiseTrailers());
-        this.maybeSuppressUncaught(statusPromise, trailersPromise);
-        this.lastInput = new TestInputStream(this.data, options.abort);
-        return new duplex_streaming_call_1.DuplexStreamingCall(method, requestHeaders, this.lastInput, headersPromise, outputStream, statusPromise, trailersPromise);
-      }
-    };
-    exports2.TestTransport = TestTransport;
-    TestTransport.defaultHeaders = {
-      responseHeader: "test"
-    };
-    TestTransport.defaultStatus = {
-      code: "OK",
-      detail: "all good"
-    };
-    TestTransport.defaultTrailers = {
-      responseTrailer: "test"
-    };
-    function delay4(ms, abort) {
-      return (v) => new Promise((resolve2, reject) => {
-        if (abort === null || abort === void 0 ? void 0 : abort.aborted) {
-          reject(new rpc_error_1.RpcError("user cancel", "CANCELLED"));
-        } else {
-          const id = setTimeout(() => resolve2(v), ms);
-          if (abort) {
-            abort.addEventListener("abort", (ev) => {
-              clearTimeout(id);
-              reject(new rpc_error_1.RpcError("user cancel", "CANCELLED"));
-            });
-          }
-        }
-      });
-    }
-    __name(delay4, "delay");
-    var TestInputStream = class {
-      static {
-        __name(this, "TestInputStream");
-      }
-      constructor(data, abort) {
-        this._completed = false;
-        this._sent = [];
-        this.data = data;
-        this.abort = abort;
-      }
-      get sent() {
-        return this._sent;
-      }
-      get completed() {
-        return this._completed;
-      }
-      send(message) {
-        if (this.data.inputMessage instanceof rpc_error_1.RpcError) {
-          return Promise.reject(this.data.inputMessage);
-        }
-        const delayMs = this.data.inputMessage === void 0 ? 10 : this.data.inputMessage;
-        return Promise.resolve(void 0).then(() => {
-          this._sent.push(message);
-        }).then(delay4(delayMs, this.abort));
-      }
-      complete() {
-        if (this.data.inputComplete instanceof rpc_error_1.RpcError) {
-          return Promise.reject(this.data.inputComplete);
-        }
-        const delayMs = this.data.inputComplete === void 0 ? 10 : this.data.inputComplete;
-        return Promise.resolve(void 0).then(() => {
-          this._completed = true;
-        }).then(delay4(delayMs, this.abort));
-      }
-    };
-  }
-});
-
-// node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-interceptor.js
-var require_rpc_interceptor = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/rpc-interceptor.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.stackDuplexStreamingInterceptors = exports2.stackClientStreamingInterceptors = exports2.stackServerStreamingInterceptors = exports2.stackUnaryInterceptors = exports2.stackIntercept = void 0;
-    var runtime_1 = require_commonjs();
-    function stackIntercept(kind, transport, method, options, input) {
-      var _a2, _b, _c, _d;
-      if (kind == "unary") {
-        let tail = /* @__PURE__ */ __name((mtd, inp, opt) => transport.unary(mtd, inp, opt), "tail");
-        for (const curr of ((_a2 = options.interceptors) !== null && _a2 !== void 0 ? _a2 : []).filter((i) => i.interceptUnary).reverse()) {
-          const next = tail;
-          tail = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptUnary(next, mtd, inp, opt), "tail");
-        }
-        return tail(method, input, options);
-      }
-      if (kind == "serverStreaming") {
-        let tail = /* @__PURE__ */ __name((mtd, inp, opt) => transport.serverStreaming(mtd, inp, opt), "tail");
-        for (const curr of ((_b = options.interceptors) !== null && _b !== void 0 ? _b : []).filter((i) => i.interceptServerStreaming).reverse()) {
-          const next = tail;
-          tail = /* @__PURE__ */ __name((mtd, inp, opt) => curr.interceptServerStreaming(next, mtd, inp, opt), "tail");
-        }
-        return tail(method, input, options);
-      }
-      if (kind == "clientStreaming") {
-        let tail = /* @__PURE__ */ __name((mtd, opt) => transport.clientStreaming(mtd, opt), "tail");
-        for (const curr of ((_c = options.interceptors) !== null && _c !== void 0 ? _c : []).filter((i) => i.interceptClientStreaming).reverse()) {
-          const next = tail;
-          tail = /* @__PURE__ */ __name((mtd, opt) => curr.interceptClientStreaming(next, mtd, opt), "tail");
-        }
-        return tail(method, options);
-      }
-      if (kind == "duplex") {
-        let tail = /* @__PURE__ */ __name((mtd, opt) => transport.duplex(mtd, opt), "tail");
-        for (const curr of ((_d = options.interceptors) !== null && _d !== void 0 ? _d : []).filter((i) => i.interceptDuplex).reverse()) {
-          const next = tail;
-          tail = /* @__PURE__ */ __name((mtd, opt) => curr.interceptDuplex(next, mtd, opt), "tail");
-        }
-        return tail(method, options);
-      }
-      runtime_1.assertNever(kind);
-    }
-    __name(stackIntercept, "stackIntercept");
-    exports2.stackIntercept = stackIntercept;
-    function stackUnaryInterceptors(transport, method, input, options) {
-      return stackIntercept("unary", transport, method, options, input);
-    }
-    __name(stackUnaryInterceptors, "stackUnaryInterceptors");
-    exports2.stackUnaryInterceptors = stackUnaryInterceptors;
-    function stackServerStreamingInterceptors(transport, method, input, options) {
-      return stackIntercept("serverStreaming", transport, method, options, input);
-    }
-    __name(stackServerStreamingInterceptors, "stackServerStreamingInterceptors");
-    exports2.stackServerStreamingInterceptors = stackServerStreamingInterceptors;
-    function stackClientStreamingInterceptors(transport, method, options) {
-      return stackIntercept("clientStreaming", transport, method, options);
-    }
-    __name(stackClientStreamingInterceptors, "stackClientStreamingInterceptors");
-    exports2.stackClientStreamingInterceptors = stackClientStreamingInterceptors;
-    function stackDuplexStreamingInterceptors(transport, method, options) {
-      return stackIntercept("duplex", transport, method, options);
-    }
-    __name(stackDuplexStreamingInterceptors, "stackDuplexStreamingInterceptors");
-    exports2.stackDuplexStreamingInterceptors = stackDuplexStreamingInterceptors;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime-rpc/build/commonjs/server-call-context.js
-var require_server_call_context = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/server-call-context.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ServerCallContextController = void 0;
-    var ServerCallContextController = class {
-      static {
-        __name(this, "ServerCallContextController");
-      }
-      constructor(method, headers, deadline, sendResponseHeadersFn, defaultStatus = { code: "OK", detail: "" }) {
-        this._cancelled = false;
-        this._listeners = [];
-        this.method = method;
-        this.headers = headers;
-        this.deadline = deadline;
-        this.trailers = {};
-        this._sendRH = sendResponseHeadersFn;
-        this.status = defaultStatus;
-      }
-      /**
-       * Set the call cancelled.
-       *
-       * Invokes all callbacks registered with onCancel() and
-       * sets `cancelled = true`.
-       */
-      notifyCancelled() {
-        if (!this._cancelled) {
-          this._cancelled = true;
-          for (let l of this._listeners) {
-            l();
-          }
-        }
-      }
-      /**
-       * Send response headers.
-       */
-      sendResponseHeaders(data) {
-        this._sendRH(data);
-      }
-      /**
-       * Is the call cancelled?
-       *
-       * When the client closes the connection before the server
-       * is done, the call is cancelled.
-       *
-       * If you want to cancel a request on the server, throw a
-       * RpcError with the CANCELLED status code.
-       */
-      get cancelled() {
-        return this._cancelled;
-      }
-      /**
-       * Add a callback for cancellation.
-       */
-      onCancel(callback) {
-        const l = this._listeners;
-        l.push(callback);
-        return () => {
-          let i = l.indexOf(callback);
-          if (i >= 0)
-            l.splice(i, 1);
-        };
-      }
-    };
-    exports2.ServerCallContextController = ServerCallContextController;
-  }
-});
-
-// node_modules/@protobuf-ts/runtime-rpc/build/commonjs/index.js
-var require_commonjs2 = __commonJS({
-  "node_modules/@protobuf-ts/runtime-rpc/build/commonjs/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var service_type_1 = require_service_type();
-    Object.defineProperty(exports2, "ServiceType", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return service_type_1.ServiceType;
-    }, "get") });
-    var reflection_info_1 = require_reflection_info2();
-    Object.defineProperty(exports2, "readMethodOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_info_1.readMethodOptions;
-    }, "get") });
-    Object.defineProperty(exports2, "readMethodOption", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_info_1.readMethodOption;
-    }, "get") });
-    Object.defineProperty(exports2, "readServiceOption", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return reflection_info_1.readServiceOption;
-    }, "get") });
-    var rpc_error_1 = require_rpc_error();
-    Object.defineProperty(exports2, "RpcError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return rpc_error_1.RpcError;
-    }, "get") });
-    var rpc_options_1 = require_rpc_options();
-    Object.defineProperty(exports2, "mergeRpcOptions", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return rpc_options_1.mergeRpcOptions;
-    }, "get") });
-    var rpc_output_stream_1 = require_rpc_output_stream();
-    Object.defineProperty(exports2, "RpcOutputStreamController", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return rpc_output_stream_1.RpcOutputStreamController;
-    }, "get") });
-    var test_transport_1 = require_test_transport();
-    Object.defineProperty(exports2, "TestTransport", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return test_transport_1.TestTransport;
-    }, "get") });
-    var deferred_1 = require_deferred();
-    Object.defineProperty(exports2, "Deferred", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return deferred_1.Deferred;
-    }, "get") });
-    Object.defineProperty(exports2, "DeferredState", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return deferred_1.DeferredState;
-    }, "get") });
-    var duplex_streaming_call_1 = require_duplex_streaming_call();
-    Object.defineProperty(exports2, "DuplexStreamingCall", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return duplex_streaming_call_1.DuplexStreamingCall;
-    }, "get") });
-    var client_streaming_call_1 = require_client_streaming_call();
-    Object.defineProperty(exports2, "ClientStreamingCall", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return client_streaming_call_1.ClientStreamingCall;
-    }, "get") });
-    var server_streaming_call_1 = require_server_streaming_call();
-    Object.defineProperty(exports2, "ServerStreamingCall", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return server_streaming_call_1.ServerStreamingCall;
-    }, "get") });
-    var unary_call_1 = require_unary_call();
-    Object.defineProperty(exports2, "UnaryCall", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return unary_call_1.UnaryCall;
-    }, "get") });
-    var rpc_interceptor_1 = require_rpc_interceptor();
-    Object.defineProperty(exports2, "stackIntercept", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return rpc_interceptor_1.stackIntercept;
-    }, "get") });
-    Object.defineProperty(exports2, "stackDuplexStreamingInterceptors", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return rpc_interceptor_1.stackDuplexStreamingInterceptors;
-    }, "get") });
-    Object.defineProperty(exports2, "stackClientStreamingInterceptors", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return rpc_interceptor_1.stackClientStreamingInterceptors;
-    }, "get") });
-    Object.defineProperty(exports2, "stackServerStreamingInterceptors", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return rpc_interceptor_1.stackServerStreamingInterceptors;
-    }, "get") });
-    Object.defineProperty(exports2, "stackUnaryInterceptors", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return rpc_interceptor_1.stackUnaryInterceptors;
-    }, "get") });
-    var server_call_context_1 = require_server_call_context();
-    Object.defineProperty(exports2, "ServerCallContextController", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return server_call_context_1.ServerCallContextController;
-    }, "get") });
-  }
-});
-
-// node_modules/@actions/cache/lib/cache.js
-import * as path8 from "path";
-
-// node_modules/@actions/glob/lib/internal-globber.js
-import * as fs from "fs";
-
-// node_modules/@actions/glob/lib/internal-glob-options-helper.js
-function getOptions(copy) {
-  const result = {
-    followSymbolicLinks: true,
-    implicitDescendants: true,
-    matchDirectories: true,
-    omitBrokenSymbolicLinks: true,
-    excludeHiddenFiles: false
-  };
-  if (copy) {
-    if (typeof copy.followSymbolicLinks === "boolean") {
-      result.followSymbolicLinks = copy.followSymbolicLinks;
-      debug(`followSymbolicLinks '${result.followSymbolicLinks}'`);
-    }
-    if (typeof copy.implicitDescendants === "boolean") {
-      result.implicitDescendants = copy.implicitDescendants;
-      debug(`implicitDescendants '${result.implicitDescendants}'`);
-    }
-    if (typeof copy.matchDirectories === "boolean") {
-      result.matchDirectories = copy.matchDirectories;
-      debug(`matchDirectories '${result.matchDirectories}'`);
-    }
-    if (typeof copy.omitBrokenSymbolicLinks === "boolean") {
-      result.omitBrokenSymbolicLinks = copy.omitBrokenSymbolicLinks;
-      debug(`omitBrokenSymbolicLinks '${result.omitBrokenSymbolicLinks}'`);
-    }
-    if (typeof copy.excludeHiddenFiles === "boolean") {
-      result.excludeHiddenFiles = copy.excludeHiddenFiles;
-      debug(`excludeHiddenFiles '${result.excludeHiddenFiles}'`);
-    }
-  }
-  return result;
-}
-__name(getOptions, "getOptions");
-
-// node_modules/@actions/glob/lib/internal-globber.js
-import * as path5 from "path";
-
-// node_modules/@actions/glob/lib/internal-path-helper.js
-import * as path from "path";
-import assert from "assert";
-var IS_WINDOWS = process.platform === "win32";
-function dirname2(p) {
-  p = safeTrimTrailingSeparator(p);
-  if (IS_WINDOWS && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
-    return p;
-  }
-  let result = path.dirname(p);
-  if (IS_WINDOWS && /^\\\\[^\\]+\\[^\\]+\\$/.test(result)) {
-    result = safeTrimTrailingSeparator(result);
-  }
-  return result;
-}
-__name(dirname2, "dirname");
-function ensureAbsoluteRoot(root, itemPath) {
-  assert(root, `ensureAbsoluteRoot parameter 'root' must not be empty`);
-  assert(itemPath, `ensureAbsoluteRoot parameter 'itemPath' must not be empty`);
-  if (hasAbsoluteRoot(itemPath)) {
-    return itemPath;
-  }
-  if (IS_WINDOWS) {
-    if (itemPath.match(/^[A-Z]:[^\\/]|^[A-Z]:$/i)) {
-      let cwd = process.cwd();
-      assert(cwd.match(/^[A-Z]:\\/i), `Expected current directory to start with an absolute drive root. Actual '${cwd}'`);
-      if (itemPath[0].toUpperCase() === cwd[0].toUpperCase()) {
-        if (itemPath.length === 2) {
-          return `${itemPath[0]}:\\${cwd.substr(3)}`;
-        } else {
-          if (!cwd.endsWith("\\")) {
-            cwd += "\\";
-          }
-          return `${itemPath[0]}:\\${cwd.substr(3)}${itemPath.substr(2)}`;
-        }
-      } else {
-        return `${itemPath[0]}:\\${itemPath.substr(2)}`;
-      }
-    } else if (normalizeSeparators(itemPath).match(/^\\$|^\\[^\\]/)) {
-      const cwd = process.cwd();
-      assert(cwd.match(/^[A-Z]:\\/i), `Expected current directory to start with an absolute drive root. Actual '${cwd}'`);
-      return `${cwd[0]}:\\${itemPath.substr(1)}`;
-    }
-  }
-  assert(hasAbsoluteRoot(root), `ensureAbsoluteRoot parameter 'root' must have an absolute root`);
-  if (root.endsWith("/") || IS_WINDOWS && root.endsWith("\\")) {
-  } else {
-    root += path.sep;
-  }
-  return root + itemPath;
-}
-__name(ensureAbsoluteRoot, "ensureAbsoluteRoot");
-function hasAbsoluteRoot(itemPath) {
-  assert(itemPath, `hasAbsoluteRoot parameter 'itemPath' must not be empty`);
-  itemPath = normalizeSeparators(itemPath);
-  if (IS_WINDOWS) {
-    return itemPath.startsWith("\\\\") || /^[A-Z]:\\/i.test(itemPath);
-  }
-  return itemPath.startsWith("/");
-}
-__name(hasAbsoluteRoot, "hasAbsoluteRoot");
-function hasRoot(itemPath) {
-  assert(itemPath, `isRooted parameter 'itemPath' must not be empty`);
-  itemPath = normalizeSeparators(itemPath);
-  if (IS_WINDOWS) {
-    return itemPath.startsWith("\\") || /^[A-Z]:/i.test(itemPath);
-  }
-  return itemPath.startsWith("/");
-}
-__name(hasRoot, "hasRoot");
-function normalizeSeparators(p) {
-  p = p || "";
-  if (IS_WINDOWS) {
-    p = p.replace(/\//g, "\\");
-    const isUnc = /^\\\\+[^\\]/.test(p);
-    return (isUnc ? "\\" : "") + p.replace(/\\\\+/g, "\\");
-  }
-  return p.replace(/\/\/+/g, "/");
-}
-__name(normalizeSeparators, "normalizeSeparators");
-function safeTrimTrailingSeparator(p) {
-  if (!p) {
-    return "";
-  }
-  p = normalizeSeparators(p);
-  if (!p.endsWith(path.sep)) {
-    return p;
-  }
-  if (p === path.sep) {
-    return p;
-  }
-  if (IS_WINDOWS && /^[A-Z]:\\$/i.test(p)) {
-    return p;
-  }
-  return p.substr(0, p.length - 1);
-}
-__name(safeTrimTrailingSeparator, "safeTrimTrailingSeparator");
-
-// node_modules/@actions/glob/lib/internal-match-kind.js
-var MatchKind;
-(function(MatchKind2) {
-  MatchKind2[MatchKind2["None"] = 0] = "None";
-  MatchKind2[MatchKind2["Directory"] = 1] = "Directory";
-  MatchKind2[MatchKind2["File"] = 2] = "File";
-  MatchKind2[MatchKind2["All"] = 3] = "All";
-})(MatchKind || (MatchKind = {}));
-
-// node_modules/@actions/glob/lib/internal-pattern-helper.js
-var IS_WINDOWS2 = process.platform === "win32";
-function getSearchPaths(patterns) {
-  patterns = patterns.filter((x) => !x.negate);
-  const searchPathMap = {};
-  for (const pattern of patterns) {
-    const key = IS_WINDOWS2 ? pattern.searchPath.toUpperCase() : pattern.searchPath;
-    searchPathMap[key] = "candidate";
-  }
-  const result = [];
-  for (const pattern of patterns) {
-    const key = IS_WINDOWS2 ? pattern.searchPath.toUpperCase() : pattern.searchPath;
-    if (searchPathMap[key] === "included") {
-      continue;
-    }
-    let foundAncestor = false;
-    let tempKey = key;
-    let parent = dirname2(tempKey);
-    while (parent !== tempKey) {
-      if (searchPathMap[parent]) {
-        foundAncestor = true;
-        break;
-      }
-      tempKey = parent;
-      parent = dirname2(tempKey);
-    }
-    if (!foundAncestor) {
-      result.push(pattern.searchPath);
-      searchPathMap[key] = "included";
-    }
-  }
-  return result;
-}
-__name(getSearchPaths, "getSearchPaths");
-function match(patterns, itemPath) {
-  let result = MatchKind.None;
-  for (const pattern of patterns) {
-    if (pattern.negate) {
-      result &= ~pattern.match(itemPath);
-    } else {
-      result |= pattern.match(itemPath);
-    }
-  }
-  return result;
-}
-__name(match, "match");
-function partialMatch(patterns, itemPath) {
-  return patterns.some((x) => !x.negate && x.partialMatch(itemPath));
-}
-__name(partialMatch, "partialMatch");
-
-// node_modules/@actions/glob/lib/internal-pattern.js
-import * as os from "os";
-import * as path4 from "path";
-import assert3 from "assert";
-
-// node_modules/balanced-match/dist/esm/index.js
-var range = /* @__PURE__ */ __name((a, b, str) => {
-  let begs, beg, left, right = void 0, result;
-  let ai = str.indexOf(a);
-  let bi = str.indexOf(b, ai + 1);
-  let i = ai;
-  if (ai >= 0 && bi > 0) {
-    if (a === b) {
-      return [ai, bi];
-    }
-    begs = [];
-    left = str.length;
-    while (i >= 0 && !result) {
-      if (i === ai) {
-        begs.push(i);
-        ai = str.indexOf(a, i + 1);
-      } else if (begs.length === 1) {
-        const r = begs.pop();
-        if (r !== void 0)
-          result = [r, bi];
-      } else {
-        beg = begs.pop();
-        if (beg !== void 0 && beg < left) {
-          left = beg;
-          right = bi;
-        }
-        bi = str.indexOf(b, i + 1);
-      }
-      i = ai < bi && ai >= 0 ? ai : bi;
-    }
-    if (begs.length && right !== void 0) {
-      result = [left, right];
-    }
-  }
-  return result;
-}, "range");
-
-// node_modules/brace-expansion/dist/esm/index.js
-var escSlash = "\0SLASH" + Math.random().toFixed(16) + "\0";
-var escOpen = "\0OPEN" + Math.random().toFixed(16) + "\0";
-var escClose = "\0CLOSE" + Math.random().toFixed(16) + "\0";
-var escComma = "\0COMMA" + Math.random().toFixed(16) + "\0";
-var escPeriod = "\0PERIOD" + Math.random().toFixed(16) + "\0";
-var escSlashPattern = new RegExp(escSlash, "g");
-var escOpenPattern = new RegExp(escOpen, "g");
-var escClosePattern = new RegExp(escClose, "g");
-var escCommaPattern = new RegExp(escComma, "g");
-var escPeriodPattern = new RegExp(escPeriod, "g");
-var slashPattern = /\\\\/g;
-var openPattern = /\\{/g;
-var closePattern = /\\}/g;
-var commaPattern = /\\,/g;
-var periodPattern = /\\\./g;
-var EXPANSION_MAX = 1e5;
-var EXPANSION_MAX_LENGTH = 4e6;
-var EXPANSION_MAX_DEPTH = 1e3;
-var EXPANSION_MAX_REWRITES = 1e3;
-var EXPANSION_MAX_STEPS = 2e7;
-var CALL_STEPS = 16;
-function numeric(str) {
-  return !isNaN(str) ? parseInt(str, 10) : str.charCodeAt(0);
-}
-__name(numeric, "numeric");
-function escapeBraces(str) {
-  return str.replace(slashPattern, escSlash).replace(openPattern, escOpen).replace(closePattern, escClose).replace(commaPattern, escComma).replace(periodPattern, escPeriod);
-}
-__name(escapeBraces, "escapeBraces");
-function unescapeBraces(str) {
-  return str.replace(escSlashPattern, "\\").replace(escOpenPattern, "{").replace(escClosePattern, "}").replace(escCommaPattern, ",").replace(escPeriodPattern, ".");
-}
-__name(unescapeBraces, "unescapeBraces");
-function pushAll(target, items) {
-  for (let i = 0; i < items.length; i++) {
-    target.push(items[i]);
-  }
-}
-__name(pushAll, "pushAll");
-function balancedWithBudget(str, masked, budget) {
-  if (budget.remaining < 0) {
-    return void 0;
-  }
-  const r = range("{", "}", masked);
-  const unmatched = r !== void 0 && masked.indexOf("{") < r[0];
-  budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
-  if (!r || budget.remaining < 0) {
-    return void 0;
-  }
-  return {
-    end: r[1],
-    pre: str.slice(0, r[0]),
-    body: str.slice(r[0] + 1, r[1]),
-    post: str.slice(r[1] + 1),
-    unmatched
-  };
-}
-__name(balancedWithBudget, "balancedWithBudget");
-function maskUnmatchedOpens(masked, budget) {
-  budget.remaining -= masked.length;
-  const open = [];
-  for (let i = 0; i < masked.length; i++) {
-    const c = masked.charCodeAt(i);
-    if (c === 123) {
-      open.push(i);
-    } else if (c === 125 && open.length) {
-      open.pop();
-    }
-  }
-  let out = "";
-  let last = 0;
-  for (let i = 0; i < open.length; i++) {
-    const at = open[i];
-    out += masked.slice(last, at) + "\0";
-    last = at + 1;
-  }
-  return out + masked.slice(last);
-}
-__name(maskUnmatchedOpens, "maskUnmatchedOpens");
-function commaSetFollows(str, budget) {
-  budget.remaining -= str.length;
-  if (budget.remaining < 0) {
-    return false;
-  }
-  let close = false;
-  for (let i = str.length - 1; i >= 0; i--) {
-    const c = str.charCodeAt(i);
-    if (c === 125) {
-      close = true;
-    } else if (c === 10 || c === 13 || c === 8232 || c === 8233) {
-      close = false;
-    } else if (c === 44 && close && str.charCodeAt(i + 1) !== 44) {
-      return true;
-    }
-  }
-  return false;
-}
-__name(commaSetFollows, "commaSetFollows");
-function parseCommaParts(str, budget) {
-  const parts = [];
-  let carry = "";
-  for (; ; ) {
-    const m = balancedWithBudget(str, str, budget);
-    if (budget.remaining < 0) {
-      return void 0;
-    }
-    if (!m) {
-      const tail = str.split(",");
-      tail[0] = carry + tail[0];
-      pushAll(parts, tail);
-      return parts;
-    }
-    const { pre, body: body2, post } = m;
-    const p = pre.split(",");
-    p[0] = carry + p[0];
-    p[p.length - 1] += "{" + body2 + "}";
-    if (!post.length) {
-      pushAll(parts, p);
-      return parts;
-    }
-    carry = p.pop();
-    pushAll(parts, p);
-    str = post;
-  }
-}
-__name(parseCommaParts, "parseCommaParts");
-function bound(value, fallback) {
-  return value === void 0 || isNaN(value) ? fallback : value;
-}
-__name(bound, "bound");
-function expand(str, options = {}) {
-  if (!str) {
-    return [];
-  }
-  const max = bound(options.max, EXPANSION_MAX);
-  const maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
-  const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
-  const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
-  const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
-  if (str.slice(0, 2) === "{}") {
-    str = "\\{\\}" + str.slice(2);
-  }
-  return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
-}
-__name(expand, "expand");
-function embrace(str) {
-  return "{" + str + "}";
-}
-__name(embrace, "embrace");
-function isPadded(el) {
-  return /^-?0\d/.test(el);
-}
-__name(isPadded, "isPadded");
-function lte(i, y) {
-  return i <= y;
-}
-__name(lte, "lte");
-function gte(i, y) {
-  return i >= y;
-}
-__name(gte, "gte");
-function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
-  const out = [];
-  let length = 0;
-  let nonEmpty;
-  outer: for (let a = 0; a < acc.length; a++) {
-    const prefix2 = acc[a] + pre;
-    let vs = values;
-    if (dropEmpties && !prefix2) {
-      if (!nonEmpty)
-        nonEmpty = values.filter((v) => v);
-      vs = nonEmpty;
-    }
-    for (let v = 0; v < vs.length; v++) {
-      if (out.length >= max)
-        break outer;
-      const expansion = prefix2 + vs[v];
-      if (length + expansion.length > maxLength)
-        break outer;
-      out.push(expansion);
-      length += expansion.length;
-    }
-  }
-  budget.remaining -= out.length;
-  return out;
-}
-__name(combine, "combine");
-function expandSequence(body2, isAlphaSequence, max, maxLength, budget) {
-  const n = body2.split(/\.\./);
-  const N = [];
-  if (n[0] === void 0 || n[1] === void 0) {
-    return N;
-  }
-  const x = numeric(n[0]);
-  const y = numeric(n[1]);
-  const width = Math.max(n[0].length, n[1].length);
-  let incr = n.length === 3 && n[2] !== void 0 ? Math.max(Math.abs(numeric(n[2])), 1) : 1;
-  let test = lte;
-  const reverse = y < x;
-  if (reverse) {
-    incr *= -1;
-    test = gte;
-  }
-  const pad = n.some(isPadded);
-  const cost = pad ? width : 1;
-  let length = 0;
-  for (let i = x; test(i, y) && N.length < max; i += incr) {
-    budget.remaining -= cost;
-    if (budget.remaining < 0) {
-      return void 0;
-    }
-    let c;
-    if (isAlphaSequence) {
-      c = String.fromCharCode(i);
-      if (c === "\\") {
-        c = "";
-      }
-    } else {
-      c = String(i);
-      if (pad) {
-        const need = width - c.length;
-        if (need > 0) {
-          const z = new Array(need + 1).join("0");
-          if (i < 0) {
-            c = "-" + z + c.slice(1);
-          } else {
-            c = z + c;
-          }
-        }
-      }
-    }
-    if (length + c.length > maxLength)
-      break;
-    N.push(c);
-    length += c.length;
-  }
-  return N;
-}
-__name(expandSequence, "expandSequence");
-function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
-  budget.remaining -= CALL_STEPS;
-  if (depth > maxDepth) {
-    return [str];
-  }
-  let acc = [""];
-  let rewrites = 0;
-  let dropEmpties = false;
-  let firstGroup = true;
-  let masked = str;
-  for (; ; ) {
-    const m = balancedWithBudget(str, masked, budget);
-    if (!m) {
-      return combine(acc, str, [""], max, maxLength, dropEmpties, budget);
-    }
-    if (m.unmatched) {
-      masked = maskUnmatchedOpens(masked, budget);
-    }
-    const pre = m.pre;
-    const literal = /* @__PURE__ */ __name(() => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget), "literal");
-    if (/\$$/.test(pre)) {
-      acc = combine(acc, pre + "{" + m.body + "}", [""], max, maxLength, dropEmpties && !m.post.length, budget);
-      firstGroup = false;
-      if (!m.post.length)
-        break;
-      str = m.post;
-      masked = masked.slice(m.end + 1);
-      continue;
-    }
-    const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
-    const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
-    const isSequence = isNumericSequence || isAlphaSequence;
-    const isOptions = m.body.indexOf(",") >= 0;
-    if (!isSequence && !isOptions) {
-      if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
-        rewrites++;
-        str = m.pre + "{" + m.body + escClose + m.post;
-        masked = masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
-        isTop = true;
-        continue;
-      }
-      return literal();
-    }
-    if (firstGroup) {
-      dropEmpties = isTop && !isSequence;
-      firstGroup = false;
-    }
-    let values;
-    if (isSequence) {
-      values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
-      if (!values) {
-        return literal();
-      }
-    } else {
-      let n = parseCommaParts(m.body, budget);
-      if (!n) {
-        return literal();
-      }
-      if (n.length === 1 && n[0] !== void 0) {
-        n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
-        if (budget.remaining < 0) {
-          return literal();
-        }
-        if (n.length === 1) {
-          const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
-          if (budget.remaining < 0) {
-            return literal();
-          }
-          acc = next2;
-          if (!m.post.length)
-            break;
-          str = m.post;
-          masked = masked.slice(m.end + 1);
-          continue;
-        }
-      }
-      let dropsEmpties = dropEmpties && !m.post.length && !pre;
-      for (let d = 0; dropsEmpties && d < acc.length; d++) {
-        if (acc[d]) {
-          dropsEmpties = false;
-        }
-      }
-      values = [];
-      let valuesLength = 0;
-      outer: for (let j = 0; j < n.length; j++) {
-        const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
-        if (budget.remaining < 0) {
-          return literal();
-        }
-        for (let k = 0; k < expanded.length; k++) {
-          const v = expanded[k];
-          if (dropsEmpties && !v)
-            continue;
-          if (values.length >= max || valuesLength + v.length > maxLength) {
-            break outer;
-          }
-          values.push(v);
-          valuesLength += v.length;
-        }
-      }
-    }
-    const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
-    if (budget.remaining < 0) {
-      return literal();
-    }
-    acc = next;
-    if (!m.post.length)
-      break;
-    str = m.post;
-    masked = masked.slice(m.end + 1);
-  }
-  return acc;
-}
-__name(expand_, "expand_");
-
-// node_modules/minimatch/dist/esm/assert-valid-pattern.js
-var MAX_PATTERN_LENGTH = 1024 * 64;
-var assertValidPattern = /* @__PURE__ */ __name((pattern) => {
-  if (typeof pattern !== "string") {
-    throw new TypeError("invalid pattern");
-  }
-  if (pattern.length > MAX_PATTERN_LENGTH) {
-    throw new TypeError("pattern is too long");
-  }
-}, "assertValidPattern");
-
-// node_modules/minimatch/dist/esm/brace-expressions.js
-var posixClasses = {
-  "[:alnum:]": ["\\p{L}\\p{Nl}\\p{Nd}", true],
-  "[:alpha:]": ["\\p{L}\\p{Nl}", true],
-  "[:ascii:]": ["\\x00-\\x7f", false],
-  "[:blank:]": ["\\p{Zs}\\t", true],
-  "[:cntrl:]": ["\\p{Cc}", true],
-  "[:digit:]": ["\\p{Nd}", true],
-  "[:graph:]": ["\\p{Z}\\p{C}", true, true],
-  "[:lower:]": ["\\p{Ll}", true],
-  "[:print:]": ["\\p{C}", true],
-  "[:punct:]": ["\\p{P}", true],
-  "[:space:]": ["\\p{Z}\\t\\r\\n\\v\\f", true],
-  "[:upper:]": ["\\p{Lu}", true],
-  "[:word:]": ["\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}", true],
-  "[:xdigit:]": ["A-Fa-f0-9", false]
-};
-var braceEscape = /* @__PURE__ */ __name((s) => s.replace(/[[\]\\-]/g, "\\$&"), "braceEscape");
-var regexpEscape = /* @__PURE__ */ __name((s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&"), "regexpEscape");
-var rangesToString = /* @__PURE__ */ __name((ranges) => ranges.join(""), "rangesToString");
-var parseClass = /* @__PURE__ */ __name((glob, position) => {
-  const pos = position;
-  if (glob.charAt(pos) !== "[") {
-    throw new Error("not in a brace expression");
-  }
-  const ranges = [];
-  const negs = [];
-  let i = pos + 1;
-  let sawStart = false;
-  let uflag = false;
-  let escaping = false;
-  let negate = false;
-  let endPos = pos;
-  let rangeStart = "";
-  WHILE: while (i < glob.length) {
-    const c = glob.charAt(i);
-    if ((c === "!" || c === "^") && i === pos + 1) {
-      negate = true;
-      i++;
-      continue;
-    }
-    if (c === "]" && sawStart && !escaping) {
-      endPos = i + 1;
-      break;
-    }
-    sawStart = true;
-    if (c === "\\") {
-      if (!escaping) {
-        escaping = true;
-        i++;
-        continue;
-      }
-    }
-    if (c === "[" && !escaping) {
-      for (const [cls, [unip, u, neg]] of Object.entries(posixClasses)) {
-        if (glob.startsWith(cls, i)) {
-          if (rangeStart) {
-            return ["$.", false, glob.length - pos, true];
-          }
-          i += cls.length;
-          if (neg)
-            negs.push(unip);
-          else
-            ranges.push(unip);
-          uflag = uflag || u;
-          continue WHILE;
-        }
-      }
-    }
-    escaping = false;
-    if (rangeStart) {
-      if (c > rangeStart) {
-        ranges.push(braceEscape(rangeStart) + "-" + braceEscape(c));
-      } else if (c === rangeStart) {
-        ranges.push(braceEscape(c));
-      }
-      rangeStart = "";
-      i++;
-      continue;
-    }
-    if (glob.startsWith("-]", i + 1)) {
-      ranges.push(braceEscape(c + "-"));
-      i += 2;
-      continue;
-    }
-    if (glob.startsWith("-", i + 1)) {
-      rangeStart = c;
-      i += 2;
-      continue;
-    }
-    ranges.push(braceEscape(c));
-    i++;
-  }
-  if (endPos < i) {
-    return ["", false, 0, false];
-  }
-  if (!ranges.length && !negs.length) {
-    return ["$.", false, glob.length - pos, true];
-  }
-  if (negs.length === 0 && ranges.length === 1 && /^\\?.$/.test(ranges[0]) && !negate) {
-    const r = ranges[0].length === 2 ? ranges[0].slice(-1) : ranges[0];
-    return [regexpEscape(r), false, endPos - pos, false];
-  }
-  const sranges = "[" + (negate ? "^" : "") + rangesToString(ranges) + "]";
-  const snegs = "[" + (negate ? "" : "^") + rangesToString(negs) + "]";
-  const comb = ranges.length && negs.length ? "(" + sranges + "|" + snegs + ")" : ranges.length ? sranges : snegs;
-  return [comb, uflag, endPos - pos, true];
-}, "parseClass");
-
-// node_modules/minimatch/dist/esm/unescape.js
-var unescape = /* @__PURE__ */ __name((s, { windowsPathsNoEscape = false, magicalBraces = true } = {}) => {
-  if (magicalBraces) {
-    return windowsPathsNoEscape ? s.replace(/\[([^/\\])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\])\]/g, "$1$2").replace(/\\([^/])/g, "$1");
-  }
-  return windowsPathsNoEscape ? s.replace(/\[([^/\\{}])\]/g, "$1") : s.replace(/((?!\\).|^)\[([^/\\{}])\]/g, "$1$2").replace(/\\([^/{}])/g, "$1");
-}, "unescape");
-
-// node_modules/minimatch/dist/esm/ast.js
-var _a;
-var types = /* @__PURE__ */ new Set(["!", "?", "+", "*", "@"]);
-var isExtglobType = /* @__PURE__ */ __name((c) => types.has(c), "isExtglobType");
-var isExtglobAST = /* @__PURE__ */ __name((c) => isExtglobType(c.type), "isExtglobAST");
-var adoptionMap = /* @__PURE__ */ new Map([
-  ["!", ["@"]],
-  ["?", ["?", "@"]],
-  ["@", ["@"]],
-  ["*", ["*", "+", "?", "@"]],
-  ["+", ["+", "@"]]
-]);
-var adoptionWithSpaceMap = /* @__PURE__ */ new Map([
-  ["!", ["?"]],
-  ["@", ["?"]],
-  ["+", ["?", "*"]]
-]);
-var adoptionAnyMap = /* @__PURE__ */ new Map([
-  ["!", ["?", "@"]],
-  ["?", ["?", "@"]],
-  ["@", ["?", "@"]],
-  ["*", ["*", "+", "?", "@"]],
-  ["+", ["+", "@", "?", "*"]]
-]);
-var usurpMap = /* @__PURE__ */ new Map([
-  ["!", /* @__PURE__ */ new Map([["!", "@"]])],
-  [
-    "?",
-    /* @__PURE__ */ new Map([
-      ["*", "*"],
-      ["+", "*"]
-    ])
-  ],
-  [
-    "@",
-    /* @__PURE__ */ new Map([
-      ["!", "!"],
-      ["?", "?"],
-      ["@", "@"],
-      ["*", "*"],
-      ["+", "+"]
-    ])
-  ],
-  [
-    "+",
-    /* @__PURE__ */ new Map([
-      ["?", "*"],
-      ["*", "*"]
-    ])
-  ]
-]);
-var startNoTraversal = "(?!(?:^|/)\\.\\.?(?:$|/))";
-var startNoDot = "(?!\\.)";
-var addPatternStart = /* @__PURE__ */ new Set(["[", "."]);
-var justDots = /* @__PURE__ */ new Set(["..", "."]);
-var reSpecials = new Set("().*{}+?[]^$\\!");
-var regExpEscape = /* @__PURE__ */ __name((s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&"), "regExpEscape");
-var qmark = "[^/]";
-var star = qmark + "*?";
-var starNoEmpty = qmark + "+?";
-var ID = 0;
-var AST = class {
-  static {
-    __name(this, "AST");
-  }
-  type;
-  #root;
-  #hasMagic;
-  #uflag = false;
-  #parts = [];
-  #parent;
-  #parentIndex;
-  #negs;
-  #filledNegs = false;
-  #options;
-  #toString;
-  // set to true if it's an extglob with no children
-  // (which really means one child of '')
-  #emptyExt = false;
-  id = ++ID;
-  get depth() {
-    return (this.#parent?.depth ?? -1) + 1;
-  }
-  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
-    return {
-      "@@type": "AST",
-      id: this.id,
-      type: this.type,
-      root: this.#root.id,
-      parent: this.#parent?.id,
-      depth: this.depth,
-      partsLength: this.#parts.length,
-      parts: this.#parts
-    };
-  }
-  constructor(type, parent, options = {}) {
-    this.type = type;
-    if (type)
-      this.#hasMagic = true;
-    this.#parent = parent;
-    this.#root = this.#parent ? this.#parent.#root : this;
-    this.#options = this.#root === this ? options : this.#root.#options;
-    this.#negs = this.#root === this ? [] : this.#root.#negs;
-    if (type === "!" && !this.#root.#filledNegs)
-      this.#negs.push(this);
-    this.#parentIndex = this.#parent ? this.#parent.#parts.length : 0;
-  }
-  get hasMagic() {
-    if (this.#hasMagic !== void 0)
-      return this.#hasMagic;
-    for (const p of this.#parts) {
-      if (typeof p === "string")
-        continue;
-      if (p.type || p.hasMagic)
-        return this.#hasMagic = true;
-    }
-    return this.#hasMagic;
-  }
-  // reconstructs the pattern
-  toString() {
-    return this.#toString !== void 0 ? this.#toString : !this.type ? this.#toString = this.#parts.map((p) => String(p)).join("") : this.#toString = this.type + "(" + this.#parts.map((p) => String(p)).join("|") + ")";
-  }
-  #fillNegs() {
-    if (this !== this.#root)
-      throw new Error("should only call on root");
-    if (this.#filledNegs)
-      return this;
-    this.toString();
-    this.#filledNegs = true;
-    let n;
-    while (n = this.#negs.pop()) {
-      if (n.type !== "!")
-        continue;
-      let p = n;
-      let pp = p.#parent;
-      while (pp) {
-        for (let i = p.#parentIndex + 1; !pp.type && i < pp.#parts.length; i++) {
-          for (const part of n.#parts) {
-            if (typeof part === "string") {
-              throw new Error("string part in extglob AST??");
-            }
-            part.copyIn(pp.#parts[i]);
-          }
-        }
-        p = pp;
-        pp = p.#parent;
-      }
-    }
-    return this;
-  }
-  push(...parts) {
-    for (const p of parts) {
-      if (p === "")
-        continue;
-      if (typeof p !== "string" && !(p instanceof _a && p.#parent === this)) {
-        throw new Error("invalid part: " + p);
-      }
-      this.#parts.push(p);
-    }
-  }
-  toJSON() {
-    const ret = this.type === null ? this.#parts.slice().map((p) => typeof p === "string" ? p : p.toJSON()) : [this.type, ...this.#parts.map((p) => p.toJSON())];
-    if (this.isStart() && !this.type)
-      ret.unshift([]);
-    if (this.isEnd() && (this === this.#root || this.#root.#filledNegs && this.#parent?.type === "!")) {
-      ret.push({});
-    }
-    return ret;
-  }
-  isStart() {
-    if (this.#root === this)
-      return true;
-    if (!this.#parent?.isStart())
-      return false;
-    if (this.#parentIndex === 0)
-      return true;
-    const p = this.#parent;
-    for (let i = 0; i < this.#parentIndex; i++) {
-      const pp = p.#parts[i];
-      if (!(pp instanceof _a && pp.type === "!")) {
-        return false;
-      }
-    }
-    return true;
-  }
-  isEnd() {
-    if (this.#root === this)
-      return true;
-    if (this.#parent?.type === "!")
-      return true;
-    if (!this.#parent?.isEnd())
-      return false;
-    if (!this.type)
-      return this.#parent?.isEnd();
-    const pl = this.#parent ? this.#parent.#parts.length : 0;
-    return this.#parentIndex === pl - 1;
-  }
-  copyIn(part) {
-    if (typeof part === "string")
-      this.push(part);
-    else
-      this.push(part.clone(this));
-  }
-  clone(parent) {
-    const c = new _a(this.type, parent);
-    for (const p of this.#parts) {
-      c.copyIn(p);
-    }
-    return c;
-  }
-  static #parseAST(str, ast, pos, opt, extDepth) {
-    const maxDepth = opt.maxExtglobRecursion ?? 2;
-    let escaping = false;
-    let inBrace = false;
-    let braceStart = -1;
-    let braceNeg = false;
-    if (ast.type === null) {
-      let i2 = pos;
-      let acc2 = "";
-      while (i2 < str.length) {
-        const c = str.charAt(i2++);
-        if (escaping || c === "\\") {
-          escaping = !escaping;
-          acc2 += c;
-          continue;
-        }
-        if (inBrace) {
-          if (i2 === braceStart + 1) {
-            if (c === "^" || c === "!") {
-              braceNeg = true;
-            }
-          } else if (c === "]" && !(i2 === braceStart + 2 && braceNeg)) {
-            inBrace = false;
-          }
-          acc2 += c;
-          continue;
-        } else if (c === "[") {
-          inBrace = true;
-          braceStart = i2;
-          braceNeg = false;
-          acc2 += c;
-          continue;
-        }
-        const doRecurse = !opt.noext && isExtglobType(c) && str.charAt(i2) === "(" && extDepth <= maxDepth;
-        if (doRecurse) {
-          ast.push(acc2);
-          acc2 = "";
-          const ext2 = new _a(c, ast);
-          i2 = _a.#parseAST(str, ext2, i2, opt, extDepth + 1);
-          ast.push(ext2);
-          continue;
-        }
-        acc2 += c;
-      }
-      ast.push(acc2);
-      return i2;
-    }
-    let i = pos + 1;
-    let part = new _a(null, ast);
-    const parts = [];
-    let acc = "";
-    while (i < str.length) {
-      const c = str.charAt(i++);
-      if (escaping || c === "\\") {
-        escaping = !escaping;
-        acc += c;
-        continue;
-      }
-      if (inBrace) {
-        if (i === braceStart + 1) {
-          if (c === "^" || c === "!") {
-            braceNeg = true;
-          }
-        } else if (c === "]" && !(i === braceStart + 2 && braceNeg)) {
-          inBrace = false;
-        }
-        acc += c;
-        continue;
-      } else if (c === "[") {
-        inBrace = true;
-        braceStart = i;
-        braceNeg = false;
-        acc += c;
-        continue;
-      }
-      const doRecurse = !opt.noext && isExtglobType(c) && str.charAt(i) === "(" && /* c8 ignore start - the maxDepth is sufficient here */
-      (extDepth <= maxDepth || ast && ast.#canAdoptType(c));
-      if (doRecurse) {
-        const depthAdd = ast && ast.#canAdoptType(c) ? 0 : 1;
-        part.push(acc);
-        acc = "";
-        const ext2 = new _a(c, part);
-        part.push(ext2);
-        i = _a.#parseAST(str, ext2, i, opt, extDepth + depthAdd);
-        continue;
-      }
-      if (c === "|") {
-        part.push(acc);
-        acc = "";
-        parts.push(part);
-        part = new _a(null, ast);
-        continue;
-      }
-      if (c === ")") {
-        if (acc === "" && ast.#parts.length === 0) {
-          ast.#emptyExt = true;
-        }
-        part.push(acc);
-        acc = "";
-        ast.push(...parts, part);
-        return i;
-      }
-      acc += c;
-    }
-    ast.type = null;
-    ast.#hasMagic = void 0;
-    ast.#parts = [str.substring(pos - 1)];
-    return i;
-  }
-  #canAdoptWithSpace(child) {
-    return this.#canAdopt(child, adoptionWithSpaceMap);
-  }
-  #canAdopt(child, map = adoptionMap) {
-    if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null) {
-      return false;
-    }
-    const gc = child.#parts[0];
-    if (!gc || typeof gc !== "object" || gc.type === null) {
-      return false;
-    }
-    return this.#canAdoptType(gc.type, map);
-  }
-  #canAdoptType(c, map = adoptionAnyMap) {
-    return !!map.get(this.type)?.includes(c);
-  }
-  #adoptWithSpace(child, index) {
-    const gc = child.#parts[0];
-    const blank = new _a(null, gc, this.options);
-    blank.#parts.push("");
-    gc.push(blank);
-    this.#adopt(child, index);
-  }
-  #adopt(child, index) {
-    const gc = child.#parts[0];
-    this.#parts.splice(index, 1, ...gc.#parts);
-    for (const p of gc.#parts) {
-      if (typeof p === "object")
-        p.#parent = this;
-    }
-    this.#toString = void 0;
-  }
-  #canUsurpType(c) {
-    const m = usurpMap.get(this.type);
-    return !!m?.has(c);
-  }
-  #canUsurp(child) {
-    if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
-      return false;
-    }
-    const gc = child.#parts[0];
-    if (!gc || typeof gc !== "object" || gc.type === null) {
-      return false;
-    }
-    return this.#canUsurpType(gc.type);
-  }
-  #usurp(child) {
-    const m = usurpMap.get(this.type);
-    const gc = child.#parts[0];
-    const nt = m?.get(gc.type);
-    if (!nt)
-      return false;
-    this.#parts = gc.#parts;
-    for (const p of this.#parts) {
-      if (typeof p === "object") {
-        p.#parent = this;
-      }
-    }
-    this.type = nt;
-    this.#toString = void 0;
-    this.#emptyExt = false;
-  }
-  static fromGlob(pattern, options = {}) {
-    const ast = new _a(null, void 0, options);
-    _a.#parseAST(pattern, ast, 0, options, 0);
-    return ast;
-  }
-  // returns the regular expression if there's magic, or the unescaped
-  // string if not.
-  toMMPattern() {
-    if (this !== this.#root)
-      return this.#root.toMMPattern();
-    const glob = this.toString();
-    const [re, body2, hasMagic, uflag] = this.toRegExpSource();
-    const anyMagic = hasMagic || this.#hasMagic || this.#options.nocase && !this.#options.nocaseMagicOnly && glob.toUpperCase() !== glob.toLowerCase();
-    if (!anyMagic) {
-      return body2;
-    }
-    const flags = (this.#options.nocase ? "i" : "") + (uflag ? "u" : "");
-    return Object.assign(new RegExp(`^${re}$`, flags), {
-      _src: re,
-      _glob: glob
-    });
-  }
-  get options() {
-    return this.#options;
-  }
-  // returns the string match, the regexp source, whether there's magic
-  // in the regexp (so a regular expression is required) and whether or
-  // not the uflag is needed for the regular expression (for posix classes)
-  // TODO: instead of injecting the start/end at this point, just return
-  // the BODY of the regexp, along with the start/end portions suitable
-  // for binding the start/end in either a joined full-path makeRe context
-  // (where we bind to (^|/), or a standalone matchPart context (where
-  // we bind to ^, and not /).  Otherwise slashes get duped!
-  //
-  // In part-matching mode, the start is:
-  // - if not isStart: nothing
-  // - if traversal possible, but not allowed: ^(?!\.\.?$)
-  // - if dots allowed or not possible: ^
-  // - if dots possible and not allowed: ^(?!\.)
-  // end is:
-  // - if not isEnd(): nothing
-  // - else: $
-  //
-  // In full-path matching mode, we put the slash at the START of the
-  // pattern, so start is:
-  // - if first pattern: same as part-matching mode
-  // - if not isStart(): nothing
-  // - if traversal possible, but not allowed: /(?!\.\.?(?:$|/))
-  // - if dots allowed or not possible: /
-  // - if dots possible and not allowed: /(?!\.)
-  // end is:
-  // - if last pattern, same as part-matching mode
-  // - else nothing
-  //
-  // Always put the (?:$|/) on negated tails, though, because that has to be
-  // there to bind the end of the negated pattern portion, and it's easier to
-  // just stick it in now rather than try to inject it later in the middle of
-  // the pattern.
-  //
-  // We can just always return the same end, and leave it up to the caller
-  // to know whether it's going to be used joined or in parts.
-  // And, if the start is adjusted slightly, can do the same there:
-  // - if not isStart: nothing
-  // - if traversal possible, but not allowed: (?:/|^)(?!\.\.?$)
-  // - if dots allowed or not possible: (?:/|^)
-  // - if dots possible and not allowed: (?:/|^)(?!\.)
-  //
-  // But it's better to have a simpler binding without a conditional, for
-  // performance, so probably better to return both start options.
-  //
-  // Then the caller just ignores the end if it's not the first pattern,
-  // and the start always gets applied.
-  //
-  // But that's always going to be $ if it's the ending pattern, or nothing,
-  // so the caller can just attach $ at the end of the pattern when building.
-  //
-  // So the todo is:
-  // - better detect what kind of start is needed
-  // - return both flavors of starting pattern
-  // - attach $ at the end of the pattern when creating the actual RegExp
-  //
-  // Ah, but wait, no, that all only applies to the root when the first pattern
-  // is not an extglob. If the first pattern IS an extglob, then we need all
-  // that dot prevention biz to live in the extglob portions, because eg
-  // +(*|.x*) can match .xy but not .yx.
-  //
-  // So, return the two flavors if it's #root and the first child is not an
-  // AST, otherwise leave it to the child AST to handle it, and there,
-  // use the (?:^|/) style of start binding.
-  //
-  // Even simplified further:
-  // - Since the start for a join is eg /(?!\.) and the start for a part
-  // is ^(?!\.), we can just prepend (?!\.) to the pattern (either root
-  // or start or whatever) and prepend ^ or / at the Regexp construction.
-  toRegExpSource(allowDot) {
-    const dot = allowDot ?? !!this.#options.dot;
-    if (this.#root === this) {
-      this.#flatten();
-      this.#fillNegs();
-    }
-    if (!isExtglobAST(this)) {
-      const noEmpty = this.isStart() && this.isEnd() && !this.#parts.some((s) => typeof s !== "string");
-      const src = this.#parts.map((p) => {
-        const [re, _, hasMagic, uflag] = typeof p === "string" ? _a.#parseGlob(p, this.#hasMagic, noEmpty) : p.toRegExpSource(allowDot);
-        this.#hasMagic = this.#hasMagic || hasMagic;
-        this.#uflag = this.#uflag || uflag;
-        return re;
-      }).join("");
-      let start2 = "";
-      if (this.isStart()) {
-        if (typeof this.#parts[0] === "string") {
-          const dotTravAllowed = this.#parts.length === 1 && justDots.has(this.#parts[0]);
-          if (!dotTravAllowed) {
-            const aps = addPatternStart;
-            const needNoTrav = (
-              // dots are allowed, and the pattern starts with [ or .
-              dot && aps.has(src.charAt(0)) || // the pattern starts with \., and then [ or .
-              src.startsWith("\\.") && aps.has(src.charAt(2)) || // the pattern starts with \.\., and then [ or .
-              src.startsWith("\\.\\.") && aps.has(src.charAt(4))
-            );
-            const needNoDot = !dot && !allowDot && aps.has(src.charAt(0));
-            start2 = needNoTrav ? startNoTraversal : needNoDot ? startNoDot : "";
-          }
-        }
-      }
-      let end = "";
-      if (this.isEnd() && this.#root.#filledNegs && this.#parent?.type === "!") {
-        end = "(?:$|\\/)";
-      }
-      const final2 = start2 + src + end;
-      return [
-        final2,
-        unescape(src),
-        this.#hasMagic = !!this.#hasMagic,
-        this.#uflag
-      ];
-    }
-    const repeated = this.type === "*" || this.type === "+";
-    const start = this.type === "!" ? "(?:(?!(?:" : "(?:";
-    let body2 = this.#partsToRegExp(dot);
-    if (this.isStart() && this.isEnd() && !body2 && this.type !== "!") {
-      const s = this.toString();
-      const me = this;
-      me.#parts = [s];
-      me.type = null;
-      me.#hasMagic = void 0;
-      return [s, unescape(this.toString()), false, false];
-    }
-    let bodyDotAllowed = !repeated || allowDot || dot || !startNoDot ? "" : this.#partsToRegExp(true);
-    if (bodyDotAllowed === body2) {
-      bodyDotAllowed = "";
-    }
-    if (bodyDotAllowed) {
-      body2 = `(?:${body2})(?:${bodyDotAllowed})*?`;
-    }
-    let final = "";
-    if (this.type === "!" && this.#emptyExt) {
-      final = (this.isStart() && !dot ? startNoDot : "") + starNoEmpty;
-    } else {
-      const close = this.type === "!" ? (
-        // !() must match something,but !(x) can match ''
-        "))" + (this.isStart() && !dot && !allowDot ? startNoDot : "") + star + ")"
-      ) : this.type === "@" ? ")" : this.type === "?" ? ")?" : this.type === "+" && bodyDotAllowed ? ")" : this.type === "*" && bodyDotAllowed ? `)?` : `)${this.type}`;
-      final = start + body2 + close;
-    }
-    return [
-      final,
-      unescape(body2),
-      this.#hasMagic = !!this.#hasMagic,
-      this.#uflag
-    ];
-  }
-  #flatten() {
-    if (!isExtglobAST(this)) {
-      for (const p of this.#parts) {
-        if (typeof p === "object") {
-          p.#flatten();
-        }
-      }
-    } else {
-      let iterations = 0;
-      let done = false;
-      do {
-        done = true;
-        for (let i = 0; i < this.#parts.length; i++) {
-          const c = this.#parts[i];
-          if (typeof c === "object") {
-            c.#flatten();
-            if (this.#canAdopt(c)) {
-              done = false;
-              this.#adopt(c, i);
-            } else if (this.#canAdoptWithSpace(c)) {
-              done = false;
-              this.#adoptWithSpace(c, i);
-            } else if (this.#canUsurp(c)) {
-              done = false;
-              this.#usurp(c);
-            }
-          }
-        }
-      } while (!done && ++iterations < 10);
-    }
-    this.#toString = void 0;
-  }
-  #partsToRegExp(dot) {
-    return this.#parts.map((p) => {
-      if (typeof p === "string") {
-        throw new Error("string type in extglob ast??");
-      }
-      const [re, _, _hasMagic, uflag] = p.toRegExpSource(dot);
-      this.#uflag = this.#uflag || uflag;
-      return re;
-    }).filter((p) => !(this.isStart() && this.isEnd()) || !!p).join("|");
-  }
-  static #parseGlob(glob, hasMagic, noEmpty = false) {
-    let escaping = false;
-    let re = "";
-    let uflag = false;
-    let inStar = false;
-    for (let i = 0; i < glob.length; i++) {
-      const c = glob.charAt(i);
-      if (escaping) {
-        escaping = false;
-        re += (reSpecials.has(c) ? "\\" : "") + c;
-        continue;
-      }
-      if (c === "*") {
-        if (inStar)
-          continue;
-        inStar = true;
-        re += noEmpty && /^[*]+$/.test(glob) ? starNoEmpty : star;
-        hasMagic = true;
-        continue;
-      } else {
-        inStar = false;
-      }
-      if (c === "\\") {
-        if (i === glob.length - 1) {
-          re += "\\\\";
-        } else {
-          escaping = true;
-        }
-        continue;
-      }
-      if (c === "[") {
-        const [src, needUflag, consumed, magic] = parseClass(glob, i);
-        if (consumed) {
-          re += src;
-          uflag = uflag || needUflag;
-          i += consumed - 1;
-          hasMagic = hasMagic || magic;
-          continue;
-        }
-      }
-      if (c === "?") {
-        re += qmark;
-        hasMagic = true;
-        continue;
-      }
-      re += regExpEscape(c);
-    }
-    return [re, unescape(glob), !!hasMagic, uflag];
-  }
-};
-_a = AST;
-
-// node_modules/minimatch/dist/esm/escape.js
-var escape = /* @__PURE__ */ __name((s, { windowsPathsNoEscape = false, magicalBraces = false } = {}) => {
-  if (magicalBraces) {
-    return windowsPathsNoEscape ? s.replace(/[?*()[\]{}]/g, "[$&]") : s.replace(/[?*()[\]\\{}]/g, "\\$&");
-  }
-  return windowsPathsNoEscape ? s.replace(/[?*()[\]]/g, "[$&]") : s.replace(/[?*()[\]\\]/g, "\\$&");
-}, "escape");
-
-// node_modules/minimatch/dist/esm/index.js
-var minimatch = /* @__PURE__ */ __name((p, pattern, options = {}) => {
-  assertValidPattern(pattern);
-  if (!options.nocomment && pattern.charAt(0) === "#") {
-    return false;
-  }
-  return new Minimatch(pattern, options).match(p);
-}, "minimatch");
-var starDotExtRE = /^\*+([^+@!?*[(]*)$/;
-var starDotExtTest = /* @__PURE__ */ __name((ext2) => (f) => !f.startsWith(".") && f.endsWith(ext2), "starDotExtTest");
-var starDotExtTestDot = /* @__PURE__ */ __name((ext2) => (f) => f.endsWith(ext2), "starDotExtTestDot");
-var starDotExtTestNocase = /* @__PURE__ */ __name((ext2) => {
-  ext2 = ext2.toLowerCase();
-  return (f) => !f.startsWith(".") && f.toLowerCase().endsWith(ext2);
-}, "starDotExtTestNocase");
-var starDotExtTestNocaseDot = /* @__PURE__ */ __name((ext2) => {
-  ext2 = ext2.toLowerCase();
-  return (f) => f.toLowerCase().endsWith(ext2);
-}, "starDotExtTestNocaseDot");
-var starDotStarRE = /^\*+\.\*+$/;
-var starDotStarTest = /* @__PURE__ */ __name((f) => !f.startsWith(".") && f.includes("."), "starDotStarTest");
-var starDotStarTestDot = /* @__PURE__ */ __name((f) => f !== "." && f !== ".." && f.includes("."), "starDotStarTestDot");
-var dotStarRE = /^\.\*+$/;
-var dotStarTest = /* @__PURE__ */ __name((f) => f !== "." && f !== ".." && f.startsWith("."), "dotStarTest");
-var starRE = /^\*+$/;
-var starTest = /* @__PURE__ */ __name((f) => f.length !== 0 && !f.startsWith("."), "starTest");
-var starTestDot = /* @__PURE__ */ __name((f) => f.length !== 0 && f !== "." && f !== "..", "starTestDot");
-var qmarksRE = /^\?+([^+@!?*[(]*)?$/;
-var qmarksTestNocase = /* @__PURE__ */ __name(([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExt([$0]);
-  if (!ext2)
-    return noext;
-  ext2 = ext2.toLowerCase();
-  return (f) => noext(f) && f.toLowerCase().endsWith(ext2);
-}, "qmarksTestNocase");
-var qmarksTestNocaseDot = /* @__PURE__ */ __name(([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExtDot([$0]);
-  if (!ext2)
-    return noext;
-  ext2 = ext2.toLowerCase();
-  return (f) => noext(f) && f.toLowerCase().endsWith(ext2);
-}, "qmarksTestNocaseDot");
-var qmarksTestDot = /* @__PURE__ */ __name(([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExtDot([$0]);
-  return !ext2 ? noext : (f) => noext(f) && f.endsWith(ext2);
-}, "qmarksTestDot");
-var qmarksTest = /* @__PURE__ */ __name(([$0, ext2 = ""]) => {
-  const noext = qmarksTestNoExt([$0]);
-  return !ext2 ? noext : (f) => noext(f) && f.endsWith(ext2);
-}, "qmarksTest");
-var qmarksTestNoExt = /* @__PURE__ */ __name(([$0]) => {
-  const len = $0.length;
-  return (f) => f.length === len && !f.startsWith(".");
-}, "qmarksTestNoExt");
-var qmarksTestNoExtDot = /* @__PURE__ */ __name(([$0]) => {
-  const len = $0.length;
-  return (f) => f.length === len && f !== "." && f !== "..";
-}, "qmarksTestNoExtDot");
-var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-var path2 = {
-  win32: { sep: "\\" },
-  posix: { sep: "/" }
-};
-var sep2 = defaultPlatform === "win32" ? path2.win32.sep : path2.posix.sep;
-minimatch.sep = sep2;
-var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
-minimatch.GLOBSTAR = GLOBSTAR;
-var qmark2 = "[^/]";
-var star2 = qmark2 + "*?";
-var twoStarDot = "(?:(?!(?:\\/|^)(?:\\.{1,2})($|\\/)).)*?";
-var twoStarNoDot = "(?:(?!(?:\\/|^)\\.).)*?";
-var filter = /* @__PURE__ */ __name((pattern, options = {}) => (p) => minimatch(p, pattern, options), "filter");
-minimatch.filter = filter;
-var ext = /* @__PURE__ */ __name((a, b = {}) => Object.assign({}, a, b), "ext");
-var defaults = /* @__PURE__ */ __name((def) => {
-  if (!def || typeof def !== "object" || !Object.keys(def).length) {
-    return minimatch;
-  }
-  const orig = minimatch;
-  const m = /* @__PURE__ */ __name((p, pattern, options = {}) => orig(p, pattern, ext(def, options)), "m");
-  return Object.assign(m, {
-    Minimatch: class Minimatch extends orig.Minimatch {
-      static {
-        __name(this, "Minimatch");
-      }
-      constructor(pattern, options = {}) {
-        super(pattern, ext(def, options));
-      }
-      static defaults(options) {
-        return orig.defaults(ext(def, options)).Minimatch;
-      }
-    },
-    AST: class AST extends orig.AST {
-      static {
-        __name(this, "AST");
-      }
-      /* c8 ignore start */
-      constructor(type, parent, options = {}) {
-        super(type, parent, ext(def, options));
-      }
-      /* c8 ignore stop */
-      static fromGlob(pattern, options = {}) {
-        return orig.AST.fromGlob(pattern, ext(def, options));
-      }
-    },
-    unescape: /* @__PURE__ */ __name((s, options = {}) => orig.unescape(s, ext(def, options)), "unescape"),
-    escape: /* @__PURE__ */ __name((s, options = {}) => orig.escape(s, ext(def, options)), "escape"),
-    filter: /* @__PURE__ */ __name((pattern, options = {}) => orig.filter(pattern, ext(def, options)), "filter"),
-    defaults: /* @__PURE__ */ __name((options) => orig.defaults(ext(def, options)), "defaults"),
-    makeRe: /* @__PURE__ */ __name((pattern, options = {}) => orig.makeRe(pattern, ext(def, options)), "makeRe"),
-    braceExpand: /* @__PURE__ */ __name((pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)), "braceExpand"),
-    match: /* @__PURE__ */ __name((list, pattern, options = {}) => orig.match(list, pattern, ext(def, options)), "match"),
-    sep: orig.sep,
-    GLOBSTAR
-  });
-}, "defaults");
-minimatch.defaults = defaults;
-var braceExpand = /* @__PURE__ */ __name((pattern, options = {}) => {
-  assertValidPattern(pattern);
-  if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
-    return [pattern];
-  }
-  return expand(pattern, { max: options.braceExpandMax });
-}, "braceExpand");
-minimatch.braceExpand = braceExpand;
-var makeRe = /* @__PURE__ */ __name((pattern, options = {}) => new Minimatch(pattern, options).makeRe(), "makeRe");
-minimatch.makeRe = makeRe;
-var match2 = /* @__PURE__ */ __name((list, pattern, options = {}) => {
-  const mm = new Minimatch(pattern, options);
-  list = list.filter((f) => mm.match(f));
-  if (mm.options.nonull && !list.length) {
-    list.push(pattern);
-  }
-  return list;
-}, "match");
-minimatch.match = match2;
-var globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
-var regExpEscape2 = /* @__PURE__ */ __name((s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&"), "regExpEscape");
-var Minimatch = class {
-  static {
-    __name(this, "Minimatch");
-  }
-  options;
-  set;
-  pattern;
-  windowsPathsNoEscape;
-  nonegate;
-  negate;
-  comment;
-  empty;
-  preserveMultipleSlashes;
-  partial;
-  globSet;
-  globParts;
-  nocase;
-  isWindows;
-  platform;
-  windowsNoMagicRoot;
-  maxGlobstarRecursion;
-  regexp;
-  constructor(pattern, options = {}) {
-    assertValidPattern(pattern);
-    options = options || {};
-    this.options = options;
-    this.maxGlobstarRecursion = options.maxGlobstarRecursion ?? 200;
-    this.pattern = pattern;
-    this.platform = options.platform || defaultPlatform;
-    this.isWindows = this.platform === "win32";
-    const awe = "allowWindowsEscape";
-    this.windowsPathsNoEscape = !!options.windowsPathsNoEscape || options[awe] === false;
-    if (this.windowsPathsNoEscape) {
-      this.pattern = this.pattern.replace(/\\/g, "/");
-    }
-    this.preserveMultipleSlashes = !!options.preserveMultipleSlashes;
-    this.regexp = null;
-    this.negate = false;
-    this.nonegate = !!options.nonegate;
-    this.comment = false;
-    this.empty = false;
-    this.partial = !!options.partial;
-    this.nocase = !!this.options.nocase;
-    this.windowsNoMagicRoot = options.windowsNoMagicRoot !== void 0 ? options.windowsNoMagicRoot : !!(this.isWindows && this.nocase);
-    this.globSet = [];
-    this.globParts = [];
-    this.set = [];
-    this.make();
-  }
-  hasMagic() {
-    if (this.options.magicalBraces && this.set.length > 1) {
-      return true;
-    }
-    for (const pattern of this.set) {
-      for (const part of pattern) {
-        if (typeof part !== "string")
-          return true;
-      }
-    }
-    return false;
-  }
-  debug(..._) {
-  }
-  make() {
-    const pattern = this.pattern;
-    const options = this.options;
-    if (!options.nocomment && pattern.charAt(0) === "#") {
-      this.comment = true;
-      return;
-    }
-    if (!pattern) {
-      this.empty = true;
-      return;
-    }
-    this.parseNegate();
-    this.globSet = [...new Set(this.braceExpand())];
-    if (options.debug) {
-      this.debug = (...args) => console.error(...args);
-    }
-    this.debug(this.pattern, this.globSet);
-    const rawGlobParts = this.globSet.map((s) => this.slashSplit(s));
-    this.globParts = this.preprocess(rawGlobParts);
-    this.debug(this.pattern, this.globParts);
-    let set = this.globParts.map((s, _, __) => {
-      if (this.isWindows && this.windowsNoMagicRoot) {
-        const isUNC = s[0] === "" && s[1] === "" && (s[2] === "?" || !globMagic.test(s[2])) && !globMagic.test(s[3]);
-        const isDrive = /^[a-z]:/i.test(s[0]);
-        if (isUNC) {
-          return [
-            ...s.slice(0, 4),
-            ...s.slice(4).map((ss) => this.parse(ss))
-          ];
-        } else if (isDrive) {
-          return [s[0], ...s.slice(1).map((ss) => this.parse(ss))];
-        }
-      }
-      return s.map((ss) => this.parse(ss));
-    });
-    this.debug(this.pattern, set);
-    this.set = set.filter((s) => s.indexOf(false) === -1);
-    if (this.isWindows) {
-      for (let i = 0; i < this.set.length; i++) {
-        const p = this.set[i];
-        if (p[0] === "" && p[1] === "" && this.globParts[i][2] === "?" && typeof p[3] === "string" && /^[a-z]:$/i.test(p[3])) {
-          p[2] = "?";
-        }
-      }
-    }
-    this.debug(this.pattern, this.set);
-  }
-  // various transforms to equivalent pattern sets that are
-  // faster to process in a filesystem walk.  The goal is to
-  // eliminate what we can, and push all ** patterns as far
-  // to the right as possible, even if it increases the number
-  // of patterns that we have to process.
-  preprocess(globParts) {
-    if (this.options.noglobstar) {
-      for (const partset of globParts) {
-        for (let j = 0; j < partset.length; j++) {
-          if (partset[j] === "**") {
-            partset[j] = "*";
-          }
-        }
-      }
-    }
-    const { optimizationLevel = 1 } = this.options;
-    if (optimizationLevel >= 2) {
-      globParts = this.firstPhasePreProcess(globParts);
-      globParts = this.secondPhasePreProcess(globParts);
-    } else if (optimizationLevel >= 1) {
-      globParts = this.levelOneOptimize(globParts);
-    } else {
-      globParts = this.adjascentGlobstarOptimize(globParts);
-    }
-    return globParts;
-  }
-  // just get rid of adjascent ** portions
-  adjascentGlobstarOptimize(globParts) {
-    return globParts.map((parts) => {
-      let gs = -1;
-      while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
-        let i = gs;
-        while (parts[i + 1] === "**") {
-          i++;
-        }
-        if (i !== gs) {
-          parts.splice(gs, i - gs);
-        }
-      }
-      return parts;
-    });
-  }
-  // get rid of adjascent ** and resolve .. portions
-  levelOneOptimize(globParts) {
-    return globParts.map((parts) => {
-      parts = parts.reduce((set, part) => {
-        const prev = set[set.length - 1];
-        if (part === "**" && prev === "**") {
-          return set;
-        }
-        if (part === "..") {
-          if (prev && prev !== ".." && prev !== "." && prev !== "**") {
-            set.pop();
-            return set;
-          }
-        }
-        set.push(part);
-        return set;
-      }, []);
-      return parts.length === 0 ? [""] : parts;
-    });
-  }
-  levelTwoFileOptimize(parts) {
-    if (!Array.isArray(parts)) {
-      parts = this.slashSplit(parts);
-    }
-    let didSomething = false;
-    do {
-      didSomething = false;
-      if (!this.preserveMultipleSlashes) {
-        for (let i = 1; i < parts.length - 1; i++) {
-          const p = parts[i];
-          if (i === 1 && p === "" && parts[0] === "")
-            continue;
-          if (p === "." || p === "") {
-            didSomething = true;
-            parts.splice(i, 1);
-            i--;
-          }
-        }
-        if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
-          didSomething = true;
-          parts.pop();
-        }
-      }
-      let dd = 0;
-      while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
-        const p = parts[dd - 1];
-        if (p && p !== "." && p !== ".." && p !== "**" && !(this.isWindows && /^[a-z]:$/i.test(p))) {
-          didSomething = true;
-          parts.splice(dd - 1, 2);
-          dd -= 2;
-        }
-      }
-    } while (didSomething);
-    return parts.length === 0 ? [""] : parts;
-  }
-  // First phase: single-pattern processing
-  // <pre> is 1 or more portions
-  // <rest> is 1 or more portions
-  // <p> is any portion other than ., .., '', or **
-  // <e> is . or ''
-  //
-  // **/.. is *brutal* for filesystem walking performance, because
-  // it effectively resets the recursive walk each time it occurs,
-  // and ** cannot be reduced out by a .. pattern part like a regexp
-  // or most strings (other than .., ., and '') can be.
-  //
-  // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
-  // <pre>/<e>/<rest> -> <pre>/<rest>
-  // <pre>/<p>/../<rest> -> <pre>/<rest>
-  // **/**/<rest> -> **/<rest>
-  //
-  // **/*/<rest> -> */**/<rest> <== not valid because ** doesn't follow
-  // this WOULD be allowed if ** did follow symlinks, or * didn't
-  firstPhasePreProcess(globParts) {
-    let didSomething = false;
-    do {
-      didSomething = false;
-      for (let parts of globParts) {
-        let gs = -1;
-        while (-1 !== (gs = parts.indexOf("**", gs + 1))) {
-          let gss = gs;
-          while (parts[gss + 1] === "**") {
-            gss++;
-          }
-          if (gss > gs) {
-            parts.splice(gs + 1, gss - gs);
-          }
-          let next = parts[gs + 1];
-          const p = parts[gs + 2];
-          const p2 = parts[gs + 3];
-          if (next !== "..")
-            continue;
-          if (!p || p === "." || p === ".." || !p2 || p2 === "." || p2 === "..") {
-            continue;
-          }
-          didSomething = true;
-          parts.splice(gs, 1);
-          const other = parts.slice(0);
-          other[gs] = "**";
-          globParts.push(other);
-          gs--;
-        }
-        if (!this.preserveMultipleSlashes) {
-          for (let i = 1; i < parts.length - 1; i++) {
-            const p = parts[i];
-            if (i === 1 && p === "" && parts[0] === "")
-              continue;
-            if (p === "." || p === "") {
-              didSomething = true;
-              parts.splice(i, 1);
-              i--;
-            }
-          }
-          if (parts[0] === "." && parts.length === 2 && (parts[1] === "." || parts[1] === "")) {
-            didSomething = true;
-            parts.pop();
-          }
-        }
-        let dd = 0;
-        while (-1 !== (dd = parts.indexOf("..", dd + 1))) {
-          const p = parts[dd - 1];
-          if (p && p !== "." && p !== ".." && p !== "**") {
-            didSomething = true;
-            const needDot = dd === 1 && parts[dd + 1] === "**";
-            const splin = needDot ? ["."] : [];
-            parts.splice(dd - 1, 2, ...splin);
-            if (parts.length === 0)
-              parts.push("");
-            dd -= 2;
-          }
-        }
-      }
-    } while (didSomething);
-    return globParts;
-  }
-  // second phase: multi-pattern dedupes
-  // {<pre>/*/<rest>,<pre>/<p>/<rest>} -> <pre>/*/<rest>
-  // {<pre>/<rest>,<pre>/<rest>} -> <pre>/<rest>
-  // {<pre>/**/<rest>,<pre>/<rest>} -> <pre>/**/<rest>
-  //
-  // {<pre>/**/<rest>,<pre>/**/<p>/<rest>} -> <pre>/**/<rest>
-  // ^-- not valid because ** doens't follow symlinks
-  secondPhasePreProcess(globParts) {
-    for (let i = 0; i < globParts.length - 1; i++) {
-      for (let j = i + 1; j < globParts.length; j++) {
-        const matched = this.partsMatch(globParts[i], globParts[j], !this.preserveMultipleSlashes);
-        if (matched) {
-          globParts[i] = [];
-          globParts[j] = matched;
-          break;
-        }
-      }
-    }
-    return globParts.filter((gs) => gs.length);
-  }
-  partsMatch(a, b, emptyGSMatch = false) {
-    let ai = 0;
-    let bi = 0;
-    let result = [];
-    let which2 = "";
-    while (ai < a.length && bi < b.length) {
-      if (a[ai] === b[bi]) {
-        result.push(which2 === "b" ? b[bi] : a[ai]);
-        ai++;
-        bi++;
-      } else if (emptyGSMatch && a[ai] === "**" && b[bi] === a[ai + 1]) {
-        result.push(a[ai]);
-        ai++;
-      } else if (emptyGSMatch && b[bi] === "**" && a[ai] === b[bi + 1]) {
-        result.push(b[bi]);
-        bi++;
-      } else if (a[ai] === "*" && b[bi] && (this.options.dot || !b[bi].startsWith(".")) && b[bi] !== "**") {
-        if (which2 === "b")
-          return false;
-        which2 = "a";
-        result.push(a[ai]);
-        ai++;
-        bi++;
-      } else if (b[bi] === "*" && a[ai] && (this.options.dot || !a[ai].startsWith(".")) && a[ai] !== "**") {
-        if (which2 === "a")
-          return false;
-        which2 = "b";
-        result.push(b[bi]);
-        ai++;
-        bi++;
-      } else {
-        return false;
-      }
-    }
-    return a.length === b.length && result;
-  }
-  parseNegate() {
-    if (this.nonegate)
-      return;
-    const pattern = this.pattern;
-    let negate = false;
-    let negateOffset = 0;
-    for (let i = 0; i < pattern.length && pattern.charAt(i) === "!"; i++) {
-      negate = !negate;
-      negateOffset++;
-    }
-    if (negateOffset)
-      this.pattern = pattern.slice(negateOffset);
-    this.negate = negate;
-  }
-  // set partial to true to test if, for example,
-  // "/a/b" matches the start of "/*/b/*/d"
-  // Partial means, if you run out of file before you run
-  // out of pattern, then that's fine, as long as all
-  // the parts match.
-  matchOne(file, pattern, partial = false) {
-    let fileStartIndex = 0;
-    let patternStartIndex = 0;
-    if (this.isWindows) {
-      const fileDrive = typeof file[0] === "string" && /^[a-z]:$/i.test(file[0]);
-      const fileUNC = !fileDrive && file[0] === "" && file[1] === "" && file[2] === "?" && /^[a-z]:$/i.test(file[3]);
-      const patternDrive = typeof pattern[0] === "string" && /^[a-z]:$/i.test(pattern[0]);
-      const patternUNC = !patternDrive && pattern[0] === "" && pattern[1] === "" && pattern[2] === "?" && typeof pattern[3] === "string" && /^[a-z]:$/i.test(pattern[3]);
-      const fdi = fileUNC ? 3 : fileDrive ? 0 : void 0;
-      const pdi = patternUNC ? 3 : patternDrive ? 0 : void 0;
-      if (typeof fdi === "number" && typeof pdi === "number") {
-        const [fd, pd] = [
-          file[fdi],
-          pattern[pdi]
-        ];
-        if (fd.toLowerCase() === pd.toLowerCase()) {
-          pattern[pdi] = fd;
-          patternStartIndex = pdi;
-          fileStartIndex = fdi;
-        }
-      }
-    }
-    const { optimizationLevel = 1 } = this.options;
-    if (optimizationLevel >= 2) {
-      file = this.levelTwoFileOptimize(file);
-    }
-    if (pattern.includes(GLOBSTAR)) {
-      return this.#matchGlobstar(file, pattern, partial, fileStartIndex, patternStartIndex);
-    }
-    return this.#matchOne(file, pattern, partial, fileStartIndex, patternStartIndex);
-  }
-  #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
-    const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
-    const lastgs = pattern.lastIndexOf(GLOBSTAR);
-    const [head, body2, tail] = partial ? [
-      pattern.slice(patternIndex, firstgs),
-      pattern.slice(firstgs + 1),
-      []
-    ] : [
-      pattern.slice(patternIndex, firstgs),
-      pattern.slice(firstgs + 1, lastgs),
-      pattern.slice(lastgs + 1)
-    ];
-    if (head.length) {
-      const fileHead = file.slice(fileIndex, fileIndex + head.length);
-      if (!this.#matchOne(fileHead, head, partial, 0, 0)) {
-        return false;
-      }
-      fileIndex += head.length;
-      patternIndex += head.length;
-    }
-    let fileTailMatch = 0;
-    if (tail.length) {
-      if (tail.length + fileIndex > file.length)
-        return false;
-      let tailStart = file.length - tail.length;
-      if (this.#matchOne(file, tail, partial, tailStart, 0)) {
-        fileTailMatch = tail.length;
-      } else {
-        if (file[file.length - 1] !== "" || fileIndex + tail.length === file.length) {
-          return false;
-        }
-        tailStart--;
-        if (!this.#matchOne(file, tail, partial, tailStart, 0)) {
-          return false;
-        }
-        fileTailMatch = tail.length + 1;
-      }
-    }
-    if (!body2.length) {
-      let sawSome = !!fileTailMatch;
-      for (let i2 = fileIndex; i2 < file.length - fileTailMatch; i2++) {
-        const f = String(file[i2]);
-        sawSome = true;
-        if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
-          return false;
-        }
-      }
-      return partial || sawSome;
-    }
-    const bodySegments = [[[], 0]];
-    let currentBody = bodySegments[0];
-    let nonGsParts = 0;
-    const nonGsPartsSums = [0];
-    for (const b of body2) {
-      if (b === GLOBSTAR) {
-        nonGsPartsSums.push(nonGsParts);
-        currentBody = [[], 0];
-        bodySegments.push(currentBody);
-      } else {
-        currentBody[0].push(b);
-        nonGsParts++;
-      }
-    }
-    let i = bodySegments.length - 1;
-    const fileLength = file.length - fileTailMatch;
-    for (const b of bodySegments) {
-      b[1] = fileLength - (nonGsPartsSums[i--] + b[0].length);
-    }
-    return !!this.#matchGlobStarBodySections(file, bodySegments, fileIndex, 0, partial, 0, !!fileTailMatch);
-  }
-  // return false for "nope, not matching"
-  // return null for "not matching, cannot keep trying"
-  #matchGlobStarBodySections(file, bodySegments, fileIndex, bodyIndex, partial, globStarDepth, sawTail) {
-    const bs = bodySegments[bodyIndex];
-    if (!bs) {
-      for (let i = fileIndex; i < file.length; i++) {
-        sawTail = true;
-        const f = file[i];
-        if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
-          return false;
-        }
-      }
-      return sawTail;
-    }
-    const [body2, after] = bs;
-    while (fileIndex <= after) {
-      const m = this.#matchOne(file.slice(0, fileIndex + body2.length), body2, partial, fileIndex, 0);
-      if (m && globStarDepth < this.maxGlobstarRecursion) {
-        const sub = this.#matchGlobStarBodySections(file, bodySegments, fileIndex + body2.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail);
-        if (sub !== false) {
-          return sub;
-        }
-      }
-      const f = file[fileIndex];
-      if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
-        return false;
-      }
-      fileIndex++;
-    }
-    return partial || null;
-  }
-  #matchOne(file, pattern, partial, fileIndex, patternIndex) {
-    let fi;
-    let pi;
-    let pl;
-    let fl;
-    for (fi = fileIndex, pi = patternIndex, fl = file.length, pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
-      this.debug("matchOne loop");
-      let p = pattern[pi];
-      let f = file[fi];
-      this.debug(pattern, p, f);
-      if (p === false || p === GLOBSTAR) {
-        return false;
-      }
-      let hit;
-      if (typeof p === "string") {
-        hit = f === p;
-        this.debug("string match", p, f, hit);
-      } else {
-        hit = p.test(f);
-        this.debug("pattern match", p, f, hit);
-      }
-      if (!hit)
-        return false;
-    }
-    if (fi === fl && pi === pl) {
-      return true;
-    } else if (fi === fl) {
-      return partial;
-    } else if (pi === pl) {
-      return fi === fl - 1 && file[fi] === "";
-    } else {
-      throw new Error("wtf?");
-    }
-  }
-  braceExpand() {
-    return braceExpand(this.pattern, this.options);
-  }
-  parse(pattern) {
-    assertValidPattern(pattern);
-    const options = this.options;
-    if (pattern === "**")
-      return GLOBSTAR;
-    if (pattern === "")
-      return "";
-    let m;
-    let fastTest = null;
-    if (m = pattern.match(starRE)) {
-      fastTest = options.dot ? starTestDot : starTest;
-    } else if (m = pattern.match(starDotExtRE)) {
-      fastTest = (options.nocase ? options.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options.dot ? starDotExtTestDot : starDotExtTest)(m[1]);
-    } else if (m = pattern.match(qmarksRE)) {
-      fastTest = (options.nocase ? options.dot ? qmarksTestNocaseDot : qmarksTestNocase : options.dot ? qmarksTestDot : qmarksTest)(m);
-    } else if (m = pattern.match(starDotStarRE)) {
-      fastTest = options.dot ? starDotStarTestDot : starDotStarTest;
-    } else if (m = pattern.match(dotStarRE)) {
-      fastTest = dotStarTest;
-    }
-    const re = AST.fromGlob(pattern, this.options).toMMPattern();
-    if (fastTest && typeof re === "object") {
-      Reflect.defineProperty(re, "test", { value: fastTest });
-    }
-    return re;
-  }
-  makeRe() {
-    if (this.regexp || this.regexp === false)
-      return this.regexp;
-    const set = this.set;
-    if (!set.length) {
-      this.regexp = false;
-      return this.regexp;
-    }
-    const options = this.options;
-    const twoStar = options.noglobstar ? star2 : options.dot ? twoStarDot : twoStarNoDot;
-    const flags = new Set(options.nocase ? ["i"] : []);
-    let re = set.map((pattern) => {
-      const pp = pattern.map((p) => {
-        if (p instanceof RegExp) {
-          for (const f of p.flags.split(""))
-            flags.add(f);
-        }
-        return typeof p === "string" ? regExpEscape2(p) : p === GLOBSTAR ? GLOBSTAR : p._src;
-      });
-      pp.forEach((p, i) => {
-        const next = pp[i + 1];
-        const prev = pp[i - 1];
-        if (p !== GLOBSTAR || prev === GLOBSTAR) {
-          return;
-        }
-        if (prev === void 0) {
-          if (next !== void 0 && next !== GLOBSTAR) {
-            pp[i + 1] = "(?:\\/|" + twoStar + "\\/)?" + next;
-          } else {
-            pp[i] = twoStar;
-          }
-        } else if (next === void 0) {
-          pp[i - 1] = prev + "(?:\\/|\\/" + twoStar + ")?";
-        } else if (next !== GLOBSTAR) {
-          pp[i - 1] = prev + "(?:\\/|\\/" + twoStar + "\\/)" + next;
-          pp[i + 1] = GLOBSTAR;
-        }
-      });
-      const filtered = pp.filter((p) => p !== GLOBSTAR);
-      if (this.partial && filtered.length >= 1) {
-        const prefixes = [];
-        for (let i = 1; i <= filtered.length; i++) {
-          prefixes.push(filtered.slice(0, i).join("/"));
-        }
-        return "(?:" + prefixes.join("|") + ")";
-      }
-      return filtered.join("/");
-    }).join("|");
-    const [open, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
-    re = "^" + open + re + close + "$";
-    if (this.partial) {
-      re = "^(?:\\/|" + open + re.slice(1, -1) + close + ")$";
-    }
-    if (this.negate)
-      re = "^(?!" + re + ").+$";
-    try {
-      this.regexp = new RegExp(re, [...flags].join(""));
-    } catch {
-      this.regexp = false;
-    }
-    return this.regexp;
-  }
-  slashSplit(p) {
-    if (this.preserveMultipleSlashes) {
-      return p.split("/");
-    } else if (this.isWindows && /^\/\/[^/]+/.test(p)) {
-      return ["", ...p.split(/\/+/)];
-    } else {
-      return p.split(/\/+/);
-    }
-  }
-  match(f, partial = this.partial) {
-    this.debug("match", f, this.pattern);
-    if (this.comment) {
-      return false;
-    }
-    if (this.empty) {
-      return f === "";
-    }
-    if (f === "/" && partial) {
-      return true;
-    }
-    const options = this.options;
-    if (this.isWindows) {
-      f = f.split("\\").join("/");
-    }
-    const ff = this.slashSplit(f);
-    this.debug(this.pattern, "split", ff);
-    const set = this.set;
-    this.debug(this.pattern, "set", set);
-    let filename = ff[ff.length - 1];
-    if (!filename) {
-      for (let i = ff.length - 2; !filename && i >= 0; i--) {
-        filename = ff[i];
-      }
-    }
-    for (const pattern of set) {
-      let file = ff;
-      if (options.matchBase && pattern.length === 1) {
-        file = [filename];
-      }
-      const hit = this.matchOne(file, pattern, partial);
-      if (hit) {
-        if (options.flipNegate) {
-          return true;
-        }
-        return !this.negate;
-      }
-    }
-    if (options.flipNegate) {
-      return false;
-    }
-    return this.negate;
-  }
-  static defaults(def) {
-    return minimatch.defaults(def).Minimatch;
-  }
-};
-minimatch.AST = AST;
-minimatch.Minimatch = Minimatch;
-minimatch.escape = escape;
-minimatch.unescape = unescape;
-
-// node_modules/@actions/glob/lib/internal-path.js
-import * as path3 from "path";
-import assert2 from "assert";
-var IS_WINDOWS3 = process.platform === "win32";
-var Path = class {
-  static {
-    __name(this, "Path");
-  }
-  /**
-   * Constructs a Path
-   * @param itemPath Path or array of segments
-   */
-  constructor(itemPath) {
-    this.segments = [];
-    if (typeof itemPath === "string") {
-      assert2(itemPath, `Parameter 'itemPath' must not be empty`);
-      itemPath = safeTrimTrailingSeparator(itemPath);
-      if (!hasRoot(itemPath)) {
-        this.segments = itemPath.split(path3.sep);
-      } else {
-        let remaining = itemPath;
-        let dir = dirname2(remaining);
-        while (dir !== remaining) {
-          const basename3 = path3.basename(remaining);
-          this.segments.unshift(basename3);
-          remaining = dir;
-          dir = dirname2(remaining);
-        }
-        this.segments.unshift(remaining);
-      }
-    } else {
-      assert2(itemPath.length > 0, `Parameter 'itemPath' must not be an empty array`);
-      for (let i = 0; i < itemPath.length; i++) {
-        let segment = itemPath[i];
-        assert2(segment, `Parameter 'itemPath' must not contain any empty segments`);
-        segment = normalizeSeparators(itemPath[i]);
-        if (i === 0 && hasRoot(segment)) {
-          segment = safeTrimTrailingSeparator(segment);
-          assert2(segment === dirname2(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
-          this.segments.push(segment);
-        } else {
-          assert2(!segment.includes(path3.sep), `Parameter 'itemPath' contains unexpected path separators`);
-          this.segments.push(segment);
-        }
-      }
-    }
-  }
-  /**
-   * Converts the path to it's string representation
-   */
-  toString() {
-    let result = this.segments[0];
-    let skipSlash = result.endsWith(path3.sep) || IS_WINDOWS3 && /^[A-Z]:$/i.test(result);
-    for (let i = 1; i < this.segments.length; i++) {
-      if (skipSlash) {
-        skipSlash = false;
-      } else {
-        result += path3.sep;
-      }
-      result += this.segments[i];
-    }
-    return result;
-  }
-};
-
-// node_modules/@actions/glob/lib/internal-pattern.js
-var IS_WINDOWS4 = process.platform === "win32";
-var Pattern = class _Pattern {
-  static {
-    __name(this, "Pattern");
-  }
-  constructor(patternOrNegate, isImplicitPattern = false, segments, homedir2) {
-    this.negate = false;
-    let pattern;
-    if (typeof patternOrNegate === "string") {
-      pattern = patternOrNegate.trim();
-    } else {
-      segments = segments || [];
-      assert3(segments.length, `Parameter 'segments' must not empty`);
-      const root = _Pattern.getLiteral(segments[0]);
-      assert3(root && hasAbsoluteRoot(root), `Parameter 'segments' first element must be a root path`);
-      pattern = new Path(segments).toString().trim();
-      if (patternOrNegate) {
-        pattern = `!${pattern}`;
-      }
-    }
-    while (pattern.startsWith("!")) {
-      this.negate = !this.negate;
-      pattern = pattern.substr(1).trim();
-    }
-    pattern = _Pattern.fixupPattern(pattern, homedir2);
-    this.segments = new Path(pattern).segments;
-    this.trailingSeparator = normalizeSeparators(pattern).endsWith(path4.sep);
-    pattern = safeTrimTrailingSeparator(pattern);
-    let foundGlob = false;
-    const searchSegments = this.segments.map((x) => _Pattern.getLiteral(x)).filter((x) => !foundGlob && !(foundGlob = x === ""));
-    this.searchPath = new Path(searchSegments).toString();
-    this.rootRegExp = new RegExp(_Pattern.regExpEscape(searchSegments[0]), IS_WINDOWS4 ? "i" : "");
-    this.isImplicitPattern = isImplicitPattern;
-    const minimatchOptions = {
-      dot: true,
-      nobrace: true,
-      nocase: IS_WINDOWS4,
-      nocomment: true,
-      noext: true,
-      nonegate: true
-    };
-    pattern = IS_WINDOWS4 ? pattern.replace(/\\/g, "/") : pattern;
-    this.minimatch = new Minimatch(pattern, minimatchOptions);
-  }
-  /**
-   * Matches the pattern against the specified path
-   */
-  match(itemPath) {
-    if (this.segments[this.segments.length - 1] === "**") {
-      itemPath = normalizeSeparators(itemPath);
-      if (!itemPath.endsWith(path4.sep) && this.isImplicitPattern === false) {
-        itemPath = `${itemPath}${path4.sep}`;
-      }
-    } else {
-      itemPath = safeTrimTrailingSeparator(itemPath);
-    }
-    if (this.minimatch.match(itemPath)) {
-      return this.trailingSeparator ? MatchKind.Directory : MatchKind.All;
-    }
-    return MatchKind.None;
-  }
-  /**
-   * Indicates whether the pattern may match descendants of the specified path
-   */
-  partialMatch(itemPath) {
-    itemPath = safeTrimTrailingSeparator(itemPath);
-    if (dirname2(itemPath) === itemPath) {
-      return this.rootRegExp.test(itemPath);
-    }
-    return this.minimatch.matchOne(itemPath.split(IS_WINDOWS4 ? /\\+/ : /\/+/), this.minimatch.set[0], true);
-  }
-  /**
-   * Escapes glob patterns within a path
-   */
-  static globEscape(s) {
-    return (IS_WINDOWS4 ? s : s.replace(/\\/g, "\\\\")).replace(/(\[)(?=[^/]+\])/g, "[[]").replace(/\?/g, "[?]").replace(/\*/g, "[*]");
-  }
-  /**
-   * Normalizes slashes and ensures absolute root
-   */
-  static fixupPattern(pattern, homedir2) {
-    assert3(pattern, "pattern cannot be empty");
-    const literalSegments = new Path(pattern).segments.map((x) => _Pattern.getLiteral(x));
-    assert3(literalSegments.every((x, i) => (x !== "." || i === 0) && x !== ".."), `Invalid pattern '${pattern}'. Relative pathing '.' and '..' is not allowed.`);
-    assert3(!hasRoot(pattern) || literalSegments[0], `Invalid pattern '${pattern}'. Root segment must not contain globs.`);
-    pattern = normalizeSeparators(pattern);
-    if (pattern === "." || pattern.startsWith(`.${path4.sep}`)) {
-      pattern = _Pattern.globEscape(process.cwd()) + pattern.substr(1);
-    } else if (pattern === "~" || pattern.startsWith(`~${path4.sep}`)) {
-      homedir2 = homedir2 || os.homedir();
-      assert3(homedir2, "Unable to determine HOME directory");
-      assert3(hasAbsoluteRoot(homedir2), `Expected HOME directory to be a rooted path. Actual '${homedir2}'`);
-      pattern = _Pattern.globEscape(homedir2) + pattern.substr(1);
-    } else if (IS_WINDOWS4 && (pattern.match(/^[A-Z]:$/i) || pattern.match(/^[A-Z]:[^\\]/i))) {
-      let root = ensureAbsoluteRoot("C:\\dummy-root", pattern.substr(0, 2));
-      if (pattern.length > 2 && !root.endsWith("\\")) {
-        root += "\\";
-      }
-      pattern = _Pattern.globEscape(root) + pattern.substr(2);
-    } else if (IS_WINDOWS4 && (pattern === "\\" || pattern.match(/^\\[^\\]/))) {
-      let root = ensureAbsoluteRoot("C:\\dummy-root", "\\");
-      if (!root.endsWith("\\")) {
-        root += "\\";
-      }
-      pattern = _Pattern.globEscape(root) + pattern.substr(1);
-    } else {
-      pattern = ensureAbsoluteRoot(_Pattern.globEscape(process.cwd()), pattern);
-    }
-    return normalizeSeparators(pattern);
-  }
-  /**
-   * Attempts to unescape a pattern segment to create a literal path segment.
-   * Otherwise returns empty string.
-   */
-  static getLiteral(segment) {
-    let literal = "";
-    for (let i = 0; i < segment.length; i++) {
-      const c = segment[i];
-      if (c === "\\" && !IS_WINDOWS4 && i + 1 < segment.length) {
-        literal += segment[++i];
-        continue;
-      } else if (c === "*" || c === "?") {
-        return "";
-      } else if (c === "[" && i + 1 < segment.length) {
-        let set = "";
-        let closed = -1;
-        for (let i2 = i + 1; i2 < segment.length; i2++) {
-          const c2 = segment[i2];
-          if (c2 === "\\" && !IS_WINDOWS4 && i2 + 1 < segment.length) {
-            set += segment[++i2];
-            continue;
-          } else if (c2 === "]") {
-            closed = i2;
-            break;
-          } else {
-            set += c2;
-          }
-        }
-        if (closed >= 0) {
-          if (set.length > 1) {
-            return "";
-          }
-          if (set) {
-            literal += set;
-            i = closed;
-            continue;
-          }
-        }
-      }
-      literal += c;
-    }
-    return literal;
-  }
-  /**
-   * Escapes regexp special characters
-   * https://javascript.info/regexp-escaping
-   */
-  static regExpEscape(s) {
-    return s.replace(/[[\\^$.|?*+()]/g, "\\$&");
-  }
-};
-
-// node_modules/@actions/glob/lib/internal-search-state.js
-var SearchState = class {
-  static {
-    __name(this, "SearchState");
-  }
-  constructor(path9, level) {
-    this.path = path9;
-    this.level = level;
-  }
-};
-
-// node_modules/@actions/glob/lib/internal-globber.js
-var __awaiter = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
-    });
-  }
-  __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve2, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(fulfilled, "fulfilled");
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(rejected, "rejected");
-    function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    __name(step, "step");
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var __asyncValues = function(o) {
-  if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
-  var m = o[Symbol.asyncIterator], i;
-  return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function() {
-    return this;
-  }, i);
-  function verb(n) {
-    i[n] = o[n] && function(v) {
-      return new Promise(function(resolve2, reject) {
-        v = o[n](v), settle(resolve2, reject, v.done, v.value);
-      });
-    };
-  }
-  __name(verb, "verb");
-  function settle(resolve2, reject, d, v) {
-    Promise.resolve(v).then(function(v2) {
-      resolve2({ value: v2, done: d });
-    }, reject);
-  }
-  __name(settle, "settle");
-};
-var __await = function(v) {
-  return this instanceof __await ? (this.v = v, this) : new __await(v);
-};
-var __asyncGenerator = function(thisArg, _arguments, generator) {
-  if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
-  var g = generator.apply(thisArg, _arguments || []), i, q = [];
-  return i = Object.create((typeof AsyncIterator === "function" ? AsyncIterator : Object).prototype), verb("next"), verb("throw"), verb("return", awaitReturn), i[Symbol.asyncIterator] = function() {
-    return this;
-  }, i;
-  function awaitReturn(f) {
-    return function(v) {
-      return Promise.resolve(v).then(f, reject);
-    };
-  }
-  __name(awaitReturn, "awaitReturn");
-  function verb(n, f) {
-    if (g[n]) {
-      i[n] = function(v) {
-        return new Promise(function(a, b) {
-          q.push([n, v, a, b]) > 1 || resume(n, v);
-        });
-      };
-      if (f) i[n] = f(i[n]);
-    }
-  }
-  __name(verb, "verb");
-  function resume(n, v) {
-    try {
-      step(g[n](v));
-    } catch (e) {
-      settle(q[0][3], e);
-    }
-  }
-  __name(resume, "resume");
-  function step(r) {
-    r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle(q[0][2], r);
-  }
-  __name(step, "step");
-  function fulfill(value) {
-    resume("next", value);
-  }
-  __name(fulfill, "fulfill");
-  function reject(value) {
-    resume("throw", value);
-  }
-  __name(reject, "reject");
-  function settle(f, v) {
-    if (f(v), q.shift(), q.length) resume(q[0][0], q[0][1]);
-  }
-  __name(settle, "settle");
-};
-var IS_WINDOWS5 = process.platform === "win32";
-var DefaultGlobber = class _DefaultGlobber {
-  static {
-    __name(this, "DefaultGlobber");
-  }
-  constructor(options) {
-    this.patterns = [];
-    this.searchPaths = [];
-    this.options = getOptions(options);
-  }
-  getSearchPaths() {
-    return this.searchPaths.slice();
-  }
-  glob() {
-    return __awaiter(this, void 0, void 0, function* () {
-      var _a2, e_1, _b, _c;
-      const result = [];
-      try {
-        for (var _d = true, _e = __asyncValues(this.globGenerator()), _f; _f = yield _e.next(), _a2 = _f.done, !_a2; _d = true) {
-          _c = _f.value;
-          _d = false;
-          const itemPath = _c;
-          result.push(itemPath);
-        }
-      } catch (e_1_1) {
-        e_1 = { error: e_1_1 };
-      } finally {
-        try {
-          if (!_d && !_a2 && (_b = _e.return)) yield _b.call(_e);
-        } finally {
-          if (e_1) throw e_1.error;
-        }
-      }
-      return result;
-    });
-  }
-  globGenerator() {
-    return __asyncGenerator(this, arguments, /* @__PURE__ */ __name(function* globGenerator_1() {
-      const options = getOptions(this.options);
-      const patterns = [];
-      for (const pattern of this.patterns) {
-        patterns.push(pattern);
-        if (options.implicitDescendants && (pattern.trailingSeparator || pattern.segments[pattern.segments.length - 1] !== "**")) {
-          patterns.push(new Pattern(pattern.negate, true, pattern.segments.concat("**")));
-        }
-      }
-      const stack = [];
-      for (const searchPath of getSearchPaths(patterns)) {
-        debug(`Search path '${searchPath}'`);
-        try {
-          yield __await(fs.promises.lstat(searchPath));
-        } catch (err) {
-          if (err.code === "ENOENT") {
-            continue;
-          }
-          throw err;
-        }
-        stack.unshift(new SearchState(searchPath, 1));
-      }
-      const traversalChain = [];
-      while (stack.length) {
-        const item = stack.pop();
-        const match3 = match(patterns, item.path);
-        const partialMatch2 = !!match3 || partialMatch(patterns, item.path);
-        if (!match3 && !partialMatch2) {
-          continue;
-        }
-        const stats = yield __await(
-          _DefaultGlobber.stat(item, options, traversalChain)
-          // Broken symlink, or symlink cycle detected, or no longer exists
-        );
-        if (!stats) {
-          continue;
-        }
-        if (options.excludeHiddenFiles && path5.basename(item.path).match(/^\./)) {
-          continue;
-        }
-        if (stats.isDirectory()) {
-          if (match3 & MatchKind.Directory && options.matchDirectories) {
-            yield yield __await(item.path);
-          } else if (!partialMatch2) {
-            continue;
-          }
-          const childLevel = item.level + 1;
-          const childItems = (yield __await(fs.promises.readdir(item.path))).map((x) => new SearchState(path5.join(item.path, x), childLevel));
-          stack.push(...childItems.reverse());
-        } else if (match3 & MatchKind.File) {
-          yield yield __await(item.path);
-        }
-      }
-    }, "globGenerator_1"));
-  }
-  /**
-   * Constructs a DefaultGlobber
-   */
-  static create(patterns, options) {
-    return __awaiter(this, void 0, void 0, function* () {
-      const result = new _DefaultGlobber(options);
-      if (IS_WINDOWS5) {
-        patterns = patterns.replace(/\r\n/g, "\n");
-        patterns = patterns.replace(/\r/g, "\n");
-      }
-      const lines = patterns.split("\n").map((x) => x.trim());
-      for (const line of lines) {
-        if (!line || line.startsWith("#")) {
-          continue;
-        } else {
-          result.patterns.push(new Pattern(line));
-        }
-      }
-      result.searchPaths.push(...getSearchPaths(result.patterns));
-      return result;
-    });
-  }
-  static stat(item, options, traversalChain) {
-    return __awaiter(this, void 0, void 0, function* () {
-      let stats;
-      if (options.followSymbolicLinks) {
-        try {
-          stats = yield fs.promises.stat(item.path);
-        } catch (err) {
-          if (err.code === "ENOENT") {
-            if (options.omitBrokenSymbolicLinks) {
-              debug(`Broken symlink '${item.path}'`);
-              return void 0;
-            }
-            throw new Error(`No information found for the path '${item.path}'. This may indicate a broken symbolic link.`);
-          }
-          throw err;
-        }
-      } else {
-        stats = yield fs.promises.lstat(item.path);
-      }
-      if (stats.isDirectory() && options.followSymbolicLinks) {
-        const realPath = yield fs.promises.realpath(item.path);
-        while (traversalChain.length >= item.level) {
-          traversalChain.pop();
-        }
-        if (traversalChain.some((x) => x === realPath)) {
-          debug(`Symlink cycle detected for path '${item.path}' and realpath '${realPath}'`);
-          return void 0;
-        }
-        traversalChain.push(realPath);
-      }
-      return stats;
-    });
-  }
-};
-
-// node_modules/@actions/glob/lib/glob.js
-var __awaiter2 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
-    });
-  }
-  __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve2, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(fulfilled, "fulfilled");
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(rejected, "rejected");
-    function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    __name(step, "step");
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-function create(patterns, options) {
-  return __awaiter2(this, void 0, void 0, function* () {
-    return yield DefaultGlobber.create(patterns, options);
-  });
-}
-__name(create, "create");
-
-// node_modules/@actions/cache/lib/internal/cacheUtils.js
-var semver = __toESM(require_semver2(), 1);
-import * as crypto from "crypto";
-import * as fs2 from "fs";
-import * as path6 from "path";
-import * as util from "util";
-
-// node_modules/@actions/cache/lib/internal/constants.js
-var CacheFilename;
-(function(CacheFilename2) {
-  CacheFilename2["Gzip"] = "cache.tgz";
-  CacheFilename2["Zstd"] = "cache.tzst";
-})(CacheFilename || (CacheFilename = {}));
-var CompressionMethod;
-(function(CompressionMethod2) {
-  CompressionMethod2["Gzip"] = "gzip";
-  CompressionMethod2["ZstdWithoutLong"] = "zstd-without-long";
-  CompressionMethod2["Zstd"] = "zstd";
-})(CompressionMethod || (CompressionMethod = {}));
-var ArchiveToolType;
-(function(ArchiveToolType2) {
-  ArchiveToolType2["GNU"] = "gnu";
-  ArchiveToolType2["BSD"] = "bsd";
-})(ArchiveToolType || (ArchiveToolType = {}));
-var DefaultRetryAttempts = 2;
-var DefaultRetryDelay = 5e3;
-var SocketTimeout = 5e3;
-var GnuTarPathOnWindows = `${process.env["PROGRAMFILES"]}\\Git\\usr\\bin\\tar.exe`;
-var SystemTarPathOnWindows = `${process.env["SYSTEMDRIVE"]}\\Windows\\System32\\tar.exe`;
-var TarFilename = "cache.tar";
-var ManifestFilename = "manifest.txt";
-var CacheFileSizeLimit = 10 * Math.pow(1024, 3);
-var CacheReadDeniedMessagePrefix = "cache read denied:";
-
-// node_modules/@actions/cache/lib/internal/cacheUtils.js
-var __awaiter3 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
-    });
-  }
-  __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve2, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(fulfilled, "fulfilled");
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(rejected, "rejected");
-    function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    __name(step, "step");
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var __asyncValues2 = function(o) {
-  if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
-  var m = o[Symbol.asyncIterator], i;
-  return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function() {
-    return this;
-  }, i);
-  function verb(n) {
-    i[n] = o[n] && function(v) {
-      return new Promise(function(resolve2, reject) {
-        v = o[n](v), settle(resolve2, reject, v.done, v.value);
-      });
-    };
-  }
-  __name(verb, "verb");
-  function settle(resolve2, reject, d, v) {
-    Promise.resolve(v).then(function(v2) {
-      resolve2({ value: v2, done: d });
-    }, reject);
-  }
-  __name(settle, "settle");
-};
-var versionSalt = "1.0";
-function createTempDirectory() {
-  return __awaiter3(this, void 0, void 0, function* () {
-    const IS_WINDOWS7 = process.platform === "win32";
-    let tempDirectory = process.env["RUNNER_TEMP"] || "";
-    if (!tempDirectory) {
-      let baseLocation;
-      if (IS_WINDOWS7) {
-        baseLocation = process.env["USERPROFILE"] || "C:\\";
-      } else {
-        if (process.platform === "darwin") {
-          baseLocation = "/Users";
-        } else {
-          baseLocation = "/home";
-        }
-      }
-      tempDirectory = path6.join(baseLocation, "actions", "temp");
-    }
-    const dest = path6.join(tempDirectory, crypto.randomUUID());
-    yield mkdirP(dest);
-    return dest;
-  });
-}
-__name(createTempDirectory, "createTempDirectory");
-function getArchiveFileSizeInBytes(filePath) {
-  return fs2.statSync(filePath).size;
-}
-__name(getArchiveFileSizeInBytes, "getArchiveFileSizeInBytes");
-function resolvePaths(patterns) {
-  return __awaiter3(this, void 0, void 0, function* () {
-    var _a2, e_1, _b, _c;
-    var _d;
-    const paths = [];
-    const workspace = (_d = process.env["GITHUB_WORKSPACE"]) !== null && _d !== void 0 ? _d : process.cwd();
-    const globber = yield create(patterns.join("\n"), {
-      implicitDescendants: false
-    });
-    try {
-      for (var _e = true, _f = __asyncValues2(globber.globGenerator()), _g; _g = yield _f.next(), _a2 = _g.done, !_a2; _e = true) {
-        _c = _g.value;
-        _e = false;
-        const file = _c;
-        const relativeFile = path6.relative(workspace, file).replace(new RegExp(`\\${path6.sep}`, "g"), "/");
-        debug(`Matched: ${relativeFile}`);
-        if (relativeFile === "") {
-          paths.push(".");
-        } else {
-          paths.push(`${relativeFile}`);
-        }
-      }
-    } catch (e_1_1) {
-      e_1 = { error: e_1_1 };
-    } finally {
-      try {
-        if (!_e && !_a2 && (_b = _f.return)) yield _b.call(_f);
-      } finally {
-        if (e_1) throw e_1.error;
-      }
-    }
-    return paths;
-  });
-}
-__name(resolvePaths, "resolvePaths");
-function unlinkFile(filePath) {
-  return __awaiter3(this, void 0, void 0, function* () {
-    return util.promisify(fs2.unlink)(filePath);
-  });
-}
-__name(unlinkFile, "unlinkFile");
-function getVersion(app_1) {
-  return __awaiter3(this, arguments, void 0, function* (app, additionalArgs = []) {
-    let versionOutput = "";
-    additionalArgs.push("--version");
-    debug(`Checking ${app} ${additionalArgs.join(" ")}`);
-    try {
-      yield exec(`${app}`, additionalArgs, {
-        ignoreReturnCode: true,
-        silent: true,
-        listeners: {
-          stdout: /* @__PURE__ */ __name((data) => versionOutput += data.toString(), "stdout"),
-          stderr: /* @__PURE__ */ __name((data) => versionOutput += data.toString(), "stderr")
-        }
-      });
-    } catch (err) {
-      debug(err.message);
-    }
-    versionOutput = versionOutput.trim();
-    debug(versionOutput);
-    return versionOutput;
-  });
-}
-__name(getVersion, "getVersion");
-function getCompressionMethod() {
-  return __awaiter3(this, void 0, void 0, function* () {
-    const versionOutput = yield getVersion("zstd", ["--quiet"]);
-    const version3 = semver.clean(versionOutput);
-    debug(`zstd version: ${version3}`);
-    if (versionOutput === "") {
-      return CompressionMethod.Gzip;
-    } else {
-      return CompressionMethod.ZstdWithoutLong;
-    }
-  });
-}
-__name(getCompressionMethod, "getCompressionMethod");
-function getCacheFileName(compressionMethod) {
-  return compressionMethod === CompressionMethod.Gzip ? CacheFilename.Gzip : CacheFilename.Zstd;
-}
-__name(getCacheFileName, "getCacheFileName");
-function getGnuTarPathOnWindows() {
-  return __awaiter3(this, void 0, void 0, function* () {
-    if (fs2.existsSync(GnuTarPathOnWindows)) {
-      return GnuTarPathOnWindows;
-    }
-    const versionOutput = yield getVersion("tar");
-    return versionOutput.toLowerCase().includes("gnu tar") ? which("tar") : "";
-  });
-}
-__name(getGnuTarPathOnWindows, "getGnuTarPathOnWindows");
-function assertDefined(name, value) {
-  if (value === void 0) {
-    throw Error(`Expected ${name} but value was undefiend`);
-  }
-  return value;
-}
-__name(assertDefined, "assertDefined");
-function getCacheVersion(paths, compressionMethod, enableCrossOsArchive = false) {
-  const components = paths.slice();
-  if (compressionMethod) {
-    components.push(compressionMethod);
-  }
-  if (process.platform === "win32" && !enableCrossOsArchive) {
-    components.push("windows-only");
-  }
-  components.push(versionSalt);
-  return crypto.createHash("sha256").update(components.join("|")).digest("hex");
-}
-__name(getCacheVersion, "getCacheVersion");
-function getRuntimeToken() {
-  const token = process.env["ACTIONS_RUNTIME_TOKEN"];
-  if (!token) {
-    throw new Error("Unable to get the ACTIONS_RUNTIME_TOKEN env variable");
-  }
-  return token;
-}
-__name(getRuntimeToken, "getRuntimeToken");
-
-// node_modules/@actions/http-client/lib/auth.js
-var __awaiter4 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
-    });
-  }
-  __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve2, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(fulfilled, "fulfilled");
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(rejected, "rejected");
-    function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    __name(step, "step");
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var BearerCredentialHandler = class {
-  static {
-    __name(this, "BearerCredentialHandler");
-  }
-  constructor(token) {
-    this.token = token;
-  }
-  // currently implements pre-authorization
-  // TODO: support preAuth = false where it hooks on 401
-  prepareRequest(options) {
-    if (!options.headers) {
-      throw Error("The request has no headers");
-    }
-    options.headers["Authorization"] = `Bearer ${this.token}`;
-  }
-  // This handler cannot handle 401
-  canHandleAuthentication() {
-    return false;
-  }
-  handleAuthentication() {
-    return __awaiter4(this, void 0, void 0, function* () {
-      throw new Error("not implemented");
-    });
-  }
-};
-
-// node_modules/@actions/cache/lib/internal/cacheHttpClient.js
-import * as fs5 from "fs";
-import { URL as URL2 } from "url";
-
 // node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
 var AbortError = class extends Error {
   static {
@@ -11184,10 +1461,10 @@ var AbortError = class extends Error {
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
 import { EOL } from "node:os";
-import util2 from "node:util";
+import util from "node:util";
 import process2 from "node:process";
 function log(message, ...args) {
-  process2.stderr.write(`${util2.format(message, ...args)}${EOL}`);
+  process2.stderr.write(`${util.format(message, ...args)}${EOL}`);
 }
 __name(log, "log");
 
@@ -11329,14 +1606,14 @@ function disable() {
 }
 __name(disable, "disable");
 function createDebugger(namespace) {
-  const newDebugger = Object.assign(debug2, {
+  const newDebugger = Object.assign(debug, {
     enabled: enabled(namespace),
     destroy,
     log: debugObj.log,
     namespace,
     extend
   });
-  function debug2(...args) {
+  function debug(...args) {
     if (!newDebugger.enabled) {
       return;
     }
@@ -11345,7 +1622,7 @@ function createDebugger(namespace) {
     }
     newDebugger.log(...args);
   }
-  __name(debug2, "debug");
+  __name(debug, "debug");
   debuggers.push(newDebugger);
   return newDebugger;
 }
@@ -11558,10 +1835,10 @@ function createHttpHeaders(rawHeaders) {
 __name(createHttpHeaders, "createHttpHeaders");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/uuidUtils.js
-function randomUUID2() {
+function randomUUID() {
   return globalThis.crypto.randomUUID();
 }
-__name(randomUUID2, "randomUUID");
+__name(randomUUID, "randomUUID");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/pipelineRequest.js
 var PipelineRequestImpl = class {
@@ -11602,7 +1879,7 @@ var PipelineRequestImpl = class {
     this.abortSignal = options.abortSignal;
     this.onUploadProgress = options.onUploadProgress;
     this.onDownloadProgress = options.onDownloadProgress;
-    this.requestId = options.requestId || randomUUID2();
+    this.requestId = options.requestId || randomUUID();
     this.allowInsecureConnection = options.allowInsecureConnection ?? false;
     this.enableBrowserStreams = options.enableBrowserStreams ?? false;
     this.requestOverrides = options.requestOverrides;
@@ -11657,12 +1934,12 @@ var HttpPipeline = class _HttpPipeline {
   }
   sendRequest(httpClient, request) {
     const policies = this.getOrderedPolicies();
-    const pipeline2 = policies.reduceRight((next, policy) => {
+    const pipeline = policies.reduceRight((next, policy) => {
       return (req) => {
         return policy.sendRequest(req, next);
       };
     }, (req) => httpClient.sendRequest(req));
-    return pipeline2(request);
+    return pipeline(request);
   }
   getOrderedPolicies() {
     if (!this._orderedPolicies) {
@@ -12051,7 +2328,7 @@ import http from "node:http";
 import https from "node:https";
 import zlib from "node:zlib";
 import { finished, Transform } from "node:stream";
-import { types as types2 } from "node:util";
+import { types } from "node:util";
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/log.js
 var logger = createClientLogger("ts-http-runtime");
@@ -12211,8 +2488,8 @@ function createExpectContinueRequest(options) {
   }
   try {
     request = options.createRequest(onResponse);
-  } catch (error2) {
-    onError(error2);
+  } catch (error) {
+    onError(error);
     return;
   }
   function stopWaiting(keepBodyObserved = false) {
@@ -12228,8 +2505,8 @@ function createExpectContinueRequest(options) {
     }
   }
   __name(stopWaiting, "stopWaiting");
-  function onError(error2) {
-    const requestError = error2 instanceof Error ? error2 : new Error(String(error2));
+  function onError(error) {
+    const requestError = error instanceof Error ? error : new Error(String(error));
     if (!errorReported) {
       errorReported = true;
       stopWaiting();
@@ -12238,14 +2515,14 @@ function createExpectContinueRequest(options) {
     return requestError;
   }
   __name(onError, "onError");
-  function onBodyError(error2) {
+  function onBodyError(error) {
     if (errorReported || !waiting && !bodyStarted) {
       return;
     }
     errorReported = true;
-    bodyError = error2 instanceof Error ? error2 : new Error(String(error2));
+    bodyError = error instanceof Error ? error : new Error(String(error));
     stopWaiting();
-    options.onBodyError(error2);
+    options.onBodyError(error);
     request?.destroy(bodyError);
   }
   __name(onBodyError, "onBodyError");
@@ -12257,8 +2534,8 @@ function createExpectContinueRequest(options) {
     stopWaiting(true);
     try {
       options.sendBody(request);
-    } catch (error2) {
-      onBodyError(error2);
+    } catch (error) {
+      onBodyError(error);
     } finally {
       bodyStream?.removeListener("error", onBodyError);
     }
@@ -12278,15 +2555,15 @@ function createExpectContinueRequest(options) {
       if (!waiting) {
         return;
       }
-      request.write("", (error2) => {
-        if (error2) {
-          request.destroy(onError(error2));
+      request.write("", (error) => {
+        if (error) {
+          request.destroy(onError(error));
         } else if (waiting) {
           fallback = setTimeout(sendBody, EXPECT_CONTINUE_TIMEOUT_IN_MS);
         }
       });
-    } catch (error2) {
-      request.destroy(onError(error2));
+    } catch (error) {
+      request.destroy(onError(error));
     }
   }
   __name(onSocket, "onSocket");
@@ -12340,8 +2617,8 @@ var responseBodyDisposers = /* @__PURE__ */ new WeakMap();
 var requestCompletions = /* @__PURE__ */ new WeakMap();
 function setRequestCompletion(response, completion) {
   requestCompletions.set(response, completion);
-  completion.then(() => requestCompletions.get(response) === completion && requestCompletions.delete(response)).catch((error2) => {
-    logger.warning("Error tracking request completion", error2);
+  completion.then(() => requestCompletions.get(response) === completion && requestCompletions.delete(response)).catch((error) => {
+    logger.warning("Error tracking request completion", error);
   });
 }
 __name(setRequestCompletion, "setRequestCompletion");
@@ -12382,8 +2659,8 @@ function disposeNodeResponseBody(readableStream, disposed = /* @__PURE__ */ new 
   if (readableStream.closed !== true) {
     if (readableStream.destroy) {
       if (isNodeEventEmitterBody(readableStream)) {
-        const onError = /* @__PURE__ */ __name((error2) => {
-          logger.warning("Error disposing Node stream", error2);
+        const onError = /* @__PURE__ */ __name((error) => {
+          logger.warning("Error disposing Node stream", error);
         }, "onError");
         const onClose = /* @__PURE__ */ __name(() => {
           readableStream.removeListener("error", onError);
@@ -12392,10 +2669,10 @@ function disposeNodeResponseBody(readableStream, disposed = /* @__PURE__ */ new 
         readableStream.once("close", onClose);
         try {
           readableStream.destroy();
-        } catch (error2) {
+        } catch (error) {
           readableStream.removeListener("error", onError);
           readableStream.removeListener("close", onClose);
-          throw error2;
+          throw error;
         }
       } else {
         readableStream.destroy();
@@ -12409,11 +2686,11 @@ function disposeNodeResponseBody(readableStream, disposed = /* @__PURE__ */ new 
   }
 }
 __name(disposeNodeResponseBody, "disposeNodeResponseBody");
-function disposeNodeStream(stream2) {
+function disposeNodeStream(stream) {
   try {
-    disposeNodeResponseBody(stream2);
-  } catch (error2) {
-    logger.warning("Error disposing Node stream", error2);
+    disposeNodeResponseBody(stream);
+  } catch (error) {
+    logger.warning("Error disposing Node stream", error);
   }
 }
 __name(disposeNodeStream, "disposeNodeStream");
@@ -12434,8 +2711,8 @@ async function disposeResponseBody(response) {
     } finally {
       dispose?.();
     }
-  } catch (error2) {
-    logger.warning("Error disposing response body", error2);
+  } catch (error) {
+    logger.warning("Error disposing response body", error);
   }
 }
 __name(disposeResponseBody, "disposeResponseBody");
@@ -12446,25 +2723,25 @@ function isReadableStream(body2) {
   return typeof body2 === "object" && body2 !== null && "pipe" in body2 && typeof body2.pipe === "function";
 }
 __name(isReadableStream, "isReadableStream");
-function isStreamComplete(stream2) {
-  if (stream2.readable === false) {
+function isStreamComplete(stream) {
+  if (stream.readable === false) {
     return Promise.resolve();
   }
-  return new Promise((resolve2) => {
+  return new Promise((resolve) => {
     const handler = /* @__PURE__ */ __name(() => {
-      resolve2();
-      stream2.removeListener("close", handler);
-      stream2.removeListener("end", handler);
-      stream2.removeListener("error", handler);
+      resolve();
+      stream.removeListener("close", handler);
+      stream.removeListener("end", handler);
+      stream.removeListener("error", handler);
     }, "handler");
-    stream2.on("close", handler);
-    stream2.on("end", handler);
-    stream2.on("error", handler);
+    stream.on("close", handler);
+    stream.on("end", handler);
+    stream.on("error", handler);
   });
 }
 __name(isStreamComplete, "isStreamComplete");
 function isArrayBuffer(body2) {
-  return types2.isArrayBuffer(body2) || ArrayBuffer.isView(body2);
+  return types.isArrayBuffer(body2) || ArrayBuffer.isView(body2);
 }
 __name(isArrayBuffer, "isArrayBuffer");
 function arrayBufferToBuffer(body2) {
@@ -12496,7 +2773,7 @@ var ReportTransform = class extends Transform {
     this.progressCallback = progressCallback;
   }
 };
-function createRequestLifecycle(request, options, isInsecure, resolve2, reject) {
+function createRequestLifecycle(request, options, isInsecure, resolve, reject) {
   let clientRequest;
   let response;
   let requestDone = false;
@@ -12512,7 +2789,7 @@ function createRequestLifecycle(request, options, isInsecure, resolve2, reject) 
   }, "onComplete");
   const onResponse = /* @__PURE__ */ __name((incomingResponse) => {
     response = incomingResponse;
-    resolve2({
+    resolve({
       response: incomingResponse,
       requestComplete,
       isRequestComplete: /* @__PURE__ */ __name(() => requestDone, "isRequestComplete"),
@@ -12531,8 +2808,8 @@ function createRequestLifecycle(request, options, isInsecure, resolve2, reject) 
       return clientRequest;
     }, "createRequest"),
     onResponse,
-    rejectRequest: /* @__PURE__ */ __name((error2) => {
-      reject(toRequestSendError(error2, request));
+    rejectRequest: /* @__PURE__ */ __name((error) => {
+      reject(toRequestSendError(error, request));
     }, "rejectRequest"),
     abortRequest: /* @__PURE__ */ __name((req) => {
       const abortError = new AbortError("The operation was aborted. Rejecting from abort signal callback while making request.");
@@ -12543,13 +2820,13 @@ function createRequestLifecycle(request, options, isInsecure, resolve2, reject) 
   };
 }
 __name(createRequestLifecycle, "createRequestLifecycle");
-function toRequestSendError(error2, request) {
-  if (isRestError(error2)) {
-    return error2;
+function toRequestSendError(error, request) {
+  if (isRestError(error)) {
+    return error;
   }
-  const prematureClose = error2.code === "ERR_STREAM_PREMATURE_CLOSE";
-  return new RestError(prematureClose ? "Request body stream closed before ending" : error2.message, {
-    code: prematureClose ? RestError.REQUEST_SEND_ERROR : error2.code ?? RestError.REQUEST_SEND_ERROR,
+  const prematureClose = error.code === "ERR_STREAM_PREMATURE_CLOSE";
+  return new RestError(prematureClose ? "Request body stream closed before ending" : error.message, {
+    code: prematureClose ? RestError.REQUEST_SEND_ERROR : error.code ?? RestError.REQUEST_SEND_ERROR,
     request
   });
 }
@@ -12659,8 +2936,8 @@ var NodeHttpClient = class {
       if (!result.isRequestComplete()) {
         setRequestCompletion(response, result.requestComplete);
         const clearDisposer = setResponseBodyDisposer(response, result.disposeRequest);
-        result.requestComplete.then(clearDisposer).catch((error2) => {
-          logger.warning("Error disposing request", error2);
+        result.requestComplete.then(clearDisposer).catch((error) => {
+          logger.warning("Error disposing request", error);
         });
       }
       const method = typeof request.requestOverrides?.method === "string" ? request.requestOverrides.method.toUpperCase() : request.method;
@@ -12686,14 +2963,14 @@ var NodeHttpClient = class {
         response.bodyAsText = await streamToText(responseStream);
       }
       return response;
-    } catch (error2) {
+    } catch (error) {
       if (isReadableStream(body2)) {
         disposeNodeStream(body2);
       }
       if (responseStream) {
         disposeNodeStream(responseStream);
       }
-      throw error2;
+      throw error;
     } finally {
       if (timeoutId !== void 0) {
         clearTimeout(timeoutId);
@@ -12719,8 +2996,8 @@ var NodeHttpClient = class {
   }
   makeRequest(request, abortController, body2) {
     const { options, isInsecure } = this.getRequestOptions(request);
-    return new Promise((resolve2, reject) => {
-      const { createRequest, rejectRequest, abortRequest } = createRequestLifecycle(request, options, isInsecure, resolve2, reject);
+    return new Promise((resolve, reject) => {
+      const { createRequest, rejectRequest, abortRequest } = createRequestLifecycle(request, options, isInsecure, resolve, reject);
       const req = createRequest();
       req.once("error", rejectRequest);
       abortController.signal.addEventListener("abort", () => abortRequest(req));
@@ -12730,8 +3007,8 @@ var NodeHttpClient = class {
   makeRequestWithExpectContinue(request, abortController, prepareBody, knownBodyLength) {
     const { options, isInsecure } = this.getRequestOptions(request);
     addExpectContinueFraming(options, knownBodyLength);
-    return new Promise((resolve2, reject) => {
-      const { createRequest, onResponse, rejectRequest, abortRequest } = createRequestLifecycle(request, options, isInsecure, resolve2, reject);
+    return new Promise((resolve, reject) => {
+      const { createRequest, onResponse, rejectRequest, abortRequest } = createRequestLifecycle(request, options, isInsecure, resolve, reject);
       createExpectContinueRequest({
         abortSignal: abortController.signal,
         bodyStream: isReadableStream(request.body) ? request.body : void 0,
@@ -12813,24 +3090,24 @@ function getResponseHeaders(res) {
   return headers;
 }
 __name(getResponseHeaders, "getResponseHeaders");
-function getDecodedResponseStream(stream2, headers, abortSignal) {
+function getDecodedResponseStream(stream, headers, abortSignal) {
   const contentEncoding = headers.get("Content-Encoding");
   if (contentEncoding === "gzip") {
-    return pipeResponseStream(stream2, zlib.createGunzip(), abortSignal);
+    return pipeResponseStream(stream, zlib.createGunzip(), abortSignal);
   } else if (contentEncoding === "deflate") {
-    return pipeResponseStream(stream2, zlib.createInflate(), abortSignal);
+    return pipeResponseStream(stream, zlib.createInflate(), abortSignal);
   }
-  return stream2;
+  return stream;
 }
 __name(getDecodedResponseStream, "getDecodedResponseStream");
 function pipeUploadStream(source, destination, request, onError) {
   let tearingDown = false;
   const cleanupFinished = finished(source, { writable: false }, onSourceComplete);
-  function onSourceComplete(error2) {
+  function onSourceComplete(error) {
     cleanupFinished();
     destination.removeListener("close", onDestinationClose);
-    if (error2 && !tearingDown) {
-      const requestError = toRequestSendError(error2, request);
+    if (error && !tearingDown) {
+      const requestError = toRequestSendError(error, request);
       destination.destroy(requestError);
       onError?.(requestError);
     }
@@ -12852,10 +3129,10 @@ function pipeResponseStream(source, destination, abortSignal) {
   }, "cleanupSource");
   let cleanupDestination = /* @__PURE__ */ __name(() => {
   }, "cleanupDestination");
-  cleanupSource = finished(source, { writable: false }, (error2) => {
+  cleanupSource = finished(source, { writable: false }, (error) => {
     cleanupSource();
-    if (error2) {
-      destination.destroy(abortSignal.aborted ? new AbortError() : error2);
+    if (error) {
+      destination.destroy(abortSignal.aborted ? new AbortError() : error);
     }
   });
   cleanupDestination = finished(destination, { writable: false }, () => {
@@ -12868,33 +3145,33 @@ function pipeResponseStream(source, destination, abortSignal) {
   return source.pipe(destination);
 }
 __name(pipeResponseStream, "pipeResponseStream");
-function streamToText(stream2) {
-  return new Promise((resolve2, reject) => {
-    const buffer3 = [];
-    const cleanupFinished = finished(stream2, { writable: false }, onComplete);
+function streamToText(stream) {
+  return new Promise((resolve, reject) => {
+    const buffer2 = [];
+    const cleanupFinished = finished(stream, { writable: false }, onComplete);
     function onData(chunk) {
       if (Buffer.isBuffer(chunk)) {
-        buffer3.push(chunk);
+        buffer2.push(chunk);
       } else {
-        buffer3.push(Buffer.from(chunk));
+        buffer2.push(Buffer.from(chunk));
       }
     }
     __name(onData, "onData");
-    function onComplete(error2) {
+    function onComplete(error) {
       cleanupFinished();
-      stream2.removeListener("data", onData);
-      if (error2?.name === "AbortError") {
-        reject(error2);
-      } else if (error2) {
-        reject(new RestError(`Error reading response as text: ${error2.message}`, {
+      stream.removeListener("data", onData);
+      if (error?.name === "AbortError") {
+        reject(error);
+      } else if (error) {
+        reject(new RestError(`Error reading response as text: ${error.message}`, {
           code: RestError.PARSE_ERROR
         }));
       } else {
-        resolve2(Buffer.concat(buffer3).toString("utf8"));
+        resolve(Buffer.concat(buffer2).toString("utf8"));
       }
     }
     __name(onComplete, "onComplete");
-    stream2.on("data", onData);
+    stream.on("data", onData);
   });
 }
 __name(streamToText, "streamToText");
@@ -12988,7 +3265,7 @@ __name(calculateRetryDelay, "calculateRetryDelay");
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/helpers.js
 var StandardAbortMessage = "The operation was aborted.";
 function delay(delayInMs, value, options) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve, reject) => {
     let timer = void 0;
     let onAborted = void 0;
     const rejectOnAbort = /* @__PURE__ */ __name(() => {
@@ -13011,7 +3288,7 @@ function delay(delayInMs, value, options) {
     }
     timer = setTimeout(() => {
       removeListeners();
-      resolve2(value);
+      resolve(value);
     }, delayInMs);
     if (options?.abortSignal) {
       options.abortSignal.addEventListener("abort", onAborted);
@@ -13577,12 +3854,12 @@ function makeAsyncIterable(webStream) {
   }
 }
 __name(makeAsyncIterable, "makeAsyncIterable");
-function ensureNodeStream(stream2) {
-  if (stream2 instanceof ReadableStream) {
-    makeAsyncIterable(stream2);
-    return Readable.fromWeb(stream2);
+function ensureNodeStream(stream) {
+  if (stream instanceof ReadableStream) {
+    makeAsyncIterable(stream);
+    return Readable.fromWeb(stream);
   } else {
-    return stream2;
+    return stream;
   }
 }
 __name(ensureNodeStream, "ensureNodeStream");
@@ -13600,8 +3877,8 @@ async function concat(sources) {
   return function() {
     const streams = sources.map((x) => typeof x === "function" ? x() : x).map(toStream);
     return Readable.from((async function* () {
-      for (const stream2 of streams) {
-        for await (const chunk of stream2) {
+      for (const stream of streams) {
+        for await (const chunk of stream) {
           yield chunk;
         }
       }
@@ -13612,7 +3889,7 @@ __name(concat, "concat");
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/multipartPolicy.js
 function generateBoundary() {
-  return `----AzSDKFormBoundary${randomUUID2()}`;
+  return `----AzSDKFormBoundary${randomUUID()}`;
 }
 __name(generateBoundary, "generateBoundary");
 function encodeHeaders(headers) {
@@ -13751,7 +4028,7 @@ function redirectPolicy2(options = {}) {
 __name(redirectPolicy2, "redirectPolicy");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
-import os2 from "node:os";
+import os from "node:os";
 import process4 from "node:process";
 function getHeaderName2() {
   return "User-Agent";
@@ -13759,7 +4036,7 @@ function getHeaderName2() {
 __name(getHeaderName2, "getHeaderName");
 async function setPlatformSpecificData2(map) {
   if (process4 && process4.versions) {
-    const osInfo = `${os2.type()} ${os2.release()}; ${os2.arch()}`;
+    const osInfo = `${os.type()} ${os.release()}; ${os.arch()}`;
     const versions = process4.versions;
     if (versions.bun) {
       map.set("Bun", `${versions.bun} (${osInfo})`);
@@ -13830,7 +4107,7 @@ var AbortError2 = class extends Error {
 // node_modules/@azure/core-util/dist/esm/createAbortablePromise.js
 function createAbortablePromise(buildPromise, options) {
   const { cleanupBeforeAbort, abortSignal, abortErrorMsg } = options ?? {};
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve, reject) => {
     function rejectOnAbort() {
       reject(new AbortError2(abortErrorMsg ?? "The operation was aborted."));
     }
@@ -13851,7 +4128,7 @@ function createAbortablePromise(buildPromise, options) {
     try {
       buildPromise((x) => {
         removeListeners();
-        resolve2(x);
+        resolve(x);
       }, (x) => {
         removeListeners();
         reject(x);
@@ -13869,8 +4146,8 @@ var StandardAbortMessage2 = "The delay was aborted.";
 function delay2(timeInMs, options) {
   let token;
   const { abortSignal, abortErrorMsg } = options ?? {};
-  return createAbortablePromise((resolve2) => {
-    token = setTimeout(resolve2, timeInMs);
+  return createAbortablePromise((resolve) => {
+    token = setTimeout(resolve, timeInMs);
   }, {
     cleanupBeforeAbort: /* @__PURE__ */ __name(() => clearTimeout(token), "cleanupBeforeAbort"),
     abortSignal,
@@ -13904,10 +4181,10 @@ function isError2(e) {
   return isError(e);
 }
 __name(isError2, "isError");
-function randomUUID3() {
-  return randomUUID2();
+function randomUUID2() {
+  return randomUUID();
 }
-__name(randomUUID3, "randomUUID");
+__name(randomUUID2, "randomUUID");
 var isNodeLike2 = isNodeLike;
 function uint8ArrayToString2(bytes, format) {
   return uint8ArrayToString(bytes, format);
@@ -14239,14 +4516,14 @@ function tryCreateSpan(tracingClient2, request, spanAttributes) {
   }
 }
 __name(tryCreateSpan, "tryCreateSpan");
-function tryProcessError(span, error2) {
+function tryProcessError(span, error) {
   try {
     span.setStatus({
       status: "error",
-      error: isError2(error2) ? error2 : void 0
+      error: isError2(error) ? error : void 0
     });
-    if (isRestError2(error2) && error2.statusCode) {
-      span.setAttribute("http.status_code", error2.statusCode);
+    if (isRestError2(error) && error.statusCode) {
+      span.setAttribute("http.status_code", error.statusCode);
     }
     span.end();
   } catch (e) {
@@ -14323,31 +4600,31 @@ __name(wrapAbortSignalLikePolicy, "wrapAbortSignalLikePolicy");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
 function createPipelineFromOptions2(options) {
-  const pipeline2 = createEmptyPipeline2();
+  const pipeline = createEmptyPipeline2();
   if (isNodeLike2) {
     if (options.agent) {
-      pipeline2.addPolicy(agentPolicy2(options.agent));
+      pipeline.addPolicy(agentPolicy2(options.agent));
     }
     if (options.tlsOptions) {
-      pipeline2.addPolicy(tlsPolicy2(options.tlsOptions));
+      pipeline.addPolicy(tlsPolicy2(options.tlsOptions));
     }
-    pipeline2.addPolicy(proxyPolicy2(options.proxyOptions));
-    pipeline2.addPolicy(decompressResponsePolicy2());
+    pipeline.addPolicy(proxyPolicy2(options.proxyOptions));
+    pipeline.addPolicy(decompressResponsePolicy2());
   }
-  pipeline2.addPolicy(wrapAbortSignalLikePolicy());
-  pipeline2.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
-  pipeline2.addPolicy(userAgentPolicy2(options.userAgentOptions));
-  pipeline2.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
-  pipeline2.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
-  pipeline2.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
-  pipeline2.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
+  pipeline.addPolicy(wrapAbortSignalLikePolicy());
+  pipeline.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
+  pipeline.addPolicy(userAgentPolicy2(options.userAgentOptions));
+  pipeline.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
+  pipeline.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
+  pipeline.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
+  pipeline.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
     afterPhase: "Retry"
   });
   if (isNodeLike2) {
-    pipeline2.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
+    pipeline.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
   }
-  pipeline2.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
-  return pipeline2;
+  pipeline.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
+  return pipeline;
 }
 __name(createPipelineFromOptions2, "createPipelineFromOptions");
 
@@ -14575,9 +4852,9 @@ function bearerTokenAuthenticationPolicy(options) {
         logger: logger8
       });
       let response;
-      let error2;
+      let error;
       let shouldSendRequest;
-      [response, error2] = await trySendRequest(request, next);
+      [response, error] = await trySendRequest(request, next);
       if (isChallengeResponse(response)) {
         let claims = getCaeChallengeClaims(response.headers.get("WWW-Authenticate"));
         if (claims) {
@@ -14596,7 +4873,7 @@ function bearerTokenAuthenticationPolicy(options) {
             logger: logger8
           }, parsedClaim);
           if (shouldSendRequest) {
-            [response, error2] = await trySendRequest(request, next);
+            [response, error] = await trySendRequest(request, next);
           }
         } else if (callbacks.authorizeRequestOnChallenge) {
           shouldSendRequest = await callbacks.authorizeRequestOnChallenge({
@@ -14607,7 +4884,7 @@ function bearerTokenAuthenticationPolicy(options) {
             logger: logger8
           });
           if (shouldSendRequest) {
-            [response, error2] = await trySendRequest(request, next);
+            [response, error] = await trySendRequest(request, next);
           }
           if (isChallengeResponse(response)) {
             claims = getCaeChallengeClaims(response.headers.get("WWW-Authenticate"));
@@ -14627,14 +4904,14 @@ function bearerTokenAuthenticationPolicy(options) {
                 logger: logger8
               }, parsedClaim);
               if (shouldSendRequest) {
-                [response, error2] = await trySendRequest(request, next);
+                [response, error] = await trySendRequest(request, next);
               }
             }
           }
         }
       }
-      if (error2) {
-        throw error2;
+      if (error) {
+        throw error;
       } else {
         return response;
       }
@@ -14646,10 +4923,10 @@ function parseChallenges(challenges) {
   const challengeRegex = /(\w+)\s+((?:\w+=(?:"[^"]*"|[^,]*),?\s*)+)/g;
   const paramRegex = /(\w+)="([^"]*)"/g;
   const parsedChallenges = [];
-  let match3;
-  while ((match3 = challengeRegex.exec(challenges)) !== null) {
-    const scheme = match3[1];
-    const paramsString = match3[2];
+  let match;
+  while ((match = challengeRegex.exec(challenges)) !== null) {
+    const scheme = match[1];
+    const paramsString = match[2];
     const params = {};
     let paramMatch;
     while ((paramMatch = paramRegex.exec(paramsString)) !== null) {
@@ -14688,8 +4965,8 @@ function createDisableKeepAlivePolicy() {
   };
 }
 __name(createDisableKeepAlivePolicy, "createDisableKeepAlivePolicy");
-function pipelineContainsDisableKeepAlivePolicy(pipeline2) {
-  return pipeline2.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
+function pipelineContainsDisableKeepAlivePolicy(pipeline) {
+  return pipeline.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
 }
 __name(pipelineContainsDisableKeepAlivePolicy, "pipelineContainsDisableKeepAlivePolicy");
 
@@ -14799,7 +5076,7 @@ var SerializerImpl = class {
       throw new Error(`"${objectName}" with value "${value}" should satisfy the constraint "${constraintName}": ${constraintValue}.`);
     }, "failValidation");
     if (mapper.constraints && value !== void 0 && value !== null) {
-      const { ExclusiveMaximum, ExclusiveMinimum, InclusiveMaximum, InclusiveMinimum, MaxItems, MaxLength, MinItems, MinLength, MultipleOf, Pattern: Pattern2, UniqueItems } = mapper.constraints;
+      const { ExclusiveMaximum, ExclusiveMinimum, InclusiveMaximum, InclusiveMinimum, MaxItems, MaxLength, MinItems, MinLength, MultipleOf, Pattern, UniqueItems } = mapper.constraints;
       if (ExclusiveMaximum !== void 0 && value >= ExclusiveMaximum) {
         failValidation("ExclusiveMaximum", ExclusiveMaximum);
       }
@@ -14827,10 +5104,10 @@ var SerializerImpl = class {
       if (MultipleOf !== void 0 && value % MultipleOf !== 0) {
         failValidation("MultipleOf", MultipleOf);
       }
-      if (Pattern2) {
-        const pattern = typeof Pattern2 === "string" ? new RegExp(Pattern2) : Pattern2;
+      if (Pattern) {
+        const pattern = typeof Pattern === "string" ? new RegExp(Pattern) : Pattern;
         if (typeof value !== "string" || value.match(pattern) === null) {
-          failValidation("Pattern", Pattern2);
+          failValidation("Pattern", Pattern);
         }
       }
       if (UniqueItems && value.some((item, i, ar) => ar.indexOf(item) !== i)) {
@@ -14998,14 +5275,14 @@ function trimEnd(str, ch) {
   return str.substr(0, len);
 }
 __name(trimEnd, "trimEnd");
-function bufferToBase64Url(buffer3) {
-  if (!buffer3) {
+function bufferToBase64Url(buffer2) {
+  if (!buffer2) {
     return void 0;
   }
-  if (!(buffer3 instanceof Uint8Array)) {
+  if (!(buffer2 instanceof Uint8Array)) {
     throw new Error(`Please provide an input of type Uint8Array for converting to Base64Url.`);
   }
-  const str = encodeByteArray(buffer3);
+  const str = encodeByteArray(buffer2);
   return trimEnd(str, "=").replace(/\+/g, "-").replace(/\//g, "_");
 }
 __name(bufferToBase64Url, "bufferToBase64Url");
@@ -15650,12 +5927,12 @@ function getOperationRequestInfo(request) {
   if (hasOriginalRequest(request)) {
     return getOperationRequestInfo(request[originalRequestSymbol]);
   }
-  let info2 = state2.operationRequestMap.get(request);
-  if (!info2) {
-    info2 = {};
-    state2.operationRequestMap.set(request, info2);
+  let info = state2.operationRequestMap.get(request);
+  if (!info) {
+    info = {};
+    state2.operationRequestMap.set(request, info);
   }
-  return info2;
+  return info;
 }
 __name(getOperationRequestInfo, "getOperationRequestInfo");
 
@@ -15725,9 +6002,9 @@ async function deserializeResponseBody(jsonContentTypes, xmlContentTypes, respon
     return parsedResponse;
   }
   const responseSpec = getOperationResponseMap(parsedResponse);
-  const { error: error2, shouldReturnResponse } = handleErrorResponse(parsedResponse, operationSpec, responseSpec, options);
-  if (error2) {
-    throw error2;
+  const { error, shouldReturnResponse } = handleErrorResponse(parsedResponse, operationSpec, responseSpec, options);
+  if (error) {
+    throw error;
   } else if (shouldReturnResponse) {
     return parsedResponse;
   }
@@ -15776,13 +6053,13 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
   }
   const errorResponseSpec = responseSpec ?? operationSpec.responses.default;
   const initialErrorMessage = parsedResponse.request.streamResponseStatusCodes?.has(parsedResponse.status) ? `Unexpected status code: ${parsedResponse.status}` : parsedResponse.bodyAsText;
-  const error2 = new RestError2(initialErrorMessage, {
+  const error = new RestError2(initialErrorMessage, {
     statusCode: parsedResponse.status,
     request: parsedResponse.request,
     response: parsedResponse
   });
   if (!errorResponseSpec && !(parsedResponse.parsedBody?.error?.code && parsedResponse.parsedBody?.error?.message)) {
-    throw error2;
+    throw error;
   }
   const defaultBodyMapper = errorResponseSpec?.bodyMapper;
   const defaultHeadersMapper = errorResponseSpec?.headersMapper;
@@ -15802,21 +6079,21 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
         deserializedError = operationSpec.serializer.deserialize(defaultBodyMapper, valueToDeserialize, "error.response.parsedBody", options);
       }
       const internalError = parsedBody.error || deserializedError || parsedBody;
-      error2.code = internalError.code;
+      error.code = internalError.code;
       if (internalError.message) {
-        error2.message = internalError.message;
+        error.message = internalError.message;
       }
       if (defaultBodyMapper) {
-        error2.response.parsedBody = deserializedError;
+        error.response.parsedBody = deserializedError;
       }
     }
     if (parsedResponse.headers && defaultHeadersMapper) {
-      error2.response.parsedHeaders = operationSpec.serializer.deserialize(defaultHeadersMapper, parsedResponse.headers.toJSON(), "operationRes.parsedHeaders");
+      error.response.parsedHeaders = operationSpec.serializer.deserialize(defaultHeadersMapper, parsedResponse.headers.toJSON(), "operationRes.parsedHeaders");
     }
   } catch (defaultError) {
-    error2.message = `Error "${defaultError.message}" occurred in deserializing the responseBody - "${parsedResponse.bodyAsText}" for the default response.`;
+    error.message = `Error "${defaultError.message}" occurred in deserializing the responseBody - "${parsedResponse.bodyAsText}" for the default response.`;
   }
-  return { error: error2, shouldReturnResponse: false };
+  return { error, shouldReturnResponse: false };
 }
 __name(handleErrorResponse, "handleErrorResponse");
 async function parse(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML2) {
@@ -15960,8 +6237,8 @@ function serializeRequestBody(request, operationArguments, operationSpec, string
           request.body = JSON.stringify(request.body);
         }
       }
-    } catch (error2) {
-      throw new Error(`Error "${error2.message}" occurred in serializing the payload - ${JSON.stringify(serializedName, void 0, "  ")}.`);
+    } catch (error) {
+      throw new Error(`Error "${error.message}" occurred in serializing the payload - ${JSON.stringify(serializedName, void 0, "  ")}.`);
     }
   } else if (operationSpec.formDataParameters && operationSpec.formDataParameters.length > 0) {
     request.formData = {};
@@ -16000,18 +6277,18 @@ __name(prepareXMLRootList, "prepareXMLRootList");
 
 // node_modules/@azure/core-client/dist/esm/pipeline.js
 function createClientPipeline(options = {}) {
-  const pipeline2 = createPipelineFromOptions2(options ?? {});
+  const pipeline = createPipelineFromOptions2(options ?? {});
   if (options.credentialOptions) {
-    pipeline2.addPolicy(bearerTokenAuthenticationPolicy({
+    pipeline.addPolicy(bearerTokenAuthenticationPolicy({
       credential: options.credentialOptions.credential,
       scopes: options.credentialOptions.credentialScopes
     }));
   }
-  pipeline2.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
-  pipeline2.addPolicy(deserializationPolicy(options.deserializationOptions), {
+  pipeline.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
+  pipeline.addPolicy(deserializationPolicy(options.deserializationOptions), {
     phase: "Deserialize"
   });
-  return pipeline2;
+  return pipeline;
 }
 __name(createClientPipeline, "createClientPipeline");
 
@@ -16038,15 +6315,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path9 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path9.startsWith("/")) {
-      path9 = path9.substring(1);
+    let path = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path.startsWith("/")) {
+      path = path.substring(1);
     }
-    if (isAbsoluteUrl(path9)) {
-      requestUrl = path9;
+    if (isAbsoluteUrl(path)) {
+      requestUrl = path;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path9);
+      requestUrl = appendPath(requestUrl, path);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -16096,9 +6373,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path9 = pathToAppend.substring(0, searchStart);
+    const path = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path9;
+    newPath = newPath + path;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -16346,16 +6623,16 @@ var ServiceClient = class {
         options.onResponse(rawResponse, flatResponse);
       }
       return flatResponse;
-    } catch (error2) {
-      if (typeof error2 === "object" && error2?.response) {
-        const rawResponse = error2.response;
-        const flatResponse = flattenResponse(rawResponse, operationSpec.responses[error2.statusCode] || operationSpec.responses["default"]);
-        error2.details = flatResponse;
+    } catch (error) {
+      if (typeof error === "object" && error?.response) {
+        const rawResponse = error.response;
+        const flatResponse = flattenResponse(rawResponse, operationSpec.responses[error.statusCode] || operationSpec.responses["default"]);
+        error.details = flatResponse;
         if (options?.onResponse) {
-          options.onResponse(rawResponse, flatResponse, error2);
+          options.onResponse(rawResponse, flatResponse, error);
         }
       }
-      throw error2;
+      throw error;
     }
   }
 };
@@ -16793,10 +7070,10 @@ var ExtendedServiceClient = class extends ServiceClient {
   async sendOperationRequest(operationArguments, operationSpec) {
     const userProvidedCallBack = operationArguments?.options?.onResponse;
     let lastResponse;
-    function onResponse(rawResponse, flatResponse, error2) {
+    function onResponse(rawResponse, flatResponse, error) {
       lastResponse = rawResponse;
       if (userProvidedCallBack) {
-        userProvidedCallBack(rawResponse, flatResponse, error2);
+        userProvidedCallBack(rawResponse, flatResponse, error);
       }
     }
     __name(onResponse, "onResponse");
@@ -16870,23 +7147,23 @@ var nameRegexp = "[" + nameStartChar + "][" + nameChar + "]*";
 var regexName = new RegExp("^" + nameRegexp + "$");
 function getAllMatches(string, regex) {
   const matches = [];
-  let match3 = regex.exec(string);
-  while (match3) {
+  let match = regex.exec(string);
+  while (match) {
     const allmatches = [];
-    allmatches.startIndex = regex.lastIndex - match3[0].length;
-    const len = match3.length;
+    allmatches.startIndex = regex.lastIndex - match[0].length;
+    const len = match.length;
     for (let index = 0; index < len; index++) {
-      allmatches.push(match3[index]);
+      allmatches.push(match[index]);
     }
     matches.push(allmatches);
-    match3 = regex.exec(string);
+    match = regex.exec(string);
   }
   return matches;
 }
 __name(getAllMatches, "getAllMatches");
 var isName = /* @__PURE__ */ __name(function(string) {
-  const match3 = regexName.exec(string);
-  return !(match3 === null || typeof match3 === "undefined");
+  const match = regexName.exec(string);
+  return !(match === null || typeof match === "undefined");
 }, "isName");
 function isExist(v) {
   return typeof v !== "undefined";
@@ -17267,8 +7544,8 @@ function getLineNumberForPosition(xmlData, index) {
   };
 }
 __name(getLineNumberForPosition, "getLineNumberForPosition");
-function getPositionFromMatch(match3) {
-  return match3.startIndex + match3[1].length;
+function getPositionFromMatch(match) {
+  return match.startIndex + match[1].length;
 }
 __name(getPositionFromMatch, "getPositionFromMatch");
 
@@ -17563,8 +7840,8 @@ var EntityDecoder = class {
    * Call this as soon as the document's `<?xml version="...">` declaration is parsed.
    * @param {1.0|1.1|number} version
    */
-  setXmlVersion(version3) {
-    this._ncrXmlVersion = version3 === 1.1 ? 1.1 : 1;
+  setXmlVersion(version2) {
+    this._ncrXmlVersion = version2 === 1.1 ? 1.1 : 1;
   }
   // -------------------------------------------------------------------------
   // Primary API
@@ -18569,11 +8846,11 @@ function toNumber(str, options = {}) {
   } else if (trimmedStr.includes("e") || trimmedStr.includes("E")) {
     return resolveEnotation(str, trimmedStr, options);
   } else {
-    const match3 = numRegex.exec(trimmedStr);
-    if (match3) {
-      const sign = match3[1] || "";
-      const leadingZeros = match3[2];
-      let numTrimmedByZeros = trimZeros(match3[3]);
+    const match = numRegex.exec(trimmedStr);
+    if (match) {
+      const sign = match[1] || "";
+      const leadingZeros = match[2];
+      let numTrimmedByZeros = trimZeros(match[3]);
       const decimalAdjacentToLeadingZeros = sign ? (
         // 0., -00., 000.
         trimmedStr[leadingZeros.length + 1] === "."
@@ -19054,16 +9331,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path9 = this._matcher.path;
-    return path9.length > 0 ? path9[path9.length - 1].tag : void 0;
+    const path = this._matcher.path;
+    return path.length > 0 ? path[path.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path9 = this._matcher.path;
-    return path9.length > 0 ? path9[path9.length - 1].namespace : void 0;
+    const path = this._matcher.path;
+    return path.length > 0 ? path[path.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -19071,9 +9348,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path9 = this._matcher.path;
-    if (path9.length === 0) return void 0;
-    return path9[path9.length - 1].values?.[attrName];
+    const path = this._matcher.path;
+    if (path.length === 0) return void 0;
+    return path[path.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -19081,9 +9358,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path9 = this._matcher.path;
-    if (path9.length === 0) return false;
-    const current = path9[path9.length - 1];
+    const path = this._matcher.path;
+    if (path.length === 0) return false;
+    const current = path[path.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -19109,18 +9386,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path9 = this._matcher.path;
-    if (path9.length === 0) return -1;
-    return path9[path9.length - 1].position ?? 0;
+    const path = this._matcher.path;
+    if (path.length === 0) return -1;
+    return path[path.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path9 = this._matcher.path;
-    if (path9.length === 0) return -1;
-    return path9[path9.length - 1].counter ?? 0;
+    const path = this._matcher.path;
+    if (path.length === 0) return -1;
+    return path[path.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -19365,21 +9642,21 @@ var Matcher = class {
    * @returns {string}
    */
   toString(separator, includeNamespace = true) {
-    const sep8 = separator || this.separator;
-    const isDefault = sep8 === this.separator && includeNamespace === true;
+    const sep2 = separator || this.separator;
+    const isDefault = sep2 === this.separator && includeNamespace === true;
     if (isDefault) {
       if (this._pathStringCache !== null) {
         return this._pathStringCache;
       }
       const result = this.path.map(
         (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-      ).join(sep8);
+      ).join(sep2);
       this._pathStringCache = result;
       return result;
     }
     return this.path.map(
       (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-    ).join(sep8);
+    ).join(sep2);
   }
   /**
    * Get path as array of tag names.
@@ -20017,73 +10294,73 @@ var REDOS_PATTERNS = [
 var redos_default = REDOS_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/nosql.js
-var sep6 = `["'\\s]*:`;
+var sep = `["'\\s]*:`;
 var NOSQL_PATTERNS = [
   // ─── MongoDB $ operator injection ────────────────────────────────────────
   {
     id: "nosql-where-operator",
     description: "$where \u2014 executes arbitrary JavaScript server-side in MongoDB",
-    pattern: new RegExp(`\\$where${sep6}`, "i")
+    pattern: new RegExp(`\\$where${sep}`, "i")
   },
   {
     id: "nosql-ne-operator",
     description: '$ne \u2014 "not equal" operator used to bypass equality checks',
-    pattern: new RegExp(`\\$ne${sep6}`, "i")
+    pattern: new RegExp(`\\$ne${sep}`, "i")
   },
   {
     id: "nosql-gt-operator",
     description: '$gt \u2014 "greater than" used to bypass password/value checks',
-    pattern: new RegExp(`\\$gte?${sep6}`, "i")
+    pattern: new RegExp(`\\$gte?${sep}`, "i")
   },
   {
     id: "nosql-lt-operator",
     description: '$lt / $lte \u2014 "less than" bypass variants',
-    pattern: new RegExp(`\\$lte?${sep6}`, "i")
+    pattern: new RegExp(`\\$lte?${sep}`, "i")
   },
   {
     id: "nosql-regex-operator",
     description: "$regex \u2014 can be used to extract data character by character (blind injection)",
-    pattern: new RegExp(`\\$regex${sep6}`, "i")
+    pattern: new RegExp(`\\$regex${sep}`, "i")
   },
   {
     id: "nosql-or-operator",
     description: "$or \u2014 logical OR; used to create always-true conditions",
-    pattern: new RegExp(`\\$or${sep6}\\s*\\[`, "i")
+    pattern: new RegExp(`\\$or${sep}\\s*\\[`, "i")
   },
   {
     id: "nosql-and-operator",
     description: "$and \u2014 logical AND operator injection",
-    pattern: new RegExp(`\\$and${sep6}\\s*\\[`, "i")
+    pattern: new RegExp(`\\$and${sep}\\s*\\[`, "i")
   },
   {
     id: "nosql-nor-operator",
     description: "$nor \u2014 logical NOR operator injection",
-    pattern: new RegExp(`\\$nor${sep6}\\s*\\[`, "i")
+    pattern: new RegExp(`\\$nor${sep}\\s*\\[`, "i")
   },
   {
     id: "nosql-exists-operator",
     description: "$exists \u2014 can enumerate fields to determine schema",
-    pattern: new RegExp(`\\$exists${sep6}`, "i")
+    pattern: new RegExp(`\\$exists${sep}`, "i")
   },
   {
     id: "nosql-in-operator",
     description: "$in \u2014 matches any value in a list; can enumerate values",
-    pattern: new RegExp(`\\$in${sep6}\\s*\\[`, "i")
+    pattern: new RegExp(`\\$in${sep}\\s*\\[`, "i")
   },
   {
     id: "nosql-expr-operator",
     description: "$expr \u2014 allows aggregation expressions in queries (MongoDB 3.6+)",
-    pattern: new RegExp(`\\$expr${sep6}`, "i")
+    pattern: new RegExp(`\\$expr${sep}`, "i")
   },
   {
     id: "nosql-function-operator",
     description: "$function \u2014 executes arbitrary JavaScript in MongoDB 4.4+",
-    pattern: new RegExp(`\\$function${sep6}`, "i")
+    pattern: new RegExp(`\\$function${sep}`, "i")
   },
   {
     id: "nosql-accumulator-operator",
     description: "$accumulator \u2014 custom aggregation with arbitrary JS execution",
-    pattern: new RegExp(`\\$accumulator${sep6}`, "i")
+    pattern: new RegExp(`\\$accumulator${sep}`, "i")
   },
   // ─── Prototype pollution ─────────────────────────────────────────────────
   {
@@ -20210,12 +10487,12 @@ var NAMED = Object.freeze({
 var ENTITY_RE = /&(?:#[xX]0*([0-9a-fA-F]{1,6});?|#0*([0-9]{1,7});?|([a-zA-Z][a-zA-Z0-9]{1,15});)/g;
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
-  return input.replace(ENTITY_RE, (match3, hex, dec, name) => {
+  return input.replace(ENTITY_RE, (match, hex, dec, name) => {
     if (name !== void 0) {
-      return Object.prototype.hasOwnProperty.call(NAMED, name) ? NAMED[name] : match3;
+      return Object.prototype.hasOwnProperty.call(NAMED, name) ? NAMED[name] : match;
     }
     const cp = hex !== void 0 ? parseInt(hex, 16) : parseInt(dec, 10);
-    if (!Number.isFinite(cp) || cp > 1114111) return match3;
+    if (!Number.isFinite(cp) || cp > 1114111) return match;
     return String.fromCodePoint(cp);
   });
 }
@@ -20443,8 +10720,8 @@ function resolveNameSpace(tagname) {
 }
 __name(resolveNameSpace, "resolveNameSpace");
 var attrsRegx = /([^\s=]+)\s*(=\s*(?:"([^"]*)"|'([^']*)'))?/gm;
-function attrValue(match3) {
-  return match3[3] !== void 0 ? match3[3] : match3[4];
+function attrValue(match) {
+  return match[3] !== void 0 ? match[3] : match[4];
 }
 __name(attrValue, "attrValue");
 function buildAttributesMap(attrStr, jPath, tagName, force = false) {
@@ -20923,8 +11200,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep8 = exp.search(/\s/);
-            const name = sep8 === -1 ? exp : exp.substring(0, sep8);
+            const sep2 = exp.search(/\s/);
+            const name = sep2 === -1 ? exp : exp.substring(0, sep2);
             if (name === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -22275,7 +12552,7 @@ var BufferScheduler = class {
    *
    */
   async do() {
-    return new Promise((resolve2, reject) => {
+    return new Promise((resolve, reject) => {
       this.readable.on("data", (data) => {
         data = typeof data === "string" ? Buffer.from(data, this.encoding) : data;
         this.appendUnresolvedData(data);
@@ -22302,12 +12579,12 @@ var BufferScheduler = class {
         }
         if (this.isStreamEnd && this.executingOutgoingHandlers === 0) {
           if (this.unresolvedLength > 0 && this.unresolvedLength < this.bufferSize) {
-            const buffer3 = this.shiftBufferFromUnresolvedDataArray();
-            this.outgoingHandler(() => buffer3.getReadableStream(), buffer3.size, this.offset).then(resolve2).catch(reject);
+            const buffer2 = this.shiftBufferFromUnresolvedDataArray();
+            this.outgoingHandler(() => buffer2.getReadableStream(), buffer2.size, this.offset).then(resolve).catch(reject);
           } else if (this.unresolvedLength >= this.bufferSize) {
             return;
           } else {
-            resolve2();
+            resolve();
           }
         }
       });
@@ -22327,14 +12604,14 @@ var BufferScheduler = class {
    * than blockSize when data in unresolvedDataArray is less than bufferSize.
    *
    */
-  shiftBufferFromUnresolvedDataArray(buffer3) {
-    if (!buffer3) {
-      buffer3 = new PooledBuffer(this.bufferSize, this.unresolvedDataArray, this.unresolvedLength);
+  shiftBufferFromUnresolvedDataArray(buffer2) {
+    if (!buffer2) {
+      buffer2 = new PooledBuffer(this.bufferSize, this.unresolvedDataArray, this.unresolvedLength);
     } else {
-      buffer3.fill(this.unresolvedDataArray, this.unresolvedLength);
+      buffer2.fill(this.unresolvedDataArray, this.unresolvedLength);
     }
-    this.unresolvedLength -= buffer3.size;
-    return buffer3;
+    this.unresolvedLength -= buffer2.size;
+    return buffer2;
   }
   /**
    * Resolve data in unresolvedDataArray. For every buffer with size in blockSize
@@ -22347,19 +12624,19 @@ var BufferScheduler = class {
    */
   resolveData() {
     while (this.unresolvedLength >= this.bufferSize) {
-      let buffer3;
+      let buffer2;
       if (this.incoming.length > 0) {
-        buffer3 = this.incoming.shift();
-        this.shiftBufferFromUnresolvedDataArray(buffer3);
+        buffer2 = this.incoming.shift();
+        this.shiftBufferFromUnresolvedDataArray(buffer2);
       } else {
         if (this.numBuffers < this.maxBuffers) {
-          buffer3 = this.shiftBufferFromUnresolvedDataArray();
+          buffer2 = this.shiftBufferFromUnresolvedDataArray();
           this.numBuffers++;
         } else {
           return false;
         }
       }
-      this.outgoing.push(buffer3);
+      this.outgoing.push(buffer2);
       this.triggerOutgoingHandlers();
     }
     return true;
@@ -22369,34 +12646,34 @@ var BufferScheduler = class {
    * concurrency reaches.
    */
   async triggerOutgoingHandlers() {
-    let buffer3;
+    let buffer2;
     do {
       if (this.executingOutgoingHandlers >= this.concurrency) {
         return;
       }
-      buffer3 = this.outgoing.shift();
-      if (buffer3) {
-        this.triggerOutgoingHandler(buffer3);
+      buffer2 = this.outgoing.shift();
+      if (buffer2) {
+        this.triggerOutgoingHandler(buffer2);
       }
-    } while (buffer3);
+    } while (buffer2);
   }
   /**
    * Trigger a outgoing handler for a buffer shifted from outgoing.
    *
    * @param buffer -
    */
-  async triggerOutgoingHandler(buffer3) {
-    const bufferLength = buffer3.size;
+  async triggerOutgoingHandler(buffer2) {
+    const bufferLength = buffer2.size;
     this.executingOutgoingHandlers++;
     this.offset += bufferLength;
     try {
-      await this.outgoingHandler(() => buffer3.getReadableStream(), bufferLength, this.offset - bufferLength);
+      await this.outgoingHandler(() => buffer2.getReadableStream(), bufferLength, this.offset - bufferLength);
     } catch (err) {
       this.emitter.emit("error", err);
       return;
     }
     this.executingOutgoingHandlers--;
-    this.reuseBuffer(buffer3);
+    this.reuseBuffer(buffer2);
     this.emitter.emit("checkEnd");
   }
   /**
@@ -22404,8 +12681,8 @@ var BufferScheduler = class {
    *
    * @param buffer -
    */
-  reuseBuffer(buffer3) {
-    this.incoming.push(buffer3);
+  reuseBuffer(buffer2) {
+    this.incoming.push(buffer2);
     if (!this.isError && this.resolveData() && !this.isStreamEnd) {
       this.readable.resume();
     }
@@ -22419,8 +12696,8 @@ var NativeCRC64 = (() => {
     NativeCRC642 = NativeCRC642 || {};
     var Module = typeof NativeCRC642 != "undefined" ? NativeCRC642 : {};
     var readyPromiseResolve, readyPromiseReject;
-    Module["ready"] = new Promise(function(resolve2, reject) {
-      readyPromiseResolve = resolve2;
+    Module["ready"] = new Promise(function(resolve, reject) {
+      readyPromiseResolve = resolve;
       readyPromiseReject = reject;
     });
     ["_malloc", "_free", "_emscripten_bind_VoidPtr___destroy___0", "_emscripten_bind_Crc64Hash_Crc64Hash_0", "_emscripten_bind_Crc64Hash_OnAppend_2", "_emscripten_bind_Crc64Hash_OnFinal_3", "_emscripten_bind_Crc64Hash___destroy___0", "_fflush", "onRuntimeInitialized"].forEach((prop) => {
@@ -22445,11 +12722,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path9) {
+    function locateFile(path) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path9, scriptDirectory);
+        return Module["locateFile"](path, scriptDirectory);
       }
-      return scriptDirectory + path9;
+      return scriptDirectory + path;
     }
     __name(locateFile, "locateFile");
     var read_, readAsync, readBinary, setWindowTitle;
@@ -22524,15 +12801,15 @@ var NativeCRC64 = (() => {
     legacyModuleProp("thisProgram", "thisProgram");
     if (Module["quit"]) quit_ = Module["quit"];
     legacyModuleProp("quit", "quit_");
-    assert4(typeof Module["memoryInitializerPrefixURL"] == "undefined", "Module.memoryInitializerPrefixURL option was removed, use Module.locateFile instead");
-    assert4(typeof Module["pthreadMainPrefixURL"] == "undefined", "Module.pthreadMainPrefixURL option was removed, use Module.locateFile instead");
-    assert4(typeof Module["cdInitializerPrefixURL"] == "undefined", "Module.cdInitializerPrefixURL option was removed, use Module.locateFile instead");
-    assert4(typeof Module["filePackagePrefixURL"] == "undefined", "Module.filePackagePrefixURL option was removed, use Module.locateFile instead");
-    assert4(typeof Module["read"] == "undefined", "Module.read option was removed (modify read_ in JS)");
-    assert4(typeof Module["readAsync"] == "undefined", "Module.readAsync option was removed (modify readAsync in JS)");
-    assert4(typeof Module["readBinary"] == "undefined", "Module.readBinary option was removed (modify readBinary in JS)");
-    assert4(typeof Module["setWindowTitle"] == "undefined", "Module.setWindowTitle option was removed (modify setWindowTitle in JS)");
-    assert4(typeof Module["TOTAL_MEMORY"] == "undefined", "Module.TOTAL_MEMORY has been renamed Module.INITIAL_MEMORY");
+    assert(typeof Module["memoryInitializerPrefixURL"] == "undefined", "Module.memoryInitializerPrefixURL option was removed, use Module.locateFile instead");
+    assert(typeof Module["pthreadMainPrefixURL"] == "undefined", "Module.pthreadMainPrefixURL option was removed, use Module.locateFile instead");
+    assert(typeof Module["cdInitializerPrefixURL"] == "undefined", "Module.cdInitializerPrefixURL option was removed, use Module.locateFile instead");
+    assert(typeof Module["filePackagePrefixURL"] == "undefined", "Module.filePackagePrefixURL option was removed, use Module.locateFile instead");
+    assert(typeof Module["read"] == "undefined", "Module.read option was removed (modify read_ in JS)");
+    assert(typeof Module["readAsync"] == "undefined", "Module.readAsync option was removed (modify readAsync in JS)");
+    assert(typeof Module["readBinary"] == "undefined", "Module.readBinary option was removed (modify readBinary in JS)");
+    assert(typeof Module["setWindowTitle"] == "undefined", "Module.setWindowTitle option was removed (modify setWindowTitle in JS)");
+    assert(typeof Module["TOTAL_MEMORY"] == "undefined", "Module.TOTAL_MEMORY has been renamed Module.INITIAL_MEMORY");
     legacyModuleProp("read", "read_");
     legacyModuleProp("readAsync", "readAsync");
     legacyModuleProp("readBinary", "readBinary");
@@ -22541,7 +12818,7 @@ var NativeCRC64 = (() => {
     var PROXYFS = "PROXYFS is no longer included by default; build with -lproxyfs.js";
     var WORKERFS = "WORKERFS is no longer included by default; build with -lworkerfs.js";
     var NODEFS = "NODEFS is no longer included by default; build with -lnodefs.js";
-    assert4(!ENVIRONMENT_IS_SHELL, "shell environment detected but not enabled at build time.  Add 'shell' to `-sENVIRONMENT` to enable.");
+    assert(!ENVIRONMENT_IS_SHELL, "shell environment detected but not enabled at build time.  Add 'shell' to `-sENVIRONMENT` to enable.");
     var STACK_ALIGN = 16;
     var POINTER_SIZE = 4;
     function getNativeTypeSize(type) {
@@ -22569,7 +12846,7 @@ var NativeCRC64 = (() => {
           }
           if (type[0] === "i") {
             const bits = Number(type.substr(1));
-            assert4(bits % 8 === 0, "getNativeTypeSize invalid bits " + bits + ", type " + type);
+            assert(bits % 8 === 0, "getNativeTypeSize invalid bits " + bits + ", type " + type);
             return bits / 8;
           }
           return 0;
@@ -22646,12 +12923,12 @@ var NativeCRC64 = (() => {
     var wasmMemory;
     var ABORT = false;
     var EXITSTATUS;
-    function assert4(condition, text) {
+    function assert(condition, text) {
       if (!condition) {
         abort("Assertion failed" + (text ? ": " + text : ""));
       }
     }
-    __name(assert4, "assert");
+    __name(assert, "assert");
     var UTF8Decoder = typeof TextDecoder != "undefined" ? new TextDecoder("utf8") : void 0;
     function UTF8ArrayToString(heapOrArray, idx, maxBytesToRead) {
       var endIdx = idx + maxBytesToRead;
@@ -22730,7 +13007,7 @@ var NativeCRC64 = (() => {
     }
     __name(stringToUTF8Array, "stringToUTF8Array");
     function stringToUTF8(str, outPtr, maxBytesToWrite) {
-      assert4(typeof maxBytesToWrite == "number", "stringToUTF8(str, outPtr, maxBytesToWrite) is missing the third parameter that specifies the length of the output buffer!");
+      assert(typeof maxBytesToWrite == "number", "stringToUTF8(str, outPtr, maxBytesToWrite) is missing the third parameter that specifies the length of the output buffer!");
       return stringToUTF8Array(str, HEAPU8, outPtr, maxBytesToWrite);
     }
     __name(stringToUTF8, "stringToUTF8");
@@ -22752,9 +13029,9 @@ var NativeCRC64 = (() => {
       return len;
     }
     __name(lengthBytesUTF8, "lengthBytesUTF8");
-    var HEAP, buffer3, HEAP8, HEAPU8, HEAP16, HEAPU16, HEAP32, HEAPU32, HEAPF32, HEAPF64;
+    var HEAP, buffer2, HEAP8, HEAPU8, HEAP16, HEAPU16, HEAP32, HEAPU32, HEAPF32, HEAPF64;
     function updateGlobalBufferAndViews(buf) {
-      buffer3 = buf;
+      buffer2 = buf;
       Module["HEAP8"] = HEAP8 = new Int8Array(buf);
       Module["HEAP16"] = HEAP16 = new Int16Array(buf);
       Module["HEAP32"] = HEAP32 = new Int32Array(buf);
@@ -22766,20 +13043,20 @@ var NativeCRC64 = (() => {
     }
     __name(updateGlobalBufferAndViews, "updateGlobalBufferAndViews");
     var STACK_SIZE = 5242880;
-    if (Module["STACK_SIZE"]) assert4(STACK_SIZE === Module["STACK_SIZE"], "the stack size can no longer be determined at runtime");
+    if (Module["STACK_SIZE"]) assert(STACK_SIZE === Module["STACK_SIZE"], "the stack size can no longer be determined at runtime");
     var INITIAL_MEMORY = Module["INITIAL_MEMORY"] || 16777216;
     legacyModuleProp("INITIAL_MEMORY", "INITIAL_MEMORY");
-    assert4(INITIAL_MEMORY >= STACK_SIZE, "INITIAL_MEMORY should be larger than STACK_SIZE, was " + INITIAL_MEMORY + "! (STACK_SIZE=" + STACK_SIZE + ")");
-    assert4(
+    assert(INITIAL_MEMORY >= STACK_SIZE, "INITIAL_MEMORY should be larger than STACK_SIZE, was " + INITIAL_MEMORY + "! (STACK_SIZE=" + STACK_SIZE + ")");
+    assert(
       typeof Int32Array != "undefined" && typeof Float64Array !== "undefined" && Int32Array.prototype.subarray != void 0 && Int32Array.prototype.set != void 0,
       "JS engine does not provide full typed array support"
     );
-    assert4(!Module["wasmMemory"], "Use of `wasmMemory` detected.  Use -sIMPORTED_MEMORY to define wasmMemory externally");
-    assert4(INITIAL_MEMORY == 16777216, "Detected runtime INITIAL_MEMORY setting.  Use -sIMPORTED_MEMORY to define wasmMemory dynamically");
+    assert(!Module["wasmMemory"], "Use of `wasmMemory` detected.  Use -sIMPORTED_MEMORY to define wasmMemory externally");
+    assert(INITIAL_MEMORY == 16777216, "Detected runtime INITIAL_MEMORY setting.  Use -sIMPORTED_MEMORY to define wasmMemory dynamically");
     var wasmTable;
     function writeStackCookie() {
       var max = _emscripten_stack_get_end();
-      assert4((max & 3) == 0);
+      assert((max & 3) == 0);
       if (max == 0) {
         max += 4;
       }
@@ -22830,7 +13107,7 @@ var NativeCRC64 = (() => {
     }
     __name(preRun, "preRun");
     function initRuntime() {
-      assert4(!runtimeInitialized);
+      assert(!runtimeInitialized);
       runtimeInitialized = true;
       checkStackCookie();
       callRuntimeCallbacks(__ATINIT__);
@@ -22862,10 +13139,10 @@ var NativeCRC64 = (() => {
       __ATPOSTRUN__.unshift(cb);
     }
     __name(addOnPostRun, "addOnPostRun");
-    assert4(Math.imul, "This browser does not support Math.imul(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
-    assert4(Math.fround, "This browser does not support Math.fround(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
-    assert4(Math.clz32, "This browser does not support Math.clz32(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
-    assert4(Math.trunc, "This browser does not support Math.trunc(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
+    assert(Math.imul, "This browser does not support Math.imul(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
+    assert(Math.fround, "This browser does not support Math.fround(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
+    assert(Math.clz32, "This browser does not support Math.clz32(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
+    assert(Math.trunc, "This browser does not support Math.trunc(), build with LEGACY_VM_SUPPORT or POLYFILL_OLD_MATH_FUNCTIONS to add in a polyfill");
     var runDependencies = 0;
     var runDependencyWatcher = null;
     var dependenciesFulfilled = null;
@@ -22884,7 +13161,7 @@ var NativeCRC64 = (() => {
         Module["monitorRunDependencies"](runDependencies);
       }
       if (id) {
-        assert4(!runDependencyTracking[id]);
+        assert(!runDependencyTracking[id]);
         runDependencyTracking[id] = 1;
         if (runDependencyWatcher === null && typeof setInterval != "undefined") {
           runDependencyWatcher = setInterval(function() {
@@ -22917,7 +13194,7 @@ var NativeCRC64 = (() => {
         Module["monitorRunDependencies"](runDependencies);
       }
       if (id) {
-        assert4(runDependencyTracking[id]);
+        assert(runDependencyTracking[id]);
         delete runDependencyTracking[id];
       } else {
         err("warning: run dependency removed without ID");
@@ -23001,9 +13278,9 @@ var NativeCRC64 = (() => {
         if (!fixedasm) {
           asm2 = Module["asm"];
         }
-        assert4(runtimeInitialized, "native function `" + displayName + "` called before runtime initialization");
+        assert(runtimeInitialized, "native function `" + displayName + "` called before runtime initialization");
         if (!asm2[name]) {
-          assert4(asm2[name], "exported native function `" + displayName + "` not found");
+          assert(asm2[name], "exported native function `" + displayName + "` not found");
         }
         return asm2[name].apply(null, arguments);
       };
@@ -23658,7 +13935,7 @@ var NativeCRC64 = (() => {
     }
     __name(getBinaryPromise, "getBinaryPromise");
     function createWasm() {
-      var info2 = {
+      var info = {
         "env": asmLibraryArg,
         "wasi_snapshot_preview1": asmLibraryArg
       };
@@ -23666,10 +13943,10 @@ var NativeCRC64 = (() => {
         var exports3 = instance.exports;
         Module["asm"] = exports3;
         wasmMemory = Module["asm"]["memory"];
-        assert4(wasmMemory, "memory not found in wasm exports");
+        assert(wasmMemory, "memory not found in wasm exports");
         updateGlobalBufferAndViews(wasmMemory.buffer);
         wasmTable = Module["asm"]["__indirect_function_table"];
-        assert4(wasmTable, "table not found in wasm exports");
+        assert(wasmTable, "table not found in wasm exports");
         addOnInit(Module["asm"]["__wasm_call_ctors"]);
         removeRunDependency("wasm-instantiate");
       }
@@ -23677,14 +13954,14 @@ var NativeCRC64 = (() => {
       addRunDependency("wasm-instantiate");
       var trueModule = Module;
       function receiveInstantiationResult(result) {
-        assert4(Module === trueModule, "the Module object should not be replaced during async compilation - perhaps the order of HTML elements is wrong?");
+        assert(Module === trueModule, "the Module object should not be replaced during async compilation - perhaps the order of HTML elements is wrong?");
         trueModule = null;
         receiveInstance(result["instance"]);
       }
       __name(receiveInstantiationResult, "receiveInstantiationResult");
       function instantiateArrayBuffer(receiver) {
         return getBinaryPromise().then(function(binary) {
-          return WebAssembly.instantiate(binary, info2);
+          return WebAssembly.instantiate(binary, info);
         }).then(function(instance) {
           return instance;
         }).then(receiver, function(reason) {
@@ -23702,7 +13979,7 @@ var NativeCRC64 = (() => {
       __name(instantiateAsync, "instantiateAsync");
       if (Module["instantiateWasm"]) {
         try {
-          var exports2 = Module["instantiateWasm"](info2, receiveInstance);
+          var exports2 = Module["instantiateWasm"](info, receiveInstance);
           return exports2;
         } catch (e) {
           err("Module.instantiateWasm callback failed with error: " + e);
@@ -23812,18 +14089,18 @@ var NativeCRC64 = (() => {
     __name(getHeapMax, "getHeapMax");
     function emscripten_realloc_buffer(size) {
       try {
-        wasmMemory.grow(size - buffer3.byteLength + 65535 >>> 16);
+        wasmMemory.grow(size - buffer2.byteLength + 65535 >>> 16);
         updateGlobalBufferAndViews(wasmMemory.buffer);
         return 1;
       } catch (e) {
-        err("emscripten_realloc_buffer: Attempted to grow heap from " + buffer3.byteLength + " bytes to " + size + " bytes, but got error: " + e);
+        err("emscripten_realloc_buffer: Attempted to grow heap from " + buffer2.byteLength + " bytes to " + size + " bytes, but got error: " + e);
       }
     }
     __name(emscripten_realloc_buffer, "emscripten_realloc_buffer");
     function _emscripten_resize_heap(requestedSize) {
       var oldSize = HEAPU8.length;
       requestedSize = requestedSize >>> 0;
-      assert4(requestedSize > oldSize);
+      assert(requestedSize > oldSize);
       var maxHeapSize = getHeapMax();
       if (requestedSize > maxHeapSize) {
         err("Cannot enlarge memory, asked to go up to " + requestedSize + " bytes, but the limit is " + maxHeapSize + " bytes!");
@@ -23844,7 +14121,7 @@ var NativeCRC64 = (() => {
     }
     __name(_emscripten_resize_heap, "_emscripten_resize_heap");
     var SYSCALLS = { varargs: void 0, get: /* @__PURE__ */ __name(function() {
-      assert4(SYSCALLS.varargs != void 0);
+      assert(SYSCALLS.varargs != void 0);
       SYSCALLS.varargs += 4;
       var ret = HEAP32[SYSCALLS.varargs - 4 >> 2];
       return ret;
@@ -23857,8 +14134,8 @@ var NativeCRC64 = (() => {
     }
     __name(_fd_close, "_fd_close");
     function convertI32PairToI53Checked(lo, hi) {
-      assert4(lo == lo >>> 0 || lo == (lo | 0));
-      assert4(hi === (hi | 0));
+      assert(lo == lo >>> 0 || lo == (lo | 0));
+      assert(hi === (hi | 0));
       return hi + 2097152 >>> 0 < 4194305 - !!lo ? (lo >>> 0) + hi * 4294967296 : NaN;
     }
     __name(convertI32PairToI53Checked, "convertI32PairToI53Checked");
@@ -23867,14 +14144,14 @@ var NativeCRC64 = (() => {
     }
     __name(_fd_seek, "_fd_seek");
     var printCharBuffers = [null, [], []];
-    function printChar(stream2, curr) {
-      var buffer4 = printCharBuffers[stream2];
-      assert4(buffer4);
+    function printChar(stream, curr) {
+      var buffer3 = printCharBuffers[stream];
+      assert(buffer3);
       if (curr === 0 || curr === 10) {
-        (stream2 === 1 ? out : err)(UTF8ArrayToString(buffer4, 0));
-        buffer4.length = 0;
+        (stream === 1 ? out : err)(UTF8ArrayToString(buffer3, 0));
+        buffer3.length = 0;
       } else {
-        buffer4.push(curr);
+        buffer3.push(curr);
       }
     }
     __name(printChar, "printChar");
@@ -24380,7 +14657,7 @@ var NativeCRC64 = (() => {
         initRuntime();
         readyPromiseResolve(Module);
         if (Module["onRuntimeInitialized"]) Module["onRuntimeInitialized"]();
-        assert4(!Module["_main"], 'compiled without a main, but one is present. if you added it from JS, use Module["onRuntimeInitialized"]');
+        assert(!Module["_main"], 'compiled without a main, but one is present. if you added it from JS, use Module["onRuntimeInitialized"]');
         postRun();
       }
       __name(doRun, "doRun");
@@ -24500,18 +14777,18 @@ var NativeCRC64 = (() => {
         if (!ensureCache.buffer) {
           ensureCache.size += 128;
           ensureCache.buffer = Module["_malloc"](ensureCache.size);
-          assert4(ensureCache.buffer);
+          assert(ensureCache.buffer);
         }
         ensureCache.pos = 0;
       }, "prepare"),
       alloc: /* @__PURE__ */ __name(function(array, view) {
-        assert4(ensureCache.buffer);
+        assert(ensureCache.buffer);
         var bytes = view.BYTES_PER_ELEMENT;
         var len = array.length * bytes;
         len = len + 7 & -8;
         var ret;
         if (ensureCache.pos + len >= ensureCache.size) {
-          assert4(len > 0);
+          assert(len > 0);
           ensureCache.needed += len;
           ret = Module["_malloc"](len);
           ensureCache.temps.push(ret);
@@ -25011,7 +15288,7 @@ function getURLQueries(url2) {
 }
 __name(getURLQueries, "getURLQueries");
 async function delay3(timeInMs, aborter, abortError) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve, reject) => {
     let timeout;
     const abortHandler = /* @__PURE__ */ __name(() => {
       if (timeout !== void 0) {
@@ -25023,7 +15300,7 @@ async function delay3(timeInMs, aborter, abortError) {
       if (aborter !== void 0) {
         aborter.removeEventListener("abort", abortHandler);
       }
-      resolve2();
+      resolve();
     }, "resolveHandler");
     timeout = setTimeout(resolveHandler, timeInMs);
     if (aborter !== void 0) {
@@ -25563,9 +15840,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request) {
-    const path9 = getURLPath(request.url) || "/";
+    const path = getURLPath(request.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path9}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path}`;
     const queries = getURLQueries(request.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -25894,25 +16171,25 @@ function storageRetryPolicy(options = {}) {
   const maxRetryDelayInMs = options.maxRetryDelayInMs ?? DEFAULT_RETRY_OPTIONS2.maxRetryDelayInMs;
   const secondaryHost = options.secondaryHost ?? DEFAULT_RETRY_OPTIONS2.secondaryHost;
   const tryTimeoutInMs = options.tryTimeoutInMs ?? DEFAULT_RETRY_OPTIONS2.tryTimeoutInMs;
-  function shouldRetry({ isPrimaryRetry, attempt, response, error: error2 }) {
+  function shouldRetry({ isPrimaryRetry, attempt, response, error }) {
     if (attempt >= maxTries) {
       logger6.info(`RetryPolicy: Attempt(s) ${attempt} >= maxTries ${maxTries}, no further try.`);
       return false;
     }
-    if (error2) {
+    if (error) {
       for (const retriableError of retriableErrors) {
-        if (error2.name.toUpperCase().includes(retriableError) || error2.message.toUpperCase().includes(retriableError) || error2.code && error2.code.toString().toUpperCase() === retriableError) {
+        if (error.name.toUpperCase().includes(retriableError) || error.message.toUpperCase().includes(retriableError) || error.code && error.code.toString().toUpperCase() === retriableError) {
           logger6.info(`RetryPolicy: Network error ${retriableError} found, will retry.`);
           return true;
         }
       }
-      if (error2?.code === "PARSE_ERROR" && error2?.message.startsWith(`Error "Error: Unclosed root tag`)) {
+      if (error?.code === "PARSE_ERROR" && error?.message.startsWith(`Error "Error: Unclosed root tag`)) {
         logger6.info("RetryPolicy: Incomplete XML response likely due to service timeout, will retry.");
         return true;
       }
     }
-    if (response || error2) {
-      const statusCode = response?.status ?? error2?.statusCode ?? 0;
+    if (response || error) {
+      const statusCode = response?.status ?? error?.statusCode ?? 0;
       if (!isPrimaryRetry && statusCode === 404) {
         logger6.info(`RetryPolicy: Secondary access with 404, will retry.`);
         return true;
@@ -25968,12 +16245,12 @@ function storageRetryPolicy(options = {}) {
       let attempt = 1;
       let retryAgain = true;
       let response;
-      let error2;
+      let error;
       while (retryAgain) {
         const isPrimaryRetry = secondaryHas404 || !secondaryUrl || !["GET", "HEAD", "OPTIONS"].includes(request.method) || attempt % 2 === 1;
         request.url = isPrimaryRetry ? primaryUrl : secondaryUrl;
         response = void 0;
-        error2 = void 0;
+        error = void 0;
         try {
           logger6.info(`RetryPolicy: =====> Try=${attempt} ${isPrimaryRetry ? "Primary" : "Secondary"}`);
           response = await next(request);
@@ -25981,13 +16258,13 @@ function storageRetryPolicy(options = {}) {
         } catch (e) {
           if (isRestError3(e)) {
             logger6.error(`RetryPolicy: Caught error, message: ${e.message}, code: ${e.code}`);
-            error2 = e;
+            error = e;
           } else {
             logger6.error(`RetryPolicy: Caught error, message: ${getErrorMessage(e)}`);
             throw e;
           }
         }
-        retryAgain = shouldRetry({ isPrimaryRetry, attempt, response, error: error2 });
+        retryAgain = shouldRetry({ isPrimaryRetry, attempt, response, error });
         if (retryAgain) {
           await delay3(calculateDelay(isPrimaryRetry, attempt), request.abortSignal, RETRY_ABORT_ERROR2);
         }
@@ -25996,7 +16273,7 @@ function storageRetryPolicy(options = {}) {
       if (response) {
         return response;
       }
-      throw error2 ?? new RestError3("RetryPolicy failed without known error.");
+      throw error ?? new RestError3("RetryPolicy failed without known error.");
     }
   };
 }
@@ -26065,9 +16342,9 @@ function storageSharedKeyCredentialPolicy(options) {
   }
   __name(getCanonicalizedHeadersString, "getCanonicalizedHeadersString");
   function getCanonicalizedResourceString(request) {
-    const path9 = getURLPath(request.url) || "/";
+    const path = getURLPath(request.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path9}`;
+    canonicalizedResourceString += `/${options.accountName}${path}`;
     const queries = getURLQueries(request.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -26181,10 +16458,46 @@ var URLConstants2 = {
     TIMEOUT: "timeout"
   }
 };
+var HTTPURLConnection = {
+  HTTP_ACCEPTED: 202,
+  HTTP_CONFLICT: 409,
+  HTTP_NOT_FOUND: 404,
+  HTTP_PRECON_FAILED: 412,
+  HTTP_RANGE_NOT_SATISFIABLE: 416
+};
+var HeaderConstants2 = {
+  AUTHORIZATION: "Authorization",
+  AUTHORIZATION_SCHEME: "Bearer",
+  CONTENT_ENCODING: "Content-Encoding",
+  CONTENT_ID: "Content-ID",
+  CONTENT_LANGUAGE: "Content-Language",
+  CONTENT_LENGTH: "Content-Length",
+  CONTENT_MD5: "Content-Md5",
+  CONTENT_TRANSFER_ENCODING: "Content-Transfer-Encoding",
+  CONTENT_TYPE: "Content-Type",
+  COOKIE: "Cookie",
+  DATE: "date",
+  IF_MATCH: "if-match",
+  IF_MODIFIED_SINCE: "if-modified-since",
+  IF_NONE_MATCH: "if-none-match",
+  IF_UNMODIFIED_SINCE: "if-unmodified-since",
+  PREFIX_FOR_STORAGE: "x-ms-",
+  RANGE: "Range",
+  USER_AGENT: "User-Agent",
+  X_MS_CLIENT_REQUEST_ID: "x-ms-client-request-id",
+  X_MS_COPY_SOURCE: "x-ms-copy-source",
+  X_MS_DATE: "x-ms-date",
+  X_MS_ERROR_CODE: "x-ms-error-code",
+  X_MS_VERSION: "x-ms-version",
+  X_MS_CopySourceErrorCode: "x-ms-copy-source-error-code"
+};
 var ETagNone = "";
 var ETagAny = "*";
 var SIZE_1_MB = 1 * 1024 * 1024;
+var BATCH_MAX_REQUEST = 256;
 var BATCH_MAX_PAYLOAD_IN_BYTES = 4 * SIZE_1_MB;
+var HTTP_LINE_ENDING = "\r\n";
+var HTTP_VERSION_1_1 = "HTTP/1.1";
 var EncryptionAlgorithmAES25 = "AES256";
 var DevelopmentConnectionString2 = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;`;
 var StorageBlobLoggingAllowedHeaderNames = [
@@ -26346,11 +16659,11 @@ var PathStylePorts2 = [
 ];
 
 // node_modules/@azure/storage-blob/dist/esm/Pipeline.js
-function isPipelineLike(pipeline2) {
-  if (!pipeline2 || typeof pipeline2 !== "object") {
+function isPipelineLike(pipeline) {
+  if (!pipeline || typeof pipeline !== "object") {
     return false;
   }
-  const castPipeline = pipeline2;
+  const castPipeline = pipeline;
   return Array.isArray(castPipeline.factories) && typeof castPipeline.options === "object" && typeof castPipeline.toServiceClientOptions === "function";
 }
 __name(isPipelineLike, "isPipelineLike");
@@ -26393,12 +16706,12 @@ function newPipeline(credential, pipelineOptions = {}) {
   if (!credential) {
     credential = new AnonymousCredential();
   }
-  const pipeline2 = new Pipeline([], pipelineOptions);
-  pipeline2._credential = credential;
-  return pipeline2;
+  const pipeline = new Pipeline([], pipelineOptions);
+  pipeline._credential = credential;
+  return pipeline;
 }
 __name(newPipeline, "newPipeline");
-function processDownlevelPipeline(pipeline2) {
+function processDownlevelPipeline(pipeline) {
   const knownFactoryFunctions = [
     isAnonymousCredential,
     isStorageSharedKeyCredential,
@@ -26408,8 +16721,8 @@ function processDownlevelPipeline(pipeline2) {
     isStorageTelemetryPolicyFactory,
     isCoreHttpPolicyFactory
   ];
-  if (pipeline2.factories.length) {
-    const novelFactories = pipeline2.factories.filter((factory) => {
+  if (pipeline.factories.length) {
+    const novelFactories = pipeline.factories.filter((factory) => {
       return !knownFactoryFunctions.some((knownFactory) => knownFactory(factory));
     });
     if (novelFactories.length) {
@@ -26423,14 +16736,14 @@ function processDownlevelPipeline(pipeline2) {
   return void 0;
 }
 __name(processDownlevelPipeline, "processDownlevelPipeline");
-function getCoreClientOptions(pipeline2) {
-  const { httpClient: v1Client, ...restOptions } = pipeline2.options;
-  let httpClient = pipeline2._coreHttpClient;
+function getCoreClientOptions(pipeline) {
+  const { httpClient: v1Client, ...restOptions } = pipeline.options;
+  let httpClient = pipeline._coreHttpClient;
   if (!httpClient) {
     httpClient = v1Client ? convertHttpClient(v1Client) : getCachedDefaultHttpClient2();
-    pipeline2._coreHttpClient = httpClient;
+    pipeline._coreHttpClient = httpClient;
   }
-  let corePipeline = pipeline2._corePipeline;
+  let corePipeline = pipeline._corePipeline;
   if (!corePipeline) {
     const packageDetails = `azsdk-js-azure-storage-blob/${SDK_VERSION4}`;
     const userAgentPrefix = restOptions.userAgentOptions && restOptions.userAgentOptions.userAgentPrefix ? `${restOptions.userAgentOptions.userAgentPrefix} ${packageDetails}` : `${packageDetails}`;
@@ -26471,11 +16784,11 @@ function getCoreClientOptions(pipeline2) {
     corePipeline.addPolicy(storageRetryPolicy(restOptions.retryOptions), { phase: "Retry" });
     corePipeline.addPolicy(storageRequestFailureDetailsParserPolicy());
     corePipeline.addPolicy(storageBrowserPolicy());
-    const downlevelResults = processDownlevelPipeline(pipeline2);
+    const downlevelResults = processDownlevelPipeline(pipeline);
     if (downlevelResults) {
       corePipeline.addPolicy(downlevelResults.wrappedPolicies, downlevelResults.afterRetry ? { afterPhase: "Retry" } : void 0);
     }
-    const credential = getCredentialFromPipeline(pipeline2);
+    const credential = getCredentialFromPipeline(pipeline);
     if (isTokenCredential(credential)) {
       corePipeline.addPolicy(bearerTokenAuthenticationPolicy({
         credential,
@@ -26488,7 +16801,7 @@ function getCoreClientOptions(pipeline2) {
         accountKey: credential.accountKey
       }), { phase: "Sign" });
     }
-    pipeline2._corePipeline = corePipeline;
+    pipeline._corePipeline = corePipeline;
   }
   return {
     ...restOptions,
@@ -26498,12 +16811,12 @@ function getCoreClientOptions(pipeline2) {
   };
 }
 __name(getCoreClientOptions, "getCoreClientOptions");
-function getCredentialFromPipeline(pipeline2) {
-  if (pipeline2._credential) {
-    return pipeline2._credential;
+function getCredentialFromPipeline(pipeline) {
+  if (pipeline._credential) {
+    return pipeline._credential;
   }
   let credential = new AnonymousCredential();
-  for (const factory of pipeline2.factories) {
+  for (const factory of pipeline.factories) {
     if (isTokenCredential(factory.credential)) {
       credential = factory.credential;
     } else if (isStorageSharedKeyCredential(factory)) {
@@ -35880,7 +26193,7 @@ var versionId = {
     }
   }
 };
-var range2 = {
+var range = {
   parameterPath: ["options", "range"],
   mapper: {
     serializedName: "x-ms-range",
@@ -38194,7 +28507,7 @@ var downloadOperationSpec = {
     leaseId,
     ifModifiedSince,
     ifUnmodifiedSince,
-    range2,
+    range,
     rangeGetContentMD5,
     rangeGetContentCRC64,
     encryptionKey,
@@ -39003,8 +29316,8 @@ var PageBlobImpl = class {
    *              aligned and range-end is required.
    * @param options The options parameters.
    */
-  uploadPagesFromURL(sourceUrl2, sourceRange2, contentLength2, range3, options) {
-    return this.client.sendOperationRequest({ sourceUrl: sourceUrl2, sourceRange: sourceRange2, contentLength: contentLength2, range: range3, options }, uploadPagesFromURLOperationSpec);
+  uploadPagesFromURL(sourceUrl2, sourceRange2, contentLength2, range2, options) {
+    return this.client.sendOperationRequest({ sourceUrl: sourceUrl2, sourceRange: sourceRange2, contentLength: contentLength2, range: range2, options }, uploadPagesFromURLOperationSpec);
   }
   /**
    * The Get Page Ranges operation returns the list of valid page ranges for a page blob or snapshot of a
@@ -39132,7 +29445,7 @@ var uploadPagesOperationSpec = {
     leaseId,
     ifModifiedSince,
     ifUnmodifiedSince,
-    range2,
+    range,
     encryptionKey,
     encryptionKeySha256,
     encryptionAlgorithm,
@@ -39176,7 +29489,7 @@ var clearPagesOperationSpec = {
     leaseId,
     ifModifiedSince,
     ifUnmodifiedSince,
-    range2,
+    range,
     encryptionKey,
     encryptionKeySha256,
     encryptionAlgorithm,
@@ -39268,7 +29581,7 @@ var getPageRangesOperationSpec = {
     leaseId,
     ifModifiedSince,
     ifUnmodifiedSince,
-    range2,
+    range,
     ifMatch,
     ifNoneMatch,
     ifTags
@@ -39305,7 +29618,7 @@ var getPageRangesDiffOperationSpec = {
     leaseId,
     ifModifiedSince,
     ifUnmodifiedSince,
-    range2,
+    range,
     ifMatch,
     ifNoneMatch,
     ifTags,
@@ -40009,13 +30322,13 @@ var StorageClient = class extends ExtendedServiceClient {
     if (!options) {
       options = {};
     }
-    const defaults2 = {
+    const defaults = {
       requestContentType: "application/json; charset=utf-8"
     };
     const packageDetails = `azsdk-js-azure-storage-blob/12.30.0`;
     const userAgentPrefix = options.userAgentOptions && options.userAgentOptions.userAgentPrefix ? `${options.userAgentOptions.userAgentPrefix} ${packageDetails}` : `${packageDetails}`;
     const optionsWithDefaults = {
-      ...defaults2,
+      ...defaults,
       ...options,
       userAgentOptions: {
         userAgentPrefix
@@ -40057,10 +30370,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url2) {
   const urlParsed = new URL(url2);
-  let path9 = urlParsed.pathname;
-  path9 = path9 || "/";
-  path9 = escape2(path9);
-  urlParsed.pathname = path9;
+  let path = urlParsed.pathname;
+  path = path || "/";
+  path = escape(path);
+  urlParsed.pathname = path;
   return urlParsed.toString();
 }
 __name(escapeURLPath, "escapeURLPath");
@@ -40144,15 +30457,15 @@ function extractConnectionStringParts(connectionString) {
   }
 }
 __name(extractConnectionStringParts, "extractConnectionStringParts");
-function escape2(text) {
+function escape(text) {
   return encodeURIComponent(text).replace(/%2F/g, "/").replace(/'/g, "%27").replace(/\+/g, "%20").replace(/%25/g, "%");
 }
-__name(escape2, "escape");
+__name(escape, "escape");
 function appendToURLPath(url2, name) {
   const urlParsed = new URL(url2);
-  let path9 = urlParsed.pathname;
-  path9 = path9 ? path9.endsWith("/") ? `${path9}${name}` : `${path9}/${name}` : name;
-  urlParsed.pathname = path9;
+  let path = urlParsed.pathname;
+  path = path ? path.endsWith("/") ? `${path}${name}` : `${path}/${name}` : name;
+  urlParsed.pathname = path;
   return urlParsed.toString();
 }
 __name(appendToURLPath, "appendToURLPath");
@@ -40182,6 +30495,15 @@ function getURLParameter(url2, name) {
   return urlParsed.searchParams.get(name) ?? void 0;
 }
 __name(getURLParameter, "getURLParameter");
+function getURLPath2(url2) {
+  try {
+    const urlParsed = new URL(url2);
+    return urlParsed.pathname;
+  } catch (e) {
+    return void 0;
+  }
+}
+__name(getURLPath2, "getURLPath");
 function getURLScheme(url2) {
   try {
     const urlParsed = new URL(url2);
@@ -40191,6 +30513,20 @@ function getURLScheme(url2) {
   }
 }
 __name(getURLScheme, "getURLScheme");
+function getURLPathAndQuery(url2) {
+  const urlParsed = new URL(url2);
+  const pathString = urlParsed.pathname;
+  if (!pathString) {
+    throw new RangeError("Invalid url without valid path.");
+  }
+  let queryString = urlParsed.search || "";
+  queryString = queryString.trim();
+  if (queryString !== "") {
+    queryString = queryString.startsWith("?") ? queryString : `?${queryString}`;
+  }
+  return `${pathString}${queryString}`;
+}
+__name(getURLPathAndQuery, "getURLPathAndQuery");
 function appendToURLQuery(url2, queryParts) {
   const urlParsed = new URL(url2);
   let query = urlParsed.search;
@@ -40255,7 +30591,7 @@ function getAccountNameFromUrl(url2) {
       accountName = "";
     }
     return accountName;
-  } catch (error2) {
+  } catch (error) {
     throw new Error("Unable to extract accountName with provided information.");
   }
 }
@@ -40391,6 +30727,51 @@ function httpAuthorizationToString(httpAuthorization) {
   return httpAuthorization ? httpAuthorization.scheme + " " + httpAuthorization.value : void 0;
 }
 __name(httpAuthorizationToString, "httpAuthorizationToString");
+function BlobNameToString(name) {
+  if (name.encoded) {
+    return decodeURIComponent(name.content);
+  } else {
+    return name.content;
+  }
+}
+__name(BlobNameToString, "BlobNameToString");
+function ConvertInternalResponseOfListBlobFlat(internalResponse) {
+  return {
+    ...internalResponse,
+    segment: {
+      blobItems: internalResponse.segment.blobItems.map((blobItemInteral) => {
+        const blobItem = {
+          ...blobItemInteral,
+          name: BlobNameToString(blobItemInteral.name)
+        };
+        return blobItem;
+      })
+    }
+  };
+}
+__name(ConvertInternalResponseOfListBlobFlat, "ConvertInternalResponseOfListBlobFlat");
+function ConvertInternalResponseOfListBlobHierarchy(internalResponse) {
+  return {
+    ...internalResponse,
+    segment: {
+      blobPrefixes: internalResponse.segment.blobPrefixes?.map((blobPrefixInternal) => {
+        const blobPrefix = {
+          ...blobPrefixInternal,
+          name: BlobNameToString(blobPrefixInternal.name)
+        };
+        return blobPrefix;
+      }),
+      blobItems: internalResponse.segment.blobItems.map((blobItemInteral) => {
+        const blobItem = {
+          ...blobItemInteral,
+          name: BlobNameToString(blobItemInteral.name)
+        };
+        return blobItem;
+      })
+    }
+  };
+}
+__name(ConvertInternalResponseOfListBlobHierarchy, "ConvertInternalResponseOfListBlobHierarchy");
 function* ExtractPageRangeInfoItems(getPageRangesSegment) {
   let pageRange = [];
   let clearRange = [];
@@ -40433,6 +30814,14 @@ function* ExtractPageRangeInfoItems(getPageRangesSegment) {
   }
 }
 __name(ExtractPageRangeInfoItems, "ExtractPageRangeInfoItems");
+function EscapePath(blobName) {
+  const split = blobName.split("/");
+  for (let i = 0; i < split.length; i++) {
+    split[i] = encodeURIComponent(split[i]);
+  }
+  return split.join("/");
+}
+__name(EscapePath, "EscapePath");
 function assertResponse(response) {
   if (`_response` in response) {
     return response;
@@ -40474,13 +30863,13 @@ var StorageClient2 = class {
    * @param url - url to resource
    * @param pipeline - request policy pipeline.
    */
-  constructor(url2, pipeline2) {
+  constructor(url2, pipeline) {
     this.url = escapeURLPath(url2);
     this.accountName = getAccountNameFromUrl(url2);
-    this.pipeline = pipeline2;
-    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline2));
+    this.pipeline = pipeline;
+    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline));
     this.isHttps = iEqual(getURLScheme(this.url) || "", "https");
-    this.credential = getCredentialFromPipeline(pipeline2);
+    this.credential = getCredentialFromPipeline(pipeline);
     const storageClientContext = this.storageClientContext;
     storageClientContext.requestContentType = void 0;
   }
@@ -41046,8 +31435,8 @@ var SASQueryParameters = class {
     }
     return void 0;
   }
-  constructor(version3, signature, permissionsOrOptions, services, resourceTypes, protocol, startsOn, expiresOn2, ipRange, identifier, resource, cacheControl, contentDisposition, contentEncoding, contentLanguage, contentType2, userDelegationKey, preauthorizedAgentObjectId, correlationId, encryptionScope2, delegatedUserObjectId) {
-    this.version = version3;
+  constructor(version2, signature, permissionsOrOptions, services, resourceTypes, protocol, startsOn, expiresOn2, ipRange, identifier, resource, cacheControl, contentDisposition, contentEncoding, contentLanguage, contentType2, userDelegationKey, preauthorizedAgentObjectId, correlationId, encryptionScope2, delegatedUserObjectId) {
+    this.version = version2;
     this.signature = signature;
     if (permissionsOrOptions !== void 0 && typeof permissionsOrOptions !== "string") {
       this.permissions = permissionsOrOptions.permissions;
@@ -41255,7 +31644,7 @@ function generateBlobSASQueryParameters(blobSASSignatureValues, sharedKeyCredent
 }
 __name(generateBlobSASQueryParameters, "generateBlobSASQueryParameters");
 function generateBlobSASQueryParametersInternal(blobSASSignatureValues, sharedKeyCredentialOrUserDelegationKey, accountName) {
-  const version3 = blobSASSignatureValues.version ? blobSASSignatureValues.version : SERVICE_VERSION;
+  const version2 = blobSASSignatureValues.version ? blobSASSignatureValues.version : SERVICE_VERSION;
   const sharedKeyCredential = sharedKeyCredentialOrUserDelegationKey instanceof StorageSharedKeyCredential ? sharedKeyCredentialOrUserDelegationKey : void 0;
   let userDelegationKeyCredential;
   if (sharedKeyCredential === void 0 && accountName !== void 0) {
@@ -41264,29 +31653,29 @@ function generateBlobSASQueryParametersInternal(blobSASSignatureValues, sharedKe
   if (sharedKeyCredential === void 0 && userDelegationKeyCredential === void 0) {
     throw TypeError("Invalid sharedKeyCredential, userDelegationKey or accountName.");
   }
-  if (version3 >= "2020-12-06") {
+  if (version2 >= "2020-12-06") {
     if (sharedKeyCredential !== void 0) {
       return generateBlobSASQueryParameters20201206(blobSASSignatureValues, sharedKeyCredential);
     } else {
-      if (version3 >= "2025-07-05") {
+      if (version2 >= "2025-07-05") {
         return generateBlobSASQueryParametersUDK20250705(blobSASSignatureValues, userDelegationKeyCredential);
       } else {
         return generateBlobSASQueryParametersUDK20201206(blobSASSignatureValues, userDelegationKeyCredential);
       }
     }
   }
-  if (version3 >= "2018-11-09") {
+  if (version2 >= "2018-11-09") {
     if (sharedKeyCredential !== void 0) {
       return generateBlobSASQueryParameters20181109(blobSASSignatureValues, sharedKeyCredential);
     } else {
-      if (version3 >= "2020-02-10") {
+      if (version2 >= "2020-02-10") {
         return generateBlobSASQueryParametersUDK20200210(blobSASSignatureValues, userDelegationKeyCredential);
       } else {
         return generateBlobSASQueryParametersUDK20181109(blobSASSignatureValues, userDelegationKeyCredential);
       }
     }
   }
-  if (version3 >= "2015-04-05") {
+  if (version2 >= "2015-04-05") {
     if (sharedKeyCredential !== void 0) {
       return generateBlobSASQueryParameters20150405(blobSASSignatureValues, sharedKeyCredential);
     } else {
@@ -41670,44 +32059,44 @@ function getCanonicalName(accountName, containerName, blobName) {
 }
 __name(getCanonicalName, "getCanonicalName");
 function SASSignatureValuesSanityCheckAndAutofill(blobSASSignatureValues) {
-  const version3 = blobSASSignatureValues.version ? blobSASSignatureValues.version : SERVICE_VERSION;
-  if (blobSASSignatureValues.snapshotTime && version3 < "2018-11-09") {
+  const version2 = blobSASSignatureValues.version ? blobSASSignatureValues.version : SERVICE_VERSION;
+  if (blobSASSignatureValues.snapshotTime && version2 < "2018-11-09") {
     throw RangeError("'version' must be >= '2018-11-09' when providing 'snapshotTime'.");
   }
   if (blobSASSignatureValues.blobName === void 0 && blobSASSignatureValues.snapshotTime) {
     throw RangeError("Must provide 'blobName' when providing 'snapshotTime'.");
   }
-  if (blobSASSignatureValues.versionId && version3 < "2019-10-10") {
+  if (blobSASSignatureValues.versionId && version2 < "2019-10-10") {
     throw RangeError("'version' must be >= '2019-10-10' when providing 'versionId'.");
   }
   if (blobSASSignatureValues.blobName === void 0 && blobSASSignatureValues.versionId) {
     throw RangeError("Must provide 'blobName' when providing 'versionId'.");
   }
-  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.setImmutabilityPolicy && version3 < "2020-08-04") {
+  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.setImmutabilityPolicy && version2 < "2020-08-04") {
     throw RangeError("'version' must be >= '2020-08-04' when provided 'i' permission.");
   }
-  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.deleteVersion && version3 < "2019-10-10") {
+  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.deleteVersion && version2 < "2019-10-10") {
     throw RangeError("'version' must be >= '2019-10-10' when providing 'x' permission.");
   }
-  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.permanentDelete && version3 < "2019-10-10") {
+  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.permanentDelete && version2 < "2019-10-10") {
     throw RangeError("'version' must be >= '2019-10-10' when providing 'y' permission.");
   }
-  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.tag && version3 < "2019-12-12") {
+  if (blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.tag && version2 < "2019-12-12") {
     throw RangeError("'version' must be >= '2019-12-12' when providing 't' permission.");
   }
-  if (version3 < "2020-02-10" && blobSASSignatureValues.permissions && (blobSASSignatureValues.permissions.move || blobSASSignatureValues.permissions.execute)) {
+  if (version2 < "2020-02-10" && blobSASSignatureValues.permissions && (blobSASSignatureValues.permissions.move || blobSASSignatureValues.permissions.execute)) {
     throw RangeError("'version' must be >= '2020-02-10' when providing the 'm' or 'e' permission.");
   }
-  if (version3 < "2021-04-10" && blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.filterByTags) {
+  if (version2 < "2021-04-10" && blobSASSignatureValues.permissions && blobSASSignatureValues.permissions.filterByTags) {
     throw RangeError("'version' must be >= '2021-04-10' when providing the 'f' permission.");
   }
-  if (version3 < "2020-02-10" && (blobSASSignatureValues.preauthorizedAgentObjectId || blobSASSignatureValues.correlationId)) {
+  if (version2 < "2020-02-10" && (blobSASSignatureValues.preauthorizedAgentObjectId || blobSASSignatureValues.correlationId)) {
     throw RangeError("'version' must be >= '2020-02-10' when providing 'preauthorizedAgentObjectId' or 'correlationId'.");
   }
-  if (blobSASSignatureValues.encryptionScope && version3 < "2020-12-06") {
+  if (blobSASSignatureValues.encryptionScope && version2 < "2020-12-06") {
     throw RangeError("'version' must be >= '2020-12-06' when provided 'encryptionScope' in SAS.");
   }
-  blobSASSignatureValues.version = version3;
+  blobSASSignatureValues.version = version2;
   return blobSASSignatureValues;
 }
 __name(SASSignatureValuesSanityCheckAndAutofill, "SASSignatureValuesSanityCheckAndAutofill");
@@ -41753,7 +32142,7 @@ var BlobLeaseClient = class {
       this._containerOrBlobOperation = clientContext.blob;
     }
     if (!leaseId2) {
-      leaseId2 = randomUUID3();
+      leaseId2 = randomUUID2();
     }
     this._leaseId = leaseId2;
   }
@@ -41979,8 +32368,8 @@ var RetriableReadableStream = class extends Readable3 {
           this.source = newSource;
           this.setSourceEventHandlers();
           return;
-        }).catch((error2) => {
-          this.destroy(error2);
+        }).catch((error) => {
+          this.destroy(error);
         });
       } else {
         this.destroy(new Error(`Data corruption failure: received less data than required and reached maxRetires limitation. Received data offset: ${this.offset - 1}, data needed offset: ${this.end}, retries: ${this.retries}, max retries: ${this.maxRetryRequests}`));
@@ -41989,10 +32378,10 @@ var RetriableReadableStream = class extends Readable3 {
       this.destroy(new Error(`Data corruption failure: Received more data than original request, data needed offset is ${this.end}, received offset: ${this.offset - 1}`));
     }
   }, "sourceErrorOrEndHandler");
-  _destroy(error2, callback) {
+  _destroy(error, callback) {
     this.removeSourceEventHandlers();
     this.source.destroy();
-    callback(error2 === null ? void 0 : error2);
+    callback(error === null ? void 0 : error);
   }
 };
 
@@ -42472,8 +32861,8 @@ var AvroParser = class _AvroParser {
    * @param length -
    * @param options -
    */
-  static async readFixedBytes(stream2, length, options = {}) {
-    const bytes = await stream2.read(length, { abortSignal: options.abortSignal });
+  static async readFixedBytes(stream, length, options = {}) {
+    const bytes = await stream.read(length, { abortSignal: options.abortSignal });
     if (bytes.length !== length) {
       throw new Error("Hit stream end.");
     }
@@ -42485,19 +32874,19 @@ var AvroParser = class _AvroParser {
    * @param stream -
    * @param options -
    */
-  static async readByte(stream2, options = {}) {
-    const buf = await _AvroParser.readFixedBytes(stream2, 1, options);
+  static async readByte(stream, options = {}) {
+    const buf = await _AvroParser.readFixedBytes(stream, 1, options);
     return buf[0];
   }
   // int and long are stored in variable-length zig-zag coding.
   // variable-length: https://lucene.apache.org/core/3_5_0/fileformats.html#VInt
   // zig-zag: https://developers.google.com/protocol-buffers/docs/encoding?csw=1#types
-  static async readZigZagLong(stream2, options = {}) {
+  static async readZigZagLong(stream, options = {}) {
     let zigZagEncoded = 0;
     let significanceInBit = 0;
     let byte, haveMoreByte, significanceInFloat;
     do {
-      byte = await _AvroParser.readByte(stream2, options);
+      byte = await _AvroParser.readByte(stream, options);
       haveMoreByte = byte & 128;
       zigZagEncoded |= (byte & 127) << significanceInBit;
       significanceInBit += 7;
@@ -42506,7 +32895,7 @@ var AvroParser = class _AvroParser {
       zigZagEncoded = zigZagEncoded;
       significanceInFloat = 268435456;
       do {
-        byte = await _AvroParser.readByte(stream2, options);
+        byte = await _AvroParser.readByte(stream, options);
         zigZagEncoded += (byte & 127) * significanceInFloat;
         significanceInFloat *= 128;
       } while (byte & 128);
@@ -42518,17 +32907,17 @@ var AvroParser = class _AvroParser {
     }
     return zigZagEncoded >> 1 ^ -(zigZagEncoded & 1);
   }
-  static async readLong(stream2, options = {}) {
-    return _AvroParser.readZigZagLong(stream2, options);
+  static async readLong(stream, options = {}) {
+    return _AvroParser.readZigZagLong(stream, options);
   }
-  static async readInt(stream2, options = {}) {
-    return _AvroParser.readZigZagLong(stream2, options);
+  static async readInt(stream, options = {}) {
+    return _AvroParser.readZigZagLong(stream, options);
   }
   static async readNull() {
     return null;
   }
-  static async readBoolean(stream2, options = {}) {
-    const b = await _AvroParser.readByte(stream2, options);
+  static async readBoolean(stream, options = {}) {
+    const b = await _AvroParser.readByte(stream, options);
     if (b === 1) {
       return true;
     } else if (b === 0) {
@@ -42537,53 +32926,53 @@ var AvroParser = class _AvroParser {
       throw new Error("Byte was not a boolean.");
     }
   }
-  static async readFloat(stream2, options = {}) {
-    const u8arr = await _AvroParser.readFixedBytes(stream2, 4, options);
+  static async readFloat(stream, options = {}) {
+    const u8arr = await _AvroParser.readFixedBytes(stream, 4, options);
     const view = new DataView(u8arr.buffer, u8arr.byteOffset, u8arr.byteLength);
     return view.getFloat32(0, true);
   }
-  static async readDouble(stream2, options = {}) {
-    const u8arr = await _AvroParser.readFixedBytes(stream2, 8, options);
+  static async readDouble(stream, options = {}) {
+    const u8arr = await _AvroParser.readFixedBytes(stream, 8, options);
     const view = new DataView(u8arr.buffer, u8arr.byteOffset, u8arr.byteLength);
     return view.getFloat64(0, true);
   }
-  static async readBytes(stream2, options = {}) {
-    const size = await _AvroParser.readLong(stream2, options);
+  static async readBytes(stream, options = {}) {
+    const size = await _AvroParser.readLong(stream, options);
     if (size < 0) {
       throw new Error("Bytes size was negative.");
     }
-    return stream2.read(size, { abortSignal: options.abortSignal });
+    return stream.read(size, { abortSignal: options.abortSignal });
   }
-  static async readString(stream2, options = {}) {
-    const u8arr = await _AvroParser.readBytes(stream2, options);
+  static async readString(stream, options = {}) {
+    const u8arr = await _AvroParser.readBytes(stream, options);
     const utf8decoder = new TextDecoder();
     return utf8decoder.decode(u8arr);
   }
-  static async readMapPair(stream2, readItemMethod, options = {}) {
-    const key = await _AvroParser.readString(stream2, options);
-    const value = await readItemMethod(stream2, options);
+  static async readMapPair(stream, readItemMethod, options = {}) {
+    const key = await _AvroParser.readString(stream, options);
+    const value = await readItemMethod(stream, options);
     return { key, value };
   }
-  static async readMap(stream2, readItemMethod, options = {}) {
+  static async readMap(stream, readItemMethod, options = {}) {
     const readPairMethod = /* @__PURE__ */ __name((s, opts = {}) => {
       return _AvroParser.readMapPair(s, readItemMethod, opts);
     }, "readPairMethod");
-    const pairs = await _AvroParser.readArray(stream2, readPairMethod, options);
+    const pairs = await _AvroParser.readArray(stream, readPairMethod, options);
     const dict = {};
     for (const pair of pairs) {
       dict[pair.key] = pair.value;
     }
     return dict;
   }
-  static async readArray(stream2, readItemMethod, options = {}) {
+  static async readArray(stream, readItemMethod, options = {}) {
     const items = [];
-    for (let count = await _AvroParser.readLong(stream2, options); count !== 0; count = await _AvroParser.readLong(stream2, options)) {
+    for (let count = await _AvroParser.readLong(stream, options); count !== 0; count = await _AvroParser.readLong(stream, options)) {
       if (count < 0) {
-        await _AvroParser.readLong(stream2, options);
+        await _AvroParser.readLong(stream, options);
         count = -count;
       }
       while (count--) {
-        const item = await readItemMethod(stream2, options);
+        const item = await readItemMethod(stream, options);
         items.push(item);
       }
     }
@@ -42699,24 +33088,24 @@ var AvroPrimitiveType = class extends AvroType {
     this._primitive = primitive;
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
-  read(stream2, options = {}) {
+  read(stream, options = {}) {
     switch (this._primitive) {
       case AvroPrimitive.NULL:
         return AvroParser.readNull();
       case AvroPrimitive.BOOLEAN:
-        return AvroParser.readBoolean(stream2, options);
+        return AvroParser.readBoolean(stream, options);
       case AvroPrimitive.INT:
-        return AvroParser.readInt(stream2, options);
+        return AvroParser.readInt(stream, options);
       case AvroPrimitive.LONG:
-        return AvroParser.readLong(stream2, options);
+        return AvroParser.readLong(stream, options);
       case AvroPrimitive.FLOAT:
-        return AvroParser.readFloat(stream2, options);
+        return AvroParser.readFloat(stream, options);
       case AvroPrimitive.DOUBLE:
-        return AvroParser.readDouble(stream2, options);
+        return AvroParser.readDouble(stream, options);
       case AvroPrimitive.BYTES:
-        return AvroParser.readBytes(stream2, options);
+        return AvroParser.readBytes(stream, options);
       case AvroPrimitive.STRING:
-        return AvroParser.readString(stream2, options);
+        return AvroParser.readString(stream, options);
       default:
         throw new Error("Unknown Avro Primitive");
     }
@@ -42732,8 +33121,8 @@ var AvroEnumType = class extends AvroType {
     this._symbols = symbols;
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
-  async read(stream2, options = {}) {
-    const value = await AvroParser.readInt(stream2, options);
+  async read(stream, options = {}) {
+    const value = await AvroParser.readInt(stream, options);
     return this._symbols[value];
   }
 };
@@ -42742,13 +33131,13 @@ var AvroUnionType = class extends AvroType {
     __name(this, "AvroUnionType");
   }
   _types;
-  constructor(types3) {
+  constructor(types2) {
     super();
-    this._types = types3;
+    this._types = types2;
   }
-  async read(stream2, options = {}) {
-    const typeIndex = await AvroParser.readInt(stream2, options);
-    return this._types[typeIndex].read(stream2, options);
+  async read(stream, options = {}) {
+    const typeIndex = await AvroParser.readInt(stream, options);
+    return this._types[typeIndex].read(stream, options);
   }
 };
 var AvroMapType = class extends AvroType {
@@ -42761,11 +33150,11 @@ var AvroMapType = class extends AvroType {
     this._itemType = itemType;
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
-  read(stream2, options = {}) {
+  read(stream, options = {}) {
     const readItemMethod = /* @__PURE__ */ __name((s, opts) => {
       return this._itemType.read(s, opts);
     }, "readItemMethod");
-    return AvroParser.readMap(stream2, readItemMethod, options);
+    return AvroParser.readMap(stream, readItemMethod, options);
   }
 };
 var AvroRecordType = class extends AvroType {
@@ -42780,12 +33169,12 @@ var AvroRecordType = class extends AvroType {
     this._name = name;
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
-  async read(stream2, options = {}) {
+  async read(stream, options = {}) {
     const record = {};
     record["$schema"] = this._name;
     for (const key in this._fields) {
       if (Object.prototype.hasOwnProperty.call(this._fields, key)) {
-        record[key] = await this._fields[key].read(stream2, options);
+        record[key] = await this._fields[key].read(stream, options);
       }
     }
     return record;
@@ -42960,7 +33349,7 @@ var AvroReadableFromStream = class extends AvroReadable {
       this._position += chunk.length;
       return this.toUint8Array(chunk);
     } else {
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve, reject) => {
         const cleanUp = /* @__PURE__ */ __name(() => {
           this._readable.removeListener("readable", readableCallback);
           this._readable.removeListener("error", rejectCallback);
@@ -42975,7 +33364,7 @@ var AvroReadableFromStream = class extends AvroReadable {
           if (callbackChunk) {
             this._position += callbackChunk.length;
             cleanUp();
-            resolve2(this.toUint8Array(callbackChunk));
+            resolve(this.toUint8Array(callbackChunk));
           }
         }, "readableCallback");
         const rejectCallback = /* @__PURE__ */ __name(() => {
@@ -43515,6 +33904,10 @@ var StorageBlobAudience;
   StorageBlobAudience2["StorageOAuthScopes"] = "https://storage.azure.com/.default";
   StorageBlobAudience2["DiskComputeOAuthScopes"] = "https://disk.compute.azure.com/.default";
 })(StorageBlobAudience || (StorageBlobAudience = {}));
+function getBlobServiceAccountAudience(storageAccountName) {
+  return `https://${storageAccountName}.blob.core.windows.net/.default`;
+}
+__name(getBlobServiceAccountAudience, "getBlobServiceAccountAudience");
 
 // node_modules/@azure/storage-blob/dist/esm/PageBlobRangeResponse.js
 function rangeResponseFromModel(response) {
@@ -43639,8 +34032,8 @@ var Poller = class {
     this.stopped = true;
     this.pollProgressCallbacks = [];
     this.operation = operation;
-    this.promise = new Promise((resolve2, reject) => {
-      this.resolve = resolve2;
+    this.promise = new Promise((resolve, reject) => {
+      this.resolve = resolve;
       this.reject = reject;
     });
     this.promise.catch(() => {
@@ -43724,9 +34117,9 @@ var Poller = class {
     if (this.operation.state.isCancelled) {
       this.stopped = true;
       if (!this.resolveOnUnsuccessful) {
-        const error2 = new PollerCancelledError("Operation was canceled");
-        this.reject(error2);
-        throw error2;
+        const error = new PollerCancelledError("Operation was canceled");
+        this.reject(error);
+        throw error;
       }
     }
     if (this.isDone() && this.resolve) {
@@ -44039,8 +34432,8 @@ var Batch = class {
         this.actives--;
         this.completed++;
         this.parallelExecute();
-      } catch (error2) {
-        this.emitter.emit("error", error2);
+      } catch (error) {
+        this.emitter.emit("error", error);
       }
     });
   }
@@ -44053,11 +34446,11 @@ var Batch = class {
       return Promise.resolve();
     }
     this.parallelExecute();
-    return new Promise((resolve2, reject) => {
-      this.emitter.on("finish", resolve2);
-      this.emitter.on("error", (error2) => {
+    return new Promise((resolve, reject) => {
+      this.emitter.on("finish", resolve);
+      this.emitter.on("error", (error) => {
         this.state = BatchStates.Error;
-        reject(error2);
+        reject(error);
       });
     });
   }
@@ -44096,20 +34489,20 @@ var Batch = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.js
-import fs3 from "node:fs";
-import util3 from "node:util";
-async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
+import fs from "node:fs";
+import util2 from "node:util";
+async function streamToBuffer(stream, buffer2, offset, end, encoding) {
   let pos = 0;
   const count = end - offset;
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve, reject) => {
     const timeout = setTimeout(() => reject(new Error(`The operation cannot be completed in timeout.`)), REQUEST_TIMEOUT);
-    stream2.on("readable", () => {
+    stream.on("readable", () => {
       if (pos >= count) {
         clearTimeout(timeout);
-        resolve2();
+        resolve();
         return;
       }
-      let chunk = stream2.read();
+      let chunk = stream.read();
       if (!chunk) {
         return;
       }
@@ -44117,39 +34510,65 @@ async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
         chunk = Buffer.from(chunk, encoding);
       }
       const chunkLength = pos + chunk.length > count ? count - pos : chunk.length;
-      buffer3.fill(chunk.slice(0, chunkLength), offset + pos, offset + pos + chunkLength);
+      buffer2.fill(chunk.slice(0, chunkLength), offset + pos, offset + pos + chunkLength);
       pos += chunkLength;
     });
-    stream2.on("end", () => {
+    stream.on("end", () => {
       clearTimeout(timeout);
       if (pos < count) {
         reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count}`));
       }
-      resolve2();
+      resolve();
     });
-    stream2.on("error", (msg) => {
+    stream.on("error", (msg) => {
       clearTimeout(timeout);
       reject(msg);
     });
   });
 }
 __name(streamToBuffer, "streamToBuffer");
+async function streamToBuffer2(stream, buffer2, encoding) {
+  let pos = 0;
+  const bufferSize = buffer2.length;
+  return new Promise((resolve, reject) => {
+    stream.on("readable", () => {
+      let chunk = stream.read();
+      if (!chunk) {
+        return;
+      }
+      if (typeof chunk === "string") {
+        chunk = Buffer.from(chunk, encoding);
+      }
+      if (pos + chunk.length > bufferSize) {
+        reject(new Error(`Stream exceeds buffer size. Buffer size: ${bufferSize}`));
+        return;
+      }
+      buffer2.fill(chunk, pos, pos + chunk.length);
+      pos += chunk.length;
+    });
+    stream.on("end", () => {
+      resolve(pos);
+    });
+    stream.on("error", reject);
+  });
+}
+__name(streamToBuffer2, "streamToBuffer2");
 async function readStreamToLocalFile(rs, file) {
-  return new Promise((resolve2, reject) => {
-    const ws = fs3.createWriteStream(file);
+  return new Promise((resolve, reject) => {
+    const ws = fs.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
     });
     ws.on("error", (err) => {
       reject(err);
     });
-    ws.on("close", resolve2);
+    ws.on("close", resolve);
     rs.pipe(ws);
   });
 }
 __name(readStreamToLocalFile, "readStreamToLocalFile");
-var fsStat = util3.promisify(fs3.stat);
-var fsCreateReadStream = fs3.createReadStream;
+var fsStat = util2.promisify(fs.stat);
+var fsCreateReadStream = fs.createReadStream;
 
 // node_modules/@azure/storage-blob/dist/esm/Clients.js
 var BlobClient = class _BlobClient extends StorageClient2 {
@@ -44178,21 +34597,21 @@ var BlobClient = class _BlobClient extends StorageClient2 {
   }
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
     options = options || {};
-    let pipeline2;
+    let pipeline;
     let url2;
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -44204,20 +34623,20 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline2);
+    super(url2, pipeline);
     ({ blobName: this._name, containerName: this._containerName } = this.getBlobAndContainerNamesFromUrl());
     this.blobContext = this.storageClientContext.blob;
     this._snapshot = getURLParameter(this.url, URLConstants2.Parameters.SNAPSHOT);
@@ -44869,12 +35288,12 @@ var BlobClient = class _BlobClient extends StorageClient2 {
     });
   }
   async downloadToBuffer(param1, param2, param3, param4 = {}) {
-    let buffer3;
+    let buffer2;
     let offset = 0;
     let count = 0;
     let options = param4;
     if (param1 instanceof Buffer) {
-      buffer3 = param1;
+      buffer2 = param1;
       offset = param2 || 0;
       count = typeof param3 === "number" ? param3 : 0;
     } else {
@@ -44909,14 +35328,14 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           throw new RangeError(`offset ${offset} shouldn't be larger than blob size ${response.contentLength}`);
         }
       }
-      if (!buffer3) {
+      if (!buffer2) {
         try {
-          buffer3 = Buffer.alloc(count);
-        } catch (error2) {
-          throw new Error(`Unable to allocate the buffer of size: ${count}(in bytes). Please try passing your own buffer to the "downloadToBuffer" method or try using other methods like "download" or "downloadToFile".	 ${error2.message}`);
+          buffer2 = Buffer.alloc(count);
+        } catch (error) {
+          throw new Error(`Unable to allocate the buffer of size: ${count}(in bytes). Please try passing your own buffer to the "downloadToBuffer" method or try using other methods like "download" or "downloadToFile".	 ${error.message}`);
         }
       }
-      if (buffer3.length < count) {
+      if (buffer2.length < count) {
         throw new RangeError(`The buffer's size should be equal to or larger than the request count of bytes: ${count}`);
       }
       let transferProgress = 0;
@@ -44934,8 +35353,8 @@ var BlobClient = class _BlobClient extends StorageClient2 {
             customerProvidedKey: options.customerProvidedKey,
             tracingOptions: updatedOptions.tracingOptions
           });
-          const stream2 = response.readableStreamBody;
-          await streamToBuffer(stream2, buffer3, off - offset, chunkEnd - offset);
+          const stream = response.readableStreamBody;
+          await streamToBuffer(stream, buffer2, off - offset, chunkEnd - offset);
           transferProgress += chunkEnd - off;
           if (options.onProgress) {
             options.onProgress({ loadedBytes: transferProgress });
@@ -44943,7 +35362,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         });
       }
       await batch.do();
-      return buffer3;
+      return buffer2;
     });
   }
   /**
@@ -45000,7 +35419,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         throw new Error("Provided containerName is invalid.");
       }
       return { blobName, containerName };
-    } catch (error2) {
+    } catch (error) {
       throw new Error("Unable to extract blobName and containerName with provided information.");
     }
   }
@@ -45059,7 +35478,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateSasUrl(options) {
-    return new Promise((resolve2) => {
+    return new Promise((resolve) => {
       if (!(this.credential instanceof StorageSharedKeyCredential)) {
         throw new RangeError("Can only generate the SAS when the client is initialized with a shared key credential");
       }
@@ -45070,7 +35489,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, this.credential).toString();
-      resolve2(appendToURLQuery(this.url, sas));
+      resolve(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -45109,7 +35528,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateUserDelegationSasUrl(options, userDelegationKey) {
-    return new Promise((resolve2) => {
+    return new Promise((resolve) => {
       const sas = generateBlobSASQueryParameters({
         containerName: this._containerName,
         blobName: this._name,
@@ -45117,7 +35536,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, userDelegationKey, this.accountName).toString();
-      resolve2(appendToURLQuery(this.url, sas));
+      resolve(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -45207,19 +35626,19 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    */
   appendBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline2;
+    let pipeline;
     let url2;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -45231,20 +35650,20 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline2);
+    super(url2, pipeline);
     this.appendBlobContext = this.storageClientContext.appendBlob;
   }
   /**
@@ -45482,22 +35901,22 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    */
   blockBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline2;
+    let pipeline;
     let url2;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -45509,20 +35928,20 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline2);
+    super(url2, pipeline);
     this.blockBlobContext = this.storageClientContext.blockBlob;
     this._blobContext = this.storageClientContext.blob;
   }
@@ -45879,16 +36298,16 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
   async uploadData(data, options = {}) {
     return tracingClient.withSpan("BlockBlobClient-uploadData", options, async (updatedOptions) => {
       if (isNodeLike2) {
-        let buffer3;
+        let buffer2;
         if (data instanceof Buffer) {
-          buffer3 = data;
+          buffer2 = data;
         } else if (data instanceof ArrayBuffer) {
-          buffer3 = Buffer.from(data);
+          buffer2 = Buffer.from(data);
         } else {
           data = data;
-          buffer3 = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+          buffer2 = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
         }
-        return this.uploadSeekableInternal((offset, size) => buffer3.slice(offset, offset + size), buffer3.byteLength, updatedOptions);
+        return this.uploadSeekableInternal((offset, size) => buffer2.slice(offset, offset + size), buffer2.byteLength, updatedOptions);
       } else {
         const browserBlob = new Blob([data]);
         return this.uploadSeekableInternal((offset, size) => browserBlob.slice(offset, offset + size), browserBlob.size, updatedOptions);
@@ -45970,7 +36389,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
         throw new RangeError(`The buffer's size is too big or the BlockSize is too small;the number of blocks must be <= ${BLOCK_BLOB_MAX_BLOCKS}`);
       }
       const blockList = [];
-      const blockIDPrefix = randomUUID3();
+      const blockIDPrefix = randomUUID2();
       let transferProgress = 0;
       const batch = new Batch(options.concurrency);
       for (let i = 0; i < numBlocks; i++) {
@@ -46042,7 +36461,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to Upload Stream to Block Blob operation.
    * @returns Response data for the Blob Upload operation.
    */
-  async uploadStream(stream2, bufferSize = DEFAULT_BLOCK_BUFFER_SIZE_BYTES, maxConcurrency = 5, options = {}) {
+  async uploadStream(stream, bufferSize = DEFAULT_BLOCK_BUFFER_SIZE_BYTES, maxConcurrency = 5, options = {}) {
     if (!options.blobHTTPHeaders) {
       options.blobHTTPHeaders = {};
     }
@@ -46051,11 +36470,11 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
     }
     return tracingClient.withSpan("BlockBlobClient-uploadStream", options, async (updatedOptions) => {
       let blockNum = 0;
-      const blockIDPrefix = randomUUID3();
+      const blockIDPrefix = randomUUID2();
       let transferProgress = 0;
       const blockList = [];
       const scheduler = new BufferScheduler(
-        stream2,
+        stream,
         bufferSize,
         maxConcurrency,
         async (body2, length) => {
@@ -46096,19 +36515,19 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    */
   pageBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline2;
+    let pipeline;
     let url2;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -46120,20 +36539,20 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline2);
+    super(url2, pipeline);
     this.pageBlobContext = this.storageClientContext.pageBlob;
   }
   /**
@@ -46820,2640 +37239,2932 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
   }
 };
 
+// node_modules/@azure/storage-blob/dist/esm/BatchUtils.js
+async function getBodyAsText(batchResponse) {
+  let buffer2 = Buffer.alloc(BATCH_MAX_PAYLOAD_IN_BYTES);
+  const responseLength = await streamToBuffer2(batchResponse.readableStreamBody, buffer2);
+  buffer2 = buffer2.slice(0, responseLength);
+  return buffer2.toString();
+}
+__name(getBodyAsText, "getBodyAsText");
+function utf8ByteLength(str) {
+  return Buffer.byteLength(str);
+}
+__name(utf8ByteLength, "utf8ByteLength");
+
+// node_modules/@azure/storage-blob/dist/esm/BatchResponseParser.js
+var HTTP_HEADER_DELIMITER = ": ";
+var SPACE_DELIMITER = " ";
+var NOT_FOUND = -1;
+var BatchResponseParser = class {
+  static {
+    __name(this, "BatchResponseParser");
+  }
+  batchResponse;
+  responseBatchBoundary;
+  perResponsePrefix;
+  batchResponseEnding;
+  subRequests;
+  constructor(batchResponse, subRequests) {
+    if (!batchResponse || !batchResponse.contentType) {
+      throw new RangeError("batchResponse is malformed or doesn't contain valid content-type.");
+    }
+    if (!subRequests || subRequests.size === 0) {
+      throw new RangeError("Invalid state: subRequests is not provided or size is 0.");
+    }
+    this.batchResponse = batchResponse;
+    this.subRequests = subRequests;
+    this.responseBatchBoundary = this.batchResponse.contentType.split("=")[1];
+    this.perResponsePrefix = `--${this.responseBatchBoundary}${HTTP_LINE_ENDING}`;
+    this.batchResponseEnding = `--${this.responseBatchBoundary}--`;
+  }
+  // For example of response, please refer to https://learn.microsoft.com/rest/api/storageservices/blob-batch#response
+  async parseBatchResponse() {
+    if (this.batchResponse._response.status !== HTTPURLConnection.HTTP_ACCEPTED) {
+      throw new Error(`Invalid state: batch request failed with status: '${this.batchResponse._response.status}'.`);
+    }
+    const responseBodyAsText = await getBodyAsText(this.batchResponse);
+    const subResponses = responseBodyAsText.split(this.batchResponseEnding)[0].split(this.perResponsePrefix).slice(1);
+    const subResponseCount = subResponses.length;
+    if (subResponseCount !== this.subRequests.size && subResponseCount !== 1) {
+      throw new Error("Invalid state: sub responses' count is not equal to sub requests' count.");
+    }
+    const deserializedSubResponses = new Array(subResponseCount);
+    let subResponsesSucceededCount = 0;
+    let subResponsesFailedCount = 0;
+    for (let index = 0; index < subResponseCount; index++) {
+      const subResponse = subResponses[index];
+      const deserializedSubResponse = {};
+      deserializedSubResponse.headers = toHttpHeadersLike(createHttpHeaders2());
+      const responseLines = subResponse.split(`${HTTP_LINE_ENDING}`);
+      let subRespHeaderStartFound = false;
+      let subRespHeaderEndFound = false;
+      let subRespFailed = false;
+      let contentId = NOT_FOUND;
+      for (const responseLine of responseLines) {
+        if (!subRespHeaderStartFound) {
+          if (responseLine.startsWith(HeaderConstants2.CONTENT_ID)) {
+            contentId = parseInt(responseLine.split(HTTP_HEADER_DELIMITER)[1]);
+          }
+          if (responseLine.startsWith(HTTP_VERSION_1_1)) {
+            subRespHeaderStartFound = true;
+            const tokens = responseLine.split(SPACE_DELIMITER);
+            deserializedSubResponse.status = parseInt(tokens[1]);
+            deserializedSubResponse.statusMessage = tokens.slice(2).join(SPACE_DELIMITER);
+          }
+          continue;
+        }
+        if (responseLine.trim() === "") {
+          if (!subRespHeaderEndFound) {
+            subRespHeaderEndFound = true;
+          }
+          continue;
+        }
+        if (!subRespHeaderEndFound) {
+          if (responseLine.indexOf(HTTP_HEADER_DELIMITER) === -1) {
+            throw new Error(`Invalid state: find non-empty line '${responseLine}' without HTTP header delimiter '${HTTP_HEADER_DELIMITER}'.`);
+          }
+          const tokens = responseLine.split(HTTP_HEADER_DELIMITER);
+          deserializedSubResponse.headers.set(tokens[0], tokens[1]);
+          if (tokens[0] === HeaderConstants2.X_MS_ERROR_CODE) {
+            deserializedSubResponse.errorCode = tokens[1];
+            subRespFailed = true;
+          }
+        } else {
+          if (!deserializedSubResponse.bodyAsText) {
+            deserializedSubResponse.bodyAsText = "";
+          }
+          deserializedSubResponse.bodyAsText += responseLine;
+        }
+      }
+      if (contentId !== NOT_FOUND && Number.isInteger(contentId) && contentId >= 0 && contentId < this.subRequests.size && deserializedSubResponses[contentId] === void 0) {
+        deserializedSubResponse._request = this.subRequests.get(contentId);
+        deserializedSubResponses[contentId] = deserializedSubResponse;
+      } else {
+        logger4.error(`subResponses[${index}] is dropped as the Content-ID is not found or invalid, Content-ID: ${contentId}`);
+      }
+      if (subRespFailed) {
+        subResponsesFailedCount++;
+      } else {
+        subResponsesSucceededCount++;
+      }
+    }
+    return {
+      subResponses: deserializedSubResponses,
+      subResponsesSucceededCount,
+      subResponsesFailedCount
+    };
+  }
+};
+
 // node_modules/@azure/storage-blob/dist/esm/utils/Mutex.js
 var MutexLockStatus;
 (function(MutexLockStatus2) {
   MutexLockStatus2[MutexLockStatus2["LOCKED"] = 0] = "LOCKED";
   MutexLockStatus2[MutexLockStatus2["UNLOCKED"] = 1] = "UNLOCKED";
 })(MutexLockStatus || (MutexLockStatus = {}));
+var Mutex = class {
+  static {
+    __name(this, "Mutex");
+  }
+  /**
+   * Lock for a specific key. If the lock has been acquired by another customer, then
+   * will wait until getting the lock.
+   *
+   * @param key - lock key
+   */
+  static async lock(key) {
+    return new Promise((resolve) => {
+      if (this.keys[key] === void 0 || this.keys[key] === MutexLockStatus.UNLOCKED) {
+        this.keys[key] = MutexLockStatus.LOCKED;
+        resolve();
+      } else {
+        this.onUnlockEvent(key, () => {
+          this.keys[key] = MutexLockStatus.LOCKED;
+          resolve();
+        });
+      }
+    });
+  }
+  /**
+   * Unlock a key.
+   *
+   * @param key -
+   */
+  static async unlock(key) {
+    return new Promise((resolve) => {
+      if (this.keys[key] === MutexLockStatus.LOCKED) {
+        this.emitUnlockEvent(key);
+      }
+      delete this.keys[key];
+      resolve();
+    });
+  }
+  static keys = {};
+  static listeners = {};
+  static onUnlockEvent(key, handler) {
+    if (this.listeners[key] === void 0) {
+      this.listeners[key] = [handler];
+    } else {
+      this.listeners[key].push(handler);
+    }
+  }
+  static emitUnlockEvent(key) {
+    if (this.listeners[key] !== void 0 && this.listeners[key].length > 0) {
+      const handler = this.listeners[key].shift();
+      setImmediate(() => {
+        handler.call(this);
+      });
+    }
+  }
+};
+
+// node_modules/@azure/storage-blob/dist/esm/BlobBatch.js
+var BlobBatch = class {
+  static {
+    __name(this, "BlobBatch");
+  }
+  batchRequest;
+  batch = "batch";
+  batchType;
+  constructor() {
+    this.batchRequest = new InnerBatchRequest();
+  }
+  /**
+   * Get the value of Content-Type for a batch request.
+   * The value must be multipart/mixed with a batch boundary.
+   * Example: multipart/mixed; boundary=batch_a81786c8-e301-4e42-a729-a32ca24ae252
+   */
+  getMultiPartContentType() {
+    return this.batchRequest.getMultipartContentType();
+  }
+  /**
+   * Get assembled HTTP request body for sub requests.
+   */
+  getHttpRequestBody() {
+    return this.batchRequest.getHttpRequestBody();
+  }
+  /**
+   * Get sub requests that are added into the batch request.
+   */
+  getSubRequests() {
+    return this.batchRequest.getSubRequests();
+  }
+  async addSubRequestInternal(subRequest, assembleSubRequestFunc) {
+    await Mutex.lock(this.batch);
+    try {
+      this.batchRequest.preAddSubRequest(subRequest);
+      await assembleSubRequestFunc();
+      this.batchRequest.postAddSubRequest(subRequest);
+    } finally {
+      await Mutex.unlock(this.batch);
+    }
+  }
+  setBatchType(batchType) {
+    if (!this.batchType) {
+      this.batchType = batchType;
+    }
+    if (this.batchType !== batchType) {
+      throw new RangeError(`BlobBatch only supports one operation type per batch and it already is being used for ${this.batchType} operations.`);
+    }
+  }
+  async deleteBlob(urlOrBlobClient, credentialOrOptions, options) {
+    let url2;
+    let credential;
+    if (typeof urlOrBlobClient === "string" && (isNodeLike2 && credentialOrOptions instanceof StorageSharedKeyCredential || credentialOrOptions instanceof AnonymousCredential || isTokenCredential(credentialOrOptions))) {
+      url2 = urlOrBlobClient;
+      credential = credentialOrOptions;
+    } else if (urlOrBlobClient instanceof BlobClient) {
+      url2 = urlOrBlobClient.url;
+      credential = urlOrBlobClient.credential;
+      options = credentialOrOptions;
+    } else {
+      throw new RangeError("Invalid arguments. Either url and credential, or BlobClient need be provided.");
+    }
+    if (!options) {
+      options = {};
+    }
+    return tracingClient.withSpan("BatchDeleteRequest-addSubRequest", options, async (updatedOptions) => {
+      this.setBatchType("delete");
+      await this.addSubRequestInternal({
+        url: url2,
+        credential
+      }, async () => {
+        await new BlobClient(url2, this.batchRequest.createPipeline(credential)).delete(updatedOptions);
+      });
+    });
+  }
+  async setBlobAccessTier(urlOrBlobClient, credentialOrTier, tierOrOptions, options) {
+    let url2;
+    let credential;
+    let tier2;
+    if (typeof urlOrBlobClient === "string" && (isNodeLike2 && credentialOrTier instanceof StorageSharedKeyCredential || credentialOrTier instanceof AnonymousCredential || isTokenCredential(credentialOrTier))) {
+      url2 = urlOrBlobClient;
+      credential = credentialOrTier;
+      tier2 = tierOrOptions;
+    } else if (urlOrBlobClient instanceof BlobClient) {
+      url2 = urlOrBlobClient.url;
+      credential = urlOrBlobClient.credential;
+      tier2 = credentialOrTier;
+      options = tierOrOptions;
+    } else {
+      throw new RangeError("Invalid arguments. Either url and credential, or BlobClient need be provided.");
+    }
+    if (!options) {
+      options = {};
+    }
+    return tracingClient.withSpan("BatchSetTierRequest-addSubRequest", options, async (updatedOptions) => {
+      this.setBatchType("setAccessTier");
+      await this.addSubRequestInternal({
+        url: url2,
+        credential
+      }, async () => {
+        await new BlobClient(url2, this.batchRequest.createPipeline(credential)).setAccessTier(tier2, updatedOptions);
+      });
+    });
+  }
+};
+var InnerBatchRequest = class {
+  static {
+    __name(this, "InnerBatchRequest");
+  }
+  operationCount;
+  body;
+  subRequests;
+  boundary;
+  subRequestPrefix;
+  multipartContentType;
+  batchRequestEnding;
+  constructor() {
+    this.operationCount = 0;
+    this.body = "";
+    const tempGuid = randomUUID2();
+    this.boundary = `batch_${tempGuid}`;
+    this.subRequestPrefix = `--${this.boundary}${HTTP_LINE_ENDING}${HeaderConstants2.CONTENT_TYPE}: application/http${HTTP_LINE_ENDING}${HeaderConstants2.CONTENT_TRANSFER_ENCODING}: binary`;
+    this.multipartContentType = `multipart/mixed; boundary=${this.boundary}`;
+    this.batchRequestEnding = `--${this.boundary}--`;
+    this.subRequests = /* @__PURE__ */ new Map();
+  }
+  /**
+   * Create pipeline to assemble sub requests. The idea here is to use existing
+   * credential and serialization/deserialization components, with additional policies to
+   * filter unnecessary headers, assemble sub requests into request's body
+   * and intercept request from going to wire.
+   * @param credential -  Such as AnonymousCredential, StorageSharedKeyCredential or any credential from the `@azure/identity` package to authenticate requests to the service. You can also provide an object that implements the TokenCredential interface. If not specified, AnonymousCredential is used.
+   */
+  createPipeline(credential) {
+    const corePipeline = createEmptyPipeline2();
+    corePipeline.addPolicy(serializationPolicy({
+      stringifyXML,
+      serializerOptions: {
+        xml: {
+          xmlCharKey: "#"
+        }
+      }
+    }), { phase: "Serialize" });
+    corePipeline.addPolicy(batchHeaderFilterPolicy());
+    corePipeline.addPolicy(batchRequestAssemblePolicy(this), { afterPhase: "Sign" });
+    if (isTokenCredential(credential)) {
+      corePipeline.addPolicy(bearerTokenAuthenticationPolicy({
+        credential,
+        scopes: StorageOAuthScopes,
+        challengeCallbacks: { authorizeRequestOnChallenge: authorizeRequestOnTenantChallenge }
+      }), { phase: "Sign" });
+    } else if (credential instanceof StorageSharedKeyCredential) {
+      corePipeline.addPolicy(storageSharedKeyCredentialPolicy({
+        accountName: credential.accountName,
+        accountKey: credential.accountKey
+      }), { phase: "Sign" });
+    }
+    const pipeline = new Pipeline([]);
+    pipeline._credential = credential;
+    pipeline._corePipeline = corePipeline;
+    return pipeline;
+  }
+  appendSubRequestToBody(request) {
+    this.body += [
+      this.subRequestPrefix,
+      // sub request constant prefix
+      `${HeaderConstants2.CONTENT_ID}: ${this.operationCount}`,
+      // sub request's content ID
+      "",
+      // empty line after sub request's content ID
+      `${request.method.toString()} ${getURLPathAndQuery(request.url)} ${HTTP_VERSION_1_1}${HTTP_LINE_ENDING}`
+      // sub request start line with method
+    ].join(HTTP_LINE_ENDING);
+    for (const [name, value] of request.headers) {
+      this.body += `${name}: ${value}${HTTP_LINE_ENDING}`;
+    }
+    this.body += HTTP_LINE_ENDING;
+  }
+  preAddSubRequest(subRequest) {
+    if (this.operationCount >= BATCH_MAX_REQUEST) {
+      throw new RangeError(`Cannot exceed ${BATCH_MAX_REQUEST} sub requests in a single batch`);
+    }
+    const path = getURLPath2(subRequest.url);
+    if (!path || path === "") {
+      throw new RangeError(`Invalid url for sub request: '${subRequest.url}'`);
+    }
+  }
+  postAddSubRequest(subRequest) {
+    this.subRequests.set(this.operationCount, subRequest);
+    this.operationCount++;
+  }
+  // Return the http request body with assembling the ending line to the sub request body.
+  getHttpRequestBody() {
+    return `${this.body}${this.batchRequestEnding}${HTTP_LINE_ENDING}`;
+  }
+  getMultipartContentType() {
+    return this.multipartContentType;
+  }
+  getSubRequests() {
+    return this.subRequests;
+  }
+};
+function batchRequestAssemblePolicy(batchRequest) {
+  return {
+    name: "batchRequestAssemblePolicy",
+    async sendRequest(request) {
+      batchRequest.appendSubRequestToBody(request);
+      return {
+        request,
+        status: 200,
+        headers: createHttpHeaders2()
+      };
+    }
+  };
+}
+__name(batchRequestAssemblePolicy, "batchRequestAssemblePolicy");
+function batchHeaderFilterPolicy() {
+  return {
+    name: "batchHeaderFilterPolicy",
+    async sendRequest(request, next) {
+      let xMsHeaderName = "";
+      for (const [name] of request.headers) {
+        if (iEqual(name, HeaderConstants2.X_MS_VERSION)) {
+          xMsHeaderName = name;
+        }
+      }
+      if (xMsHeaderName !== "") {
+        request.headers.delete(xMsHeaderName);
+      }
+      return next(request);
+    }
+  };
+}
+__name(batchHeaderFilterPolicy, "batchHeaderFilterPolicy");
+
+// node_modules/@azure/storage-blob/dist/esm/BlobBatchClient.js
+var BlobBatchClient = class {
+  static {
+    __name(this, "BlobBatchClient");
+  }
+  serviceOrContainerContext;
+  constructor(url2, credentialOrPipeline, options) {
+    let pipeline;
+    if (isPipelineLike(credentialOrPipeline)) {
+      pipeline = credentialOrPipeline;
+    } else if (!credentialOrPipeline) {
+      pipeline = newPipeline(new AnonymousCredential(), options);
+    } else {
+      pipeline = newPipeline(credentialOrPipeline, options);
+    }
+    const storageClientContext = new StorageContextClient(url2, getCoreClientOptions(pipeline));
+    const path = getURLPath2(url2);
+    if (path && path !== "/") {
+      this.serviceOrContainerContext = storageClientContext.container;
+    } else {
+      this.serviceOrContainerContext = storageClientContext.service;
+    }
+  }
+  /**
+   * Creates a {@link BlobBatch}.
+   * A BlobBatch represents an aggregated set of operations on blobs.
+   */
+  createBatch() {
+    return new BlobBatch();
+  }
+  async deleteBlobs(urlsOrBlobClients, credentialOrOptions, options) {
+    const batch = new BlobBatch();
+    for (const urlOrBlobClient of urlsOrBlobClients) {
+      if (typeof urlOrBlobClient === "string") {
+        await batch.deleteBlob(urlOrBlobClient, credentialOrOptions, options);
+      } else {
+        await batch.deleteBlob(urlOrBlobClient, credentialOrOptions);
+      }
+    }
+    return this.submitBatch(batch);
+  }
+  async setBlobsAccessTier(urlsOrBlobClients, credentialOrTier, tierOrOptions, options) {
+    const batch = new BlobBatch();
+    for (const urlOrBlobClient of urlsOrBlobClients) {
+      if (typeof urlOrBlobClient === "string") {
+        await batch.setBlobAccessTier(urlOrBlobClient, credentialOrTier, tierOrOptions, options);
+      } else {
+        await batch.setBlobAccessTier(urlOrBlobClient, credentialOrTier, tierOrOptions);
+      }
+    }
+    return this.submitBatch(batch);
+  }
+  /**
+   * Submit batch request which consists of multiple subrequests.
+   *
+   * Get `blobBatchClient` and other details before running the snippets.
+   * `blobServiceClient.getBlobBatchClient()` gives the `blobBatchClient`
+   *
+   * Example usage:
+   *
+   * ```ts snippet:BlobBatchClientSubmitBatch
+   * import { DefaultAzureCredential } from "@azure/identity";
+   * import { BlobServiceClient, BlobBatch } from "@azure/storage-blob";
+   *
+   * const account = "<account>";
+   * const credential = new DefaultAzureCredential();
+   * const blobServiceClient = new BlobServiceClient(
+   *   `https://${account}.blob.core.windows.net`,
+   *   credential,
+   * );
+   *
+   * const containerName = "<container name>";
+   * const containerClient = blobServiceClient.getContainerClient(containerName);
+   * const blobBatchClient = containerClient.getBlobBatchClient();
+   *
+   * const batchRequest = new BlobBatch();
+   * await batchRequest.deleteBlob("<blob-url-1>", credential);
+   * await batchRequest.deleteBlob("<blob-url-2>", credential, {
+   *   deleteSnapshots: "include",
+   * });
+   * const batchResp = await blobBatchClient.submitBatch(batchRequest);
+   * console.log(batchResp.subResponsesSucceededCount);
+   * ```
+   *
+   * Example using a lease:
+   *
+   * ```ts snippet:BlobBatchClientSubmitBatchWithLease
+   * import { DefaultAzureCredential } from "@azure/identity";
+   * import { BlobServiceClient, BlobBatch } from "@azure/storage-blob";
+   *
+   * const account = "<account>";
+   * const credential = new DefaultAzureCredential();
+   * const blobServiceClient = new BlobServiceClient(
+   *   `https://${account}.blob.core.windows.net`,
+   *   credential,
+   * );
+   *
+   * const containerName = "<container name>";
+   * const containerClient = blobServiceClient.getContainerClient(containerName);
+   * const blobBatchClient = containerClient.getBlobBatchClient();
+   * const blobClient = containerClient.getBlobClient("<blob name>");
+   *
+   * const batchRequest = new BlobBatch();
+   * await batchRequest.setBlobAccessTier(blobClient, "Cool");
+   * await batchRequest.setBlobAccessTier(blobClient, "Cool", {
+   *   conditions: { leaseId: "<lease-id>" },
+   * });
+   * const batchResp = await blobBatchClient.submitBatch(batchRequest);
+   * console.log(batchResp.subResponsesSucceededCount);
+   * ```
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/blob-batch
+   *
+   * @param batchRequest - A set of Delete or SetTier operations.
+   * @param options -
+   */
+  async submitBatch(batchRequest, options = {}) {
+    if (!batchRequest || batchRequest.getSubRequests().size === 0) {
+      throw new RangeError("Batch request should contain one or more sub requests.");
+    }
+    return tracingClient.withSpan("BlobBatchClient-submitBatch", options, async (updatedOptions) => {
+      const batchRequestBody = batchRequest.getHttpRequestBody();
+      const rawBatchResponse = assertResponse(await this.serviceOrContainerContext.submitBatch(utf8ByteLength(batchRequestBody), batchRequest.getMultiPartContentType(), batchRequestBody, {
+        ...updatedOptions
+      }));
+      const batchResponseParser = new BatchResponseParser(rawBatchResponse, batchRequest.getSubRequests());
+      const responseSummary = await batchResponseParser.parseBatchResponse();
+      const res = {
+        _response: rawBatchResponse._response,
+        contentType: rawBatchResponse.contentType,
+        errorCode: rawBatchResponse.errorCode,
+        requestId: rawBatchResponse.requestId,
+        clientRequestId: rawBatchResponse.clientRequestId,
+        version: rawBatchResponse.version,
+        subResponses: responseSummary.subResponses,
+        subResponsesSucceededCount: responseSummary.subResponsesSucceededCount,
+        subResponsesFailedCount: responseSummary.subResponsesFailedCount
+      };
+      return res;
+    });
+  }
+};
+
+// node_modules/@azure/storage-blob/dist/esm/ContainerClient.js
+var ContainerClient = class extends StorageClient2 {
+  static {
+    __name(this, "ContainerClient");
+  }
+  /**
+   * containerContext provided by protocol layer.
+   */
+  containerContext;
+  _containerName;
+  /**
+   * The name of the container.
+   */
+  get containerName() {
+    return this._containerName;
+  }
+  constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, options) {
+    let pipeline;
+    let url2;
+    options = options || {};
+    if (isPipelineLike(credentialOrPipelineOrContainerName)) {
+      url2 = urlOrConnectionString;
+      pipeline = credentialOrPipelineOrContainerName;
+    } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
+      url2 = urlOrConnectionString;
+      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
+    } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
+      url2 = urlOrConnectionString;
+      pipeline = newPipeline(new AnonymousCredential(), options);
+    } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string") {
+      const containerName = credentialOrPipelineOrContainerName;
+      const extractedCreds = extractConnectionStringParts(urlOrConnectionString);
+      if (extractedCreds.kind === "AccountConnString") {
+        if (isNodeLike2) {
+          const sharedKeyCredential = new StorageSharedKeyCredential(extractedCreds.accountName, extractedCreds.accountKey);
+          url2 = appendToURLPath(extractedCreds.url, encodeURIComponent(containerName));
+          if (!options.proxyOptions) {
+            options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
+          }
+          pipeline = newPipeline(sharedKeyCredential, options);
+        } else {
+          throw new Error("Account connection string is only supported in Node.js environment");
+        }
+      } else if (extractedCreds.kind === "SASConnString") {
+        url2 = appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)) + "?" + extractedCreds.accountSas;
+        pipeline = newPipeline(new AnonymousCredential(), options);
+      } else {
+        throw new Error("Connection string must be either an Account connection string or a SAS connection string");
+      }
+    } else {
+      throw new Error("Expecting non-empty strings for containerName parameter");
+    }
+    super(url2, pipeline);
+    this._containerName = this.getContainerNameFromUrl();
+    this.containerContext = this.storageClientContext.container;
+  }
+  /**
+   * Creates a new container under the specified account. If the container with
+   * the same name already exists, the operation fails.
+   * @see https://learn.microsoft.com/rest/api/storageservices/create-container
+   * Naming rules: @see https://learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata
+   *
+   * @param options - Options to Container Create operation.
+   *
+   *
+   * Example usage:
+   *
+   * ```ts snippet:ContainerClientCreate
+   * import { BlobServiceClient } from "@azure/storage-blob";
+   * import { DefaultAzureCredential } from "@azure/identity";
+   *
+   * const account = "<account>";
+   * const blobServiceClient = new BlobServiceClient(
+   *   `https://${account}.blob.core.windows.net`,
+   *   new DefaultAzureCredential(),
+   * );
+   *
+   * const containerName = "<container name>";
+   * const containerClient = blobServiceClient.getContainerClient(containerName);
+   * const createContainerResponse = await containerClient.create();
+   * console.log("Container was created successfully", createContainerResponse.requestId);
+   * ```
+   */
+  async create(options = {}) {
+    return tracingClient.withSpan("ContainerClient-create", options, async (updatedOptions) => {
+      return assertResponse(await this.containerContext.create(updatedOptions));
+    });
+  }
+  /**
+   * Creates a new container under the specified account. If the container with
+   * the same name already exists, it is not changed.
+   * @see https://learn.microsoft.com/rest/api/storageservices/create-container
+   * Naming rules: @see https://learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata
+   *
+   * @param options -
+   */
+  async createIfNotExists(options = {}) {
+    return tracingClient.withSpan("ContainerClient-createIfNotExists", options, async (updatedOptions) => {
+      try {
+        const res = await this.create(updatedOptions);
+        return {
+          succeeded: true,
+          ...res,
+          _response: res._response
+          // _response is made non-enumerable
+        };
+      } catch (e) {
+        if (e.details?.errorCode === "ContainerAlreadyExists") {
+          return {
+            succeeded: false,
+            ...e.response?.parsedHeaders,
+            _response: e.response
+          };
+        } else {
+          throw e;
+        }
+      }
+    });
+  }
+  /**
+   * Returns true if the Azure container resource represented by this client exists; false otherwise.
+   *
+   * NOTE: use this function with care since an existing container might be deleted by other clients or
+   * applications. Vice versa new containers with the same name might be added by other clients or
+   * applications after this function completes.
+   *
+   * @param options -
+   */
+  async exists(options = {}) {
+    return tracingClient.withSpan("ContainerClient-exists", options, async (updatedOptions) => {
+      try {
+        await this.getProperties({
+          abortSignal: options.abortSignal,
+          tracingOptions: updatedOptions.tracingOptions
+        });
+        return true;
+      } catch (e) {
+        if (e.statusCode === 404) {
+          return false;
+        }
+        throw e;
+      }
+    });
+  }
+  /**
+   * Creates a {@link BlobClient}
+   *
+   * @param blobName - A blob name
+   * @returns A new BlobClient object for the given blob name.
+   */
+  getBlobClient(blobName) {
+    return new BlobClient(appendToURLPath(this.url, EscapePath(blobName)), this.pipeline);
+  }
+  /**
+   * Creates an {@link AppendBlobClient}
+   *
+   * @param blobName - An append blob name
+   */
+  getAppendBlobClient(blobName) {
+    return new AppendBlobClient(appendToURLPath(this.url, EscapePath(blobName)), this.pipeline);
+  }
+  /**
+   * Creates a {@link BlockBlobClient}
+   *
+   * @param blobName - A block blob name
+   *
+   *
+   * Example usage:
+   *
+   * ```ts snippet:ClientsUpload
+   * import { BlobServiceClient } from "@azure/storage-blob";
+   * import { DefaultAzureCredential } from "@azure/identity";
+   *
+   * const account = "<account>";
+   * const blobServiceClient = new BlobServiceClient(
+   *   `https://${account}.blob.core.windows.net`,
+   *   new DefaultAzureCredential(),
+   * );
+   *
+   * const containerName = "<container name>";
+   * const blobName = "<blob name>";
+   * const containerClient = blobServiceClient.getContainerClient(containerName);
+   * const blockBlobClient = containerClient.getBlockBlobClient(blobName);
+   *
+   * const content = "Hello world!";
+   * const uploadBlobResponse = await blockBlobClient.upload(content, content.length);
+   * ```
+   */
+  getBlockBlobClient(blobName) {
+    return new BlockBlobClient(appendToURLPath(this.url, EscapePath(blobName)), this.pipeline);
+  }
+  /**
+   * Creates a {@link PageBlobClient}
+   *
+   * @param blobName - A page blob name
+   */
+  getPageBlobClient(blobName) {
+    return new PageBlobClient(appendToURLPath(this.url, EscapePath(blobName)), this.pipeline);
+  }
+  /**
+   * Returns all user-defined metadata and system properties for the specified
+   * container. The data returned does not include the container's list of blobs.
+   * @see https://learn.microsoft.com/rest/api/storageservices/get-container-properties
+   *
+   * WARNING: The `metadata` object returned in the response will have its keys in lowercase, even if
+   * they originally contained uppercase characters. This differs from the metadata keys returned by
+   * the `listContainers` method of {@link BlobServiceClient} using the `includeMetadata` option, which
+   * will retain their original casing.
+   *
+   * @param options - Options to Container Get Properties operation.
+   */
+  async getProperties(options = {}) {
+    if (!options.conditions) {
+      options.conditions = {};
+    }
+    return tracingClient.withSpan("ContainerClient-getProperties", options, async (updatedOptions) => {
+      return assertResponse(await this.containerContext.getProperties({
+        abortSignal: options.abortSignal,
+        ...options.conditions,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+    });
+  }
+  /**
+   * Marks the specified container for deletion. The container and any blobs
+   * contained within it are later deleted during garbage collection.
+   * @see https://learn.microsoft.com/rest/api/storageservices/delete-container
+   *
+   * @param options - Options to Container Delete operation.
+   */
+  async delete(options = {}) {
+    if (!options.conditions) {
+      options.conditions = {};
+    }
+    return tracingClient.withSpan("ContainerClient-delete", options, async (updatedOptions) => {
+      return assertResponse(await this.containerContext.delete({
+        abortSignal: options.abortSignal,
+        leaseAccessConditions: options.conditions,
+        modifiedAccessConditions: options.conditions,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+    });
+  }
+  /**
+   * Marks the specified container for deletion if it exists. The container and any blobs
+   * contained within it are later deleted during garbage collection.
+   * @see https://learn.microsoft.com/rest/api/storageservices/delete-container
+   *
+   * @param options - Options to Container Delete operation.
+   */
+  async deleteIfExists(options = {}) {
+    return tracingClient.withSpan("ContainerClient-deleteIfExists", options, async (updatedOptions) => {
+      try {
+        const res = await this.delete(updatedOptions);
+        return {
+          succeeded: true,
+          ...res,
+          _response: res._response
+        };
+      } catch (e) {
+        if (e.details?.errorCode === "ContainerNotFound") {
+          return {
+            succeeded: false,
+            ...e.response?.parsedHeaders,
+            _response: e.response
+          };
+        }
+        throw e;
+      }
+    });
+  }
+  /**
+   * Sets one or more user-defined name-value pairs for the specified container.
+   *
+   * If no option provided, or no metadata defined in the parameter, the container
+   * metadata will be removed.
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/set-container-metadata
+   *
+   * @param metadata - Replace existing metadata with this value.
+   *                            If no value provided the existing metadata will be removed.
+   * @param options - Options to Container Set Metadata operation.
+   */
+  async setMetadata(metadata2, options = {}) {
+    if (!options.conditions) {
+      options.conditions = {};
+    }
+    if (options.conditions.ifUnmodifiedSince) {
+      throw new RangeError("the IfUnmodifiedSince must have their default values because they are ignored by the blob service");
+    }
+    return tracingClient.withSpan("ContainerClient-setMetadata", options, async (updatedOptions) => {
+      return assertResponse(await this.containerContext.setMetadata({
+        abortSignal: options.abortSignal,
+        leaseAccessConditions: options.conditions,
+        metadata: metadata2,
+        modifiedAccessConditions: options.conditions,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+    });
+  }
+  /**
+   * Gets the permissions for the specified container. The permissions indicate
+   * whether container data may be accessed publicly.
+   *
+   * WARNING: JavaScript Date will potentially lose precision when parsing startsOn and expiresOn strings.
+   * For example, new Date("2018-12-31T03:44:23.8827891Z").toISOString() will get "2018-12-31T03:44:23.882Z".
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/get-container-acl
+   *
+   * @param options - Options to Container Get Access Policy operation.
+   */
+  async getAccessPolicy(options = {}) {
+    if (!options.conditions) {
+      options.conditions = {};
+    }
+    return tracingClient.withSpan("ContainerClient-getAccessPolicy", options, async (updatedOptions) => {
+      const response = assertResponse(await this.containerContext.getAccessPolicy({
+        abortSignal: options.abortSignal,
+        leaseAccessConditions: options.conditions,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+      const res = {
+        _response: response._response,
+        blobPublicAccess: response.blobPublicAccess,
+        date: response.date,
+        etag: response.etag,
+        errorCode: response.errorCode,
+        lastModified: response.lastModified,
+        requestId: response.requestId,
+        clientRequestId: response.clientRequestId,
+        signedIdentifiers: [],
+        version: response.version
+      };
+      for (const identifier of response) {
+        let accessPolicy = void 0;
+        if (identifier.accessPolicy) {
+          accessPolicy = {
+            permissions: identifier.accessPolicy.permissions
+          };
+          if (identifier.accessPolicy.expiresOn) {
+            accessPolicy.expiresOn = new Date(identifier.accessPolicy.expiresOn);
+          }
+          if (identifier.accessPolicy.startsOn) {
+            accessPolicy.startsOn = new Date(identifier.accessPolicy.startsOn);
+          }
+        }
+        res.signedIdentifiers.push({
+          accessPolicy,
+          id: identifier.id
+        });
+      }
+      return res;
+    });
+  }
+  /**
+   * Sets the permissions for the specified container. The permissions indicate
+   * whether blobs in a container may be accessed publicly.
+   *
+   * When you set permissions for a container, the existing permissions are replaced.
+   * If no access or containerAcl provided, the existing container ACL will be
+   * removed.
+   *
+   * When you establish a stored access policy on a container, it may take up to 30 seconds to take effect.
+   * During this interval, a shared access signature that is associated with the stored access policy will
+   * fail with status code 403 (Forbidden), until the access policy becomes active.
+   * @see https://learn.microsoft.com/rest/api/storageservices/set-container-acl
+   *
+   * @param access - The level of public access to data in the container.
+   * @param containerAcl - Array of elements each having a unique Id and details of the access policy.
+   * @param options - Options to Container Set Access Policy operation.
+   */
+  async setAccessPolicy(access2, containerAcl2, options = {}) {
+    options.conditions = options.conditions || {};
+    return tracingClient.withSpan("ContainerClient-setAccessPolicy", options, async (updatedOptions) => {
+      const acl = [];
+      for (const identifier of containerAcl2 || []) {
+        acl.push({
+          accessPolicy: {
+            expiresOn: identifier.accessPolicy.expiresOn ? truncatedISO8061Date(identifier.accessPolicy.expiresOn) : "",
+            permissions: identifier.accessPolicy.permissions,
+            startsOn: identifier.accessPolicy.startsOn ? truncatedISO8061Date(identifier.accessPolicy.startsOn) : ""
+          },
+          id: identifier.id
+        });
+      }
+      return assertResponse(await this.containerContext.setAccessPolicy({
+        abortSignal: options.abortSignal,
+        access: access2,
+        containerAcl: acl,
+        leaseAccessConditions: options.conditions,
+        modifiedAccessConditions: options.conditions,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+    });
+  }
+  /**
+   * Get a {@link BlobLeaseClient} that manages leases on the container.
+   *
+   * @param proposeLeaseId - Initial proposed lease Id.
+   * @returns A new BlobLeaseClient object for managing leases on the container.
+   */
+  getBlobLeaseClient(proposeLeaseId) {
+    return new BlobLeaseClient(this, proposeLeaseId);
+  }
+  /**
+   * Creates a new block blob, or updates the content of an existing block blob.
+   *
+   * Updating an existing block blob overwrites any existing metadata on the blob.
+   * Partial updates are not supported; the content of the existing blob is
+   * overwritten with the new content. To perform a partial update of a block blob's,
+   * use {@link BlockBlobClient.stageBlock} and {@link BlockBlobClient.commitBlockList}.
+   *
+   * This is a non-parallel uploading method, please use {@link BlockBlobClient.uploadFile},
+   * {@link BlockBlobClient.uploadStream} or {@link BlockBlobClient.uploadBrowserData} for better
+   * performance with concurrency uploading.
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/put-blob
+   *
+   * @param blobName - Name of the block blob to create or update.
+   * @param body - Blob, string, ArrayBuffer, ArrayBufferView or a function
+   *                               which returns a new Readable stream whose offset is from data source beginning.
+   * @param contentLength - Length of body in bytes. Use Buffer.byteLength() to calculate body length for a
+   *                               string including non non-Base64/Hex-encoded characters.
+   * @param options - Options to configure the Block Blob Upload operation.
+   * @returns Block Blob upload response data and the corresponding BlockBlobClient instance.
+   */
+  async uploadBlockBlob(blobName, body2, contentLength2, options = {}) {
+    return tracingClient.withSpan("ContainerClient-uploadBlockBlob", options, async (updatedOptions) => {
+      const blockBlobClient = this.getBlockBlobClient(blobName);
+      const response = await blockBlobClient.upload(body2, contentLength2, updatedOptions);
+      return {
+        blockBlobClient,
+        response
+      };
+    });
+  }
+  /**
+   * Marks the specified blob or snapshot for deletion. The blob is later deleted
+   * during garbage collection. Note that in order to delete a blob, you must delete
+   * all of its snapshots. You can delete both at the same time with the Delete
+   * Blob operation.
+   * @see https://learn.microsoft.com/rest/api/storageservices/delete-blob
+   *
+   * @param blobName -
+   * @param options - Options to Blob Delete operation.
+   * @returns Block blob deletion response data.
+   */
+  async deleteBlob(blobName, options = {}) {
+    return tracingClient.withSpan("ContainerClient-deleteBlob", options, async (updatedOptions) => {
+      let blobClient = this.getBlobClient(blobName);
+      if (options.versionId) {
+        blobClient = blobClient.withVersion(options.versionId);
+      }
+      return blobClient.delete(updatedOptions);
+    });
+  }
+  /**
+   * listBlobFlatSegment returns a single segment of blobs starting from the
+   * specified Marker. Use an empty Marker to start enumeration from the beginning.
+   * After getting a segment, process it, and then call listBlobsFlatSegment again
+   * (passing the the previously-returned Marker) to get the next segment.
+   * @see https://learn.microsoft.com/rest/api/storageservices/list-blobs
+   *
+   * @param marker - A string value that identifies the portion of the list to be returned with the next list operation.
+   * @param options - Options to Container List Blob Flat Segment operation.
+   */
+  async listBlobFlatSegment(marker2, options = {}) {
+    return tracingClient.withSpan("ContainerClient-listBlobFlatSegment", options, async (updatedOptions) => {
+      const response = assertResponse(await this.containerContext.listBlobFlatSegment({
+        marker: marker2,
+        ...options,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+      const wrappedResponse = {
+        ...response,
+        _response: {
+          ...response._response,
+          parsedBody: ConvertInternalResponseOfListBlobFlat(response._response.parsedBody)
+        },
+        // _response is made non-enumerable
+        segment: {
+          ...response.segment,
+          blobItems: response.segment.blobItems.map((blobItemInternal) => {
+            const blobItem = {
+              ...blobItemInternal,
+              name: BlobNameToString(blobItemInternal.name),
+              tags: toTags(blobItemInternal.blobTags),
+              objectReplicationSourceProperties: parseObjectReplicationRecord(blobItemInternal.objectReplicationMetadata)
+            };
+            return blobItem;
+          })
+        }
+      };
+      return wrappedResponse;
+    });
+  }
+  /**
+   * listBlobHierarchySegment returns a single segment of blobs starting from
+   * the specified Marker. Use an empty Marker to start enumeration from the
+   * beginning. After getting a segment, process it, and then call listBlobsHierarchicalSegment
+   * again (passing the the previously-returned Marker) to get the next segment.
+   * @see https://learn.microsoft.com/rest/api/storageservices/list-blobs
+   *
+   * @param delimiter - The character or string used to define the virtual hierarchy
+   * @param marker - A string value that identifies the portion of the list to be returned with the next list operation.
+   * @param options - Options to Container List Blob Hierarchy Segment operation.
+   */
+  async listBlobHierarchySegment(delimiter2, marker2, options = {}) {
+    return tracingClient.withSpan("ContainerClient-listBlobHierarchySegment", options, async (updatedOptions) => {
+      const response = assertResponse(await this.containerContext.listBlobHierarchySegment(delimiter2, {
+        marker: marker2,
+        ...options,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+      const wrappedResponse = {
+        ...response,
+        _response: {
+          ...response._response,
+          parsedBody: ConvertInternalResponseOfListBlobHierarchy(response._response.parsedBody)
+        },
+        // _response is made non-enumerable
+        segment: {
+          ...response.segment,
+          blobItems: response.segment.blobItems.map((blobItemInternal) => {
+            const blobItem = {
+              ...blobItemInternal,
+              name: BlobNameToString(blobItemInternal.name),
+              tags: toTags(blobItemInternal.blobTags),
+              objectReplicationSourceProperties: parseObjectReplicationRecord(blobItemInternal.objectReplicationMetadata)
+            };
+            return blobItem;
+          }),
+          blobPrefixes: response.segment.blobPrefixes?.map((blobPrefixInternal) => {
+            const blobPrefix = {
+              ...blobPrefixInternal,
+              name: BlobNameToString(blobPrefixInternal.name)
+            };
+            return blobPrefix;
+          })
+        }
+      };
+      return wrappedResponse;
+    });
+  }
+  /**
+   * Returns an AsyncIterableIterator for ContainerListBlobFlatSegmentResponse
+   *
+   * @param marker - A string value that identifies the portion of
+   *                          the list of blobs to be returned with the next listing operation. The
+   *                          operation returns the ContinuationToken value within the response body if the
+   *                          listing operation did not return all blobs remaining to be listed
+   *                          with the current page. The ContinuationToken value can be used as the value for
+   *                          the marker parameter in a subsequent call to request the next page of list
+   *                          items. The marker value is opaque to the client.
+   * @param options - Options to list blobs operation.
+   */
+  async *listSegments(marker2, options = {}) {
+    let listBlobsFlatSegmentResponse;
+    if (!!marker2 || marker2 === void 0) {
+      do {
+        listBlobsFlatSegmentResponse = await this.listBlobFlatSegment(marker2, options);
+        marker2 = listBlobsFlatSegmentResponse.continuationToken;
+        yield await listBlobsFlatSegmentResponse;
+      } while (marker2);
+    }
+  }
+  /**
+   * Returns an AsyncIterableIterator of {@link BlobItem} objects
+   *
+   * @param options - Options to list blobs operation.
+   */
+  async *listItems(options = {}) {
+    let marker2;
+    for await (const listBlobsFlatSegmentResponse of this.listSegments(marker2, options)) {
+      yield* listBlobsFlatSegmentResponse.segment.blobItems;
+    }
+  }
+  /**
+   * Returns an async iterable iterator to list all the blobs
+   * under the specified account.
+   *
+   * .byPage() returns an async iterable iterator to list the blobs in pages.
+   *
+   * ```ts snippet:ReadmeSampleListBlobs_Multiple
+   * import { BlobServiceClient } from "@azure/storage-blob";
+   * import { DefaultAzureCredential } from "@azure/identity";
+   *
+   * const account = "<account>";
+   * const blobServiceClient = new BlobServiceClient(
+   *   `https://${account}.blob.core.windows.net`,
+   *   new DefaultAzureCredential(),
+   * );
+   *
+   * const containerName = "<container name>";
+   * const containerClient = blobServiceClient.getContainerClient(containerName);
+   *
+   * // Example using `for await` syntax
+   * let i = 1;
+   * const blobs = containerClient.listBlobsFlat();
+   * for await (const blob of blobs) {
+   *   console.log(`Blob ${i++}: ${blob.name}`);
+   * }
+   *
+   * // Example using `iter.next()` syntax
+   * i = 1;
+   * const iter = containerClient.listBlobsFlat();
+   * let { value, done } = await iter.next();
+   * while (!done) {
+   *   console.log(`Blob ${i++}: ${value.name}`);
+   *   ({ value, done } = await iter.next());
+   * }
+   *
+   * // Example using `byPage()` syntax
+   * i = 1;
+   * for await (const page of containerClient.listBlobsFlat().byPage({ maxPageSize: 20 })) {
+   *   for (const blob of page.segment.blobItems) {
+   *     console.log(`Blob ${i++}: ${blob.name}`);
+   *   }
+   * }
+   *
+   * // Example using paging with a marker
+   * i = 1;
+   * let iterator = containerClient.listBlobsFlat().byPage({ maxPageSize: 2 });
+   * let response = (await iterator.next()).value;
+   * // Prints 2 blob names
+   * if (response.segment.blobItems) {
+   *   for (const blob of response.segment.blobItems) {
+   *     console.log(`Blob ${i++}: ${blob.name}`);
+   *   }
+   * }
+   * // Gets next marker
+   * let marker = response.continuationToken;
+   * // Passing next marker as continuationToken
+   * iterator = containerClient.listBlobsFlat().byPage({ continuationToken: marker, maxPageSize: 10 });
+   * response = (await iterator.next()).value;
+   * // Prints 10 blob names
+   * if (response.segment.blobItems) {
+   *   for (const blob of response.segment.blobItems) {
+   *     console.log(`Blob ${i++}: ${blob.name}`);
+   *   }
+   * }
+   * ```
+   *
+   * @param options - Options to list blobs.
+   * @returns An asyncIterableIterator that supports paging.
+   */
+  listBlobsFlat(options = {}) {
+    const include2 = [];
+    if (options.includeCopy) {
+      include2.push("copy");
+    }
+    if (options.includeDeleted) {
+      include2.push("deleted");
+    }
+    if (options.includeMetadata) {
+      include2.push("metadata");
+    }
+    if (options.includeSnapshots) {
+      include2.push("snapshots");
+    }
+    if (options.includeVersions) {
+      include2.push("versions");
+    }
+    if (options.includeUncommitedBlobs) {
+      include2.push("uncommittedblobs");
+    }
+    if (options.includeTags) {
+      include2.push("tags");
+    }
+    if (options.includeDeletedWithVersions) {
+      include2.push("deletedwithversions");
+    }
+    if (options.includeImmutabilityPolicy) {
+      include2.push("immutabilitypolicy");
+    }
+    if (options.includeLegalHold) {
+      include2.push("legalhold");
+    }
+    if (options.prefix === "") {
+      options.prefix = void 0;
+    }
+    const updatedOptions = {
+      ...options,
+      ...include2.length > 0 ? { include: include2 } : {}
+    };
+    const iter = this.listItems(updatedOptions);
+    return {
+      /**
+       * The next method, part of the iteration protocol
+       */
+      next() {
+        return iter.next();
+      },
+      /**
+       * The connection to the async iterator, part of the iteration protocol
+       */
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      /**
+       * Return an AsyncIterableIterator that works a page at a time
+       */
+      byPage: /* @__PURE__ */ __name((settings = {}) => {
+        return this.listSegments(settings.continuationToken, {
+          maxPageSize: settings.maxPageSize,
+          ...updatedOptions
+        });
+      }, "byPage")
+    };
+  }
+  /**
+   * Returns an AsyncIterableIterator for ContainerListBlobHierarchySegmentResponse
+   *
+   * @param delimiter - The character or string used to define the virtual hierarchy
+   * @param marker - A string value that identifies the portion of
+   *                          the list of blobs to be returned with the next listing operation. The
+   *                          operation returns the ContinuationToken value within the response body if the
+   *                          listing operation did not return all blobs remaining to be listed
+   *                          with the current page. The ContinuationToken value can be used as the value for
+   *                          the marker parameter in a subsequent call to request the next page of list
+   *                          items. The marker value is opaque to the client.
+   * @param options - Options to list blobs operation.
+   */
+  async *listHierarchySegments(delimiter2, marker2, options = {}) {
+    let listBlobsHierarchySegmentResponse;
+    if (!!marker2 || marker2 === void 0) {
+      do {
+        listBlobsHierarchySegmentResponse = await this.listBlobHierarchySegment(delimiter2, marker2, options);
+        marker2 = listBlobsHierarchySegmentResponse.continuationToken;
+        yield await listBlobsHierarchySegmentResponse;
+      } while (marker2);
+    }
+  }
+  /**
+   * Returns an AsyncIterableIterator for {@link BlobPrefix} and {@link BlobItem} objects.
+   *
+   * @param delimiter - The character or string used to define the virtual hierarchy
+   * @param options - Options to list blobs operation.
+   */
+  async *listItemsByHierarchy(delimiter2, options = {}) {
+    let marker2;
+    for await (const listBlobsHierarchySegmentResponse of this.listHierarchySegments(delimiter2, marker2, options)) {
+      const segment = listBlobsHierarchySegmentResponse.segment;
+      if (segment.blobPrefixes) {
+        for (const prefix2 of segment.blobPrefixes) {
+          yield {
+            kind: "prefix",
+            ...prefix2
+          };
+        }
+      }
+      for (const blob of segment.blobItems) {
+        yield { kind: "blob", ...blob };
+      }
+    }
+  }
+  /**
+   * Returns an async iterable iterator to list all the blobs by hierarchy.
+   * under the specified account.
+   *
+   * .byPage() returns an async iterable iterator to list the blobs by hierarchy in pages.
+   *
+   * ```ts snippet:ReadmeSampleListBlobsByHierarchy
+   * import { BlobServiceClient } from "@azure/storage-blob";
+   * import { DefaultAzureCredential } from "@azure/identity";
+   *
+   * const account = "<account>";
+   * const blobServiceClient = new BlobServiceClient(
+   *   `https://${account}.blob.core.windows.net`,
+   *   new DefaultAzureCredential(),
+   * );
+   *
+   * const containerName = "<container name>";
+   * const containerClient = blobServiceClient.getContainerClient(containerName);
+   *
+   * // Example using `for await` syntax
+   * let i = 1;
+   * const blobs = containerClient.listBlobsByHierarchy("/");
+   * for await (const blob of blobs) {
+   *   if (blob.kind === "prefix") {
+   *     console.log(`\tBlobPrefix: ${blob.name}`);
+   *   } else {
+   *     console.log(`\tBlobItem: name - ${blob.name}`);
+   *   }
+   * }
+   *
+   * // Example using `iter.next()` syntax
+   * i = 1;
+   * const iter = containerClient.listBlobsByHierarchy("/");
+   * let { value, done } = await iter.next();
+   * while (!done) {
+   *   if (value.kind === "prefix") {
+   *     console.log(`\tBlobPrefix: ${value.name}`);
+   *   } else {
+   *     console.log(`\tBlobItem: name - ${value.name}`);
+   *   }
+   *   ({ value, done } = await iter.next());
+   * }
+   *
+   * // Example using `byPage()` syntax
+   * i = 1;
+   * for await (const page of containerClient.listBlobsByHierarchy("/").byPage({ maxPageSize: 20 })) {
+   *   const segment = page.segment;
+   *   if (segment.blobPrefixes) {
+   *     for (const prefix of segment.blobPrefixes) {
+   *       console.log(`\tBlobPrefix: ${prefix.name}`);
+   *     }
+   *   }
+   *   for (const blob of page.segment.blobItems) {
+   *     console.log(`\tBlobItem: name - ${blob.name}`);
+   *   }
+   * }
+   *
+   * // Example using paging with a marker
+   * i = 1;
+   * let iterator = containerClient.listBlobsByHierarchy("/").byPage({ maxPageSize: 2 });
+   * let response = (await iterator.next()).value;
+   * // Prints 2 blob names
+   * if (response.blobPrefixes) {
+   *   for (const prefix of response.blobPrefixes) {
+   *     console.log(`\tBlobPrefix: ${prefix.name}`);
+   *   }
+   * }
+   * if (response.segment.blobItems) {
+   *   for (const blob of response.segment.blobItems) {
+   *     console.log(`\tBlobItem: name - ${blob.name}`);
+   *   }
+   * }
+   * // Gets next marker
+   * let marker = response.continuationToken;
+   * // Passing next marker as continuationToken
+   * iterator = containerClient
+   *   .listBlobsByHierarchy("/")
+   *   .byPage({ continuationToken: marker, maxPageSize: 10 });
+   * response = (await iterator.next()).value;
+   * // Prints 10 blob names
+   * if (response.blobPrefixes) {
+   *   for (const prefix of response.blobPrefixes) {
+   *     console.log(`\tBlobPrefix: ${prefix.name}`);
+   *   }
+   * }
+   * if (response.segment.blobItems) {
+   *   for (const blob of response.segment.blobItems) {
+   *     console.log(`Blob ${i++}: ${blob.name}`);
+   *   }
+   * }
+   * ```
+   *
+   * @param delimiter - The character or string used to define the virtual hierarchy
+   * @param options - Options to list blobs operation.
+   */
+  listBlobsByHierarchy(delimiter2, options = {}) {
+    if (delimiter2 === "") {
+      throw new RangeError("delimiter should contain one or more characters");
+    }
+    const include2 = [];
+    if (options.includeCopy) {
+      include2.push("copy");
+    }
+    if (options.includeDeleted) {
+      include2.push("deleted");
+    }
+    if (options.includeMetadata) {
+      include2.push("metadata");
+    }
+    if (options.includeSnapshots) {
+      include2.push("snapshots");
+    }
+    if (options.includeVersions) {
+      include2.push("versions");
+    }
+    if (options.includeUncommitedBlobs) {
+      include2.push("uncommittedblobs");
+    }
+    if (options.includeTags) {
+      include2.push("tags");
+    }
+    if (options.includeDeletedWithVersions) {
+      include2.push("deletedwithversions");
+    }
+    if (options.includeImmutabilityPolicy) {
+      include2.push("immutabilitypolicy");
+    }
+    if (options.includeLegalHold) {
+      include2.push("legalhold");
+    }
+    if (options.prefix === "") {
+      options.prefix = void 0;
+    }
+    const updatedOptions = {
+      ...options,
+      ...include2.length > 0 ? { include: include2 } : {}
+    };
+    const iter = this.listItemsByHierarchy(delimiter2, updatedOptions);
+    return {
+      /**
+       * The next method, part of the iteration protocol
+       */
+      async next() {
+        return iter.next();
+      },
+      /**
+       * The connection to the async iterator, part of the iteration protocol
+       */
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      /**
+       * Return an AsyncIterableIterator that works a page at a time
+       */
+      byPage: /* @__PURE__ */ __name((settings = {}) => {
+        return this.listHierarchySegments(delimiter2, settings.continuationToken, {
+          maxPageSize: settings.maxPageSize,
+          ...updatedOptions
+        });
+      }, "byPage")
+    };
+  }
+  /**
+   * The Filter Blobs operation enables callers to list blobs in the container whose tags
+   * match a given search expression.
+   *
+   * @param tagFilterSqlExpression - The where parameter enables the caller to query blobs whose tags match a given expression.
+   *                                        The given expression must evaluate to true for a blob to be returned in the results.
+   *                                        The[OData - ABNF] filter syntax rule defines the formal grammar for the value of the where query parameter;
+   *                                        however, only a subset of the OData filter syntax is supported in the Blob service.
+   * @param marker - A string value that identifies the portion of
+   *                          the list of blobs to be returned with the next listing operation. The
+   *                          operation returns the continuationToken value within the response body if the
+   *                          listing operation did not return all blobs remaining to be listed
+   *                          with the current page. The continuationToken value can be used as the value for
+   *                          the marker parameter in a subsequent call to request the next page of list
+   *                          items. The marker value is opaque to the client.
+   * @param options - Options to find blobs by tags.
+   */
+  async findBlobsByTagsSegment(tagFilterSqlExpression, marker2, options = {}) {
+    return tracingClient.withSpan("ContainerClient-findBlobsByTagsSegment", options, async (updatedOptions) => {
+      const response = assertResponse(await this.containerContext.filterBlobs({
+        abortSignal: options.abortSignal,
+        where: tagFilterSqlExpression,
+        marker: marker2,
+        maxPageSize: options.maxPageSize,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+      const wrappedResponse = {
+        ...response,
+        _response: response._response,
+        // _response is made non-enumerable
+        blobs: response.blobs.map((blob) => {
+          let tagValue = "";
+          if (blob.tags?.blobTagSet.length === 1) {
+            tagValue = blob.tags.blobTagSet[0].value;
+          }
+          return { ...blob, tags: toTags(blob.tags), tagValue };
+        })
+      };
+      return wrappedResponse;
+    });
+  }
+  /**
+   * Returns an AsyncIterableIterator for ContainerFindBlobsByTagsSegmentResponse.
+   *
+   * @param tagFilterSqlExpression -  The where parameter enables the caller to query blobs whose tags match a given expression.
+   *                                         The given expression must evaluate to true for a blob to be returned in the results.
+   *                                         The[OData - ABNF] filter syntax rule defines the formal grammar for the value of the where query parameter;
+   *                                         however, only a subset of the OData filter syntax is supported in the Blob service.
+   * @param marker - A string value that identifies the portion of
+   *                          the list of blobs to be returned with the next listing operation. The
+   *                          operation returns the continuationToken value within the response body if the
+   *                          listing operation did not return all blobs remaining to be listed
+   *                          with the current page. The continuationToken value can be used as the value for
+   *                          the marker parameter in a subsequent call to request the next page of list
+   *                          items. The marker value is opaque to the client.
+   * @param options - Options to find blobs by tags.
+   */
+  async *findBlobsByTagsSegments(tagFilterSqlExpression, marker2, options = {}) {
+    let response;
+    if (!!marker2 || marker2 === void 0) {
+      do {
+        response = await this.findBlobsByTagsSegment(tagFilterSqlExpression, marker2, options);
+        response.blobs = response.blobs || [];
+        marker2 = response.continuationToken;
+        yield response;
+      } while (marker2);
+    }
+  }
+  /**
+   * Returns an AsyncIterableIterator for blobs.
+   *
+   * @param tagFilterSqlExpression -  The where parameter enables the caller to query blobs whose tags match a given expression.
+   *                                         The given expression must evaluate to true for a blob to be returned in the results.
+   *                                         The[OData - ABNF] filter syntax rule defines the formal grammar for the value of the where query parameter;
+   *                                         however, only a subset of the OData filter syntax is supported in the Blob service.
+   * @param options - Options to findBlobsByTagsItems.
+   */
+  async *findBlobsByTagsItems(tagFilterSqlExpression, options = {}) {
+    let marker2;
+    for await (const segment of this.findBlobsByTagsSegments(tagFilterSqlExpression, marker2, options)) {
+      yield* segment.blobs;
+    }
+  }
+  /**
+   * Returns an async iterable iterator to find all blobs with specified tag
+   * under the specified container.
+   *
+   * .byPage() returns an async iterable iterator to list the blobs in pages.
+   *
+   * Example using `for await` syntax:
+   *
+   * ```ts snippet:ReadmeSampleFindBlobsByTags
+   * import { BlobServiceClient } from "@azure/storage-blob";
+   * import { DefaultAzureCredential } from "@azure/identity";
+   *
+   * const account = "<account>";
+   * const blobServiceClient = new BlobServiceClient(
+   *   `https://${account}.blob.core.windows.net`,
+   *   new DefaultAzureCredential(),
+   * );
+   *
+   * const containerName = "<container name>";
+   * const containerClient = blobServiceClient.getContainerClient(containerName);
+   *
+   * // Example using `for await` syntax
+   * let i = 1;
+   * for await (const blob of containerClient.findBlobsByTags("tagkey='tagvalue'")) {
+   *   console.log(`Blob ${i++}: ${blob.name}`);
+   * }
+   *
+   * // Example using `iter.next()` syntax
+   * i = 1;
+   * const iter = containerClient.findBlobsByTags("tagkey='tagvalue'");
+   * let { value, done } = await iter.next();
+   * while (!done) {
+   *   console.log(`Blob ${i++}: ${value.name}`);
+   *   ({ value, done } = await iter.next());
+   * }
+   *
+   * // Example using `byPage()` syntax
+   * i = 1;
+   * for await (const page of containerClient
+   *   .findBlobsByTags("tagkey='tagvalue'")
+   *   .byPage({ maxPageSize: 20 })) {
+   *   for (const blob of page.blobs) {
+   *     console.log(`Blob ${i++}: ${blob.name}`);
+   *   }
+   * }
+   *
+   * // Example using paging with a marker
+   * i = 1;
+   * let iterator = containerClient.findBlobsByTags("tagkey='tagvalue'").byPage({ maxPageSize: 2 });
+   * let response = (await iterator.next()).value;
+   * // Prints 2 blob names
+   * if (response.blobs) {
+   *   for (const blob of response.blobs) {
+   *     console.log(`Blob ${i++}: ${blob.name}`);
+   *   }
+   * }
+   * // Gets next marker
+   * let marker = response.continuationToken;
+   * // Passing next marker as continuationToken
+   * iterator = containerClient
+   *   .findBlobsByTags("tagkey='tagvalue'")
+   *   .byPage({ continuationToken: marker, maxPageSize: 10 });
+   * response = (await iterator.next()).value;
+   * // Prints 10 blob names
+   * if (response.blobs) {
+   *   for (const blob of response.blobs) {
+   *     console.log(`Blob ${i++}: ${blob.name}`);
+   *   }
+   * }
+   * ```
+   *
+   * @param tagFilterSqlExpression -  The where parameter enables the caller to query blobs whose tags match a given expression.
+   *                                         The given expression must evaluate to true for a blob to be returned in the results.
+   *                                         The[OData - ABNF] filter syntax rule defines the formal grammar for the value of the where query parameter;
+   *                                         however, only a subset of the OData filter syntax is supported in the Blob service.
+   * @param options - Options to find blobs by tags.
+   */
+  findBlobsByTags(tagFilterSqlExpression, options = {}) {
+    const listSegmentOptions = {
+      ...options
+    };
+    const iter = this.findBlobsByTagsItems(tagFilterSqlExpression, listSegmentOptions);
+    return {
+      /**
+       * The next method, part of the iteration protocol
+       */
+      next() {
+        return iter.next();
+      },
+      /**
+       * The connection to the async iterator, part of the iteration protocol
+       */
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      /**
+       * Return an AsyncIterableIterator that works a page at a time
+       */
+      byPage: /* @__PURE__ */ __name((settings = {}) => {
+        return this.findBlobsByTagsSegments(tagFilterSqlExpression, settings.continuationToken, {
+          maxPageSize: settings.maxPageSize,
+          ...listSegmentOptions
+        });
+      }, "byPage")
+    };
+  }
+  /**
+   * The Get Account Information operation returns the sku name and account kind
+   * for the specified account.
+   * The Get Account Information operation is available on service versions beginning
+   * with version 2018-03-28.
+   * @see https://learn.microsoft.com/rest/api/storageservices/get-account-information
+   *
+   * @param options - Options to the Service Get Account Info operation.
+   * @returns Response data for the Service Get Account Info operation.
+   */
+  async getAccountInfo(options = {}) {
+    return tracingClient.withSpan("ContainerClient-getAccountInfo", options, async (updatedOptions) => {
+      return assertResponse(await this.containerContext.getAccountInfo({
+        abortSignal: options.abortSignal,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+    });
+  }
+  getContainerNameFromUrl() {
+    let containerName;
+    try {
+      const parsedUrl = new URL(this.url);
+      if (parsedUrl.hostname.split(".")[1] === "blob") {
+        containerName = parsedUrl.pathname.split("/")[1];
+      } else if (isIpEndpointStyle(parsedUrl)) {
+        containerName = parsedUrl.pathname.split("/")[2];
+      } else {
+        containerName = parsedUrl.pathname.split("/")[1];
+      }
+      containerName = decodeURIComponent(containerName);
+      if (!containerName) {
+        throw new Error("Provided containerName is invalid.");
+      }
+      return containerName;
+    } catch (error) {
+      throw new Error("Unable to extract containerName with provided information.");
+    }
+  }
+  /**
+   * Only available for ContainerClient constructed with a shared key credential.
+   *
+   * Generates a Blob Container Service Shared Access Signature (SAS) URI based on the client properties
+   * and parameters passed in. The SAS is signed by the shared key credential of the client.
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/constructing-a-service-sas
+   *
+   * @param options - Optional parameters.
+   * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
+   */
+  generateSasUrl(options) {
+    return new Promise((resolve) => {
+      if (!(this.credential instanceof StorageSharedKeyCredential)) {
+        throw new RangeError("Can only generate the SAS when the client is initialized with a shared key credential");
+      }
+      const sas = generateBlobSASQueryParameters({
+        containerName: this._containerName,
+        ...options
+      }, this.credential).toString();
+      resolve(appendToURLQuery(this.url, sas));
+    });
+  }
+  /**
+   * Only available for ContainerClient constructed with a shared key credential.
+   *
+   * Generates string to sign for a Blob Container Service Shared Access Signature (SAS) URI
+   * based on the client properties and parameters passed in. The SAS is signed by the shared key credential of the client.
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/constructing-a-service-sas
+   *
+   * @param options - Optional parameters.
+   * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
+   */
+  /* eslint-disable-next-line @azure/azure-sdk/ts-naming-options*/
+  generateSasStringToSign(options) {
+    if (!(this.credential instanceof StorageSharedKeyCredential)) {
+      throw new RangeError("Can only generate the SAS when the client is initialized with a shared key credential");
+    }
+    return generateBlobSASQueryParametersInternal({
+      containerName: this._containerName,
+      ...options
+    }, this.credential).stringToSign;
+  }
+  /**
+   * Generates a Blob Container Service Shared Access Signature (SAS) URI based on the client properties
+   * and parameters passed in. The SAS is signed by the input user delegation key.
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/constructing-a-service-sas
+   *
+   * @param options - Optional parameters.
+   * @param userDelegationKey -  Return value of `blobServiceClient.getUserDelegationKey()`
+   * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
+   */
+  generateUserDelegationSasUrl(options, userDelegationKey) {
+    return new Promise((resolve) => {
+      const sas = generateBlobSASQueryParameters({
+        containerName: this._containerName,
+        ...options
+      }, userDelegationKey, this.accountName).toString();
+      resolve(appendToURLQuery(this.url, sas));
+    });
+  }
+  /**
+   * Generates string to sign for a Blob Container Service Shared Access Signature (SAS) URI
+   * based on the client properties and parameters passed in. The SAS is signed by the input user delegation key.
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/constructing-a-service-sas
+   *
+   * @param options - Optional parameters.
+   * @param userDelegationKey -  Return value of `blobServiceClient.getUserDelegationKey()`
+   * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
+   */
+  generateUserDelegationSasStringToSign(options, userDelegationKey) {
+    return generateBlobSASQueryParametersInternal({
+      containerName: this._containerName,
+      ...options
+    }, userDelegationKey, this.accountName).stringToSign;
+  }
+  /**
+   * Creates a BlobBatchClient object to conduct batch operations.
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/blob-batch
+   *
+   * @returns A new BlobBatchClient object for this container.
+   */
+  getBlobBatchClient() {
+    return new BlobBatchClient(this.url, this.pipeline);
+  }
+};
+
+// node_modules/@azure/storage-blob/dist/esm/sas/AccountSASPermissions.js
+var AccountSASPermissions = class _AccountSASPermissions {
+  static {
+    __name(this, "AccountSASPermissions");
+  }
+  /**
+   * Parse initializes the AccountSASPermissions fields from a string.
+   *
+   * @param permissions -
+   */
+  static parse(permissions) {
+    const accountSASPermissions = new _AccountSASPermissions();
+    for (const c of permissions) {
+      switch (c) {
+        case "r":
+          accountSASPermissions.read = true;
+          break;
+        case "w":
+          accountSASPermissions.write = true;
+          break;
+        case "d":
+          accountSASPermissions.delete = true;
+          break;
+        case "x":
+          accountSASPermissions.deleteVersion = true;
+          break;
+        case "l":
+          accountSASPermissions.list = true;
+          break;
+        case "a":
+          accountSASPermissions.add = true;
+          break;
+        case "c":
+          accountSASPermissions.create = true;
+          break;
+        case "u":
+          accountSASPermissions.update = true;
+          break;
+        case "p":
+          accountSASPermissions.process = true;
+          break;
+        case "t":
+          accountSASPermissions.tag = true;
+          break;
+        case "f":
+          accountSASPermissions.filter = true;
+          break;
+        case "i":
+          accountSASPermissions.setImmutabilityPolicy = true;
+          break;
+        case "y":
+          accountSASPermissions.permanentDelete = true;
+          break;
+        default:
+          throw new RangeError(`Invalid permission character: ${c}`);
+      }
+    }
+    return accountSASPermissions;
+  }
+  /**
+   * Creates a {@link AccountSASPermissions} from a raw object which contains same keys as it
+   * and boolean values for them.
+   *
+   * @param permissionLike -
+   */
+  static from(permissionLike) {
+    const accountSASPermissions = new _AccountSASPermissions();
+    if (permissionLike.read) {
+      accountSASPermissions.read = true;
+    }
+    if (permissionLike.write) {
+      accountSASPermissions.write = true;
+    }
+    if (permissionLike.delete) {
+      accountSASPermissions.delete = true;
+    }
+    if (permissionLike.deleteVersion) {
+      accountSASPermissions.deleteVersion = true;
+    }
+    if (permissionLike.filter) {
+      accountSASPermissions.filter = true;
+    }
+    if (permissionLike.tag) {
+      accountSASPermissions.tag = true;
+    }
+    if (permissionLike.list) {
+      accountSASPermissions.list = true;
+    }
+    if (permissionLike.add) {
+      accountSASPermissions.add = true;
+    }
+    if (permissionLike.create) {
+      accountSASPermissions.create = true;
+    }
+    if (permissionLike.update) {
+      accountSASPermissions.update = true;
+    }
+    if (permissionLike.process) {
+      accountSASPermissions.process = true;
+    }
+    if (permissionLike.setImmutabilityPolicy) {
+      accountSASPermissions.setImmutabilityPolicy = true;
+    }
+    if (permissionLike.permanentDelete) {
+      accountSASPermissions.permanentDelete = true;
+    }
+    return accountSASPermissions;
+  }
+  /**
+   * Permission to read resources and list queues and tables granted.
+   */
+  read = false;
+  /**
+   * Permission to write resources granted.
+   */
+  write = false;
+  /**
+   * Permission to delete blobs and files granted.
+   */
+  delete = false;
+  /**
+   * Permission to delete versions granted.
+   */
+  deleteVersion = false;
+  /**
+   * Permission to list blob containers, blobs, shares, directories, and files granted.
+   */
+  list = false;
+  /**
+   * Permission to add messages, table entities, and append to blobs granted.
+   */
+  add = false;
+  /**
+   * Permission to create blobs and files granted.
+   */
+  create = false;
+  /**
+   * Permissions to update messages and table entities granted.
+   */
+  update = false;
+  /**
+   * Permission to get and delete messages granted.
+   */
+  process = false;
+  /**
+   * Specfies Tag access granted.
+   */
+  tag = false;
+  /**
+   * Permission to filter blobs.
+   */
+  filter = false;
+  /**
+   * Permission to set immutability policy.
+   */
+  setImmutabilityPolicy = false;
+  /**
+   * Specifies that Permanent Delete is permitted.
+   */
+  permanentDelete = false;
+  /**
+   * Produces the SAS permissions string for an Azure Storage account.
+   * Call this method to set AccountSASSignatureValues Permissions field.
+   *
+   * Using this method will guarantee the resource types are in
+   * an order accepted by the service.
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/constructing-an-account-sas
+   *
+   */
+  toString() {
+    const permissions = [];
+    if (this.read) {
+      permissions.push("r");
+    }
+    if (this.write) {
+      permissions.push("w");
+    }
+    if (this.delete) {
+      permissions.push("d");
+    }
+    if (this.deleteVersion) {
+      permissions.push("x");
+    }
+    if (this.filter) {
+      permissions.push("f");
+    }
+    if (this.tag) {
+      permissions.push("t");
+    }
+    if (this.list) {
+      permissions.push("l");
+    }
+    if (this.add) {
+      permissions.push("a");
+    }
+    if (this.create) {
+      permissions.push("c");
+    }
+    if (this.update) {
+      permissions.push("u");
+    }
+    if (this.process) {
+      permissions.push("p");
+    }
+    if (this.setImmutabilityPolicy) {
+      permissions.push("i");
+    }
+    if (this.permanentDelete) {
+      permissions.push("y");
+    }
+    return permissions.join("");
+  }
+};
+
+// node_modules/@azure/storage-blob/dist/esm/sas/AccountSASResourceTypes.js
+var AccountSASResourceTypes = class _AccountSASResourceTypes {
+  static {
+    __name(this, "AccountSASResourceTypes");
+  }
+  /**
+   * Creates an {@link AccountSASResourceTypes} from the specified resource types string. This method will throw an
+   * Error if it encounters a character that does not correspond to a valid resource type.
+   *
+   * @param resourceTypes -
+   */
+  static parse(resourceTypes) {
+    const accountSASResourceTypes = new _AccountSASResourceTypes();
+    for (const c of resourceTypes) {
+      switch (c) {
+        case "s":
+          accountSASResourceTypes.service = true;
+          break;
+        case "c":
+          accountSASResourceTypes.container = true;
+          break;
+        case "o":
+          accountSASResourceTypes.object = true;
+          break;
+        default:
+          throw new RangeError(`Invalid resource type: ${c}`);
+      }
+    }
+    return accountSASResourceTypes;
+  }
+  /**
+   * Permission to access service level APIs granted.
+   */
+  service = false;
+  /**
+   * Permission to access container level APIs (Blob Containers, Tables, Queues, File Shares) granted.
+   */
+  container = false;
+  /**
+   * Permission to access object level APIs (Blobs, Table Entities, Queue Messages, Files) granted.
+   */
+  object = false;
+  /**
+   * Converts the given resource types to a string.
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/constructing-an-account-sas
+   *
+   */
+  toString() {
+    const resourceTypes = [];
+    if (this.service) {
+      resourceTypes.push("s");
+    }
+    if (this.container) {
+      resourceTypes.push("c");
+    }
+    if (this.object) {
+      resourceTypes.push("o");
+    }
+    return resourceTypes.join("");
+  }
+};
+
+// node_modules/@azure/storage-blob/dist/esm/sas/AccountSASServices.js
+var AccountSASServices = class _AccountSASServices {
+  static {
+    __name(this, "AccountSASServices");
+  }
+  /**
+   * Creates an {@link AccountSASServices} from the specified services string. This method will throw an
+   * Error if it encounters a character that does not correspond to a valid service.
+   *
+   * @param services -
+   */
+  static parse(services) {
+    const accountSASServices = new _AccountSASServices();
+    for (const c of services) {
+      switch (c) {
+        case "b":
+          accountSASServices.blob = true;
+          break;
+        case "f":
+          accountSASServices.file = true;
+          break;
+        case "q":
+          accountSASServices.queue = true;
+          break;
+        case "t":
+          accountSASServices.table = true;
+          break;
+        default:
+          throw new RangeError(`Invalid service character: ${c}`);
+      }
+    }
+    return accountSASServices;
+  }
+  /**
+   * Permission to access blob resources granted.
+   */
+  blob = false;
+  /**
+   * Permission to access file resources granted.
+   */
+  file = false;
+  /**
+   * Permission to access queue resources granted.
+   */
+  queue = false;
+  /**
+   * Permission to access table resources granted.
+   */
+  table = false;
+  /**
+   * Converts the given services to a string.
+   *
+   */
+  toString() {
+    const services = [];
+    if (this.blob) {
+      services.push("b");
+    }
+    if (this.table) {
+      services.push("t");
+    }
+    if (this.queue) {
+      services.push("q");
+    }
+    if (this.file) {
+      services.push("f");
+    }
+    return services.join("");
+  }
+};
+
+// node_modules/@azure/storage-blob/dist/esm/sas/AccountSASSignatureValues.js
+function generateAccountSASQueryParameters(accountSASSignatureValues, sharedKeyCredential) {
+  return generateAccountSASQueryParametersInternal(accountSASSignatureValues, sharedKeyCredential).sasQueryParameters;
+}
+__name(generateAccountSASQueryParameters, "generateAccountSASQueryParameters");
+function generateAccountSASQueryParametersInternal(accountSASSignatureValues, sharedKeyCredential) {
+  const version2 = accountSASSignatureValues.version ? accountSASSignatureValues.version : SERVICE_VERSION;
+  if (accountSASSignatureValues.permissions && accountSASSignatureValues.permissions.setImmutabilityPolicy && version2 < "2020-08-04") {
+    throw RangeError("'version' must be >= '2020-08-04' when provided 'i' permission.");
+  }
+  if (accountSASSignatureValues.permissions && accountSASSignatureValues.permissions.deleteVersion && version2 < "2019-10-10") {
+    throw RangeError("'version' must be >= '2019-10-10' when provided 'x' permission.");
+  }
+  if (accountSASSignatureValues.permissions && accountSASSignatureValues.permissions.permanentDelete && version2 < "2019-10-10") {
+    throw RangeError("'version' must be >= '2019-10-10' when provided 'y' permission.");
+  }
+  if (accountSASSignatureValues.permissions && accountSASSignatureValues.permissions.tag && version2 < "2019-12-12") {
+    throw RangeError("'version' must be >= '2019-12-12' when provided 't' permission.");
+  }
+  if (accountSASSignatureValues.permissions && accountSASSignatureValues.permissions.filter && version2 < "2019-12-12") {
+    throw RangeError("'version' must be >= '2019-12-12' when provided 'f' permission.");
+  }
+  if (accountSASSignatureValues.encryptionScope && version2 < "2020-12-06") {
+    throw RangeError("'version' must be >= '2020-12-06' when provided 'encryptionScope' in SAS.");
+  }
+  const parsedPermissions = AccountSASPermissions.parse(accountSASSignatureValues.permissions.toString());
+  const parsedServices = AccountSASServices.parse(accountSASSignatureValues.services).toString();
+  const parsedResourceTypes = AccountSASResourceTypes.parse(accountSASSignatureValues.resourceTypes).toString();
+  let stringToSign;
+  if (version2 >= "2020-12-06") {
+    stringToSign = [
+      sharedKeyCredential.accountName,
+      parsedPermissions,
+      parsedServices,
+      parsedResourceTypes,
+      accountSASSignatureValues.startsOn ? truncatedISO8061Date(accountSASSignatureValues.startsOn, false) : "",
+      truncatedISO8061Date(accountSASSignatureValues.expiresOn, false),
+      accountSASSignatureValues.ipRange ? ipRangeToString(accountSASSignatureValues.ipRange) : "",
+      accountSASSignatureValues.protocol ? accountSASSignatureValues.protocol : "",
+      version2,
+      accountSASSignatureValues.encryptionScope ? accountSASSignatureValues.encryptionScope : "",
+      ""
+      // Account SAS requires an additional newline character
+    ].join("\n");
+  } else {
+    stringToSign = [
+      sharedKeyCredential.accountName,
+      parsedPermissions,
+      parsedServices,
+      parsedResourceTypes,
+      accountSASSignatureValues.startsOn ? truncatedISO8061Date(accountSASSignatureValues.startsOn, false) : "",
+      truncatedISO8061Date(accountSASSignatureValues.expiresOn, false),
+      accountSASSignatureValues.ipRange ? ipRangeToString(accountSASSignatureValues.ipRange) : "",
+      accountSASSignatureValues.protocol ? accountSASSignatureValues.protocol : "",
+      version2,
+      ""
+      // Account SAS requires an additional newline character
+    ].join("\n");
+  }
+  const signature = sharedKeyCredential.computeHMACSHA256(stringToSign);
+  return {
+    sasQueryParameters: new SASQueryParameters(version2, signature, parsedPermissions.toString(), parsedServices, parsedResourceTypes, accountSASSignatureValues.protocol, accountSASSignatureValues.startsOn, accountSASSignatureValues.expiresOn, accountSASSignatureValues.ipRange, void 0, void 0, void 0, void 0, void 0, void 0, void 0, void 0, void 0, void 0, accountSASSignatureValues.encryptionScope),
+    stringToSign
+  };
+}
+__name(generateAccountSASQueryParametersInternal, "generateAccountSASQueryParametersInternal");
+
+// node_modules/@azure/storage-blob/dist/esm/BlobServiceClient.js
+var BlobServiceClient = class _BlobServiceClient extends StorageClient2 {
+  static {
+    __name(this, "BlobServiceClient");
+  }
+  /**
+   * serviceContext provided by protocol layer.
+   */
+  serviceContext;
+  /**
+   *
+   * Creates an instance of BlobServiceClient from connection string.
+   *
+   * @param connectionString - Account connection string or a SAS connection string of an Azure storage account.
+   *                                  [ Note - Account connection string can only be used in NODE.JS runtime. ]
+   *                                  Account connection string example -
+   *                                  `DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=accountKey;EndpointSuffix=core.windows.net`
+   *                                  SAS connection string example -
+   *                                  `BlobEndpoint=https://myaccount.blob.core.windows.net/;QueueEndpoint=https://myaccount.queue.core.windows.net/;FileEndpoint=https://myaccount.file.core.windows.net/;TableEndpoint=https://myaccount.table.core.windows.net/;SharedAccessSignature=sasString`
+   * @param options - Optional. Options to configure the HTTP pipeline.
+   */
+  static fromConnectionString(connectionString, options) {
+    options = options || {};
+    const extractedCreds = extractConnectionStringParts(connectionString);
+    if (extractedCreds.kind === "AccountConnString") {
+      if (isNodeLike2) {
+        const sharedKeyCredential = new StorageSharedKeyCredential(extractedCreds.accountName, extractedCreds.accountKey);
+        if (!options.proxyOptions) {
+          options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
+        }
+        const pipeline = newPipeline(sharedKeyCredential, options);
+        return new _BlobServiceClient(extractedCreds.url, pipeline);
+      } else {
+        throw new Error("Account connection string is only supported in Node.js environment");
+      }
+    } else if (extractedCreds.kind === "SASConnString") {
+      const pipeline = newPipeline(new AnonymousCredential(), options);
+      return new _BlobServiceClient(extractedCreds.url + "?" + extractedCreds.accountSas, pipeline);
+    } else {
+      throw new Error("Connection string must be either an Account connection string or a SAS connection string");
+    }
+  }
+  constructor(url2, credentialOrPipeline, options) {
+    let pipeline;
+    if (isPipelineLike(credentialOrPipeline)) {
+      pipeline = credentialOrPipeline;
+    } else if (isNodeLike2 && credentialOrPipeline instanceof StorageSharedKeyCredential || credentialOrPipeline instanceof AnonymousCredential || isTokenCredential(credentialOrPipeline)) {
+      pipeline = newPipeline(credentialOrPipeline, options);
+    } else {
+      pipeline = newPipeline(new AnonymousCredential(), options);
+    }
+    super(url2, pipeline);
+    this.serviceContext = this.storageClientContext.service;
+  }
+  /**
+   * Creates a {@link ContainerClient} object
+   *
+   * @param containerName - A container name
+   * @returns A new ContainerClient object for the given container name.
+   *
+   * Example usage:
+   *
+   * ```ts snippet:BlobServiceClientGetContainerClient
+   * import { BlobServiceClient } from "@azure/storage-blob";
+   * import { DefaultAzureCredential } from "@azure/identity";
+   *
+   * const account = "<account>";
+   * const blobServiceClient = new BlobServiceClient(
+   *   `https://${account}.blob.core.windows.net`,
+   *   new DefaultAzureCredential(),
+   * );
+   *
+   * const containerClient = blobServiceClient.getContainerClient("<container name>");
+   * ```
+   */
+  getContainerClient(containerName) {
+    return new ContainerClient(appendToURLPath(this.url, encodeURIComponent(containerName)), this.pipeline);
+  }
+  /**
+   * Create a Blob container. @see https://learn.microsoft.com/rest/api/storageservices/create-container
+   *
+   * @param containerName - Name of the container to create.
+   * @param options - Options to configure Container Create operation.
+   * @returns Container creation response and the corresponding container client.
+   */
+  async createContainer(containerName, options = {}) {
+    return tracingClient.withSpan("BlobServiceClient-createContainer", options, async (updatedOptions) => {
+      const containerClient = this.getContainerClient(containerName);
+      const containerCreateResponse = await containerClient.create(updatedOptions);
+      return {
+        containerClient,
+        containerCreateResponse
+      };
+    });
+  }
+  /**
+   * Deletes a Blob container.
+   *
+   * @param containerName - Name of the container to delete.
+   * @param options - Options to configure Container Delete operation.
+   * @returns Container deletion response.
+   */
+  async deleteContainer(containerName, options = {}) {
+    return tracingClient.withSpan("BlobServiceClient-deleteContainer", options, async (updatedOptions) => {
+      const containerClient = this.getContainerClient(containerName);
+      return containerClient.delete(updatedOptions);
+    });
+  }
+  /**
+   * Restore a previously deleted Blob container.
+   * This API is only functional if Container Soft Delete is enabled for the storage account associated with the container.
+   *
+   * @param deletedContainerName - Name of the previously deleted container.
+   * @param deletedContainerVersion - Version of the previously deleted container, used to uniquely identify the deleted container.
+   * @param options - Options to configure Container Restore operation.
+   * @returns Container deletion response.
+   */
+  async undeleteContainer(deletedContainerName2, deletedContainerVersion2, options = {}) {
+    return tracingClient.withSpan("BlobServiceClient-undeleteContainer", options, async (updatedOptions) => {
+      const containerClient = this.getContainerClient(options.destinationContainerName || deletedContainerName2);
+      const containerContext = containerClient["storageClientContext"].container;
+      const containerUndeleteResponse = assertResponse(await containerContext.restore({
+        deletedContainerName: deletedContainerName2,
+        deletedContainerVersion: deletedContainerVersion2,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+      return { containerClient, containerUndeleteResponse };
+    });
+  }
+  /**
+   * Gets the properties of a storage account’s Blob service, including properties
+   * for Storage Analytics and CORS (Cross-Origin Resource Sharing) rules.
+   * @see https://learn.microsoft.com/rest/api/storageservices/get-blob-service-properties
+   *
+   * @param options - Options to the Service Get Properties operation.
+   * @returns Response data for the Service Get Properties operation.
+   */
+  async getProperties(options = {}) {
+    return tracingClient.withSpan("BlobServiceClient-getProperties", options, async (updatedOptions) => {
+      return assertResponse(await this.serviceContext.getProperties({
+        abortSignal: options.abortSignal,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+    });
+  }
+  /**
+   * Sets properties for a storage account’s Blob service endpoint, including properties
+   * for Storage Analytics, CORS (Cross-Origin Resource Sharing) rules and soft delete settings.
+   * @see https://learn.microsoft.com/rest/api/storageservices/set-blob-service-properties
+   *
+   * @param properties -
+   * @param options - Options to the Service Set Properties operation.
+   * @returns Response data for the Service Set Properties operation.
+   */
+  async setProperties(properties, options = {}) {
+    return tracingClient.withSpan("BlobServiceClient-setProperties", options, async (updatedOptions) => {
+      return assertResponse(await this.serviceContext.setProperties(properties, {
+        abortSignal: options.abortSignal,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+    });
+  }
+  /**
+   * Retrieves statistics related to replication for the Blob service. It is only
+   * available on the secondary location endpoint when read-access geo-redundant
+   * replication is enabled for the storage account.
+   * @see https://learn.microsoft.com/rest/api/storageservices/get-blob-service-stats
+   *
+   * @param options - Options to the Service Get Statistics operation.
+   * @returns Response data for the Service Get Statistics operation.
+   */
+  async getStatistics(options = {}) {
+    return tracingClient.withSpan("BlobServiceClient-getStatistics", options, async (updatedOptions) => {
+      return assertResponse(await this.serviceContext.getStatistics({
+        abortSignal: options.abortSignal,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+    });
+  }
+  /**
+   * The Get Account Information operation returns the sku name and account kind
+   * for the specified account.
+   * The Get Account Information operation is available on service versions beginning
+   * with version 2018-03-28.
+   * @see https://learn.microsoft.com/rest/api/storageservices/get-account-information
+   *
+   * @param options - Options to the Service Get Account Info operation.
+   * @returns Response data for the Service Get Account Info operation.
+   */
+  async getAccountInfo(options = {}) {
+    return tracingClient.withSpan("BlobServiceClient-getAccountInfo", options, async (updatedOptions) => {
+      return assertResponse(await this.serviceContext.getAccountInfo({
+        abortSignal: options.abortSignal,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+    });
+  }
+  /**
+   * Returns a list of the containers under the specified account.
+   * @see https://learn.microsoft.com/rest/api/storageservices/list-containers2
+   *
+   * @param marker - A string value that identifies the portion of
+   *                        the list of containers to be returned with the next listing operation. The
+   *                        operation returns the continuationToken value within the response body if the
+   *                        listing operation did not return all containers remaining to be listed
+   *                        with the current page. The continuationToken value can be used as the value for
+   *                        the marker parameter in a subsequent call to request the next page of list
+   *                        items. The marker value is opaque to the client.
+   * @param options - Options to the Service List Container Segment operation.
+   * @returns Response data for the Service List Container Segment operation.
+   */
+  async listContainersSegment(marker2, options = {}) {
+    return tracingClient.withSpan("BlobServiceClient-listContainersSegment", options, async (updatedOptions) => {
+      return assertResponse(await this.serviceContext.listContainersSegment({
+        abortSignal: options.abortSignal,
+        marker: marker2,
+        ...options,
+        include: typeof options.include === "string" ? [options.include] : options.include,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+    });
+  }
+  /**
+   * The Filter Blobs operation enables callers to list blobs across all containers whose tags
+   * match a given search expression. Filter blobs searches across all containers within a
+   * storage account but can be scoped within the expression to a single container.
+   *
+   * @param tagFilterSqlExpression - The where parameter enables the caller to query blobs whose tags match a given expression.
+   *                                        The given expression must evaluate to true for a blob to be returned in the results.
+   *                                        The[OData - ABNF] filter syntax rule defines the formal grammar for the value of the where query parameter;
+   *                                        however, only a subset of the OData filter syntax is supported in the Blob service.
+   * @param marker - A string value that identifies the portion of
+   *                          the list of blobs to be returned with the next listing operation. The
+   *                          operation returns the continuationToken value within the response body if the
+   *                          listing operation did not return all blobs remaining to be listed
+   *                          with the current page. The continuationToken value can be used as the value for
+   *                          the marker parameter in a subsequent call to request the next page of list
+   *                          items. The marker value is opaque to the client.
+   * @param options - Options to find blobs by tags.
+   */
+  async findBlobsByTagsSegment(tagFilterSqlExpression, marker2, options = {}) {
+    return tracingClient.withSpan("BlobServiceClient-findBlobsByTagsSegment", options, async (updatedOptions) => {
+      const response = assertResponse(await this.serviceContext.filterBlobs({
+        abortSignal: options.abortSignal,
+        where: tagFilterSqlExpression,
+        marker: marker2,
+        maxPageSize: options.maxPageSize,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+      const wrappedResponse = {
+        ...response,
+        _response: response._response,
+        // _response is made non-enumerable
+        blobs: response.blobs.map((blob) => {
+          let tagValue = "";
+          if (blob.tags?.blobTagSet.length === 1) {
+            tagValue = blob.tags.blobTagSet[0].value;
+          }
+          return { ...blob, tags: toTags(blob.tags), tagValue };
+        })
+      };
+      return wrappedResponse;
+    });
+  }
+  /**
+   * Returns an AsyncIterableIterator for ServiceFindBlobsByTagsSegmentResponse.
+   *
+   * @param tagFilterSqlExpression -  The where parameter enables the caller to query blobs whose tags match a given expression.
+   *                                         The given expression must evaluate to true for a blob to be returned in the results.
+   *                                         The[OData - ABNF] filter syntax rule defines the formal grammar for the value of the where query parameter;
+   *                                         however, only a subset of the OData filter syntax is supported in the Blob service.
+   * @param marker - A string value that identifies the portion of
+   *                          the list of blobs to be returned with the next listing operation. The
+   *                          operation returns the continuationToken value within the response body if the
+   *                          listing operation did not return all blobs remaining to be listed
+   *                          with the current page. The continuationToken value can be used as the value for
+   *                          the marker parameter in a subsequent call to request the next page of list
+   *                          items. The marker value is opaque to the client.
+   * @param options - Options to find blobs by tags.
+   */
+  async *findBlobsByTagsSegments(tagFilterSqlExpression, marker2, options = {}) {
+    let response;
+    if (!!marker2 || marker2 === void 0) {
+      do {
+        response = await this.findBlobsByTagsSegment(tagFilterSqlExpression, marker2, options);
+        response.blobs = response.blobs || [];
+        marker2 = response.continuationToken;
+        yield response;
+      } while (marker2);
+    }
+  }
+  /**
+   * Returns an AsyncIterableIterator for blobs.
+   *
+   * @param tagFilterSqlExpression -  The where parameter enables the caller to query blobs whose tags match a given expression.
+   *                                         The given expression must evaluate to true for a blob to be returned in the results.
+   *                                         The[OData - ABNF] filter syntax rule defines the formal grammar for the value of the where query parameter;
+   *                                         however, only a subset of the OData filter syntax is supported in the Blob service.
+   * @param options - Options to findBlobsByTagsItems.
+   */
+  async *findBlobsByTagsItems(tagFilterSqlExpression, options = {}) {
+    let marker2;
+    for await (const segment of this.findBlobsByTagsSegments(tagFilterSqlExpression, marker2, options)) {
+      yield* segment.blobs;
+    }
+  }
+  /**
+   * Returns an async iterable iterator to find all blobs with specified tag
+   * under the specified account.
+   *
+   * .byPage() returns an async iterable iterator to list the blobs in pages.
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/get-blob-service-properties
+   *
+   * ```ts snippet:BlobServiceClientFindBlobsByTags
+   * import { BlobServiceClient } from "@azure/storage-blob";
+   * import { DefaultAzureCredential } from "@azure/identity";
+   *
+   * const account = "<account>";
+   * const blobServiceClient = new BlobServiceClient(
+   *   `https://${account}.blob.core.windows.net`,
+   *   new DefaultAzureCredential(),
+   * );
+   *
+   * // Use for await to iterate the blobs
+   * let i = 1;
+   * for await (const blob of blobServiceClient.findBlobsByTags("tagkey='tagvalue'")) {
+   *   console.log(`Blob ${i++}: ${blob.name}`);
+   * }
+   *
+   * // Use iter.next() to iterate the blobs
+   * i = 1;
+   * const iter = blobServiceClient.findBlobsByTags("tagkey='tagvalue'");
+   * let { value, done } = await iter.next();
+   * while (!done) {
+   *   console.log(`Blob ${i++}: ${value.name}`);
+   *   ({ value, done } = await iter.next());
+   * }
+   *
+   * // Use byPage() to iterate the blobs
+   * i = 1;
+   * for await (const page of blobServiceClient
+   *   .findBlobsByTags("tagkey='tagvalue'")
+   *   .byPage({ maxPageSize: 20 })) {
+   *   for (const blob of page.blobs) {
+   *     console.log(`Blob ${i++}: ${blob.name}`);
+   *   }
+   * }
+   *
+   * // Use paging with a marker
+   * i = 1;
+   * let iterator = blobServiceClient.findBlobsByTags("tagkey='tagvalue'").byPage({ maxPageSize: 2 });
+   * let response = (await iterator.next()).value;
+   * // Prints 2 blob names
+   * if (response.blobs) {
+   *   for (const blob of response.blobs) {
+   *     console.log(`Blob ${i++}: ${blob.name}`);
+   *   }
+   * }
+   * // Gets next marker
+   * let marker = response.continuationToken;
+   * // Passing next marker as continuationToken
+   * iterator = blobServiceClient
+   *   .findBlobsByTags("tagkey='tagvalue'")
+   *   .byPage({ continuationToken: marker, maxPageSize: 10 });
+   * response = (await iterator.next()).value;
+   *
+   * // Prints blob names
+   * if (response.blobs) {
+   *   for (const blob of response.blobs) {
+   *     console.log(`Blob ${i++}: ${blob.name}`);
+   *   }
+   * }
+   * ```
+   *
+   * @param tagFilterSqlExpression -  The where parameter enables the caller to query blobs whose tags match a given expression.
+   *                                         The given expression must evaluate to true for a blob to be returned in the results.
+   *                                         The[OData - ABNF] filter syntax rule defines the formal grammar for the value of the where query parameter;
+   *                                         however, only a subset of the OData filter syntax is supported in the Blob service.
+   * @param options - Options to find blobs by tags.
+   */
+  findBlobsByTags(tagFilterSqlExpression, options = {}) {
+    const listSegmentOptions = {
+      ...options
+    };
+    const iter = this.findBlobsByTagsItems(tagFilterSqlExpression, listSegmentOptions);
+    return {
+      /**
+       * The next method, part of the iteration protocol
+       */
+      next() {
+        return iter.next();
+      },
+      /**
+       * The connection to the async iterator, part of the iteration protocol
+       */
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      /**
+       * Return an AsyncIterableIterator that works a page at a time
+       */
+      byPage: /* @__PURE__ */ __name((settings = {}) => {
+        return this.findBlobsByTagsSegments(tagFilterSqlExpression, settings.continuationToken, {
+          maxPageSize: settings.maxPageSize,
+          ...listSegmentOptions
+        });
+      }, "byPage")
+    };
+  }
+  /**
+   * Returns an AsyncIterableIterator for ServiceListContainersSegmentResponses
+   *
+   * @param marker - A string value that identifies the portion of
+   *                        the list of containers to be returned with the next listing operation. The
+   *                        operation returns the continuationToken value within the response body if the
+   *                        listing operation did not return all containers remaining to be listed
+   *                        with the current page. The continuationToken value can be used as the value for
+   *                        the marker parameter in a subsequent call to request the next page of list
+   *                        items. The marker value is opaque to the client.
+   * @param options - Options to list containers operation.
+   */
+  async *listSegments(marker2, options = {}) {
+    let listContainersSegmentResponse;
+    if (!!marker2 || marker2 === void 0) {
+      do {
+        listContainersSegmentResponse = await this.listContainersSegment(marker2, options);
+        listContainersSegmentResponse.containerItems = listContainersSegmentResponse.containerItems || [];
+        marker2 = listContainersSegmentResponse.continuationToken;
+        yield await listContainersSegmentResponse;
+      } while (marker2);
+    }
+  }
+  /**
+   * Returns an AsyncIterableIterator for Container Items
+   *
+   * @param options - Options to list containers operation.
+   */
+  async *listItems(options = {}) {
+    let marker2;
+    for await (const segment of this.listSegments(marker2, options)) {
+      yield* segment.containerItems;
+    }
+  }
+  /**
+   * Returns an async iterable iterator to list all the containers
+   * under the specified account.
+   *
+   * .byPage() returns an async iterable iterator to list the containers in pages.
+   *
+   * ```ts snippet:BlobServiceClientListContainers
+   * import { BlobServiceClient } from "@azure/storage-blob";
+   * import { DefaultAzureCredential } from "@azure/identity";
+   *
+   * const account = "<account>";
+   * const blobServiceClient = new BlobServiceClient(
+   *   `https://${account}.blob.core.windows.net`,
+   *   new DefaultAzureCredential(),
+   * );
+   *
+   * // Use for await to iterate the containers
+   * let i = 1;
+   * for await (const container of blobServiceClient.listContainers()) {
+   *   console.log(`Container ${i++}: ${container.name}`);
+   * }
+   *
+   * // Use iter.next() to iterate the containers
+   * i = 1;
+   * const iter = blobServiceClient.listContainers();
+   * let { value, done } = await iter.next();
+   * while (!done) {
+   *   console.log(`Container ${i++}: ${value.name}`);
+   *   ({ value, done } = await iter.next());
+   * }
+   *
+   * // Use byPage() to iterate the containers
+   * i = 1;
+   * for await (const page of blobServiceClient.listContainers().byPage({ maxPageSize: 20 })) {
+   *   for (const container of page.containerItems) {
+   *     console.log(`Container ${i++}: ${container.name}`);
+   *   }
+   * }
+   *
+   * // Use paging with a marker
+   * i = 1;
+   * let iterator = blobServiceClient.listContainers().byPage({ maxPageSize: 2 });
+   * let response = (await iterator.next()).value;
+   *
+   * // Prints 2 container names
+   * if (response.containerItems) {
+   *   for (const container of response.containerItems) {
+   *     console.log(`Container ${i++}: ${container.name}`);
+   *   }
+   * }
+   *
+   * // Gets next marker
+   * let marker = response.continuationToken;
+   * // Passing next marker as continuationToken
+   * iterator = blobServiceClient
+   *   .listContainers()
+   *   .byPage({ continuationToken: marker, maxPageSize: 10 });
+   * response = (await iterator.next()).value;
+   *
+   * // Prints 10 container names
+   * if (response.containerItems) {
+   *   for (const container of response.containerItems) {
+   *     console.log(`Container ${i++}: ${container.name}`);
+   *   }
+   * }
+   * ```
+   *
+   * @param options - Options to list containers.
+   * @returns An asyncIterableIterator that supports paging.
+   */
+  listContainers(options = {}) {
+    if (options.prefix === "") {
+      options.prefix = void 0;
+    }
+    const include2 = [];
+    if (options.includeDeleted) {
+      include2.push("deleted");
+    }
+    if (options.includeMetadata) {
+      include2.push("metadata");
+    }
+    if (options.includeSystem) {
+      include2.push("system");
+    }
+    const listSegmentOptions = {
+      ...options,
+      ...include2.length > 0 ? { include: include2 } : {}
+    };
+    const iter = this.listItems(listSegmentOptions);
+    return {
+      /**
+       * The next method, part of the iteration protocol
+       */
+      next() {
+        return iter.next();
+      },
+      /**
+       * The connection to the async iterator, part of the iteration protocol
+       */
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      /**
+       * Return an AsyncIterableIterator that works a page at a time
+       */
+      byPage: /* @__PURE__ */ __name((settings = {}) => {
+        return this.listSegments(settings.continuationToken, {
+          maxPageSize: settings.maxPageSize,
+          ...listSegmentOptions
+        });
+      }, "byPage")
+    };
+  }
+  /**
+   * ONLY AVAILABLE WHEN USING BEARER TOKEN AUTHENTICATION (TokenCredential).
+   *
+   * Retrieves a user delegation key for the Blob service. This is only a valid operation when using
+   * bearer token authentication.
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/get-user-delegation-key
+   *
+   * @param startsOn -      The start time for the user delegation SAS. Must be within 7 days of the current time
+   * @param expiresOn -     The end time for the user delegation SAS. Must be within 7 days of the current time
+   */
+  async getUserDelegationKey(startsOn, expiresOn2, options = {}) {
+    return tracingClient.withSpan("BlobServiceClient-getUserDelegationKey", options, async (updatedOptions) => {
+      const response = assertResponse(await this.serviceContext.getUserDelegationKey({
+        startsOn: truncatedISO8061Date(startsOn, false),
+        expiresOn: truncatedISO8061Date(expiresOn2, false)
+      }, {
+        abortSignal: options.abortSignal,
+        tracingOptions: updatedOptions.tracingOptions
+      }));
+      const userDelegationKey = {
+        signedObjectId: response.signedObjectId,
+        signedTenantId: response.signedTenantId,
+        signedStartsOn: new Date(response.signedStartsOn),
+        signedExpiresOn: new Date(response.signedExpiresOn),
+        signedService: response.signedService,
+        signedVersion: response.signedVersion,
+        value: response.value
+      };
+      const res = {
+        _response: response._response,
+        requestId: response.requestId,
+        clientRequestId: response.clientRequestId,
+        version: response.version,
+        date: response.date,
+        errorCode: response.errorCode,
+        ...userDelegationKey
+      };
+      return res;
+    });
+  }
+  /**
+   * Creates a BlobBatchClient object to conduct batch operations.
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/blob-batch
+   *
+   * @returns A new BlobBatchClient object for this service.
+   */
+  getBlobBatchClient() {
+    return new BlobBatchClient(this.url, this.pipeline);
+  }
+  /**
+   * Only available for BlobServiceClient constructed with a shared key credential.
+   *
+   * Generates a Blob account Shared Access Signature (SAS) URI based on the client properties
+   * and parameters passed in. The SAS is signed by the shared key credential of the client.
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/create-account-sas
+   *
+   * @param expiresOn - Optional. The time at which the shared access signature becomes invalid. Default to an hour later if not provided.
+   * @param permissions - Specifies the list of permissions to be associated with the SAS.
+   * @param resourceTypes - Specifies the resource types associated with the shared access signature.
+   * @param options - Optional parameters.
+   * @returns An account SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
+   */
+  generateAccountSasUrl(expiresOn2, permissions = AccountSASPermissions.parse("r"), resourceTypes = "sco", options = {}) {
+    if (!(this.credential instanceof StorageSharedKeyCredential)) {
+      throw RangeError("Can only generate the account SAS when the client is initialized with a shared key credential");
+    }
+    if (expiresOn2 === void 0) {
+      const now = /* @__PURE__ */ new Date();
+      expiresOn2 = new Date(now.getTime() + 3600 * 1e3);
+    }
+    const sas = generateAccountSASQueryParameters({
+      permissions,
+      expiresOn: expiresOn2,
+      resourceTypes,
+      services: AccountSASServices.parse("b").toString(),
+      ...options
+    }, this.credential).toString();
+    return appendToURLQuery(this.url, sas);
+  }
+  /**
+   * Only available for BlobServiceClient constructed with a shared key credential.
+   *
+   * Generates string to sign for a Blob account Shared Access Signature (SAS) URI based on
+   * the client properties and parameters passed in. The SAS is signed by the shared key credential of the client.
+   *
+   * @see https://learn.microsoft.com/rest/api/storageservices/create-account-sas
+   *
+   * @param expiresOn - Optional. The time at which the shared access signature becomes invalid. Default to an hour later if not provided.
+   * @param permissions - Specifies the list of permissions to be associated with the SAS.
+   * @param resourceTypes - Specifies the resource types associated with the shared access signature.
+   * @param options - Optional parameters.
+   * @returns An account SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
+   */
+  generateSasStringToSign(expiresOn2, permissions = AccountSASPermissions.parse("r"), resourceTypes = "sco", options = {}) {
+    if (!(this.credential instanceof StorageSharedKeyCredential)) {
+      throw RangeError("Can only generate the account SAS when the client is initialized with a shared key credential");
+    }
+    if (expiresOn2 === void 0) {
+      const now = /* @__PURE__ */ new Date();
+      expiresOn2 = new Date(now.getTime() + 3600 * 1e3);
+    }
+    return generateAccountSASQueryParametersInternal({
+      permissions,
+      expiresOn: expiresOn2,
+      resourceTypes,
+      services: AccountSASServices.parse("b").toString(),
+      ...options
+    }, this.credential).stringToSign;
+  }
+};
 
 // node_modules/@azure/storage-blob/dist/esm/generatedModels.js
 var KnownEncryptionAlgorithmType2;
 (function(KnownEncryptionAlgorithmType3) {
   KnownEncryptionAlgorithmType3["AES256"] = "AES256";
 })(KnownEncryptionAlgorithmType2 || (KnownEncryptionAlgorithmType2 = {}));
-
-// node_modules/@actions/cache/lib/internal/shared/errors.js
-var InvalidResponseError = class extends Error {
-  static {
-    __name(this, "InvalidResponseError");
-  }
-  constructor(message) {
-    super(message);
-    this.name = "InvalidResponseError";
-  }
-};
-var NetworkError = class extends Error {
-  static {
-    __name(this, "NetworkError");
-  }
-  constructor(code) {
-    const message = `Unable to make request: ${code}
-If you are using self-hosted runners, please make sure your runner has access to all GitHub endpoints: https://docs.github.com/en/actions/hosting-your-own-runners/managing-self-hosted-runners/about-self-hosted-runners#communication-between-self-hosted-runners-and-github`;
-    super(message);
-    this.code = code;
-    this.name = "NetworkError";
-  }
-};
-NetworkError.isNetworkErrorCode = (code) => {
-  if (!code)
-    return false;
-  return [
-    "ECONNRESET",
-    "ENOTFOUND",
-    "ETIMEDOUT",
-    "ECONNREFUSED",
-    "EHOSTUNREACH"
-  ].includes(code);
-};
-var UsageError = class extends Error {
-  static {
-    __name(this, "UsageError");
-  }
-  constructor() {
-    const message = `Cache storage quota has been hit. Unable to upload any new cache entries.
-More info on storage limits: https://docs.github.com/en/billing/managing-billing-for-github-actions/about-billing-for-github-actions#calculating-minute-and-storage-spending`;
-    super(message);
-    this.name = "UsageError";
-  }
-};
-UsageError.isUsageErrorMessage = (msg) => {
-  if (!msg)
-    return false;
-  return msg.includes("insufficient usage");
-};
-var RateLimitError = class extends Error {
-  static {
-    __name(this, "RateLimitError");
-  }
-  constructor(message) {
-    super(message);
-    this.name = "RateLimitError";
-  }
-};
-
-// node_modules/@actions/cache/lib/internal/uploadUtils.js
-var __awaiter5 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
-    });
-  }
-  __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve2, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(fulfilled, "fulfilled");
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(rejected, "rejected");
-    function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    __name(step, "step");
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var UploadProgress = class {
-  static {
-    __name(this, "UploadProgress");
-  }
-  constructor(contentLength2) {
-    this.contentLength = contentLength2;
-    this.sentBytes = 0;
-    this.displayedComplete = false;
-    this.startTime = Date.now();
-  }
-  /**
-   * Sets the number of bytes sent
-   *
-   * @param sentBytes the number of bytes sent
-   */
-  setSentBytes(sentBytes) {
-    this.sentBytes = sentBytes;
-  }
-  /**
-   * Returns the total number of bytes transferred.
-   */
-  getTransferredBytes() {
-    return this.sentBytes;
-  }
-  /**
-   * Returns true if the upload is complete.
-   */
-  isDone() {
-    return this.getTransferredBytes() === this.contentLength;
-  }
-  /**
-   * Prints the current upload stats. Once the upload completes, this will print one
-   * last line and then stop.
-   */
-  display() {
-    if (this.displayedComplete) {
-      return;
-    }
-    const transferredBytes = this.sentBytes;
-    const percentage = (100 * (transferredBytes / this.contentLength)).toFixed(1);
-    const elapsedTime = Date.now() - this.startTime;
-    const uploadSpeed = (transferredBytes / (1024 * 1024) / (elapsedTime / 1e3)).toFixed(1);
-    info(`Sent ${transferredBytes} of ${this.contentLength} (${percentage}%), ${uploadSpeed} MBs/sec`);
-    if (this.isDone()) {
-      this.displayedComplete = true;
-    }
-  }
-  /**
-   * Returns a function used to handle TransferProgressEvents.
-   */
-  onProgress() {
-    return (progress) => {
-      this.setSentBytes(progress.loadedBytes);
-    };
-  }
-  /**
-   * Starts the timer that displays the stats.
-   *
-   * @param delayInMs the delay between each write
-   */
-  startDisplayTimer(delayInMs = 1e3) {
-    const displayCallback = /* @__PURE__ */ __name(() => {
-      this.display();
-      if (!this.isDone()) {
-        this.timeoutHandle = setTimeout(displayCallback, delayInMs);
-      }
-    }, "displayCallback");
-    this.timeoutHandle = setTimeout(displayCallback, delayInMs);
-  }
-  /**
-   * Stops the timer that displays the stats. As this typically indicates the upload
-   * is complete, this will display one last line, unless the last line has already
-   * been written.
-   */
-  stopDisplayTimer() {
-    if (this.timeoutHandle) {
-      clearTimeout(this.timeoutHandle);
-      this.timeoutHandle = void 0;
-    }
-    this.display();
-  }
-};
-function uploadCacheArchiveSDK(signedUploadURL, archivePath, options) {
-  return __awaiter5(this, void 0, void 0, function* () {
-    var _a2;
-    const blobClient = new BlobClient(signedUploadURL);
-    const blockBlobClient = blobClient.getBlockBlobClient();
-    const uploadProgress = new UploadProgress((_a2 = options === null || options === void 0 ? void 0 : options.archiveSizeBytes) !== null && _a2 !== void 0 ? _a2 : 0);
-    const uploadOptions = {
-      blockSize: options === null || options === void 0 ? void 0 : options.uploadChunkSize,
-      concurrency: options === null || options === void 0 ? void 0 : options.uploadConcurrency,
-      // maximum number of parallel transfer workers
-      maxSingleShotSize: 128 * 1024 * 1024,
-      // 128 MiB initial transfer size
-      onProgress: uploadProgress.onProgress()
-    };
-    try {
-      uploadProgress.startDisplayTimer();
-      debug(`BlobClient: ${blobClient.name}:${blobClient.accountName}:${blobClient.containerName}`);
-      const response = yield blockBlobClient.uploadFile(archivePath, uploadOptions);
-      if (response._response.status >= 400) {
-        throw new InvalidResponseError(`uploadCacheArchiveSDK: upload failed with status code ${response._response.status}`);
-      }
-      return response;
-    } catch (error2) {
-      warning(`uploadCacheArchiveSDK: internal error uploading cache archive: ${error2.message}`);
-      throw error2;
-    } finally {
-      uploadProgress.stopDisplayTimer();
-    }
-  });
-}
-__name(uploadCacheArchiveSDK, "uploadCacheArchiveSDK");
-
-// node_modules/@actions/cache/lib/internal/downloadUtils.js
-import * as buffer2 from "buffer";
-import * as fs4 from "fs";
-import * as stream from "stream";
-import * as util4 from "util";
-
-// node_modules/@actions/cache/lib/internal/requestUtils.js
-var __awaiter6 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
-    });
-  }
-  __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve2, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(fulfilled, "fulfilled");
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(rejected, "rejected");
-    function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    __name(step, "step");
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-function isSuccessStatusCode(statusCode) {
-  if (!statusCode) {
-    return false;
-  }
-  return statusCode >= 200 && statusCode < 300;
-}
-__name(isSuccessStatusCode, "isSuccessStatusCode");
-function isServerErrorStatusCode(statusCode) {
-  if (!statusCode) {
-    return true;
-  }
-  return statusCode >= 500;
-}
-__name(isServerErrorStatusCode, "isServerErrorStatusCode");
-function isRetryableStatusCode(statusCode) {
-  if (!statusCode) {
-    return false;
-  }
-  const retryableStatusCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-  ];
-  return retryableStatusCodes.includes(statusCode);
-}
-__name(isRetryableStatusCode, "isRetryableStatusCode");
-function sleep(milliseconds) {
-  return __awaiter6(this, void 0, void 0, function* () {
-    return new Promise((resolve2) => setTimeout(resolve2, milliseconds));
-  });
-}
-__name(sleep, "sleep");
-function retry(name_1, method_1, getStatusCode_1) {
-  return __awaiter6(this, arguments, void 0, function* (name, method, getStatusCode, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay, onError = void 0) {
-    let errorMessage = "";
-    let attempt = 1;
-    while (attempt <= maxAttempts) {
-      let response = void 0;
-      let statusCode = void 0;
-      let isRetryable = false;
-      try {
-        response = yield method();
-      } catch (error2) {
-        if (onError) {
-          response = onError(error2);
-        }
-        isRetryable = true;
-        errorMessage = error2.message;
-      }
-      if (response) {
-        statusCode = getStatusCode(response);
-        if (!isServerErrorStatusCode(statusCode)) {
-          return response;
-        }
-      }
-      if (statusCode) {
-        isRetryable = isRetryableStatusCode(statusCode);
-        errorMessage = `Cache service responded with ${statusCode}`;
-      }
-      debug(`${name} - Attempt ${attempt} of ${maxAttempts} failed with error: ${errorMessage}`);
-      if (!isRetryable) {
-        debug(`${name} - Error is not retryable`);
-        break;
-      }
-      yield sleep(delay4);
-      attempt++;
-    }
-    throw Error(`${name} failed: ${errorMessage}`);
-  });
-}
-__name(retry, "retry");
-function retryTypedResponse(name_1, method_1) {
-  return __awaiter6(this, arguments, void 0, function* (name, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
-    return yield retry(
-      name,
-      method,
-      (response) => response.statusCode,
-      maxAttempts,
-      delay4,
-      // If the error object contains the statusCode property, extract it and return
-      // an TypedResponse<T> so it can be processed by the retry logic.
-      (error2) => {
-        if (error2 instanceof HttpClientError) {
-          return {
-            statusCode: error2.statusCode,
-            result: null,
-            headers: {},
-            error: error2
-          };
-        } else {
-          return void 0;
-        }
-      }
-    );
-  });
-}
-__name(retryTypedResponse, "retryTypedResponse");
-function retryHttpClientResponse(name_1, method_1) {
-  return __awaiter6(this, arguments, void 0, function* (name, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
-    return yield retry(name, method, (response) => response.message.statusCode, maxAttempts, delay4);
-  });
-}
-__name(retryHttpClientResponse, "retryHttpClientResponse");
-
-// node_modules/@actions/cache/lib/internal/downloadUtils.js
-var __awaiter7 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
-    });
-  }
-  __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve2, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(fulfilled, "fulfilled");
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(rejected, "rejected");
-    function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    __name(step, "step");
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-function pipeResponseToStream(response, output) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    const pipeline2 = util4.promisify(stream.pipeline);
-    yield pipeline2(response.message, output);
-  });
-}
-__name(pipeResponseToStream, "pipeResponseToStream");
-var DownloadProgress = class {
-  static {
-    __name(this, "DownloadProgress");
-  }
-  constructor(contentLength2) {
-    this.contentLength = contentLength2;
-    this.segmentIndex = 0;
-    this.segmentSize = 0;
-    this.segmentOffset = 0;
-    this.receivedBytes = 0;
-    this.displayedComplete = false;
-    this.startTime = Date.now();
-  }
-  /**
-   * Progress to the next segment. Only call this method when the previous segment
-   * is complete.
-   *
-   * @param segmentSize the length of the next segment
-   */
-  nextSegment(segmentSize) {
-    this.segmentOffset = this.segmentOffset + this.segmentSize;
-    this.segmentIndex = this.segmentIndex + 1;
-    this.segmentSize = segmentSize;
-    this.receivedBytes = 0;
-    debug(`Downloading segment at offset ${this.segmentOffset} with length ${this.segmentSize}...`);
-  }
-  /**
-   * Sets the number of bytes received for the current segment.
-   *
-   * @param receivedBytes the number of bytes received
-   */
-  setReceivedBytes(receivedBytes) {
-    this.receivedBytes = receivedBytes;
-  }
-  /**
-   * Returns the total number of bytes transferred.
-   */
-  getTransferredBytes() {
-    return this.segmentOffset + this.receivedBytes;
-  }
-  /**
-   * Returns true if the download is complete.
-   */
-  isDone() {
-    return this.getTransferredBytes() === this.contentLength;
-  }
-  /**
-   * Prints the current download stats. Once the download completes, this will print one
-   * last line and then stop.
-   */
-  display() {
-    if (this.displayedComplete) {
-      return;
-    }
-    const transferredBytes = this.segmentOffset + this.receivedBytes;
-    const percentage = (100 * (transferredBytes / this.contentLength)).toFixed(1);
-    const elapsedTime = Date.now() - this.startTime;
-    const downloadSpeed = (transferredBytes / (1024 * 1024) / (elapsedTime / 1e3)).toFixed(1);
-    info(`Received ${transferredBytes} of ${this.contentLength} (${percentage}%), ${downloadSpeed} MBs/sec`);
-    if (this.isDone()) {
-      this.displayedComplete = true;
-    }
-  }
-  /**
-   * Returns a function used to handle TransferProgressEvents.
-   */
-  onProgress() {
-    return (progress) => {
-      this.setReceivedBytes(progress.loadedBytes);
-    };
-  }
-  /**
-   * Starts the timer that displays the stats.
-   *
-   * @param delayInMs the delay between each write
-   */
-  startDisplayTimer(delayInMs = 1e3) {
-    const displayCallback = /* @__PURE__ */ __name(() => {
-      this.display();
-      if (!this.isDone()) {
-        this.timeoutHandle = setTimeout(displayCallback, delayInMs);
-      }
-    }, "displayCallback");
-    this.timeoutHandle = setTimeout(displayCallback, delayInMs);
-  }
-  /**
-   * Stops the timer that displays the stats. As this typically indicates the download
-   * is complete, this will display one last line, unless the last line has already
-   * been written.
-   */
-  stopDisplayTimer() {
-    if (this.timeoutHandle) {
-      clearTimeout(this.timeoutHandle);
-      this.timeoutHandle = void 0;
-    }
-    this.display();
-  }
-};
-function downloadCacheHttpClient(archiveLocation, archivePath) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    const writeStream = fs4.createWriteStream(archivePath);
-    const httpClient = new HttpClient("actions/cache");
-    const downloadResponse = yield retryHttpClientResponse("downloadCache", () => __awaiter7(this, void 0, void 0, function* () {
-      return httpClient.get(archiveLocation);
-    }));
-    downloadResponse.message.socket.setTimeout(SocketTimeout, () => {
-      downloadResponse.message.destroy();
-      debug(`Aborting download, socket timed out after ${SocketTimeout} ms`);
-    });
-    yield pipeResponseToStream(downloadResponse, writeStream);
-    const contentLengthHeader = downloadResponse.message.headers["content-length"];
-    if (contentLengthHeader) {
-      const expectedLength = parseInt(contentLengthHeader);
-      const actualLength = getArchiveFileSizeInBytes(archivePath);
-      if (actualLength !== expectedLength) {
-        throw new Error(`Incomplete download. Expected file size: ${expectedLength}, actual file size: ${actualLength}`);
-      }
-    } else {
-      debug("Unable to validate download, no Content-Length header");
-    }
-  });
-}
-__name(downloadCacheHttpClient, "downloadCacheHttpClient");
-function downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    var _a2;
-    const archiveDescriptor = yield fs4.promises.open(archivePath, "w");
-    const httpClient = new HttpClient("actions/cache", void 0, {
-      socketTimeout: options.timeoutInMs,
-      keepAlive: true
-    });
-    try {
-      const res = yield retryHttpClientResponse("downloadCacheMetadata", () => __awaiter7(this, void 0, void 0, function* () {
-        return yield httpClient.request("HEAD", archiveLocation, null, {});
-      }));
-      const lengthHeader = res.message.headers["content-length"];
-      if (lengthHeader === void 0 || lengthHeader === null) {
-        throw new Error("Content-Length not found on blob response");
-      }
-      const length = parseInt(lengthHeader);
-      if (Number.isNaN(length)) {
-        throw new Error(`Could not interpret Content-Length: ${length}`);
-      }
-      const downloads = [];
-      const blockSize = 4 * 1024 * 1024;
-      for (let offset = 0; offset < length; offset += blockSize) {
-        const count = Math.min(blockSize, length - offset);
-        downloads.push({
-          offset,
-          promiseGetter: /* @__PURE__ */ __name(() => __awaiter7(this, void 0, void 0, function* () {
-            return yield downloadSegmentRetry(httpClient, archiveLocation, offset, count);
-          }), "promiseGetter")
-        });
-      }
-      downloads.reverse();
-      let actives = 0;
-      let bytesDownloaded = 0;
-      const progress = new DownloadProgress(length);
-      progress.startDisplayTimer();
-      const progressFn = progress.onProgress();
-      const activeDownloads = [];
-      let nextDownload;
-      const waitAndWrite = /* @__PURE__ */ __name(() => __awaiter7(this, void 0, void 0, function* () {
-        const segment = yield Promise.race(Object.values(activeDownloads));
-        yield archiveDescriptor.write(segment.buffer, 0, segment.count, segment.offset);
-        actives--;
-        delete activeDownloads[segment.offset];
-        bytesDownloaded += segment.count;
-        progressFn({ loadedBytes: bytesDownloaded });
-      }), "waitAndWrite");
-      while (nextDownload = downloads.pop()) {
-        activeDownloads[nextDownload.offset] = nextDownload.promiseGetter();
-        actives++;
-        if (actives >= ((_a2 = options.downloadConcurrency) !== null && _a2 !== void 0 ? _a2 : 10)) {
-          yield waitAndWrite();
-        }
-      }
-      while (actives > 0) {
-        yield waitAndWrite();
-      }
-    } finally {
-      httpClient.dispose();
-      yield archiveDescriptor.close();
-    }
-  });
-}
-__name(downloadCacheHttpClientConcurrent, "downloadCacheHttpClientConcurrent");
-function downloadSegmentRetry(httpClient, archiveLocation, offset, count) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    const retries = 5;
-    let failures = 0;
-    while (true) {
-      try {
-        const timeout = 3e4;
-        const result = yield promiseWithTimeout(timeout, downloadSegment(httpClient, archiveLocation, offset, count));
-        if (typeof result === "string") {
-          throw new Error("downloadSegmentRetry failed due to timeout");
-        }
-        return result;
-      } catch (err) {
-        if (failures >= retries) {
-          throw err;
-        }
-        failures++;
-      }
-    }
-  });
-}
-__name(downloadSegmentRetry, "downloadSegmentRetry");
-function downloadSegment(httpClient, archiveLocation, offset, count) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    const partRes = yield retryHttpClientResponse("downloadCachePart", () => __awaiter7(this, void 0, void 0, function* () {
-      return yield httpClient.get(archiveLocation, {
-        Range: `bytes=${offset}-${offset + count - 1}`
-      });
-    }));
-    if (!partRes.readBodyBuffer) {
-      throw new Error("Expected HttpClientResponse to implement readBodyBuffer");
-    }
-    return {
-      offset,
-      count,
-      buffer: yield partRes.readBodyBuffer()
-    };
-  });
-}
-__name(downloadSegment, "downloadSegment");
-function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
-  return __awaiter7(this, void 0, void 0, function* () {
-    var _a2;
-    const client = new BlockBlobClient(archiveLocation, void 0, {
-      retryOptions: {
-        // Override the timeout used when downloading each 4 MB chunk
-        // The default is 2 min / MB, which is way too slow
-        tryTimeoutInMs: options.timeoutInMs
-      }
-    });
-    const properties = yield client.getProperties();
-    const contentLength2 = (_a2 = properties.contentLength) !== null && _a2 !== void 0 ? _a2 : -1;
-    if (contentLength2 < 0) {
-      debug("Unable to determine content length, downloading file with http-client...");
-      yield downloadCacheHttpClient(archiveLocation, archivePath);
-    } else {
-      const maxSegmentSize = Math.min(134217728, buffer2.constants.MAX_LENGTH);
-      const downloadProgress = new DownloadProgress(contentLength2);
-      const fd = fs4.openSync(archivePath, "w");
-      try {
-        downloadProgress.startDisplayTimer();
-        const controller = new AbortController();
-        const abortSignal = controller.signal;
-        while (!downloadProgress.isDone()) {
-          const segmentStart = downloadProgress.segmentOffset + downloadProgress.segmentSize;
-          const segmentSize = Math.min(maxSegmentSize, contentLength2 - segmentStart);
-          downloadProgress.nextSegment(segmentSize);
-          const result = yield promiseWithTimeout(options.segmentTimeoutInMs || 36e5, client.downloadToBuffer(segmentStart, segmentSize, {
-            abortSignal,
-            concurrency: options.downloadConcurrency,
-            onProgress: downloadProgress.onProgress()
-          }));
-          if (result === "timeout") {
-            controller.abort();
-            throw new Error("Aborting cache download as the download time exceeded the timeout.");
-          } else if (Buffer.isBuffer(result)) {
-            fs4.writeFileSync(fd, result);
-          }
-        }
-      } finally {
-        downloadProgress.stopDisplayTimer();
-        fs4.closeSync(fd);
-      }
-    }
-  });
-}
-__name(downloadCacheStorageSDK, "downloadCacheStorageSDK");
-var promiseWithTimeout = /* @__PURE__ */ __name((timeoutMs, promise) => __awaiter7(void 0, void 0, void 0, function* () {
-  let timeoutHandle;
-  const timeoutPromise = new Promise((resolve2) => {
-    timeoutHandle = setTimeout(() => resolve2("timeout"), timeoutMs);
-  });
-  return Promise.race([promise, timeoutPromise]).then((result) => {
-    clearTimeout(timeoutHandle);
-    return result;
-  });
-}), "promiseWithTimeout");
-
-// node_modules/@actions/cache/lib/options.js
-function getUploadOptions(copy) {
-  const result = {
-    useAzureSdk: false,
-    uploadConcurrency: 4,
-    uploadChunkSize: 32 * 1024 * 1024
-  };
-  if (copy) {
-    if (typeof copy.useAzureSdk === "boolean") {
-      result.useAzureSdk = copy.useAzureSdk;
-    }
-    if (typeof copy.uploadConcurrency === "number") {
-      result.uploadConcurrency = copy.uploadConcurrency;
-    }
-    if (typeof copy.uploadChunkSize === "number") {
-      result.uploadChunkSize = copy.uploadChunkSize;
-    }
-  }
-  result.uploadConcurrency = !isNaN(Number(process.env["CACHE_UPLOAD_CONCURRENCY"])) ? Math.min(32, Number(process.env["CACHE_UPLOAD_CONCURRENCY"])) : result.uploadConcurrency;
-  result.uploadChunkSize = !isNaN(Number(process.env["CACHE_UPLOAD_CHUNK_SIZE"])) ? Math.min(128 * 1024 * 1024, Number(process.env["CACHE_UPLOAD_CHUNK_SIZE"]) * 1024 * 1024) : result.uploadChunkSize;
-  debug(`Use Azure SDK: ${result.useAzureSdk}`);
-  debug(`Upload concurrency: ${result.uploadConcurrency}`);
-  debug(`Upload chunk size: ${result.uploadChunkSize}`);
-  return result;
-}
-__name(getUploadOptions, "getUploadOptions");
-function getDownloadOptions(copy) {
-  const result = {
-    useAzureSdk: false,
-    concurrentBlobDownloads: true,
-    downloadConcurrency: 8,
-    timeoutInMs: 3e4,
-    segmentTimeoutInMs: 6e5,
-    lookupOnly: false
-  };
-  if (copy) {
-    if (typeof copy.useAzureSdk === "boolean") {
-      result.useAzureSdk = copy.useAzureSdk;
-    }
-    if (typeof copy.concurrentBlobDownloads === "boolean") {
-      result.concurrentBlobDownloads = copy.concurrentBlobDownloads;
-    }
-    if (typeof copy.downloadConcurrency === "number") {
-      result.downloadConcurrency = copy.downloadConcurrency;
-    }
-    if (typeof copy.timeoutInMs === "number") {
-      result.timeoutInMs = copy.timeoutInMs;
-    }
-    if (typeof copy.segmentTimeoutInMs === "number") {
-      result.segmentTimeoutInMs = copy.segmentTimeoutInMs;
-    }
-    if (typeof copy.lookupOnly === "boolean") {
-      result.lookupOnly = copy.lookupOnly;
-    }
-  }
-  const segmentDownloadTimeoutMins = process.env["SEGMENT_DOWNLOAD_TIMEOUT_MINS"];
-  if (segmentDownloadTimeoutMins && !isNaN(Number(segmentDownloadTimeoutMins)) && isFinite(Number(segmentDownloadTimeoutMins))) {
-    result.segmentTimeoutInMs = Number(segmentDownloadTimeoutMins) * 60 * 1e3;
-  }
-  debug(`Use Azure SDK: ${result.useAzureSdk}`);
-  debug(`Download concurrency: ${result.downloadConcurrency}`);
-  debug(`Request timeout (ms): ${result.timeoutInMs}`);
-  debug(`Cache segment download timeout mins env var: ${process.env["SEGMENT_DOWNLOAD_TIMEOUT_MINS"]}`);
-  debug(`Segment download timeout (ms): ${result.segmentTimeoutInMs}`);
-  debug(`Lookup only: ${result.lookupOnly}`);
-  return result;
-}
-__name(getDownloadOptions, "getDownloadOptions");
-
-// node_modules/@actions/cache/lib/internal/config.js
-function isGhes() {
-  const ghUrl = new URL(process.env["GITHUB_SERVER_URL"] || "https://github.com");
-  const hostname = ghUrl.hostname.trimEnd().toUpperCase();
-  const isGitHubHost = hostname === "GITHUB.COM";
-  const isGheHost = hostname.endsWith(".GHE.COM");
-  const isLocalHost = hostname.endsWith(".LOCALHOST");
-  return !isGitHubHost && !isGheHost && !isLocalHost;
-}
-__name(isGhes, "isGhes");
-function getCacheServiceVersion() {
-  if (isGhes())
-    return "v1";
-  return process.env["ACTIONS_CACHE_SERVICE_V2"] ? "v2" : "v1";
-}
-__name(getCacheServiceVersion, "getCacheServiceVersion");
-var KNOWN_CACHE_MODES = ["none", "read", "write", "write-only"];
-function getCacheMode() {
-  return (process.env["ACTIONS_CACHE_MODE"] || "").trim().toLowerCase();
-}
-__name(getCacheMode, "getCacheMode");
-function isCacheReadable(mode) {
-  if (!KNOWN_CACHE_MODES.includes(mode))
-    return true;
-  return mode === "read" || mode === "write";
-}
-__name(isCacheReadable, "isCacheReadable");
-function isCacheWritable(mode) {
-  if (!KNOWN_CACHE_MODES.includes(mode))
-    return true;
-  return mode === "write" || mode === "write-only";
-}
-__name(isCacheWritable, "isCacheWritable");
-function getCacheServiceURL() {
-  const version3 = getCacheServiceVersion();
-  switch (version3) {
-    case "v1":
-      return process.env["ACTIONS_CACHE_URL"] || process.env["ACTIONS_RESULTS_URL"] || "";
-    case "v2":
-      return process.env["ACTIONS_RESULTS_URL"] || "";
-    default:
-      throw new Error(`Unsupported cache service version: ${version3}`);
-  }
-}
-__name(getCacheServiceURL, "getCacheServiceURL");
-
-// node_modules/@actions/cache/lib/internal/shared/user-agent.js
-var import_package_version = __toESM(require_package_version(), 1);
-function getUserAgentString2() {
-  return `@actions/cache-${import_package_version.version}`;
-}
-__name(getUserAgentString2, "getUserAgentString");
-
-// node_modules/@actions/cache/lib/internal/cacheHttpClient.js
-var __awaiter8 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
-    });
-  }
-  __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve2, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(fulfilled, "fulfilled");
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(rejected, "rejected");
-    function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    __name(step, "step");
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-function getCacheApiUrl(resource) {
-  const baseUrl = getCacheServiceURL();
-  if (!baseUrl) {
-    throw new Error("Cache Service Url not found, unable to restore cache.");
-  }
-  const url2 = `${baseUrl}_apis/artifactcache/${resource}`;
-  debug(`Resource Url: ${url2}`);
-  return url2;
-}
-__name(getCacheApiUrl, "getCacheApiUrl");
-function createAcceptHeader(type, apiVersion) {
-  return `${type};api-version=${apiVersion}`;
-}
-__name(createAcceptHeader, "createAcceptHeader");
-function getRequestOptions() {
-  const requestOptions = {
-    headers: {
-      Accept: createAcceptHeader("application/json", "6.0-preview.1")
-    }
-  };
-  return requestOptions;
-}
-__name(getRequestOptions, "getRequestOptions");
-function createHttpClient() {
-  const token = process.env["ACTIONS_RUNTIME_TOKEN"] || "";
-  const bearerCredentialHandler = new BearerCredentialHandler(token);
-  return new HttpClient(getUserAgentString2(), [bearerCredentialHandler], getRequestOptions());
-}
-__name(createHttpClient, "createHttpClient");
-function getCacheEntry(keys, paths, options) {
-  return __awaiter8(this, void 0, void 0, function* () {
-    var _a2;
-    const httpClient = createHttpClient();
-    const version3 = getCacheVersion(paths, options === null || options === void 0 ? void 0 : options.compressionMethod, options === null || options === void 0 ? void 0 : options.enableCrossOsArchive);
-    const resource = `cache?keys=${encodeURIComponent(keys.join(","))}&version=${version3}`;
-    const response = yield retryTypedResponse("getCacheEntry", () => __awaiter8(this, void 0, void 0, function* () {
-      return httpClient.getJson(getCacheApiUrl(resource));
-    }));
-    if (response.statusCode === 204) {
-      if (isDebug()) {
-        yield printCachesListForDiagnostics(keys[0], httpClient, version3);
-      }
-      return null;
-    }
-    if (!isSuccessStatusCode(response.statusCode)) {
-      const errorMessage = (_a2 = response.error) === null || _a2 === void 0 ? void 0 : _a2.message;
-      if (errorMessage === null || errorMessage === void 0 ? void 0 : errorMessage.includes(CacheReadDeniedMessagePrefix)) {
-        throw new Error(errorMessage);
-      }
-      throw new Error(`Cache service responded with ${response.statusCode}`);
-    }
-    const cacheResult = response.result;
-    const cacheDownloadUrl = cacheResult === null || cacheResult === void 0 ? void 0 : cacheResult.archiveLocation;
-    if (!cacheDownloadUrl) {
-      throw new Error("Cache not found.");
-    }
-    setSecret(cacheDownloadUrl);
-    debug(`Cache Result:`);
-    debug(JSON.stringify(cacheResult));
-    return cacheResult;
-  });
-}
-__name(getCacheEntry, "getCacheEntry");
-function printCachesListForDiagnostics(key, httpClient, version3) {
-  return __awaiter8(this, void 0, void 0, function* () {
-    const resource = `caches?key=${encodeURIComponent(key)}`;
-    const response = yield retryTypedResponse("listCache", () => __awaiter8(this, void 0, void 0, function* () {
-      return httpClient.getJson(getCacheApiUrl(resource));
-    }));
-    if (response.statusCode === 200) {
-      const cacheListResult = response.result;
-      const totalCount = cacheListResult === null || cacheListResult === void 0 ? void 0 : cacheListResult.totalCount;
-      if (totalCount && totalCount > 0) {
-        debug(`No matching cache found for cache key '${key}', version '${version3} and scope ${process.env["GITHUB_REF"]}. There exist one or more cache(s) with similar key but they have different version or scope. See more info on cache matching here: https://docs.github.com/en/actions/using-workflows/caching-dependencies-to-speed-up-workflows#matching-a-cache-key 
-Other caches with similar key:`);
-        for (const cacheEntry of (cacheListResult === null || cacheListResult === void 0 ? void 0 : cacheListResult.artifactCaches) || []) {
-          debug(`Cache Key: ${cacheEntry === null || cacheEntry === void 0 ? void 0 : cacheEntry.cacheKey}, Cache Version: ${cacheEntry === null || cacheEntry === void 0 ? void 0 : cacheEntry.cacheVersion}, Cache Scope: ${cacheEntry === null || cacheEntry === void 0 ? void 0 : cacheEntry.scope}, Cache Created: ${cacheEntry === null || cacheEntry === void 0 ? void 0 : cacheEntry.creationTime}`);
-        }
-      }
-    }
-  });
-}
-__name(printCachesListForDiagnostics, "printCachesListForDiagnostics");
-function downloadCache(archiveLocation, archivePath, options) {
-  return __awaiter8(this, void 0, void 0, function* () {
-    const archiveUrl = new URL2(archiveLocation);
-    const downloadOptions = getDownloadOptions(options);
-    if (archiveUrl.hostname.endsWith(".blob.core.windows.net")) {
-      if (downloadOptions.useAzureSdk) {
-        yield downloadCacheStorageSDK(archiveLocation, archivePath, downloadOptions);
-      } else if (downloadOptions.concurrentBlobDownloads) {
-        yield downloadCacheHttpClientConcurrent(archiveLocation, archivePath, downloadOptions);
-      } else {
-        yield downloadCacheHttpClient(archiveLocation, archivePath);
-      }
-    } else {
-      yield downloadCacheHttpClient(archiveLocation, archivePath);
-    }
-  });
-}
-__name(downloadCache, "downloadCache");
-function reserveCache(key, paths, options) {
-  return __awaiter8(this, void 0, void 0, function* () {
-    const httpClient = createHttpClient();
-    const version3 = getCacheVersion(paths, options === null || options === void 0 ? void 0 : options.compressionMethod, options === null || options === void 0 ? void 0 : options.enableCrossOsArchive);
-    const reserveCacheRequest = {
-      key,
-      version: version3,
-      cacheSize: options === null || options === void 0 ? void 0 : options.cacheSize
-    };
-    const response = yield retryTypedResponse("reserveCache", () => __awaiter8(this, void 0, void 0, function* () {
-      return httpClient.postJson(getCacheApiUrl("caches"), reserveCacheRequest);
-    }));
-    return response;
-  });
-}
-__name(reserveCache, "reserveCache");
-function getContentRange(start, end) {
-  return `bytes ${start}-${end}/*`;
-}
-__name(getContentRange, "getContentRange");
-function uploadChunk(httpClient, resourceUrl, openStream, start, end) {
-  return __awaiter8(this, void 0, void 0, function* () {
-    debug(`Uploading chunk of size ${end - start + 1} bytes at offset ${start} with content range: ${getContentRange(start, end)}`);
-    const additionalHeaders = {
-      "Content-Type": "application/octet-stream",
-      "Content-Range": getContentRange(start, end)
-    };
-    const uploadChunkResponse = yield retryHttpClientResponse(`uploadChunk (start: ${start}, end: ${end})`, () => __awaiter8(this, void 0, void 0, function* () {
-      return httpClient.sendStream("PATCH", resourceUrl, openStream(), additionalHeaders);
-    }));
-    if (!isSuccessStatusCode(uploadChunkResponse.message.statusCode)) {
-      throw new Error(`Cache service responded with ${uploadChunkResponse.message.statusCode} during upload chunk.`);
-    }
-  });
-}
-__name(uploadChunk, "uploadChunk");
-function uploadFile(httpClient, cacheId, archivePath, options) {
-  return __awaiter8(this, void 0, void 0, function* () {
-    const fileSize = getArchiveFileSizeInBytes(archivePath);
-    const resourceUrl = getCacheApiUrl(`caches/${cacheId.toString()}`);
-    const fd = fs5.openSync(archivePath, "r");
-    const uploadOptions = getUploadOptions(options);
-    const concurrency = assertDefined("uploadConcurrency", uploadOptions.uploadConcurrency);
-    const maxChunkSize = assertDefined("uploadChunkSize", uploadOptions.uploadChunkSize);
-    const parallelUploads = [...new Array(concurrency).keys()];
-    debug("Awaiting all uploads");
-    let offset = 0;
-    try {
-      yield Promise.all(parallelUploads.map(() => __awaiter8(this, void 0, void 0, function* () {
-        while (offset < fileSize) {
-          const chunkSize = Math.min(fileSize - offset, maxChunkSize);
-          const start = offset;
-          const end = offset + chunkSize - 1;
-          offset += maxChunkSize;
-          yield uploadChunk(httpClient, resourceUrl, () => fs5.createReadStream(archivePath, {
-            fd,
-            start,
-            end,
-            autoClose: false
-          }).on("error", (error2) => {
-            throw new Error(`Cache upload failed because file read failed with ${error2.message}`);
-          }), start, end);
-        }
-      })));
-    } finally {
-      fs5.closeSync(fd);
-    }
-    return;
-  });
-}
-__name(uploadFile, "uploadFile");
-function commitCache(httpClient, cacheId, filesize) {
-  return __awaiter8(this, void 0, void 0, function* () {
-    const commitCacheRequest = { size: filesize };
-    return yield retryTypedResponse("commitCache", () => __awaiter8(this, void 0, void 0, function* () {
-      return httpClient.postJson(getCacheApiUrl(`caches/${cacheId.toString()}`), commitCacheRequest);
-    }));
-  });
-}
-__name(commitCache, "commitCache");
-function saveCache(cacheId, archivePath, signedUploadURL, options) {
-  return __awaiter8(this, void 0, void 0, function* () {
-    const uploadOptions = getUploadOptions(options);
-    if (uploadOptions.useAzureSdk) {
-      if (!signedUploadURL) {
-        throw new Error("Azure Storage SDK can only be used when a signed URL is provided.");
-      }
-      yield uploadCacheArchiveSDK(signedUploadURL, archivePath, options);
-    } else {
-      const httpClient = createHttpClient();
-      debug("Upload cache");
-      yield uploadFile(httpClient, cacheId, archivePath, options);
-      debug("Commiting cache");
-      const cacheSize = getArchiveFileSizeInBytes(archivePath);
-      info(`Cache Size: ~${Math.round(cacheSize / (1024 * 1024))} MB (${cacheSize} B)`);
-      const commitCacheResponse = yield commitCache(httpClient, cacheId, cacheSize);
-      if (!isSuccessStatusCode(commitCacheResponse.statusCode)) {
-        throw new Error(`Cache service responded with ${commitCacheResponse.statusCode} during commit cache.`);
-      }
-      info("Cache saved successfully");
-    }
-  });
-}
-__name(saveCache, "saveCache");
-
-// node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
-var import_runtime_rpc = __toESM(require_commonjs2(), 1);
-var import_runtime306 = __toESM(require_commonjs(), 1);
-var import_runtime307 = __toESM(require_commonjs(), 1);
-var import_runtime308 = __toESM(require_commonjs(), 1);
-var import_runtime309 = __toESM(require_commonjs(), 1);
-var import_runtime310 = __toESM(require_commonjs(), 1);
-
-// node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
-var import_runtime300 = __toESM(require_commonjs(), 1);
-var import_runtime301 = __toESM(require_commonjs(), 1);
-var import_runtime302 = __toESM(require_commonjs(), 1);
-var import_runtime303 = __toESM(require_commonjs(), 1);
-var import_runtime304 = __toESM(require_commonjs(), 1);
-
-// node_modules/@actions/cache/lib/generated/results/entities/v1/cachescope.js
-var import_runtime294 = __toESM(require_commonjs(), 1);
-var import_runtime295 = __toESM(require_commonjs(), 1);
-var import_runtime296 = __toESM(require_commonjs(), 1);
-var import_runtime297 = __toESM(require_commonjs(), 1);
-var import_runtime298 = __toESM(require_commonjs(), 1);
-var CacheScope$Type = class extends import_runtime298.MessageType {
-  static {
-    __name(this, "CacheScope$Type");
-  }
-  constructor() {
-    super("github.actions.results.entities.v1.CacheScope", [
-      {
-        no: 1,
-        name: "scope",
-        kind: "scalar",
-        T: 9
-        /*ScalarType.STRING*/
-      },
-      {
-        no: 2,
-        name: "permission",
-        kind: "scalar",
-        T: 3
-        /*ScalarType.INT64*/
-      }
-    ]);
-  }
-  create(value) {
-    const message = { scope: "", permission: "0" };
-    globalThis.Object.defineProperty(message, import_runtime297.MESSAGE_TYPE, { enumerable: false, value: this });
-    if (value !== void 0)
-      (0, import_runtime296.reflectionMergePartial)(this, message, value);
-    return message;
-  }
-  internalBinaryRead(reader, length, options, target) {
-    let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
-    while (reader.pos < end) {
-      let [fieldNo, wireType] = reader.tag();
-      switch (fieldNo) {
-        case /* string scope */
-        1:
-          message.scope = reader.string();
-          break;
-        case /* int64 permission */
-        2:
-          message.permission = reader.int64().toString();
-          break;
-        default:
-          let u = options.readUnknownField;
-          if (u === "throw")
-            throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
-          let d = reader.skip(wireType);
-          if (u !== false)
-            (u === true ? import_runtime295.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
-      }
-    }
-    return message;
-  }
-  internalBinaryWrite(message, writer, options) {
-    if (message.scope !== "")
-      writer.tag(1, import_runtime294.WireType.LengthDelimited).string(message.scope);
-    if (message.permission !== "0")
-      writer.tag(2, import_runtime294.WireType.Varint).int64(message.permission);
-    let u = options.writeUnknownFields;
-    if (u !== false)
-      (u == true ? import_runtime295.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
-    return writer;
-  }
-};
-var CacheScope = new CacheScope$Type();
-
-// node_modules/@actions/cache/lib/generated/results/entities/v1/cachemetadata.js
-var CacheMetadata$Type = class extends import_runtime304.MessageType {
-  static {
-    __name(this, "CacheMetadata$Type");
-  }
-  constructor() {
-    super("github.actions.results.entities.v1.CacheMetadata", [
-      {
-        no: 1,
-        name: "repository_id",
-        kind: "scalar",
-        T: 3
-        /*ScalarType.INT64*/
-      },
-      { no: 2, name: "scope", kind: "message", repeat: 1, T: /* @__PURE__ */ __name(() => CacheScope, "T") }
-    ]);
-  }
-  create(value) {
-    const message = { repositoryId: "0", scope: [] };
-    globalThis.Object.defineProperty(message, import_runtime303.MESSAGE_TYPE, { enumerable: false, value: this });
-    if (value !== void 0)
-      (0, import_runtime302.reflectionMergePartial)(this, message, value);
-    return message;
-  }
-  internalBinaryRead(reader, length, options, target) {
-    let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
-    while (reader.pos < end) {
-      let [fieldNo, wireType] = reader.tag();
-      switch (fieldNo) {
-        case /* int64 repository_id */
-        1:
-          message.repositoryId = reader.int64().toString();
-          break;
-        case /* repeated github.actions.results.entities.v1.CacheScope scope */
-        2:
-          message.scope.push(CacheScope.internalBinaryRead(reader, reader.uint32(), options));
-          break;
-        default:
-          let u = options.readUnknownField;
-          if (u === "throw")
-            throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
-          let d = reader.skip(wireType);
-          if (u !== false)
-            (u === true ? import_runtime301.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
-      }
-    }
-    return message;
-  }
-  internalBinaryWrite(message, writer, options) {
-    if (message.repositoryId !== "0")
-      writer.tag(1, import_runtime300.WireType.Varint).int64(message.repositoryId);
-    for (let i = 0; i < message.scope.length; i++)
-      CacheScope.internalBinaryWrite(message.scope[i], writer.tag(2, import_runtime300.WireType.LengthDelimited).fork(), options).join();
-    let u = options.writeUnknownFields;
-    if (u !== false)
-      (u == true ? import_runtime301.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
-    return writer;
-  }
-};
-var CacheMetadata = new CacheMetadata$Type();
-
-// node_modules/@actions/cache/lib/generated/results/api/v1/cache.js
-var CreateCacheEntryRequest$Type = class extends import_runtime310.MessageType {
-  static {
-    __name(this, "CreateCacheEntryRequest$Type");
-  }
-  constructor() {
-    super("github.actions.results.api.v1.CreateCacheEntryRequest", [
-      { no: 1, name: "metadata", kind: "message", T: /* @__PURE__ */ __name(() => CacheMetadata, "T") },
-      {
-        no: 2,
-        name: "key",
-        kind: "scalar",
-        T: 9
-        /*ScalarType.STRING*/
-      },
-      {
-        no: 3,
-        name: "version",
-        kind: "scalar",
-        T: 9
-        /*ScalarType.STRING*/
-      }
-    ]);
-  }
-  create(value) {
-    const message = { key: "", version: "" };
-    globalThis.Object.defineProperty(message, import_runtime309.MESSAGE_TYPE, { enumerable: false, value: this });
-    if (value !== void 0)
-      (0, import_runtime308.reflectionMergePartial)(this, message, value);
-    return message;
-  }
-  internalBinaryRead(reader, length, options, target) {
-    let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
-    while (reader.pos < end) {
-      let [fieldNo, wireType] = reader.tag();
-      switch (fieldNo) {
-        case /* github.actions.results.entities.v1.CacheMetadata metadata */
-        1:
-          message.metadata = CacheMetadata.internalBinaryRead(reader, reader.uint32(), options, message.metadata);
-          break;
-        case /* string key */
-        2:
-          message.key = reader.string();
-          break;
-        case /* string version */
-        3:
-          message.version = reader.string();
-          break;
-        default:
-          let u = options.readUnknownField;
-          if (u === "throw")
-            throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
-          let d = reader.skip(wireType);
-          if (u !== false)
-            (u === true ? import_runtime307.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
-      }
-    }
-    return message;
-  }
-  internalBinaryWrite(message, writer, options) {
-    if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime306.WireType.LengthDelimited).fork(), options).join();
-    if (message.key !== "")
-      writer.tag(2, import_runtime306.WireType.LengthDelimited).string(message.key);
-    if (message.version !== "")
-      writer.tag(3, import_runtime306.WireType.LengthDelimited).string(message.version);
-    let u = options.writeUnknownFields;
-    if (u !== false)
-      (u == true ? import_runtime307.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
-    return writer;
-  }
-};
-var CreateCacheEntryRequest = new CreateCacheEntryRequest$Type();
-var CreateCacheEntryResponse$Type = class extends import_runtime310.MessageType {
-  static {
-    __name(this, "CreateCacheEntryResponse$Type");
-  }
-  constructor() {
-    super("github.actions.results.api.v1.CreateCacheEntryResponse", [
-      {
-        no: 1,
-        name: "ok",
-        kind: "scalar",
-        T: 8
-        /*ScalarType.BOOL*/
-      },
-      {
-        no: 2,
-        name: "signed_upload_url",
-        kind: "scalar",
-        T: 9
-        /*ScalarType.STRING*/
-      },
-      {
-        no: 3,
-        name: "message",
-        kind: "scalar",
-        T: 9
-        /*ScalarType.STRING*/
-      }
-    ]);
-  }
-  create(value) {
-    const message = { ok: false, signedUploadUrl: "", message: "" };
-    globalThis.Object.defineProperty(message, import_runtime309.MESSAGE_TYPE, { enumerable: false, value: this });
-    if (value !== void 0)
-      (0, import_runtime308.reflectionMergePartial)(this, message, value);
-    return message;
-  }
-  internalBinaryRead(reader, length, options, target) {
-    let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
-    while (reader.pos < end) {
-      let [fieldNo, wireType] = reader.tag();
-      switch (fieldNo) {
-        case /* bool ok */
-        1:
-          message.ok = reader.bool();
-          break;
-        case /* string signed_upload_url */
-        2:
-          message.signedUploadUrl = reader.string();
-          break;
-        case /* string message */
-        3:
-          message.message = reader.string();
-          break;
-        default:
-          let u = options.readUnknownField;
-          if (u === "throw")
-            throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
-          let d = reader.skip(wireType);
-          if (u !== false)
-            (u === true ? import_runtime307.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
-      }
-    }
-    return message;
-  }
-  internalBinaryWrite(message, writer, options) {
-    if (message.ok !== false)
-      writer.tag(1, import_runtime306.WireType.Varint).bool(message.ok);
-    if (message.signedUploadUrl !== "")
-      writer.tag(2, import_runtime306.WireType.LengthDelimited).string(message.signedUploadUrl);
-    if (message.message !== "")
-      writer.tag(3, import_runtime306.WireType.LengthDelimited).string(message.message);
-    let u = options.writeUnknownFields;
-    if (u !== false)
-      (u == true ? import_runtime307.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
-    return writer;
-  }
-};
-var CreateCacheEntryResponse = new CreateCacheEntryResponse$Type();
-var FinalizeCacheEntryUploadRequest$Type = class extends import_runtime310.MessageType {
-  static {
-    __name(this, "FinalizeCacheEntryUploadRequest$Type");
-  }
-  constructor() {
-    super("github.actions.results.api.v1.FinalizeCacheEntryUploadRequest", [
-      { no: 1, name: "metadata", kind: "message", T: /* @__PURE__ */ __name(() => CacheMetadata, "T") },
-      {
-        no: 2,
-        name: "key",
-        kind: "scalar",
-        T: 9
-        /*ScalarType.STRING*/
-      },
-      {
-        no: 3,
-        name: "size_bytes",
-        kind: "scalar",
-        T: 3
-        /*ScalarType.INT64*/
-      },
-      {
-        no: 4,
-        name: "version",
-        kind: "scalar",
-        T: 9
-        /*ScalarType.STRING*/
-      }
-    ]);
-  }
-  create(value) {
-    const message = { key: "", sizeBytes: "0", version: "" };
-    globalThis.Object.defineProperty(message, import_runtime309.MESSAGE_TYPE, { enumerable: false, value: this });
-    if (value !== void 0)
-      (0, import_runtime308.reflectionMergePartial)(this, message, value);
-    return message;
-  }
-  internalBinaryRead(reader, length, options, target) {
-    let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
-    while (reader.pos < end) {
-      let [fieldNo, wireType] = reader.tag();
-      switch (fieldNo) {
-        case /* github.actions.results.entities.v1.CacheMetadata metadata */
-        1:
-          message.metadata = CacheMetadata.internalBinaryRead(reader, reader.uint32(), options, message.metadata);
-          break;
-        case /* string key */
-        2:
-          message.key = reader.string();
-          break;
-        case /* int64 size_bytes */
-        3:
-          message.sizeBytes = reader.int64().toString();
-          break;
-        case /* string version */
-        4:
-          message.version = reader.string();
-          break;
-        default:
-          let u = options.readUnknownField;
-          if (u === "throw")
-            throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
-          let d = reader.skip(wireType);
-          if (u !== false)
-            (u === true ? import_runtime307.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
-      }
-    }
-    return message;
-  }
-  internalBinaryWrite(message, writer, options) {
-    if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime306.WireType.LengthDelimited).fork(), options).join();
-    if (message.key !== "")
-      writer.tag(2, import_runtime306.WireType.LengthDelimited).string(message.key);
-    if (message.sizeBytes !== "0")
-      writer.tag(3, import_runtime306.WireType.Varint).int64(message.sizeBytes);
-    if (message.version !== "")
-      writer.tag(4, import_runtime306.WireType.LengthDelimited).string(message.version);
-    let u = options.writeUnknownFields;
-    if (u !== false)
-      (u == true ? import_runtime307.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
-    return writer;
-  }
-};
-var FinalizeCacheEntryUploadRequest = new FinalizeCacheEntryUploadRequest$Type();
-var FinalizeCacheEntryUploadResponse$Type = class extends import_runtime310.MessageType {
-  static {
-    __name(this, "FinalizeCacheEntryUploadResponse$Type");
-  }
-  constructor() {
-    super("github.actions.results.api.v1.FinalizeCacheEntryUploadResponse", [
-      {
-        no: 1,
-        name: "ok",
-        kind: "scalar",
-        T: 8
-        /*ScalarType.BOOL*/
-      },
-      {
-        no: 2,
-        name: "entry_id",
-        kind: "scalar",
-        T: 3
-        /*ScalarType.INT64*/
-      },
-      {
-        no: 3,
-        name: "message",
-        kind: "scalar",
-        T: 9
-        /*ScalarType.STRING*/
-      }
-    ]);
-  }
-  create(value) {
-    const message = { ok: false, entryId: "0", message: "" };
-    globalThis.Object.defineProperty(message, import_runtime309.MESSAGE_TYPE, { enumerable: false, value: this });
-    if (value !== void 0)
-      (0, import_runtime308.reflectionMergePartial)(this, message, value);
-    return message;
-  }
-  internalBinaryRead(reader, length, options, target) {
-    let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
-    while (reader.pos < end) {
-      let [fieldNo, wireType] = reader.tag();
-      switch (fieldNo) {
-        case /* bool ok */
-        1:
-          message.ok = reader.bool();
-          break;
-        case /* int64 entry_id */
-        2:
-          message.entryId = reader.int64().toString();
-          break;
-        case /* string message */
-        3:
-          message.message = reader.string();
-          break;
-        default:
-          let u = options.readUnknownField;
-          if (u === "throw")
-            throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
-          let d = reader.skip(wireType);
-          if (u !== false)
-            (u === true ? import_runtime307.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
-      }
-    }
-    return message;
-  }
-  internalBinaryWrite(message, writer, options) {
-    if (message.ok !== false)
-      writer.tag(1, import_runtime306.WireType.Varint).bool(message.ok);
-    if (message.entryId !== "0")
-      writer.tag(2, import_runtime306.WireType.Varint).int64(message.entryId);
-    if (message.message !== "")
-      writer.tag(3, import_runtime306.WireType.LengthDelimited).string(message.message);
-    let u = options.writeUnknownFields;
-    if (u !== false)
-      (u == true ? import_runtime307.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
-    return writer;
-  }
-};
-var FinalizeCacheEntryUploadResponse = new FinalizeCacheEntryUploadResponse$Type();
-var GetCacheEntryDownloadURLRequest$Type = class extends import_runtime310.MessageType {
-  static {
-    __name(this, "GetCacheEntryDownloadURLRequest$Type");
-  }
-  constructor() {
-    super("github.actions.results.api.v1.GetCacheEntryDownloadURLRequest", [
-      { no: 1, name: "metadata", kind: "message", T: /* @__PURE__ */ __name(() => CacheMetadata, "T") },
-      {
-        no: 2,
-        name: "key",
-        kind: "scalar",
-        T: 9
-        /*ScalarType.STRING*/
-      },
-      {
-        no: 3,
-        name: "restore_keys",
-        kind: "scalar",
-        repeat: 2,
-        T: 9
-        /*ScalarType.STRING*/
-      },
-      {
-        no: 4,
-        name: "version",
-        kind: "scalar",
-        T: 9
-        /*ScalarType.STRING*/
-      }
-    ]);
-  }
-  create(value) {
-    const message = { key: "", restoreKeys: [], version: "" };
-    globalThis.Object.defineProperty(message, import_runtime309.MESSAGE_TYPE, { enumerable: false, value: this });
-    if (value !== void 0)
-      (0, import_runtime308.reflectionMergePartial)(this, message, value);
-    return message;
-  }
-  internalBinaryRead(reader, length, options, target) {
-    let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
-    while (reader.pos < end) {
-      let [fieldNo, wireType] = reader.tag();
-      switch (fieldNo) {
-        case /* github.actions.results.entities.v1.CacheMetadata metadata */
-        1:
-          message.metadata = CacheMetadata.internalBinaryRead(reader, reader.uint32(), options, message.metadata);
-          break;
-        case /* string key */
-        2:
-          message.key = reader.string();
-          break;
-        case /* repeated string restore_keys */
-        3:
-          message.restoreKeys.push(reader.string());
-          break;
-        case /* string version */
-        4:
-          message.version = reader.string();
-          break;
-        default:
-          let u = options.readUnknownField;
-          if (u === "throw")
-            throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
-          let d = reader.skip(wireType);
-          if (u !== false)
-            (u === true ? import_runtime307.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
-      }
-    }
-    return message;
-  }
-  internalBinaryWrite(message, writer, options) {
-    if (message.metadata)
-      CacheMetadata.internalBinaryWrite(message.metadata, writer.tag(1, import_runtime306.WireType.LengthDelimited).fork(), options).join();
-    if (message.key !== "")
-      writer.tag(2, import_runtime306.WireType.LengthDelimited).string(message.key);
-    for (let i = 0; i < message.restoreKeys.length; i++)
-      writer.tag(3, import_runtime306.WireType.LengthDelimited).string(message.restoreKeys[i]);
-    if (message.version !== "")
-      writer.tag(4, import_runtime306.WireType.LengthDelimited).string(message.version);
-    let u = options.writeUnknownFields;
-    if (u !== false)
-      (u == true ? import_runtime307.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
-    return writer;
-  }
-};
-var GetCacheEntryDownloadURLRequest = new GetCacheEntryDownloadURLRequest$Type();
-var GetCacheEntryDownloadURLResponse$Type = class extends import_runtime310.MessageType {
-  static {
-    __name(this, "GetCacheEntryDownloadURLResponse$Type");
-  }
-  constructor() {
-    super("github.actions.results.api.v1.GetCacheEntryDownloadURLResponse", [
-      {
-        no: 1,
-        name: "ok",
-        kind: "scalar",
-        T: 8
-        /*ScalarType.BOOL*/
-      },
-      {
-        no: 2,
-        name: "signed_download_url",
-        kind: "scalar",
-        T: 9
-        /*ScalarType.STRING*/
-      },
-      {
-        no: 3,
-        name: "matched_key",
-        kind: "scalar",
-        T: 9
-        /*ScalarType.STRING*/
-      }
-    ]);
-  }
-  create(value) {
-    const message = { ok: false, signedDownloadUrl: "", matchedKey: "" };
-    globalThis.Object.defineProperty(message, import_runtime309.MESSAGE_TYPE, { enumerable: false, value: this });
-    if (value !== void 0)
-      (0, import_runtime308.reflectionMergePartial)(this, message, value);
-    return message;
-  }
-  internalBinaryRead(reader, length, options, target) {
-    let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
-    while (reader.pos < end) {
-      let [fieldNo, wireType] = reader.tag();
-      switch (fieldNo) {
-        case /* bool ok */
-        1:
-          message.ok = reader.bool();
-          break;
-        case /* string signed_download_url */
-        2:
-          message.signedDownloadUrl = reader.string();
-          break;
-        case /* string matched_key */
-        3:
-          message.matchedKey = reader.string();
-          break;
-        default:
-          let u = options.readUnknownField;
-          if (u === "throw")
-            throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
-          let d = reader.skip(wireType);
-          if (u !== false)
-            (u === true ? import_runtime307.UnknownFieldHandler.onRead : u)(this.typeName, message, fieldNo, wireType, d);
-      }
-    }
-    return message;
-  }
-  internalBinaryWrite(message, writer, options) {
-    if (message.ok !== false)
-      writer.tag(1, import_runtime306.WireType.Varint).bool(message.ok);
-    if (message.signedDownloadUrl !== "")
-      writer.tag(2, import_runtime306.WireType.LengthDelimited).string(message.signedDownloadUrl);
-    if (message.matchedKey !== "")
-      writer.tag(3, import_runtime306.WireType.LengthDelimited).string(message.matchedKey);
-    let u = options.writeUnknownFields;
-    if (u !== false)
-      (u == true ? import_runtime307.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
-    return writer;
-  }
-};
-var GetCacheEntryDownloadURLResponse = new GetCacheEntryDownloadURLResponse$Type();
-var CacheService = new import_runtime_rpc.ServiceType("github.actions.results.api.v1.CacheService", [
-  { name: "CreateCacheEntry", options: {}, I: CreateCacheEntryRequest, O: CreateCacheEntryResponse },
-  { name: "FinalizeCacheEntryUpload", options: {}, I: FinalizeCacheEntryUploadRequest, O: FinalizeCacheEntryUploadResponse },
-  { name: "GetCacheEntryDownloadURL", options: {}, I: GetCacheEntryDownloadURLRequest, O: GetCacheEntryDownloadURLResponse }
-]);
-
-// node_modules/@actions/cache/lib/generated/results/api/v1/cache.twirp-client.js
-var CacheServiceClientJSON = class {
-  static {
-    __name(this, "CacheServiceClientJSON");
-  }
-  constructor(rpc) {
-    this.rpc = rpc;
-    this.CreateCacheEntry.bind(this);
-    this.FinalizeCacheEntryUpload.bind(this);
-    this.GetCacheEntryDownloadURL.bind(this);
-  }
-  CreateCacheEntry(request) {
-    const data = CreateCacheEntryRequest.toJson(request, {
-      useProtoFieldName: true,
-      emitDefaultValues: false
-    });
-    const promise = this.rpc.request("github.actions.results.api.v1.CacheService", "CreateCacheEntry", "application/json", data);
-    return promise.then((data2) => CreateCacheEntryResponse.fromJson(data2, {
-      ignoreUnknownFields: true
-    }));
-  }
-  FinalizeCacheEntryUpload(request) {
-    const data = FinalizeCacheEntryUploadRequest.toJson(request, {
-      useProtoFieldName: true,
-      emitDefaultValues: false
-    });
-    const promise = this.rpc.request("github.actions.results.api.v1.CacheService", "FinalizeCacheEntryUpload", "application/json", data);
-    return promise.then((data2) => FinalizeCacheEntryUploadResponse.fromJson(data2, {
-      ignoreUnknownFields: true
-    }));
-  }
-  GetCacheEntryDownloadURL(request) {
-    const data = GetCacheEntryDownloadURLRequest.toJson(request, {
-      useProtoFieldName: true,
-      emitDefaultValues: false
-    });
-    const promise = this.rpc.request("github.actions.results.api.v1.CacheService", "GetCacheEntryDownloadURL", "application/json", data);
-    return promise.then((data2) => GetCacheEntryDownloadURLResponse.fromJson(data2, {
-      ignoreUnknownFields: true
-    }));
-  }
-};
-
-// node_modules/@actions/cache/lib/internal/shared/util.js
-function maskSigUrl(url2) {
-  if (!url2)
-    return;
-  try {
-    const parsedUrl = new URL(url2);
-    const signature = parsedUrl.searchParams.get("sig");
-    if (signature) {
-      setSecret(signature);
-      setSecret(encodeURIComponent(signature));
-    }
-  } catch (error2) {
-    debug(`Failed to parse URL: ${url2} ${error2 instanceof Error ? error2.message : String(error2)}`);
-  }
-}
-__name(maskSigUrl, "maskSigUrl");
-function maskSecretUrls(body2) {
-  if (typeof body2 !== "object" || body2 === null) {
-    debug("body is not an object or is null");
-    return;
-  }
-  if ("signed_upload_url" in body2 && typeof body2.signed_upload_url === "string") {
-    maskSigUrl(body2.signed_upload_url);
-  }
-  if ("signed_download_url" in body2 && typeof body2.signed_download_url === "string") {
-    maskSigUrl(body2.signed_download_url);
-  }
-}
-__name(maskSecretUrls, "maskSecretUrls");
-
-// node_modules/@actions/cache/lib/internal/shared/cacheTwirpClient.js
-var __awaiter9 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
-    });
-  }
-  __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve2, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(fulfilled, "fulfilled");
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(rejected, "rejected");
-    function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    __name(step, "step");
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var CacheServiceClient = class {
-  static {
-    __name(this, "CacheServiceClient");
-  }
-  constructor(userAgent, maxAttempts, baseRetryIntervalMilliseconds, retryMultiplier) {
-    this.maxAttempts = 5;
-    this.baseRetryIntervalMilliseconds = 3e3;
-    this.retryMultiplier = 1.5;
-    const token = getRuntimeToken();
-    this.baseUrl = getCacheServiceURL();
-    if (maxAttempts) {
-      this.maxAttempts = maxAttempts;
-    }
-    if (baseRetryIntervalMilliseconds) {
-      this.baseRetryIntervalMilliseconds = baseRetryIntervalMilliseconds;
-    }
-    if (retryMultiplier) {
-      this.retryMultiplier = retryMultiplier;
-    }
-    this.httpClient = new HttpClient(userAgent, [
-      new BearerCredentialHandler(token)
-    ]);
-  }
-  // This function satisfies the Rpc interface. It is compatible with the JSON
-  // JSON generated client.
-  request(service, method, contentType2, data) {
-    return __awaiter9(this, void 0, void 0, function* () {
-      const url2 = new URL(`/twirp/${service}/${method}`, this.baseUrl).href;
-      debug(`[Request] ${method} ${url2}`);
-      const headers = {
-        "Content-Type": contentType2
-      };
-      try {
-        const { body: body2 } = yield this.retryableRequest(() => __awaiter9(this, void 0, void 0, function* () {
-          return this.httpClient.post(url2, JSON.stringify(data), headers);
-        }));
-        return body2;
-      } catch (error2) {
-        throw new Error(`Failed to ${method}: ${error2.message}`);
-      }
-    });
-  }
-  retryableRequest(operation) {
-    return __awaiter9(this, void 0, void 0, function* () {
-      let attempt = 0;
-      let errorMessage = "";
-      let rawBody = "";
-      while (attempt < this.maxAttempts) {
-        let isRetryable = false;
-        try {
-          const response = yield operation();
-          const statusCode = response.message.statusCode;
-          rawBody = yield response.readBody();
-          debug(`[Response] - ${response.message.statusCode}`);
-          debug(`Headers: ${JSON.stringify(response.message.headers, null, 2)}`);
-          const body2 = JSON.parse(rawBody);
-          maskSecretUrls(body2);
-          debug(`Body: ${JSON.stringify(body2, null, 2)}`);
-          if (this.isSuccessStatusCode(statusCode)) {
-            return { response, body: body2 };
-          }
-          isRetryable = this.isRetryableHttpStatusCode(statusCode);
-          errorMessage = `Failed request: (${statusCode}) ${response.message.statusMessage}`;
-          if (body2.msg) {
-            if (UsageError.isUsageErrorMessage(body2.msg)) {
-              throw new UsageError();
-            }
-            errorMessage = `${errorMessage}: ${body2.msg}`;
-          }
-          if (statusCode === HttpCodes.TooManyRequests) {
-            const retryAfterHeader = response.message.headers["retry-after"];
-            if (retryAfterHeader) {
-              const parsedSeconds = parseInt(retryAfterHeader, 10);
-              if (!isNaN(parsedSeconds) && parsedSeconds > 0) {
-                warning(`You've hit a rate limit, your rate limit will reset in ${parsedSeconds} seconds`);
-              }
-            }
-            throw new RateLimitError(`Rate limited: ${errorMessage}`);
-          }
-        } catch (error2) {
-          if (error2 instanceof SyntaxError) {
-            debug(`Raw Body: ${rawBody}`);
-          }
-          if (error2 instanceof UsageError) {
-            throw error2;
-          }
-          if (error2 instanceof RateLimitError) {
-            throw error2;
-          }
-          if (NetworkError.isNetworkErrorCode(error2 === null || error2 === void 0 ? void 0 : error2.code)) {
-            throw new NetworkError(error2 === null || error2 === void 0 ? void 0 : error2.code);
-          }
-          isRetryable = true;
-          errorMessage = error2.message;
-        }
-        if (!isRetryable) {
-          throw new Error(`Received non-retryable error: ${errorMessage}`);
-        }
-        if (attempt + 1 === this.maxAttempts) {
-          throw new Error(`Failed to make request after ${this.maxAttempts} attempts: ${errorMessage}`);
-        }
-        const retryTimeMilliseconds = this.getExponentialRetryTimeMilliseconds(attempt);
-        info(`Attempt ${attempt + 1} of ${this.maxAttempts} failed with error: ${errorMessage}. Retrying request in ${retryTimeMilliseconds} ms...`);
-        yield this.sleep(retryTimeMilliseconds);
-        attempt++;
-      }
-      throw new Error(`Request failed`);
-    });
-  }
-  isSuccessStatusCode(statusCode) {
-    if (!statusCode)
-      return false;
-    return statusCode >= 200 && statusCode < 300;
-  }
-  isRetryableHttpStatusCode(statusCode) {
-    if (!statusCode)
-      return false;
-    const retryableStatusCodes = [
-      HttpCodes.BadGateway,
-      HttpCodes.GatewayTimeout,
-      HttpCodes.InternalServerError,
-      HttpCodes.ServiceUnavailable
-    ];
-    return retryableStatusCodes.includes(statusCode);
-  }
-  sleep(milliseconds) {
-    return __awaiter9(this, void 0, void 0, function* () {
-      return new Promise((resolve2) => setTimeout(resolve2, milliseconds));
-    });
-  }
-  getExponentialRetryTimeMilliseconds(attempt) {
-    if (attempt < 0) {
-      throw new Error("attempt should be a positive integer");
-    }
-    if (attempt === 0) {
-      return this.baseRetryIntervalMilliseconds;
-    }
-    const minTime = this.baseRetryIntervalMilliseconds * Math.pow(this.retryMultiplier, attempt);
-    const maxTime = minTime * this.retryMultiplier;
-    return Math.trunc(Math.random() * (maxTime - minTime) + minTime);
-  }
-};
-function internalCacheTwirpClient(options) {
-  const client = new CacheServiceClient(getUserAgentString2(), options === null || options === void 0 ? void 0 : options.maxAttempts, options === null || options === void 0 ? void 0 : options.retryIntervalMs, options === null || options === void 0 ? void 0 : options.retryMultiplier);
-  return new CacheServiceClientJSON(client);
-}
-__name(internalCacheTwirpClient, "internalCacheTwirpClient");
-
-// node_modules/@actions/cache/lib/internal/tar.js
-import { existsSync as existsSync2, writeFileSync as writeFileSync2 } from "fs";
-import * as path7 from "path";
-var __awaiter10 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
-    });
-  }
-  __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve2, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(fulfilled, "fulfilled");
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(rejected, "rejected");
-    function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    __name(step, "step");
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var IS_WINDOWS6 = process.platform === "win32";
-function getTarPath() {
-  return __awaiter10(this, void 0, void 0, function* () {
-    switch (process.platform) {
-      case "win32": {
-        const gnuTar = yield getGnuTarPathOnWindows();
-        const systemTar = SystemTarPathOnWindows;
-        if (gnuTar) {
-          return { path: gnuTar, type: ArchiveToolType.GNU };
-        } else if (existsSync2(systemTar)) {
-          return { path: systemTar, type: ArchiveToolType.BSD };
-        }
-        break;
-      }
-      case "darwin": {
-        const gnuTar = yield which("gtar", false);
-        if (gnuTar) {
-          return { path: gnuTar, type: ArchiveToolType.GNU };
-        } else {
-          return {
-            path: yield which("tar", true),
-            type: ArchiveToolType.BSD
-          };
-        }
-      }
-      default:
-        break;
-    }
-    return {
-      path: yield which("tar", true),
-      type: ArchiveToolType.GNU
-    };
-  });
-}
-__name(getTarPath, "getTarPath");
-function getTarArgs(tarPath_1, compressionMethod_1, type_1) {
-  return __awaiter10(this, arguments, void 0, function* (tarPath, compressionMethod, type, archivePath = "") {
-    const args = [`"${tarPath.path}"`];
-    const cacheFileName = getCacheFileName(compressionMethod);
-    const tarFile = "cache.tar";
-    const workingDirectory = getWorkingDirectory();
-    const BSD_TAR_ZSTD = tarPath.type === ArchiveToolType.BSD && compressionMethod !== CompressionMethod.Gzip && IS_WINDOWS6;
-    switch (type) {
-      case "create":
-        args.push("--posix", "-cf", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "--exclude", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "-P", "-C", workingDirectory.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "--files-from", ManifestFilename);
-        break;
-      case "extract":
-        args.push("-xf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "-P", "-C", BSD_TAR_ZSTD ? quoteAbsolutePath(workingDirectory) : workingDirectory.replace(new RegExp(`\\${path7.sep}`, "g"), "/"));
-        break;
-      case "list":
-        args.push("-tf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "-P");
-        break;
-    }
-    if (tarPath.type === ArchiveToolType.GNU) {
-      switch (process.platform) {
-        case "win32":
-          args.push("--force-local");
-          break;
-        case "darwin":
-          args.push("--delay-directory-restore");
-          break;
-      }
-    }
-    return args;
-  });
-}
-__name(getTarArgs, "getTarArgs");
-function getCommands(compressionMethod_1, type_1) {
-  return __awaiter10(this, arguments, void 0, function* (compressionMethod, type, archivePath = "") {
-    let args;
-    const tarPath = yield getTarPath();
-    const tarArgs = yield getTarArgs(tarPath, compressionMethod, type, archivePath);
-    const compressionArgs = type !== "create" ? yield getDecompressionProgram(tarPath, compressionMethod, archivePath) : yield getCompressionProgram(tarPath, compressionMethod);
-    const BSD_TAR_ZSTD = tarPath.type === ArchiveToolType.BSD && compressionMethod !== CompressionMethod.Gzip && IS_WINDOWS6;
-    if (BSD_TAR_ZSTD && type !== "create") {
-      args = [[...compressionArgs].join(" "), [...tarArgs].join(" ")];
-    } else {
-      args = [[...tarArgs].join(" "), [...compressionArgs].join(" ")];
-    }
-    return {
-      commands: BSD_TAR_ZSTD ? args : [args.join(" ")],
-      requiresTempDirectory: BSD_TAR_ZSTD && type !== "create"
-    };
-  });
-}
-__name(getCommands, "getCommands");
-function getWorkingDirectory() {
-  var _a2;
-  return (_a2 = process.env["GITHUB_WORKSPACE"]) !== null && _a2 !== void 0 ? _a2 : process.cwd();
-}
-__name(getWorkingDirectory, "getWorkingDirectory");
-function quoteAbsolutePath(filePath) {
-  return `"${path7.resolve(filePath).replace(new RegExp(`\\${path7.sep}`, "g"), "/")}"`;
-}
-__name(quoteAbsolutePath, "quoteAbsolutePath");
-function getDecompressionProgram(tarPath, compressionMethod, archivePath) {
-  return __awaiter10(this, void 0, void 0, function* () {
-    const BSD_TAR_ZSTD = tarPath.type === ArchiveToolType.BSD && compressionMethod !== CompressionMethod.Gzip && IS_WINDOWS6;
-    switch (compressionMethod) {
-      case CompressionMethod.Zstd:
-        return BSD_TAR_ZSTD ? [
-          "zstd -d --long=30 --force -o",
-          TarFilename,
-          quoteAbsolutePath(archivePath)
-        ] : [
-          "--use-compress-program",
-          IS_WINDOWS6 ? '"zstd -d --long=30"' : "unzstd --long=30"
-        ];
-      case CompressionMethod.ZstdWithoutLong:
-        return BSD_TAR_ZSTD ? ["zstd -d --force -o", TarFilename, quoteAbsolutePath(archivePath)] : ["--use-compress-program", IS_WINDOWS6 ? '"zstd -d"' : "unzstd"];
-      default:
-        return ["-z"];
-    }
-  });
-}
-__name(getDecompressionProgram, "getDecompressionProgram");
-function getCompressionProgram(tarPath, compressionMethod) {
-  return __awaiter10(this, void 0, void 0, function* () {
-    const cacheFileName = getCacheFileName(compressionMethod);
-    const BSD_TAR_ZSTD = tarPath.type === ArchiveToolType.BSD && compressionMethod !== CompressionMethod.Gzip && IS_WINDOWS6;
-    switch (compressionMethod) {
-      case CompressionMethod.Zstd:
-        return BSD_TAR_ZSTD ? [
-          "zstd -T0 --long=30 --force -o",
-          cacheFileName.replace(new RegExp(`\\${path7.sep}`, "g"), "/"),
-          TarFilename
-        ] : [
-          "--use-compress-program",
-          IS_WINDOWS6 ? '"zstd -T0 --long=30"' : "zstdmt --long=30"
-        ];
-      case CompressionMethod.ZstdWithoutLong:
-        return BSD_TAR_ZSTD ? [
-          "zstd -T0 --force -o",
-          cacheFileName.replace(new RegExp(`\\${path7.sep}`, "g"), "/"),
-          TarFilename
-        ] : ["--use-compress-program", IS_WINDOWS6 ? '"zstd -T0"' : "zstdmt"];
-      default:
-        return ["-z"];
-    }
-  });
-}
-__name(getCompressionProgram, "getCompressionProgram");
-function execCommands(commands, cwd) {
-  return __awaiter10(this, void 0, void 0, function* () {
-    for (const command of commands) {
-      try {
-        yield exec(command, void 0, {
-          cwd,
-          env: Object.assign(Object.assign({}, process.env), { MSYS: "winsymlinks:nativestrict" })
-        });
-      } catch (error2) {
-        throw new Error(`${command.split(" ")[0]} failed with error: ${error2 === null || error2 === void 0 ? void 0 : error2.message}`);
-      }
-    }
-  });
-}
-__name(execCommands, "execCommands");
-function execReadCommands(archivePath, compressionMethod, type) {
-  return __awaiter10(this, void 0, void 0, function* () {
-    const { commands, requiresTempDirectory } = yield getCommands(compressionMethod, type, archivePath);
-    const tempDirectory = requiresTempDirectory ? yield createTempDirectory() : void 0;
-    try {
-      yield execCommands(commands, tempDirectory);
-    } finally {
-      if (tempDirectory) {
-        try {
-          yield rmRF(tempDirectory);
-        } catch (error2) {
-          debug(`Failed to delete temporary tar directory: ${error2}`);
-        }
-      }
-    }
-  });
-}
-__name(execReadCommands, "execReadCommands");
-function listTar(archivePath, compressionMethod) {
-  return __awaiter10(this, void 0, void 0, function* () {
-    yield execReadCommands(archivePath, compressionMethod, "list");
-  });
-}
-__name(listTar, "listTar");
-function extractTar(archivePath, compressionMethod) {
-  return __awaiter10(this, void 0, void 0, function* () {
-    const workingDirectory = getWorkingDirectory();
-    yield mkdirP(workingDirectory);
-    yield execReadCommands(archivePath, compressionMethod, "extract");
-  });
-}
-__name(extractTar, "extractTar");
-function createTar(archiveFolder, sourceDirectories, compressionMethod) {
-  return __awaiter10(this, void 0, void 0, function* () {
-    writeFileSync2(path7.join(archiveFolder, ManifestFilename), sourceDirectories.join("\n"));
-    const { commands } = yield getCommands(compressionMethod, "create");
-    yield execCommands(commands, archiveFolder);
-  });
-}
-__name(createTar, "createTar");
-
-// node_modules/@actions/cache/lib/cache.js
-var __awaiter11 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
-    });
-  }
-  __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve2, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(fulfilled, "fulfilled");
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    __name(rejected, "rejected");
-    function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    __name(step, "step");
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var ValidationError = class _ValidationError extends Error {
-  static {
-    __name(this, "ValidationError");
-  }
-  constructor(message) {
-    super(message);
-    this.name = "ValidationError";
-    Object.setPrototypeOf(this, _ValidationError.prototype);
-  }
-};
-var ReserveCacheError = class _ReserveCacheError extends Error {
-  static {
-    __name(this, "ReserveCacheError");
-  }
-  constructor(message) {
-    super(message);
-    this.name = "ReserveCacheError";
-    Object.setPrototypeOf(this, _ReserveCacheError.prototype);
-  }
-};
-var CACHE_WRITE_DENIED_PREFIX = "cache write denied:";
-var CacheWriteDeniedError = class _CacheWriteDeniedError extends ReserveCacheError {
-  static {
-    __name(this, "CacheWriteDeniedError");
-  }
-  constructor(message) {
-    super(message);
-    this.name = "CacheWriteDeniedError";
-    Object.setPrototypeOf(this, _CacheWriteDeniedError.prototype);
-  }
-};
-var CACHE_READ_DENIED_PREFIX = CacheReadDeniedMessagePrefix;
-var CacheReadDeniedError = class _CacheReadDeniedError extends Error {
-  static {
-    __name(this, "CacheReadDeniedError");
-  }
-  constructor(message) {
-    super(message);
-    this.name = "CacheReadDeniedError";
-    Object.setPrototypeOf(this, _CacheReadDeniedError.prototype);
-  }
-};
-var FinalizeCacheError = class _FinalizeCacheError extends Error {
-  static {
-    __name(this, "FinalizeCacheError");
-  }
-  constructor(message) {
-    super(message);
-    this.name = "FinalizeCacheError";
-    Object.setPrototypeOf(this, _FinalizeCacheError.prototype);
-  }
-};
-function checkPaths(paths) {
-  if (!paths || paths.length === 0) {
-    throw new ValidationError(`Path Validation Error: At least one directory or file path is required`);
-  }
-}
-__name(checkPaths, "checkPaths");
-function checkKey(key) {
-  if (key.length > 512) {
-    throw new ValidationError(`Key Validation Error: ${key} cannot be larger than 512 characters.`);
-  }
-  const regex = /^[^,]*$/;
-  if (!regex.test(key)) {
-    throw new ValidationError(`Key Validation Error: ${key} cannot contain commas.`);
-  }
-}
-__name(checkKey, "checkKey");
-function isFeatureAvailable() {
-  const cacheServiceVersion = getCacheServiceVersion();
-  switch (cacheServiceVersion) {
-    case "v2":
-      return !!process.env["ACTIONS_RESULTS_URL"];
-    case "v1":
-    default:
-      return !!process.env["ACTIONS_CACHE_URL"];
-  }
-}
-__name(isFeatureAvailable, "isFeatureAvailable");
-function restoreCache(paths_1, primaryKey_1, restoreKeys_1, options_1) {
-  return __awaiter11(this, arguments, void 0, function* (paths, primaryKey, restoreKeys, options, enableCrossOsArchive = false) {
-    const cacheServiceVersion = getCacheServiceVersion();
-    debug(`Cache service version: ${cacheServiceVersion}`);
-    checkPaths(paths);
-    const cacheMode = getCacheMode();
-    if (!isCacheReadable(cacheMode)) {
-      info(`Cache restore skipped: the effective cache-mode '${cacheMode}' does not permit reads.`);
-      debug(`Skipped restore for paths [${paths.join(", ")}] with primary key '${primaryKey}'.`);
-      return void 0;
-    }
-    switch (cacheServiceVersion) {
-      case "v2":
-        return yield restoreCacheV2(paths, primaryKey, restoreKeys, options, enableCrossOsArchive);
-      case "v1":
-      default:
-        return yield restoreCacheV1(paths, primaryKey, restoreKeys, options, enableCrossOsArchive);
-    }
-  });
-}
-__name(restoreCache, "restoreCache");
-function restoreCacheV1(paths_1, primaryKey_1, restoreKeys_1, options_1) {
-  return __awaiter11(this, arguments, void 0, function* (paths, primaryKey, restoreKeys, options, enableCrossOsArchive = false) {
-    var _a2;
-    restoreKeys = restoreKeys || [];
-    const keys = [primaryKey, ...restoreKeys];
-    debug("Resolved Keys:");
-    debug(JSON.stringify(keys));
-    if (keys.length > 10) {
-      throw new ValidationError(`Key Validation Error: Keys are limited to a maximum of 10.`);
-    }
-    for (const key of keys) {
-      checkKey(key);
-    }
-    const compressionMethod = yield getCompressionMethod();
-    let archivePath = "";
-    try {
-      let cacheEntry;
-      try {
-        cacheEntry = yield getCacheEntry(keys, paths, {
-          compressionMethod,
-          enableCrossOsArchive
-        });
-      } catch (error2) {
-        const errorMessage = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
-        if (errorMessage.includes(CACHE_READ_DENIED_PREFIX)) {
-          throw new CacheReadDeniedError(errorMessage);
-        }
-        throw error2;
-      }
-      if (!(cacheEntry === null || cacheEntry === void 0 ? void 0 : cacheEntry.archiveLocation)) {
-        return void 0;
-      }
-      if (options === null || options === void 0 ? void 0 : options.lookupOnly) {
-        info("Lookup only - skipping download");
-        return cacheEntry.cacheKey;
-      }
-      archivePath = path8.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
-      debug(`Archive Path: ${archivePath}`);
-      yield downloadCache(cacheEntry.archiveLocation, archivePath, options);
-      if (isDebug()) {
-        yield listTar(archivePath, compressionMethod);
-      }
-      const archiveFileSize = getArchiveFileSizeInBytes(archivePath);
-      info(`Cache Size: ~${Math.round(archiveFileSize / (1024 * 1024))} MB (${archiveFileSize} B)`);
-      yield extractTar(archivePath, compressionMethod);
-      info("Cache restored successfully");
-      return cacheEntry.cacheKey;
-    } catch (error2) {
-      const typedError = error2;
-      if (typedError.name === ValidationError.name) {
-        throw error2;
-      } else {
-        if (typedError instanceof HttpClientError && typeof typedError.statusCode === "number" && typedError.statusCode >= 500) {
-          error(`Failed to restore: ${error2.message}`);
-        } else {
-          warning(`Failed to restore: ${error2.message}`);
-        }
-      }
-    } finally {
-      try {
-        yield unlinkFile(archivePath);
-      } catch (error2) {
-        debug(`Failed to delete archive: ${error2}`);
-      }
-    }
-    return void 0;
-  });
-}
-__name(restoreCacheV1, "restoreCacheV1");
-function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
-  return __awaiter11(this, arguments, void 0, function* (paths, primaryKey, restoreKeys, options, enableCrossOsArchive = false) {
-    var _a2;
-    options = Object.assign(Object.assign({}, options), { useAzureSdk: true });
-    restoreKeys = restoreKeys || [];
-    const keys = [primaryKey, ...restoreKeys];
-    debug("Resolved Keys:");
-    debug(JSON.stringify(keys));
-    if (keys.length > 10) {
-      throw new ValidationError(`Key Validation Error: Keys are limited to a maximum of 10.`);
-    }
-    for (const key of keys) {
-      checkKey(key);
-    }
-    let archivePath = "";
-    try {
-      const twirpClient = internalCacheTwirpClient();
-      const compressionMethod = yield getCompressionMethod();
-      const request = {
-        key: primaryKey,
-        restoreKeys,
-        version: getCacheVersion(paths, compressionMethod, enableCrossOsArchive)
-      };
-      let response;
-      try {
-        response = yield twirpClient.GetCacheEntryDownloadURL(request);
-      } catch (error2) {
-        const errorMessage = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
-        if (errorMessage.includes(CACHE_READ_DENIED_PREFIX)) {
-          throw new CacheReadDeniedError(errorMessage);
-        }
-        throw error2;
-      }
-      if (!response.ok) {
-        debug(`Cache not found for version ${request.version} of keys: ${keys.join(", ")}`);
-        return void 0;
-      }
-      const isRestoreKeyMatch = request.key !== response.matchedKey;
-      if (isRestoreKeyMatch) {
-        info(`Cache hit for restore-key: ${response.matchedKey}`);
-      } else {
-        info(`Cache hit for: ${response.matchedKey}`);
-      }
-      if (options === null || options === void 0 ? void 0 : options.lookupOnly) {
-        info("Lookup only - skipping download");
-        return response.matchedKey;
-      }
-      archivePath = path8.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
-      debug(`Archive path: ${archivePath}`);
-      debug(`Starting download of archive to: ${archivePath}`);
-      yield downloadCache(response.signedDownloadUrl, archivePath, options);
-      const archiveFileSize = getArchiveFileSizeInBytes(archivePath);
-      info(`Cache Size: ~${Math.round(archiveFileSize / (1024 * 1024))} MB (${archiveFileSize} B)`);
-      if (isDebug()) {
-        yield listTar(archivePath, compressionMethod);
-      }
-      yield extractTar(archivePath, compressionMethod);
-      info("Cache restored successfully");
-      return response.matchedKey;
-    } catch (error2) {
-      const typedError = error2;
-      if (typedError.name === ValidationError.name) {
-        throw error2;
-      } else {
-        if (typedError instanceof HttpClientError && typeof typedError.statusCode === "number" && typedError.statusCode >= 500) {
-          error(`Failed to restore: ${error2.message}`);
-        } else {
-          warning(`Failed to restore: ${error2.message}`);
-        }
-      }
-    } finally {
-      try {
-        if (archivePath) {
-          yield unlinkFile(archivePath);
-        }
-      } catch (error2) {
-        debug(`Failed to delete archive: ${error2}`);
-      }
-    }
-    return void 0;
-  });
-}
-__name(restoreCacheV2, "restoreCacheV2");
-function saveCache2(paths_1, key_1, options_1) {
-  return __awaiter11(this, arguments, void 0, function* (paths, key, options, enableCrossOsArchive = false) {
-    const cacheServiceVersion = getCacheServiceVersion();
-    debug(`Cache service version: ${cacheServiceVersion}`);
-    checkPaths(paths);
-    checkKey(key);
-    const cacheMode = getCacheMode();
-    if (!isCacheWritable(cacheMode)) {
-      info(`Cache save skipped: the effective cache-mode '${cacheMode}' does not permit writes.`);
-      debug(`Skipped save for paths [${paths.join(", ")}] with key '${key}'.`);
-      return -1;
-    }
-    switch (cacheServiceVersion) {
-      case "v2":
-        return yield saveCacheV2(paths, key, options, enableCrossOsArchive);
-      case "v1":
-      default:
-        return yield saveCacheV1(paths, key, options, enableCrossOsArchive);
-    }
-  });
-}
-__name(saveCache2, "saveCache");
-function saveCacheV1(paths_1, key_1, options_1) {
-  return __awaiter11(this, arguments, void 0, function* (paths, key, options, enableCrossOsArchive = false) {
-    var _a2, _b, _c, _d, _e, _f;
-    const compressionMethod = yield getCompressionMethod();
-    let cacheId = -1;
-    const cachePaths = yield resolvePaths(paths);
-    debug("Cache Paths:");
-    debug(`${JSON.stringify(cachePaths)}`);
-    if (cachePaths.length === 0) {
-      throw new Error(`Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.`);
-    }
-    const archiveFolder = yield createTempDirectory();
-    const archivePath = path8.join(archiveFolder, getCacheFileName(compressionMethod));
-    debug(`Archive Path: ${archivePath}`);
-    try {
-      yield createTar(archiveFolder, cachePaths, compressionMethod);
-      if (isDebug()) {
-        yield listTar(archivePath, compressionMethod);
-      }
-      const fileSizeLimit = 10 * 1024 * 1024 * 1024;
-      const archiveFileSize = getArchiveFileSizeInBytes(archivePath);
-      debug(`File Size: ${archiveFileSize}`);
-      if (archiveFileSize > fileSizeLimit && !isGhes()) {
-        throw new Error(`Cache size of ~${Math.round(archiveFileSize / (1024 * 1024))} MB (${archiveFileSize} B) is over the 10GB limit, not saving cache.`);
-      }
-      debug("Reserving Cache");
-      const reserveCacheResponse = yield reserveCache(key, paths, {
-        compressionMethod,
-        enableCrossOsArchive,
-        cacheSize: archiveFileSize
-      });
-      if ((_a2 = reserveCacheResponse === null || reserveCacheResponse === void 0 ? void 0 : reserveCacheResponse.result) === null || _a2 === void 0 ? void 0 : _a2.cacheId) {
-        cacheId = (_b = reserveCacheResponse === null || reserveCacheResponse === void 0 ? void 0 : reserveCacheResponse.result) === null || _b === void 0 ? void 0 : _b.cacheId;
-      } else if ((reserveCacheResponse === null || reserveCacheResponse === void 0 ? void 0 : reserveCacheResponse.statusCode) === 400) {
-        throw new Error((_d = (_c = reserveCacheResponse === null || reserveCacheResponse === void 0 ? void 0 : reserveCacheResponse.error) === null || _c === void 0 ? void 0 : _c.message) !== null && _d !== void 0 ? _d : `Cache size of ~${Math.round(archiveFileSize / (1024 * 1024))} MB (${archiveFileSize} B) is over the data cap limit, not saving cache.`);
-      } else {
-        const detailMessage = (_e = reserveCacheResponse === null || reserveCacheResponse === void 0 ? void 0 : reserveCacheResponse.error) === null || _e === void 0 ? void 0 : _e.message;
-        if (detailMessage === null || detailMessage === void 0 ? void 0 : detailMessage.startsWith(CACHE_WRITE_DENIED_PREFIX)) {
-          throw new CacheWriteDeniedError(`Unable to reserve cache with key ${key}. More details: ${detailMessage}`);
-        }
-        throw new ReserveCacheError(`Unable to reserve cache with key ${key}, another job may be creating this cache. More details: ${(_f = reserveCacheResponse === null || reserveCacheResponse === void 0 ? void 0 : reserveCacheResponse.error) === null || _f === void 0 ? void 0 : _f.message}`);
-      }
-      debug(`Saving Cache (ID: ${cacheId})`);
-      yield saveCache(cacheId, archivePath, "", options);
-    } catch (error2) {
-      const typedError = error2;
-      if (typedError.name === ValidationError.name) {
-        throw error2;
-      } else if (typedError.name === ReserveCacheError.name) {
-        info(`Failed to save: ${typedError.message}`);
-      } else {
-        if (typedError instanceof HttpClientError && typeof typedError.statusCode === "number" && typedError.statusCode >= 500) {
-          error(`Failed to save: ${typedError.message}`);
-        } else {
-          warning(`Failed to save: ${typedError.message}`);
-        }
-      }
-    } finally {
-      try {
-        yield unlinkFile(archivePath);
-      } catch (error2) {
-        debug(`Failed to delete archive: ${error2}`);
-      }
-    }
-    return cacheId;
-  });
-}
-__name(saveCacheV1, "saveCacheV1");
-function saveCacheV2(paths_1, key_1, options_1) {
-  return __awaiter11(this, arguments, void 0, function* (paths, key, options, enableCrossOsArchive = false) {
-    var _a2;
-    options = Object.assign(Object.assign({}, options), { uploadChunkSize: 64 * 1024 * 1024, uploadConcurrency: 8, useAzureSdk: true });
-    const compressionMethod = yield getCompressionMethod();
-    const twirpClient = internalCacheTwirpClient();
-    let cacheId = -1;
-    const cachePaths = yield resolvePaths(paths);
-    debug("Cache Paths:");
-    debug(`${JSON.stringify(cachePaths)}`);
-    if (cachePaths.length === 0) {
-      throw new Error(`Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.`);
-    }
-    const archiveFolder = yield createTempDirectory();
-    const archivePath = path8.join(archiveFolder, getCacheFileName(compressionMethod));
-    debug(`Archive Path: ${archivePath}`);
-    try {
-      yield createTar(archiveFolder, cachePaths, compressionMethod);
-      if (isDebug()) {
-        yield listTar(archivePath, compressionMethod);
-      }
-      const archiveFileSize = getArchiveFileSizeInBytes(archivePath);
-      debug(`File Size: ${archiveFileSize}`);
-      options.archiveSizeBytes = archiveFileSize;
-      debug("Reserving Cache");
-      const version3 = getCacheVersion(paths, compressionMethod, enableCrossOsArchive);
-      const request = {
-        key,
-        version: version3
-      };
-      let signedUploadUrl;
-      try {
-        const response = yield twirpClient.CreateCacheEntry(request);
-        if (!response.ok) {
-          if (response.message && !response.message.startsWith(CACHE_WRITE_DENIED_PREFIX)) {
-            warning(`Cache reservation failed: ${response.message}`);
-          }
-          throw new Error(response.message || "Response was not ok");
-        }
-        signedUploadUrl = response.signedUploadUrl;
-      } catch (error2) {
-        debug(`Failed to reserve cache: ${error2}`);
-        const errorMessage = (_a2 = error2 === null || error2 === void 0 ? void 0 : error2.message) !== null && _a2 !== void 0 ? _a2 : "";
-        if (errorMessage.startsWith(CACHE_WRITE_DENIED_PREFIX)) {
-          throw new CacheWriteDeniedError(`Unable to reserve cache with key ${key}. More details: ${errorMessage}`);
-        }
-        throw new ReserveCacheError(`Unable to reserve cache with key ${key}, another job may be creating this cache.`);
-      }
-      debug(`Attempting to upload cache located at: ${archivePath}`);
-      yield saveCache(cacheId, archivePath, signedUploadUrl, options);
-      const finalizeRequest = {
-        key,
-        version: version3,
-        sizeBytes: `${archiveFileSize}`
-      };
-      const finalizeResponse = yield twirpClient.FinalizeCacheEntryUpload(finalizeRequest);
-      debug(`FinalizeCacheEntryUploadResponse: ${finalizeResponse.ok}`);
-      if (!finalizeResponse.ok) {
-        if (finalizeResponse.message) {
-          throw new FinalizeCacheError(finalizeResponse.message);
-        }
-        throw new Error(`Unable to finalize cache with key ${key}, another job may be finalizing this cache.`);
-      }
-      cacheId = parseInt(finalizeResponse.entryId);
-    } catch (error2) {
-      const typedError = error2;
-      if (typedError.name === ValidationError.name) {
-        throw error2;
-      } else if (typedError.name === ReserveCacheError.name) {
-        info(`Failed to save: ${typedError.message}`);
-      } else if (typedError.name === FinalizeCacheError.name) {
-        warning(typedError.message);
-      } else {
-        if (typedError instanceof HttpClientError && typeof typedError.statusCode === "number" && typedError.statusCode >= 500) {
-          error(`Failed to save: ${typedError.message}`);
-        } else {
-          warning(`Failed to save: ${typedError.message}`);
-        }
-      }
-    } finally {
-      try {
-        yield unlinkFile(archivePath);
-      } catch (error2) {
-        debug(`Failed to delete archive: ${error2}`);
-      }
-    }
-    return cacheId;
-  });
-}
-__name(saveCacheV2, "saveCacheV2");
 export {
-  CACHE_READ_DENIED_PREFIX,
-  CACHE_WRITE_DENIED_PREFIX,
-  CacheReadDeniedError,
-  CacheWriteDeniedError,
-  FinalizeCacheError,
-  ReserveCacheError,
-  ValidationError,
-  isFeatureAvailable,
-  restoreCache,
-  saveCache2 as saveCache
+  AccountSASPermissions,
+  AccountSASResourceTypes,
+  AccountSASServices,
+  AnonymousCredential,
+  AnonymousCredentialPolicy,
+  AppendBlobClient,
+  BaseRequestPolicy,
+  BlobBatch,
+  BlobBatchClient,
+  BlobClient,
+  BlobLeaseClient,
+  BlobSASPermissions,
+  BlobServiceClient,
+  BlockBlobClient,
+  BlockBlobTier,
+  ContainerClient,
+  ContainerSASPermissions,
+  Credential,
+  CredentialPolicy,
+  KnownEncryptionAlgorithmType2 as KnownEncryptionAlgorithmType,
+  PageBlobClient,
+  Pipeline,
+  PremiumPageBlobTier,
+  RestError2 as RestError,
+  SASProtocol,
+  SASQueryParameters,
+  StorageBlobAudience,
+  StorageBrowserPolicy,
+  StorageBrowserPolicyFactory,
+  StorageOAuthScopes,
+  StorageRetryPolicy,
+  StorageRetryPolicyFactory,
+  StorageRetryPolicyType,
+  StorageSharedKeyCredential,
+  StorageSharedKeyCredentialPolicy,
+  generateAccountSASQueryParameters,
+  generateBlobSASQueryParameters,
+  getBlobServiceAccountAudience,
+  isPipelineLike,
+  logger4 as logger,
+  newPipeline
 };
