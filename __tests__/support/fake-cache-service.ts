@@ -37,6 +37,8 @@ export interface CallRecord {
   path: string;
   /** 0 when the connection closed before an answer. */
   status: number;
+  /** Sent by the Azure SDK (it names its API version in x-ms-version), not a plain HTTP client. */
+  azureSdk: boolean;
 }
 
 const BLOB_PATH = /^\/blob\/cache\/(\d+)$/;
@@ -144,6 +146,7 @@ export class FakeCacheService {
       method: req.method ?? '',
       path: url.pathname + (comp ? `?comp=${comp}` : ''),
       status: 0,
+      azureSdk: req.headers['x-ms-version'] !== undefined,
     };
     this.calls.push(call);
     res.on('close', () => {
