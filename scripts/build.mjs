@@ -83,9 +83,9 @@ const withoutFormDataProbe = {
 
 /**
  * @actions/cache imports the Azure SDK's blob clients at the top of two files, for the two calls
- * that move an archive (downloadCacheStorageSDK, uploadCacheArchiveSDK): ~720 KB that every
- * restore and save loaded, a lookup that misses and a save that is skipped included (~60 ms of
- * CPU). Each import moves into its function, as `yield import(...)` (the functions are
+ * that move an archive (downloadCacheStorageSDK, uploadCacheArchiveSDK): ~1.2 MB with what only
+ * the SDK uses, which every restore and save loaded, a lookup that misses and a save that is
+ * skipped included (~60 ms of CPU). Each import moves into its function, as `yield import(...)` (the functions are
  * generators under __awaiter), so esbuild puts the SDK in a chunk of its own, loaded when bytes
  * move. A build where the code was not found fails.
  */
