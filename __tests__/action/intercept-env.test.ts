@@ -1,22 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { caBundle, chooseProxyMode, interceptEnvironment } from '../../src/action/intercept-env.js';
 import { JobCa } from '../../src/proxy/intercept/job-ca.js';
+import { tempFolders } from '../support/temp-folders.js';
 
-// Each test's folder, removed when the file is done.
-const testDirs: string[] = [];
-afterAll(() => {
-  for (const dir of testDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function testDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'intercept-env-'));
-  testDirs.push(dir);
-  return dir;
-}
+const testDir = tempFolders('intercept-env-');
 
 describe('chooseProxyMode', () => {
   it('auto intercepts when a uv.lock records URLs, and an input overrides', () => {

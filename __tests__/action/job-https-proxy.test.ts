@@ -1,23 +1,13 @@
 // The job's own HTTPS proxy as the main step reads it (issue 10): masked before anything can
 // print it, refused with the variable named when the daemon could not use it, handed to the
 // daemon and the relay in the environment, and NO_PROXY for the clients kept to loopback.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { interceptEnvironment } from '../../src/action/intercept-env.js';
 import { daemonOutboundEnv, readJobHttpsProxy } from '../../src/action/job-https-proxy.js';
+import { tempFolders } from '../support/temp-folders.js';
 
-// Each test's folder, removed when the file is done.
-const testDirs: string[] = [];
-afterAll(() => {
-  for (const dir of testDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function testDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'job-https-proxy-'));
-  testDirs.push(dir);
-  return dir;
-}
+const testDir = tempFolders('job-https-proxy-');
 
 function printed(run: () => void): string {
   const lines: string[] = [];

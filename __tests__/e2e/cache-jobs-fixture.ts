@@ -59,11 +59,12 @@ export function job(
   env: Record<string, string | undefined>,
   inputs: Record<string, string> = {},
   runnerTemp?: string,
+  cacheService: FakeCacheService = service,
 ) {
   const created = new RunnerJob({
     workspace,
     inputs: { installer: 'pip', ...inputs },
-    env: jobEnv(service, env),
+    env: jobEnv(cacheService, env),
     runnerTemp,
   });
   jobs.push(created);

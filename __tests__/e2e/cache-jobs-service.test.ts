@@ -6,19 +6,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jobEnv, pipInstallStep } from '../support/cache-job.js';
+import { pipInstallStep } from '../support/cache-job.js';
 import { FakeCacheService } from '../support/fake-cache-service.js';
-import { RunnerJob } from '../support/runner.js';
-import {
-  installArgs,
-  job,
-  jobPipCache,
-  jobs,
-  project,
-  root,
-  service,
-  useCacheJobs,
-} from './cache-jobs-fixture.js';
+import { installArgs, job, jobPipCache, project, root, service, useCacheJobs } from './cache-jobs-fixture.js';
 
 const BLOB_HOST_LOOPBACK = fileURLToPath(new URL('../support/blob-host-loopback.cjs', import.meta.url));
 
@@ -127,12 +117,8 @@ test("on a hosted runner's blob host the bundle moves archives with the Azure SD
   await blobService.start();
   try {
     const { workspace, temp } = project('azure-sdk', 'tiny-util==0.3.0\n');
-    const env = jobEnv(blobService, { NODE_OPTIONS: `--require ${BLOB_HOST_LOOPBACK}` });
-    const azureJob = () => {
-      const created = new RunnerJob({ workspace, inputs: { installer: 'pip' }, env, runnerTemp: temp });
-      jobs.push(created);
-      return created;
-    };
+    const env = { NODE_OPTIONS: `--require ${BLOB_HOST_LOOPBACK}` };
+    const azureJob = () => job(workspace, env, {}, temp, blobService);
     const first = azureJob();
     expect((await first.runMain()).outputs['cache-hit']).toBe('false');
     writeFileSync(join(jobPipCache(temp), 'marker'), 'cached');

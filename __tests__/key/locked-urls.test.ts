@@ -1,18 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasUrlLockfile, lockedUrlsIn, readLockedUrls } from '../../src/key/locked-urls.js';
+import { tempFolders } from '../support/temp-folders.js';
 
-// Each test's folder, removed when the file is done.
-const testDirs: string[] = [];
-afterAll(() => {
-  for (const dir of testDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function testDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'locked-urls-'));
-  testDirs.push(dir);
-  return dir;
-}
+const testDir = tempFolders('locked-urls-');
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
