@@ -56,73 +56,57 @@ const withoutUndici = {
 };
 
 /**
- * The Azure SDK's request pipeline (the cache upload and download) asks `typeof FormData` of every
- * request body. In Node that global is a lazy getter that loads Node's own undici (~40 ms of CPU
- * a save step) to answer. The probe is rewritten to look at the body's tag first: a real FormData
- * (tagged "FormData") still reaches the same `instanceof FormData`; any other body never touches
- * the global. A build where the probe was not found fails.
+ * Exact edits of bundled sources, each of whose `from` must stand in its file once; a build where
+ * one was not found fails (the edit would be gone without a word after an update).
+ * - The Azure SDK's request pipeline (every cache upload and download) asks `typeof FormData` of
+ *   each request body; in Node that global is a lazy getter that loads Node's own undici (~40 ms of
+ *   CPU a save step) to answer. The probe reads the body's tag first: a real FormData (tagged
+ *   "FormData") still reaches the same `instanceof FormData`; any other body never touches it.
+ * - @actions/cache imports the SDK's blob clients at the top of two files, for the two calls that
+ *   move an archive (downloadCacheStorageSDK, uploadCacheArchiveSDK): ~1.2 MB with what only the
+ *   SDK uses, which every restore and save loaded, a lookup that misses and a save that is
+ *   skipped included (~60 ms of CPU). Each import moves into its function, as `yield import(...)`
+ *   (the functions are generators under __awaiter), so esbuild gives the SDK a chunk of its own,
+ *   loaded when bytes move.
  */
-const FORM_DATA_PROBE = 'typeof FormData !== "undefined" && body instanceof FormData';
-const TAGGED_FORM_DATA_PROBE =
-  'Object.prototype.toString.call(body) === "[object FormData]" && typeof FormData !== "undefined" && body instanceof FormData';
-let formDataProbesRewritten = 0;
-const withoutFormDataProbe = {
-  name: 'without-form-data-probe',
-  setup(build) {
-    build.onLoad(
-      { filter: /[\\/]@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]formData\.js$/ },
-      (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        if (!source.includes(FORM_DATA_PROBE)) return undefined;
-        formDataProbesRewritten++;
-        return { contents: source.replace(FORM_DATA_PROBE, TAGGED_FORM_DATA_PROBE), loader: 'js' };
-      },
-    );
+const lazyBlobClient = (name, use) => [
+  [`import { ${name} } from '@azure/storage-blob';\n`, ''],
+  [use, `const { ${name} } = yield import('@azure/storage-blob');\n        ${use}`],
+];
+const SOURCE_EDITS = [
+  {
+    file: /[\\/]@typespec[\\/]ts-http-runtime[\\/]dist[\\/]esm[\\/]formData\.js$/,
+    edits: [
+      [
+        'typeof FormData !== "undefined" && body instanceof FormData',
+        'Object.prototype.toString.call(body) === "[object FormData]" && typeof FormData !== "undefined" && body instanceof FormData',
+      ],
+    ],
   },
-};
-
-/**
- * @actions/cache imports the Azure SDK's blob clients at the top of two files, for the two calls
- * that move an archive (downloadCacheStorageSDK, uploadCacheArchiveSDK): ~1.2 MB with what only
- * the SDK uses, which every restore and save loaded, a lookup that misses and a save that is
- * skipped included (~60 ms of CPU). Each import moves into its function, as `yield import(...)` (the functions are
- * generators under __awaiter), so esbuild puts the SDK in a chunk of its own, loaded when bytes
- * move. A build where the code was not found fails.
- */
-const LAZY_BLOB_CLIENTS = [
   {
     file: /[\\/]@actions[\\/]cache[\\/]lib[\\/]internal[\\/]downloadUtils\.js$/,
-    name: 'BlockBlobClient',
-    use: 'const client = new BlockBlobClient(',
+    edits: lazyBlobClient('BlockBlobClient', 'const client = new BlockBlobClient('),
   },
   {
     file: /[\\/]@actions[\\/]cache[\\/]lib[\\/]internal[\\/]uploadUtils\.js$/,
-    name: 'BlobClient',
-    use: 'const blobClient = new BlobClient(',
+    edits: lazyBlobClient('BlobClient', 'const blobClient = new BlobClient('),
   },
 ];
-let blobClientImportsMoved = 0;
-const lazyBlobClients = {
-  name: 'lazy-blob-clients',
+const editedFiles = new Set();
+const withSourceEdits = {
+  name: 'source-edits',
   setup(build) {
-    build.onLoad(
-      { filter: /[\\/]@actions[\\/]cache[\\/]lib[\\/]internal[\\/](download|upload)Utils\.js$/ },
-      (args) => {
-        const lazy = LAZY_BLOB_CLIENTS.find((entry) => entry.file.test(args.path));
-        if (!lazy) return undefined;
-        const source = readFileSync(args.path, 'utf8');
-        const staticImport = `import { ${lazy.name} } from '@azure/storage-blob';\n`;
-        if (!source.includes(staticImport) || source.split(lazy.use).length !== 2) return undefined;
-        blobClientImportsMoved++;
-        const contents = source
-          .replace(staticImport, '')
-          .replace(
-            lazy.use,
-            `const { ${lazy.name} } = yield import('@azure/storage-blob');\n        ${lazy.use}`,
-          );
+    for (const [index, { file, edits }] of SOURCE_EDITS.entries()) {
+      build.onLoad({ filter: file }, (args) => {
+        let contents = readFileSync(args.path, 'utf8');
+        for (const [from, to] of edits) {
+          if (contents.split(from).length !== 2) return undefined;
+          contents = contents.replace(from, to);
+        }
+        editedFiles.add(index);
         return { contents, loader: 'js' };
-      },
-    );
+      });
+    }
   },
 };
 
@@ -149,7 +133,7 @@ await build({
   // node_modules is a link to another checkout's, as in a copy of the repo made for a check.
   preserveSymlinks: true,
   logLevel: 'warning',
-  plugins: [withoutOidcClient, withoutUndici, withoutFormDataProbe, lazyBlobClients],
+  plugins: [withoutOidcClient, withoutUndici, withSourceEdits],
 });
 if (oidcImportsSwapped === 0) {
   console.error(
@@ -161,15 +145,10 @@ if (undiciImportsSwapped === 0) {
   console.error("@actions/http-client's import of undici was not found: update withoutUndici in build.mjs.");
   process.exit(1);
 }
-if (blobClientImportsMoved !== LAZY_BLOB_CLIENTS.length) {
+const notEdited = SOURCE_EDITS.filter((_, index) => !editedFiles.has(index));
+if (notEdited.length > 0) {
   console.error(
-    "@actions/cache's imports of @azure/storage-blob were not found as expected: update lazyBlobClients in build.mjs.",
-  );
-  process.exit(1);
-}
-if (formDataProbesRewritten === 0) {
-  console.error(
-    "@typespec/ts-http-runtime's `typeof FormData` probe was not found: update withoutFormDataProbe in build.mjs.",
+    `These sources were not found as withSourceEdits in build.mjs expects them; update it: ${notEdited.map((edit) => edit.file).join(', ')}`,
   );
   process.exit(1);
 }
