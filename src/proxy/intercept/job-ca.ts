@@ -60,7 +60,6 @@ function pemOfKey(pkcs8: ArrayBuffer): string {
 
 /** What a leaf needs of its CA's certificate. */
 interface CaCertificate {
-  der: Buffer;
   subject: Buffer;
   publicKey: Buffer;
   notBefore: Date;
@@ -69,18 +68,16 @@ interface CaCertificate {
 
 export class JobCa {
   private readonly leaves = new Map<string, Promise<LeafCertificate>>();
-  /** The CA certificate, PEM: what the clients' CA bundle adds. */
-  readonly certPem: string;
 
   private constructor(
+    /** The CA certificate, PEM: what the clients' CA bundle adds. */
+    readonly certPem: string,
     private readonly certificate: CaCertificate,
     readonly hosts: ReadonlySet<string>,
     private readonly signingKey: CryptoKey,
     private readonly leafPublicKey: Buffer,
     private readonly leafKeyPem: string,
-  ) {
-    this.certPem = certificatePem(certificate.der);
-  }
+  ) {}
 
   static async create(options: JobCaOptions): Promise<JobCa> {
     const hosts = [...new Set(options.hosts.map(checkedHostName))];
@@ -124,7 +121,8 @@ export class JobCa {
     const leafPublicKey = Buffer.from(await webcrypto.subtle.exportKey('spki', leafKeys.publicKey));
     const leafKeyPem = pemOfKey(await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey));
     return new JobCa(
-      { der, subject, publicKey, ...validity },
+      certificatePem(der),
+      { subject, publicKey, ...validity },
       new Set(hosts),
       caKeys.privateKey,
       leafPublicKey,

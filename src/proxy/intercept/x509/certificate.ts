@@ -101,7 +101,7 @@ export function basicConstraints(ca: { pathLength: number } | false): Extension 
   return { oid: '2.5.29.19', critical: true, value };
 }
 
-export const KEY_USAGE = { digitalSignature: 0, keyCertSign: 5, cRLSign: 6 } as const;
+const KEY_USAGE = { digitalSignature: 0, keyCertSign: 5, cRLSign: 6 } as const;
 
 /** RFC 5280 4.2.1.3. */
 export function keyUsage(usages: ReadonlyArray<keyof typeof KEY_USAGE>): Extension {
@@ -120,7 +120,7 @@ export function subjectAltName(name: string, type: 'dns' | 'ip'): Extension {
 }
 
 /** RFC 5280 4.2.1.2 method (1): SHA-1 of the subjectPublicKey bits. */
-export function keyIdentifier(spki: Buffer): Buffer {
+function keyIdentifier(spki: Buffer): Buffer {
   return createHash('sha1').update(subjectPublicKeyBits(spki)).digest();
 }
 

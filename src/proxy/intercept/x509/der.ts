@@ -98,7 +98,7 @@ export const implicitPrimitive = (n: number, contents: Uint8Array) => tlv(0x80 |
 export const contextConstructed = (n: number, ...contents: Uint8Array[]) => tlv(0xa0 | n, ...contents);
 
 /** The elements of a DER SEQUENCE, each with its tag and length. Throws on anything else. */
-export function sequenceElements(der: Uint8Array): Buffer[] {
+function sequenceElements(der: Uint8Array): Buffer[] {
   const outer = readTlv(der, 0);
   if (outer.tag !== SEQUENCE || outer.end !== der.length) throw new Error('not one DER SEQUENCE');
   const elements: Buffer[] = [];
