@@ -613,14 +613,15 @@ ${base64}${base64.endsWith("\n") ? "" : "\n"}-----END PRIVATE KEY-----
 }
 __name(pemOfKey, "pemOfKey");
 var JobCa = class _JobCa {
-  constructor(certificate, hosts, signingKey, leafPublicKey, leafKeyPem) {
+  constructor(certPem, certificate, hosts, signingKey, leafPublicKey, leafKeyPem) {
+    this.certPem = certPem;
     this.certificate = certificate;
     this.hosts = hosts;
     this.signingKey = signingKey;
     this.leafPublicKey = leafPublicKey;
     this.leafKeyPem = leafKeyPem;
-    this.certPem = certificatePem(certificate.der);
   }
+  certPem;
   certificate;
   hosts;
   signingKey;
@@ -630,8 +631,6 @@ var JobCa = class _JobCa {
     __name(this, "JobCa");
   }
   leaves = /* @__PURE__ */ new Map();
-  /** The CA certificate, PEM: what the clients' CA bundle adds. */
-  certPem;
   static async create(options) {
     const hosts = [...new Set(options.hosts.map(checkedHostName))];
     if (hosts.length === 0) throw new InterceptConfigError("interception needs at least one host");
@@ -672,7 +671,8 @@ var JobCa = class _JobCa {
     const leafPublicKey = Buffer.from(await webcrypto2.subtle.exportKey("spki", leafKeys.publicKey));
     const leafKeyPem = pemOfKey(await webcrypto2.subtle.exportKey("pkcs8", leafKeys.privateKey));
     return new _JobCa(
-      { der, subject, publicKey, ...validity },
+      certificatePem(der),
+      { subject, publicKey, ...validity },
       new Set(hosts),
       caKeys.privateKey,
       leafPublicKey,
