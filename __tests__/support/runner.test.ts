@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { JOB_CA_VARIABLES } from '../../src/proxy/upstream/job-trust.js';
 import { RunnerJob } from './runner.js';
 
 // dist/main.js is not written yet, so these steps are small scripts that report the way an action does.
@@ -194,6 +195,7 @@ test("the run's steps, daemons and pip runs inherit none of the machine's TLS tr
   const { MACHINE_TRUST_VARIABLES } = createRequire(import.meta.url)(
     '../../scripts/jest-shared-fixtures.cjs',
   );
-  expect(MACHINE_TRUST_VARIABLES).toContain('NODE_EXTRA_CA_CERTS');
+  // Every variable the daemon reads a job's CA files from (NODE_EXTRA_CA_CERTS among them).
+  expect(MACHINE_TRUST_VARIABLES).toEqual(expect.arrayContaining(JOB_CA_VARIABLES));
   expect((MACHINE_TRUST_VARIABLES as string[]).filter((name) => process.env[name] !== undefined)).toEqual([]);
 });
