@@ -70,7 +70,13 @@ function readRegularFile(path: string): string | undefined {
 export function trustingContext(extra: readonly string[]): tls.SecureContext | undefined {
   if (extra.length === 0) return undefined;
   const context = tls.createSecureContext();
-  for (const pem of extra) context.context.addCACert(pem);
+  // Node's native context, not public API: a Node without addCACert gets the `ca` list, roots
+  // put back in, rather than a daemon that cannot reach an https upstream.
+  const native = context.context as { addCACert?: (pem: string) => void } | undefined;
+  if (typeof native?.addCACert !== 'function') {
+    return tls.createSecureContext({ ca: [...tls.rootCertificates, ...extra] });
+  }
+  for (const pem of extra) native.addCACert(pem);
   return context;
 }
 
