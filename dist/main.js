@@ -31,7 +31,7 @@ import {
   selectInstallers,
   startJobProxy,
   stepsOutboundEnv
-} from "./chunk-KPG45C33.js";
+} from "./chunk-SXEXTSXZ.js";
 import {
   PYPI_HOSTS
 } from "./chunk-M6CONMEC.js";
@@ -39,10 +39,10 @@ import {
   PORTS_IN_USE_EXIT_CODE,
   formatBytes,
   measureFolders
-} from "./chunk-RM4JE3JT.js";
+} from "./chunk-4NQIETS3.js";
 import {
   readCaPath
-} from "./chunk-ROZJLQ5J.js";
+} from "./chunk-K6M7SHUM.js";
 import {
   exportVariable,
   info,

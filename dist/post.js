@@ -16,15 +16,15 @@ import {
   removeAlteredWheelhouseFiles,
   stopJobProxy,
   withWheelhouseFiles
-} from "./chunk-KPG45C33.js";
+} from "./chunk-SXEXTSXZ.js";
 import "./chunk-M6CONMEC.js";
 import {
   countStoredFiles,
   formatBytes,
   measureFolders,
   pruneStoreToManifest
-} from "./chunk-RM4JE3JT.js";
-import "./chunk-ROZJLQ5J.js";
+} from "./chunk-4NQIETS3.js";
+import "./chunk-K6M7SHUM.js";
 import {
   info,
   summary,

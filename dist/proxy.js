@@ -23,7 +23,7 @@ import {
   readLockedHashesFile,
   refuseConnect,
   sleep
-} from "./chunk-OEK4OUKU.js";
+} from "./chunk-N65JQTLL.js";
 import {
   ContentStore,
   DEFAULT_SHUTDOWN_GRACE_MS,
@@ -37,7 +37,7 @@ import {
   listenOnFirstFree,
   parsePorts,
   writeManifest
-} from "./chunk-RM4JE3JT.js";
+} from "./chunk-4NQIETS3.js";
 import {
   OutboundProxy,
   OutboundProxyConfigError,
@@ -50,7 +50,7 @@ import {
   parseUpstreams,
   redactIndexUrl,
   redactUrl
-} from "./chunk-ROZJLQ5J.js";
+} from "./chunk-K6M7SHUM.js";
 import {
   PageFormatError,
   parseHtmlPage,
@@ -1881,7 +1881,7 @@ async function startProxy(options) {
     log,
     manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest")
   });
-  const interception = options.intercept ? await import("./chunk-EWNBL3IW.js").then(
+  const interception = options.intercept ? await import("./chunk-2I5KL4PF.js").then(
     ({ attachInterception }) => attachInterception(server, {
       upstreams,
       options: options.intercept,

@@ -10,7 +10,7 @@ import {
   pageRelativePath,
   pathInside,
   readManifest
-} from "./chunk-RM4JE3JT.js";
+} from "./chunk-4NQIETS3.js";
 import {
   OUTBOUND_NO_PROXY_ENV,
   OUTBOUND_PROXY_ENV,
@@ -23,7 +23,7 @@ import {
   isValidFileName,
   isValidUpstreamName,
   redactIndexUrl
-} from "./chunk-ROZJLQ5J.js";
+} from "./chunk-K6M7SHUM.js";
 import {
   getInput,
   getState,

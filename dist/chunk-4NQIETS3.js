@@ -5,7 +5,7 @@ import {
   isSha256Hex,
   isValidFileName,
   isValidUpstreamName
-} from "./chunk-ROZJLQ5J.js";
+} from "./chunk-K6M7SHUM.js";
 import {
   __name
 } from "./chunk-WTG47EWH.js";

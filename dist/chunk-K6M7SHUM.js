@@ -427,7 +427,11 @@ __name(readRegularFile, "readRegularFile");
 function trustingContext(extra) {
   if (extra.length === 0) return void 0;
   const context = tls.createSecureContext();
-  for (const pem of extra) context.context.addCACert(pem);
+  const native = context.context;
+  if (typeof native?.addCACert !== "function") {
+    return tls.createSecureContext({ ca: [...tls.rootCertificates, ...extra] });
+  }
+  for (const pem of extra) native.addCACert(pem);
   return context;
 }
 __name(trustingContext, "trustingContext");

@@ -21,13 +21,13 @@ import {
   sendText,
   simpleRoute,
   splitTarget
-} from "./chunk-OEK4OUKU.js";
+} from "./chunk-N65JQTLL.js";
 import {
   isNormalizedProjectName,
   isSha256Hex,
   isValidFileName,
   normalizeProjectName
-} from "./chunk-ROZJLQ5J.js";
+} from "./chunk-K6M7SHUM.js";
 import {
   renderHtmlPage,
   renderHtmlProjectList,

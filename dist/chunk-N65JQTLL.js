@@ -15,7 +15,7 @@ import {
   normalizeProjectName,
   redactUrl,
   trustingContext
-} from "./chunk-ROZJLQ5J.js";
+} from "./chunk-K6M7SHUM.js";
 import {
   escapeHtml,
   renderHtmlPage,
