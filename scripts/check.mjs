@@ -1,10 +1,14 @@
 // `npm run check`: the whole gate. The test run starts at once; type-check, lint and the dist
 // check run one after another beside it (together ~15 s of CPU that would otherwise come
-// before the first test). Each stage's output is printed in one piece when it ends, the tests'
-// last, so the run still closes with jest's `N passed, N failed, N skipped` line.
+// before the first test), at the lowest CPU priority where `nice` exists: the tests keep the
+// cores and these take the moments the tests leave. At equal priority they fought the tests'
+// workers, pip runs and action steps for 2 cores: 14 clean runs of each side by side, the check
+// took ~4 s longer and ~5% more CPU (the type-check still ends before the tests).
+// Each stage's output is printed in one piece when it ends, the tests' last, so the run still
+// closes with jest's `N passed, N failed, N skipped` line.
 // Exit code: 1 when any stage failed. Stages are package.json scripts, run as npm would.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts;
@@ -13,13 +17,18 @@ const env = {
   PATH: `${join(process.cwd(), 'node_modules', '.bin')}${delimiter}${process.env.PATH}`,
 };
 
-function runStage(name) {
+const hasNice = env.PATH.split(delimiter).some((folder) => folder && existsSync(join(folder, 'nice')));
+const LOWEST_PRIORITY = ['nice', '-n', '19'];
+
+function runStage(name, { lowPriority = false } = {}) {
   const started = Date.now();
+  const [command, ...args] = [...(lowPriority && hasNice ? LOWEST_PRIORITY : []), 'sh', '-c', scripts[name]];
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', scripts[name]], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks = [];
     child.stdout.on('data', (chunk) => chunks.push(chunk));
     child.stderr.on('data', (chunk) => chunks.push(chunk));
+    child.on('error', (error) => chunks.push(Buffer.from(`${command} did not start: ${error.message}\n`)));
     child.on('close', (code, signal) => {
       resolve({
         name,
@@ -42,7 +51,7 @@ function print(stage) {
 const tests = runStage('test');
 const others = [];
 for (const name of ['typecheck', 'lint', 'check-dist']) {
-  const stage = await runStage(name);
+  const stage = await runStage(name, { lowPriority: true });
   print(stage);
   others.push(stage);
 }
