@@ -3,7 +3,7 @@
 // before the first test), at the lowest CPU priority where `nice` exists: the tests keep the
 // cores and these take the moments the tests leave. At equal priority they fought the tests'
 // workers, pip runs and action steps for 2 cores: 14 clean runs of each side by side, the check
-// took ~4 s longer and ~5% more CPU (the type-check still ends before the tests).
+// took ~3.5 s longer and ~3% more CPU (the type-check still ended before the tests).
 // Each stage's output is printed in one piece when it ends, the tests' last, so the run still
 // closes with jest's `N passed, N failed, N skipped` line.
 // Exit code: 1 when any stage failed. Stages are package.json scripts, run as npm would.
