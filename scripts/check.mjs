@@ -2,7 +2,7 @@
 // check run one after another beside it (together ~15 s of CPU that would otherwise come
 // before the first test), at the lowest CPU priority where `nice` exists: the tests keep the
 // cores and these take the moments the tests leave. At equal priority they fought the tests'
-// workers, pip runs and action steps for 2 cores: 14 clean runs of each side by side, the check
+// workers, pip runs and action steps for 2 cores: 14 clean-clone runs of each, alternating, the check
 // took ~3.5 s longer and ~3% more CPU (the type-check still ended before the tests).
 // Each stage's output is printed in one piece when it ends, the tests' last, so the run still
 // closes with jest's `N passed, N failed, N skipped` line.
