@@ -6,6 +6,7 @@ import {
   basicConstraints,
   certificatePem,
   distinguishedName,
+  pem,
   serverAuthOnly,
   signCertificate,
   subjectAltName,
@@ -30,7 +31,6 @@ export async function loopbackCertificate(): Promise<{ certPem: string; keyPem: 
     },
     keys.privateKey,
   );
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
-  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.replace(/.{64}/g, '$&\n')}\n-----END PRIVATE KEY-----\n`;
-  return { certPem: certificatePem(der), keyPem };
+  const pkcs8 = new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  return { certPem: certificatePem(der), keyPem: pem('PRIVATE KEY', pkcs8) };
 }

@@ -14,6 +14,7 @@ import {
   distinguishedName,
   keyUsage,
   nameConstraints,
+  pem,
   serverAuthOnly,
   signCertificate,
   subjectAltName,
@@ -52,11 +53,6 @@ function randomSerial(): Uint8Array {
 
 /** Whole seconds: what a certificate's validity holds. */
 const wholeSeconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000);
-
-function pemOfKey(pkcs8: ArrayBuffer): string {
-  const base64 = Buffer.from(pkcs8).toString('base64').replace(/.{64}/g, '$&\n');
-  return `-----BEGIN PRIVATE KEY-----\n${base64}${base64.endsWith('\n') ? '' : '\n'}-----END PRIVATE KEY-----\n`;
-}
 
 /** What a leaf needs of its CA's certificate. */
 interface CaCertificate {
@@ -119,7 +115,10 @@ export class JobCa {
       'verify',
     ])) as CryptoKeyPair;
     const leafPublicKey = Buffer.from(await webcrypto.subtle.exportKey('spki', leafKeys.publicKey));
-    const leafKeyPem = pemOfKey(await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey));
+    const leafKeyPem = pem(
+      'PRIVATE KEY',
+      new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey)),
+    );
     return new JobCa(
       certificatePem(der),
       { subject, publicKey, ...validity },

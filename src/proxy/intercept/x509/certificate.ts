@@ -76,10 +76,13 @@ export async function signCertificate(fields: CertificateFields, signingKey: Cry
   return sequence(tbs, ECDSA_WITH_SHA256, bitString(ecdsaSignatureValue(signature)));
 }
 
-export function certificatePem(der: Buffer): string {
-  const base64 = der.toString('base64').replace(/.{64}/g, '$&\n');
-  return `-----BEGIN CERTIFICATE-----\n${base64}${base64.endsWith('\n') ? '' : '\n'}-----END CERTIFICATE-----\n`;
+/** RFC 7468: the base64 of `der` in lines of 64, between BEGIN and END lines naming `label`. */
+export function pem(label: 'CERTIFICATE' | 'PRIVATE KEY', der: Uint8Array): string {
+  const base64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN ${label}-----\n${base64}${base64.endsWith('\n') ? '' : '\n'}-----END ${label}-----\n`;
 }
+
+export const certificatePem = (der: Uint8Array) => pem('CERTIFICATE', der);
 
 function extension({ oid, critical, value }: Extension): Buffer {
   // DER leaves out a BOOLEAN DEFAULT FALSE that is false.
