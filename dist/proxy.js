@@ -1881,7 +1881,7 @@ async function startProxy(options) {
     log,
     manifest: /* @__PURE__ */ __name(() => manifest.build(), "manifest")
   });
-  const interception = options.intercept ? await import("./chunk-2I5KL4PF.js").then(
+  const interception = options.intercept ? await import("./chunk-7BH2AJHT.js").then(
     ({ attachInterception }) => attachInterception(server, {
       upstreams,
       options: options.intercept,

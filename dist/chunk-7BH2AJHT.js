@@ -507,13 +507,14 @@ async function signCertificate(fields, signingKey) {
   return sequence(tbs, ECDSA_WITH_SHA256, bitString(ecdsaSignatureValue(signature)));
 }
 __name(signCertificate, "signCertificate");
-function certificatePem(der) {
-  const base64 = der.toString("base64").replace(/.{64}/g, "$&\n");
-  return `-----BEGIN CERTIFICATE-----
-${base64}${base64.endsWith("\n") ? "" : "\n"}-----END CERTIFICATE-----
+function pem(label, der) {
+  const base64 = Buffer.from(der).toString("base64").replace(/.{64}/g, "$&\n");
+  return `-----BEGIN ${label}-----
+${base64}${base64.endsWith("\n") ? "" : "\n"}-----END ${label}-----
 `;
 }
-__name(certificatePem, "certificatePem");
+__name(pem, "pem");
+var certificatePem = /* @__PURE__ */ __name((der) => pem("CERTIFICATE", der), "certificatePem");
 function extension({ oid, critical, value }) {
   return critical ? sequence(objectIdentifier(oid), boolean(true), octetString(value)) : sequence(objectIdentifier(oid), octetString(value));
 }
@@ -605,13 +606,6 @@ function randomSerial() {
 }
 __name(randomSerial, "randomSerial");
 var wholeSeconds = /* @__PURE__ */ __name((ms) => new Date(Math.floor(ms / 1e3) * 1e3), "wholeSeconds");
-function pemOfKey(pkcs8) {
-  const base64 = Buffer.from(pkcs8).toString("base64").replace(/.{64}/g, "$&\n");
-  return `-----BEGIN PRIVATE KEY-----
-${base64}${base64.endsWith("\n") ? "" : "\n"}-----END PRIVATE KEY-----
-`;
-}
-__name(pemOfKey, "pemOfKey");
 var JobCa = class _JobCa {
   constructor(certPem, certificate, hosts, signingKey, leafPublicKey, leafKeyPem) {
     this.certPem = certPem;
@@ -669,7 +663,10 @@ var JobCa = class _JobCa {
       "verify"
     ]);
     const leafPublicKey = Buffer.from(await webcrypto2.subtle.exportKey("spki", leafKeys.publicKey));
-    const leafKeyPem = pemOfKey(await webcrypto2.subtle.exportKey("pkcs8", leafKeys.privateKey));
+    const leafKeyPem = pem(
+      "PRIVATE KEY",
+      new Uint8Array(await webcrypto2.subtle.exportKey("pkcs8", leafKeys.privateKey))
+    );
     return new _JobCa(
       certificatePem(der),
       { subject, publicKey, ...validity },
